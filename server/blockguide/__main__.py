@@ -1,0 +1,3 @@
+from blockguide.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,368 @@
+"""tree-sitter: parse documents, snap selections to whole blocks, find guides already inserted."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tree_sitter import Node, Point, Tree
+
+from blockguide.core.languages import Language, parser_for
+from blockguide.core.types import Block, Span, text_hash
+
+# Marker lines around an inserted guide (after the comment prefix). ASCII on purpose.
+BEGIN_RE = re.compile(r"^-{3} blockguide (?P<hash>[0-9a-f]{8}) \((?P<model>[^()]*)\) -{3}$")
+END_LINE = "--- end blockguide ---"
+DOCSTRING_TAG_RE = re.compile(r"^blockguide (?P<hash>[0-9a-f]{8}) \((?P<model>[^()]*)\)$")
+
+
+class Source:
+    """One document's text and its syntax tree.
+
+    `update` re-parses incrementally when given the edit, from scratch otherwise.
+    """
+
+    def __init__(self, lang: Language, text: str) -> None:
+        self.lang = lang
+        self.text = text
+        self.data = text.encode("utf-8", "surrogatepass")
+        self.lines = text.split("\n")
+        self.tree: Tree = parser_for(lang).parse(self.data)
+
+    def line(self, i: int) -> str:
+        return self.lines[i].rstrip("\r") if 0 <= i < len(self.lines) else ""
+
+    def line_count(self) -> int:
+        return len(self.lines)
+
+    def slice(self, span: Span) -> str:
+        return "\n".join(self.line(i) for i in range(span.start, min(span.end, len(self.lines))))
+
+    def has_errors(self) -> bool:
+        return self.tree.root_node.has_error
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def _last_line(node: Node) -> int:
+    """0-based last line a node covers (a node ending at column 0 ends on the line before)."""
+    end = node.end_point
+    return end.row - 1 if end.column == 0 and end.row > node.start_point.row else end.row
+
+
+def _unwrap(lang: Language, node: Node) -> Node:
+    """The definition inside a wrapper (decorators, export, template), or the node itself."""
+    if node.type in lang.wrappers:
+        for child in node.named_children:
+            inner = _unwrap(lang, child)
+            if _definition_kind(lang, inner):
+                return inner
+    return node
+
+
+def _definition_kind(lang: Language, node: Node) -> str | None:
+    if node.type in lang.classes:
+        return "class"
+    if node.type in lang.functions:
+        parent = node.parent
+        while parent is not None and parent.type in lang.containers | lang.wrappers:
+            parent = parent.parent
+        if parent is not None and parent.type in lang.classes:
+            return "method"
+        return "function"
+    if node.type in lang.extra_definitions:
+        # `const f = () => {}` / `let f = function () {}`: a definition only when the value is a function.
+        for decl in node.named_children:
+            value = decl.child_by_field_name("value")
+            if value is not None and value.type in lang.functions:
+                return "function"
+    return None
+
+
+def _definition_name(node: Node) -> str | None:
+    name = node.child_by_field_name("name")
+    if name is None and node.type in ("lexical_declaration", "variable_declaration"):
+        for decl in node.named_children:
+            name = decl.child_by_field_name("name")
+            if name is not None:
+                break
+    if name is None and node.type in ("function_definition",):  # C/C++: the declarator holds the name
+        decl = node.child_by_field_name("declarator")
+        while decl is not None and decl.child_by_field_name("declarator") is not None:
+            decl = decl.child_by_field_name("declarator")
+        name = decl
+    if name is None and node.type == "type_declaration":  # Go
+        spec = next((c for c in node.named_children if c.type == "type_spec"), None)
+        name = spec.child_by_field_name("name") if spec is not None else None
+    if name is None and node.type == "impl_item":  # Rust
+        name = node.child_by_field_name("type")
+    if name is None or name.text is None:
+        return None
+    return name.text.decode("utf-8", "replace")
+
+
+def _python_docstring(node: Node) -> tuple[int | None, Span | None, str | None]:
+    """Where a docstring goes in a Python def/class: (line, existing docstring span, body indent)."""
+    body = node.child_by_field_name("body")
+    if body is None or body.start_point.row == node.start_point.row:
+        return None, None, None  # one-line definition: no room for a docstring
+    first = body.named_children[0] if body.named_children else None
+    if first is None:
+        return None, None, None
+    existing = None
+    if first.type == "expression_statement" and first.named_children:
+        first_value = first.named_children[0]
+    else:
+        first_value = first
+    if first_value.type in ("string", "concatenated_string"):
+        existing = Span(first.start_point.row, _last_line(first) + 1)
+    return first.start_point.row, existing, None
+
+
+def make_block(src: Source, nodes: list[Node], kind: str, name: str | None, definition: Node | None) -> Block:
+    start = nodes[0].start_point.row
+    end = _last_line(nodes[-1]) + 1
+    # A decorator or comment may sit on the same line before the node; blocks are whole lines.
+    span = Span(start, end)
+    text = src.slice(span)
+    doc_line = existing = body_indent = None
+    if definition is not None and src.lang.key == "python":
+        doc_line, existing, _ = _python_docstring(definition)
+        if doc_line is not None:
+            body_indent = _indent(src.line(doc_line))
+    hashed = text
+    if existing is not None:
+        kept = [src.line(i) for i in range(span.start, span.end) if not existing.start <= i < existing.end]
+        hashed = "\n".join(kept)
+    return Block(
+        language=src.lang.key, span=span, text=text, indent=_indent(src.line(start)), kind=kind, name=name,
+        body_indent=body_indent, docstring_line=doc_line, existing_docstring=existing,
+        code_hash=text_hash(hashed),
+    )
+
+
+def _first_code_column(line: str) -> int:
+    return len(line.encode("utf-8")) - len(line.lstrip().encode("utf-8"))
+
+
+def _is_container(lang: Language, node: Node) -> bool:
+    return node.parent is None or node.type in lang.containers
+
+
+def _statement_children(lang: Language, node: Node) -> list[Node]:
+    return [c for c in node.named_children if c.type != "comment" and not c.type.endswith("comment")]
+
+
+def snap(src: Source, first_line: int, last_line: int) -> Block | None:
+    """Snap lines first_line..last_line (0-based, inclusive) to whole statements or one definition.
+
+    Returns None when the lines hold no code (blank lines, comments only).
+    """
+    n = src.line_count()
+    first_line = max(0, min(first_line, n - 1))
+    last_line = max(first_line, min(last_line, n - 1))
+    # Trim blank lines at both ends of the selection.
+    while first_line < last_line and not src.line(first_line).strip():
+        first_line += 1
+    while last_line > first_line and not src.line(last_line).strip():
+        last_line -= 1
+    if not src.line(first_line).strip():
+        return None
+    start = Point(first_line, _first_code_column(src.line(first_line)))
+    end_text = src.line(last_line).rstrip()
+    end = Point(last_line, len(end_text.encode("utf-8")))
+    node = src.tree.root_node.descendant_for_point_range(start, end)
+    if node is None:
+        return None
+    # Lowest container that holds the whole selection.
+    container = node
+    while not _is_container(src.lang, container) or not (
+        container.start_point <= start and container.end_point >= end
+    ):
+        if container.parent is None:
+            break
+        container = container.parent
+    chosen = [
+        c for c in _statement_children(src.lang, container)
+        if c.start_point.row <= last_line and _last_line(c) >= first_line
+    ]
+    if not chosen:
+        return None
+    if len(chosen) == 1:
+        inner = _unwrap(src.lang, chosen[0])
+        kind = _definition_kind(src.lang, inner)
+        if kind is not None:
+            return make_block(src, chosen, kind, _definition_name(inner), inner)
+    return make_block(src, chosen, "statements", None, None)
+
+
+def enclosing_definition(src: Source, line: int, column: int = 0) -> Block | None:
+    """The innermost function, method or class around a position, with its decorators/exports."""
+    if not 0 <= line < src.line_count():
+        return None
+    text = src.line(line)
+    col = min(len(text[:column].encode("utf-8")), len(text.encode("utf-8")))
+    if not text[column:].strip() and text.strip():
+        col = _first_code_column(text)
+    node = src.tree.root_node.descendant_for_point_range(Point(line, col), Point(line, col))
+    while node is not None:
+        kind = _definition_kind(src.lang, node)
+        if kind is not None and node.type not in ("arrow_function", "function_expression", "func_literal"):
+            outer = node
+            while outer.parent is not None and outer.parent.type in src.lang.wrappers:
+                outer = outer.parent
+            return make_block(src, [outer], kind, _definition_name(node), node)
+        if kind is not None and node.parent is not None:
+            # an arrow function bound by `const f = () => ...` is documented as its declaration
+            decl = node.parent.parent
+            if decl is not None and _definition_kind(src.lang, decl):
+                outer = decl
+                while outer.parent is not None and outer.parent.type in src.lang.wrappers:
+                    outer = outer.parent
+                return make_block(src, [outer], "function", _definition_name(decl), decl)
+        node = node.parent
+    return None
+
+
+def block_after(src: Source, line: int) -> Block | None:
+    """The block that starts at `line` (the first code line at or after it): what a guide above documents."""
+    n = src.line_count()
+    while line < n and not src.line(line).strip():
+        line += 1
+    if line >= n:
+        return None
+    text = src.line(line)
+    node = src.tree.root_node.descendant_for_point_range(
+        Point(line, _first_code_column(text)), Point(line, _first_code_column(text))
+    )
+    # climb to the statement-level node starting on this line
+    while node is not None and node.parent is not None and not _is_container(src.lang, node.parent):
+        node = node.parent
+    if node is None or node.parent is None:
+        return None
+    if node.start_point.row != line:
+        return None
+    inner = _unwrap(src.lang, node)
+    kind = _definition_kind(src.lang, inner)
+    if kind is None:
+        return make_block(src, [node], "statements", None, None)
+    return make_block(src, [node], kind, _definition_name(inner), inner)
+
+
+@dataclass(frozen=True)
+class FoundGuide:
+    """A guide already in the document."""
+
+    span: Span  # its lines, markers included
+    hash: str  # short hash of the block it was written for
+    model: str
+    style: str  # "comment" or "docstring"
+    body: str  # the Markdown inside, comment prefixes removed
+
+
+def _comment_payload(lang: Language, line: str) -> str | None:
+    stripped = line.strip()
+    if not stripped.startswith(lang.comment):
+        return None
+    payload = stripped[len(lang.comment):]
+    return payload[1:] if payload.startswith(" ") else payload
+
+
+def find_guides(src: Source) -> list[FoundGuide]:
+    """Every inserted guide: comment guides by their markers, Python docstrings by their tag line."""
+    found: list[FoundGuide] = []
+    i, n = 0, src.line_count()
+    while i < n:
+        payload = _comment_payload(src.lang, src.line(i))
+        match = BEGIN_RE.match(payload.strip()) if payload is not None else None
+        if match:
+            body: list[str] = []
+            j = i + 1
+            while j < n:
+                inner = _comment_payload(src.lang, src.line(j))
+                if inner is None:
+                    break
+                if inner.strip() == END_LINE:
+                    found.append(FoundGuide(Span(i, j + 1), match["hash"], match["model"], "comment",
+                                            "\n".join(body)))
+                    break
+                body.append(inner)
+                j += 1
+            i = j + 1
+            continue
+        i += 1
+    if src.lang.key == "python":
+        found.extend(_docstring_guides(src))
+    return sorted(found, key=lambda g: g.span.start)
+
+
+def _docstring_guides(src: Source) -> list[FoundGuide]:
+    out = []
+    stack = [src.tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type in ("function_definition", "class_definition"):
+            _, existing, _ = _python_docstring(node)
+            if existing is not None:
+                lines = [src.line(i) for i in range(existing.start, existing.end)]
+                tag = next((DOCSTRING_TAG_RE.match(l.strip()) for l in reversed(lines)
+                            if DOCSTRING_TAG_RE.match(l.strip())), None)
+                if tag:
+                    body = "\n".join(lines).strip()
+                    body = re.sub(r'^[rRuU]?("""|\'\'\')', "", body)
+                    body = re.sub(r'("""|\'\'\')$', "", body)
+                    body_lines = [l for l in body.split("\n") if not DOCSTRING_TAG_RE.match(l.strip())]
+                    indent = _indent(src.line(existing.start))
+                    body_lines = [l[len(indent):] if l.startswith(indent) else l.lstrip() for l in body_lines]
+                    out.append(FoundGuide(existing, tag["hash"], tag["model"], "docstring",
+                                          _unescape_docstring("\n".join(body_lines).strip("\n"))))
+        stack.extend(node.named_children)
+    return out
+
+
+def _unescape_docstring(text: str) -> str:
+    return text.replace('\\"\\"\\"', '"""').replace("\\\\", "\\")
+
+
+def guide_above(src: Source, block: Block) -> FoundGuide | None:
+    """A comment guide that ends right above the block (blank lines between are allowed)."""
+    line = block.span.start - 1
+    while line >= 0 and not src.line(line).strip():
+        line -= 1
+    for guide in find_guides(src):
+        if guide.style == "comment" and guide.span.end - 1 == line:
+            return guide
+    return None
+
+
+def docstring_guide(src: Source, block: Block) -> FoundGuide | None:
+    if block.existing_docstring is None:
+        return None
+    for guide in find_guides(src):
+        if guide.style == "docstring" and guide.span == block.existing_docstring:
+            return guide
+    return None
+
+
+def documented_block(src: Source, guide: FoundGuide) -> Block | None:
+    """The block a found guide documents."""
+    if guide.style == "comment":
+        return block_after(src, guide.span.end)
+    # a docstring: the definition around it
+    return enclosing_definition(src, guide.span.start, 0)
+
+
+def locate(src: Source, block_text: str, near: int) -> Span | None:
+    """Find a block's text again in a changed document, closest to where it was."""
+    want = [l.rstrip() for l in block_text.split("\n")]
+    n, k = src.line_count(), len(want)
+    hits = [
+        i for i in range(0, n - k + 1)
+        if src.line(i).rstrip() == want[0] and all(src.line(i + j).rstrip() == want[j] for j in range(k))
+    ]
+    if not hits:
+        return None
+    best = min(hits, key=lambda i: abs(i - near))
+    return Span(best, best + k)

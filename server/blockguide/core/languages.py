@@ -1,0 +1,142 @@
+"""What blockguide knows about each language: grammar, definitions, containers, comments.
+
+One table, so adding a language is adding one entry. Grammars come from
+tree-sitter-language-pack, which bundles them (nothing is downloaded).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import threading
+from pathlib import PurePath
+
+
+@dataclass(frozen=True)
+class Language:
+    key: str  # our name, also the Markdown fence tag
+    grammar: str  # tree-sitter-language-pack name
+    language_ids: tuple[str, ...]  # LSP languageId values
+    suffixes: tuple[str, ...]
+    comment: str  # line-comment prefix
+    functions: frozenset[str]  # node types that define a function or method
+    classes: frozenset[str]  # node types that define a class-like type
+    wrappers: frozenset[str] = frozenset()  # decorators, exports, templates around a definition
+    containers: frozenset[str] = frozenset()  # node types whose children are statements
+    fence: str = ""
+    extra_definitions: frozenset[str] = field(default_factory=frozenset)  # e.g. `const f = () => {}`
+
+    @property
+    def fence_tag(self) -> str:
+        return self.fence or self.key
+
+    @property
+    def definitions(self) -> frozenset[str]:
+        return self.functions | self.classes | self.extra_definitions
+
+
+_JS_FUNCS = frozenset(
+    {"function_declaration", "generator_function_declaration", "method_definition", "function_expression",
+     "arrow_function"}
+)
+_JS_CLASSES = frozenset({"class_declaration", "class"})
+_JS_CONTAINERS = frozenset({"program", "statement_block", "class_body", "switch_body"})
+_TS_CLASSES = _JS_CLASSES | {"abstract_class_declaration", "interface_declaration", "enum_declaration",
+                             "type_alias_declaration"}
+_TS_CONTAINERS = _JS_CONTAINERS | {"interface_body", "enum_body", "module"}
+_C_CONTAINERS = frozenset({"translation_unit", "compound_statement", "field_declaration_list",
+                           "declaration_list"})
+
+LANGUAGES: dict[str, Language] = {
+    lang.key: lang
+    for lang in [
+        Language(
+            key="python", grammar="python", language_ids=("python",), suffixes=(".py", ".pyi"), comment="#",
+            functions=frozenset({"function_definition"}), classes=frozenset({"class_definition"}),
+            wrappers=frozenset({"decorated_definition"}),
+            containers=frozenset({"module", "block"}),
+        ),
+        Language(
+            key="javascript", grammar="javascript", language_ids=("javascript", "javascriptreact"),
+            suffixes=(".js", ".mjs", ".cjs", ".jsx"), comment="//", functions=_JS_FUNCS, classes=_JS_CLASSES,
+            wrappers=frozenset({"export_statement"}), containers=_JS_CONTAINERS,
+            extra_definitions=frozenset({"lexical_declaration", "variable_declaration"}),
+        ),
+        Language(
+            key="typescript", grammar="typescript", language_ids=("typescript",), suffixes=(".ts", ".mts", ".cts"),
+            comment="//", functions=_JS_FUNCS | {"function_signature", "method_signature"}, classes=_TS_CLASSES,
+            wrappers=frozenset({"export_statement"}), containers=_TS_CONTAINERS,
+            extra_definitions=frozenset({"lexical_declaration", "variable_declaration"}),
+        ),
+        Language(
+            key="tsx", grammar="tsx", language_ids=("typescriptreact",), suffixes=(".tsx",), comment="//",
+            functions=_JS_FUNCS | {"function_signature", "method_signature"}, classes=_TS_CLASSES,
+            wrappers=frozenset({"export_statement"}), containers=_TS_CONTAINERS,
+            extra_definitions=frozenset({"lexical_declaration", "variable_declaration"}),
+        ),
+        Language(
+            key="go", grammar="go", language_ids=("go",), suffixes=(".go",), comment="//",
+            functions=frozenset({"function_declaration", "method_declaration", "func_literal"}),
+            classes=frozenset({"type_declaration"}),
+            containers=frozenset({"source_file", "block", "statement_list"}),
+        ),
+        Language(
+            key="rust", grammar="rust", language_ids=("rust",), suffixes=(".rs",), comment="//",
+            functions=frozenset({"function_item"}),
+            classes=frozenset({"struct_item", "enum_item", "trait_item", "impl_item", "mod_item", "union_item"}),
+            containers=frozenset({"source_file", "block", "declaration_list"}),
+        ),
+        Language(
+            key="java", grammar="java", language_ids=("java",), suffixes=(".java",), comment="//",
+            functions=frozenset({"method_declaration", "constructor_declaration"}),
+            classes=frozenset({"class_declaration", "interface_declaration", "enum_declaration",
+                               "record_declaration"}),
+            containers=frozenset({"program", "block", "class_body", "interface_body", "enum_body",
+                                  "constructor_body"}),
+        ),
+        Language(
+            key="c", grammar="c", language_ids=("c",), suffixes=(".c", ".h"), comment="//",
+            functions=frozenset({"function_definition"}),
+            classes=frozenset({"struct_specifier", "union_specifier", "enum_specifier"}),
+            containers=_C_CONTAINERS,
+        ),
+        Language(
+            key="cpp", grammar="cpp", language_ids=("cpp", "cuda-cpp"),
+            suffixes=(".cpp", ".cc", ".cxx", ".hpp", ".hh", ".hxx"), comment="//",
+            functions=frozenset({"function_definition"}),
+            classes=frozenset({"class_specifier", "struct_specifier", "union_specifier", "enum_specifier",
+                               "namespace_definition"}),
+            wrappers=frozenset({"template_declaration"}), containers=_C_CONTAINERS,
+        ),
+    ]
+}
+
+_BY_ID = {lid: lang for lang in LANGUAGES.values() for lid in lang.language_ids}
+_BY_SUFFIX = {suffix: lang for lang in LANGUAGES.values() for suffix in lang.suffixes}
+
+
+def for_language_id(language_id: str | None) -> Language | None:
+    return _BY_ID.get(language_id or "")
+
+
+def for_path(path: str) -> Language | None:
+    return _BY_SUFFIX.get(PurePath(path).suffix.lower())
+
+
+def supported_ids() -> list[str]:
+    return sorted(_BY_ID)
+
+
+_local = threading.local()
+
+
+def parser_for(lang: Language):
+    """This thread's tree-sitter parser for the language (parsers are not shared across threads).
+
+    Grammars are bundled in tree-sitter-language-pack's wheel: nothing is downloaded.
+    """
+    parsers = _local.__dict__.setdefault("parsers", {})
+    if lang.key not in parsers:
+        from tree_sitter_language_pack import get_parser
+
+        parsers[lang.key] = get_parser(lang.grammar)  # type: ignore[arg-type]
+    return parsers[lang.key]

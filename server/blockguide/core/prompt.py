@@ -1,0 +1,113 @@
+"""Grounding → chat messages, within a token budget.
+
+Priority when trimming: the block itself, then the import line and what the block defines, then what it
+uses (definitions), then call sites. Tokens are estimated (about 3.5 characters a token for code), which is
+close enough for budgeting and needs no tokenizer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from blockguide.core.languages import LANGUAGES
+from blockguide.core.style import VAGUE_TERMS
+from blockguide.core.types import Grounding
+
+SYSTEM = """You write documentation guides for blocks of source code.
+Answer with one JSON object and nothing else:
+{"description": "...", "steps": [{"label": "...", "detail": "..."}], "example": {"language": "...", "code": "..."}}
+
+Rules:
+- description: two or three sentences saying what the block does and why a caller uses it.
+- steps: the sequence of actions in the code, in the order the code performs them. Each label is two to
+  four words; each detail names the real functions, variables and values involved, in backticks.
+- example: a short, complete program that uses the block. It must start with the import line given
+  below (when one is given), import every other name it uses, and call the block with arguments that
+  match its signature. For async code, run it with asyncio.run. Use only names that exist in the code
+  or its context; never invent modules or functions.
+- Be specific: say "checks", "validates", "sends", "returns", "parses". Never use vague verbs such as
+  {vague}.
+"""
+
+
+def estimate_tokens(text: str) -> int:
+    return max(1, int(len(text) / 3.5) + text.count("\n") // 4)
+
+
+@dataclass
+class Prompt:
+    messages: list[dict]
+    tokens: int
+    dropped: list[str]  # what did not fit the budget
+
+
+def build_prompt(g: Grounding, budget: int, feedback: str | None = None) -> Prompt:
+    lang = LANGUAGES[g.block.language]
+    system = SYSTEM.replace("{vague}", ", ".join(f'"{t}"' for t in VAGUE_TERMS))
+    header = [f"Language: {lang.key}"]
+    if g.path:
+        header.append(f"File: {g.path} (lines {g.block.span.human()})")
+    if g.block.kind != "statements" and g.block.name:
+        header.append(f"The block defines the {g.block.kind} `{g.block.name}`.")
+    else:
+        header.append("The block is a sequence of statements.")
+    if g.import_line:
+        header.append(f"Import line for the example (exact): {g.import_line}")
+    elif g.module and g.block.language == "python" and g.block.kind == "statements":
+        header.append(f"The block is in module `{g.module}`.")
+    for note in g.notes:
+        header.append(f"Note: {note}")
+
+    code = g.block.text
+    fixed = system + "\n".join(header) + _fence(lang.fence_tag, code)
+    remaining = budget - estimate_tokens(fixed)
+    dropped: list[str] = []
+    if remaining < 0:
+        # The block alone is over budget: keep its head and tail, which carry the signature and the result.
+        lines = code.split("\n")
+        keep = max(8, int(len(lines) * budget / max(1, estimate_tokens(fixed))) - 2)
+        head, tail = lines[: keep * 2 // 3], lines[-(keep // 3):]
+        code = "\n".join(head + [f"... ({len(lines) - len(head) - len(tail)} lines left out) ..."] + tail)
+        dropped.append("part of the block")
+        remaining = 0
+
+    sections: list[str] = []
+    for title, items in (
+        ("What the block defines", [_symbol_line(s) for s in g.defines]),
+        ("Inputs (names read from outside the block)", [", ".join(g.inputs)] if g.inputs else []),
+        ("Outputs (names bound here and used after it)", [", ".join(g.outputs)] if g.outputs else []),
+        ("What the code does, in order", g.outline),
+        ("Names the block uses, resolved", [_symbol_line(s) for s in g.uses]),
+        ("Real call sites in the project", [f"{c.path}:{c.line + 1}\n{c.code}" for c in g.call_sites]),
+    ):
+        kept: list[str] = []
+        for item in items:
+            cost = estimate_tokens(item) + 2
+            if cost > remaining:
+                dropped.append(title.split(" (")[0].lower())
+                break
+            kept.append(item)
+            remaining -= cost
+        if kept:
+            sections.append(f"{title}:\n" + "\n".join(f"- {k}" for k in kept))
+
+    user = "\n".join(header) + "\n\n" + "\n\n".join(sections)
+    user += "\n\nThe block:" + _fence(lang.fence_tag, code)
+    if feedback:
+        user += "\n\nYour previous answer had these problems; fix them all:\n" + feedback
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    return Prompt(messages, estimate_tokens(system) + estimate_tokens(user), sorted(set(dropped)))
+
+
+def _fence(tag: str, code: str) -> str:
+    return f"\n```{tag}\n{code}\n```\n"
+
+
+def _symbol_line(s) -> str:
+    parts = [f"`{s.signature or s.name}`", f"({s.kind}"]
+    if s.module:
+        parts[-1] += f" from `{s.module}`"
+    parts[-1] += ")"
+    if s.doc:
+        parts.append(f"- {s.doc}")
+    return " ".join(parts)

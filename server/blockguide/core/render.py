@@ -1,0 +1,103 @@
+"""Guide → the spec's Markdown → a comment or a Python docstring that cannot end early.
+
+The Markdown follows ../shared/seed/guide-instructions.txt: a title underlined with `=`, the sections
+Description, Execution Steps (numbered, bold labels) and Usage Example (one fenced block), each
+underlined with `-`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from blockguide.core.blocks import END_LINE
+from blockguide.core.languages import LANGUAGES
+from blockguide.core.types import Block, Guide
+
+SECTION_RULE = "-" * 25
+# Everything str.splitlines() treats as a line break, plus the ones other languages do (JS: U+2028/9).
+_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """One-line prose: line breaks become spaces, control characters go."""
+    return _CONTROL.sub("", _BREAKS.sub(" ", text)).strip()
+
+
+def clean_block(text: str) -> str:
+    """Multi-line text (code): every kind of line break becomes \\n, control characters go."""
+    return _CONTROL.sub("", _BREAKS.sub("\n", text)).replace("\t", "    ").strip("\n")
+
+
+def title_for(block: Block) -> str:
+    if block.name and block.kind != "statements":
+        return f"How to Use `{block.name}`"
+    return "How to Use This Code Block"
+
+
+def to_markdown(guide: Guide) -> str:
+    title = clean_text(guide.title) or "How to Use This Code Block"
+    lines = [title, "=" * max(len(title), 3), "", "Description", SECTION_RULE, clean_text(guide.description), "",
+             "Execution Steps", SECTION_RULE]
+    for i, step in enumerate(guide.steps, 1):
+        label = clean_text(step.label).strip("*: ") or f"Step {i}"
+        lines.append(f"{i}. **{label}**: {clean_text(step.detail)}")
+    code = clean_block(guide.example.code)
+    fence = "```"
+    while fence in code:
+        fence += "`"
+    lines += ["", "Usage Example", SECTION_RULE, "", f"{fence}{clean_text(guide.example.language)}", code, fence]
+    if guide.notes:
+        lines += [""] + [f"> {clean_text(n)}" for n in guide.notes]
+    return "\n".join(lines)
+
+
+def _model_tag(guide: Guide) -> str:
+    return re.sub(r"[()\s]", "", guide.model) or "unknown"
+
+
+def begin_line(block: Block, guide: Guide) -> str:
+    return f"--- blockguide {block.short_hash} ({_model_tag(guide)}) ---"
+
+
+def _comment_line(prefix: str, text: str, splices: bool) -> str:
+    if not text:
+        return prefix
+    # A marker-like line inside the body could confuse the next replace: escape it.
+    if text.strip() == END_LINE or text.lstrip().startswith("--- blockguide "):
+        text = "\\" + text
+    if splices:
+        # C and C++ splice a line ending in a backslash onto the next one (also through a trigraph).
+        text = text.replace("??/", "?\u200b?/")
+        if text.rstrip().endswith("\\"):
+            text = text.rstrip() + " \u23ce"
+    return f"{prefix} {text}"
+
+
+def to_comment(block: Block, guide: Guide, newline: str = "\n") -> str:
+    """The guide as line comments in the block's language, indented like the block, ending with a newline."""
+    lang = LANGUAGES[block.language]
+    prefix = block.indent + lang.comment
+    body = to_markdown(guide).split("\n")
+    if lang.key == "python":
+        # A comment in the first two lines that names an encoding would change how Python reads the file.
+        body = [re.sub(r"(coding)([:=])", r"\1 \2", line) for line in body]
+    out = [f"{prefix} {begin_line(block, guide)}"]
+    splices = lang.key in ("c", "cpp")
+    out += [_comment_line(prefix, line, splices) for line in body]
+    out.append(f"{prefix} {END_LINE}")
+    return newline.join(out) + newline
+
+
+def _docstring_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+def to_docstring(block: Block, guide: Guide, newline: str = "\n") -> str:
+    """The guide as a Python docstring at the body's indentation, ending with a newline."""
+    indent = block.body_indent if block.body_indent is not None else block.indent + "    "
+    body = [_docstring_escape(line) for line in to_markdown(guide).split("\n")]
+    tag = f"blockguide {block.short_hash} ({_model_tag(guide)})"
+    lines = [f'{indent}"""{body[0]}'] + [f"{indent}{l}" if l else "" for l in body[1:]]
+    lines += ["", f"{indent}{tag}", f'{indent}"""']
+    return newline.join(lines) + newline

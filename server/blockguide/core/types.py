@@ -1,0 +1,121 @@
+"""Plain data shared by the core, the pipeline, the CLI and the language server.
+
+Lines are 0-based everywhere in the core; a `Span` is half-open: `start` is the first line of the
+block, `end` the line after its last one. Columns are never needed: blocks are whole lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"bad span {self.start}..{self.end}")
+
+    @property
+    def lines(self) -> int:
+        return self.end - self.start
+
+    def human(self) -> str:
+        """1-based, inclusive: how editors and people number lines."""
+        return f"{self.start + 1}-{max(self.end, self.start + 1)}"
+
+
+def text_hash(text: str) -> str:
+    """A stable hash of a block's text, insensitive to trailing spaces and line endings."""
+    norm = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip("\n")
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Block:
+    """A snapped block: whole statements or a whole definition."""
+
+    language: str  # a languages.Language key, e.g. "python"
+    span: Span
+    text: str  # the block's lines, joined with "\n", no trailing newline
+    indent: str  # leading white space of the first line
+    kind: str  # "function", "class", "method", "statements"
+    name: str | None = None  # the defined name, for definitions
+    body_indent: str | None = None  # indentation of the body (for docstrings)
+    docstring_line: int | None = None  # 0-based line where a docstring goes (Python definitions)
+    existing_docstring: Span | None = None  # an existing docstring's lines
+    code_hash: str = ""  # text_hash of the block without its docstring; set by blocks.make_block
+
+    @property
+    def hash(self) -> str:
+        return self.code_hash or text_hash(self.text)
+
+    @property
+    def short_hash(self) -> str:
+        return self.hash[:8]
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A name the block defines or uses, as the analysis resolved it."""
+
+    name: str
+    kind: str  # "function", "class", "module", "statement", "param", ...
+    module: str | None = None  # dotted module path, e.g. "textkit.slug"
+    signature: str | None = None
+    doc: str | None = None  # first line of the docstring
+    path: str | None = None  # file that defines it, relative to the project root when inside it
+    line: int | None = None  # 0-based definition line
+
+
+@dataclass(frozen=True)
+class CallSite:
+    path: str  # relative to the project root
+    line: int  # 0-based
+    code: str  # the lines around the call
+
+
+@dataclass
+class Grounding:
+    """Everything the model is told about a block besides its text."""
+
+    block: Block
+    path: str | None = None  # the file, relative to the project root when inside it
+    module: str | None = None  # the block's importable module path
+    import_line: str | None = None  # e.g. "from textkit.slug import slugify"
+    defines: list[Symbol] = field(default_factory=list)
+    uses: list[Symbol] = field(default_factory=list)
+    call_sites: list[CallSite] = field(default_factory=list)
+    outline: list[str] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Example:
+    language: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Guide:
+    title: str
+    description: str
+    steps: tuple[Step, ...]
+    example: Example
+    model: str = ""  # the model that drafted it; "none" for a guide built from analysis alone
+    notes: tuple[str, ...] = ()  # what the checks found or what blockguide did on its own
+
+    @property
+    def static(self) -> bool:
+        return self.model == "none"

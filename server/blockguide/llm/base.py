@@ -1,0 +1,120 @@
+"""The backend interface, the guide's JSON schema, and tolerant parsing of what a model answers."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+
+class StepDraft(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    label: str
+    detail: str
+
+
+class ExampleDraft(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    language: str
+    code: str
+
+
+class GuideDraft(BaseModel):
+    """What the model must answer. No length limits in the schema: llama.cpp grammars blow up on them."""
+
+    model_config = ConfigDict(extra="ignore")
+    description: str
+    steps: list[StepDraft]
+    example: ExampleDraft
+
+
+def guide_schema() -> dict:
+    """The JSON schema sent as Ollama's `format`, built from the typed model."""
+    return GuideDraft.model_json_schema()
+
+
+@dataclass
+class DraftRequest:
+    messages: list[dict]
+    schema: dict
+    temperature: float = 0.2
+    seed: int = 0
+    max_tokens: int = 700
+
+
+@dataclass
+class DraftResult:
+    text: str
+    tokens: int
+    prompt_tokens: int = 0
+    stop_reason: str = ""
+    timings: dict = field(default_factory=dict)
+
+
+class BackendError(Exception):
+    """A failure the user can act on; `str()` is the message to show, with what to do next."""
+
+
+class ModelUnreachable(BackendError):
+    pass
+
+
+class ModelMissing(BackendError):
+    pass
+
+
+class ModelTimeout(BackendError):
+    pass
+
+
+class BadAnswer(BackendError):
+    pass
+
+
+class Backend(Protocol):
+    model: str
+    host: str
+
+    async def draft(self, request: DraftRequest, on_token: Callable[[int], None] | None = None) -> DraftResult:
+        """Ask the model; `on_token(count)` is called as tokens stream in. Raises BackendError."""
+
+    async def health(self) -> list[tuple[str, bool, str, str]]:
+        """Checks as (name, ok, detail, fix)."""
+
+
+_THINK = re.compile(r"<think>.*?(</think>|\Z)", re.DOTALL | re.IGNORECASE)
+
+
+def parse_draft(text: str) -> GuideDraft:
+    """A GuideDraft from a model's answer, tolerating what small models do.
+
+    Removes <think> blocks and code fences around the JSON, accepts raw newlines inside strings
+    (`strict=False`), and takes the outermost object. Raises BadAnswer with the exact problem.
+    """
+    cleaned = _THINK.sub("", text).strip()
+    cleaned = re.sub(r"^```(?:json)?\s*|\s*```$", "", cleaned)
+    start = cleaned.find("{")
+    end = cleaned.rfind("}")
+    if start < 0 or end <= start:
+        raise BadAnswer("the model's answer holds no JSON object" + (" (it was cut off)" if start >= 0 else ""))
+    try:
+        data = json.loads(cleaned[start:end + 1], strict=False)
+    except json.JSONDecodeError as exc:
+        raise BadAnswer(f"the model's answer is not valid JSON: {exc.msg} at character {exc.pos}") from None
+    try:
+        draft = GuideDraft.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'answer'}: {err['msg']}" for err in exc.errors()[:5]
+        )
+        raise BadAnswer(f"the model's answer does not match the guide schema: {problems}") from None
+    if not draft.description.strip():
+        raise BadAnswer("the model's answer has an empty description")
+    if not [s for s in draft.steps if s.label.strip() or s.detail.strip()]:
+        raise BadAnswer("the model's answer has no execution steps")
+    if not draft.example.code.strip():
+        raise BadAnswer("the model's answer has an empty usage example")
+    return draft

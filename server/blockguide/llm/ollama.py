@@ -1,0 +1,125 @@
+"""Ollama through the official `ollama` Python client (chat API, structured output, streaming)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from typing import Callable
+
+import httpx
+import ollama
+
+from blockguide.llm.base import (
+    BackendError,
+    BadAnswer,
+    DraftRequest,
+    DraftResult,
+    ModelMissing,
+    ModelTimeout,
+    ModelUnreachable,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_ANSWER_CHARS = 24_000  # far above a good guide; past it the model is looping
+_REPEAT = re.compile(r"(.{8,80}?)\1{12,}", re.DOTALL)
+
+
+def missing_model_message(model: str, host: str) -> str:
+    if model == "blockguide-tiny":
+        fix = "run `make model` in the blockguide checkout (it creates the bundled model, no download)"
+    else:
+        fix = f"run `ollama pull {model}` on a machine with internet, or choose another `blockguide.model`"
+    return f"The model '{model}' is not available in Ollama at {host}: {fix}."
+
+
+def unreachable_message(host: str) -> str:
+    return (f"Cannot reach Ollama at {host}: start it with `ollama serve` (or `make ollama-serve`), "
+            f"or point the `blockguide.ollamaHost` setting at a running server.")
+
+
+class OllamaBackend:
+    def __init__(self, host: str, model: str, timeout: float) -> None:
+        self.host = host
+        self.model = model
+        self.timeout = timeout
+
+    def _client(self) -> ollama.AsyncClient:
+        # No redirects and no proxies from the environment: traffic goes to the configured host only.
+        return ollama.AsyncClient(
+            host=self.host, timeout=httpx.Timeout(self.timeout, connect=min(5.0, self.timeout)),
+            follow_redirects=False, trust_env=False,
+        )
+
+    async def draft(self, request: DraftRequest, on_token: Callable[[int], None] | None = None) -> DraftResult:
+        started = time.monotonic()
+        pieces: list[str] = []
+        tokens = 0
+        final = None
+        client = self._client()
+        try:
+            stream = await client.chat(
+                model=self.model, messages=request.messages, format=request.schema, stream=True,
+                options={"temperature": request.temperature, "seed": request.seed,
+                         "num_predict": request.max_tokens},
+            )
+            async for chunk in stream:
+                piece = chunk.message.content or ""
+                pieces.append(piece)
+                tokens += 1
+                if on_token is not None:
+                    on_token(tokens)
+                if chunk.done:
+                    final = chunk
+                    break
+                if tokens % 64 == 0:
+                    so_far = "".join(pieces)
+                    if len(so_far) > MAX_ANSWER_CHARS:
+                        raise BadAnswer(f"the model's answer ran past {MAX_ANSWER_CHARS} characters")
+                    if _REPEAT.search(so_far[-2000:]):
+                        raise BadAnswer("the model started repeating itself")
+        except ollama.ResponseError as exc:
+            if exc.status_code == 404 or "not found" in str(exc.error).lower():
+                raise ModelMissing(missing_model_message(self.model, self.host)) from None
+            raise BackendError(f"Ollama at {self.host} answered with an error ({exc.status_code}): "
+                               f"{str(exc.error)[:300]}") from None
+        except (ConnectionError, httpx.ConnectError):
+            raise ModelUnreachable(unreachable_message(self.host)) from None
+        except httpx.TimeoutException:
+            raise ModelTimeout(f"Ollama at {self.host} did not answer within {self.timeout:g} s: raise the "
+                               f"`blockguide.timeout` setting or choose a smaller model.") from None
+        except (httpx.TransportError, httpx.StreamError) as exc:
+            raise ModelUnreachable(f"The connection to Ollama at {self.host} broke during generation "
+                                   f"({type(exc).__name__}); check that the server is still running.") from None
+        except ValueError as exc:  # bad host URL, or a reply the client cannot parse
+            raise BackendError(f"Could not talk to Ollama at {self.host}: {exc}") from None
+        finally:
+            await client.close()
+        text = "".join(pieces)
+        if final is None:
+            raise ModelUnreachable(f"Ollama at {self.host} ended the answer early; check the server's log.")
+        return DraftResult(
+            text=text, tokens=final.eval_count or tokens, prompt_tokens=final.prompt_eval_count or 0,
+            stop_reason=final.done_reason or "", timings={"seconds": time.monotonic() - started},
+        )
+
+    async def health(self) -> list[tuple[str, bool, str, str]]:
+        client = self._client()
+        checks: list[tuple[str, bool, str, str]] = []
+        try:
+            try:
+                listed = await client.list()
+            except (ConnectionError, httpx.TransportError):
+                return [("ollama", False, f"no answer from {self.host}", unreachable_message(self.host))]
+            except ValueError as exc:
+                return [("ollama", False, f"bad host {self.host!r}: {exc}", "set `blockguide.ollamaHost` "
+                         "to a URL such as http://127.0.0.1:11434")]
+            checks.append(("ollama", True, f"answering at {self.host}", ""))
+            names = {m.model for m in listed.models}
+            have = self.model in names or f"{self.model}:latest" in names
+            checks.append(("model", have, self.model + (" is installed" if have else " is not installed"),
+                           "" if have else missing_model_message(self.model, self.host)))
+        finally:
+            await client.close()
+        return checks
