@@ -48,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     doc = sub.add_parser("doc", help="print a guide for lines of a file, or write it into the file")
     doc.add_argument("file", type=Path)
-    doc.add_argument("--lines", type=_lines, required=True, metavar="A-B", help="1-based, inclusive")
+    where = doc.add_mutually_exclusive_group(required=True)
+    where.add_argument("--lines", type=_lines, metavar="A-B", help="1-based, inclusive")
+    where.add_argument("--symbol", metavar="NAME", help="a function or class by name (Class.method for a method)")
     model_options(doc)
     doc.add_argument("--format", choices=("markdown", "comment", "json"), default="markdown")
     doc.add_argument("--style", choices=("comment", "docstring"), help="with --write/--format comment")
@@ -120,12 +122,17 @@ def cmd_doc(args) -> int:
                        f"(supported: {', '.join(sorted({s for l in languages.LANGUAGES.values() for s in l.suffixes}))})")
     text = read_source(path)
     src = Source(lang, text)
-    first, last = args.lines
-    if first > src.line_count():
-        raise CliError(f"{path} has {src.line_count()} lines; --lines {first}-{last} is past its end")
-    block = snap(src, first - 1, last - 1)
-    if block is None:
-        raise CliError(f"lines {first}-{last} of {path} hold no code to document")
+    if args.symbol:
+        block = find_symbol(src, args.symbol)
+        if block is None:
+            raise CliError(f"{path} has no function or class named {args.symbol!r}")
+    else:
+        first, last = args.lines
+        if first > src.line_count():
+            raise CliError(f"{path} has {src.line_count()} lines; --lines {first}-{last} is past its end")
+        block = snap(src, first - 1, last - 1)
+        if block is None:
+            raise CliError(f"lines {first}-{last} of {path} hold no code to document")
     if args.verbose:
         print(f"block: {block.kind} {block.name or ''} lines {block.span.human()}", file=sys.stderr)
     grounding = pipeline.analyse(src, block, path.resolve(), [], settings)
@@ -154,6 +161,36 @@ def cmd_doc(args) -> int:
     else:
         print(to_markdown(guide))
     return 0
+
+
+def find_symbol(src, dotted: str):
+    """The definition called `dotted` (`name` or `Class.method`), found with the syntax tree."""
+    from blockguide.core.blocks import enclosing_definition
+
+    parts = dotted.split(".")
+    for i in range(src.line_count()):
+        line = src.line(i).lstrip()
+        for keyword in ("def ", "async def ", "class ", "function ", "async function ", "export function ",
+                        "export default function ", "export class ", "func ", "fn ", "pub fn "):
+            if line.startswith(keyword) and line[len(keyword):].lstrip("(*").startswith(parts[-1]):
+                block = enclosing_definition(src, i, len(src.line(i)) - len(line) + len(keyword))
+                if block is not None and block.name == parts[-1] and block.span.start <= i:
+                    if len(parts) == 1 or _owner_name(src, block) == parts[-2]:
+                        return block
+    return None
+
+
+def _owner_name(src, block):
+    from blockguide.core.blocks import enclosing_definition
+
+    if not block.indent:
+        return None
+    for i in range(block.span.start - 1, -1, -1):
+        text = src.line(i)
+        if text.strip() and len(text) - len(text.lstrip()) < len(block.indent):
+            outer = enclosing_definition(src, i, len(text) - len(text.lstrip()))
+            return outer.name if outer is not None else None
+    return None
 
 
 def write_edit(path: Path, original: str, edit) -> None:

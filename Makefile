@@ -1,0 +1,71 @@
+# blockguide — the two commands on a fresh machine:
+#   make run    set up (Python env, Ollama built from source, bundled model) and document a real block
+#   make test   set up and run every test (unit, LSP, replayed and real Ollama, VS Code client)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SAMPLE ?= requests==2.32.3
+SAMPLE_FILE ?= src/requests/utils.py
+SAMPLE_SYMBOL ?= requote_uri
+
+.PHONY: setup venv ollama model ollama-serve ollama-stop run test test-python test-vscode e2e-vscode \
+        bench bench-quality vsix check clean
+
+setup: venv ollama model
+
+venv: $(STAMP)
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+ollama:
+	bash scripts/ollama.sh build
+
+model: ollama
+	bash scripts/ollama.sh model
+
+ollama-serve: setup
+	bash scripts/ollama.sh serve
+
+ollama-stop:
+	bash scripts/ollama.sh stop
+
+# The main job: a guide for a function of a real project (fetched at a pinned version), drafted by the
+# bundled model on a local Ollama that is started here and stopped afterwards.
+run: setup
+	@tree=$$(PYTHON=$(PY) bash scripts/sample.sh $(SAMPLE)); \
+	host=$$(bash scripts/ollama.sh serve); \
+	trap 'bash scripts/ollama.sh stop' EXIT; \
+	echo "blockguide doc $$tree/$(SAMPLE_FILE) --symbol $(SAMPLE_SYMBOL)  (model blockguide-tiny at $$host)" >&2; \
+	$(VENV)/bin/blockguide doc "$$tree/$(SAMPLE_FILE)" --symbol $(SAMPLE_SYMBOL) --host "$$host" --no-cache -v
+
+check: venv
+	$(VENV)/bin/blockguide check
+
+test: setup test-python test-vscode e2e-vscode
+
+test-python: setup
+	$(PY) -m pytest -q -p no:cacheprovider
+	$(VENV)/bin/lint-imports
+
+test-vscode:
+	$(MAKE) -C vscode-client test
+
+e2e-vscode: setup
+	$(MAKE) -C vscode-client e2e PYTHON=$(abspath $(PY))
+
+vsix:
+	$(MAKE) -C vscode-client vsix
+
+bench: setup
+	$(PY) -m bench
+
+bench-quality: setup
+	$(PY) -m bench.quality $(ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache vscode-client/node_modules vscode-client/dist
