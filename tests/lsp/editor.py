@@ -70,6 +70,16 @@ class Editor:
             text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
             content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)]))
 
+    def change(self, uri: str, start: tuple[int, int], end: tuple[int, int], new_text: str) -> None:
+        """An incremental didChange, as editors send while typing."""
+        rng = lsp.Range(lsp.Position(*start), lsp.Position(*end))
+        text = apply_text_edits(self.text(uri), [lsp.TextEdit(range=rng, new_text=new_text)])
+        version = self.docs[uri][0] + 1
+        self.docs[uri] = (version, text)
+        self.client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[lsp.TextDocumentContentChangePartial(range=rng, text=new_text)]))
+
     def apply(self, edit: lsp.WorkspaceEdit) -> bool:
         """Apply a workspace edit as an editor would: refuse a stale version."""
         changes: list[tuple[str, int | None, list]] = []

@@ -345,3 +345,17 @@ async def test_malformed_action_data_gets_an_error_not_silence(editor, project):
     with pytest.raises(Exception):
         await editor.command("blockguide.documentBlock", {"nope": True})
     assert await editor.hover(editor.open(project / "app.py"), 0, 0) is None
+
+
+async def test_typing_keeps_the_tree_current(editor, project):
+    uri = editor.open(project / "src/textkit/slug.py")
+    await editor.actions(uri, (11, 8))  # parsed once
+    for i, ch in enumerate("def added(x):\n    return x * 2\n\n\n"):  # typed one key at a time
+        # the caret sits at the end of what has been typed so far, starting at line 6
+        typed = "def added(x):\n    return x * 2\n\n\n"[:i]
+        caret = (6 + typed.count("\n"), len(typed.split("\n")[-1]))
+        editor.change(uri, caret, caret, ch)
+    [action, _] = await editor.actions(uri, (7, 8))
+    assert action.title == "Document this block"
+    resolved = await editor.resolve(action)
+    assert resolved.edit.document_changes[0].edits[0].range.start.line == 6

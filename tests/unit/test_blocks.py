@@ -106,3 +106,16 @@ def test_languages_from_ids_and_paths():
     assert for_language_id("typescriptreact").key == "tsx"
     assert for_path("a/b/c.HPP").key == "cpp"
     assert for_language_id("cobol") is None and for_path("x.txt") is None
+
+
+def test_incremental_edits_give_the_same_tree_as_a_fresh_parse():
+    src = Source(PY, SLUG)
+    old = src.fork()
+    src.edit([(10, 4, 10, 8, "value"),  # rename on one line
+              (0, 0, 0, 0, "# -*- new first line -*-\n\n"),  # insert lines at the top
+              (14, 0, 16, 0, ""),  # delete two lines
+              (3, 7, 3, 7, "🙂 ünïcode")])  # multi-byte text
+    fresh = Source(PY, src.text)
+    assert str(src.tree.root_node) == str(fresh.tree.root_node)
+    assert src.lines == fresh.lines
+    assert old.text == SLUG and str(old.tree.root_node) == str(Source(PY, SLUG).tree.root_node)

@@ -24,10 +24,61 @@ class Source:
 
     def __init__(self, lang: Language, text: str) -> None:
         self.lang = lang
+        self._set_text(text)
+        self.tree: Tree = parser_for(lang).parse(self.data)
+
+    def _set_text(self, text: str) -> None:
         self.text = text
         self.data = text.encode("utf-8", "surrogatepass")
         self.lines = text.split("\n")
-        self.tree: Tree = parser_for(lang).parse(self.data)
+
+    def fork(self) -> "Source":
+        """A copy to edit while other threads keep reading this one (trees are edited in place)."""
+        new = Source.__new__(Source)
+        new.lang, new.text, new.data, new.lines = self.lang, self.text, self.data, self.lines
+        new.tree = self.tree.copy()
+        return new
+
+    def edit(self, changes: list[tuple[int, int, int, int, str]]) -> None:
+        """Apply edits and re-parse incrementally: tree-sitter reuses what the edits did not touch.
+
+        Each change is (start_line, start_col, end_line, end_col, new_text), columns in code points,
+        applied in order (as LSP's incremental didChange sends them).
+        """
+        for change in changes:
+            self.apply(*change)
+        self.reparse()
+
+    def apply(self, start_line: int, start_col: int, end_line: int, end_col: int, new_text: str) -> None:
+        """One edit to the text and the tree; call `reparse` after the last one."""
+        a, a_point = self._locate(start_line, start_col)
+        b, b_point = self._locate(end_line, end_col)
+        if b < a:
+            a, b, a_point, b_point = b, a, b_point, a_point
+        start_byte = len(self.text[:a].encode("utf-8", "surrogatepass"))
+        old_end_byte = start_byte + len(self.text[a:b].encode("utf-8", "surrogatepass"))
+        inserted = new_text.encode("utf-8", "surrogatepass")
+        rows = new_text.split("\n")
+        if len(rows) == 1:
+            new_end = Point(a_point.row, a_point.column + len(inserted))
+        else:
+            new_end = Point(a_point.row + len(rows) - 1, len(rows[-1].encode("utf-8", "surrogatepass")))
+        self.tree.edit(start_byte=start_byte, old_end_byte=old_end_byte, new_end_byte=start_byte + len(inserted),
+                       start_point=a_point, old_end_point=b_point, new_end_point=new_end)
+        self._set_text(self.text[:a] + new_text + self.text[b:])
+
+    def reparse(self) -> None:
+        self.tree = parser_for(self.lang).parse(self.data, self.tree)
+
+    def _locate(self, line: int, col: int) -> tuple[int, Point]:
+        """Character offset and tree-sitter point (byte column) of a line/column, clamped to the text."""
+        if line >= len(self.lines):
+            last = len(self.lines) - 1
+            return len(self.text), Point(last, len(self.lines[last].encode("utf-8", "surrogatepass")))
+        line = max(0, line)
+        offset = sum(len(l) + 1 for l in self.lines[:line])
+        col = max(0, min(col, len(self.lines[line])))
+        return offset + col, Point(line, len(self.lines[line][:col].encode("utf-8", "surrogatepass")))
 
     def line(self, i: int) -> str:
         return self.lines[i].rstrip("\r") if 0 <= i < len(self.lines) else ""

@@ -69,6 +69,7 @@ def did_open(ls: BlockguideServer, params: lsp.DidOpenTextDocumentParams) -> Non
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: BlockguideServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    ls.track_change(params.text_document.uri, params.content_changes)
     schedule_diagnostics(ls, params.text_document.uri, DIAGNOSTIC_DELAY)
 
 
@@ -145,7 +146,8 @@ def _wanted(only: list[str] | None, kind: str) -> bool:
 def _action(ls: BlockguideServer, title: str, kind: str, data: convert.ActionData,
             diagnostics: list[lsp.Diagnostic] | None = None) -> lsp.CodeAction:
     wire = convert.data_to_wire(data)
-    action = lsp.CodeAction(title=title, kind=kind, diagnostics=diagnostics, data=wire)
+    action = lsp.CodeAction(title=title, kind=kind, diagnostics=diagnostics, data=wire,
+                            tags=[lsp.CodeActionTag.LlmGenerated] if ls.caps.llm_tag else None)
     if data.action == "preview" or not ls.caps.resolve:
         # Preview never edits; a client without resolve runs the command, which applies the edit itself.
         command = CMD_PREVIEW if data.action == "preview" else CMD_DOCUMENT

@@ -45,6 +45,7 @@ class Caps:
     markdown_hover: bool = True
     pull_configuration: bool = False
     code_action_literals: bool = True
+    llm_tag: bool = False
 
     @classmethod
     def of(cls, c: lsp.ClientCapabilities) -> "Caps":
@@ -60,6 +61,7 @@ class Caps:
             markdown_hover=hover_formats is None or lsp.MarkupKind.Markdown in hover_formats,
             pull_configuration=bool(c.workspace and c.workspace.configuration),
             code_action_literals=bool(ca and ca.code_action_literal_support),
+            llm_tag=bool(ca and ca.tag_support and lsp.CodeActionTag.LlmGenerated in ca.tag_support.value_set),
         )
 
 
@@ -134,6 +136,29 @@ class BlockguideServer(LanguageServer):
         src = Source(lang, text)
         self._sources[uri] = (doc.version, src)
         return src
+
+    def track_change(self, uri: str, changes: list) -> None:
+        """Keep the document's tree current: incremental re-parse with the edits of a didChange."""
+        cached = self._sources.get(uri)
+        doc = self.workspace.text_documents.get(uri)
+        if cached is None or doc is None:
+            return
+        src = cached[1].fork()  # a request may still be reading the old one
+        for change in changes:
+            rng = getattr(change, "range", None)
+            if rng is None:  # a whole-document change: nothing to reuse
+                self._sources.pop(uri, None)
+                return
+            # each range refers to the text as the earlier changes left it
+            start = doc.position_codec.position_from_client_units(src.lines, rng.start)
+            end = doc.position_codec.position_from_client_units(src.lines, rng.end)
+            src.apply(start.line, start.character, end.line, end.character, change.text)
+        src.reparse()
+        if src.text == doc.source:
+            self._sources[uri] = (doc.version, src)
+        else:  # our copy drifted from the editor's (should not happen): parse afresh next time
+            log.debug("incremental parse of %s drifted; re-parsing", uri)
+            self._sources.pop(uri, None)
 
     def forget(self, uri: str) -> None:
         self._sources.pop(uri, None)
