@@ -244,12 +244,14 @@ async function main() {
       await contextMenuAt(await lineBox((t) => t.includes('normalized = unicodedata'), 'in slugify'));
       assert(await menuHas(MENU_LABEL), `"${MENU_LABEL}" is missing from the context menu with a selection`);
       await shot('2-context-menu');
+      await page.screenshot({ path: path.join(OUT_DIR, 'readme-context-menu.png'), clip: { x: 352, y: 84, width: 700, height: 330 } });
       await menuItem(MENU_LABEL).first().click();
       const clickedAt = Date.now();
 
       // A progress notification with a Cancel button while the model writes.
       const progress = toasts('Documenting block');
       await progress.first().waitFor({ timeout: 15000 });
+      await sleep(400); // let the toast finish sliding in
       const hasCancel = (await progress.first().getByRole('button', { name: 'Cancel' }).count()) > 0;
       await shot('3-progress');
       assert(hasCancel, 'the progress notification has no Cancel button');
@@ -299,6 +301,9 @@ async function main() {
       await hover.waitFor({ state: 'visible', timeout: 15000 });
       await sleep(300);
       await shot('5-hover');
+      const hb = await hover.boundingBox();
+      const top = Math.max(84, hb.y - 10);
+      await page.screenshot({ path: path.join(OUT_DIR, 'readme-hover.png'), clip: { x: 352, y: top, width: 900, height: Math.min(800 - top, hb.height + 130) } });
       const text = await hover.innerText();
       assert(/Description/.test(text), 'the hover has no Description');
       if (REPLAYED) assert(text.includes('lowercases the text, strips accents'), 'the hover is not the replayed guide');
@@ -321,22 +326,58 @@ async function main() {
       await sleep(1000);
       await shot('6-before-cancel');
       await progress.getByRole('button', { name: 'Cancel' }).click();
+      const cancelledAt = Date.now();
       await progress.waitFor({ state: 'detached', timeout: 10000 });
-      await sleep(3000); // the rest of the (cancelled) stream would have arrived by now if it went on
+      // The server stops generating at once (the stream would go on for ~25 s more otherwise).
+      await statusItem(`${MODEL}: ready`).waitFor({ timeout: 10000 });
+      log(`server back to ready ${((Date.now() - cancelledAt) / 1000).toFixed(1)}s after Cancel`);
+      await sleep(1000);
       const editorText = (await lines()).map((l) => l.text).join('\n');
       const now = await saveAndRead(false);
       assert(now === before, 'the file changed after Cancel');
       const guideCount = (s) => (s.match(/Execution Steps/g) || []).length;
       assert(guideCount(editorText) <= guideCount(before), 'a guide was inserted after Cancel');
-      await statusItem(`${MODEL}: ready`).waitFor({ timeout: 15000 });
     }, { skip: REPLAYED ? undefined : 'needs the replayed Ollama to make the model slow' });
+
+    await test('"Preview guide" opens the guide in a Markdown preview beside the editor, without editing', async () => {
+      await dismissToasts();
+      const before = fs.readFileSync(FILE, 'utf8');
+      const line = before.split('\n').findIndex((l) => l.includes('return len(text.split())')) + 1;
+      await gotoLine(line);
+      await page.keyboard.press('End');
+      await sleep(300);
+      await page.keyboard.press('F1');
+      await page.keyboard.type('Blockguide: Preview guide');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Blockguide: Preview guide' }).first().waitFor({ timeout: 10000 });
+      await page.keyboard.press('Enter');
+      const tab = page.locator('.tabs-container .tab', { hasText: /^Preview / }).first();
+      await tab.waitFor({ timeout: GENERATION_MS });
+      await sleep(1000);
+      await shot('7-preview');
+      // The rendered Markdown lives in the preview's webview (nested iframes).
+      await waitFor('the rendered guide in the preview', async () => {
+        for (const frame of page.frames()) {
+          const text = await frame.locator('body').innerText({ timeout: 500 }).catch(() => '');
+          if (text.includes('Execution Steps') && text.includes('Usage Example')) return true;
+        }
+        return false;
+      }, 15000);
+      const title = await tab.innerText();
+      assert(/\.md/.test(title), `unexpected preview tab: ${title}`);
+      assert(fs.readFileSync(FILE, 'utf8') === before, 'the file changed on disk');
+      const dirty = await page.locator('.tabs-container .tab.dirty').count();
+      assert(dirty === 0, 'Preview guide edited the document');
+      log(`preview tab: ${JSON.stringify(title)}`);
+      await tab.hover({ timeout: 2000 }).catch(() => {});
+      await tab.locator('.codicon-close').click({ timeout: 2000 }).catch(() => {});
+    });
 
     await test('clicking the status-bar item runs the doctor', async () => {
       await dismissToasts();
       await statusItem(`${MODEL}: ready`).click();
       const report = toasts('Blockguide doctor');
       await report.first().waitFor({ timeout: 30000 });
-      await shot('7-doctor');
+      await shot('8-doctor');
       const text = await report.first().innerText();
       assert(/all \d+ checks passed/.test(text), `the doctor did not pass: ${text}`);
       await dismissToasts();
@@ -348,7 +389,7 @@ async function main() {
       const message = toasts('Blockguide cannot start its server');
       await message.first().waitFor({ timeout: 30000 });
       await sleep(2500); // would a second message (or the client library's own) follow?
-      await shot('8-cannot-start');
+      await shot('9-cannot-start');
       const text = await message.first().innerText();
       assert((await message.count()) === 1, `${await message.count()} startup messages`);
       assert(text.includes(NO_BLOCKGUIDE_PYTHON), `the message does not name ${NO_BLOCKGUIDE_PYTHON}: ${text}`);

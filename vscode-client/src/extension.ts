@@ -119,15 +119,19 @@ export function activate(context: vscode.ExtensionContext): void {
       { location: vscode.ProgressLocation.Notification, title: `Blockguide: ${title}`, cancellable: true },
       async (progress, token) => {
         const workDoneToken = `blockguide-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-        const adopted: (string | number)[] = [workDoneToken];
+        // Progress tokens of this command's work: server-created ones it adopted, and ours once begun.
+        const tokens: (string | number)[] = [];
         const disposables: vscode.Disposable[] = [
-          followProgress(client, workDoneToken, progress),
-          mgr.progressRouter.register({ report: progress, adopt: (t) => adopted.push(t) }),
+          followProgress(client, workDoneToken, progress, undefined, () => tokens.push(workDoneToken)),
+          mgr.progressRouter.register({ report: progress, adopt: (t) => tokens.push(t) }),
         ];
         const cancelled = new Promise<undefined>((resolve) => {
           disposables.push(
             token.onCancellationRequested(() => {
-              for (const t of adopted) void client.sendNotification(WorkDoneProgressCancelNotification.type, { token: t }).catch(() => undefined);
+              // `$/cancelRequest` goes out with the request's token. pygls 2 does not cancel a
+              // command's coroutine on it (it runs apart from the request's future), but it does
+              // on `window/workDoneProgress/cancel` of the command's progress: send that too.
+              for (const t of tokens) void client.sendNotification(WorkDoneProgressCancelNotification.type, { token: t }).catch(() => undefined);
               resolve(undefined);
             }),
           );
@@ -255,7 +259,7 @@ export function activate(context: vscode.ExtensionContext): void {
         if (result === undefined) vscode.window.setStatusBarMessage('Blockguide: preview cancelled.', 4000);
         return;
       }
-      const name = (result.title || 'Guide').replace(/[\\/:*?"<>|#%\r\n]+/g, ' ').trim().slice(0, 80) || 'Guide';
+      const name = (result.title || 'Guide').replace(/[\\/:*?"<>|#%`\r\n]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 80) || 'Guide';
       const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${name}.md` });
       previews.set(uri.path, result.markdown);
       previewChanged.fire(uri);
