@@ -114,9 +114,15 @@ export function activate(context: vscode.ExtensionContext): void {
    * the server's progress messages (ours via `workDoneToken`, or its own) show in this notification.
    * Undefined when cancelled.
    */
-  async function runServerCommand<T>(client: LanguageClient, command: string, args: unknown[], title: string): Promise<T | undefined> {
+  async function runServerCommand<T>(
+    client: LanguageClient,
+    command: string,
+    args: unknown[],
+    title: string,
+    location: vscode.ProgressLocation = vscode.ProgressLocation.Notification,
+  ): Promise<T | undefined> {
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Blockguide: ${title}`, cancellable: true },
+      { location, title: `Blockguide: ${title}`, cancellable: location === vscode.ProgressLocation.Notification },
       async (progress, token) => {
         const workDoneToken = `blockguide-${Date.now()}-${Math.random().toString(36).slice(2)}`;
         // Progress tokens of this command's work: server-created ones it adopted, and ours once begun.
@@ -278,7 +284,8 @@ export function activate(context: vscode.ExtensionContext): void {
     try {
       const client = await mgr.ready();
       if (!client) return; // ready() has shown why the server is not running
-      const result = await runServerCommand<unknown>(client, SERVER_COMMANDS.doctor, [], 'Checking the setup');
+      // A few seconds at most (the server's connect timeout): a status-bar spinner, not a notification.
+      const result = await runServerCommand<unknown>(client, SERVER_COMMANDS.doctor, [], 'checking the setup', vscode.ProgressLocation.Window);
       if (result === undefined) return;
       const summary = summarizeDoctor(result);
       output.appendLine(`---- Blockguide doctor ${new Date().toISOString()} ----`);
