@@ -127,7 +127,8 @@ fi
 
 # ---- 7. A fresh run directory: profile, extensions, workspace -----------------------------------
 RUN="$E2E_HOME/run"
-rm -rf "$RUN" "$ARTIFACTS" && mkdir -p "$RUN"/{ext,data/User,ws/.vscode,xdg/cache,xdg/config,xdg/data} "$ARTIFACTS"
+rm -rf "$RUN" && mkdir -p "$RUN"/{ext,data/User,ws/.vscode,xdg/cache,xdg/config,xdg/data} "$ARTIFACTS"
+rm -f "$ARTIFACTS"/*.png "$ARTIFACTS"/*.log "$ARTIFACTS"/textkit.after.py  # only what a run writes there
 cp "$HERE/fixtures/textkit.py" "$RUN/ws/textkit.py"
 cat >"$RUN/data/User/settings.json" <<'EOF'
 {
