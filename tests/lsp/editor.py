@@ -120,6 +120,16 @@ class Editor:
             assert self.apply(resolved.edit), "the editor refused the edit"
         return resolved
 
+    def request(self, method: str, params) -> tuple[str, asyncio.Future]:
+        """Send a request with a known id, so that the test can cancel it as an editor does."""
+        import uuid
+
+        msg_id = str(uuid.uuid4())
+        return msg_id, asyncio.ensure_future(self.client.protocol.send_request_async(method, params, msg_id=msg_id))
+
+    def cancel(self, msg_id: str) -> None:
+        self.client.protocol.notify(lsp.CANCEL_REQUEST, lsp.CancelParams(id=msg_id))
+
     async def command(self, name: str, *args):
         return await self.client.workspace_execute_command_async(
             lsp.ExecuteCommandParams(command=name, arguments=list(args)))

@@ -197,13 +197,15 @@ async def test_cancelling_aborts_the_model_call_and_changes_nothing(editor, proj
     before = editor.text(uri)
     fake.add(slow(30))
     action = await editor.action(uri, (8, 0), (12, 0))
-    pending = editor.resolve(action)
-    task = asyncio.ensure_future(pending)
+    msg_id, pending = editor.request(lsp.CODE_ACTION_RESOLVE, action)
     await asyncio.to_thread(fake.wait_for_requests, 1, path="/api/chat")
-    task.cancel()  # pygls' client sends $/cancelRequest
-    with pytest.raises(asyncio.CancelledError):
-        await task
-    await asyncio.sleep(0.3)
+    editor.cancel(msg_id)
+    with pytest.raises(Exception) as info:
+        await asyncio.wait_for(pending, 10)
+    assert "cancel" in str(info.value).lower()
+    await editor.wait_for(lambda: any(getattr(s, "detail", "") == "cancelled" for s in editor.statuses))
+    token, reports = next(iter(editor.client.progress_reports.items()))
+    assert reports[-1].kind == "end" and reports[-1].message == "cancelled"
     assert editor.text(uri) == before
     # the server still answers, and a later run works
     resolved = await editor.document(uri, (8, 0), (12, 0))
@@ -359,3 +361,21 @@ async def test_typing_keeps_the_tree_current(editor, project):
     assert action.title == "Document this block"
     resolved = await editor.resolve(action)
     assert resolved.edit.document_changes[0].edits[0].range.start.line == 6
+
+
+async def test_cancelling_the_command_stops_it_before_any_edit(plain_editor, project, fake):
+    editor = plain_editor
+    uri = editor.open(project / "src/textkit/slug.py")
+    before = editor.text(uri)
+    fake.add(guide_answer(chunks=30, chunk_delay=0.1))
+    action = await editor.action(uri, (8, 0), (12, 0))
+    msg_id, pending = editor.request(lsp.WORKSPACE_EXECUTE_COMMAND, lsp.ExecuteCommandParams(
+        command=action.command.command, arguments=action.command.arguments))
+    await asyncio.to_thread(fake.wait_for_requests, 1, path="/api/chat")
+    editor.cancel(msg_id)
+    with pytest.raises(Exception) as info:
+        await asyncio.wait_for(pending, 10)
+    assert "cancel" in str(info.value).lower()
+    await asyncio.sleep(4)  # longer than the rest of the answer would have taken
+    assert editor.applied == [] and editor.text(uri) == before
+    assert any(getattr(s, "detail", "") == "cancelled" for s in editor.statuses)

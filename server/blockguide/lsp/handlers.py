@@ -176,8 +176,21 @@ def action_token(action: lsp.CodeAction) -> lsp.ProgressToken | None:
     return None  # codeAction/resolve carries no work-done token; the server creates one
 
 
+def follow_cancellation(ls: BlockguideServer) -> None:
+    """Let `$/cancelRequest` for this workspace/executeCommand cancel the running command.
+
+    pygls runs a command's coroutine as a task of its own, apart from the request's future, so a cancel
+    only answers the request; without this link the command would go on and apply its edit afterwards.
+    """
+    task = asyncio.current_task()
+    request = ls.protocol._request_futures.get(ls.protocol.msg_id)
+    if task is not None and request is not None and request is not task:
+        request.add_done_callback(lambda f: task.cancel() if f.cancelled() else None)
+
+
 @server.command(CMD_DOCUMENT)
 async def document_command(ls: BlockguideServer, *args) -> dict:
+    follow_cancellation(ls)
     data = _command_data(args)
     try:
         guide, edit = await ls.document(data, None, preview=False)
@@ -197,6 +210,7 @@ async def document_command(ls: BlockguideServer, *args) -> dict:
 
 @server.command(CMD_PREVIEW)
 async def preview_command(ls: BlockguideServer, *args) -> dict:
+    follow_cancellation(ls)
     data = _command_data(args)
     try:
         guide, _ = await ls.document(data, None, preview=True)
