@@ -10,7 +10,7 @@ SAMPLE ?= requests==2.32.3
 SAMPLE_FILE ?= src/requests/utils.py
 SAMPLE_SYMBOL ?= requote_uri
 
-.PHONY: setup venv ollama model ollama-serve ollama-stop run test test-python test-vscode e2e-vscode \
+.PHONY: setup venv ollama model ollama-serve ollama-stop run test test-python test-vscode e2e-vscode e2e-vscode-real \
         bench bench-quality vsix check clean
 
 setup: venv ollama model
@@ -46,7 +46,7 @@ run: setup
 check: venv
 	$(VENV)/bin/blockguide check
 
-test: setup test-python test-vscode e2e-vscode
+test: setup test-python test-vscode e2e-vscode e2e-vscode-real
 
 test-python: setup
 	$(PY) -m pytest -q -p no:cacheprovider
@@ -55,7 +55,13 @@ test-python: setup
 test-vscode:
 	$(MAKE) -C vscode-client test
 
-e2e-vscode: setup
+# A real VS Code (code-server) driven by Playwright: the replayed Ollama, then once the real bundled model.
+e2e-vscode: venv
+	$(MAKE) -C vscode-client e2e PYTHON=$(abspath $(PY))
+
+e2e-vscode-real: setup
+	@host=$$(bash scripts/ollama.sh serve); trap 'bash scripts/ollama.sh stop' EXIT; \
+	BLOCKGUIDE_E2E_OLLAMA_HOST=$$host BLOCKGUIDE_E2E_ARTIFACTS=$(CURDIR)/test-artifacts/vscode-real \
 	$(MAKE) -C vscode-client e2e PYTHON=$(abspath $(PY))
 
 vsix:
