@@ -15,6 +15,8 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 DEFAULT_MODEL = "blockguide-tiny"
 InsertionStyle = Literal["comment", "docstring", "none"]
+BackendKind = Literal["ollama", "openai"]
+MAX_HOSTS = 16
 
 
 def default_host() -> str:
@@ -48,6 +50,12 @@ class Settings:
     seed: int = 0
     references: int = 5
     max_tokens: int = 700
+    backend: BackendKind = "ollama"  # "openai": an OpenAI-compatible /v1/chat/completions server
+    hosts: tuple[str, ...] = ()  # more model servers beyond ollama_host; requests are spread over all
+
+    def all_hosts(self) -> list[str]:
+        """Every model server to use: `ollama_host` first, then `hosts`, without duplicates."""
+        return list(dict.fromkeys((self.ollama_host, *self.hosts)))
 
     def output_key(self) -> str:
         """The settings that change a guide's text, for the cache key."""
@@ -126,6 +134,14 @@ def parse(raw: Any, base: Settings | None = None) -> tuple[Settings, list[str]]:
                 if not isinstance(value, str):
                     raise ValueError("expected a URL")
                 new = normalize_host(value)
+            if name == "backend" and new not in ("ollama", "openai"):
+                raise ValueError(f"{new!r} is not one of ollama, openai")
+            if name == "hosts":
+                if not isinstance(value, list) or not all(isinstance(h, str) for h in value):
+                    raise ValueError("expected a list of URLs")
+                if len(value) > MAX_HOSTS:
+                    raise ValueError(f"{len(value)} hosts, more than {MAX_HOSTS}")
+                new = tuple(dict.fromkeys(normalize_host(h) for h in value))
             changes[name] = new.strip() if isinstance(new, str) else new
         except (ValueError, TypeError, cattrs.BaseValidationError) as exc:
             reason = exc.exceptions[0] if isinstance(exc, cattrs.BaseValidationError) and exc.exceptions else exc

@@ -8,7 +8,7 @@ from blockguide.settings import Settings, normalize_host, parse, to_wire
 def test_defaults_and_wire_names():
     wire = to_wire(Settings())
     assert set(wire) == {"model", "ollamaHost", "insertionStyle", "contextBudget", "timeout", "temperature",
-                         "seed", "references", "maxTokens"}
+                         "seed", "references", "maxTokens", "backend", "hosts"}
     assert wire["model"] == "blockguide-tiny" and wire["insertionStyle"] == "comment"
 
 

@@ -17,12 +17,24 @@ from blockguide.llm.base import (
 
 
 def make_backend(settings) -> Backend | None:
-    """The backend for the settings; None when the user chose `model = none` (guides from analysis only)."""
+    """The backend for the settings; None when the user chose `model = none` (guides from analysis only).
+
+    `backend` picks the protocol (Ollama, or an OpenAI-compatible server); with more than one host
+    (`ollamaHost` + `hosts`) the backends are wrapped in a pool that spreads requests and fails over.
+    """
     if settings.model == "none":
         return None
-    from blockguide.llm.ollama import OllamaBackend
+    hosts = settings.all_hosts() if hasattr(settings, "all_hosts") else [settings.ollama_host]
+    if getattr(settings, "backend", "ollama") == "openai":
+        from blockguide.llm.openai import OpenAIBackend as One
+    else:
+        from blockguide.llm.ollama import OllamaBackend as One
+    backends = [One(host=host, model=settings.model, timeout=settings.timeout) for host in hosts]
+    if len(backends) == 1:
+        return backends[0]
+    from blockguide.llm.pool import PoolBackend
 
-    return OllamaBackend(host=settings.ollama_host, model=settings.model, timeout=settings.timeout)
+    return PoolBackend(backends)
 
 
 __all__ = [
