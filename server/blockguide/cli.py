@@ -43,14 +43,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     def model_options(sp):
         sp.add_argument("--model", help="Ollama model (default blockguide-tiny; 'none': no model)")
-        sp.add_argument("--host", help="Ollama URL (default $OLLAMA_HOST or http://127.0.0.1:11434)")
+        sp.add_argument("--host", action="append", help="Ollama URL (default $OLLAMA_HOST or "
+                        "http://127.0.0.1:11434); repeat it to spread requests over several model servers")
+        sp.add_argument("--backend", choices=("ollama", "openai"), help="model server protocol (default ollama; "
+                        "openai: an OpenAI-compatible /v1/chat/completions server)")
         sp.add_argument("--timeout", type=float, help="seconds for one model request")
 
     doc = sub.add_parser("doc", help="print a guide for lines of a file, or write it into the file")
-    doc.add_argument("file", type=Path)
-    where = doc.add_mutually_exclusive_group(required=True)
+    doc.add_argument("paths", type=Path, nargs="+", metavar="FILE",
+                     help="the file (with --all: files and folders)")
+    where = doc.add_mutually_exclusive_group()
     where.add_argument("--lines", type=_lines, metavar="A-B", help="1-based, inclusive")
     where.add_argument("--symbol", metavar="NAME", help="a function or class by name (Class.method for a method)")
+    where.add_argument("--all", action="store_true", help="every function and class in the files and folders")
+    doc.add_argument("--missing", action="store_true", help="with --all: only definitions without documentation")
+    doc.add_argument("--jobs", type=int, metavar="N", help="with --all: blocks drafted at a time "
+                     "(default two per model server)")
+    doc.add_argument("--out", type=Path, metavar="DIR", help="with --all: Markdown files mirroring the tree")
     model_options(doc)
     doc.add_argument("--format", choices=("markdown", "comment", "json"), default="markdown")
     doc.add_argument("--style", choices=("comment", "docstring"), help="with --write/--format comment")
@@ -73,7 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _settings(args):
     from blockguide.settings import Settings, parse
 
-    raw = {"model": args.model, "ollamaHost": args.host, "timeout": args.timeout}
+    hosts = args.host or []
+    raw = {"model": args.model, "ollamaHost": hosts[0] if hosts else None, "timeout": args.timeout,
+           "backend": args.backend, "hosts": hosts[1:] or None}
     for name in ("budget", "max_tokens", "style"):
         if getattr(args, name, None) is not None:
             raw[{"budget": "contextBudget", "max_tokens": "maxTokens", "style": "insertionStyle"}[name]] = \
@@ -114,6 +125,12 @@ def cmd_doc(args) -> int:
     from blockguide.core.edits import can_docstring
     from blockguide.llm import BackendError, make_backend
 
+    if args.all:
+        return cmd_doc_all(args)
+    if not (args.lines or args.symbol) or len(args.paths) > 1 or args.missing or args.jobs or args.out:
+        raise CliError("give one file and --lines A-B or --symbol NAME (or --all for every function and class; "
+                       "--missing, --jobs and --out go with --all)")
+    args.file = args.paths[0]
     settings = _settings(args)
     path = args.file
     lang = languages.for_path(str(path))
@@ -161,6 +178,34 @@ def cmd_doc(args) -> int:
     else:
         print(to_markdown(guide))
     return 0
+
+
+def cmd_doc_all(args) -> int:
+    from blockguide import batch
+    from blockguide.cache import GuideCache
+    from blockguide.llm import make_backend
+
+    if args.format != "markdown":
+        raise CliError("--all prints Markdown (or use --write / --out DIR)")
+    if args.jobs is not None and not 1 <= args.jobs <= batch.MAX_JOBS:
+        raise CliError(f"--jobs must be between 1 and {batch.MAX_JOBS}")
+    settings = _settings(args)
+    options = batch.Options(missing_only=args.missing, jobs=args.jobs or 0, write=args.write, out_dir=args.out,
+                            use_cache=not args.no_cache)
+    try:
+        summary = asyncio.run(batch.run(args.paths, settings, options, make_backend(settings), GuideCache()))
+    except batch.BatchError as exc:
+        raise CliError(str(exc)) from None
+    except KeyboardInterrupt:
+        print("blockguide: interrupted; files finished so far were written, the others were not. Run the same "
+              "command again to resume: finished guides are cached", file=sys.stderr)
+        return 130
+    if not args.write and args.out is None:
+        for work in summary.files:
+            md = batch.markdown_for(work)
+            if md:
+                print(f"<!-- {work.rel} -->\n\n{md}")
+    return 0 if summary.ok else EXIT_FAIL
 
 
 def find_symbol(src, dotted: str):
