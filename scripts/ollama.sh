@@ -115,6 +115,7 @@ cmd_bin() {
     local b
     b="$(resolve_bin)"
     [[ -n "$b" ]] || die "no ollama binary; run: bash scripts/ollama.sh build"
+    [[ -x "$b" ]] || die "$b is not executable"
     echo "$b"
 }
 
