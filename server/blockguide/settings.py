@@ -101,7 +101,7 @@ def parse(raw: Any, base: Settings | None = None) -> tuple[Settings, list[str]]:
     """
     base = base or Settings()
     problems: list[str] = []
-    if raw is None:
+    if raw is None or raw == []:  # an empty Lua table goes on the wire as []
         return base, problems
     if not isinstance(raw, dict):
         return base, [f"blockguide settings must be an object, got {type(raw).__name__}"]
