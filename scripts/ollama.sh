@@ -128,7 +128,13 @@ cmd_build() {
     local s
     s="$(system_bin)"
     if [[ -n "$s" ]]; then
-        say "using ollama from PATH: $s (version $(bin_version "$s")); set BLOCKGUIDE_OLLAMA_SYSTEM=0 to build $OLLAMA_VERSION instead"
+        local v
+        v="$(bin_version "$s")"
+        say "using ollama from PATH: $s (version $v); set BLOCKGUIDE_OLLAMA_SYSTEM=0 to build $OLLAMA_VERSION instead"
+        # Structured outputs (format = JSON schema) arrived in Ollama 0.5.0.
+        if [[ "$v" != 0.0.0 && "$(printf '%s\n0.5.0\n' "$v" | sort -V | head -n1)" != 0.5.0 ]]; then
+            say "warning: ollama $v is older than 0.5.0 and has no structured outputs; blockguide needs them"
+        fi
         return 0
     fi
     with_lock
