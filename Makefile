@@ -49,7 +49,7 @@ check: venv
 test: setup test-python test-vscode e2e-vscode e2e-vscode-real
 
 test-python: setup
-	$(PY) -m pytest -q -p no:cacheprovider
+	BLOCKGUIDE_REQUIRE_REAL_OLLAMA=1 $(PY) -m pytest -q -p no:cacheprovider --durations=15
 	$(VENV)/bin/lint-imports
 
 test-vscode:
