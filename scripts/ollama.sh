@@ -246,7 +246,7 @@ start_server() {
         HTTPS_PROXY=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 \
         https_proxy=http://127.0.0.1:9 http_proxy=http://127.0.0.1:9 \
         NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost \
-        setsid "$bin" serve </dev/null >>"$LOG_FILE" 2>&1 &
+        setsid "$bin" serve </dev/null >>"$LOG_FILE" 2>&1 9>&- &
     pid=$!
     local i
     for ((i = 0; i < 300; i++)); do
@@ -274,7 +274,7 @@ stop_pid() {
 }
 
 cmd_serve() {
-    mkdir -p "$TOOLS"
+    with_lock   # two concurrent `serve` calls share one server
     if running_server; then
         say "already running (pid $RUN_PID)"
         echo "$RUN_HOST"
@@ -301,6 +301,7 @@ cmd_env() {
 }
 
 cmd_stop() {
+    with_lock
     if [[ ! -f "$ENV_FILE" ]]; then say "not running"; return 0; fi
     local OLLAMA_HOST="" OLLAMA_PID=""
     # shellcheck disable=SC1090
