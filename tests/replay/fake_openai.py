@@ -20,6 +20,7 @@ What differs between real servers, to configure:
     owned_by="fake"      "llamacpp": any model name is answered (llama.cpp serves its one loaded model);
                         otherwise an unknown model gets vLLM's 404 "The model `x` does not exist."
     chunk_delay=0.0      seconds after each streamed piece for answers that set none (emulates generation)
+    parallel=None        answers generated at a time (1: like llama-server with one slot; others queue)
 
 Stopping the server (`stop()`) closes its open connections: a stream in progress breaks, as when the
 process dies. `python -m tests.replay.fake_openai --port 0` prints the URL on its first stdout line.
@@ -78,6 +79,7 @@ class FakeOpenAI:
         usage: bool = True,
         owned_by: str = "fake",
         chunk_delay: float = 0.0,
+        parallel: int | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         verbose: bool = False,
@@ -95,6 +97,7 @@ class FakeOpenAI:
         self.usage = usage
         self.owned_by = owned_by
         self.chunk_delay = chunk_delay
+        self._slots = threading.BoundedSemaphore(parallel) if parallel else None
         self.verbose = verbose
         self.add(*script)
         self._bind = (host, port)
@@ -306,8 +309,11 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._error(400, "response_format.json_schema.schema must be an object")
         a, served = fake._next_answer(req.last_user_message)
         req.served = served
-        self._play(req, a, model, bool(body.get("stream")),
-                   bool((body.get("stream_options") or {}).get("include_usage")))
+        args = (req, a, model, bool(body.get("stream")), bool((body.get("stream_options") or {}).get("include_usage")))
+        if fake._slots is None:
+            return self._play(*args)
+        with fake._slots:  # wait for a free slot, as a busy server queues requests
+            self._play(*args)
 
     def _play(self, req: RecordedRequest, a: Answer, model: str, stream: bool, include_usage: bool) -> None:
         fake = self.fake
@@ -380,12 +386,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-stream-options", action="store_true")
     ap.add_argument("--chunk-delay", type=float, default=0.0, help="seconds after each streamed piece")
     ap.add_argument("--chunks", type=int, default=0, help="cut the default answer into this many pieces")
+    ap.add_argument("--parallel", type=int, default=0, help="answers generated at a time (0: no limit)")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args(argv)
     default = replace(guide_answer(), chunks=args.chunks) if args.chunks else None
     fake = FakeOpenAI(models=args.model or (DEFAULT_MODEL,), formats=[f for f in args.formats.split(",") if f],
                       owned_by=args.owned_by, stream_options=not args.no_stream_options,
-                      chunk_delay=args.chunk_delay, default=default, port=args.port, verbose=args.verbose)
+                      chunk_delay=args.chunk_delay, default=default, parallel=args.parallel or None,
+                      port=args.port, verbose=args.verbose)
     done = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: done.set())

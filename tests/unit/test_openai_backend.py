@@ -195,3 +195,12 @@ async def test_the_language_server_documents_a_block_with_it(project, tmp_path):
         finally:
             await editor.client.shutdown_session()
             await editor.client.stop()
+
+
+async def test_the_replayed_server_can_emulate_one_generation_slot():
+    import time
+
+    with FakeOpenAI(default=guide_answer(GOOD, chunks=5, chunk_delay=0.06), parallel=1) as fake:
+        started = time.monotonic()
+        await asyncio.gather(backend(fake.url).draft(request()), backend(fake.url).draft(request()))
+        assert time.monotonic() - started >= 0.6  # the second answer waited for the first (2 x 5 x 0.06 s)
