@@ -19,7 +19,14 @@ GOOD = {"description": "Builds a slug.", "steps": [{"label": "Lower", "detail": 
 def test_schema_is_built_from_the_typed_model_without_length_limits():
     schema = guide_schema()
     assert schema["required"] == ["description", "steps", "example"]
-    assert "maxLength" not in json.dumps(schema)
+    assert set(schema["properties"]) == {"description", "steps", "example"}
+    assert schema["properties"]["description"] == {"type": "string"}
+    steps = schema["properties"]["steps"]
+    assert (steps["minItems"], steps["maxItems"]) == (1, 8)
+    assert set(steps["items"]["properties"]) == {"label", "detail"}
+    assert set(schema["properties"]["example"]["properties"]) == {"language", "code"}
+    assert "maxLength" not in json.dumps(schema) and "$ref" not in json.dumps(schema)
+    assert "title" not in json.dumps(schema)
 
 
 def test_parse_tolerates_think_fences_raw_newlines_and_extra_keys():

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 
 class StepDraft(BaseModel):
@@ -22,18 +22,41 @@ class ExampleDraft(BaseModel):
     code: str
 
 
-class GuideDraft(BaseModel):
-    """What the model must answer. No length limits in the schema: llama.cpp grammars blow up on them."""
+MAX_STEPS = 8
 
+
+# What the model must answer. No string lengths in the schema (llama.cpp grammars blow up on maxLength),
+# but a bound on the number of steps: without it a small model repeats one step until the token cap cuts
+# the JSON off. The bound is in the schema only: more steps from a server that ignores schemas are kept.
+class GuideDraft(BaseModel):
     model_config = ConfigDict(extra="ignore")
     description: str
-    steps: list[StepDraft]
+    steps: list[StepDraft] = Field(json_schema_extra={"minItems": 1, "maxItems": MAX_STEPS})
     example: ExampleDraft
 
 
 def guide_schema() -> dict:
-    """The JSON schema sent as Ollama's `format`, built from the typed model."""
-    return GuideDraft.model_json_schema()
+    """The JSON schema sent as the model's output format, built from the typed model.
+
+    References are inlined and titles dropped: a plain, small schema is what grammar-constrained
+    decoders handle best, and every token of it is part of the prompt.
+    """
+    raw = GuideDraft.model_json_schema()
+    defs = raw.pop("$defs", {})
+
+    def clean(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return clean(defs[node["$ref"].rsplit("/", 1)[-1]])
+            out = {k: clean(v) for k, v in node.items() if k not in ("title", "description", "properties")}
+            if "properties" in node:  # property names are data, not metadata: keep them all
+                out["properties"] = {name: clean(sub) for name, sub in node["properties"].items()}
+            return out
+        if isinstance(node, list):
+            return [clean(v) for v in node]
+        return node
+
+    return clean(raw)
 
 
 @dataclass
