@@ -6,7 +6,9 @@ worker thread; drafting is async and can be cancelled at any await, which aborts
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -16,17 +18,18 @@ from blockguide.core import symbols
 from blockguide.core.blocks import Source
 from blockguide.core.prompt import build_prompt
 from blockguide.core.render import title_for
-from blockguide.core.static import static_guide
+from blockguide.core.static import example_origin, static_example, static_guide
+from blockguide.core.style import lint
 from blockguide.core.types import Block, Example, Grounding, Guide, Step
-from blockguide.core.verify import ensure_import
-from blockguide.llm import Backend, BadAnswer, DraftRequest, guide_schema, parse_draft
+from blockguide.core.verify import check_example, ensure_import
+from blockguide.llm import Backend, BackendError, BadAnswer, DraftRequest, guide_schema, parse_draft
 from blockguide.settings import Settings
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
-PROMPT_VERSION = "1"  # bump when the prompt or the rendering changes what a cached guide would say
+PROMPT_VERSION = "2"  # bump when the prompt or the rendering changes what a cached guide would say
 
 
 @dataclass
@@ -35,6 +38,10 @@ class Drafted:
     from_cache: bool
     prompt_tokens: int = 0
     output_tokens: int = 0
+    # Set when `draft(..., fallback=True)` built the guide without the model because the model failed
+    # (unreachable, missing, too slow, unusable answers): the message to show the user. Such a guide is
+    # not cached, so the next request asks the model again.
+    warning: str | None = None
 
 
 def analyse(src: Source, block: Block, path: Path | None, roots: list[Path], settings: Settings) -> Grounding:
@@ -44,7 +51,7 @@ def analyse(src: Source, block: Block, path: Path | None, roots: list[Path], set
         from blockguide.core.workspace import find_root
 
         root = find_root(path, roots)
-    return symbols.ground(block, src.text, path, root, settings.references)
+    return symbols.ground(block, src, path, root, settings.references)
 
 
 def cache_key(settings: Settings) -> str:
@@ -58,8 +65,14 @@ async def draft(
     cache: GuideCache | None,
     progress: Progress | None = None,
     use_cache: bool = True,
+    fallback: bool = False,
 ) -> Drafted:
-    """A guide for the block: from the cache, from the model (one retry with the problems), or static."""
+    """A guide for the block: from the cache, from the model (one rewrite with the problems found), or static.
+
+    With `fallback=True` a model failure (BackendError: unreachable, missing model, timeout, unusable answers)
+    does not raise: the guide is built from the analysis, says why in its notes, and `Drafted.warning`
+    carries the message for the user. Cancellation always propagates.
+    """
     block = grounding.block
     key = cache_key(settings)
     if use_cache and cache is not None:
@@ -68,16 +81,65 @@ async def draft(
             return Drafted(cached, True)
     if backend is None:
         guide = static_guide(grounding)
-    else:
+        if cache is not None:
+            cache.put(block.hash, key, guide)
+        return Drafted(guide, False)
+    try:
         guide, prompt_tokens, output_tokens = await _draft_with_model(grounding, settings, backend, progress)
+    except BackendError as exc:
+        if not fallback:
+            raise
+        log.warning("model failed, using the guide built without it: %s", exc)
+        return Drafted(static_guide(grounding, reason=fallback_note(exc)), False, warning=str(exc))
     if cache is not None:
         cache.put(block.hash, key, guide)
-    return Drafted(guide, False) if backend is None else Drafted(guide, False, prompt_tokens, output_tokens)
+    return Drafted(guide, False, prompt_tokens, output_tokens)
+
+
+def fallback_note(exc: BackendError) -> str:
+    """The note on a guide built without the model because the model failed: what happened and the fix."""
+    return f"The model was not used: {str(exc).rstrip('.')}. Run the action again once that is fixed."
+
+
+def review(guide: Guide, g: Grounding) -> tuple[list[str], list[str]]:
+    """(example problems, prose problems) of a drafted guide. Runs jedi: call it off the event loop."""
+    return check_example(guide.example, g), lint(guide, g)
+
+
+async def _review(guide: Guide, g: Grounding) -> tuple[list[str], list[str]]:
+    return await asyncio.to_thread(review, guide, g)
+
+
+def _feedback(example_problems: list[str], prose_problems: list[str], g: Grounding) -> str:
+    lines = [f"- usage example: {p}" for p in example_problems] + [f"- text: {p}" for p in prose_problems]
+    if example_problems and g.example is not None:
+        lines.append("- this usage example passes every check; you may use it as it is:\n" + g.example.code)
+    return "\n".join(lines)
+
+
+def _same_code(a: str, b: str) -> bool:
+    return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
+
+
+def finish(guide: Guide, g: Grounding, example_problems: list[str], prose_problems: list[str]) -> Guide:
+    """What remains after the rewrite: a failing example is replaced by blockguide's own; the rest is noted."""
+    notes = list(guide.notes)
+    if example_problems:
+        example, _ = static_example(g)
+        origin = example_origin(g) if g.example is not None else "blockguide repeated the block instead."
+        notes.append(f"The model's example failed the checks ({'; '.join(example_problems[:3])}). {origin}")
+        guide = replace(guide, example=example)
+        prose_problems = lint(guide, g)  # names from the dropped example no longer count
+    elif g.example is not None and g.example_source and _same_code(guide.example.code, g.example.code):
+        notes.append(example_origin(g))
+    notes += [f"Left after one rewrite: {p}." for p in prose_problems]
+    return replace(guide, notes=tuple(notes))
 
 
 async def _draft_with_model(g: Grounding, settings: Settings, backend: Backend, progress: Progress | None):
     feedback = None
     prompt_tokens = output_tokens = 0
+    best: tuple[Guide, list[str], list[str]] | None = None
     for attempt in (1, 2):
         prompt = build_prompt(g, settings.context_budget, feedback)
         if prompt.dropped:
@@ -101,6 +163,8 @@ async def _draft_with_model(g: Grounding, settings: Settings, backend: Backend, 
                 exc = BadAnswer(f"{exc} (the answer hit the {settings.max_tokens}-token cap)")
             log.info("attempt %d: %s", attempt, exc)
             if attempt == 2:
+                if best is not None:  # the first answer was usable: keep it rather than fail
+                    break
                 raise BadAnswer(f"The model {backend.model} gave an unusable answer twice: {exc}. Try again, "
                                 f"or choose a stronger model in the `blockguide.model` setting.") from None
             feedback = f"- {exc}\n- Answer with the JSON object only."
@@ -114,5 +178,16 @@ async def _draft_with_model(g: Grounding, settings: Settings, backend: Backend, 
         example, note = ensure_import(guide.example, g)
         if note:
             guide = replace(guide, example=example, notes=guide.notes + (note,))
-        return guide, prompt_tokens, output_tokens
-    raise AssertionError("unreachable")
+        if progress is not None:
+            progress("checking the example and the text")
+        example_problems, prose_problems = await _review(guide, g)
+        if best is None or len(example_problems) + len(prose_problems) <= len(best[1]) + len(best[2]):
+            best = (guide, example_problems, prose_problems)
+        if not example_problems and not prose_problems:
+            break
+        log.info("attempt %d: %d example and %d text problems", attempt, len(example_problems), len(prose_problems))
+        if attempt == 1:
+            feedback = _feedback(example_problems, prose_problems, g)
+    assert best is not None
+    guide, example_problems, prose_problems = best
+    return finish(guide, g, example_problems, prose_problems), prompt_tokens, output_tokens

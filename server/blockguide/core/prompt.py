@@ -1,7 +1,7 @@
 """Grounding → chat messages, within a token budget.
 
-Priority when trimming: the block itself, then the import line and what the block defines, then what it
-uses (definitions), then call sites. Tokens are estimated (about 3.5 characters a token for code), which is
+Priority when trimming: the block itself, then the import line and what the block defines, its inputs and
+outputs, the outline, a checked usage example, base classes, what it uses (definitions), then call sites. Tokens are estimated (about 3.5 characters a token for code), which is
 close enough for budgeting and needs no tokenizer.
 """
 
@@ -21,10 +21,12 @@ Rules:
 - description: two or three sentences saying what the block does and why a caller uses it.
 - steps: the sequence of actions in the code, in the order the code performs them. Each label is two to
   four words; each detail names the real functions, variables and values involved, in backticks.
+- steps follow "What the code does, in order" below: one step for each important action, same order.
 - example: a short, complete program that uses the block. It must start with the import line given
   below (when one is given), import every other name it uses, and call the block with arguments that
   match its signature. For async code, run it with asyncio.run. Use only names that exist in the code
-  or its context; never invent modules or functions.
+  or its context; never invent modules or functions. When a checked example is given below, start
+  from it.
 - Be specific: say "checks", "validates", "sends", "returns", "parses". Never use vague verbs such as
   {vague}.
 """
@@ -72,11 +74,18 @@ def build_prompt(g: Grounding, budget: int, feedback: str | None = None) -> Prom
         remaining = 0
 
     sections: list[str] = []
+    example = []
+    if g.example is not None:
+        origin = f" (adapted from the call at {g.example_source})" if g.example_source else " (from the signature)"
+        example = [f"checked{origin}:" + _fence(lang.fence_tag, g.example.code.rstrip("\n")).rstrip("\n")]
     for title, items in (
         ("What the block defines", [_symbol_line(s) for s in g.defines]),
-        ("Inputs (names read from outside the block)", [", ".join(g.inputs)] if g.inputs else []),
-        ("Outputs (names bound here and used after it)", [", ".join(g.outputs)] if g.outputs else []),
+        ("Inputs (names read from outside the block)", [", ".join(f"`{n}`" for n in g.inputs)] if g.inputs else []),
+        ("Outputs (names bound here and used after it)", [", ".join(f"`{n}`" for n in g.outputs)] if g.outputs
+         else []),
         ("What the code does, in order", g.outline),
+        ("A usage example that passes every check", example),
+        ("Base classes", [_base_line(b) for b in g.bases]),
         ("Names the block uses, resolved", [_symbol_line(s) for s in g.uses]),
         ("Real call sites in the project", [f"{c.path}:{c.line + 1}\n{c.code}" for c in g.call_sites]),
     ):
@@ -101,6 +110,13 @@ def build_prompt(g: Grounding, budget: int, feedback: str | None = None) -> Prom
 
 def _fence(tag: str, code: str) -> str:
     return f"\n```{tag}\n{code}\n```\n"
+
+
+def _base_line(b) -> str:
+    line = f"`{b.name}`" + (f" (from `{b.module}`)" if b.module else "")
+    if b.inherited:
+        line += " gives it " + ", ".join(f"`{m}`" for m in b.inherited)
+    return line
 
 
 def _symbol_line(s) -> str:

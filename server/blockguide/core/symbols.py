@@ -7,16 +7,22 @@ their import path and call sites from the file system and tree-sitter.
 from __future__ import annotations
 
 import logging
+import re
+import threading
 from pathlib import Path
 
-from blockguide.core import workspace
+from blockguide.core import outline, workspace
+from blockguide.core.blocks import Source
 from blockguide.core.languages import LANGUAGES
-from blockguide.core.types import Block, Grounding, Symbol
+from blockguide.core.types import BaseClass, Block, Grounding, Symbol
 
 log = logging.getLogger(__name__)
 
 MAX_USED_NAMES = 24
+MAX_INHERITED = 12
 _projects: dict[Path, object] = {}
+# jedi keeps global caches and is not thread-safe: every use in blockguide holds this lock.
+JEDI_LOCK = threading.RLock()
 
 
 def jedi_project(root: Path):
@@ -30,18 +36,49 @@ def jedi_project(root: Path):
     return _projects[root]
 
 
-def ground(block: Block, source: str, path: Path | None, root: Path | None, references: int) -> Grounding:
-    """Everything we can tell the model about the block besides its text."""
+def ground(block: Block, source: Source | str, path: Path | None, root: Path | None, references: int) -> Grounding:
+    """Everything we can tell the model about the block besides its text.
+
+    The outline and a selection's inputs/outputs come from the syntax tree (every language); names, base
+    classes and the import path from jedi (Python) or the project's files; call sites from a bounded search;
+    and a usage example blockguide builds and checks itself (adapted from a call site when there is one).
+    """
     grounding = Grounding(block=block)
+    src = source if isinstance(source, Source) else Source(LANGUAGES[block.language], source)
+    try:
+        grounding.flow = outline.outline(src, block)
+        grounding.outline = outline.describe(grounding.flow)
+        if block.kind == "statements":
+            grounding.inputs, grounding.outputs = outline.dataflow(src, block)
+    except Exception as exc:  # an odd tree must not stop the guide: it only loses the outline
+        log.warning("outline failed for %s: %s", path, exc, exc_info=True)
     if path is None:
+        _finish(grounding, src, None, None)
         return grounding
     root = root or workspace.find_root(path)
     grounding.path = workspace.relative(path, root)
+    grounding.root = str(root)
     if block.language == "python":
-        _ground_python(grounding, source, path, root, references)
+        with JEDI_LOCK:
+            _ground_python(grounding, src, path, root, references)
     else:
-        _ground_generic(grounding, path, root, references)
+        _ground_generic(grounding, src, path, root, references)
+    _finish(grounding, src, path, root)
     return grounding
+
+
+def _finish(g: Grounding, src: Source, path: Path | None, root: Path | None) -> None:
+    """The usage example blockguide would write itself: adapted from a call site, else from the signature."""
+    from blockguide.core import examples
+
+    try:
+        with JEDI_LOCK:
+            built = examples.build(g, src, path, root)
+    except Exception as exc:
+        log.warning("could not build an example for %s: %s", path, exc, exc_info=True)
+        return
+    if built is not None:
+        g.example, g.example_source = built
 
 
 def _first_line(text: str | None) -> str | None:
@@ -76,13 +113,13 @@ def _symbol_of(definition, root: Path) -> Symbol:
     )
 
 
-def _ground_python(g: Grounding, source: str, path: Path, root: Path, references: int) -> None:
+def _ground_python(g: Grounding, src: Source, path: Path, root: Path, references: int) -> None:
     import jedi
 
     block = g.block
     g.module = workspace.python_module(path, root)
     try:
-        script = jedi.Script(source, path=str(path), project=jedi_project(root))
+        script = jedi.Script(src.text, path=str(path), project=jedi_project(root))
         names = script.get_names(all_scopes=True, definitions=True, references=True)
     except Exception as exc:  # syntax jedi cannot recover from: ground with what tree-sitter gave
         log.info("jedi could not analyse %s: %s", path, exc)
@@ -117,18 +154,62 @@ def _ground_python(g: Grounding, source: str, path: Path, root: Path, references
         for d in targets[:1]:
             if d.module_name == "builtins" and d.type != "class":
                 continue
+            if d.type == "param":  # a parameter of the block, or a keyword argument's name
+                continue
             if d.module_path and Path(d.module_path).resolve() == path.resolve() and d.line and \
                     block.span.start <= d.line - 1 < block.span.end:
                 continue
             g.uses.append(_symbol_of(d, root))
 
-    if block.kind != "statements":
-        g.inputs, g.outputs = [], []
-    callable_names = [s.name for s in g.defines] or ([block.name] if block.name else [])
-    if callable_names:
+    if block.kind == "class":
+        g.bases = _python_bases(script, src, block, root)
+    own = [s.name for s in g.defines if s.name == block.name]
+    callable_names = own or [s.name for s in g.defines] or ([block.name] if block.name else [])
+    if callable_names and block.kind != "statements" or (block.kind == "statements" and g.defines):
         g.call_sites = workspace.find_call_sites(
             root, callable_names, (".py",), references, exclude=(path, range(block.span.start, block.span.end))
         )
+
+
+def _python_bases(script, src: Source, block: Block, root: Path) -> list[BaseClass]:
+    """The class's base classes, where they come from, and the public members it inherits from them."""
+    node = outline.definition_node(src, block)
+    supers = node.child_by_field_name("superclasses") if node is not None else None
+    if supers is None:
+        return []
+    own = set()
+    for member in outline.statements(src, outline.body_of(node)):
+        inner = outline.unwrap(member)
+        name = inner.child_by_field_name("name")
+        if name is not None:
+            own.add(outline.text_of(name))
+        elif inner.type in ("expression_statement", "assignment"):
+            for target in re.findall(r"^\s*(\w+)\s*[:=]", outline.text_of(inner)):
+                own.add(target)
+    out: list[BaseClass] = []
+    for base in supers.named_children:
+        if base.type == "keyword_argument":
+            continue
+        text = outline.text_of(base)
+        anchor = base
+        while anchor.type == "attribute" and anchor.child_by_field_name("attribute") is not None:
+            anchor = anchor.child_by_field_name("attribute")
+        module, inherited = None, ()
+        try:
+            found = script.goto(anchor.start_point.row + 1, anchor.start_point.column, follow_imports=True)
+        except Exception:
+            found = []
+        if found:
+            d = found[0]
+            module = d.module_name or None
+            try:
+                members = [m.name for m in d.defined_names()]
+            except Exception:
+                members = []
+            inherited = tuple(m for m in dict.fromkeys(members)
+                              if not m.startswith("_") and m not in own)[:MAX_INHERITED]
+        out.append(BaseClass(text, module, inherited))
+    return out
 
 
 def _scope_outside(name, block: Block) -> bool:
@@ -137,24 +218,89 @@ def _scope_outside(name, block: Block) -> bool:
     return parent is None or parent.type == "module" or (parent.line or 0) - 1 < block.span.start
 
 
-def _ground_generic(g: Grounding, path: Path, root: Path, references: int) -> None:
+def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, references: int) -> None:
     block = g.block
     lang = LANGUAGES[block.language]
     rel = workspace.relative(path, root)
+    node = outline.definition_node(src, block)
+    if node is not None and node.type in lang.classes:
+        g.bases = [BaseClass(b) for b in outline.class_bases(node)]
+    owner = _owner(src, block)
     if block.language in ("javascript", "typescript", "tsx") and block.name:
-        exported = block.text.lstrip().startswith("export") or f"exports.{block.name}" in block.text
+        name = owner.name if owner is not None and block.kind == "method" else block.name
+        head = owner.text if owner is not None and block.kind == "method" else block.text
+        exported = _js_exported(src.text, name, head)
         spec = _js_specifier(path, root)
         if exported and spec:
-            default = block.text.lstrip().startswith("export default")
-            g.import_line = (f'import {block.name} from "{spec}";' if default
-                             else f'import {{ {block.name} }} from "{spec}";')
+            default = head.lstrip().startswith("export default")
+            g.import_line = (f'import {name} from "{spec}";' if default
+                             else f'import {{ {name} }} from "{spec}";')
+            if block.kind == "method":
+                g.notes.append(f"`{block.name}` is a method of class `{name}`")
         g.module = spec
+    elif block.language == "go":
+        g.module, g.import_line = workspace.go_import(path, root, src.text)
+    elif block.language == "rust":
+        g.module = workspace.rust_module(path, root)
+        public = (owner.text if owner is not None else block.text).lstrip().startswith("pub")
+        name = owner.name if owner is not None else block.name
+        if g.module and name and (public or owner is not None):
+            g.import_line = f"use {g.module}::{name};"
+    elif block.language == "java":
+        package = re.search(r"^\s*package\s+([\w.]+)\s*;", src.text, re.M)
+        top = _top_class(src, block)
+        g.module = package.group(1) if package else None
+        if top:
+            g.import_line = f"import {g.module}.{top};" if g.module else None
+            if block.kind == "method":
+                g.notes.append(f"`{block.name}` is a method of class `{top}`")
+    elif block.language in ("c", "cpp"):
+        header = workspace.c_header(path, root)
+        g.module = header or rel
+        if header:
+            g.import_line = f'#include "{header}"'
     else:
         g.module = rel
     if block.name:
         g.call_sites = workspace.find_call_sites(
             root, [block.name], lang.suffixes, references, exclude=(path, range(block.span.start, block.span.end))
         )
+
+
+def _owner(src: Source, block: Block) -> Block | None:
+    """The class (or Rust impl) a method block sits in."""
+    if block.kind != "method" or block.span.start == 0:
+        return None
+    from blockguide.core.blocks import enclosing_definition
+
+    node = outline.definition_node(src, block)
+    parent = node.parent if node is not None else None
+    while parent is not None and parent.type not in src.lang.classes:
+        parent = parent.parent
+    if parent is None:
+        return None
+    while parent.parent is not None and parent.parent.type in src.lang.wrappers:
+        parent = parent.parent
+    return enclosing_definition(src, parent.start_point.row, parent.start_point.column) if parent else None
+
+
+def _top_class(src: Source, block: Block) -> str | None:
+    """Java: the outermost class around (or at) the block, which is what other files import."""
+    node = outline.definition_node(src, block)
+    top = None
+    while node is not None:
+        if node.type in src.lang.classes:
+            top = outline.text_of(node.child_by_field_name("name"))
+        node = node.parent
+    return top
+
+
+def _js_exported(text: str, name: str, head: str) -> bool:
+    if head.lstrip().startswith("export"):
+        return True
+    esc = re.escape(name)
+    return bool(re.search(rf"(module\.)?exports\.{esc}\s*=|module\.exports\s*=\s*{esc}\b|"
+                          rf"export\s*\{{[^}}]*\b{esc}\b[^}}]*\}}|module\.exports\s*=\s*\{{[^}}]*\b{esc}\b", text))
 
 
 def _js_specifier(path: Path, root: Path) -> str | None:

@@ -78,6 +78,28 @@ class CallSite:
     code: str  # the lines around the call
 
 
+@dataclass(frozen=True)
+class Action:
+    """One statement of a block's outline, in code order (built by core.outline from the syntax tree)."""
+
+    line: int  # 0-based document line
+    depth: int  # 0 for the block's own statements, +1 inside each branch, loop, try or with
+    kind: str  # call, assign, branch, else, loop, with, try, except, finally, switch, case, return, raise,
+    #            yield, defer, define, import, check, jump, class, statement
+    text: str  # one line, names in backticks, e.g. "if `not res.ok`:"
+    calls: tuple[str, ...] = ()  # callees in the order they run (arguments before the call)
+    io: tuple[str, ...] = ()  # calls that read/write files or talk to the network, e.g. "file: open"
+    awaits: bool = False
+    targets: tuple[str, ...] = ()  # names the statement binds
+
+
+@dataclass(frozen=True)
+class BaseClass:
+    name: str
+    module: str | None = None
+    inherited: tuple[str, ...] = ()  # public members it gives the class that the class does not override
+
+
 @dataclass
 class Grounding:
     """Everything the model is told about a block besides its text."""
@@ -93,6 +115,11 @@ class Grounding:
     inputs: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    flow: list[Action] = field(default_factory=list)  # the outline as data (outline is its text)
+    bases: list[BaseClass] = field(default_factory=list)  # base classes of a class block
+    root: str | None = None  # the project root (absolute), to check an example's imports statically
+    example: Example | None = None  # a usage example blockguide built and checked itself
+    example_source: str | None = None  # "path:line" of the call site it was adapted from
 
 
 @dataclass(frozen=True)

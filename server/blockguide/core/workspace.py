@@ -59,6 +59,64 @@ def python_module(path: Path, root: Path, sys_path: list[Path] = ()) -> str | No
     return None
 
 
+def go_import(path: Path, root: Path, text: str) -> tuple[str | None, str | None]:
+    """(import path, import line) of a Go file's package, from the nearest go.mod's module path."""
+    package = re.search(r"^\s*package\s+(\w+)", text, re.M)
+    if package and package.group(1) == "main":
+        return None, None
+    folder = path.resolve().parent
+    for base in [folder, *folder.parents]:
+        mod = base / "go.mod"
+        if mod.is_file():
+            m = re.search(r"^\s*module\s+(\S+)", mod.read_text("utf-8", "replace"), re.M)
+            if not m:
+                break
+            sub = folder.relative_to(base).as_posix()
+            imp = m.group(1) + ("" if sub == "." else "/" + sub)
+            return imp, f'import "{imp}"'
+        if base == root.resolve() or base == base.parent:
+            break
+    return None, None
+
+
+def rust_module(path: Path, root: Path) -> str | None:
+    """`crate_name::a::b` for src/a/b.rs of the crate whose Cargo.toml is nearest above the file."""
+    path = path.resolve()
+    for base in path.parents:
+        cargo = base / "Cargo.toml"
+        if cargo.is_file():
+            text = cargo.read_text("utf-8", "replace")
+            lib = re.search(r"^\[lib\][^\[]*?^\s*name\s*=\s*\"([^\"]+)\"", text, re.M | re.S)
+            pkg = re.search(r"^\[package\][^\[]*?^\s*name\s*=\s*\"([^\"]+)\"", text, re.M | re.S)
+            name = (lib or pkg).group(1).replace("-", "_") if (lib or pkg) else None
+            if name is None:
+                return None
+            try:
+                parts = list(path.relative_to(base / "src").with_suffix("").parts)
+            except ValueError:
+                return name
+            if parts and parts[-1] in ("lib", "main", "mod"):
+                parts.pop()
+            return "::".join([name, *parts])
+        if base == base.parent:
+            break
+    return None
+
+
+def c_header(path: Path, root: Path) -> str | None:
+    """The header that declares a C/C++ file's functions: the file itself when it is one, else a header
+    with the same stem next to it or in an include/ folder; as written in `#include "..."`."""
+    path = path.resolve()
+    if path.suffix in (".h", ".hh", ".hpp", ".hxx"):
+        return path.name
+    for folder in (path.parent, root / "include", path.parent.parent / "include"):
+        for suffix in (".h", ".hpp", ".hh", ".hxx"):
+            candidate = folder / (path.stem + suffix)
+            if candidate.is_file():
+                return candidate.name
+    return None
+
+
 def relative(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
@@ -79,6 +137,14 @@ def iter_files(root: Path, suffixes: tuple[str, ...], max_files: int = 20_000):
                     return
 
 
+def _usage_rank(path: Path) -> tuple[int, str]:
+    parts = {p.lower() for p in path.parts}
+    name = path.name.lower()
+    usage = bool(parts & {"tests", "test", "examples", "example", "docs", "samples", "__tests__", "spec"}) or \
+        name.startswith("test_") or ".test." in name or ".spec." in name or name.endswith("_test.go")
+    return (0 if usage else 1, path.as_posix())
+
+
 def find_call_sites(
     root: Path,
     names: list[str],
@@ -95,11 +161,16 @@ def find_call_sites(
     """
     if not names or limit <= 0:
         return []
-    pattern = re.compile(r"(?<![\w.])(?:[\w.]+\.)?(" + "|".join(map(re.escape, names)) + r")\s*[(<]")
-    define = re.compile(r"^\s*(def|class|function|func|fn|async def|export function)\s")
+    pattern = re.compile(r"(?<![\w.])(?:[\w.]+(?:\.|::|->))?(" + "|".join(map(re.escape, names)) + r")\s*[(<{]")
+    define = re.compile(r"^\s*(def|class|function|func|fn|async def|export function|pub fn|pub async fn|"
+                        r"async function|export async function|export default function|static|public|private|"
+                        r"protected)\s")
+    comment = re.compile(r"^\s*(#|//|/\*|\*)")
     deadline = time.monotonic() + seconds
     sites: list[CallSite] = []
-    for file in iter_files(root, suffixes):
+    # Tests and examples show how code is meant to be used: search them first.
+    files = sorted(iter_files(root, suffixes), key=_usage_rank)
+    for file in files:
         if time.monotonic() > deadline or len(sites) >= limit:
             break
         try:
@@ -114,7 +185,7 @@ def find_call_sites(
         for i, line in enumerate(lines):
             if exclude and file.resolve() == exclude[0].resolve() and i in exclude[1]:
                 continue
-            if pattern.search(line) and not define.match(line):
+            if pattern.search(line) and not define.match(line) and not comment.match(line):
                 lo, hi = max(0, i - context), min(len(lines), i + context + 1)
                 sites.append(CallSite(relative(file, root), i, "\n".join(l.rstrip() for l in lines[lo:hi])))
                 if len(sites) >= limit:

@@ -1,0 +1,99 @@
+"""The outline (what a block does, in code order) and a selection's inputs and outputs."""
+
+from __future__ import annotations
+
+from blockguide.core import outline
+from blockguide.core.blocks import Source, snap
+from blockguide.core.languages import LANGUAGES
+from tests.conftest import SLUG
+
+PY = LANGUAGES["python"]
+
+FETCH = '''\
+import asyncio
+import aiohttp
+
+
+async def fetch_all(urls, limit=3):
+    """Fetch every URL, at most `limit` at a time."""
+    results = {}
+    async with aiohttp.ClientSession() as session:
+        for url in urls:
+            try:
+                async with session.get(url) as resp:
+                    results[url] = await resp.text()
+            except aiohttp.ClientError as exc:
+                results[url] = exc
+            else:
+                yield url
+    with open("log.txt", "a") as log:
+        log.write(str(len(results)))
+    return
+'''
+
+
+def test_outline_follows_the_code_order_with_nesting():
+    src = Source(PY, FETCH)
+    block = outline.find_definition(src, "fetch_all")
+    actions = outline.outline(src, block)
+    assert [(a.depth, a.kind) for a in actions][:6] == [
+        (0, "assign"), (0, "with"), (1, "loop"), (2, "try"), (3, "with"), (4, "assign")]
+    text = outline.describe(actions)
+    assert text[0] == "line 7: sets `results` to `{}`"
+    assert "async with `aiohttp.ClientSession() as session` (context manager):" in text[1]
+    assert "for each `url` in `urls`:" in text[2]
+    assert any("except `aiohttp.ClientError as exc`:" in t for t in text)
+    assert any("yields `url`" in t for t in text)
+    network = [a for a in actions if a.io]
+    assert network[0].io == ("network: aiohttp.ClientSession",) and network[0].targets == ("session",)
+    assert network[1].io == ("network: session.get",) and network[-1].io == ("file: open",)
+    assert actions[4].awaits is False and actions[5].awaits is True  # `await resp.text()`
+    assert actions[-1].kind == "return"
+
+
+def test_the_docstring_is_not_a_step_and_calls_run_inner_first():
+    src = Source(PY, "def f(uri):\n    '''Doc.'''\n    return quote(unquote(uri), safe='/')\n")
+    actions = outline.outline(src, outline.find_definition(src, "f"))
+    assert len(actions) == 1 and actions[0].calls == ("unquote", "quote")
+
+
+def test_a_class_outline_lists_bases_and_methods():
+    src = Source(PY, "class Cache(dict, Base):\n    size = 3\n\n    def __init__(self, n):\n        self.n = n\n\n"
+                     "    def get(self, key):\n        return self.load(key)\n")
+    actions = outline.outline(src, outline.find_definition(src, "Cache"))
+    assert actions[0].text == "class `Cache` extends `dict`, `Base`"
+    assert actions[1].kind == "assign" and actions[1].targets == ("size",)
+    assert "method `__init__(self, n)`: sets `self.n`" == actions[2].text
+    assert "calls `self.load`; returns `self.load(key)`" in actions[3].text
+
+
+def test_statements_inputs_and_outputs():
+    src = Source(PY, SLUG)
+    block = snap(src, 10, 11)  # the two `text = ...` lines of slugify
+    inputs, outputs = outline.dataflow(src, block)
+    assert inputs == ["text", "sep", "_SEP"]  # parameters first, then module-level variables
+    assert outputs == ["text"]  # read by `return text.strip(sep)`
+
+
+def test_module_level_statements():
+    src = Source(PY, SLUG)
+    inputs, outputs = outline.dataflow(src, snap(src, 24, 24))
+    assert inputs == ["TITLE"] and outputs == []
+    code = "import os\nbase = os.getcwd()\nname = 'x'\npath = os.path.join(base, name)\nprint(path)\n"
+    src = Source(PY, code)
+    inputs, outputs = outline.dataflow(src, snap(src, 3, 3))
+    assert inputs == ["base", "name"] and outputs == ["path"]  # `os` is an import: used, not an input
+
+
+def test_io_kinds():
+    assert outline.io_kind("open") == "file" and outline.io_kind("fs.readFileSync") == "file"
+    assert outline.io_kind("requests.get") == "network" and outline.io_kind("self.session.post") == "network"
+    assert outline.io_kind("http.Get") == "network" and outline.io_kind("File::open") == "file"
+    assert outline.io_kind("items.get") is None and outline.io_kind("list.remove") is None
+
+
+def test_the_outline_is_bounded():
+    body = "\n".join(f"    x{i} = f({i})" for i in range(80))
+    src = Source(PY, f"def big():\n{body}\n")
+    actions = outline.outline(src, outline.find_definition(src, "big"))
+    assert len(actions) == outline.MAX_ACTIONS + 1 and actions[-1].text == "... and 40 more statements"

@@ -1,0 +1,117 @@
+"""The pipeline: one rewrite for JSON, example and prose problems; blockguide's own example when the model's
+still fails; the guide built without the model when asked to fall back."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from blockguide import pipeline
+from blockguide.cache import GuideCache
+from blockguide.core import outline
+from blockguide.core.blocks import Source
+from blockguide.core.languages import LANGUAGES
+from blockguide.core.static import NOTE
+from blockguide.llm import BadAnswer, ModelUnreachable, make_backend
+from blockguide.settings import Settings
+from tests.replay.fake_ollama import SAMPLE_GUIDE, guide_answer, invalid_json, refused_url
+
+
+def _grounding(project, name="slugify"):
+    path = project / "src/textkit/slug.py"
+    src = Source(LANGUAGES["python"], path.read_text())
+    return pipeline.analyse(src, outline.find_definition(src, name), path, [project], Settings())
+
+
+def _guide(**changes):
+    guide = copy.deepcopy(SAMPLE_GUIDE)
+    guide.update(changes)
+    return guide
+
+
+async def _draft(g, url, **kw):
+    settings = Settings(ollama_host=url)
+    return await pipeline.draft(g, settings, make_backend(settings), None, **kw)
+
+
+async def test_a_good_answer_is_used_as_it_is(project, fake):
+    drafted = await _draft(_grounding(project), fake.url)
+    assert len(fake.chat_requests) == 1 and drafted.guide.notes == () and drafted.warning is None
+    prompt = fake.chat_requests[0].prompt_text
+    assert "What the code does, in order:" in prompt and "line 12: sets `text` to `_SEP.sub(sep, text.lower())`" in prompt
+    assert "A usage example that passes every check:" in prompt and "adapted from the call at app.py:5" in prompt
+
+
+async def test_a_failing_example_goes_back_once_then_blockguide_writes_its_own(project, fake):
+    bad = _guide(example={"language": "python", "code": "from textkit.slug import slugify\nslugify(txt, width=3)"})
+    fake.add(guide_answer(bad), guide_answer(bad))
+    drafted = await _draft(_grounding(project), fake.url)
+    assert len(fake.chat_requests) == 2
+    second = fake.chat_requests[1].prompt_text
+    assert "- usage example: the example uses `txt` but never imports or defines it" in second
+    assert "- usage example: `slugify` has no parameter `width`" in second
+    guide = drafted.guide
+    assert guide.example.code == 'from textkit.slug import slugify\n\nresult = slugify(\'Hello, World!\')\nprint(result)\n'
+    assert guide.notes[0].startswith("The model's example failed the checks (the example uses `txt`")
+    assert guide.notes[0].endswith("Example adapted from the call at `app.py:5`.")
+
+
+async def test_a_fixed_example_on_the_second_try_is_kept(project, fake):
+    bad = _guide(example={"language": "python", "code": "from textkit.slug import slugify\nslugify()"})
+    fake.add(guide_answer(bad), guide_answer())
+    drafted = await _draft(_grounding(project), fake.url)
+    assert len(fake.chat_requests) == 2 and drafted.guide.notes == ()
+    assert drafted.guide.example.code == SAMPLE_GUIDE["example"]["code"]
+
+
+async def test_vague_and_invented_prose_gets_one_rewrite_then_is_noted(project, fake):
+    vague = _guide(description="Handling text: it calls `fancy_slug` on the input.")
+    fake.add(guide_answer(vague), guide_answer(vague))
+    drafted = await _draft(_grounding(project), fake.url)
+    assert "- text: vague words: \"handling\"" in fake.chat_requests[1].prompt_text
+    assert drafted.guide.notes == (
+        'Left after one rewrite: vague words: "handling"; say exactly what the code does (for example "checks", '
+        '"validates", "sends", "returns", "parses").',
+        "Left after one rewrite: names in backticks that are not in the code or its context: `fancy_slug`; use "
+        "only real names.")
+
+
+async def test_invalid_json_then_a_failing_example_keeps_the_first_usable_answer(project, fake):
+    bad = _guide(example={"language": "python", "code": "from textkit.slug import slugify\nslugify()"})
+    fake.add(guide_answer(bad), invalid_json())
+    drafted = await _draft(_grounding(project), fake.url)
+    assert drafted.guide.description == SAMPLE_GUIDE["description"]
+    assert "missing the required argument `text`" in drafted.guide.notes[0]
+
+
+async def test_unreachable_raises_unless_asked_to_fall_back(project, tmp_path):
+    g = _grounding(project)
+    with pytest.raises(ModelUnreachable):
+        await _draft(g, refused_url())
+    cache = GuideCache(tmp_path / "c.sqlite")
+    settings = Settings(ollama_host=refused_url())
+    drafted = await pipeline.draft(g, settings, make_backend(settings), cache, fallback=True)
+    assert drafted.warning and "Cannot reach Ollama" in drafted.warning
+    assert drafted.guide.model == "none" and drafted.guide.notes[0] == NOTE
+    assert drafted.guide.notes[1].startswith("The model was not used: Cannot reach Ollama at ")
+    assert cache.get(g.block.hash, pipeline.cache_key(settings)) is None  # the next run asks the model again
+
+
+async def test_unusable_answers_twice_fall_back_too(project, fake):
+    fake.add(invalid_json(), invalid_json())
+    g = _grounding(project)
+    with pytest.raises(BadAnswer):
+        await _draft(g, fake.url)
+    fake.add(invalid_json(), invalid_json())
+    drafted = await _draft(g, fake.url, fallback=True)
+    assert drafted.guide.static and "unusable answer twice" in drafted.warning
+
+
+async def test_model_none_is_the_static_guide_and_is_cached(project, tmp_path):
+    g = _grounding(project)
+    cache = GuideCache(tmp_path / "c.sqlite")
+    settings = Settings(model="none")
+    drafted = await pipeline.draft(g, settings, None, cache)
+    assert drafted.guide.static and drafted.warning is None
+    assert (await pipeline.draft(g, settings, None, cache)).from_cache

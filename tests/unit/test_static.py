@@ -1,0 +1,88 @@
+"""The guide built without a model: description, steps from the outline, a checked example, clear notes."""
+
+from __future__ import annotations
+
+from blockguide.core import outline
+from blockguide.core.blocks import Source, snap
+from blockguide.core.languages import LANGUAGES
+from blockguide.core.render import to_markdown
+from blockguide.core.static import NOTE, static_guide
+from blockguide.core.style import lint, vague_terms
+from blockguide.core.symbols import ground
+from blockguide.core.verify import check_example
+
+PY = LANGUAGES["python"]
+
+
+def _ground(project, rel, name=None, lines=None):
+    path = project / rel
+    src = Source(LANGUAGES["python"], path.read_text())
+    block = outline.find_definition(src, name) if name else snap(src, *lines)
+    return ground(block, src, path, project, 5)
+
+
+def test_a_function_guide_from_the_code(project):
+    g = _ground(project, "src/textkit/slug.py", "slugify")
+    guide = static_guide(g)
+    assert guide.model == "none" and guide.static and guide.notes[0] == NOTE
+    assert guide.description.startswith('`slugify(text: str, sep: str="-") -> str` is a function in `textkit.slug`.')
+    assert "Turn text into a URL slug." in guide.description and "It returns `text.strip(sep)`." in guide.description
+    assert [s.label for s in guide.steps] == ["Set `text`", "Set `text`", "Return `text.strip` result"]
+    assert "calling `text.lower` and `_SEP.sub` in that order" in guide.steps[1].detail
+    assert "Turn text" not in " ".join(s.detail for s in guide.steps)  # the docstring is not a step
+    # the example is the real call in app.py, made runnable, and cited
+    assert guide.example.code == 'from textkit.slug import slugify\n\nresult = slugify(\'Hello, World!\')\nprint(result)\n'
+    assert "Example adapted from the call at `app.py:5`." in guide.notes
+    assert check_example(guide.example, g) == [] and lint(guide, g) == []
+    assert not vague_terms(to_markdown(guide))
+
+
+def test_a_method_example_builds_its_object(project):
+    g = _ground(project, "src/textkit/slug.py", "make")
+    guide = static_guide(g)
+    assert "is a method of class `Slugger` in `textkit.slug`" in guide.description
+    assert guide.example.code.startswith("from textkit.slug import Slugger\n\nobj = Slugger()\nresult = obj.make(")
+    assert check_example(guide.example, g) == []
+
+
+def test_a_class_guide_lists_its_methods(project):
+    guide = static_guide(_ground(project, "src/textkit/slug.py", "Slugger"))
+    assert [s.label for s in guide.steps] == ["Initialize instance", "Method `make`"]
+    assert "It defines the methods `__init__` and `make`." in guide.description
+
+
+def test_statements_are_shown_through_their_function(project):
+    g = _ground(project, "src/textkit/slug.py", lines=(10, 11))
+    guide = static_guide(g)
+    assert "They read `text`, `sep` and `_SEP`, set before them." in guide.description
+    assert "They set `text`, which the code after them uses." in guide.description
+    assert "slugify(" in guide.example.code and check_example(guide.example, g) == []
+    assert any("run inside `slugify`" in n for n in guide.notes)
+
+
+def test_async_and_generators(project):
+    (project / "src/textkit/feed.py").write_text(
+        "import json\n\n\nasync def read_feed(url: str, limit: int = 10):\n    '''Yield entries.'''\n"
+        "    for entry in json.loads(url)[:limit]:\n        yield entry\n\n\n"
+        "def pages(count):\n    for i in range(count):\n        yield i\n")
+    g = _ground(project, "src/textkit/feed.py", "read_feed")
+    guide = static_guide(g)
+    assert "is an async generator function in `textkit.feed`" in guide.description
+    assert "async for item in read_feed(" in guide.example.code and "asyncio.run(main())" in guide.example.code
+    assert check_example(guide.example, g) == []
+    g = _ground(project, "src/textkit/feed.py", "pages")
+    assert "for item in pages(3):" in static_guide(g).example.code and check_example(g.example, g) == []
+
+
+def test_the_static_guide_renders_in_every_language_without_vague_words(tmp_path):
+    code = "export function add(a, b) {\n  if (a == null) {\n    throw new TypeError('a');\n  }\n  return a + b;\n}\n"
+    path = tmp_path / "m.js"
+    path.write_text(code)
+    src = Source(LANGUAGES["javascript"], code)
+    g = ground(outline.find_definition(src, "add"), src, path, tmp_path, 5)
+    guide = static_guide(g, reason="The model was not used: Cannot reach Ollama.")
+    md = to_markdown(guide)
+    assert "1. **Check `a == null`**: If `a == null`, it throws `new TypeError('a')`." in md
+    assert "2. **Return result**: It returns `a + b`." in md
+    assert 'import { add } from "./m.js";' in md and check_example(guide.example, g) == []
+    assert guide.notes[1] == "The model was not used: Cannot reach Ollama." and not vague_terms(md)

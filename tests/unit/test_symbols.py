@@ -1,0 +1,63 @@
+"""Grounding facts: jedi for Python (names, bases, inherited members), import paths for every language,
+call sites (tests and examples first)."""
+
+from __future__ import annotations
+
+from blockguide.core import outline
+from blockguide.core.blocks import Source
+from blockguide.core.languages import for_path
+from blockguide.core.symbols import ground
+
+
+def _g(root, rel, name, references=5):
+    path = root / rel
+    src = Source(for_path(str(path)), path.read_text())
+    return ground(outline.find_definition(src, name), src, path, root, references)
+
+
+def test_python_uses_are_resolved_and_keyword_names_are_not_uses(project):
+    g = _g(project, "src/textkit/slug.py", "slugify")
+    uses = {u.name: u for u in g.uses}
+    assert uses["normalize"].module == "unicodedata" and "sep" not in uses and "text" not in uses
+    assert g.import_line == "from textkit.slug import slugify" and g.outline and g.example is not None
+
+
+def test_base_classes_and_inherited_members(project):
+    (project / "src/textkit/base.py").write_text(
+        "class Base:\n    def render(self):\n        return ''\n\n    def save(self, path):\n        pass\n\n"
+        "    def _hidden(self):\n        pass\n")
+    (project / "src/textkit/page.py").write_text(
+        "from textkit.base import Base\n\n\nclass Page(Base):\n    def render(self):\n        return 'page'\n")
+    g = _g(project, "src/textkit/page.py", "Page")
+    assert [(b.name, b.module, b.inherited) for b in g.bases] == [("Base", "textkit.base", ("save",))]
+
+
+def test_call_sites_in_tests_come_first(project):
+    (project / "tests").mkdir()
+    (project / "tests/test_slug.py").write_text("from textkit.slug import slugify\n\n\ndef test_it():\n"
+                                                "    assert slugify('A B') == 'a-b'\n")
+    g = _g(project, "src/textkit/slug.py", "slugify")
+    assert [c.path for c in g.call_sites][:2] == ["tests/test_slug.py", "app.py"]
+    assert g.example_source == "tests/test_slug.py:5" and "slugify('A B')" in g.example.code
+
+
+def test_import_lines_in_other_languages(tmp_path):
+    (tmp_path / "Cargo.toml").write_text('[package]\nname = "my-crate"\nversion = "0.1.0"\n')
+    (tmp_path / "src/util").mkdir(parents=True)
+    (tmp_path / "src/util/text.rs").write_text("pub fn shout(s: &str) -> String {\n    s.to_uppercase()\n}\n")
+    g = _g(tmp_path, "src/util/text.rs", "shout")
+    assert g.import_line == "use my_crate::util::text::shout;"
+    java = tmp_path / "j"
+    (java / "src/main/java/org/acme").mkdir(parents=True)
+    (java / "pom.xml").write_text("<project/>")
+    (java / "src/main/java/org/acme/Calc.java").write_text(
+        "package org.acme;\n\npublic class Calc {\n    public static int twice(int x) {\n        return 2 * x;\n    }\n}\n")
+    g = _g(java, "src/main/java/org/acme/Calc.java", "twice")
+    assert g.import_line == "import org.acme.Calc;" and "Calc.twice(3)" in g.example.code
+    c = tmp_path / "c"
+    c.mkdir()
+    (c / "CMakeLists.txt").write_text("")
+    (c / "sum.h").write_text("int sum(int a, int b);\n")
+    (c / "sum.c").write_text('#include "sum.h"\n\nint sum(int a, int b) {\n    return a + b;\n}\n')
+    g = _g(c, "sum.c", "sum")
+    assert g.import_line == '#include "sum.h"' and 'printf("%d\\n", result);' in g.example.code
