@@ -356,6 +356,12 @@ def callee(node: Node) -> str:
     if fn is None:
         return ""
     text = text_of(fn)
+    prop = fn.child_by_field_name("property") or fn.child_by_field_name("attribute") or \
+        fn.child_by_field_name("field")
+    obj = fn.child_by_field_name("object") or fn.child_by_field_name("operand") or fn.child_by_field_name("value")
+    if prop is not None and obj is not None and (len(text_of(obj)) > 30 or obj.type in ("regex", "string",
+                                                                                          "template_string")):
+        return short(text_of(prop), 48)  # `/^...$/i.exec` → `exec`
     # a chained call `a.b().c` keeps only its last link: the earlier calls are listed on their own
     if "(" in text:
         text = re.split(r"\)\s*[.]", text)[-1]
@@ -554,12 +560,12 @@ def _bodies(walk: _Walk, node: Node, depth: int) -> None:
             walk.add(Action(child.start_point.row, depth, "else", "else (no exception / loop finished):"))
             _body(walk, child.child_by_field_name("body") or body_of(child), depth + 1)
         elif child.type in CASES:
-            _case(walk, child, depth)
+            _case(walk, child, depth + 1)
         elif _is_container(src, child):
             if any(c.type in CASES for c in child.named_children):
                 for case in child.named_children:
                     if case.type in CASES:
-                        _case(walk, case, depth)
+                        _case(walk, case, depth + 1)
             else:
                 _body(walk, child, depth + 1)
 

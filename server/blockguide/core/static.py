@@ -54,6 +54,9 @@ def _first_sentence(text: str | None) -> str | None:
     if not text:
         return None
     text = re.sub(r"\s+", " ", text).strip().strip('"').strip("'").strip()
+    text = re.sub(r"``([^`]+)``", r"`\1`", text)  # reStructuredText literals → Markdown code
+    if text.count("`") % 2:
+        text = text.replace("`", "'")
     m = re.match(r"(.+?[.!?])(\s|$)", text)
     sentence = (m.group(1) if m else text)[:300].strip()
     if not sentence or sentence.startswith((":", "@", "Args", "Returns", "Parameters")):
@@ -328,6 +331,8 @@ def _label(action: Action) -> str:
 
 
 def _step(action: Action, kids: list[Action]) -> Step:
+    if action.text.startswith("... and "):
+        return Step("More statements", _sentence(f"The outline stops here; {action.text[8:]} follow"))
     return Step(_label(action), _detail(action, kids))
 
 
@@ -347,7 +352,10 @@ def _detail(action: Action, kids: list[Action]) -> str:
                 "else": "", "case": "In"}[action.kind]
         lead = _lead(action, head)
         body = _nested(kids)
-        sentence = lead + (f", it {body}" if body else "")
+        if action.kind == "switch":
+            sentence = lead + (f": {body}" if body else "")
+        else:
+            sentence = lead + (f", it {body}" if body else "")
         if extra:
             sentence += f" ({'; '.join(extra)})"
         return _sentence(sentence)
@@ -380,13 +388,21 @@ def _nested(kids: list[Action], limit: int = 5) -> str:
         return ""
     base = min(k.depth for k in kids)
     parts: list[str] = []
-    for k in kids:
+    labels: list[str] = []  # cases that fall through to the next one
+    for i, k in enumerate(kids):
         if len(parts) >= limit:
             parts.append("and more")
             break
+        if k.kind == "case" and k.depth == base:
+            body = [c for c in kids[i + 1:i + 2] if c.depth > base]
+            labels.append(k.text.removeprefix("case ").rstrip(":"))
+            if body:
+                parts.append(f"for {_join(labels, 'or')}, it {body[0].text}")
+                labels = []
+            continue
         if k.depth != base:
             continue
-        if k.kind in ("else", "case", "except", "finally"):
+        if k.kind in ("else", "except", "finally"):
             parts.append(k.text.rstrip(":") + " it")
         else:
             parts.append(k.text)

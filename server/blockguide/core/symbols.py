@@ -226,6 +226,9 @@ def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, reference
     if node is not None and node.type in lang.classes:
         g.bases = [BaseClass(b) for b in outline.class_bases(node)]
     owner = _owner(src, block)
+    if node is not None and block.name:
+        g.defines.append(Symbol(name=block.name, kind=block.kind, module=None, signature=_header(src, node),
+                                doc=_leading_comment(src, block), path=rel, line=block.span.start))
     if block.language in ("javascript", "typescript", "tsx") and block.name:
         name = owner.name if owner is not None and block.kind == "method" else block.name
         head = owner.text if owner is not None and block.kind == "method" else block.text
@@ -265,6 +268,36 @@ def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, reference
         g.call_sites = workspace.find_call_sites(
             root, [block.name], lang.suffixes, references, exclude=(path, range(block.span.start, block.span.end))
         )
+
+
+def _header(src: Source, node) -> str | None:
+    """A definition's header as written (everything before its body), on one line."""
+    body = node.child_by_field_name("body")
+    end = body.start_byte if body is not None else node.end_byte
+    text = src.data[node.start_byte:end].decode("utf-8", "replace")
+    text = re.sub(r"\s+", " ", text).strip().rstrip("{").strip()
+    return text[:200] or None
+
+
+def _leading_comment(src: Source, block: Block) -> str | None:
+    """The doc comment right above a definition (`///`, `/** */`, `//`, `#`), its first paragraph as one line."""
+    lines: list[str] = []
+    i = block.span.start - 1
+    while i >= 0:
+        text = src.line(i).strip()
+        if not text or not text.startswith(("//", "/*", "*", "#")) or text.startswith(("#include", "#define")):
+            break
+        lines.insert(0, re.sub(r"^(///?!?|/\*\*?|\*/|\*|#)\s?", "", text).removesuffix("*/").strip())
+        i -= 1
+    paragraph: list[str] = []
+    for line in lines:
+        if not line or line.startswith("@"):
+            if paragraph:
+                break
+            continue
+        paragraph.append(line)
+    text = " ".join(paragraph).strip()
+    return text[:300] or None
 
 
 def _owner(src: Source, block: Block) -> Block | None:
