@@ -1,0 +1,99 @@
+"""Fetch a project at a pinned version from its registry with the ordinary client, unpack it under
+.tools/bench-cache (gitignored), and return the unpacked tree. Nothing fetched is committed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / ".tools" / "bench-cache"
+
+
+class FetchError(Exception):
+    pass
+
+
+def _run(cmd: list[str], cwd: Path | None = None) -> str:
+    try:
+        out = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise FetchError(f"{' '.join(cmd)}: {exc}") from None
+    if out.returncode != 0:
+        raise FetchError(f"{' '.join(cmd)} failed: {out.stderr.strip()[-400:]}")
+    return out.stdout
+
+
+def _safe_extract_tar(archive: Path, dest: Path) -> None:
+    with tarfile.open(archive) as tar:
+        tar.extractall(dest, filter="data")
+
+
+def fetch(spec: str) -> Path:
+    """`pypi:NAME==V`, `npm:NAME@V`, `go:MODULE@V`, `crate:NAME@V` or `maven:GROUP:ARTIFACT:V` → its tree."""
+    kind, _, what = spec.partition(":")
+    tree = CACHE / "trees" / what.replace("/", "_").replace(":", "_").replace("==", "-").replace("@", "-")
+    if tree.is_dir():
+        return tree
+    dl = CACHE / "dl"
+    dl.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=CACHE))
+    try:
+        if kind == "pypi":
+            name, version = what.split("==")
+            _run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:", what,
+                  "-d", str(dl)])
+            archive = next((p for p in dl.iterdir() if p.name.lower().replace("_", "-").startswith(
+                f"{name.lower().replace('_', '-')}-{version}") and p.name.endswith((".tar.gz", ".zip"))), None)
+            if archive is None:
+                raise FetchError(f"no sdist for {what}")
+            if archive.name.endswith(".zip"):
+                zipfile.ZipFile(archive).extractall(tmp)
+            else:
+                _safe_extract_tar(archive, tmp)
+            (top,) = list(tmp.iterdir())
+        elif kind == "npm":
+            name = _run(["npm", "pack", what, "--silent", "--pack-destination", str(dl)]).strip().split("\n")[-1]
+            _safe_extract_tar(dl / name, tmp)
+            top = tmp / "package"
+        elif kind == "go":
+            info = json.loads(_run(["go", "mod", "download", "-json", what]))
+            if info.get("Error"):
+                raise FetchError(info["Error"])
+            top = tmp / "src"
+            shutil.copytree(info["Dir"], top)
+            for p in [top, *top.rglob("*")]:
+                p.chmod(0o755 if p.is_dir() else 0o644)
+        elif kind == "crate":
+            name, version = what.split("@")
+            proj = tmp / "fetcher"
+            (proj / "src").mkdir(parents=True)
+            (proj / "Cargo.toml").write_text(f'[package]\nname = "fetcher"\nversion = "0.0.0"\nedition = "2021"\n\n'
+                                             f'[dependencies]\n{name} = "={version}"\n')
+            (proj / "src/main.rs").write_text("fn main() {}\n")
+            _run(["cargo", "fetch", "--quiet"], cwd=proj)
+            registry = Path.home() / ".cargo" / "registry" / "src"
+            found = next((d for d in registry.glob(f"*/{name}-{version}") if d.is_dir()), None)
+            if found is None:
+                raise FetchError(f"cargo fetched {what} but its source is not in {registry}")
+            top = tmp / "src"
+            shutil.copytree(found, top)
+        elif kind == "maven":
+            group, artifact, version = what.split(":")
+            _run(["mvn", "-q", "dependency:copy", f"-Dartifact={group}:{artifact}:{version}:jar:sources",
+                  f"-DoutputDirectory={dl}"])
+            top = tmp / "src"
+            zipfile.ZipFile(dl / f"{artifact}-{version}-sources.jar").extractall(top)
+        else:
+            raise FetchError(f"unknown fetch kind in {spec!r}")
+        tree.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(top), str(tree))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return tree
