@@ -113,6 +113,9 @@ def _unwrap(lang: Language, node: Node) -> Node:
     return node
 
 
+_NAMESPACES = {"namespace_definition", "mod_item"}  # C++ namespaces and Rust modules hold functions, not methods
+
+
 def _definition_kind(lang: Language, node: Node) -> str | None:
     if node.type in lang.classes:
         return "class"
@@ -120,7 +123,7 @@ def _definition_kind(lang: Language, node: Node) -> str | None:
         parent = node.parent
         while parent is not None and parent.type in lang.containers | lang.wrappers:
             parent = parent.parent
-        if parent is not None and parent.type in lang.classes:
+        if parent is not None and parent.type in lang.classes and parent.type not in _NAMESPACES:
             return "method"
         return "function"
     if node.type in lang.extra_definitions:
@@ -195,7 +198,7 @@ def make_block(src: Source, nodes: list[Node], kind: str, name: str | None, defi
 
 
 def _first_code_column(line: str) -> int:
-    return len(line.encode("utf-8")) - len(line.lstrip().encode("utf-8"))
+    return len(line.encode("utf-8", "surrogatepass")) - len(line.lstrip().encode("utf-8", "surrogatepass"))
 
 
 def _is_container(lang: Language, node: Node) -> bool:
@@ -223,7 +226,7 @@ def snap(src: Source, first_line: int, last_line: int) -> Block | None:
         return None
     start = Point(first_line, _first_code_column(src.line(first_line)))
     end_text = src.line(last_line).rstrip()
-    end = Point(last_line, len(end_text.encode("utf-8")))
+    end = Point(last_line, len(end_text.encode("utf-8", "surrogatepass")))
     node = src.tree.root_node.descendant_for_point_range(start, end)
     if node is None:
         return None
@@ -254,7 +257,7 @@ def enclosing_definition(src: Source, line: int, column: int = 0) -> Block | Non
     if not 0 <= line < src.line_count():
         return None
     text = src.line(line)
-    col = min(len(text[:column].encode("utf-8")), len(text.encode("utf-8")))
+    col = min(len(text[:column].encode("utf-8", "surrogatepass")), len(text.encode("utf-8", "surrogatepass")))
     if not text[column:].strip() and text.strip():
         col = _first_code_column(text)
     node = src.tree.root_node.descendant_for_point_range(Point(line, col), Point(line, col))

@@ -38,12 +38,17 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None) -> tu
                 return built
     if block.language == "python":
         info = python_info(g, src)
-        for site in g.call_sites[:MAX_SITES_TRIED]:
-            if root is None:
-                break
+        best: tuple[int, Example, str] | None = None
+        for site in g.call_sites[:MAX_SITES_TRIED] if root is not None else []:
             adapted = _adapt_python_site(site, root, g, info)
-            if adapted is not None and not verify.check_example(adapted, g):
-                return adapted, f"{site.path}:{site.line + 1}"
+            if adapted is None:
+                continue
+            example, kept = adapted
+            # the site whose real arguments survive best (tests and examples come first on a tie)
+            if (best is None or kept > best[0]) and not verify.check_example(example, g):
+                best = (kept, example, f"{site.path}:{site.line + 1}")
+        if best is not None:
+            return best[1], best[2]
         return python_from_signature(g, info), None
     made = generic_from_signature(g, src)
     return (made, None) if made is not None else None
@@ -344,7 +349,7 @@ def _python_statements_example(g: Grounding) -> Example:
     return Example("python", "\n".join(inputs + [code.rstrip()] + outputs) + "\n")
 
 
-def _adapt_python_site(site: CallSite, root: Path, g: Grounding, info: PyInfo) -> Example | None:
+def _adapt_python_site(site: CallSite, root: Path, g: Grounding, info: PyInfo) -> tuple[Example, int] | None:
     """The call at a call site as a small program: its imports, literal arguments kept, others guessed."""
     if not info.name or g.block.kind == "statements":
         return None
@@ -361,6 +366,7 @@ def _adapt_python_site(site: CallSite, root: Path, g: Grounding, info: PyInfo) -
     imports = _module_imports(tree, g, site.path)
     literals = _local_literals(tree, call)
     given: dict[str, str] = {}
+    kept = 0
     positional = [p for p in info.params if p.kind in ("positional", "posonly")]
     if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
         return None
@@ -368,7 +374,9 @@ def _adapt_python_site(site: CallSite, root: Path, g: Grounding, info: PyInfo) -
         return None
     needed: list[str] = []
     for arg, param in zip(call.args, positional):
-        given[param.name] = _portable(arg, imports, literals, needed) or guess_python(param)
+        value = _portable(arg, imports, literals, needed)
+        kept += value is not None
+        given[param.name] = value or guess_python(param)
     known = {p.name for p in info.params}
     for kw in call.keywords:
         if kw.arg not in known and not any(p.kind == "varkw" for p in info.params):
@@ -376,6 +384,7 @@ def _adapt_python_site(site: CallSite, root: Path, g: Grounding, info: PyInfo) -
         value = _portable(kw.value, imports, literals, needed)
         if value is not None:
             given[kw.arg] = value
+            kept += 1
         elif kw.arg in known and next(p for p in info.params if p.name == kw.arg).required:
             given[kw.arg] = guess_python(next(p for p in info.params if p.name == kw.arg))
     args = _call_args_given(info.params, given)
@@ -390,7 +399,7 @@ def _adapt_python_site(site: CallSite, root: Path, g: Grounding, info: PyInfo) -
     else:
         text = f"{info.name}({args})"
     head = [g.import_line] if g.import_line else []
-    return Example("python", _render_python(head + needed, setup, text, info))
+    return Example("python", _render_python(head + needed, setup, text, info)), kept
 
 
 def _call_args_given(params: list[Param], given: dict[str, str]) -> str:

@@ -55,6 +55,7 @@ def _first_sentence(text: str | None) -> str | None:
         return None
     text = re.sub(r"\s+", " ", text).strip().strip('"').strip("'").strip()
     text = re.sub(r"``([^`]+)``", r"`\1`", text)  # reStructuredText literals → Markdown code
+    text = re.sub(r"\[([^\]]+)\]\([^)\s]+\)", r"\1", text)  # Markdown links → their text
     if text.count("`") % 2:
         text = text.replace("`", "'")
     m = re.match(r"(.+?[.!?])(\s|$)", text)

@@ -275,7 +275,10 @@ def _header(src: Source, node) -> str | None:
     body = node.child_by_field_name("body")
     end = body.start_byte if body is not None else node.end_byte
     text = src.data[node.start_byte:end].decode("utf-8", "replace")
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    text = re.sub(r"(^|\s)//[^\n]*", " ", text)
     text = re.sub(r"\s+", " ", text).strip().rstrip("{").strip()
+    text = re.sub(r"\(\s+", "(", text)
     return text[:200] or None
 
 
