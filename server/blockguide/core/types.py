@@ -31,7 +31,7 @@ class Span:
 def text_hash(text: str) -> str:
     """A stable hash of a block's text, insensitive to trailing spaces and line endings."""
     norm = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip("\n")
-    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+    return hashlib.sha256(norm.encode("utf-8", "surrogatepass")).hexdigest()  # an editor may send lone surrogates
 
 
 @dataclass(frozen=True)

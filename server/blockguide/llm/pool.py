@@ -108,6 +108,7 @@ class PoolBackend:
         now = self._clock()
         for host in self.hosts:
             if not host.up and host.retry_at <= now and (host.lock is None or not host.lock.locked()):
+                host.retry_at = now + PROBE_TIMEOUT  # one probe at a time; its result sets the next time
                 task = asyncio.ensure_future(self._probe(host))
                 self._probes.add(task)
                 task.add_done_callback(self._probes.discard)

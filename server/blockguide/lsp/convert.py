@@ -53,6 +53,16 @@ def data_to_wire(data: ActionData) -> dict:
             "action": data.action}
 
 
+def stale_lines(data: Any) -> tuple[int, int] | None:
+    """The block lines a stale-guide diagnostic carries (the client echoes `data` back), or None if malformed."""
+    if not isinstance(data, dict):
+        return None
+    first, last = data.get("line"), data.get("endLine")
+    if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**31 - 1 for v in (first, last)):
+        return None
+    return (first, last) if first <= last else None
+
+
 def selection_lines(rng: lsp.Range) -> tuple[int, int]:
     """0-based inclusive lines of a selection; one ending at column 0 stops on the line before."""
     first, last = rng.start.line, rng.end.line

@@ -6,7 +6,7 @@ import asyncio
 import logging
 
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 
 from blockguide.core.render import to_markdown
 from blockguide.lsp import convert
@@ -93,7 +93,7 @@ def schedule_diagnostics(ls: BlockguideServer, uri: str, delay: float) -> None:
 
     async def run() -> None:
         await asyncio.sleep(delay)
-        doc = ls.workspace.text_documents.get(uri)
+        doc = ls.open_document(uri)
         if doc is not None:
             ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
                 uri=uri, version=doc.version, diagnostics=ls.stale_diagnostics(uri)))
@@ -116,11 +116,12 @@ def code_action(ls: BlockguideServer, params: lsp.CodeActionParams) -> list[lsp.
         src = ls.source(uri)
     except UserError:
         return None
-    doc = ls.workspace.text_documents[uri]
+    doc = ls.open_document(uri)
     actions: list[lsp.CodeAction] = []
     for diag in params.context.diagnostics:
-        if diag.code == "blockguide.stale" and isinstance(diag.data, dict) and _wanted(only, lsp.CodeActionKind.QuickFix):
-            rng = lsp.Range(lsp.Position(diag.data["line"], 0), lsp.Position(diag.data["endLine"] + 1, 0))
+        lines = convert.stale_lines(diag.data) if diag.code == "blockguide.stale" else None
+        if lines is not None and _wanted(only, lsp.CodeActionKind.QuickFix):
+            rng = lsp.Range(lsp.Position(lines[0], 0), lsp.Position(lines[1] + 1, 0))
             block = ls.block_for(src, rng)
             if block is not None:
                 ls.remember(uri, doc.version, block, rng)
@@ -199,7 +200,11 @@ async def document_command(ls: BlockguideServer, *args) -> dict:
         return {"applied": False, "error": str(exc)}
     applied = False
     if edit is not None:
-        result = await ls.workspace_apply_edit_async(lsp.ApplyWorkspaceEditParams(edit=edit, label=DOCUMENT_TITLE))
+        try:
+            result = await ls.workspace_apply_edit_async(lsp.ApplyWorkspaceEditParams(edit=edit, label=DOCUMENT_TITLE))
+        except JsonRpcException as exc:  # the editor answered with an error, or with something malformed
+            log.warning("workspace/applyEdit failed: %s", exc)
+            result = lsp.ApplyWorkspaceEditResult(applied=False, failure_reason=f"the editor answered: {exc}")
         applied = bool(result and result.applied)
         if not applied:
             reason = (result.failure_reason if result else None) or "the editor refused the edit"

@@ -9,10 +9,13 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from lsprotocol import types as lsp
+from pygls.exceptions import FeatureRequestError
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
 
 from blockguide import __version__, pipeline
 from blockguide.cache import GuideCache
@@ -24,6 +27,7 @@ from blockguide.core.types import Block, Guide, Span
 from blockguide.llm import BackendError, make_backend
 from blockguide.lsp import convert
 from blockguide.lsp.progress import WorkProgress
+from blockguide.lsp.protocol import BlockguideProtocol
 from blockguide.settings import Settings, parse as parse_settings
 
 log = logging.getLogger(__name__)
@@ -75,7 +79,7 @@ class Listed:
 
 class BlockguideServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("blockguide", __version__)
+        super().__init__("blockguide", __version__, protocol_cls=BlockguideProtocol)
         self.settings = Settings()
         self.backend = make_backend(self.settings)
         self.cache = GuideCache()
@@ -86,6 +90,16 @@ class BlockguideServer(LanguageServer):
         self._listed: OrderedDict[tuple[str, int | None, int, int], Listed] = OrderedDict()
         self.previews: dict[str, dict[str, Guide]] = {}  # uri → block hash → guide (shown on hover)
         self.diagnostic_tasks: dict[str, asyncio.Task] = {}
+
+    def report_server_error(self, error: Exception, source) -> None:
+        """Errors outside a request. A body that is not JSON gets a ParseError answer (an editor may be
+        waiting for it); a notification handler's failure is logged: no popup, the user cannot act on it."""
+        if isinstance(self.protocol, BlockguideProtocol) and self.protocol.answer_unreadable(error):
+            return
+        if source is FeatureRequestError:
+            return  # the request was answered with the error
+        log.error("internal error outside a request (%s): %s", getattr(source, "__name__", source),
+                  type(error).__name__)
 
     # --- settings -------------------------------------------------------------------------------
     def apply_settings(self, raw, source: str) -> None:
@@ -110,15 +124,20 @@ class BlockguideServer(LanguageServer):
         })
 
     # --- documents --------------------------------------------------------------------------------
+    def open_document(self, uri: str) -> TextDocument | None:
+        """The open document, or None. pygls keys documents by the *decoded* URI: an editor sends
+        `file:///my%20project/a.py` for a path with a space or non-ASCII letters."""
+        return self.workspace.text_documents.get(unquote(uri))
+
     def language_of(self, uri: str) -> languages.Language | None:
-        doc = self.workspace.text_documents.get(uri)
+        doc = self.open_document(uri)
         if doc is None:
             return None
         return languages.for_language_id(doc.language_id) or languages.for_path(uri)
 
     def source(self, uri: str) -> Source:
         """The parsed open document (parsed once per version). UserError when it cannot be documented."""
-        doc = self.workspace.text_documents.get(uri)
+        doc = self.open_document(uri)
         if doc is None:
             raise UserError("blockguide: the document is not open in the editor any more; nothing was changed.")
         lang = self.language_of(uri)
@@ -140,7 +159,7 @@ class BlockguideServer(LanguageServer):
     def track_change(self, uri: str, changes: list) -> None:
         """Keep the document's tree current: incremental re-parse with the edits of a didChange."""
         cached = self._sources.get(uri)
-        doc = self.workspace.text_documents.get(uri)
+        doc = self.open_document(uri)
         if cached is None or doc is None:
             return
         src = cached[1].fork()  # a request may still be reading the old one
@@ -188,7 +207,7 @@ class BlockguideServer(LanguageServer):
         The edit is computed against the document as it is *after* generation, with that version.
         Raises UserError (nothing edited) and asyncio.CancelledError (nothing edited).
         """
-        doc = self.workspace.text_documents.get(data.uri)
+        doc = self.open_document(data.uri)
         if doc is None:
             raise UserError("blockguide: the document is not open in the editor; nothing was changed.")
         listed = self._listed.get((data.uri, data.version, data.range.start.line, data.range.end.line))
@@ -226,7 +245,7 @@ class BlockguideServer(LanguageServer):
             return guide, self._edit_for(data.uri, block, guide)
 
     def _find_block(self, src: Source, data: convert.ActionData, listed: Listed | None) -> Block | None:
-        doc = self.workspace.text_documents[data.uri]
+        doc = self.open_document(data.uri)
         if data.version is None or data.version == doc.version or listed is None:
             if data.version is not None and data.version != doc.version and listed is None:
                 return None  # changed, and we never saw the block: do not guess
@@ -237,7 +256,7 @@ class BlockguideServer(LanguageServer):
     def _edit_for(self, uri: str, block: Block, guide: Guide) -> lsp.WorkspaceEdit | None:
         """The edit against the current document; UserError when the block is gone or changed."""
         src = self.source(uri)
-        doc = self.workspace.text_documents[uri]
+        doc = self.open_document(uri)
         if src.slice(block.span) != block.text:
             span = blocks.locate(src, block.text, block.span.start)
             if span is None:
