@@ -53,8 +53,8 @@ class Host:
     def url(self) -> str:
         return self.backend.host
 
-    def mark_down(self, reason: str, now: float) -> None:
-        if self.up:
+    def mark_down(self, reason: str, now: float, quiet: bool = False) -> None:
+        if self.up and not quiet:
             log.warning("model server %s is out: %s", self.url, reason)
         self.up = False
         self.failures += 1
@@ -183,7 +183,10 @@ class PoolBackend:
         for host, host_checks in zip(self.hosts, per_host):
             ok = all(c[1] for c in host_checks)
             answering += ok
-            (host.mark_up() if ok else host.mark_down(next(c[2] for c in host_checks if not c[1]), self._clock()))
+            if ok:
+                host.mark_up()
+            else:  # the checks say it; no log line
+                host.mark_down(next(c[2] for c in host_checks if not c[1]), self._clock(), quiet=True)
             checks += [(name, good, f"{host.url}: {detail}" if host.url not in detail else detail, fix)
                        for name, good, detail, fix in host_checks]
         n = len(self.hosts)
