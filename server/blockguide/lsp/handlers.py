@@ -141,7 +141,8 @@ def code_action(ls: BlockguideServer, params: lsp.CodeActionParams) -> list[lsp.
 
 
 def _wanted(only: list[str] | None, kind: str) -> bool:
-    return not only or any(kind == k or kind.startswith(k + ".") for k in only)
+    # lsprotocol lets any JSON value through as a CodeActionKind: skip what is not a string
+    return not only or any(isinstance(k, str) and (kind == k or kind.startswith(k + ".")) for k in only)
 
 
 def _action(ls: BlockguideServer, title: str, kind: str, data: convert.ActionData,
