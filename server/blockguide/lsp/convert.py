@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import attrs
@@ -24,14 +25,21 @@ class ActionData:
     action: str = "document"  # "document" or "preview"
 
 
-def action_data(raw: Any) -> ActionData:
-    """Structure a client's `data` or command argument; ValueError with the reason when it is malformed."""
+@functools.cache
+def _lsp_converter() -> cattrs.Converter:
+    """pygls's converter for LSP types, built once: building one takes milliseconds (every hook is registered
+    anew), which code-action listing used to pay twice per request."""
     from pygls.protocol import default_converter
 
+    return default_converter()
+
+
+def action_data(raw: Any) -> ActionData:
+    """Structure a client's `data` or command argument; ValueError with the reason when it is malformed."""
     try:
         if not isinstance(raw, dict):
             raise TypeError(f"expected an object, got {type(raw).__name__}")
-        rng = default_converter().structure(raw.get("range"), lsp.Range)
+        rng = _lsp_converter().structure(raw.get("range"), lsp.Range)
         version = raw.get("version")
         if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
             raise TypeError("version must be an integer")
@@ -47,9 +55,7 @@ def action_data(raw: Any) -> ActionData:
 
 
 def data_to_wire(data: ActionData) -> dict:
-    from pygls.protocol import default_converter
-
-    return {"uri": data.uri, "range": default_converter().unstructure(data.range), "version": data.version,
+    return {"uri": data.uri, "range": _lsp_converter().unstructure(data.range), "version": data.version,
             "action": data.action}
 
 
