@@ -31,11 +31,13 @@ class Source:
         self.text = text
         self.data = text.encode("utf-8", "surrogatepass")
         self.lines = text.split("\n")
+        self._guides: list[FoundGuide] | None = None  # find_guides, once per text
 
     def fork(self) -> "Source":
         """A copy to edit while other threads keep reading this one (trees are edited in place)."""
         new = Source.__new__(Source)
         new.lang, new.text, new.data, new.lines = self.lang, self.text, self.data, self.lines
+        new._guides = self._guides
         new.tree = self.tree.copy()
         return new
 
@@ -50,13 +52,20 @@ class Source:
         self.reparse()
 
     def apply(self, start_line: int, start_col: int, end_line: int, end_col: int, new_text: str) -> None:
-        """One edit to the text and the tree; call `reparse` after the last one."""
-        a, a_point = self._locate(start_line, start_col)
-        b, b_point = self._locate(end_line, end_col)
+        """One edit to the text and the tree; call `reparse` after the last one.
+
+        Costs O(1) Python work per keystroke beyond copying the buffers: only the edited lines are split
+        and encoded again (a 20k-line document used to be re-encoded and re-split on every key).
+        """
+        a, a_col, a_point = self._locate(start_line, start_col)
+        b, b_col, b_point = self._locate(end_line, end_col)
         if b < a:
-            a, b, a_point, b_point = b, a, b_point, a_point
-        start_byte = len(self.text[:a].encode("utf-8", "surrogatepass"))
-        old_end_byte = start_byte + len(self.text[a:b].encode("utf-8", "surrogatepass"))
+            a, b, a_col, b_col, a_point, b_point = b, a, b_col, a_col, b_point, a_point
+        if self.text.isascii():  # O(1) in CPython; byte offsets are character offsets
+            start_byte, old_end_byte = a, b
+        else:
+            start_byte = len(self.text[:a].encode("utf-8", "surrogatepass"))
+            old_end_byte = start_byte + len(self.text[a:b].encode("utf-8", "surrogatepass"))
         inserted = new_text.encode("utf-8", "surrogatepass")
         rows = new_text.split("\n")
         if len(rows) == 1:
@@ -65,20 +74,27 @@ class Source:
             new_end = Point(a_point.row + len(rows) - 1, len(rows[-1].encode("utf-8", "surrogatepass")))
         self.tree.edit(start_byte=start_byte, old_end_byte=old_end_byte, new_end_byte=start_byte + len(inserted),
                        start_point=a_point, old_end_point=b_point, new_end_point=new_end)
-        self._set_text(self.text[:a] + new_text + self.text[b:])
+        first, last = a_point.row, b_point.row
+        edited = (self.lines[first][:a_col] + new_text + self.lines[last][b_col:]).split("\n")
+        self.text = self.text[:a] + new_text + self.text[b:]
+        self.data = self.data[:start_byte] + inserted + self.data[old_end_byte:]
+        self.lines = self.lines[:first] + edited + self.lines[last + 1:]
+        self._guides = None
 
     def reparse(self) -> None:
         self.tree = parser_for(self.lang).parse(self.data, self.tree)
 
-    def _locate(self, line: int, col: int) -> tuple[int, Point]:
-        """Character offset and tree-sitter point (byte column) of a line/column, clamped to the text."""
+    def _locate(self, line: int, col: int) -> tuple[int, int, Point]:
+        """Character offset, column (code points) and tree-sitter point (byte column) of a line/column,
+        clamped to the text."""
         if line >= len(self.lines):
             last = len(self.lines) - 1
-            return len(self.text), Point(last, len(self.lines[last].encode("utf-8", "surrogatepass")))
+            return (len(self.text), len(self.lines[last]),
+                    Point(last, len(self.lines[last].encode("utf-8", "surrogatepass"))))
         line = max(0, line)
-        offset = sum(len(l) + 1 for l in self.lines[:line])
+        offset = sum(map(len, self.lines[:line])) + line
         col = max(0, min(col, len(self.lines[line])))
-        return offset + col, Point(line, len(self.lines[line][:col].encode("utf-8", "surrogatepass")))
+        return offset + col, col, Point(line, len(self.lines[line][:col].encode("utf-8", "surrogatepass")))
 
     def line(self, i: int) -> str:
         return self.lines[i].rstrip("\r") if 0 <= i < len(self.lines) else ""
@@ -324,11 +340,48 @@ def _comment_payload(lang: Language, line: str) -> str | None:
     return payload[1:] if payload.startswith(" ") else payload
 
 
+_MARKER = "blockguide "  # in every begin marker and docstring tag: a document without it has no guide
+_DOCSTRING_TAG_LINE = re.compile(r"^[^\S\n]*blockguide [0-9a-f]{8} \([^()\n]*\)[^\S\n]*$", re.M)
+
+
+def _lines_with(src: Source, pattern: re.Pattern | str) -> list[int]:
+    """0-based numbers of the lines where `pattern` (a regex, or a plain substring) occurs, ascending."""
+    text = src.text
+    if isinstance(pattern, str):
+        offsets, at = [], text.find(pattern)
+        while at >= 0:
+            offsets.append(at)
+            at = text.find(pattern, at + len(pattern))
+    else:
+        offsets = [m.start() for m in pattern.finditer(text)]
+    out, line, pos = [], 0, 0
+    for offset in offsets:
+        line += text.count("\n", pos, offset)
+        pos = offset
+        if not out or out[-1] != line:
+            out.append(line)
+    return out
+
+
 def find_guides(src: Source) -> list[FoundGuide]:
-    """Every inserted guide: comment guides by their markers, Python docstrings by their tag line."""
+    """Every inserted guide: comment guides by their markers, Python docstrings by their tag line.
+
+    Computed once per text (hover, the stale-guide scan and edits all ask) and only around the lines that
+    carry a marker: the scan costs a substring search when a document has no guide.
+    """
+    if src._guides is None:
+        src._guides = _find_guides(src) if _MARKER in src.text else []
+    return list(src._guides)
+
+
+def _find_guides(src: Source) -> list[FoundGuide]:
     found: list[FoundGuide] = []
-    i, n = 0, src.line_count()
-    while i < n:
+    n = src.line_count()
+    i = 0
+    for start in _lines_with(src, "--- " + _MARKER):
+        if start < i:  # inside the guide found last
+            continue
+        i = start
         payload = _comment_payload(src.lang, src.line(i))
         match = BEGIN_RE.match(payload.strip()) if payload is not None else None
         if match:
@@ -345,21 +398,25 @@ def find_guides(src: Source) -> list[FoundGuide]:
                 body.append(inner)
                 j += 1
             i = j + 1
-            continue
-        i += 1
     if src.lang.key == "python":
         found.extend(_docstring_guides(src))
     return sorted(found, key=lambda g: g.span.start)
 
 
 def _docstring_guides(src: Source) -> list[FoundGuide]:
+    """Docstrings with a blockguide tag line: from each tag line up to the definition that holds it."""
     out = []
-    stack = [src.tree.root_node]
-    while stack:
-        node = stack.pop()
-        if node.type in ("function_definition", "class_definition"):
+    seen: set[Span] = set()
+    for tag_line in _lines_with(src, _DOCSTRING_TAG_LINE):
+        text = src.line(tag_line)
+        col = _first_code_column(text)
+        node = src.tree.root_node.descendant_for_point_range(Point(tag_line, col), Point(tag_line, col))
+        while node is not None and node.type not in ("function_definition", "class_definition"):
+            node = node.parent
+        if node is not None:
             _, existing, _ = _python_docstring(node)
-            if existing is not None:
+            if existing is not None and existing.start <= tag_line < existing.end and existing not in seen:
+                seen.add(existing)
                 lines = [src.line(i) for i in range(existing.start, existing.end)]
                 tag = next((DOCSTRING_TAG_RE.match(l.strip()) for l in reversed(lines)
                             if DOCSTRING_TAG_RE.match(l.strip())), None)
@@ -372,7 +429,6 @@ def _docstring_guides(src: Source) -> list[FoundGuide]:
                     body_lines = [l[len(indent):] if l.startswith(indent) else l.lstrip() for l in body_lines]
                     out.append(FoundGuide(existing, tag["hash"], tag["model"], "docstring",
                                           _unescape_docstring("\n".join(body_lines).strip("\n"))))
-        stack.extend(node.named_children)
     return out
 
 
