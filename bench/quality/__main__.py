@@ -133,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             s = score(case, res["guide"], res["markdown"], g)
             rows.append((case, s, res))
+            saved = ROOT / ".tools" / "bench-cache" / "guides" / model.replace("/", "_") / f"{case['id']}.md"
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            saved.write_text(res["markdown"] + "\n")  # to read what was scored
             print(f"  {model} {case['id']}: {s.total:.2f} ({res.get('seconds', 0):.0f} s)", file=sys.stderr)
             if args.verbose and s.details:
                 print("    " + "\n    ".join(s.details), file=sys.stderr)
