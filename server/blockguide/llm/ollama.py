@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 from typing import Callable
 
 import httpx
-import ollama
+
+
+def _import_ollama():
+    """The `ollama` package builds a default client from OLLAMA_HOST as it is imported, so a malformed
+    OLLAMA_HOST makes the import itself fail (and with it the language server's start). We never use that
+    client: import it without the variable, and let our own clients report the bad host."""
+    try:
+        import ollama
+    except ValueError:
+        saved = os.environ.pop("OLLAMA_HOST", None)
+        try:
+            import ollama
+        finally:
+            if saved is not None:
+                os.environ["OLLAMA_HOST"] = saved
+    return ollama
+
+
+ollama = _import_ollama()
 
 from blockguide.llm.base import (
     BackendError,
@@ -34,6 +53,11 @@ def missing_model_message(model: str, host: str) -> str:
     return f"The model '{model}' is not available in Ollama at {host}: {fix}."
 
 
+def bad_host_message(host: str, problem: object) -> str:
+    return (f"The Ollama host {host!r} is not a valid URL ({problem}): set the `blockguide.ollamaHost` setting "
+            f"(or OLLAMA_HOST) to a URL such as http://127.0.0.1:11434.")
+
+
 def unreachable_message(host: str) -> str:
     return (f"Cannot reach Ollama at {host}: start it with `ollama serve` (or `make ollama-serve`), "
             f"or point the `blockguide.ollamaHost` setting at a running server.")
@@ -46,11 +70,15 @@ class OllamaBackend:
         self.timeout = timeout
 
     def _client(self) -> ollama.AsyncClient:
-        # No redirects and no proxies from the environment: traffic goes to the configured host only.
-        return ollama.AsyncClient(
-            host=self.host, timeout=httpx.Timeout(self.timeout, connect=min(5.0, self.timeout)),
-            follow_redirects=False, trust_env=False,
-        )
+        """A client for the configured host; BackendError when the host is not a usable URL."""
+        try:
+            # No redirects and no proxies from the environment: traffic goes to the configured host only.
+            return ollama.AsyncClient(
+                host=self.host, timeout=httpx.Timeout(self.timeout, connect=min(5.0, self.timeout)),
+                follow_redirects=False, trust_env=False,
+            )
+        except ValueError as exc:
+            raise BackendError(bad_host_message(self.host, exc)) from None
 
     async def draft(self, request: DraftRequest, on_token: Callable[[int], None] | None = None) -> DraftResult:
         started = time.monotonic()
@@ -86,6 +114,8 @@ class OllamaBackend:
                                f"{str(exc.error)[:300]}") from None
         except (ConnectionError, httpx.ConnectError):
             raise ModelUnreachable(unreachable_message(self.host)) from None
+        except httpx.UnsupportedProtocol as exc:
+            raise BackendError(bad_host_message(self.host, exc)) from None
         except httpx.TimeoutException:
             raise ModelTimeout(f"Ollama at {self.host} did not answer within {self.timeout:g} s: raise the "
                                f"`blockguide.timeout` setting or choose a smaller model.") from None
@@ -105,11 +135,16 @@ class OllamaBackend:
         )
 
     async def health(self) -> list[tuple[str, bool, str, str]]:
-        client = self._client()
+        try:
+            client = self._client()
+        except BackendError as exc:
+            return [("ollama", False, f"bad host {self.host!r}", str(exc))]
         checks: list[tuple[str, bool, str, str]] = []
         try:
             try:
                 listed = await client.list()
+            except httpx.UnsupportedProtocol as exc:
+                return [("ollama", False, f"bad host {self.host!r}", bad_host_message(self.host, exc))]
             except (ConnectionError, httpx.TransportError):
                 return [("ollama", False, f"no answer from {self.host}", unreachable_message(self.host))]
             except ValueError as exc:

@@ -1,0 +1,214 @@
+"""Model-server faults, each through a real editor session (pytest-lsp, VS Code's capabilities).
+
+Each ends with: a clear message, no edit (or a complete one when the answer was usable), the document
+unchanged, every progress bar ended, the server still answering, and a normal run working afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+from lsprotocol import types as lsp
+
+from tests.faults.conftest import SLUG_BLOCK, Survival, guide_free, stop_editor
+from tests.faults.servers import BadServer
+from tests.lsp.editor import start_editor
+from tests.replay.fake_ollama import (
+    FakeOllama,
+    drop_mid_stream,
+    guide_answer,
+    http_error,
+    huge,
+    invalid_json,
+    raw_newlines,
+    refused_url,
+    repetition,
+    slow,
+    think,
+    truncated_json,
+)
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+# fault id → (answers to script, what the message must say); the session's timeout is 2 s
+SCRIPTED = {
+    "http-500": ([http_error(500)], [r"answered with an error \(500\)", "llama runner"]),
+    "http-503-busy": ([http_error(503)], [r"\(503\)", "busy"]),
+    "http-404-plain-text": ([http_error(404, "404 page not found")], ["not available"]),
+    "slow-past-timeout": ([slow(6)], ["did not answer within 2 s", "timeout"]),
+    "stalls-mid-stream": ([guide_answer(chunks=10, chunk_delay=6)], ["did not answer within 2 s"]),
+    "killed-mid-generation": ([drop_mid_stream(3)], ["broke during generation", "still running"]),
+    "reset-mid-generation": ([drop_mid_stream(3, reset=True)], ["broke during generation|Cannot reach"]),
+    "non-json-twice": ([invalid_json(), invalid_json()], ["unusable answer twice", "no JSON object"]),
+    "truncated-json-twice": ([truncated_json(), truncated_json()], ["unusable answer twice", "token cap|cut off"]),
+    "endless-repetition": ([repetition(count=3000)], ["repeating itself"]),
+    "enormous-answer": ([huge(2_000_000)], ["ran past"]),
+    "enormous-non-json": ([huge(2_000_000, valid=False)], ["ran past"]),
+}
+# answers that are odd but usable: a complete edit, without the oddity in the guide
+USABLE = {
+    "think-block": [think(thought="SECRET-THOUGHT about the slug")],
+    "think-field": [think(thought="SECRET-THOUGHT about the slug", as_field=True)],
+    "raw-newlines-in-json": [raw_newlines()],
+    "non-json-then-good": [invalid_json(), guide_answer()],
+}
+
+
+@pytest.mark.parametrize("fault", list(SCRIPTED))
+async def test_scripted_model_fault(clean: Survival, fault: str) -> None:
+    session = clean
+    answers, expected = SCRIPTED[fault]
+    ed = session.editor
+    session.fake.add(*answers)
+    uri = session.fresh_copy()
+    mark = len(ed.client.messages)
+    resolved = await asyncio.wait_for(ed.resolve(await ed.action(uri, *SLUG_BLOCK)), 60)
+    assert resolved.edit is None
+    session.message(mark, *expected)
+    assert ed.text(uri) == session.original[uri]
+    session.progress_closed()
+    await session.still_answers(uri)
+    await session.still_documents()
+
+
+@pytest.mark.parametrize("fault", list(USABLE))
+async def test_odd_but_usable_answer_gives_a_complete_guide(clean: Survival, fault: str) -> None:
+    session = clean
+    ed = session.editor
+    session.fake.add(*USABLE[fault])
+    uri = session.fresh_copy()
+    resolved = await asyncio.wait_for(ed.document(uri, *SLUG_BLOCK), 60)
+    assert resolved.edit is not None
+    text = ed.text(uri)
+    assert guide_free(text) == session.original[uri]
+    assert "SECRET-THOUGHT" not in text and "<think>" not in text
+    session.progress_closed()
+
+
+@pytest.mark.parametrize("mode, expected", [
+    ("not-running", ["Cannot reach Ollama at http://127.0.0.1:", "ollama serve"]),
+    ("reset", ["Cannot reach Ollama|broke|connection"]),
+    ("silent", ["did not answer within 2 s"]),
+    ("garbage", ["Ollama"]),
+    ("html", ["Ollama"]),
+])
+async def test_host_that_is_not_a_working_ollama(clean: Survival, mode: str, expected: list[str]) -> None:
+    session = clean
+    ed = session.editor
+    bad = BadServer(mode) if mode != "not-running" else None
+    try:
+        url = bad.url if bad else refused_url()
+        await set_settings(session, {"ollamaHost": url, "timeout": 2})
+        uri = session.fresh_copy()
+        mark = len(ed.client.messages)
+        resolved = await asyncio.wait_for(ed.resolve(await ed.action(uri, *SLUG_BLOCK)), 60)
+        assert resolved.edit is None
+        text = session.message(mark, *expected)
+        assert url in text, text  # it names the host it tried
+        assert ed.text(uri) == session.original[uri]
+        session.progress_closed()
+        await session.still_answers(uri)
+        states = [getattr(s, "state", None) for s in ed.statuses]
+        assert states[-1] in ("unreachable", "ready"), states
+    finally:
+        if bad:
+            bad.close()
+    await set_settings(session, {"ollamaHost": session.fake.url, "timeout": 2})
+    await session.still_documents()
+
+
+async def test_model_missing_says_how_to_get_it(clean: Survival) -> None:
+    session = clean
+    ed = session.editor
+    await set_settings(session, {"ollamaHost": session.fake.url, "model": "qwen-coder-x"})
+    uri = session.fresh_copy()
+    mark = len(ed.client.messages)
+    resolved = await ed.resolve(await ed.action(uri, *SLUG_BLOCK))
+    assert resolved.edit is None
+    session.message(mark, "qwen-coder-x", "ollama pull qwen-coder-x")
+    assert ed.statuses[-1].state == "modelMissing"
+    assert ed.text(uri) == session.original[uri]
+    await set_settings(session, {"ollamaHost": session.fake.url, "model": "blockguide-tiny"})
+    await session.still_documents()
+
+
+@pytest.mark.parametrize("host", ["http://[bad", "ftp://127.0.0.1:1", "127.0.0.1:99999", "   ", 42])
+async def test_malformed_host_setting_is_refused_and_the_last_good_one_kept(clean: Survival, host) -> None:
+    session = clean
+    ed = session.editor
+    mark = len(ed.client.messages)
+    await set_settings(session, {"ollamaHost": host}, wait=False)
+    await ed.wait_for(lambda: len(ed.client.messages) > mark or host == "   ")
+    if host != "   ":  # blank means "the default", not an error
+        session.message(mark, "blockguide.ollamaHost", "keeping")
+    await session.still_documents()  # still on the replayed Ollama
+
+
+ENV_HOSTS = ["http://[bad", "::::", "ftp://x"]
+
+
+async def test_malformed_ollama_host_environment_gives_a_clear_message(project, fake, tmp_path) -> None:
+    """A bad OLLAMA_HOST made `import ollama` fail, so the server died at start; now the request says why."""
+
+    async def one(env_host: str, n: int) -> None:
+        ed = await start_editor(project, tmp_path / f"cache{n}", settings={"timeout": 2},
+                                env={"OLLAMA_HOST": env_host})
+        try:
+            session = Survival(ed, project, fake)
+            uri = session.fresh_copy()
+            mark = len(ed.client.messages)
+            resolved = await asyncio.wait_for(ed.resolve(await ed.action(uri, *SLUG_BLOCK)), 30)
+            assert resolved.edit is None
+            session.message(mark, "not a valid URL", "ollamaHost", "OLLAMA_HOST")
+            assert ed.text(uri) == session.original[uri]
+            await session.still_answers(uri)
+            doctor = await ed.command("blockguide.doctor")
+            assert not doctor["ok"] and "not a valid URL" in doctor["checks"][-1]["fix"]
+        finally:
+            await stop_editor(ed)
+
+    await asyncio.gather(*(one(h, i) for i, h in enumerate(ENV_HOSTS)))
+
+
+async def test_ollama_killed_mid_generation_and_started_again(project, tmp_path) -> None:
+    """The model server process goes away while it streams, then comes back on the same port."""
+    first = FakeOllama([guide_answer(chunks=40, chunk_delay=0.1)]).start()
+    port = first.port
+    ed = await start_editor(project, tmp_path / "cache", settings={"ollamaHost": first.url, "timeout": 5})
+    try:
+        session = Survival(ed, project, first)
+        uri = session.fresh_copy()
+        mark = len(ed.client.messages)
+        pending = asyncio.ensure_future(ed.resolve(await ed.action(uri, *SLUG_BLOCK)))
+        await asyncio.to_thread(first.wait_for_requests, 1, path="/api/chat")
+        await asyncio.sleep(0.5)
+        await asyncio.to_thread(first.stop)
+        resolved = await asyncio.wait_for(pending, 30)
+        assert resolved.edit is None
+        session.message(mark, "broke during generation|Cannot reach|ended the answer early")
+        assert ed.text(uri) == session.original[uri]
+        await session.still_answers(uri)
+        again = FakeOllama(port=port).start()
+        try:
+            session.fake = again
+            await session.still_documents()
+        finally:
+            again.stop()
+    finally:
+        first.stop()
+        await stop_editor(ed)
+
+
+async def set_settings(session: Survival, settings: dict, wait: bool = True) -> None:
+    """Change settings the way VS Code does: new configuration, then didChangeConfiguration (pulled)."""
+    ed = session.editor
+    current = dict(getattr(session, "_settings", {"ollamaHost": session.fake.url, "timeout": 2}))
+    current.update(settings)
+    session._settings = current  # type: ignore[attr-defined]
+    ed.client.set_configuration(current, section="blockguide")
+    count = len(ed.statuses)
+    ed.client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
+    if wait:
+        await ed.wait_for(lambda: len(ed.statuses) > count)
