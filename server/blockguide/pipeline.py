@@ -19,7 +19,8 @@ from blockguide.core.blocks import Source
 from blockguide.core.prompt import build_prompt
 from blockguide.core.render import title_for
 from blockguide.core.static import example_origin, static_example, static_guide
-from blockguide.core.style import lint
+from blockguide.core.static import steps as static_steps
+from blockguide.core.style import coverage_problem, lint, skipped
 from blockguide.core.types import Block, Example, Grounding, Guide, Step
 from blockguide.core.verify import check_example, ensure_import
 from blockguide.llm import Backend, BackendError, BadAnswer, DraftRequest, guide_schema, parse_draft
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
-PROMPT_VERSION = "2"  # bump when the prompt or the rendering changes what a cached guide would say
+PROMPT_VERSION = "3"  # bump when the prompt or the rendering changes what a cached guide would say
 
 
 @dataclass
@@ -110,8 +111,11 @@ async def _review(guide: Guide, g: Grounding) -> tuple[list[str], list[str]]:
     return await asyncio.to_thread(review, guide, g)
 
 
-def _feedback(example_problems: list[str], prose_problems: list[str], g: Grounding) -> str:
+def _feedback(guide: Guide, example_problems: list[str], prose_problems: list[str], g: Grounding) -> str:
     lines = [f"- usage example: {p}" for p in example_problems] + [f"- text: {p}" for p in prose_problems]
+    coverage = coverage_problem(guide, g)
+    if coverage:
+        lines.append(f"- steps: {coverage}")
     if example_problems and g.example is not None:
         lines.append("- this usage example passes every check; you may use it as it is:\n" + g.example.code)
     return "\n".join(lines)
@@ -132,6 +136,12 @@ def finish(guide: Guide, g: Grounding, example_problems: list[str], prose_proble
         prose_problems = lint(guide, g)  # names from the dropped example no longer count
     elif g.example is not None and g.example_source and _same_code(guide.example.code, g.example.code):
         notes.append(example_origin(g))
+    if skipped(guide, g):
+        # the model's steps do not follow the code: the outline's steps are true, so they replace them
+        guide = replace(guide, steps=tuple(static_steps(g)))
+        notes.append("The model's steps skipped most of what the code does; these steps were built from the code's "
+                     "outline.")
+        prose_problems = lint(guide, g)
     notes += [f"Left after one rewrite: {p}." for p in prose_problems]
     return replace(guide, notes=tuple(notes))
 
@@ -187,7 +197,7 @@ async def _draft_with_model(g: Grounding, settings: Settings, backend: Backend, 
             break
         log.info("attempt %d: %d example and %d text problems", attempt, len(example_problems), len(prose_problems))
         if attempt == 1:
-            feedback = _feedback(example_problems, prose_problems, g)
+            feedback = _feedback(guide, example_problems, prose_problems, g)
     assert best is not None
     guide, example_problems, prose_problems = best
     return finish(guide, g, example_problems, prose_problems), prompt_tokens, output_tokens

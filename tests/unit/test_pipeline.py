@@ -35,16 +35,28 @@ async def _draft(g, url, **kw):
     return await pipeline.draft(g, settings, make_backend(settings), None, **kw)
 
 
+GROUNDED_STEPS = [
+    {"label": "Normalize accents", "detail": "`unicodedata.normalize` decomposes the text; `encode` and `decode` drop "
+                                             "the non-ASCII marks."},
+    {"label": "Replace separators", "detail": "`_SEP.sub` replaces each run of other characters in `text.lower()` "
+                                              "with `sep`."},
+    {"label": "Trim ends", "detail": "`text.strip(sep)` removes separators from both ends and returns the slug."},
+]
+
+
 async def test_a_good_answer_is_used_as_it_is(project, fake):
+    fake.add(guide_answer(_guide(steps=GROUNDED_STEPS)))
     drafted = await _draft(_grounding(project), fake.url)
     assert len(fake.chat_requests) == 1 and drafted.guide.notes == () and drafted.warning is None
+    assert drafted.guide.steps[0].label == "Normalize accents"
     prompt = fake.chat_requests[0].prompt_text
     assert "What the code does, in order:" in prompt and "line 12: sets `text` to `_SEP.sub(sep, text.lower())`" in prompt
     assert "A usage example that passes every check:" in prompt and "adapted from the call at app.py:5" in prompt
 
 
 async def test_a_failing_example_goes_back_once_then_blockguide_writes_its_own(project, fake):
-    bad = _guide(example={"language": "python", "code": "from textkit.slug import slugify\nslugify(txt, width=3)"})
+    bad = _guide(example={"language": "python", "code": "from textkit.slug import slugify\nslugify(txt, width=3)"},
+                 steps=GROUNDED_STEPS)
     fake.add(guide_answer(bad), guide_answer(bad))
     drafted = await _draft(_grounding(project), fake.url)
     assert len(fake.chat_requests) == 2
@@ -58,15 +70,30 @@ async def test_a_failing_example_goes_back_once_then_blockguide_writes_its_own(p
 
 
 async def test_a_fixed_example_on_the_second_try_is_kept(project, fake):
-    bad = _guide(example={"language": "python", "code": "from textkit.slug import slugify\nslugify()"})
-    fake.add(guide_answer(bad), guide_answer())
+    bad = _guide(example={"language": "python", "code": "from textkit.slug import slugify\nslugify()"},
+                 steps=GROUNDED_STEPS)
+    fake.add(guide_answer(bad), guide_answer(_guide(steps=GROUNDED_STEPS)))
     drafted = await _draft(_grounding(project), fake.url)
     assert len(fake.chat_requests) == 2 and drafted.guide.notes == ()
     assert drafted.guide.example.code == SAMPLE_GUIDE["example"]["code"]
 
 
+async def test_steps_that_skip_the_code_are_rebuilt_from_the_outline(project, fake):
+    # SAMPLE_GUIDE's steps name none of slugify's calls (`normalize`, `encode`, `decode`, `lower`, `sub`, ...)
+    bad = _guide(description="It calls `fancy_slug`.")  # an invented name: the rewrite request is sent anyway
+    fake.add(guide_answer(bad), guide_answer())
+    drafted = await _draft(_grounding(project), fake.url)
+    assert "- steps: the steps skip what the code does: name `normalize`, `encode`, `decode`" in \
+        fake.chat_requests[1].prompt_text
+    guide = drafted.guide
+    assert guide.description == SAMPLE_GUIDE["description"]  # the model's description is kept
+    assert [s.label for s in guide.steps] == ["Set `text`", "Set `text`", "Return `text.strip` result"]
+    assert guide.notes == ("The model's steps skipped most of what the code does; these steps were built from the "
+                           "code's outline.",)
+
+
 async def test_vague_and_invented_prose_gets_one_rewrite_then_is_noted(project, fake):
-    vague = _guide(description="Handling text: it calls `fancy_slug` on the input.")
+    vague = _guide(description="Handling text: it calls `fancy_slug` on the input.", steps=GROUNDED_STEPS)
     fake.add(guide_answer(vague), guide_answer(vague))
     drafted = await _draft(_grounding(project), fake.url)
     assert "- text: vague words: \"handling\"" in fake.chat_requests[1].prompt_text
@@ -78,7 +105,8 @@ async def test_vague_and_invented_prose_gets_one_rewrite_then_is_noted(project, 
 
 
 async def test_invalid_json_then_a_failing_example_keeps_the_first_usable_answer(project, fake):
-    bad = _guide(example={"language": "python", "code": "from textkit.slug import slugify\nslugify()"})
+    bad = _guide(example={"language": "python", "code": "from textkit.slug import slugify\nslugify()"},
+                 steps=GROUNDED_STEPS)
     fake.add(guide_answer(bad), invalid_json())
     drafted = await _draft(_grounding(project), fake.url)
     assert drafted.guide.description == SAMPLE_GUIDE["description"]

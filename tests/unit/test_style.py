@@ -40,3 +40,16 @@ def test_lint_reports_both_problems():
     assert problems[0].startswith('vague words: "processing"')
     assert problems[1] == "names in backticks that are not in the code or its context: `magic_table`; use only real names"
     assert style.lint(_guide("It lowercases `text` and calls `_SEP.sub`."), _grounding()) == []
+
+
+def test_steps_that_name_few_of_the_calls_are_found():
+    from blockguide.core import outline
+    from blockguide.core.symbols import ground
+
+    src = Source(LANGUAGES["python"], SLUG)
+    g = ground(outline.find_definition(src, "slugify"), src, None, None, 0)
+    assert style.key_actions(g) == ["normalize", "encode", "decode", "lower", "sub", "strip"]
+    vague_steps = Guide("t", "d", (Step("Trim", "Strip hyphens from both ends."),), Example("python", ""))
+    assert style.skipped(vague_steps, g) == ["normalize", "encode", "decode", "lower", "sub", "strip"]  # names, by case
+    named = Guide("t", "d", (Step("Clean", "`normalize`, `encode` and `_SEP.sub`."),), Example("python", ""))
+    assert style.skipped(named, g) == []
