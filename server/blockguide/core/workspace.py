@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -145,6 +147,72 @@ def _usage_rank(path: Path) -> tuple[int, str]:
     return (0 if usage else 1, path.as_posix())
 
 
+# What follows a name where it is called: `f(`, `f<T>(`, `Struct {`. The call-site pattern and the index of
+# called names below both use it, so that the index always finds the files the pattern would.
+_CALL_OPEN = r"\s*[(<{]"
+# The index reads bytes (twice as fast as text): ASCII names, and any non-ASCII byte counts as white space
+# between a name and its bracket, so that it finds at least the names the text pattern finds.
+_CALL_OPEN_BYTES = rb"(?=[\s\x1c-\x1f\x80-\xff]*[(<{])"
+try:
+    _CALLED = re.compile(rb"\b\w++" + _CALL_OPEN_BYTES)  # possessive (Python 3.11+): no backtracking
+except re.error:
+    _CALLED = re.compile(rb"\b\w+\b" + _CALL_OPEN_BYTES)
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")
+RELIST_SECONDS = 30.0  # how often a root's file list (new, removed, changed files) is read again
+
+
+class _CalledNames:
+    """For one root and set of suffixes: its source files (tests and examples first) and, per file, the
+    names called in it. Kept between searches, so that a search reads only the files that call one of the
+    names instead of every file under the root. A file's names are dropped when its size or mtime
+    changes; the list of files is read again every RELIST_SECONDS."""
+
+    def __init__(self, root: Path, suffixes: tuple[str, ...]) -> None:
+        self.root, self.suffixes = root, suffixes
+        self.files: list[Path] = []
+        self.stamps: dict[Path, tuple[int, int]] = {}
+        self.called: dict[Path, frozenset[str]] = {}
+        self.listed_at = float("-inf")
+        self.lock = threading.Lock()
+
+    def listing(self) -> list[Path]:
+        with self.lock:
+            if time.monotonic() - self.listed_at > RELIST_SECONDS:
+                stamps = {}
+                for file in iter_files(self.root, self.suffixes):
+                    try:
+                        st = file.stat()
+                    except OSError:
+                        continue
+                    stamps[file] = (st.st_mtime_ns, st.st_size)
+                for file in [f for f in self.called if self.stamps.get(f) != stamps.get(f)]:
+                    del self.called[file]
+                self.files = sorted(stamps, key=_usage_rank)
+                self.stamps = stamps
+                self.listed_at = time.monotonic()
+            return self.files
+
+    def size(self, file: Path) -> int:
+        return self.stamps.get(file, (0, 0))[1]
+
+    def names_in(self, file: Path) -> frozenset[str] | None:
+        return self.called.get(file)
+
+    def learn(self, file: Path, data: bytes) -> None:
+        self.called[file] = frozenset(sys.intern(n.decode("ascii")) for n in _CALLED.findall(data))
+
+
+_called_names: dict[tuple[Path, tuple[str, ...]], _CalledNames] = {}
+
+
+def _index_for(root: Path, suffixes: tuple[str, ...]) -> _CalledNames:
+    key = (root, suffixes)
+    index = _called_names.get(key)
+    if index is None:
+        index = _called_names.setdefault(key, _CalledNames(root, suffixes))
+    return index
+
+
 def find_call_sites(
     root: Path,
     names: list[str],
@@ -161,29 +229,41 @@ def find_call_sites(
     """
     if not names or limit <= 0:
         return []
-    pattern = re.compile(r"(?<![\w.])(?:[\w.]+(?:\.|::|->))?(" + "|".join(map(re.escape, names)) + r")\s*[(<{]")
+    pattern = re.compile(r"(?<![\w.])(?:[\w.]+(?:\.|::|->))?(" + "|".join(map(re.escape, names)) + ")" + _CALL_OPEN)
     define = re.compile(r"^\s*(def|class|function|func|fn|async def|export function|pub fn|pub async fn|"
                         r"async function|export async function|export default function|static|public|private|"
                         r"protected)\s")
     comment = re.compile(r"^\s*(#|//|/\*|\*)")
     deadline = time.monotonic() + seconds
     sites: list[CallSite] = []
-    # Tests and examples show how code is meant to be used: search them first.
-    files = sorted(iter_files(root, suffixes), key=_usage_rank)
-    for file in files:
+    # Tests and examples show how code is meant to be used: search them first (the index lists them first).
+    index = _index_for(root, suffixes)
+    wanted = set(names) if all(_ASCII_WORD.fullmatch(n) for n in names) else None  # else: no shortcut
+    excluded = exclude[0].resolve() if exclude else None
+    for file in index.listing():
         if time.monotonic() > deadline or len(sites) >= limit:
             break
+        known = index.names_in(file)
+        if known is not None and wanted is not None and known.isdisjoint(wanted):
+            continue  # the file calls none of the names: not even read
+        if index.size(file) > MAX_FILE_BYTES:
+            continue
         try:
-            if file.stat().st_size > MAX_FILE_BYTES:
-                continue
-            text = file.read_text("utf-8", errors="replace")
+            data = file.read_bytes()
         except OSError:
             continue
+        if known is None:
+            index.learn(file, data)
+            if wanted is not None and index.names_in(file).isdisjoint(wanted):
+                continue
+        # as Path.read_text would give it: universal newlines
+        text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
         if not pattern.search(text):
             continue
+        skip = exclude[1] if excluded is not None and file.resolve() == excluded else range(0)
         lines = text.split("\n")
         for i, line in enumerate(lines):
-            if exclude and file.resolve() == exclude[0].resolve() and i in exclude[1]:
+            if i in skip:
                 continue
             if pattern.search(line) and not define.match(line) and not comment.match(line):
                 lo, hi = max(0, i - context), min(len(lines), i + context + 1)

@@ -1,0 +1,58 @@
+"""The call-site search keeps, per file, the names called in it: same answers as reading every file."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from blockguide.core import workspace
+
+
+def brute_force(root: Path, names: list[str], limit: int) -> list:
+    """The search without the index: every file read and matched (the definition of the answer)."""
+    workspace._called_names.clear()
+    found = []
+    for _ in range(2):  # the first search fills the index, the second uses it: both must agree
+        found.append(workspace.find_call_sites(root, names, (".py",), limit, seconds=60))
+    return found
+
+
+def test_index_gives_the_same_sites_as_a_full_read(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.py").write_text("def slug(x):\n    return x\n\nslug('a')\nobj.slug ('b')\n")
+    (tmp_path / "pkg" / "b.py").write_text("from pkg.a import slug\nprint(slug(1), other(2))\n")
+    (tmp_path / "pkg" / "c.py").write_text("# slug(1) in a comment\nslugify(3)\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_a.py").write_text("def test():\n    assert slug('x') == 'x'\n")
+    (tmp_path / "pkg" / "u.py").write_text("def naïve(x):\n    return x\nnaïve(1)\n", encoding="utf-8")
+    for names in (["slug"], ["other"], ["naïve"], ["missing"]):
+        first, second = brute_force(tmp_path, names, 10)
+        assert first == second
+    first, _ = brute_force(tmp_path, ["slug"], 10)
+    assert [(s.path, s.line) for s in first] == [("tests/test_a.py", 1), ("pkg/a.py", 3), ("pkg/a.py", 4),
+                                                 ("pkg/b.py", 1)]
+    assert [s.path for s in brute_force(tmp_path, ["naïve"], 10)[1]] == ["pkg/u.py"]
+
+
+def test_a_changed_file_is_read_again(tmp_path, monkeypatch):
+    (tmp_path / "a.py").write_text("def f():\n    pass\n")
+    (tmp_path / "b.py").write_text("x = 1\n")
+    workspace._called_names.clear()
+    assert workspace.find_call_sites(tmp_path, ["f"], (".py",), 5) == []
+    assert workspace.find_call_sites(tmp_path, ["f"], (".py",), 5) == []  # from the index: b.py is not read
+    (tmp_path / "b.py").write_text("x = 1\nf()\n")
+    stat = (tmp_path / "b.py").stat()
+    os.utime(tmp_path / "b.py", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    (tmp_path / "c.py").write_text("f()\n")
+    monkeypatch.setattr(workspace, "RELIST_SECONDS", 0.0)  # the next search lists the tree again
+    sites = workspace.find_call_sites(tmp_path, ["f"], (".py",), 5)
+    assert [(s.path, s.line) for s in sites] == [("b.py", 1), ("c.py", 0)]
+
+
+def test_the_index_finds_every_name_the_call_pattern_finds():
+    text = "a.b(1) c<T>() D {x} e\t( f\u00a0( g\x1c( é1h( 2k( i.j::l(\n"
+    pattern = re.compile(r"(?<![\w.])(?:[\w.]+(?:\.|::|->))?(\w+)" + workspace._CALL_OPEN)
+    called = {m.group(1) for m in pattern.finditer(text)}
+    indexed = {n.decode() for n in workspace._CALLED.findall(text.encode("utf-8"))}
+    assert {n for n in called if n.isascii()} <= indexed
