@@ -80,7 +80,8 @@ def test_neovim_documents_a_block_and_hovers_it(unicode_project, fake, tmp_path)
     assert "workspace/executeCommand" not in result["steps"]
     check_file(unicode_project, result, original)
     assert result["hover"] and "How to Use `slugify`" in result["hover"] and "Execution Steps" in result["hover"]
-    assert len(fake.chat_requests) == 2 and result["messages"] == []
+    # one draft per documented block, plus a rewrite when the canned example fails blockguide's checks
+    assert 2 <= len(fake.chat_requests) <= 4 and result["messages"] == []
     assert result["progress"] > 0  # no token from Neovim 0.7: the server created one (workDoneProgress/create)
 
 
