@@ -285,7 +285,8 @@ def cmd_serve(args) -> int:
             raise CliError(f"--tcp expects HOST:PORT, got {args.tcp!r}") from None
     else:
         server.start_io()
-    return 0
+    # LSP: exit code 0 after a shutdown request, 1 when the client left (or sent exit) without one
+    return 0 if getattr(server.protocol, "shut_down", True) else 1
 
 
 def main(argv: list[str] | None = None) -> int:

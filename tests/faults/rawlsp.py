@@ -61,6 +61,8 @@ class RawServer:
                 if length is None:
                     continue
                 body = out.read(length)
+                if len(body) < length:
+                    return
                 try:
                     msg = json.loads(body)
                 except ValueError:
@@ -68,6 +70,8 @@ class RawServer:
                         self.unparsable.append(body)
                     continue
                 self._dispatch(msg)
+        except (OSError, ValueError):  # the test closed the pipe under us
+            return
         finally:
             with self.lock:
                 self.closed = True

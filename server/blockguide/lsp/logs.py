@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 
 from lsprotocol import types as lsp
 
@@ -21,15 +22,23 @@ class EditorLogHandler(logging.Handler):
     def __init__(self, server) -> None:
         super().__init__(logging.INFO)
         self.server = server
+        self._forwarding = threading.local()
 
     def emit(self, record: logging.LogRecord) -> None:
         if not getattr(self.server, "ready", False) or record.name.startswith("pygls"):
             return
+        if getattr(self._forwarding, "active", False):
+            # logged while forwarding a record (e.g. the transport is closed and sending failed): forwarding
+            # it too would recurse without end; stderr has it
+            return
+        self._forwarding.active = True
         try:
             kind = next(v for k, v in sorted(_LEVELS.items(), reverse=True) if record.levelno >= k)
             self.server.window_log_message(lsp.LogMessageParams(type=kind, message=self.format(record)))
         except Exception:  # logging must never break the server
             pass
+        finally:
+            self._forwarding.active = False
 
 
 def setup(server=None, debug: bool = False) -> None:

@@ -64,6 +64,11 @@ def describe_structure_error(exc: BaseException, limit: int = 3) -> str:
 class BlockguideProtocol(LanguageServerProtocol):
     """A LanguageServerProtocol that owes, and gives, an answer to every request it reads."""
 
+    @property
+    def shut_down(self) -> bool:
+        """True once the client asked for `shutdown`."""
+        return self._shutdown
+
     def structure_message(self, data: dict[str, Any]) -> Any:
         # Called by json.loads for every object, nested ones included; structuring waits for the whole
         # message (handle_message), where a failure can still be answered.
@@ -173,6 +178,11 @@ class BlockguideProtocol(LanguageServerProtocol):
             log.warning("ignored an answer with id %s", _json_type(msg_id))
             return
         future = self._request_futures.get(msg_id)
+        if future is not None and future.done():  # we gave up on it (cancelled, timed out): nothing to deliver
+            log.debug("late answer to request %s dropped", msg_id)
+            self._request_futures.pop(msg_id, None)
+            self._result_types.pop(msg_id, None)
+            return
         if "error" in message:
             try:
                 structured = self._converter.structure(message, lsp.ResponseErrorMessage)
