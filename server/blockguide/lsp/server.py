@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
+import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ from blockguide.core import blocks, languages
 from blockguide.core.blocks import Source
 from blockguide.core.edits import plan_edit
 from blockguide.core.render import to_markdown
-from blockguide.core.types import Block, Guide, Span
+from blockguide.core.types import Block, Grounding, Guide, Span
 from blockguide.llm import BackendError, make_backend
 from blockguide.lsp import convert
 from blockguide.lsp.progress import WorkProgress
@@ -33,6 +35,7 @@ from blockguide.settings import Settings, parse as parse_settings
 log = logging.getLogger(__name__)
 
 MAX_DOCUMENT_BYTES = 5_000_000  # larger documents are not analysed
+ANALYSIS_SECONDS = 120.0  # a block's analysis is reused this long (other files may change meanwhile)
 
 
 class UserError(Exception):
@@ -88,6 +91,7 @@ class BlockguideServer(LanguageServer):
         self.analysis_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blockguide-analysis")
         self._sources: dict[str, tuple[int | None, Source]] = {}
         self._listed: OrderedDict[tuple[str, int | None, int, int], Listed] = OrderedDict()
+        self._analyses: OrderedDict[tuple, tuple[float, Grounding]] = OrderedDict()
         self.previews: dict[str, dict[str, Guide]] = {}  # uri → block hash → guide (shown on hover)
         self.diagnostic_tasks: dict[str, asyncio.Task] = {}
 
@@ -184,6 +188,8 @@ class BlockguideServer(LanguageServer):
         self.previews.pop(uri, None)
         for key in [k for k in self._listed if k[0] == uri]:
             del self._listed[key]
+        for key in [k for k in self._analyses if k[0] == uri]:
+            del self._analyses[key]
 
     def block_for(self, src: Source, rng: lsp.Range) -> Block | None:
         first, last = convert.selection_lines(rng)
@@ -225,9 +231,7 @@ class BlockguideServer(LanguageServer):
         async with WorkProgress(self, title, token, task) as progress:
             self.status("generating", f"{block.kind} {block.name or ''}".strip())
             try:
-                loop = asyncio.get_running_loop()
-                grounding = await loop.run_in_executor(
-                    self.analysis_pool, pipeline.analyse, src, block, path, roots, settings)
+                grounding = await self._analyse(data.uri, src, block, path, roots, settings)
                 drafted = await pipeline.draft(grounding, settings, backend, self.cache, progress.report)
             except BackendError as exc:
                 self.status("unreachable" if "reach" in str(exc) or "connection" in str(exc).lower()
@@ -243,6 +247,23 @@ class BlockguideServer(LanguageServer):
             if preview:
                 return guide, None
             return guide, self._edit_for(data.uri, block, guide)
+
+    async def _analyse(self, uri: str, src: Source, block: Block, path: Path | None, roots: list[Path],
+                       settings: Settings) -> Grounding:
+        """pipeline.analyse in the analysis thread, reused for the same block of the same document version
+        (Preview then Document, a retry after a cancel or a model error) for ANALYSIS_SECONDS."""
+        version = self._sources.get(uri, (None,))[0]
+        key = (uri, version, block.span, block.hash, tuple(roots), settings)
+        kept = self._analyses.get(key)
+        if kept is not None and time.monotonic() - kept[0] < ANALYSIS_SECONDS:
+            return copy.deepcopy(kept[1])
+        loop = asyncio.get_running_loop()
+        grounding = await loop.run_in_executor(self.analysis_pool, pipeline.analyse, src, block, path, roots,
+                                               settings)
+        self._analyses[key] = (time.monotonic(), copy.deepcopy(grounding))
+        while len(self._analyses) > 16:
+            self._analyses.popitem(last=False)
+        return grounding
 
     def _find_block(self, src: Source, data: convert.ActionData, listed: Listed | None) -> Block | None:
         doc = self.open_document(data.uri)
