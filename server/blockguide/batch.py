@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -29,7 +30,7 @@ from blockguide import pipeline
 from blockguide.cache import GuideCache
 from blockguide.core import blocks, languages
 from blockguide.core.blocks import Source
-from blockguide.core.edits import LineEdit, plan_edit
+from blockguide.core.edits import LineEdit, plan_edit, split_lines
 from blockguide.core.render import to_markdown
 from blockguide.core.types import Block, Guide
 from blockguide.llm import Backend, BackendError, ModelMissing, ModelUnreachable
@@ -182,7 +183,10 @@ def collect(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[tuple[str, 
 def read_text(path: Path) -> str:
     """A source file's text; ValueError with the reason when it is not a readable UTF-8 text file."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read forever, /dev/zero would never end
+            raise ValueError("not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
             raise ValueError(f"over the {MAX_FILE_BYTES // 1_000_000} MB limit")
         data = path.read_bytes()
     except OSError as exc:
@@ -265,7 +269,7 @@ def plan(paths: list[Path], settings: Settings, options: Options, cache: GuideCa
 # --- finishing a file -------------------------------------------------------------------------------
 def apply_edits(text: str, edits: list[LineEdit]) -> str:
     """Apply line edits made against `text` (insertions at the same line keep their order)."""
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     out: list[str] = []
     pos = 0
     for edit in edits:

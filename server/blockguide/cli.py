@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import json
 import os
+import stat
 import sys
 import tempfile
 from dataclasses import asdict, replace
@@ -17,6 +18,7 @@ from pathlib import Path
 from blockguide import __version__
 
 MAX_FILE_BYTES = 5_000_000
+BOM = "\ufeff"
 EXIT_USAGE, EXIT_FAIL = 2, 1
 
 
@@ -97,13 +99,16 @@ def _settings(args):
 
 def read_source(path: Path) -> str:
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         raise CliError(f"{path}: no such file") from None
     except OSError as exc:
         raise CliError(f"{path}: {exc.strerror}") from None
+    size = info.st_size
     if path.is_dir():
         raise CliError(f"{path} is a folder; give a file")
+    if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read forever, /dev/zero would never end
+        raise CliError(f"{path} is not a regular file")
     if size > MAX_FILE_BYTES:
         raise CliError(f"{path} is {size // 1_000_000} MB, over the {MAX_FILE_BYTES // 1_000_000} MB limit")
     data = path.read_bytes()
@@ -138,7 +143,7 @@ def cmd_doc(args) -> int:
         raise CliError(f"{path}: blockguide does not support files ending in '{path.suffix}' "
                        f"(supported: {', '.join(sorted({s for l in languages.LANGUAGES.values() for s in l.suffixes}))})")
     text = read_source(path)
-    src = Source(lang, text)
+    src = Source(lang, text.removeprefix(BOM))  # a byte-order mark is not part of the first line
     if args.symbol:
         block = find_symbol(src, args.symbol)
         if block is None:
@@ -242,10 +247,14 @@ def write_edit(path: Path, original: str, edit) -> None:
     """Apply a line edit to the file, atomically, only if nobody changed it since we read it."""
     if read_source(path) != original:
         raise CliError(f"{path} changed while the guide was being written; nothing was written")
-    keep_ends = original.splitlines(keepends=True)
+    from blockguide.core.edits import split_lines
+
+    body = original.removeprefix(BOM)  # the edit's lines are counted without it, and it stays first
+    keep_ends = split_lines(body)
     new = "".join(keep_ends[: edit.span.start]) + edit.text + "".join(keep_ends[edit.span.end:])
-    if edit.span.start >= len(keep_ends) and original and not original.endswith(("\n", "\r")):
-        new = original + ("\r\n" if "\r\n" in original else "\n") + edit.text
+    if edit.span.start >= len(keep_ends) and body and not body.endswith("\n"):
+        new = body + ("\r\n" if "\r\n" in body else "\n") + edit.text
+    new = original[: len(original) - len(body)] + new
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".blockguide")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:

@@ -73,8 +73,8 @@ class Survival:
         if text is None:
             text = SLUG.replace("    return text.strip(sep)\n", f"    return text.strip(sep)  # copy {n}\n")
         path = self.project / "src" / "textkit" / f"copy_{n}{suffix}"
-        path.write_text(text)
-        uri = self.editor.open(path, language=language)
+        path.write_bytes(text.encode("utf-8", "surrogatepass"))  # byte for byte: no newline translation
+        uri = self.editor.open(path, language=language, text=text)
         self.original[uri] = text
         return uri
 

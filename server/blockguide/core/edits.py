@@ -18,6 +18,14 @@ class LineEdit:
     replaces_guide: bool
 
 
+def split_lines(text: str) -> list[str]:
+    """The text's lines with their endings, split at \\n only: the numbering of `Source.lines` and so of
+    every LineEdit. (str.splitlines() also splits at \\f, \\x1c, U+2028 and more: a file with a form feed
+    got its guide on the wrong line, and a replaced guide took a line of code with it.)"""
+    parts = text.split("\n")
+    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
 def newline_of(text: str) -> str:
     return "\r\n" if "\r\n" in text[:10000] else "\n"
 

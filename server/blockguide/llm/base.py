@@ -67,6 +67,12 @@ class DraftRequest:
     seed: int = 0
     max_tokens: int = 700
 
+    def __post_init__(self) -> None:
+        # An editor can send lone UTF-16 surrogates (a broken file); they cannot be encoded as UTF-8 for the
+        # model server, and would fail the request with an encoding error blamed on the server.
+        self.messages = [{**m, "content": _LONE_SURROGATE.sub("\ufffd", m["content"])}
+                         if isinstance(m.get("content"), str) else m for m in self.messages]
+
 
 @dataclass
 class DraftResult:
@@ -108,6 +114,7 @@ class Backend(Protocol):
         """Checks as (name, ok, detail, fix)."""
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _THINK = re.compile(r"<think>.*?(</think>|\Z)", re.DOTALL | re.IGNORECASE)
 
 

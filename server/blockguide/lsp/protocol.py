@@ -38,8 +38,32 @@ from pygls.exceptions import (
 )
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import JsonRPCNotification, JsonRPCRequestMessage, JsonRPCResponseMessage
+from pygls.protocol.language_server import lsp_method
+from pygls.workspace import TextDocument, Workspace
 
 log = logging.getLogger(__name__)
+
+_LSP_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+class LspTextDocument(TextDocument):
+    """A document split into lines the way LSP counts them: at LF, CRLF and CR only.
+
+    pygls uses str.splitlines(), which also breaks at FF, VT, \\x1c-\\x1e, NEL, U+2028 and U+2029: in a file
+    holding one of those (a form feed between C or Python sections, U+2028 in a JS string) every incremental
+    change after it landed on the wrong line, and the server's copy drifted from the editor's.
+    """
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return tuple(_LSP_LINE.findall(self.source))
+
+
+class LspWorkspace(Workspace):
+    def _create_text_document(self, doc_uri, source=None, version=None, language_id=None) -> TextDocument:
+        return LspTextDocument(doc_uri, source=source, version=version, language_id=language_id,
+                               sync_kind=self._sync_kind, position_codec=self._position_codec)
+
 
 _ID_IN_TEXT = re.compile(r'"id"\s*:\s*(-?\d{1,15}(?![\d.eE])|"(?:[^"\\\n]|\\.){0,200}")')
 
@@ -68,6 +92,13 @@ class BlockguideProtocol(LanguageServerProtocol):
     def shut_down(self) -> bool:
         """True once the client asked for `shutdown`."""
         return self._shutdown
+
+    @lsp_method(lsp.INITIALIZE)
+    def lsp_initialize(self, params: lsp.InitializeParams):
+        result = yield from super().lsp_initialize(params)
+        if type(self._workspace) is Workspace:  # no document is open yet: give it LSP's line counting
+            self._workspace.__class__ = LspWorkspace
+        return result
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         # Called by json.loads for every object, nested ones included; structuring waits for the whole

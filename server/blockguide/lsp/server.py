@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
+import re
 import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +36,8 @@ from blockguide.settings import Settings, parse as parse_settings
 log = logging.getLogger(__name__)
 
 MAX_DOCUMENT_BYTES = 5_000_000  # larger documents are not analysed
+_LONE_CR = re.compile("\r(?!\n)")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 ANALYSIS_SECONDS = 120.0  # a block's analysis is reused this long (other files may change meanwhile)
 
 
@@ -156,7 +159,13 @@ class BlockguideServer(LanguageServer):
                             "select a block in a smaller file.")
         if "\x00" in text[:8192]:
             raise UserError("blockguide: this looks like a binary file; there is no code block to document.")
-        src = Source(lang, text)
+        if _LONE_CR.search(text):
+            # LSP counts a lone CR as a line break and tree-sitter does not: an edit would land on the wrong lines
+            raise UserError("blockguide: this file has old Mac (CR-only) line endings; convert them to LF or CRLF "
+                            "first. Nothing was changed.")
+        # A lone UTF-16 surrogate (a broken file) cannot be encoded for the parsers or the model; U+FFFD has the
+        # same length in UTF-16 units, code points and UTF-8 bytes, so every position stays where it was.
+        src = Source(lang, _LONE_SURROGATE.sub("\ufffd", text))
         self._sources[uri] = (doc.version, src)
         return src
 
