@@ -92,6 +92,7 @@ async def main_async(args) -> list[dict]:
                 settings = Settings(backend="openai", ollama_host=fakes[0].url,
                                     hosts=tuple(f.url for f in fakes[1:]), timeout=300)
                 results.append(await one_run(src, settings, tmp, f"replayed x{count}"))
+                results[-1]["model_requests"] = sum(len(f.chat_requests) for f in fakes)
             finally:
                 for f in fakes:
                     f.stop()
@@ -112,11 +113,11 @@ def main() -> int:
     ap.add_argument("--only-real", action="store_true", help="skip the replayed servers")
     args = ap.parse_args()
     results = asyncio.run(main_async(args))
-    print("| run | servers | jobs | blocks | drafted | failed | seconds | blocks/min |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| run | servers | jobs | blocks | drafted | failed | model requests | seconds | blocks/min |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in results:
         print(f"| {r['run']} | {r['servers']} | {r['jobs']} | {r['blocks']} | {r['drafted']} | {r['failed']} | "
-              f"{r['seconds']} | {r['blocks_per_minute']} |")
+              f"{r.get('model_requests', '')} | {r['seconds']} | {r['blocks_per_minute']} |")
     return 0
 
 
