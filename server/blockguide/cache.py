@@ -19,6 +19,8 @@ from blockguide.core.types import Example, Guide, Step
 
 log = logging.getLogger(__name__)
 
+LOCKED_PAUSE = 60.0  # seconds without the store after it was found locked (each try waits the busy timeout)
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS guides (
     block_hash TEXT NOT NULL,
@@ -45,11 +47,20 @@ def guide_to_json(guide: Guide) -> str:
 
 
 def guide_from_json(text: str) -> Guide:
+    """A stored guide; ValueError, KeyError or TypeError when the entry is not one (a damaged or edited file
+    must not hand the renderer a number where it expects text)."""
     data = json.loads(text)
+
+    def string(value) -> str:
+        if not isinstance(value, str):
+            raise TypeError(f"expected a string, got {type(value).__name__}")
+        return value
+
     return Guide(
-        title=data["title"], description=data["description"],
-        steps=tuple(Step(**s) for s in data["steps"]), example=Example(**data["example"]),
-        model=data.get("model", ""), notes=tuple(data.get("notes", ())),
+        title=string(data["title"]), description=string(data["description"]),
+        steps=tuple(Step(string(s["label"]), string(s["detail"])) for s in data["steps"]),
+        example=Example(string(data["example"]["language"]), string(data["example"]["code"])),
+        model=string(data.get("model", "")), notes=tuple(string(n) for n in data.get("notes", ())),
     )
 
 
@@ -59,12 +70,15 @@ class GuideCache:
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._disabled = False
+        self._paused_until = 0.0  # after the store was found locked: skip it for a while
+        self._read_only = False
 
     def _connect(self) -> sqlite3.Connection | None:
         if self._disabled:
             return None
         if self._conn is not None:
             return self._conn
+        conn = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=2.0, check_same_thread=False, isolation_level=None)
@@ -73,13 +87,35 @@ class GuideCache:
             conn.executescript(SCHEMA)
             self._conn = conn
         except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
             if "not a database" in str(exc) or "malformed" in str(exc):
                 self._rebuild(exc)
                 return self._connect() if not self._disabled else None
-            self._give_up(exc)
+            if "locked" in str(exc) or "busy" in str(exc):  # another process holds it now: try again later
+                log.warning("guide cache %s is locked (%s); skipping it for now", self.path, exc)
+                self._paused_until = time.monotonic() + LOCKED_PAUSE
+                return None
+            if not self._open_read_only(exc):
+                self._give_up(exc)
         except OSError as exc:
-            self._give_up(exc)
+            if not self._open_read_only(exc):
+                self._give_up(exc)
         return self._conn
+
+    def _open_read_only(self, exc: Exception) -> bool:
+        """A store we may not write (read-only file, folder or file system) can still be read."""
+        if not self.path.is_file():
+            return False
+        try:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                   check_same_thread=False)
+            conn.execute("SELECT guide FROM guides LIMIT 1").fetchall()
+        except sqlite3.DatabaseError:
+            return False
+        log.warning("guide cache %s cannot be written (%s); reading it, storing nothing", self.path, exc)
+        self._conn, self._read_only = conn, True
+        return True
 
     def _rebuild(self, exc: Exception) -> None:
         broken = self.path.with_suffix(f".broken-{int(time.time())}")
@@ -99,6 +135,8 @@ class GuideCache:
 
     def _run(self, sql: str, args: tuple = ()) -> list[tuple]:
         with self._lock:
+            if time.monotonic() < self._paused_until:
+                return []
             conn = self._connect()
             if conn is None:
                 return []
@@ -111,6 +149,9 @@ class GuideCache:
                     self._rebuild(exc)
                 else:  # locked past the timeout, read-only, disk full: skip this one operation
                     log.warning("guide cache: %s", exc)
+                    if "locked" in str(exc) or "busy" in str(exc):
+                        # another process holds the store: do not make every guide wait out the busy timeout
+                        self._paused_until = time.monotonic() + LOCKED_PAUSE
                 return []
 
     def get(self, block_hash: str, settings_key: str) -> Guide | None:
@@ -123,6 +164,8 @@ class GuideCache:
         return self._load(rows)
 
     def put(self, block_hash: str, settings_key: str, guide: Guide) -> None:
+        if self._read_only:
+            return
         self._run(
             "INSERT OR REPLACE INTO guides (block_hash, settings_key, guide, created) VALUES (?, ?, ?, ?)",
             (block_hash, settings_key, guide_to_json(guide), time.time()),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,29 @@ async def stop_editor(ed: Editor) -> None:
     except Exception:  # noqa: BLE001 - the test already failed or stopped the server itself
         pass
     await ed.client.stop()
+
+
+class InProcess:
+    """`blockguide doc ARGS` through cli.main in this process: the same code, without paying a Python start
+    and a cold jedi per run (the subprocess tests cover what only a fresh process shows)."""
+
+    def __init__(self, capsys, monkeypatch, cache: Path) -> None:
+        self.capsys, self.monkeypatch, self.cache = capsys, monkeypatch, cache
+
+    def __call__(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        from blockguide import cli
+
+        self.monkeypatch.delenv("OLLAMA_HOST", raising=False)
+        self.monkeypatch.delenv("BLOCKGUIDE_DEBUG", raising=False)
+        self.monkeypatch.setenv("BLOCKGUIDE_CACHE_DIR", str(self.cache))
+        for k, v in (env or {}).items():
+            self.monkeypatch.setenv(k, v)
+        self.capsys.readouterr()
+        code = cli.main(["doc", *args])
+        out, err = self.capsys.readouterr()
+        return subprocess.CompletedProcess(["blockguide", "doc", *args], code, out, err)
+
+
+@pytest.fixture
+def doc(capsys, monkeypatch, tmp_path) -> InProcess:
+    return InProcess(capsys, monkeypatch, tmp_path / "cache")

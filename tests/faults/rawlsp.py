@@ -24,13 +24,13 @@ class RawServer:
     """`python -m blockguide serve` with its stdin/stdout as pipes; server requests are answered with null."""
 
     def __init__(self, env: dict[str, str] | None = None, args: tuple[str, ...] = (),
-                 stderr_path: Path | None = None, cwd: Path | None = None) -> None:
+                 stderr_path: Path | None = None, cwd: Path | None = None, preexec_fn=None) -> None:
         server_env = {k: v for k, v in os.environ.items() if k != "OLLAMA_HOST"}
         server_env.update(env or {})
         self._stderr = open(stderr_path, "wb") if stderr_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "blockguide", "serve", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=self._stderr, env=server_env, cwd=cwd,
+            stderr=self._stderr, env=server_env, cwd=cwd, preexec_fn=preexec_fn,
         )
         self.lock = threading.Condition()
         self.messages: list[Any] = []  # everything the server sent, in order

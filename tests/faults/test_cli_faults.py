@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SLUG
+from tests.faults.conftest import InProcess  # noqa: F401 - the `doc` fixture runs it
 from tests.faults.servers import BadServer
 from tests.replay.fake_ollama import FakeOllama, guide_answer, http_error, invalid_json, refused_url
 
@@ -26,32 +27,6 @@ def run_doc(*args: str, cache: Path, env: dict | None = None, timeout: float = 6
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "blockguide", "doc", *args], capture_output=True, text=True,
                           timeout=timeout, env=full_env)
-
-
-class InProcess:
-    """`blockguide doc ARGS` through cli.main in this process: the same code, without paying a Python start
-    and a cold jedi per run (the subprocess tests cover what only a fresh process shows)."""
-
-    def __init__(self, capsys, monkeypatch, cache: Path) -> None:
-        self.capsys, self.monkeypatch, self.cache = capsys, monkeypatch, cache
-
-    def __call__(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-        from blockguide import cli
-
-        self.monkeypatch.delenv("OLLAMA_HOST", raising=False)
-        self.monkeypatch.delenv("BLOCKGUIDE_DEBUG", raising=False)
-        self.monkeypatch.setenv("BLOCKGUIDE_CACHE_DIR", str(self.cache))
-        for k, v in (env or {}).items():
-            self.monkeypatch.setenv(k, v)
-        self.capsys.readouterr()
-        code = cli.main(["doc", *args])
-        out, err = self.capsys.readouterr()
-        return subprocess.CompletedProcess(["blockguide", "doc", *args], code, out, err)
-
-
-@pytest.fixture
-def doc(capsys, monkeypatch, tmp_path) -> InProcess:
-    return InProcess(capsys, monkeypatch, tmp_path / "cache")
 
 
 def assert_one_clear_line(result: subprocess.CompletedProcess, *expected: str) -> None:
