@@ -213,9 +213,9 @@ def run(section_analysis, section_memory, memory: dict, quick: bool) -> None:
     from bench.stats import ms, p50, p95, summary
 
     tree = ensure_django()
-    picked = pick_blocks(tree, per_file=1 if quick else 3)
+    picked = pick_blocks(tree, per_file=1 if quick else 2)
     warmup = 3
-    cold_n = 2 if quick else 5
+    cold_n = 2 if quick else 4
     cold = []
     for i in range(cold_n):
         cold += run_worker(tree, "cold", [picked[(i * 7) % len(picked)]])["cold"]

@@ -184,7 +184,8 @@ async def _hover(root: Path, cache: Path, section: Section, quick: bool) -> None
 
 def typing_script(lines: list[str], language: str, seed: int) -> list[tuple[tuple[int, int], tuple[int, int], str]]:
     """Keystrokes as incremental didChange ranges: a new line of code typed in the middle of the file,
-    with a few corrections (backspace), then a comment at the end of another line."""
+    with a few corrections (backspace) and brackets closed as VS Code does (an opening bracket inserts the
+    pair, typing the closer moves over it), then a comment at the end of another line."""
     r = random.Random(seed)
     mid = len(lines) // 2
     line = next(i for i in range(mid, len(lines)) if lines[i].strip() and not lines[i].rstrip().endswith((":", "{")))
@@ -197,8 +198,16 @@ def typing_script(lines: list[str], language: str, seed: int) -> list[tuple[tupl
     col = len(lines[line])
     keys.append(((line, col), (line, col), "\n" + indent))  # Enter with auto-indent
     line, col = line + 1, len(indent)
+    pending = ""  # closing brackets the editor inserted ahead of the cursor (VS Code's auto-closing pairs)
     for ch in code:
-        keys.append(((line, col), (line, col), ch))
+        if pending and ch == pending[0]:  # typing over an auto-inserted closer: the cursor moves, no change
+            pending = pending[1:]
+            col += 1
+            continue
+        pair = {"(": ")", "[": "]", "{": "}"}.get(ch)
+        keys.append(((line, col), (line, col), ch + (pair or "")))
+        if pair:
+            pending = pair + pending
         col += 1
         if r.random() < 0.06:  # a typo, then backspace
             keys.append(((line, col), (line, col), "x"))
