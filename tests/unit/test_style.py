@@ -53,3 +53,15 @@ def test_steps_that_name_few_of_the_calls_are_found():
     assert style.skipped(vague_steps, g) == ["normalize", "encode", "decode", "lower", "sub", "strip"]  # names, by case
     named = Guide("t", "d", (Step("Clean", "`normalize`, `encode` and `_SEP.sub`."),), Example("python", ""))
     assert style.skipped(named, g) == []
+
+
+def test_a_short_function_whose_steps_name_none_of_its_calls_is_caught():
+    from blockguide.core import outline
+    from blockguide.core.symbols import ground
+
+    src = Source(LANGUAGES["python"], "def f(uri):\n    return quote(unquote(uri))\n")
+    g = ground(outline.find_definition(src, "f"), src, None, None, 0)
+    chatty = Guide("t", "d", (Step("How to use", "The example uses `f` and prints the result."),), Example("python", ""))
+    assert style.skipped(chatty, g) == ["unquote", "quote"]
+    one = Guide("t", "d", (Step("Quote", "`quote` re-quotes the URI."),), Example("python", ""))
+    assert style.skipped(one, g) == []  # one of two named: enough
