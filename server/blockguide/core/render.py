@@ -16,7 +16,10 @@ from blockguide.core.types import Block, Guide
 SECTION_RULE = "-" * 25
 # Everything str.splitlines() treats as a line break, plus the ones other languages do (JS: U+2028/9).
 _BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+# Control characters; the bidi embeddings, overrides and isolates of "Trojan Source" (rustc refuses them even
+# in comments: a guide holding one would break the build); lone surrogates (a model's JSON can hold "\ud800",
+# which no file can store as UTF-8).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:
@@ -53,7 +56,9 @@ def to_markdown(guide: Guide) -> str:
 
 
 def _model_tag(guide: Guide) -> str:
-    return re.sub(r"[()\s]", "", guide.model) or "unknown"
+    # A model name comes from settings a project can set: only name characters (no quote, backslash or
+    # parenthesis: in a docstring's tag line `"""` would end the string and the rest would run as code).
+    return re.sub(r"[^\w.:/@+-]", "", clean_text(guide.model)) or "unknown"
 
 
 def begin_line(block: Block, guide: Guide) -> str:
@@ -79,10 +84,13 @@ def to_comment(block: Block, guide: Guide, newline: str = "\n") -> str:
     lang = LANGUAGES[block.language]
     prefix = block.indent + lang.comment
     body = to_markdown(guide).split("\n")
+    begin = begin_line(block, guide)
     if lang.key == "python":
-        # A comment in the first two lines that names an encoding would change how Python reads the file.
+        # A comment in the first two lines that names an encoding would change how Python reads the file
+        # (the begin line holds the model's name, which a project's settings choose).
         body = [re.sub(r"(coding)([:=])", r"\1 \2", line) for line in body]
-    out = [f"{prefix} {begin_line(block, guide)}"]
+        begin = re.sub(r"(coding)([:=])", r"\1 \2", begin)
+    out = [f"{prefix} {begin}"]
     splices = lang.key in ("c", "cpp")
     out += [_comment_line(prefix, line, splices) for line in body]
     out.append(f"{prefix} {END_LINE}")
@@ -97,7 +105,7 @@ def to_docstring(block: Block, guide: Guide, newline: str = "\n") -> str:
     """The guide as a Python docstring at the body's indentation, ending with a newline."""
     indent = block.body_indent if block.body_indent is not None else block.indent + "    "
     body = [_docstring_escape(line) for line in to_markdown(guide).split("\n")]
-    tag = f"blockguide {block.short_hash} ({_model_tag(guide)})"
+    tag = _docstring_escape(f"blockguide {block.short_hash} ({_model_tag(guide)})")
     lines = [f'{indent}"""{body[0]}'] + [f"{indent}{l}" if l else "" for l in body[1:]]
     lines += ["", f"{indent}{tag}", f'{indent}"""']
     return newline.join(lines) + newline
