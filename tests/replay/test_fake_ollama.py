@@ -256,7 +256,8 @@ def test_slow_times_out(fake: FakeOllama, call, stream: bool) -> None:
     fake.add(slow(3))
     t = time.monotonic()
     with pytest.raises(httpx.ReadTimeout):
-        call(fake.url, stream, timeout=0.3)
+        # a generous connect timeout: only the read is meant to time out (0.3 s to connect flaked under load)
+        call(fake.url, stream, timeout=httpx.Timeout(0.3, connect=5))
     assert time.monotonic() - t < 2
     assert fake.chat_requests[0].served == "slow"  # recorded even though it never answered
 
@@ -272,7 +273,8 @@ def test_chunk_delay_times_out_mid_stream(fake: FakeOllama) -> None:
     fake.add(answer("a b c d", chunks=4, chunk_delay=1.0))
     got = []
     with pytest.raises(httpx.ReadTimeout):
-        for part in ollama.Client(host=fake.url, timeout=0.4).chat(model=DEFAULT_MODEL, messages=MSG, stream=True):
+        for part in ollama.Client(host=fake.url, timeout=httpx.Timeout(0.4, connect=5)).chat(
+                model=DEFAULT_MODEL, messages=MSG, stream=True):
             got.append(part.message.content)
     assert got == ["a "]
 
