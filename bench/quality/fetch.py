@@ -68,6 +68,10 @@ def fetch(spec: str) -> Path:
                 raise FetchError(info["Error"])
             top = tmp / "src"
             shutil.copytree(info["Dir"], top)
+            if not (top / "go.mod").exists() and info.get("GoMod"):
+                # a module from before go.mod: the go command synthesises `module <path>` for it; keep that
+                # file as the tree's go.mod, as a checkout built with modules would have it
+                shutil.copyfile(info["GoMod"], top / "go.mod")
             for p in [top, *top.rglob("*")]:
                 p.chmod(0o755 if p.is_dir() else 0o644)
         elif kind == "crate":

@@ -708,7 +708,9 @@ def _go(g: Grounding, src: Source, node: Node | None, params: list[GenericParam]
             body.append(f"{', '.join(names)} := {call}")
             body.append(f"fmt.Println({', '.join(names)})")
     if not qualified:
-        body.insert(0, f"// `{block.name}` is not exported: this runs inside package {pkg}")
+        body.insert(0, f"// `{block.name}` is not exported: this runs inside package {pkg}"
+                    if not block.name[:1].isupper() else
+                    f"// no go.mod names package {pkg}'s import path: this runs inside package {pkg}")
     lines = ["package main", "", "import ("] + [f"\t{i}" for i in imports] + [")", "", "func main() {"]
     lines += [f"\t{l}" for l in body] + ["}"]
     return "\n".join(lines) + "\n"

@@ -61,9 +61,15 @@ def python_module(path: Path, root: Path, sys_path: list[Path] = ()) -> str | No
     return None
 
 
+_GO_PACKAGE = re.compile(r"^\s*package\s+(\w+)[ \t]*(?://[ \t]*import[ \t]+\"([^\"]+)\")?", re.M)
+
+
 def go_import(path: Path, root: Path, text: str) -> tuple[str | None, str | None]:
-    """(import path, import line) of a Go file's package, from the nearest go.mod's module path."""
-    package = re.search(r"^\s*package\s+(\w+)", text, re.M)
+    """(import path, import line) of a Go file's package, the way the go command names it: the nearest
+    go.mod's module path plus the folder; else (a package from before modules) the package clause's import
+    comment (`package errors // import "github.com/pkg/errors"`), a GOPATH folder (`…/src/<path>`) or a
+    module-cache folder (`…/pkg/mod/<path>@<version>`)."""
+    package = _GO_PACKAGE.search(text)
     if package and package.group(1) == "main":
         return None, None
     folder = path.resolve().parent
@@ -74,11 +80,25 @@ def go_import(path: Path, root: Path, text: str) -> tuple[str | None, str | None
             if not m:
                 break
             sub = folder.relative_to(base).as_posix()
-            imp = m.group(1) + ("" if sub == "." else "/" + sub)
+            imp = m.group(1).strip('"') + ("" if sub == "." else "/" + sub)
             return imp, f'import "{imp}"'
         if base == root.resolve() or base == base.parent:
             break
-    return None, None
+    imp = package.group(2) if package else None
+    if imp is None:
+        parts = folder.parts
+        if "mod" in parts and parts.index("mod") > 0 and parts[parts.index("mod") - 1] == "pkg":
+            rest = parts[parts.index("mod") + 1:]
+            at = next((i for i, p in enumerate(rest) if "@" in p), None)
+            if at is not None and "." in rest[0]:
+                rest = (*rest[:at], rest[at].split("@")[0], *rest[at + 1:])
+                # the module cache writes an upper-case letter as "!" + its lower case
+                imp = re.sub(r"!([a-z])", lambda m: m.group(1).upper(), "/".join(rest))
+        elif "src" in parts:
+            rest = parts[len(parts) - parts[::-1].index("src"):]
+            if rest and "." in rest[0]:  # a host name first: github.com/…, golang.org/…
+                imp = "/".join(rest)
+    return (imp, f'import "{imp}"') if imp else (None, None)
 
 
 def rust_module(path: Path, root: Path) -> str | None:
