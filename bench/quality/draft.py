@@ -51,8 +51,7 @@ def main() -> int:
     t0 = time.monotonic()
     grounding = pipeline.analyse(src, block, path, [root], settings)
     kwargs = {"use_cache": False}
-    if "fallback" in pipeline.draft.__code__.co_varnames:
-        kwargs["fallback"] = True
+    kwargs["fallback_on"] = (BackendError,)  # a failed model call scores blockguide's fallback guide
     try:
         drafted = asyncio.run(pipeline.draft(grounding, settings, make_backend(settings), None, **kwargs))
     except BackendError as exc:

@@ -16,6 +16,7 @@ Progress goes to a `Reporter` (a bar with counts and ETA on a terminal, one line
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import stat
 import sys
@@ -481,7 +482,8 @@ async def run(paths: list[Path], settings: Settings, options: Options, backend: 
             try:
                 grounding = await loop.run_in_executor(analysis, pipeline.analyse, item.file.src, item.block,
                                                        item.file.path, roots, settings)
-                drafted = await pipeline.draft(grounding, settings, backend, cache, use_cache=options.use_cache)
+                drafted = await pipeline.draft(grounding, settings, backend, cache, use_cache=options.use_cache,
+                                               offload=functools.partial(loop.run_in_executor, analysis))
                 item.guide = drafted.guide
                 item.status = "cached" if drafted.from_cache else "drafted"
             except (ModelUnreachable, ModelMissing) as exc:

@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     doc.add_argument("--budget", type=int, help="context tokens for grounding (default 2048)")
     doc.add_argument("--max-tokens", type=int, help="cap on generated tokens (default 700)")
     doc.add_argument("--no-cache", action="store_true", help="ignore stored guides")
+    doc.add_argument("--no-offline-fallback", action="store_true", help="when no model server answers, fail "
+                     "instead of printing a guide built from the code alone")
     doc.add_argument("--verbose", "-v", action="store_true")
 
     check = sub.add_parser("check", help="is Ollama reachable, the model there, the parsers loaded?")
@@ -91,6 +93,8 @@ def _settings(args):
         if getattr(args, name, None) is not None:
             raw[{"budget": "contextBudget", "max_tokens": "maxTokens", "style": "insertionStyle"}[name]] = \
                 getattr(args, name)
+    if getattr(args, "no_offline_fallback", False):
+        raw["offlineFallback"] = False
     settings, problems = parse({k: v for k, v in raw.items() if v is not None}, Settings())
     if problems:
         raise CliError("; ".join(problems))
@@ -161,9 +165,12 @@ def cmd_doc(args) -> int:
     progress = (lambda m: print(f"  {m}", file=sys.stderr)) if args.verbose else None
     try:
         drafted = asyncio.run(pipeline.draft(grounding, settings, make_backend(settings), GuideCache(), progress,
-                                             use_cache=not args.no_cache))
+                                             use_cache=not args.no_cache, fallback_on=pipeline.fallback_for(settings)))
     except BackendError as exc:
         raise CliError(str(exc)) from None
+    if drafted.warning:
+        print(f"blockguide: warning: the guide was built from the code alone, without a model. {drafted.warning} "
+              f"(--no-offline-fallback to fail instead)", file=sys.stderr)
     guide = drafted.guide
     if args.write:
         edit = plan_edit(src, block, guide, settings.insertion_style)

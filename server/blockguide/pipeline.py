@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Awaitable, Callable
 
 from blockguide.cache import GuideCache
 from blockguide.core import symbols
@@ -23,12 +23,23 @@ from blockguide.core.static import steps as static_steps
 from blockguide.core.style import coverage_problem, lint, skipped
 from blockguide.core.types import Block, Example, Grounding, Guide, Step
 from blockguide.core.verify import check_example, ensure_import
-from blockguide.llm import Backend, BackendError, BadAnswer, DraftRequest, guide_schema, parse_draft
+from blockguide.llm import (
+    Backend,
+    BackendError,
+    BadAnswer,
+    DraftRequest,
+    ModelNotRunning,
+    guide_schema,
+    parse_draft,
+)
 from blockguide.settings import Settings
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
+# Runs blocking work (jedi) off the event loop: `await offload(fn, *args)`. The server passes its single
+# analysis thread, because jedi is not safe to use from two threads at once; the default is a worker thread.
+Offload = Callable[..., Awaitable]
 
 PROMPT_VERSION = "3"  # bump when the prompt or the rendering changes what a cached guide would say
 
@@ -39,9 +50,9 @@ class Drafted:
     from_cache: bool
     prompt_tokens: int = 0
     output_tokens: int = 0
-    # Set when `draft(..., fallback=True)` built the guide without the model because the model failed
-    # (unreachable, missing, too slow, unusable answers): the message to show the user. Such a guide is
-    # not cached, so the next request asks the model again.
+    # Set when `draft(..., fallback_on=...)` built the guide without the model because the model failed
+    # (by default: nothing answers at the host): the message to show the user. Such a guide is not cached,
+    # so the next request asks the model again.
     warning: str | None = None
 
 
@@ -66,13 +77,15 @@ async def draft(
     cache: GuideCache | None,
     progress: Progress | None = None,
     use_cache: bool = True,
-    fallback: bool = False,
+    fallback_on: tuple[type[BackendError], ...] = (),
+    offload: Offload = asyncio.to_thread,
 ) -> Drafted:
     """A guide for the block: from the cache, from the model (one rewrite with the problems found), or static.
 
-    With `fallback=True` a model failure (BackendError: unreachable, missing model, timeout, unusable answers)
-    does not raise: the guide is built from the analysis, says why in its notes, and `Drafted.warning`
-    carries the message for the user. Cancellation always propagates.
+    A model failure of a kind in `fallback_on` does not raise: the guide is built from the analysis, says why
+    in its notes, and `Drafted.warning` carries the message for the user. The editor and the CLI pass
+    (ModelNotRunning,) — the server could not be reached at all — unless the user turned that off; a
+    generation that fails midway still raises, so nothing half-made is inserted. Cancellation always propagates.
     """
     block = grounding.block
     key = cache_key(settings)
@@ -86,15 +99,20 @@ async def draft(
             cache.put(block.hash, key, guide)
         return Drafted(guide, False)
     try:
-        guide, prompt_tokens, output_tokens = await _draft_with_model(grounding, settings, backend, progress)
+        guide, prompt_tokens, output_tokens = await _draft_with_model(grounding, settings, backend, progress, offload)
     except BackendError as exc:
-        if not fallback:
+        if not isinstance(exc, fallback_on):
             raise
-        log.warning("model failed, using the guide built without it: %s", exc)
+        log.info("model failed, using the guide built without it: %s", exc)  # the caller tells the user
         return Drafted(static_guide(grounding, reason=fallback_note(exc)), False, warning=str(exc))
     if cache is not None:
         cache.put(block.hash, key, guide)
     return Drafted(guide, False, prompt_tokens, output_tokens)
+
+
+def fallback_for(settings: Settings) -> tuple[type[BackendError], ...]:
+    """The model failures the editor and the CLI answer with a guide built without the model."""
+    return (ModelNotRunning,) if settings.offline_fallback else ()
 
 
 def fallback_note(exc: BackendError) -> str:
@@ -105,10 +123,6 @@ def fallback_note(exc: BackendError) -> str:
 def review(guide: Guide, g: Grounding) -> tuple[list[str], list[str]]:
     """(example problems, prose problems) of a drafted guide. Runs jedi: call it off the event loop."""
     return check_example(guide.example, g), lint(guide, g)
-
-
-async def _review(guide: Guide, g: Grounding) -> tuple[list[str], list[str]]:
-    return await asyncio.to_thread(review, guide, g)
 
 
 def _feedback(guide: Guide, example_problems: list[str], prose_problems: list[str], g: Grounding) -> str:
@@ -146,7 +160,8 @@ def finish(guide: Guide, g: Grounding, example_problems: list[str], prose_proble
     return replace(guide, notes=tuple(notes))
 
 
-async def _draft_with_model(g: Grounding, settings: Settings, backend: Backend, progress: Progress | None):
+async def _draft_with_model(g: Grounding, settings: Settings, backend: Backend, progress: Progress | None,
+                            offload: Offload):
     feedback = None
     prompt_tokens = output_tokens = 0
     best: tuple[Guide, list[str], list[str]] | None = None
@@ -190,7 +205,7 @@ async def _draft_with_model(g: Grounding, settings: Settings, backend: Backend, 
             guide = replace(guide, example=example, notes=guide.notes + (note,))
         if progress is not None:
             progress("checking the example and the text")
-        example_problems, prose_problems = await _review(guide, g)
+        example_problems, prose_problems = await offload(review, guide, g)
         if best is None or len(example_problems) + len(prose_problems) <= len(best[1]) + len(best[2]):
             best = (guide, example_problems, prose_problems)
         if not example_problems and not prose_problems:

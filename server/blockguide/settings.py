@@ -52,6 +52,9 @@ class Settings:
     max_tokens: int = 700
     backend: BackendKind = "ollama"  # "openai": an OpenAI-compatible /v1/chat/completions server
     hosts: tuple[str, ...] = ()  # more model servers beyond ollama_host; requests are spread over all
+    # when no model server answers at all: a guide built from the analysis alone, marked as such (True),
+    # or only the error message (False)
+    offline_fallback: bool = True
 
     def all_hosts(self) -> list[str]:
         """Every model server to use: `ollama_host` first, then `hosts`, without duplicates."""
@@ -120,7 +123,10 @@ def parse(raw: Any, base: Settings | None = None) -> tuple[Settings, list[str]]:
         try:
             one = _converter.structure({**defaults, key: value}, Settings)
             new = getattr(one, name)
-            if isinstance(value, bool) or (isinstance(new, (int, float)) and not isinstance(value, (int, float))):
+            if isinstance(new, bool):
+                if not isinstance(value, bool):
+                    raise ValueError(f"expected true or false, got {value!r}")
+            elif isinstance(value, bool) or (isinstance(new, (int, float)) and not isinstance(value, (int, float))):
                 raise ValueError(f"expected a number, got {value!r}")
             if name in _LIMITS:
                 lo, hi = _LIMITS[name]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SLUG
-from tests.faults.conftest import InProcess  # noqa: F401 - the `doc` fixture runs it
+from tests.faults.conftest import InProcess, guide_free  # noqa: F401 - the `doc` fixture runs InProcess
 from tests.faults.servers import BadServer
 from tests.replay.fake_ollama import FakeOllama, guide_answer, http_error, invalid_json, refused_url
 
@@ -119,7 +119,7 @@ def test_model_failure_with_write_leaves_the_file_alone(files, doc, fault: str) 
             fake.add(http_error(500))
         elif fault == "garbage-twice":
             fake.add(invalid_json(), invalid_json())
-        args = ["--lines", "9-13", "--write", "--no-cache", "--timeout", "2"]
+        args = ["--lines", "9-13", "--write", "--no-cache", "--timeout", "2", "--no-offline-fallback"]
         if fault == "bad-host-flag":
             args += ["--host", "http://[::1"]
         elif fault == "bad-host-env":
@@ -129,6 +129,16 @@ def test_model_failure_with_write_leaves_the_file_alone(files, doc, fault: str) 
         result = doc(str(path), *args, env=env)
     assert_one_clear_line(result)
     assert path.read_bytes() == before
+
+
+def test_no_model_server_with_write_inserts_the_complete_static_guide(files, doc) -> None:
+    path = write(files / "slug.py", SLUG)
+    result = doc(str(path), "--lines", "9-13", "--write", "--no-cache", "--host", refused_url())
+    assert result.returncode == 0 and "without a model" in result.stderr and "Cannot reach Ollama" in result.stderr
+    text = path.read_text()
+    assert guide_free(text) == SLUG
+    assert text.count("# --- blockguide ") == 1 and text.count("# --- end blockguide ---") == 1
+    assert "(none) ---" in text and "Usage Example" in text
 
 
 def test_malformed_ollama_host_in_a_fresh_process(files, tmp_path) -> None:

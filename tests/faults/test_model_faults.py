@@ -100,7 +100,7 @@ async def test_host_that_is_not_a_working_ollama(clean: Survival, mode: str, exp
     bad = BadServer(mode) if mode != "not-running" else None
     try:
         url = bad.url if bad else refused_url()
-        await set_settings(session, {"ollamaHost": url, "timeout": 2})
+        await set_settings(session, {"ollamaHost": url, "timeout": 2, "offlineFallback": False})
         uri = session.fresh_copy()
         mark = len(ed.client.messages)
         resolved = await asyncio.wait_for(ed.resolve(await ed.action(uri, *SLUG_BLOCK)), 60)
@@ -115,7 +115,51 @@ async def test_host_that_is_not_a_working_ollama(clean: Survival, mode: str, exp
     finally:
         if bad:
             bad.close()
-    await set_settings(session, {"ollamaHost": session.fake.url, "timeout": 2})
+    await set_settings(session, {"ollamaHost": session.fake.url, "timeout": 2, "offlineFallback": True})
+    await session.still_documents()
+
+
+async def test_no_model_server_gives_the_guide_built_without_a_model(clean: Survival) -> None:
+    """offlineFallback (the default): nothing answers at the host → the static guide, marked, and a warning."""
+    session = clean
+    ed = session.editor
+    url = refused_url()
+    await set_settings(session, {"ollamaHost": url, "timeout": 2})
+    try:
+        uri = session.fresh_copy()
+        mark = len(ed.client.messages)
+        resolved = await asyncio.wait_for(ed.resolve(await ed.action(uri, *SLUG_BLOCK)), 60)
+        assert resolved.edit is not None
+        session.message(mark, "built from the code alone, without a model", f"Cannot reach Ollama at {url}",
+                        "offlineFallback", kinds=(lsp.MessageType.Warning,))
+        assert ed.apply(resolved.edit)
+        text = ed.text(uri)
+        assert guide_free(text) == session.original[uri]
+        assert "(none) ---" in text and "Generated without a model" in text and "import slugify" in text
+        assert ed.statuses[-1].state == "unreachable"
+        session.progress_closed()
+        # not stored: once the server is back the model writes the guide
+        await set_settings(session, {"ollamaHost": session.fake.url})
+        session.fake.add(guide_answer())
+        first = ed.text(uri).split("\n").index('def slugify(text: str, sep: str = "-") -> str:')
+        again = await asyncio.wait_for(ed.resolve(await ed.action(uri, (first, 0), (first + 4, 0))), 60)
+        assert ed.apply(again.edit)
+        assert "(none) ---" not in ed.text(uri) and "(blockguide-tiny) ---" in ed.text(uri)
+        assert guide_free(ed.text(uri)) == session.original[uri]
+    finally:
+        await set_settings(session, {"ollamaHost": session.fake.url, "timeout": 2})
+
+
+async def test_a_connection_that_breaks_midway_never_falls_back(clean: Survival) -> None:
+    session = clean
+    ed = session.editor
+    session.fake.add(drop_mid_stream(reset=True))
+    uri = session.fresh_copy()
+    mark = len(ed.client.messages)
+    resolved = await asyncio.wait_for(ed.resolve(await ed.action(uri, *SLUG_BLOCK)), 60)
+    assert resolved.edit is None
+    session.message(mark, "broke during generation")
+    assert ed.text(uri) == session.original[uri]
     await session.still_documents()
 
 

@@ -243,7 +243,8 @@ async def test_model_server_faults_give_a_clear_message_and_no_edit(project, fak
 
 
 async def test_ollama_down_says_how_to_start_it(project, tmp_path):
-    editor = await start_editor(project, tmp_path / "c", settings={"ollamaHost": "http://127.0.0.1:9"})
+    editor = await start_editor(project, tmp_path / "c", settings={"ollamaHost": "http://127.0.0.1:9",
+                                                                    "offlineFallback": False})
     try:
         uri = editor.open(project / "src/textkit/slug.py")
         resolved = await editor.resolve(await editor.action(uri, (8, 0), (12, 0)))

@@ -53,10 +53,25 @@ def test_doc_write_inserts_once_and_replaces_after(project, fake, env):
     assert path.read_text() == once
 
 
-def test_doc_without_a_model_server_says_how_to_start_one(project, env):
+def test_doc_without_a_model_server_prints_the_static_guide_and_says_how_to_start_one(project, env):
     out = run("doc", str(project / "src/textkit/slug.py"), "--lines", "9", "--host", refused_url(), env_extra=env)
+    assert out.returncode == 0 and "Traceback" not in out.stderr
+    assert out.stderr.count("\n") == 1 and "Cannot reach Ollama" in out.stderr and "without a model" in out.stderr
+    assert "How to Use `slugify`" in out.stdout and "from textkit.slug import slugify" in out.stdout
+    assert "Generated without a model" in out.stdout and "The model was not used: Cannot reach Ollama" in out.stdout
+    # not stored: the next run asks the model again
+    out = run("doc", str(project / "src/textkit/slug.py"), "--lines", "9", "--host", refused_url(), env_extra=env)
+    assert "Cannot reach Ollama" in out.stderr
+
+
+def test_doc_without_a_model_server_and_no_fallback_fails_with_how_to_start_one(project, env):
+    path = project / "src/textkit/slug.py"
+    before = path.read_text()
+    out = run("doc", str(path), "--lines", "9", "--host", refused_url(), "--no-offline-fallback", "--write",
+              env_extra=env)
     assert out.returncode == 1 and out.stdout == ""
     assert out.stderr.count("\n") == 1 and "Cannot reach Ollama" in out.stderr and "Traceback" not in out.stderr
+    assert path.read_text() == before
 
 
 def test_doc_with_model_none_needs_no_server(project, env):

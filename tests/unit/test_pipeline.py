@@ -3,6 +3,7 @@ still fails; the guide built without the model when asked to fall back."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 
 import pytest
@@ -13,9 +14,9 @@ from blockguide.core import outline
 from blockguide.core.blocks import Source
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.static import NOTE
-from blockguide.llm import BadAnswer, ModelUnreachable, make_backend
+from blockguide.llm import BackendError, BadAnswer, ModelNotRunning, ModelUnreachable, make_backend
 from blockguide.settings import Settings
-from tests.replay.fake_ollama import SAMPLE_GUIDE, guide_answer, invalid_json, refused_url
+from tests.replay.fake_ollama import SAMPLE_GUIDE, drop_mid_stream, guide_answer, invalid_json, refused_url
 
 
 def _grounding(project, name="slugify"):
@@ -69,6 +70,30 @@ async def test_a_failing_example_goes_back_once_then_blockguide_writes_its_own(p
     assert guide.notes[0].endswith("Example adapted from the call at `app.py:5`.")
 
 
+async def test_the_review_runs_through_the_callers_offload(project, fake):
+    """jedi is not thread-safe: the server hands its one analysis thread to draft() for the review."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    bad = _guide(example={"language": "python", "code": "from textkit.slug import slugify\nslugify(txt)"},
+                 steps=GROUNDED_STEPS)
+    fake.add(guide_answer(bad), guide_answer(bad))
+    seen = []
+
+    def review(guide, g):
+        seen.append(threading.current_thread().name)
+        return pipeline.review(guide, g)
+
+    with ThreadPoolExecutor(1, thread_name_prefix="the-analysis-thread") as pool:
+        async def offload(fn, *args):
+            assert fn is pipeline.review
+            return await asyncio.get_running_loop().run_in_executor(pool, review, *args)
+
+        drafted = await _draft(_grounding(project), fake.url, offload=offload)
+    assert len(seen) == 2 and all(name.startswith("the-analysis-thread") for name in seen)
+    assert "failed the checks" in drafted.guide.notes[0]
+
+
 async def test_a_fixed_example_on_the_second_try_is_kept(project, fake):
     bad = _guide(example={"language": "python", "code": "from textkit.slug import slugify\nslugify()"},
                  steps=GROUNDED_STEPS)
@@ -115,11 +140,13 @@ async def test_invalid_json_then_a_failing_example_keeps_the_first_usable_answer
 
 async def test_unreachable_raises_unless_asked_to_fall_back(project, tmp_path):
     g = _grounding(project)
-    with pytest.raises(ModelUnreachable):
+    with pytest.raises(ModelNotRunning):
         await _draft(g, refused_url())
     cache = GuideCache(tmp_path / "c.sqlite")
     settings = Settings(ollama_host=refused_url())
-    drafted = await pipeline.draft(g, settings, make_backend(settings), cache, fallback=True)
+    assert pipeline.fallback_for(settings) == (ModelNotRunning,)
+    assert pipeline.fallback_for(Settings(offline_fallback=False)) == ()
+    drafted = await pipeline.draft(g, settings, make_backend(settings), cache, fallback_on=(ModelNotRunning,))
     assert drafted.warning and "Cannot reach Ollama" in drafted.warning
     assert drafted.guide.model == "none" and drafted.guide.notes[0] == NOTE
     assert drafted.guide.notes[1].startswith("The model was not used: Cannot reach Ollama at ")
@@ -132,8 +159,18 @@ async def test_unusable_answers_twice_fall_back_too(project, fake):
     with pytest.raises(BadAnswer):
         await _draft(g, fake.url)
     fake.add(invalid_json(), invalid_json())
-    drafted = await _draft(g, fake.url, fallback=True)
+    with pytest.raises(BadAnswer):  # not a kind the editor falls back on
+        await _draft(g, fake.url, fallback_on=(ModelNotRunning,))
+    fake.add(invalid_json(), invalid_json())
+    drafted = await _draft(g, fake.url, fallback_on=(BackendError,))
     assert drafted.guide.static and "unusable answer twice" in drafted.warning
+
+
+async def test_a_stream_broken_midway_never_falls_back(project, fake):
+    fake.add(drop_mid_stream())
+    with pytest.raises(ModelUnreachable) as caught:
+        await _draft(_grounding(project), fake.url, fallback_on=(ModelNotRunning,))
+    assert not isinstance(caught.value, ModelNotRunning)
 
 
 async def test_model_none_is_the_static_guide_and_is_cached(project, tmp_path):

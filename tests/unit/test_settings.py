@@ -8,7 +8,8 @@ from blockguide.settings import Settings, normalize_host, parse, to_wire
 def test_defaults_and_wire_names():
     wire = to_wire(Settings())
     assert set(wire) == {"model", "ollamaHost", "insertionStyle", "contextBudget", "timeout", "temperature",
-                         "seed", "references", "maxTokens", "backend", "hosts"}
+                         "seed", "references", "maxTokens", "backend", "hosts", "offlineFallback"}
+    assert wire["offlineFallback"] is True
     assert wire["model"] == "blockguide-tiny" and wire["insertionStyle"] == "comment"
 
 
@@ -33,6 +34,7 @@ def test_valid_values_are_taken():
     ({"timeout": "soon"}, "timeout"), ({"temperature": 3}, "temperature"), ({"insertionStyle": "banner"},
     "insertionStyle"), ({"contextBudget": True}, "contextBudget"), ({"ollamaHost": "ftp://x"}, "ollamaHost"),
     ({"ollamaHost": "http://h:notaport"}, "ollamaHost"), ({"model": "  "}, "model"), ({"references": -1}, "references"),
+    ({"offlineFallback": "no"}, "offlineFallback"), ({"offlineFallback": 0}, "offlineFallback"),
 ])
 def test_a_bad_value_keeps_the_previous_one_and_says_so(raw, key):
     base = Settings(model="m", timeout=9)

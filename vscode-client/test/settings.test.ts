@@ -15,6 +15,9 @@ describe('toServerSettings', () => {
       seed: 0,
       references: 5,
       maxTokens: 700,
+      backend: 'ollama',
+      hosts: [],
+      offlineFallback: true,
     });
   });
 
@@ -36,9 +39,10 @@ describe('toServerSettings', () => {
     assert.deepEqual(toServerSettings('x'), {});
   });
 
-  it('knows the nine server settings of the protocol', () => {
+  it('knows the twelve server settings of the protocol', () => {
     assert.deepEqual([...SERVER_SETTING_KEYS].sort(), [
-      'contextBudget', 'insertionStyle', 'maxTokens', 'model', 'ollamaHost', 'references', 'seed', 'temperature', 'timeout',
+      'backend', 'contextBudget', 'hosts', 'insertionStyle', 'maxTokens', 'model', 'offlineFallback', 'ollamaHost',
+      'references', 'seed', 'temperature', 'timeout',
     ]);
   });
 });

@@ -9,6 +9,7 @@ from blockguide.llm.base import (
     DraftRequest,
     GuideDraft,
     ModelMissing,
+    ModelNotRunning,
     ModelTimeout,
     ModelUnreachable,
     guide_schema,
@@ -38,6 +39,6 @@ def make_backend(settings) -> Backend | None:
 
 
 __all__ = [
-    "Backend", "BackendError", "BadAnswer", "DraftRequest", "GuideDraft", "ModelMissing", "ModelTimeout",
+    "Backend", "BackendError", "BadAnswer", "DraftRequest", "GuideDraft", "ModelMissing", "ModelNotRunning", "ModelTimeout",
     "ModelUnreachable", "guide_schema", "make_backend", "parse_draft",
 ]

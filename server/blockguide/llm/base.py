@@ -91,6 +91,12 @@ class ModelUnreachable(BackendError):
     pass
 
 
+class ModelNotRunning(ModelUnreachable):
+    """Nothing answered at the host (connection refused, no route): no request reached a model, so a guide
+    built without it (`Settings.offline_fallback`) is the honest answer. A connection that breaks *during*
+    generation is a plain ModelUnreachable: that guide is lost and nothing is inserted."""
+
+
 class ModelMissing(BackendError):
     pass
 

@@ -36,6 +36,7 @@ from blockguide.llm.base import (
     DraftResult,
     ModelMissing,
     ModelTimeout,
+    ModelNotRunning,
     ModelUnreachable,
 )
 
@@ -113,7 +114,7 @@ class OllamaBackend:
             raise BackendError(f"Ollama at {self.host} answered with an error ({exc.status_code}): "
                                f"{str(exc.error)[:300]}") from None
         except (ConnectionError, httpx.ConnectError):
-            raise ModelUnreachable(unreachable_message(self.host)) from None
+            raise ModelNotRunning(unreachable_message(self.host)) from None
         except httpx.UnsupportedProtocol as exc:
             raise BackendError(bad_host_message(self.host, exc)) from None
         except httpx.TimeoutException:

@@ -25,6 +25,7 @@ from blockguide.llm.base import (
     DraftResult,
     ModelMissing,
     ModelTimeout,
+    ModelNotRunning,
     ModelUnreachable,
 )
 from blockguide.llm.ollama import _REPEAT, MAX_ANSWER_CHARS
@@ -131,7 +132,7 @@ class OpenAIBackend:
                 result.timings["response_format"] = fmt
                 return result
         except (httpx.ConnectError, httpx.ConnectTimeout, ConnectionError):
-            raise ModelUnreachable(unreachable_message(self.host)) from None
+            raise ModelNotRunning(unreachable_message(self.host)) from None
         except httpx.TimeoutException:
             raise ModelTimeout(f"The model server at {self.host} did not answer within {self.timeout:g} s: raise "
                                f"the `blockguide.timeout` setting or choose a smaller model.") from None

@@ -28,6 +28,7 @@ from blockguide.llm.base import (
     DraftResult,
     ModelMissing,
     ModelTimeout,
+    ModelNotRunning,
     ModelUnreachable,
 )
 
@@ -167,12 +168,14 @@ class PoolBackend:
         n = len(self.hosts)
         if not errors:  # every server was out and failed its probe
             first = self.hosts[0]
-            return ModelUnreachable(f"None of the {n} model servers answers ({self.host}). {first.last_error}")
+            return ModelNotRunning(f"None of the {n} model servers answers ({self.host}). {first.last_error}")
         kinds = {type(e) for _, e in errors}
         last = errors[-1][1]
         if kinds == {ModelMissing}:
             return ModelMissing(f"{last} (the same on all {len(errors)} model servers tried)")
-        if ModelUnreachable in kinds:
+        if kinds == {ModelNotRunning}:
+            return ModelNotRunning(f"None of the {n} model servers answers ({self.host}). {last}")
+        if any(issubclass(k, ModelUnreachable) for k in kinds):
             return ModelUnreachable(f"None of the {n} model servers could answer ({self.host}). {last}")
         return type(last)(f"{last} (after trying {len(errors)} of {n} model servers)")
 

@@ -241,7 +241,8 @@ class BlockguideServer(LanguageServer):
             self.status("generating", f"{block.kind} {block.name or ''}".strip())
             try:
                 grounding = await self._analyse(data.uri, src, block, path, roots, settings)
-                drafted = await pipeline.draft(grounding, settings, backend, self.cache, progress.report)
+                drafted = await pipeline.draft(grounding, settings, backend, self.cache, progress.report,
+                                               fallback_on=pipeline.fallback_for(settings), offload=self.in_analysis)
             except BackendError as exc:
                 self.status("unreachable" if "reach" in str(exc) or "connection" in str(exc).lower()
                             else ("modelMissing" if "not available" in str(exc) else "ready"), str(exc))
@@ -252,10 +253,20 @@ class BlockguideServer(LanguageServer):
             progress.report("rendering")
             guide = drafted.guide
             self.previews.setdefault(data.uri, {})[block.hash] = guide
-            self.status("ready")
+            if drafted.warning:
+                self.status("unreachable", drafted.warning)
+                self.show(lsp.MessageType.Warning, f"blockguide: this guide was built from the code alone, without "
+                          f"a model. {drafted.warning} (Turn this off with the `blockguide.offlineFallback` "
+                          f"setting.)")
+            else:
+                self.status("ready")
             if preview:
                 return guide, None
             return guide, self._edit_for(data.uri, block, guide)
+
+    async def in_analysis(self, fn, *args):
+        """Run `fn(*args)` in the analysis thread: every jedi call goes through that one thread."""
+        return await asyncio.get_running_loop().run_in_executor(self.analysis_pool, fn, *args)
 
     async def _analyse(self, uri: str, src: Source, block: Block, path: Path | None, roots: list[Path],
                        settings: Settings) -> Grounding:
@@ -266,9 +277,7 @@ class BlockguideServer(LanguageServer):
         kept = self._analyses.get(key)
         if kept is not None and time.monotonic() - kept[0] < ANALYSIS_SECONDS:
             return copy.deepcopy(kept[1])
-        loop = asyncio.get_running_loop()
-        grounding = await loop.run_in_executor(self.analysis_pool, pipeline.analyse, src, block, path, roots,
-                                               settings)
+        grounding = await self.in_analysis(pipeline.analyse, src, block, path, roots, settings)
         self._analyses[key] = (time.monotonic(), copy.deepcopy(grounding))
         while len(self._analyses) > 16:
             self._analyses.popitem(last=False)

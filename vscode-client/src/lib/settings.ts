@@ -14,6 +14,9 @@ export const SERVER_SETTING_DEFAULTS = {
   seed: 0,
   references: 5,
   maxTokens: 700,
+  backend: 'ollama',
+  hosts: [] as string[],
+  offlineFallback: true,
 } as const;
 
 export type ServerSettingKey = keyof typeof SERVER_SETTING_DEFAULTS;
