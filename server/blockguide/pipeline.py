@@ -139,9 +139,27 @@ def _same_code(a: str, b: str) -> bool:
     return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
 
 
+def _dedupe(steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """The steps without repeats (same label and text, ignoring case and punctuation): small models repeat
+    a step until the token cap."""
+    seen: set[str] = set()
+    out = []
+    for step in steps:
+        key = re.sub(r"\W+", " ", f"{step.label} {step.detail}".lower()).strip()
+        if key and key in seen:
+            continue
+        seen.add(key)
+        out.append(step)
+    return tuple(out)
+
+
 def finish(guide: Guide, g: Grounding, example_problems: list[str], prose_problems: list[str]) -> Guide:
     """What remains after the rewrite: a failing example is replaced by blockguide's own; the rest is noted."""
     notes = list(guide.notes)
+    unique = _dedupe(guide.steps)
+    if len(unique) < len(guide.steps):  # small models repeat a step until the token cap
+        notes.append(f"{len(guide.steps) - len(unique)} repeated step(s) from the model were dropped.")
+        guide = replace(guide, steps=unique)
     if example_problems:
         example, _ = static_example(g)
         origin = example_origin(g) if g.example is not None else "blockguide repeated the block instead."

@@ -180,3 +180,10 @@ async def test_model_none_is_the_static_guide_and_is_cached(project, tmp_path):
     drafted = await pipeline.draft(g, settings, None, cache)
     assert drafted.guide.static and drafted.warning is None
     assert (await pipeline.draft(g, settings, None, cache)).from_cache
+
+
+async def test_repeated_steps_are_dropped(project, fake):
+    steps = GROUNDED_STEPS + [GROUNDED_STEPS[1], GROUNDED_STEPS[1]]
+    fake.add(guide_answer(_guide(steps=steps)))
+    guide = (await _draft(_grounding(project), fake.url)).guide
+    assert len(guide.steps) == 3 and guide.notes == ("2 repeated step(s) from the model were dropped.",)
