@@ -61,3 +61,22 @@ def test_import_lines_in_other_languages(tmp_path):
     (c / "sum.c").write_text('#include "sum.h"\n\nint sum(int a, int b) {\n    return a + b;\n}\n')
     g = _g(c, "sum.c", "sum")
     assert g.import_line == '#include "sum.h"' and 'printf("%d\\n", result);' in g.example.code
+
+
+def test_name_lookup_is_bounded_in_time_and_says_what_it_left_out(project, monkeypatch):
+    from blockguide.core import symbols
+
+    monkeypatch.setattr(symbols, "RESOLVE_SECONDS", -1.0)  # the limit is already past
+    g = _g(project, "src/textkit/slug.py", "slugify")
+    assert g.uses == []
+    [note] = [n for n in g.notes if "not looked up within the analysis time limit" in n]
+    # plain names first, then attributes, each in code order
+    assert note.startswith("9 names") and "`str`, `unicodedata`, `_SEP`, `normalize`, `encode` and more" in note
+    assert g.example is not None and g.import_line == "from textkit.slug import slugify"  # the rest is there
+
+
+def test_plain_names_are_looked_up_before_attributes(project):
+    g = _g(project, "src/textkit/slug.py", "slugify")
+    names = [u.name for u in g.uses]
+    plain, attributes = ["str", "unicodedata", "_SEP"], ["normalize", "encode", "decode", "sub", "lower", "strip"]
+    assert names[:3] == plain and set(names[3:]) <= set(attributes) and "normalize" in names

@@ -188,8 +188,7 @@ def python_info(g: Grounding, src: Source) -> PyInfo:
             info.owner = g.import_line.rsplit(" import ", 1)[-1].strip()
         if owner is not None:
             info.owner = outline.text_of(owner.child_by_field_name("name"))
-            owner_tree = _parse_block(outline.text_of(owner.parent if owner.parent is not None and
-                                                      owner.parent.type == "decorated_definition" else owner))
+            owner_tree = _parse_block(_class_skeleton(src, owner))
             cls = owner_tree.body[0] if owner_tree and owner_tree.body else None
             if isinstance(cls, ast.ClassDef):
                 init = next((n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -199,6 +198,29 @@ def python_info(g: Grounding, src: Source) -> PyInfo:
                 elif _is_dataclass(cls):
                     info.owner_params = _dataclass_params(cls)
     return info
+
+
+def _class_skeleton(src: Source, cls: Node) -> str:
+    """The class's decorators and header, its `__init__` and its annotated fields: what python_info reads,
+    without parsing a class of thousands of lines with `ast` for each method documented in it."""
+    outer = cls.parent if cls.parent is not None and cls.parent.type == "decorated_definition" else cls
+    body = outline.body_of(cls)
+    if body is None:
+        return outline.text_of(outer)
+    head = " " * outer.start_point.column + \
+        src.text.encode("utf-8")[outer.start_byte:body.start_byte].decode("utf-8", "replace")
+    kept = []
+    for member in outline.statements(src, body):
+        inner = outline.unwrap(member)
+        name = inner.child_by_field_name("name")
+        if inner.type == "function_definition" and name is not None and outline.text_of(name) == "__init__":
+            kept.append(member)
+        elif member.type in ("assignment", "expression_statement") and \
+                ":" in outline.text_of(member).split("=", 1)[0]:
+            kept.append(member)
+    if not kept:
+        return head.rstrip() + "\n" + " " * (outer.start_point.column + 4) + "pass\n"
+    return head.rstrip() + "\n" + "\n".join(" " * m.start_point.column + outline.text_of(m) for m in kept) + "\n"
 
 
 def _is_dataclass(cls: ast.ClassDef) -> bool:
@@ -353,18 +375,15 @@ def _adapt_python_site(site: CallSite, root: Path, g: Grounding, info: PyInfo) -
     """The call at a call site as a small program: its imports, literal arguments kept, others guessed."""
     if not info.name or g.block.kind == "statements":
         return None
-    file = Path(root) / site.path
-    try:
-        tree = ast.parse(file.read_text("utf-8", errors="replace"))
-    except (OSError, SyntaxError, ValueError):
+    index = _site_index(Path(root) / site.path)
+    if index is None:
         return None
-    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.lineno <= site.line + 1 <= n.end_lineno
-             and _callee_name(n.func) == info.name]
+    calls = [n for n in index.calls if n.lineno <= site.line + 1 <= n.end_lineno and _callee_name(n.func) == info.name]
     if not calls:
         return None
     call = max(calls, key=lambda c: (c.lineno, -c.col_offset))  # the innermost on that line
-    imports = _module_imports(tree, g, site.path)
-    literals = _local_literals(tree, call)
+    imports = _module_imports(index.imports, site.path)
+    literals = _local_literals(index, call)
     given: dict[str, str] = {}
     kept = 0
     positional = [p for p in info.params if p.kind in ("positional", "posonly")]
@@ -421,13 +440,55 @@ def _callee_name(func: ast.expr) -> str | None:
     return None
 
 
-def _module_imports(tree: ast.Module, g: Grounding, site_path: str) -> dict[str, str]:
+@dataclass
+class _SiteIndex:
+    """What _adapt_python_site reads from a call site's file, gathered in one walk of its syntax tree."""
+    module: ast.Module
+    calls: list[ast.Call] = field(default_factory=list)
+    imports: list[ast.stmt] = field(default_factory=list)
+    functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=list)
+
+
+_site_indexes: dict[tuple[str, int, int], _SiteIndex | None] = {}
+
+
+def _site_index(file: Path) -> _SiteIndex | None:
+    """The call site file's index, kept for the next block while the file is unchanged (a test module calls
+    many of a project's functions); the eight most recent files are kept."""
+    try:
+        st = file.stat()
+        key = (str(file), st.st_mtime_ns, st.st_size)
+    except OSError:
+        return None
+    if key in _site_indexes:
+        _site_indexes[key] = _site_indexes.pop(key)  # most recent last
+        return _site_indexes[key]
+    try:
+        tree = ast.parse(file.read_text("utf-8", errors="replace"))
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        index = None
+    else:
+        index = _SiteIndex(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                index.calls.append(node)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                index.imports.append(node)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                index.functions.append(node)
+    _site_indexes[key] = index
+    while len(_site_indexes) > 8:
+        _site_indexes.pop(next(iter(_site_indexes)))
+    return index
+
+
+def _module_imports(nodes: list[ast.stmt], site_path: str) -> dict[str, str]:
     """name → the absolute import line that binds it in the call site's file (relative imports resolved)."""
     package = ".".join(Path(site_path).with_suffix("").parts[:-1])
     if package.startswith("src."):
         package = package[4:]
     out: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Import):
             for a in node.names:
                 bound = a.asname or a.name.split(".")[0]
@@ -447,15 +508,14 @@ def _module_imports(tree: ast.Module, g: Grounding, site_path: str) -> dict[str,
     return out
 
 
-def _local_literals(tree: ast.Module, call: ast.Call) -> dict[str, str]:
+def _local_literals(index: _SiteIndex, call: ast.Call) -> dict[str, str]:
     """Names assigned a literal before the call in the same function (or module): inlined into the example."""
     scope = None
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
-                node.lineno <= call.lineno <= (node.end_lineno or node.lineno):
+    for node in index.functions:
+        if node.lineno <= call.lineno <= (node.end_lineno or node.lineno):
             if scope is None or node.lineno > scope.lineno:
                 scope = node
-    body = ast.walk(scope) if scope is not None else iter(tree.body)
+    body = ast.walk(scope) if scope is not None else iter(index.module.body)
     out: dict[str, str] = {}
     for node in body:
         if isinstance(node, ast.Assign) and node.lineno < call.lineno and len(node.targets) == 1 and \

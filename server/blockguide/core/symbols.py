@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from pathlib import Path
 
 from blockguide.core import outline, workspace
@@ -19,6 +20,10 @@ from blockguide.core.types import BaseClass, Block, Grounding, Symbol
 log = logging.getLogger(__name__)
 
 MAX_USED_NAMES = 24
+# Looking a name up can take jedi a second in a large project (`self.query.get_compiler` infers `self` and
+# its class's attributes first). Names are looked up plain names first, attributes after, until this many
+# seconds have gone; the rest are left out and a note says so. It bounds the analysis of one block.
+RESOLVE_SECONDS = 0.3
 MAX_INHERITED = 12
 _projects: dict[Path, object] = {}
 # jedi keeps global caches and is not thread-safe: every use in blockguide holds this lock.
@@ -29,6 +34,9 @@ def jedi_project(root: Path):
     """One jedi Project per root, reused: its caches make later analyses fast."""
     import jedi
 
+    # Inferring an unannotated parameter from the calls to its function across the whole project cost a
+    # single lookup 2+ s in Django (bench item 2): calls in the same module are still used.
+    jedi.settings.dynamic_params_for_other_modules = False
     root = root.resolve()
     if root not in _projects:
         added = [str(root / "src")] if (root / "src").is_dir() else []
@@ -114,13 +122,11 @@ def _symbol_of(definition, root: Path) -> Symbol:
 
 
 def _ground_python(g: Grounding, src: Source, path: Path, root: Path, references: int) -> None:
-    import jedi
 
     block = g.block
     g.module = workspace.python_module(path, root)
     try:
-        script = jedi.Script(src.text, path=str(path), project=jedi_project(root))
-        names = script.get_names(all_scopes=True, definitions=True, references=True)
+        script, names = _script_and_names(src.text, path, root)
     except Exception as exc:  # syntax jedi cannot recover from: ground with what tree-sitter gave
         log.info("jedi could not analyse %s: %s", path, exc)
         g.notes.append("static analysis was incomplete for this file")
@@ -143,10 +149,20 @@ def _ground_python(g: Grounding, src: Source, path: Path, root: Path, references
     # What the block uses: names bound outside it, resolved to their definitions.
     local = {n.name for n in inside if n.is_definition()}
     seen: set[str] = set()
+    wanted = []
     for n in inside:
         if n.is_definition() or n.name in seen or n.name in local or len(seen) >= MAX_USED_NAMES:
             continue
         seen.add(n.name)
+        wanted.append(n)
+    wanted.sort(key=lambda n: _is_attribute(src, n))  # stable: code order within each group
+    deadline = time.monotonic() + RESOLVE_SECONDS
+    for i, n in enumerate(wanted):
+        if time.monotonic() > deadline:
+            left = ", ".join(f"`{m.name}`" for m in wanted[i:i + 5]) + (" and more" if len(wanted) - i > 5 else "")
+            g.notes.append(f"{len(wanted) - i} names the block uses were not looked up within the analysis time "
+                           f"limit: {left}")
+            break
         try:
             targets = n.goto(follow_imports=True, follow_builtin_imports=False)
         except Exception:
@@ -169,6 +185,38 @@ def _ground_python(g: Grounding, src: Source, path: Path, root: Path, references
         g.call_sites = workspace.find_call_sites(
             root, callable_names, (".py",), references, exclude=(path, range(block.span.start, block.span.end))
         )
+
+
+_scripts: dict[tuple[str, str, int], tuple[float, object, list]] = {}
+SCRIPT_SECONDS = 60.0  # a Script remembers what it inferred about other files: keep it only this long
+
+
+def _script_and_names(text: str, path: Path, root: Path):
+    """jedi's Script for the file's text and every name in it, kept for the next block of the same text
+    (listing the names of a large module costs jedi 100+ ms); the two most recent texts are kept."""
+    import jedi
+
+    key = (str(path), str(root), hash(text))
+    now = time.monotonic()
+    kept = _scripts.get(key)
+    if kept is not None and now - kept[0] < SCRIPT_SECONDS:
+        return kept[1], kept[2]
+    script = jedi.Script(text, path=str(path), project=jedi_project(root))
+    names = script.get_names(all_scopes=True, definitions=True, references=True)
+    _scripts.pop(key, None)
+    _scripts[key] = (now, script, names)
+    while len(_scripts) > 2:
+        _scripts.pop(next(iter(_scripts)))
+    return script, names
+
+
+def _is_attribute(src: Source, name) -> bool:
+    """Is the name an attribute (`x.name`), as the source shows it: the slow kind to look up."""
+    try:
+        before = src.line(name.line - 1)[:name.column].rstrip()
+    except Exception:
+        return False
+    return before.endswith(".")
 
 
 def _python_bases(script, src: Source, block: Block, root: Path) -> list[BaseClass]:
