@@ -31,6 +31,7 @@ from blockguide.llm import (
     ModelNotRunning,
     guide_schema,
     parse_draft,
+    salvage_draft,
 )
 from blockguide.settings import Settings
 
@@ -178,6 +179,21 @@ def finish(guide: Guide, g: Grounding, example_problems: list[str], prose_proble
     return replace(guide, notes=tuple(notes))
 
 
+def _read_answer(text: str, capped: bool, max_tokens: int):
+    """(draft, note) from the model's answer. An answer the token cap cut off keeps its finished part, with
+    a note; BadAnswer when nothing usable is left."""
+    try:
+        return parse_draft(text), None
+    except BadAnswer as exc:
+        if not capped:
+            raise
+        salvaged = salvage_draft(text)
+        if salvaged is None:
+            raise BadAnswer(f"{exc} (the answer hit the {max_tokens}-token cap)") from None
+    return salvaged, (f"The model's answer was cut off at the {max_tokens}-token cap (the `blockguide.maxTokens` "
+                      f"setting); its unfinished part was left out.")
+
+
 async def _draft_with_model(g: Grounding, settings: Settings, backend: Backend, progress: Progress | None,
                             offload: Offload):
     feedback = None
@@ -200,10 +216,8 @@ async def _draft_with_model(g: Grounding, settings: Settings, backend: Backend, 
         prompt_tokens += result.prompt_tokens
         output_tokens += result.tokens
         try:
-            draft_ = parse_draft(result.text)
+            draft_, cut_note = _read_answer(result.text, result.stop_reason == "length", settings.max_tokens)
         except BadAnswer as exc:
-            if result.stop_reason == "length":
-                exc = BadAnswer(f"{exc} (the answer hit the {settings.max_tokens}-token cap)")
             log.info("attempt %d: %s", attempt, exc)
             if attempt == 2:
                 if best is not None:  # the first answer was usable: keep it rather than fail
@@ -216,8 +230,12 @@ async def _draft_with_model(g: Grounding, settings: Settings, backend: Backend, 
             title=title_for(g.block), description=draft_.description,
             steps=tuple(Step(s.label, s.detail) for s in draft_.steps if s.label.strip() or s.detail.strip()),
             example=Example(g.block.language if g.block.language != "tsx" else "tsx", draft_.example.code),
-            model=backend.model,
+            model=backend.model, notes=(cut_note,) if cut_note else (),
         )
+        if not guide.example.code.strip():  # cut off before the example: blockguide's own, checked
+            own, origin = static_example(g)
+            guide = replace(guide, example=own, notes=guide.notes + (f"The model's answer ended before its usage "
+                                                                     f"example. {origin or ''}".strip(),))
         example, note = ensure_import(guide.example, g)
         if note:
             guide = replace(guide, example=example, notes=guide.notes + (note,))

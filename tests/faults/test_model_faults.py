@@ -42,7 +42,9 @@ SCRIPTED = {
     "killed-mid-generation": ([drop_mid_stream(3)], ["broke during generation", "still running"]),
     "reset-mid-generation": ([drop_mid_stream(3, reset=True)], ["broke during generation|Cannot reach"]),
     "non-json-twice": ([invalid_json(), invalid_json()], ["unusable answer twice", "no JSON object"]),
-    "truncated-json-twice": ([truncated_json(), truncated_json()], ["unusable answer twice", "token cap|cut off"]),
+    # cut off so early that no whole step is left to keep
+    "truncated-json-twice": ([truncated_json(keep=0.12), truncated_json(keep=0.12)],
+                             ["unusable answer twice", "token cap|cut off"]),
     "endless-repetition": ([repetition(count=3000)], ["repeating itself"]),
     "enormous-answer": ([huge(2_000_000)], ["ran past"]),
     "enormous-non-json": ([huge(2_000_000, valid=False)], ["ran past"]),
@@ -53,6 +55,8 @@ USABLE = {
     "think-field": [think(thought="SECRET-THOUGHT about the slug", as_field=True)],
     "raw-newlines-in-json": [raw_newlines()],
     "non-json-then-good": [invalid_json(), guide_answer()],
+    # cut off by the token cap after whole steps: those are kept, the example is blockguide's own
+    "cut-off-at-the-token-cap-twice": [truncated_json(keep=0.6), truncated_json(keep=0.6)],
 }
 
 

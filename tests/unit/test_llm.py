@@ -101,3 +101,22 @@ async def test_health_reports_server_and_model():
         assert checks[1][1] is False and "ollama pull absent" in checks[1][3]
     checks = await OllamaBackend(refused_url(), "blockguide-tiny", 5).health()
     assert checks[0][1] is False and "ollama serve" in checks[0][3]
+
+
+def test_salvage_keeps_only_what_a_cut_off_answer_finished():
+    from blockguide.llm import salvage_draft
+
+    cut = ('{"description": "Turns text\ninto a slug.", "steps": [{"label": "Normalise", "detail": "NFKD."}, '
+           '{"label": "Lower", "detail": "Lowercases the te')
+    draft = salvage_draft(cut)
+    assert draft is not None and draft.description == "Turns text\ninto a slug."
+    assert [(s.label, s.detail) for s in draft.steps] == [("Normalise", "NFKD.")]  # the cut step is left out
+    assert draft.example.code == ""  # never reached: blockguide fills it in
+    with_example = cut.replace('{"label": "Lower", "detail": "Lowercases the te',
+                               '{"label": "Lower", "detail": "x"}], "example": {"language": "python", "code": "slug(')
+    assert salvage_draft(with_example).example.code == ""  # a half-written example is not kept either
+    assert salvage_draft('{"description": "Turns text into a sl') is None  # nothing whole: nothing to keep
+    assert salvage_draft('{"description": "ok", "steps": [{"label": "A", "det') is None
+    assert salvage_draft("I cannot help with that") is None
+    assert salvage_draft('<think>hmm</think>```json\n{"description": "ok", "steps": [{"label": "A", "detail": "b"}]') \
+        is not None

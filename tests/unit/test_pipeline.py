@@ -16,7 +16,14 @@ from blockguide.core.languages import LANGUAGES
 from blockguide.core.static import NOTE
 from blockguide.llm import BackendError, BadAnswer, ModelNotRunning, ModelUnreachable, make_backend
 from blockguide.settings import Settings
-from tests.replay.fake_ollama import SAMPLE_GUIDE, drop_mid_stream, guide_answer, invalid_json, refused_url
+from tests.replay.fake_ollama import (
+    SAMPLE_GUIDE,
+    drop_mid_stream,
+    guide_answer,
+    invalid_json,
+    refused_url,
+    truncated_json,
+)
 
 
 def _grounding(project, name="slugify"):
@@ -187,3 +194,14 @@ async def test_repeated_steps_are_dropped(project, fake):
     fake.add(guide_answer(_guide(steps=steps)))
     guide = (await _draft(_grounding(project), fake.url)).guide
     assert len(guide.steps) == 3 and guide.notes == ("2 repeated step(s) from the model were dropped.",)
+
+
+async def test_an_answer_cut_off_by_the_token_cap_keeps_its_finished_part(project, fake):
+    fake.add(truncated_json(keep=0.6), truncated_json(keep=0.6))
+    drafted = await _draft(_grounding(project), fake.url)
+    guide = drafted.guide
+    assert guide.description.startswith("slugify(text) lowercases the text")
+    assert any("cut off at the 700-token cap" in n for n in guide.notes)
+    assert any(n.startswith("The model's answer ended before its usage example.") for n in guide.notes)
+    assert guide.example.code.startswith("from textkit.slug import slugify\n")  # blockguide's own, checked
+    assert not pipeline.review(guide, _grounding(project))[0]

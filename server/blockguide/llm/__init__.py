@@ -14,6 +14,7 @@ from blockguide.llm.base import (
     ModelUnreachable,
     guide_schema,
     parse_draft,
+    salvage_draft,
 )
 
 
@@ -41,4 +42,5 @@ def make_backend(settings) -> Backend | None:
 __all__ = [
     "Backend", "BackendError", "BadAnswer", "DraftRequest", "GuideDraft", "ModelMissing", "ModelNotRunning", "ModelTimeout",
     "ModelUnreachable", "guide_schema", "make_backend", "parse_draft",
+    "salvage_draft",
 ]

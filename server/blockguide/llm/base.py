@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
+from partial_json_parser import Allow
+from partial_json_parser import loads as partial_loads
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 
@@ -154,3 +156,32 @@ def parse_draft(text: str) -> GuideDraft:
     if not draft.example.code.strip():
         raise BadAnswer("the model's answer has an empty usage example")
     return draft
+
+
+def salvage_draft(text: str) -> GuideDraft | None:
+    """What can be kept of an answer the token cap cut off: its finished fields only (a string cut midway is
+    left out, so is a step without its text). None unless a description and one whole step survive; a
+    missing usage example comes back empty, for blockguide to fill in with its own."""
+    cleaned = _THINK.sub("", text).strip()
+    cleaned = re.sub(r"^```(?:json)?\s*", "", cleaned)
+    start = cleaned.find("{")
+    if start < 0:
+        return None
+    try:
+        data = partial_loads(cleaned[start:], Allow.ALL & ~Allow.STR, parser=lambda s: json.loads(s, strict=False))
+    except Exception:  # the library raises plain errors of several kinds for text it cannot read
+        return None
+    if not isinstance(data, dict):
+        return None
+    description = data.get("description")
+    steps = [s for s in data.get("steps") or [] if isinstance(s, dict) and isinstance(s.get("label"), str)
+             and isinstance(s.get("detail"), str) and (s["label"].strip() or s["detail"].strip())]
+    if not isinstance(description, str) or not description.strip() or not steps:
+        return None
+    example = data.get("example")
+    if not (isinstance(example, dict) and isinstance(example.get("code"), str) and isinstance(example.get("language"), str)):
+        example = {"language": "", "code": ""}
+    try:
+        return GuideDraft.model_validate({"description": description, "steps": steps, "example": example})
+    except ValidationError:
+        return None
