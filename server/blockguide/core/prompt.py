@@ -61,17 +61,14 @@ def build_prompt(g: Grounding, budget: int, feedback: str | None = None) -> Prom
         header.append(f"Note: {note}")
 
     code = g.block.text
-    fixed = system + "\n".join(header) + _fence(lang.fence_tag, code)
-    remaining = budget - estimate_tokens(fixed)
+    frame = "\n".join(header) + "\n\n\n\nThe block:" + (FEEDBACK_HEAD + feedback if feedback else "")
+    fixed = estimate_tokens(system) + estimate_tokens(frame)
     dropped: list[str] = []
-    if remaining < 0:
+    if fixed + estimate_tokens(_fence(lang.fence_tag, code)) > budget:
         # The block alone is over budget: keep its head and tail, which carry the signature and the result.
-        lines = code.split("\n")
-        keep = max(8, int(len(lines) * budget / max(1, estimate_tokens(fixed))) - 2)
-        head, tail = lines[: keep * 2 // 3], lines[-(keep // 3):]
-        code = "\n".join(head + [f"... ({len(lines) - len(head) - len(tail)} lines left out) ..."] + tail)
+        code = _head_and_tail(code, budget - fixed, lang.fence_tag)
         dropped.append("part of the block")
-        remaining = 0
+    remaining = budget - fixed - estimate_tokens(_fence(lang.fence_tag, code))
 
     sections: list[str] = []
     example = []
@@ -91,7 +88,7 @@ def build_prompt(g: Grounding, budget: int, feedback: str | None = None) -> Prom
     ):
         kept: list[str] = []
         for item in items:
-            cost = estimate_tokens(item) + 2
+            cost = estimate_tokens(item) + 2 + (0 if kept else estimate_tokens(title) + 2)
             if cost > remaining:
                 dropped.append(title.split(" (")[0].lower())
                 break
@@ -103,9 +100,26 @@ def build_prompt(g: Grounding, budget: int, feedback: str | None = None) -> Prom
     user = "\n".join(header) + "\n\n" + "\n\n".join(sections)
     user += "\n\nThe block:" + _fence(lang.fence_tag, code)
     if feedback:
-        user += "\n\nYour previous answer had these problems; fix them all:\n" + feedback
+        user += FEEDBACK_HEAD + feedback
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
     return Prompt(messages, estimate_tokens(system) + estimate_tokens(user), sorted(set(dropped)))
+
+
+FEEDBACK_HEAD = "\n\nYour previous answer had these problems; fix them all:\n"
+
+
+def _head_and_tail(code: str, room: int, tag: str) -> str:
+    """The block's first and last lines (two thirds head) within `room` tokens, with a marker between."""
+    lines = code.split("\n")
+    keep = len(lines)
+    while True:
+        keep = max(2, min(keep - 1, int(keep * 0.9)))
+        head, tail = lines[: max(1, keep * 2 // 3)], lines[len(lines) - max(1, keep // 3):]
+        cut = "\n".join(head + [f"... ({len(lines) - len(head) - len(tail)} lines left out) ..."] + tail)
+        if estimate_tokens(_fence(tag, cut)) <= room:
+            return cut
+        if keep <= 2:  # a few enormous lines (minified code): cut by characters
+            return cut[: max(0, int((room - 12) * 3.5))] + "\n... (cut) ..."
 
 
 def _fence(tag: str, code: str) -> str:
