@@ -86,3 +86,19 @@ def test_the_static_guide_renders_in_every_language_without_vague_words(tmp_path
     assert "2. **Return result**: It returns `a + b`." in md
     assert 'import { add } from "./m.js";' in md and check_example(guide.example, g) == []
     assert guide.notes[1] == "The model was not used: Cannot reach Ollama." and not vague_terms(md)
+
+
+def test_a_call_site_deep_in_a_large_module_keeps_its_literals_and_imports(project):
+    """Only the code around the call is parsed with `ast`; literals of its function, the module's short
+    constants and imports (also inside try) still carry over into the example."""
+    filler = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(400))
+    (project / "tests").mkdir()
+    (project / "tests/test_big.py").write_text(
+        "try:\n    from textkit.slug import slugify\nexcept ImportError:\n    slugify = None\n\n"
+        'SEP = "_"\n\n\n' + filler +
+        "class TestSlug:\n    def test_sep(self):\n        title = 'Big Title'\n"
+        "        assert slugify(title, SEP) == 'big_title'\n")
+    g = _ground(project, "src/textkit/slug.py", "slugify")
+    assert g.example_source == f"tests/test_big.py:{5 + 3 + 400 * 4 + 4}"
+    assert g.example.code == ("from textkit.slug import slugify\n\nresult = slugify('Big Title', '_')\n"
+                              "print(result)\n")

@@ -375,7 +375,7 @@ def _adapt_python_site(site: CallSite, root: Path, g: Grounding, info: PyInfo) -
     """The call at a call site as a small program: its imports, literal arguments kept, others guessed."""
     if not info.name or g.block.kind == "statements":
         return None
-    index = _site_index(Path(root) / site.path)
+    index = _site_scope(Path(root) / site.path, site.line)
     if index is None:
         return None
     calls = [n for n in index.calls if n.lineno <= site.line + 1 <= n.end_lineno and _callee_name(n.func) == info.name]
@@ -442,43 +442,102 @@ def _callee_name(func: ast.expr) -> str | None:
 
 @dataclass
 class _SiteIndex:
-    """What _adapt_python_site reads from a call site's file, gathered in one walk of its syntax tree."""
+    """What _adapt_python_site reads around one call site: the code of the function (or top-level
+    statement) holding the call, parsed with `ast` at the file's line numbers, and the file's imports."""
     module: ast.Module
     calls: list[ast.Call] = field(default_factory=list)
     imports: list[ast.stmt] = field(default_factory=list)
     functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=list)
+    constants: list[ast.stmt] = field(default_factory=list)  # the file's short top-level assignments
 
 
-_site_indexes: dict[tuple[str, int, int], _SiteIndex | None] = {}
+@dataclass
+class _SiteFile:
+    src: Source
+    imports: list[ast.stmt]
+    constants: list[ast.stmt]
 
 
-def _site_index(file: Path) -> _SiteIndex | None:
-    """The call site file's index, kept for the next block while the file is unchanged (a test module calls
-    many of a project's functions); the eight most recent files are kept."""
+_site_files: dict[tuple[str, int, int], _SiteFile | None] = {}
+_IMPORTS = ("import_statement", "import_from_statement", "future_import_statement")
+_COMPOUND = ("try_statement", "if_statement", "with_statement", "block", "else_clause", "except_clause",
+             "finally_clause", "elif_clause")
+
+
+def _site_file(file: Path) -> _SiteFile | None:
+    """A call site's file parsed with tree-sitter, and its module-level imports (also those one level down
+    in try/if/with) parsed with `ast`; kept for the next block while the file is unchanged (eight files).
+    Test modules are large: only the code around each call is given to `ast`."""
     try:
         st = file.stat()
         key = (str(file), st.st_mtime_ns, st.st_size)
     except OSError:
         return None
-    if key in _site_indexes:
-        _site_indexes[key] = _site_indexes.pop(key)  # most recent last
-        return _site_indexes[key]
+    if key in _site_files:
+        _site_files[key] = _site_files.pop(key)  # most recent last
+        return _site_files[key]
     try:
-        tree = ast.parse(file.read_text("utf-8", errors="replace"))
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-        index = None
+        src = Source(LANGUAGES["python"], file.read_text("utf-8", errors="replace"))
+    except (OSError, ValueError):
+        found = None
     else:
-        index = _SiteIndex(tree)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                index.calls.append(node)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                index.imports.append(node)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                index.functions.append(node)
-    _site_indexes[key] = index
-    while len(_site_indexes) > 8:
-        _site_indexes.pop(next(iter(_site_indexes)))
+        imports: list[ast.stmt] = []
+        constants: list[ast.stmt] = []
+        todo = list(src.tree.root_node.children)
+        while todo:
+            node = todo.pop(0)
+            if node.type in _IMPORTS or (node.type in ("assignment", "expression_statement") and
+                                         node.parent.type == "module" and
+                                         node.end_byte - node.start_byte < 300):
+                try:
+                    parsed = ast.parse(outline.text_of(node)).body
+                except SyntaxError:
+                    continue
+                for stmt in parsed:
+                    ast.increment_lineno(stmt, node.start_point.row)
+                (imports if node.type in _IMPORTS else constants).extend(parsed)
+            elif node.type in _COMPOUND and node.parent is not None and (
+                    node.parent.type == "module" or node.parent.type in _COMPOUND):
+                todo.extend(node.children)
+        found = _SiteFile(src, imports, constants)
+    _site_files[key] = found
+    while len(_site_files) > 8:
+        _site_files.pop(next(iter(_site_files)))
+    return found
+
+
+def _site_scope(file: Path, line: int) -> _SiteIndex | None:
+    """The innermost function around `line` (0-based), else the top-level statement holding it."""
+    sf = _site_file(file)
+    if sf is None:
+        return None
+    root = sf.src.tree.root_node
+    text = sf.src.line(line)
+    node = root.descendant_for_point_range((line, len(text) - len(text.lstrip())), (line, len(text.rstrip())))
+    scope = None
+    while node is not None and node.parent is not None:
+        if node.type == "function_definition" and scope is None:
+            scope = node
+        if node.parent.type == "module" and scope is None:
+            scope = node
+        node = node.parent
+    if scope is None:
+        return None
+    first, last = scope.start_point.row, scope.end_point.row
+    code = "\n".join(sf.src.line(i) for i in range(first, last + 1))
+    try:
+        tree = ast.parse(textwrap.dedent(code))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    ast.increment_lineno(tree, first)
+    index = _SiteIndex(tree, imports=list(sf.imports), constants=sf.constants)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            index.calls.append(node)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            index.imports.append(node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            index.functions.append(node)
     return index
 
 
@@ -509,13 +568,14 @@ def _module_imports(nodes: list[ast.stmt], site_path: str) -> dict[str, str]:
 
 
 def _local_literals(index: _SiteIndex, call: ast.Call) -> dict[str, str]:
-    """Names assigned a literal before the call in the same function (or module): inlined into the example."""
+    """Names assigned a literal before the call in the same function, or at the module's top level:
+    inlined into the example."""
     scope = None
     for node in index.functions:
         if node.lineno <= call.lineno <= (node.end_lineno or node.lineno):
             if scope is None or node.lineno > scope.lineno:
                 scope = node
-    body = ast.walk(scope) if scope is not None else iter(index.module.body)
+    body = [*index.constants, *(ast.walk(scope) if scope is not None else index.module.body)]
     out: dict[str, str] = {}
     for node in body:
         if isinstance(node, ast.Assign) and node.lineno < call.lineno and len(node.targets) == 1 and \
