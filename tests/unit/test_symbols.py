@@ -80,3 +80,21 @@ def test_plain_names_are_looked_up_before_attributes(project):
     names = [u.name for u in g.uses]
     plain, attributes = ["str", "unicodedata", "_SEP"], ["normalize", "encode", "decode", "sub", "lower", "strip"]
     assert names[:3] == plain and set(names[3:]) <= set(attributes) and "normalize" in names
+
+
+def test_parsed_modules_are_bounded_and_analysis_goes_on_after_a_trim(project, monkeypatch):
+    from parso import cache
+
+    from blockguide.core import symbols
+
+    monkeypatch.setattr(symbols, "MAX_PARSED_MODULES", 4)
+    pkg = project / "src/textkit"
+    for i in range(6):
+        (pkg / f"m{i}.py").write_text(f"from textkit.slug import slugify\n\n\ndef f{i}(text):\n"
+                                      f"    return slugify(text) + str({i})\n\n\n"
+                                      f"def g{i}(text):\n    return f{i}(text)\n")
+    for i in range(6):  # a trim after f{i} must not break g{i}, analysed with the same jedi Script
+        for name in (f"f{i}", f"g{i}"):
+            g = _g(project, f"src/textkit/m{i}.py", name)
+            assert {"slugify", f"f{i}"} & {u.name for u in g.uses}
+            assert sum(len(v) for v in cache.parser_cache.values()) <= 4
