@@ -11,7 +11,7 @@ SAMPLE_FILE ?= src/requests/utils.py
 SAMPLE_SYMBOL ?= requote_uri
 
 .PHONY: setup venv ollama model ollama-serve ollama-stop run test test-python test-vscode e2e-vscode e2e-vscode-real \
-        bench bench-quality vsix check clean
+        bench bench-quality bench-profile vsix check clean
 
 setup: venv ollama model
 
@@ -72,6 +72,10 @@ bench: setup
 
 bench-quality: setup
 	$(PY) -m bench.quality $(ARGS)
+
+# Where the analysis spends its time (pyinstrument over Django blocks)
+bench-profile: setup
+	$(PY) -m bench.profile_analysis $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache vscode-client/node_modules vscode-client/dist
