@@ -119,3 +119,24 @@ def test_incremental_edits_give_the_same_tree_as_a_fresh_parse():
     assert str(src.tree.root_node) == str(fresh.tree.root_node)
     assert src.lines == fresh.lines
     assert old.text == SLUG and str(old.tree.root_node) == str(Source(PY, SLUG).tree.root_node)
+
+
+def test_a_cursor_in_the_indentation_of_a_def_line_is_on_that_method():
+    src = Source(PY, SLUG)
+    line = SLUG.split("\n").index("    def make(self, text):")
+    for column in (0, 2, 4, 99):
+        assert enclosing_definition(src, line, column).name == "make", column
+
+
+def test_guides_nested_in_a_block_do_not_change_its_hash():
+    plain = "class C:\n    def m(self):\n        return 1\n\n    def n(self):\n        return 2\n"
+    nested = ("class C:\n    # --- blockguide 0123abcd (m) ---\n    # Title\n    # --- end blockguide ---\n"
+              "    def m(self):\n        return 1\n\n"
+              '    def n(self):\n        """Doc.\n\n        blockguide 89abcdef (m)\n        """\n'
+              "        return 2\n")
+    a = enclosing_definition(Source(PY, plain), 0, 0)
+    b = enclosing_definition(Source(PY, nested), 0, 0)
+    assert len(find_guides(Source(PY, nested))) == 2
+    assert a.name == b.name == "C" and a.hash == b.hash
+    changed = enclosing_definition(Source(PY, nested.replace("return 2", "return 3")), 0, 0)
+    assert changed.hash != a.hash  # the code still counts

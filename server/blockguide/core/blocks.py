@@ -202,9 +202,13 @@ def make_block(src: Source, nodes: list[Node], kind: str, name: str | None, defi
         doc_line, existing, _ = _python_docstring(definition)
         if doc_line is not None:
             body_indent = _indent(src.line(doc_line))
+    # The hash is of the code: the block's own docstring and the guides nested in it (a documented method
+    # of a class) are left out, so that documenting a method does not make its class's guide stale.
+    left_out = [existing] if existing is not None else []
+    left_out += [g.span for g in find_guides(src) if span.start <= g.span.start and g.span.end <= span.end]
     hashed = text
-    if existing is not None:
-        kept = [src.line(i) for i in range(span.start, span.end) if not existing.start <= i < existing.end]
+    if left_out:
+        kept = [src.line(i) for i in range(span.start, span.end) if not any(o.start <= i < o.end for o in left_out)]
         hashed = "\n".join(kept)
     return Block(
         language=src.lang.key, span=span, text=text, indent=_indent(src.line(start)), kind=kind, name=name,
@@ -274,7 +278,9 @@ def enclosing_definition(src: Source, line: int, column: int = 0) -> Block | Non
         return None
     text = src.line(line)
     col = min(len(text[:column].encode("utf-8", "surrogatepass")), len(text.encode("utf-8", "surrogatepass")))
-    if not text[column:].strip() and text.strip():
+    if text.strip() and (not text[column:].strip() or not text[:column].strip()):
+        # past the end of the line, or in its indentation: the code on the line is meant (a cursor at
+        # column 0 of an indented `def` is on that method, not on its class)
         col = _first_code_column(text)
     node = src.tree.root_node.descendant_for_point_range(Point(line, col), Point(line, col))
     while node is not None:
