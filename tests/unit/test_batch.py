@@ -251,3 +251,21 @@ def test_cli_all(project, fake, tmp_path):
         assert out.returncode in (1, 2) and words in out.stderr, (args, out.stderr)
     out = cli("doc", str(project / "app.py"), str(project / "app.py"), "--symbol", "main", env=env)
     assert out.returncode == 1 and "give one file" in out.stderr
+
+
+def test_folders_are_walked_as_git_would_list_them(tmp_path):
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / "pkg/gen").mkdir(parents=True)
+    (root / "pkg/vendor").mkdir()
+    (root / ".gitignore").write_text("*.gen.py\n!keep.gen.py\nvendor/\n/top_only.py\n")
+    (root / "pkg/.gitignore").write_text("gen/\nkeep.gen.py\n")  # deeper: ignores it again
+    for rel in ["a.py", "top_only.py", "x.gen.py", "pkg/b.py", "pkg/top_only.py", "pkg/keep.gen.py",
+                "pkg/gen/c.py", "pkg/vendor/d.py", "keep.gen.py"]:
+        (root / rel).write_text("def f():\n    return 1\n")
+    found, problems = batch.collect([root / "pkg"])  # from a subfolder: the top .gitignore applies too
+    assert [rel for _, rel in found] == ["b.py", "top_only.py"] and problems == []
+    found, _ = batch.collect([root])
+    assert [rel for _, rel in found] == ["a.py", "keep.gen.py", "pkg/b.py", "pkg/top_only.py"]
+    found, _ = batch.collect([root / "x.gen.py"])  # named explicitly: always taken
+    assert [rel for _, rel in found] == ["x.gen.py"]
