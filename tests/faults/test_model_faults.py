@@ -115,7 +115,9 @@ async def test_host_that_is_not_a_working_ollama(clean: Survival, mode: str, exp
         session.progress_closed()
         await session.still_answers(uri)
         states = [getattr(s, "state", None) for s in ed.statuses]
-        assert states[-1] in ("unreachable", "ready"), states
+        # the status bar says what kind of failure it was (garbage may break the connection or the answer)
+        expected_state = {"not-running": {"unreachable"}, "reset": {"unreachable"}, "silent": {"ready"}}
+        assert states[-1] in expected_state.get(mode, {"unreachable", "ready"}), states
     finally:
         if bad:
             bad.close()

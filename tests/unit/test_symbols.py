@@ -75,7 +75,10 @@ def test_name_lookup_is_bounded_in_time_and_says_what_it_left_out(project, monke
     assert g.example is not None and g.import_line == "from textkit.slug import slugify"  # the rest is there
 
 
-def test_plain_names_are_looked_up_before_attributes(project):
+def test_plain_names_are_looked_up_before_attributes(project, monkeypatch):
+    from blockguide.core import symbols
+
+    monkeypatch.setattr(symbols, "RESOLVE_SECONDS", 60.0)  # no time limit: on a busy machine it cut the list
     g = _g(project, "src/textkit/slug.py", "slugify")
     names = [u.name for u in g.uses]
     plain, attributes = ["str", "unicodedata", "_SEP"], ["normalize", "encode", "decode", "sub", "lower", "strip"]
@@ -87,7 +90,7 @@ def test_parsed_modules_are_bounded_and_analysis_goes_on_after_a_trim(project, m
 
     from blockguide.core import symbols
 
-    monkeypatch.setattr(symbols, "MAX_PARSED_MODULES", 4)
+    monkeypatch.setattr(symbols, "MAX_PARSED_MODULES", 1)  # every analysis trims all of them
     pkg = project / "src/textkit"
     for i in range(6):
         (pkg / f"m{i}.py").write_text(f"from textkit.slug import slugify\n\n\ndef f{i}(text):\n"
@@ -97,4 +100,4 @@ def test_parsed_modules_are_bounded_and_analysis_goes_on_after_a_trim(project, m
         for name in (f"f{i}", f"g{i}"):
             g = _g(project, f"src/textkit/m{i}.py", name)
             assert {"slugify", f"f{i}"} & {u.name for u in g.uses}
-            assert sum(len(v) for v in cache.parser_cache.values()) <= 4
+            assert sum(len(v) for v in cache.parser_cache.values()) <= 1

@@ -207,8 +207,7 @@ def _class_skeleton(src: Source, cls: Node) -> str:
     body = outline.body_of(cls)
     if body is None:
         return outline.text_of(outer)
-    head = " " * outer.start_point.column + \
-        src.text.encode("utf-8")[outer.start_byte:body.start_byte].decode("utf-8", "replace")
+    head = " " * outer.start_point.column + src.data[outer.start_byte:body.start_byte].decode("utf-8", "replace")
     kept = []
     for member in outline.statements(src, body):
         inner = outline.unwrap(member)

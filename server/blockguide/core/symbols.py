@@ -34,11 +34,11 @@ def jedi_project(root: Path):
     """One jedi Project per root, reused: its caches make later analyses fast."""
     import jedi
 
-    # Inferring an unannotated parameter from the calls to its function across the whole project cost a
-    # single lookup 2+ s in Django (bench item 2): calls in the same module are still used.
-    jedi.settings.dynamic_params_for_other_modules = False
     root = root.resolve()
     if root not in _projects:
+        # Inferring an unannotated parameter from the calls to its function across the whole project cost a
+        # single lookup 2+ s in Django (bench item 2): calls in the same module are still used.
+        jedi.settings.dynamic_params_for_other_modules = False
         added = [str(root / "src")] if (root / "src").is_dir() else []
         _projects[root] = jedi.Project(root, added_sys_path=added, smart_sys_path=True, load_unsafe_extensions=False)
     return _projects[root]
@@ -125,7 +125,6 @@ def _symbol_of(definition, root: Path) -> Symbol:
 
 
 def _ground_python(g: Grounding, src: Source, path: Path, root: Path, references: int) -> None:
-
     block = g.block
     g.module = workspace.python_module(path, root)
     try:

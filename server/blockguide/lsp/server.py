@@ -27,7 +27,7 @@ from blockguide.core.blocks import Source
 from blockguide.core.edits import plan_edit
 from blockguide.core.render import to_markdown
 from blockguide.core.types import Block, Grounding, Guide, Span
-from blockguide.llm import BackendError, make_backend
+from blockguide.llm import BackendError, ModelMissing, ModelUnreachable, make_backend
 from blockguide.lsp import convert
 from blockguide.lsp.progress import WorkProgress
 from blockguide.lsp.protocol import BlockguideProtocol
@@ -244,8 +244,8 @@ class BlockguideServer(LanguageServer):
                 drafted = await pipeline.draft(grounding, settings, backend, self.cache, progress.report,
                                                fallback_on=pipeline.fallback_for(settings), offload=self.in_analysis)
             except BackendError as exc:
-                self.status("unreachable" if "reach" in str(exc) or "connection" in str(exc).lower()
-                            else ("modelMissing" if "not available" in str(exc) else "ready"), str(exc))
+                self.status("unreachable" if isinstance(exc, ModelUnreachable)
+                            else "modelMissing" if isinstance(exc, ModelMissing) else "ready", str(exc))
                 raise UserError(str(exc)) from None
             except asyncio.CancelledError:
                 self.status("ready", "cancelled")
