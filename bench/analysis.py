@@ -1,7 +1,7 @@
 """Item 2 (analysis of blocks in a large real project, cold and warm) and item 6 (server memory).
 
 The project is Django, fetched from PyPI as a pinned sdist (never committed) into .tools/bench-cache/
-and unpacked there; its source tree is the workspace. Analysis is `pipeline.analyse` (tree-sitter block,
+and unpacked there; its source tree is the workspace. Analysis is `drafting.analyse` (tree-sitter block,
 jedi definitions/uses, the bounded call-site search), timed in a worker process:
 
 - cold: a fresh process per sample, with empty jedi/parso disk caches (XDG_CACHE_HOME), first block;
@@ -89,7 +89,7 @@ def pick_blocks(tree: Path, per_file: int, seed: int = 11) -> list[dict]:
 def _worker(root: Path, mode: str, picked: list[dict], warmup: int) -> dict:
     import resource
 
-    from blockguide import pipeline
+    from blockguide.jobs import draft as drafting
     from blockguide.core import blocks, workspace
     from blockguide.core.blocks import Source
     from blockguide.core.languages import LANGUAGES
@@ -120,7 +120,7 @@ def _worker(root: Path, mode: str, picked: list[dict], warmup: int) -> dict:
         text = src.line(line)
         block = blocks.enclosing_definition(src, line, len(text) - len(text.lstrip()) + 1)
         before = len(search_ms)
-        grounding = pipeline.analyse(src, block, path, [root], settings)
+        grounding = drafting.analyse(src, block, path, [root], settings)
         total = (time.perf_counter() - t0) * 1000
         search = sum(search_ms[before:])
         prompts = {}

@@ -109,7 +109,7 @@ async def _listing(root: Path, cache: Path, section: Section, quick: bool, memor
 
 def _store_guides(root: Path, cache: Path, path: Path, text: str, language: str, count: int) -> list:
     """Put guides for `count` functions/methods into the server's guide store (as a run would have)."""
-    from blockguide import pipeline
+    from blockguide.jobs import draft as drafting
     from blockguide.cache import GuideCache
     from blockguide.core import blocks
     from blockguide.core.blocks import Source
@@ -119,7 +119,7 @@ def _store_guides(root: Path, cache: Path, path: Path, text: str, language: str,
 
     src = Source(LANGUAGES[language], text)
     store = GuideCache(cache / "guides.sqlite3")
-    key = pipeline.cache_key(Settings(model="none"))
+    key = drafting.cache_key(Settings(model="none"))
     r = random.Random(7)
     chosen = []
     for line in r.sample(definition_lines(text, language), 4 * count):

@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     from pyinstrument import Profiler
 
     from bench.analysis import ensure_django, pick_blocks
-    from blockguide import pipeline
+    from blockguide.jobs import draft as drafting
     from blockguide.core import blocks
     from blockguide.core.blocks import Source
     from blockguide.core.languages import LANGUAGES
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         text = src.line(item["line"])
         block = blocks.enclosing_definition(src, item["line"], len(text) - len(text.lstrip()) + 1)
         t0 = time.perf_counter()
-        pipeline.analyse(src, block, path, [tree], settings)
+        drafting.analyse(src, block, path, [tree], settings)
         return (time.perf_counter() - t0) * 1000, block.name or "", item["file"]
 
     for item in picked[:3]:

@@ -45,7 +45,7 @@ def sizes(section, warm: dict, overhead: dict | None) -> None:
 
 
 def _draft(case: dict, tree, model: str, host: str | None, budget: int) -> dict:
-    from blockguide import pipeline
+    from blockguide.jobs import draft as drafting
     from blockguide.core import languages
     from blockguide.core.blocks import Source
     from blockguide.core.render import to_markdown
@@ -60,10 +60,10 @@ def _draft(case: dict, tree, model: str, host: str | None, budget: int) -> dict:
     block = find(src, case["symbol"])
     if block is None:
         return {"error": "no block"}
-    grounding = pipeline.analyse(src, block, path, [tree], settings)
+    grounding = drafting.analyse(src, block, path, [tree], settings)
     t0 = time.monotonic()
     try:
-        drafted = asyncio.run(pipeline.draft(grounding, settings, make_backend(settings), None, use_cache=False))
+        drafted = asyncio.run(drafting.draft(grounding, settings, make_backend(settings), None, use_cache=False))
     except BackendError as exc:
         return {"error": str(exc)}
     from dataclasses import asdict

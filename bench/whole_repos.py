@@ -30,7 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from blockguide import batch  # noqa: E402
+from blockguide.cli.terminal import Reporter  # noqa: E402
+from blockguide.jobs import batch  # noqa: E402
 from blockguide.cache import GuideCache  # noqa: E402
 from blockguide.llm import make_backend  # noqa: E402
 from blockguide.settings import Settings  # noqa: E402
@@ -65,7 +66,7 @@ async def one_run(src: Path, settings: Settings, tmp: Path, tag: str) -> dict:
     options = batch.Options(jobs=2 * hosts, out_dir=tmp / f"out-{tag}")
     backend = make_backend(settings)
     t0 = time.monotonic()
-    summary = await batch.run([src], settings, options, backend, cache, batch.Reporter(io.StringIO(), tty=False))
+    summary = await batch.run([src], settings, options, backend, cache, Reporter(io.StringIO(), tty=False))
     wall = time.monotonic() - t0
     per_host = {}
     if hasattr(backend, "stats"):

@@ -31,7 +31,7 @@ def load_cases(ids: list[str] | None) -> list[dict]:
 
 
 def grounding_for(case: dict, tree: Path):
-    from blockguide import pipeline
+    from blockguide.jobs import draft as drafting
     from blockguide.core import languages, outline
     from blockguide.core.blocks import Source
     from blockguide.settings import Settings
@@ -41,7 +41,7 @@ def grounding_for(case: dict, tree: Path):
     block = outline.find_definition(src, case["symbol"])
     if block is None:
         return None
-    return pipeline.analyse(src, block, path, [tree], Settings())
+    return drafting.analyse(src, block, path, [tree], Settings())
 
 
 def draft(case: dict, tree: Path, model: str, host: str | None, blockguide: Path | None, timeout: float) -> dict:

@@ -58,7 +58,7 @@ SETTINGS = {"timeout": 10, "references": 0}
 
 def fill_store(cache: Path, fake: FakeOllama, root: Path) -> None:
     """A store that holds a guide for the slugify block under the key the server will look for."""
-    from blockguide import pipeline
+    from blockguide.jobs import draft as drafting
     from blockguide.cache import GuideCache
     from blockguide.core import blocks, languages
     from blockguide.core.types import Example, Guide, Step
@@ -67,7 +67,7 @@ def fill_store(cache: Path, fake: FakeOllama, root: Path) -> None:
     settings, _ = parse({"ollamaHost": fake.url, **SETTINGS})
     block = blocks.snap(blocks.Source(languages.LANGUAGES["python"], SLUG), 8, 12)
     store = GuideCache(cache / "guides.sqlite3")
-    store.put(block.hash, pipeline.cache_key(settings), Guide(
+    store.put(block.hash, drafting.cache_key(settings), Guide(
         "How to Use `slugify`", "Stored earlier.", (Step("Slug", "It makes a slug."),),
         Example("python", "slugify('A B')"), "blockguide-tiny"))
     store.close()

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from blockguide import batch
+from blockguide.cli.terminal import Reporter
+from blockguide.jobs import batch
 from blockguide.cache import GuideCache
 from blockguide.core.blocks import Source, documented_block, find_guides
 from blockguide.core.languages import for_path
@@ -31,7 +32,7 @@ def settings_for(*urls: str, **kw) -> Settings:
 async def run(paths, settings, cache_dir: Path, **options):
     out = io.StringIO()
     summary = await batch.run([Path(p) for p in paths], settings, batch.Options(**options), make_backend(settings),
-                              GuideCache(cache_dir / "guides.sqlite3"), batch.Reporter(out, tty=False))
+                              GuideCache(cache_dir / "guides.sqlite3"), Reporter(out, tty=False))
     return summary, out.getvalue()
 
 
@@ -138,7 +139,7 @@ async def test_a_file_edited_during_the_run_is_not_overwritten(project, tmp_path
         await asyncio.get_running_loop().run_in_executor(None, fake.wait_for_requests, 1, "/api/chat")
         app.write_text(app.read_text() + "\n# edited meanwhile\n")
         summary, log = await task
-    assert not summary.ok and "app.py: not written: changed on disk since it was read" in log
+    assert not summary.ok and "app.py: not written: it changed while its guide was being written" in log
     assert "--- blockguide" not in app.read_text()
 
 
@@ -171,7 +172,7 @@ async def test_concurrency_is_bounded_and_spread_over_two_servers_one_killed(tmp
 
         killer = asyncio.ensure_future(kill_a())
         summary = await batch.run([root], settings, batch.Options(jobs=3, write=True), backend,
-                                  GuideCache(tmp_path / "c.sqlite3"), batch.Reporter(io.StringIO(), tty=False))
+                                  GuideCache(tmp_path / "c.sqlite3"), Reporter(io.StringIO(), tty=False))
         await killer
     assert summary.ok and summary.count("drafted") == 16
     assert peak == 3
@@ -191,7 +192,7 @@ async def test_unreadable_and_unsupported_files(tmp_path, fake):
     (root / "node_modules/n.js").write_text("function n() {}\n")
     summary, log = await run([root, root / "notes.txt", root / "gone.py"], settings_for(fake.url), tmp_path)
     assert [w.rel for w in summary.files] == ["ok.py"]
-    assert "not read blob.py: looks like a binary file" in log
+    assert "not read blob.py: it looks like a binary file" in log
     assert "does not support files ending in '.txt'" in log and "no such file or folder" in log
     (root / "docs").mkdir()
     (root / "docs/readme.md").write_text("# hi\n")
@@ -213,7 +214,7 @@ async def test_docstring_style_classes_and_methods_rerun_unchanged(project, fake
 
 def test_the_progress_bar_on_a_terminal():
     out = io.StringIO()
-    rep = batch.Reporter(out, tty=True)
+    rep = Reporter(out, tty=True)
     work = batch.FileWork(Path("a.py"), "a.py", "", Source(for_path("a.py"), "def f():\n    pass\n"))
     summary = batch.Summary([work], [])
     items = [batch.Item(work, b) for b in batch.definitions(work.src) * 3]

@@ -8,7 +8,7 @@ import json
 import pytest
 from lsprotocol import types as lsp
 
-from blockguide import pipeline
+from blockguide.jobs import draft as drafting
 from blockguide.core.blocks import Source
 from blockguide.core.languages import for_path
 from blockguide.llm import (BadAnswer, DraftRequest, ModelMissing, ModelTimeout, ModelUnreachable, guide_schema,
@@ -168,13 +168,13 @@ def test_settings_choose_the_backend_and_validate_it():
 async def test_the_pipeline_drafts_a_guide_through_it(project):
     path = project / "src/textkit/slug.py"
     src = Source(for_path(str(path)), path.read_text())
-    from blockguide.cli import find_symbol
+    from blockguide.jobs.document import find_block
 
-    block = find_symbol(src, "slugify")
+    block = find_block(src, symbol="slugify")
     with FakeOpenAI(formats=("json_object", "text")) as fake:
         settings = Settings(backend="openai", ollama_host=fake.url)
-        grounding = pipeline.analyse(src, block, path, [project], settings)
-        drafted = await pipeline.draft(grounding, settings, make_backend(settings), None)
+        grounding = drafting.analyse(src, block, path, [project], settings)
+        drafted = await drafting.draft(grounding, settings, make_backend(settings), None)
         assert drafted.guide.title == "How to Use `slugify`" and drafted.output_tokens > 0
         assert "from textkit.slug import slugify" in drafted.guide.example.code
 

@@ -8,7 +8,7 @@ import copy
 
 import pytest
 
-from blockguide import pipeline
+from blockguide.jobs import draft as drafting
 from blockguide.cache import GuideCache
 from blockguide.core import outline
 from blockguide.core.blocks import Source
@@ -29,7 +29,7 @@ from tests.replay.fake_ollama import (
 def _grounding(project, name="slugify"):
     path = project / "src/textkit/slug.py"
     src = Source(LANGUAGES["python"], path.read_text())
-    return pipeline.analyse(src, outline.find_definition(src, name), path, [project], Settings())
+    return drafting.analyse(src, outline.find_definition(src, name), path, [project], Settings())
 
 
 def _guide(**changes):
@@ -40,7 +40,7 @@ def _guide(**changes):
 
 async def _draft(g, url, **kw):
     settings = Settings(ollama_host=url)
-    return await pipeline.draft(g, settings, make_backend(settings), None, **kw)
+    return await drafting.draft(g, settings, make_backend(settings), None, **kw)
 
 
 GROUNDED_STEPS = [
@@ -89,11 +89,11 @@ async def test_the_review_runs_through_the_callers_offload(project, fake):
 
     def review(guide, g):
         seen.append(threading.current_thread().name)
-        return pipeline.review(guide, g)
+        return drafting.review(guide, g)
 
     with ThreadPoolExecutor(1, thread_name_prefix="the-analysis-thread") as pool:
         async def offload(fn, *args):
-            assert fn is pipeline.review
+            assert fn is drafting.review
             return await asyncio.get_running_loop().run_in_executor(pool, review, *args)
 
         drafted = await _draft(_grounding(project), fake.url, offload=offload)
@@ -151,13 +151,13 @@ async def test_unreachable_raises_unless_asked_to_fall_back(project, tmp_path):
         await _draft(g, refused_url())
     cache = GuideCache(tmp_path / "c.sqlite")
     settings = Settings(ollama_host=refused_url())
-    assert pipeline.fallback_for(settings) == (ModelNotRunning,)
-    assert pipeline.fallback_for(Settings(offline_fallback=False)) == ()
-    drafted = await pipeline.draft(g, settings, make_backend(settings), cache, fallback_on=(ModelNotRunning,))
+    assert drafting.fallback_for(settings) == (ModelNotRunning,)
+    assert drafting.fallback_for(Settings(offline_fallback=False)) == ()
+    drafted = await drafting.draft(g, settings, make_backend(settings), cache, fallback_on=(ModelNotRunning,))
     assert drafted.warning and "Cannot reach Ollama" in drafted.warning
     assert drafted.guide.model == "none" and drafted.guide.notes[0] == NOTE
     assert drafted.guide.notes[1].startswith("The model was not used: Cannot reach Ollama at ")
-    assert cache.get(g.block.hash, pipeline.cache_key(settings)) is None  # the next run asks the model again
+    assert cache.get(g.block.hash, drafting.cache_key(settings)) is None  # the next run asks the model again
 
 
 async def test_unusable_answers_twice_fall_back_too(project, fake):
@@ -184,9 +184,9 @@ async def test_model_none_is_the_static_guide_and_is_cached(project, tmp_path):
     g = _grounding(project)
     cache = GuideCache(tmp_path / "c.sqlite")
     settings = Settings(model="none")
-    drafted = await pipeline.draft(g, settings, None, cache)
+    drafted = await drafting.draft(g, settings, None, cache)
     assert drafted.guide.static and drafted.warning is None
-    assert (await pipeline.draft(g, settings, None, cache)).from_cache
+    assert (await drafting.draft(g, settings, None, cache)).from_cache
 
 
 async def test_repeated_steps_are_dropped(project, fake):
@@ -204,4 +204,4 @@ async def test_an_answer_cut_off_by_the_token_cap_keeps_its_finished_part(projec
     assert any("cut off at the 700-token cap" in n for n in guide.notes)
     assert any(n.startswith("The model's answer ended before its usage example.") for n in guide.notes)
     assert guide.example.code.startswith("from textkit.slug import slugify\n")  # blockguide's own, checked
-    assert not pipeline.review(guide, _grounding(project))[0]
+    assert not drafting.review(guide, _grounding(project))[0]

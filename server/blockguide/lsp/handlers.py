@@ -9,8 +9,11 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 
 from blockguide.core.render import to_markdown
+from blockguide.jobs import doctor
+from blockguide.jobs.document import JobError, Status
 from blockguide.lsp import convert
-from blockguide.lsp.server import BlockguideServer, Caps, UserError
+from blockguide.lsp.caps import Caps
+from blockguide.lsp.server import BlockguideServer
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +40,7 @@ def initialize(ls: BlockguideServer, params: lsp.InitializeParams) -> None:
 async def initialized(ls: BlockguideServer, params: lsp.InitializedParams) -> None:
     ls.ready = True
     await pull_configuration(ls)
-    ls.status("ready")
+    ls.status(Status.READY)
 
 
 async def pull_configuration(ls: BlockguideServer) -> None:
@@ -59,7 +62,7 @@ async def did_change_configuration(ls: BlockguideServer, params: lsp.DidChangeCo
         await pull_configuration(ls)
     elif isinstance(params.settings, dict):
         ls.apply_settings(params.settings, "didChangeConfiguration")
-    ls.status("ready")
+    ls.status(Status.READY)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
@@ -69,7 +72,7 @@ def did_open(ls: BlockguideServer, params: lsp.DidOpenTextDocumentParams) -> Non
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: BlockguideServer, params: lsp.DidChangeTextDocumentParams) -> None:
-    ls.track_change(params.text_document.uri, params.content_changes)
+    ls.docs.track_change(params.text_document.uri, params.content_changes)
     schedule_diagnostics(ls, params.text_document.uri, DIAGNOSTIC_DELAY)
 
 
@@ -85,7 +88,7 @@ def did_close(ls: BlockguideServer, params: lsp.DidCloseTextDocumentParams) -> N
 
 def schedule_diagnostics(ls: BlockguideServer, uri: str, delay: float) -> None:
     """Stale-guide diagnostics, debounced: typing does not re-scan on every key."""
-    if ls.language_of(uri) is None:
+    if ls.docs.language_of(uri) is None:
         return
     old = ls.diagnostic_tasks.pop(uri, None)
     if old:
@@ -93,7 +96,7 @@ def schedule_diagnostics(ls: BlockguideServer, uri: str, delay: float) -> None:
 
     async def run() -> None:
         await asyncio.sleep(delay)
-        doc = ls.open_document(uri)
+        doc = ls.docs.get(uri)
         if doc is not None:
             ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
                 uri=uri, version=doc.version, diagnostics=ls.stale_diagnostics(uri)))
@@ -109,14 +112,14 @@ def schedule_diagnostics(ls: BlockguideServer, uri: str, delay: float) -> None:
 def code_action(ls: BlockguideServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
     """Cheap: snap the selection on the kept tree; no analysis, no model, no disk."""
     uri = params.text_document.uri
-    if ls.language_of(uri) is None:
+    if ls.docs.language_of(uri) is None:
         return None
     only = params.context.only
     try:
-        src = ls.source(uri)
-    except UserError:
+        src = ls.docs.source(uri)
+    except JobError:
         return None
-    doc = ls.open_document(uri)
+    doc = ls.docs.get(uri)
     actions: list[lsp.CodeAction] = []
     for diag in params.context.diagnostics:
         lines = convert.stale_lines(diag.data) if diag.code == "blockguide.stale" else None
@@ -124,13 +127,13 @@ def code_action(ls: BlockguideServer, params: lsp.CodeActionParams) -> list[lsp.
             rng = lsp.Range(lsp.Position(lines[0], 0), lsp.Position(lines[1] + 1, 0))
             block = ls.block_for(src, rng)
             if block is not None:
-                ls.remember(uri, doc.version, block, rng)
+                ls.docs.remember(uri, doc.version, rng.start.line, rng.end.line, block)
                 actions.append(_action(ls, REGENERATE_TITLE, lsp.CodeActionKind.QuickFix,
                                        convert.ActionData(uri, rng, doc.version, "document"), [diag]))
     block = ls.block_for(src, params.range)
     if block is None:
         return actions or None
-    ls.remember(uri, doc.version, block, params.range)
+    ls.docs.remember(uri, doc.version, params.range.start.line, params.range.end.line, block)
     data = convert.ActionData(uri, params.range, doc.version, "document")
     if _wanted(only, DOCUMENT_KIND):
         actions.append(_action(ls, DOCUMENT_TITLE, DOCUMENT_KIND, data))
@@ -167,8 +170,8 @@ async def resolve_code_action(ls: BlockguideServer, action: lsp.CodeAction) -> l
         raise JsonRpcInvalidParams(str(exc)) from None
     try:
         guide, edit = await ls.document(data, action_token(action), preview=data.action == "preview")
-    except UserError as exc:
-        ls.show(lsp.MessageType.Error, str(exc))
+    except JobError as exc:
+        ls.show(lsp.MessageType.Error, f"blockguide: {exc}")
         return action  # no edit: nothing changes
     action.edit = edit
     return action
@@ -196,9 +199,9 @@ async def document_command(ls: BlockguideServer, *args) -> dict:
     data = _command_data(args)
     try:
         guide, edit = await ls.document(data, None, preview=False)
-    except UserError as exc:
-        ls.show(lsp.MessageType.Error, str(exc))
-        return {"applied": False, "error": str(exc)}
+    except JobError as exc:
+        ls.show(lsp.MessageType.Error, f"blockguide: {exc}")
+        return {"applied": False, "error": f"blockguide: {exc}"}
     applied = False
     if edit is not None:
         try:
@@ -220,22 +223,17 @@ async def preview_command(ls: BlockguideServer, *args) -> dict:
     data = _command_data(args)
     try:
         guide, _ = await ls.document(data, None, preview=True)
-    except UserError as exc:
-        ls.show(lsp.MessageType.Error, str(exc))
-        return {"markdown": "", "error": str(exc)}
+    except JobError as exc:
+        ls.show(lsp.MessageType.Error, f"blockguide: {exc}")
+        return {"markdown": "", "error": f"blockguide: {exc}"}
     return {"markdown": to_markdown(guide), "title": guide.title}
 
 
 @server.command(CMD_DOCTOR)
 async def doctor_command(ls: BlockguideServer, *args) -> dict:
-    from blockguide.doctor import run_checks
-
-    checks = await run_checks(ls.settings)
-    ok = all(c["ok"] for c in checks)
-    ls.status("ready" if ok else ("modelMissing" if any(c["name"] == "model" and not c["ok"] for c in checks)
-                                  else "unreachable"),
-              "" if ok else next(c["fix"] for c in checks if not c["ok"]))
-    return {"ok": ok, "checks": checks}
+    checks = await doctor.run_checks(ls.settings)
+    ls.status(*doctor.status_of(checks))
+    return {"ok": all(c.ok for c in checks), "checks": [c.to_json() for c in checks]}
 
 
 def _command_data(args: tuple) -> convert.ActionData:
@@ -251,11 +249,11 @@ def _command_data(args: tuple) -> convert.ActionData:
 def hover(ls: BlockguideServer, params: lsp.HoverParams) -> lsp.Hover | None:
     """Reads the text and the store; never calls the model."""
     uri = params.text_document.uri
-    if ls.language_of(uri) is None:
+    if ls.docs.language_of(uri) is None:
         return None
     try:
         found = ls.hover_guide(uri, params.position.line, params.position.character)
-    except UserError:
+    except JobError:
         return None
     if found is None:
         return None

@@ -1,7 +1,6 @@
-"""Command line: `blockguide doc`, `blockguide check`, `blockguide serve`.
-
-Errors are one line on stderr and a non-zero exit, never a traceback.
-"""
+"""Command line: `blockguide doc`, `blockguide check`, `blockguide serve`. It turns arguments into calls of
+`jobs` and prints what comes back; errors are one line on stderr and a non-zero exit, never a traceback.
+Heavy modules are imported by the command that needs them: `blockguide --help` stays fast."""
 
 from __future__ import annotations
 
@@ -9,17 +8,13 @@ import argparse
 import asyncio
 import json
 import os
-import stat
 import sys
-import tempfile
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 
 from blockguide import __version__
 
-MAX_FILE_BYTES = 5_000_000
-BOM = "\ufeff"
-EXIT_USAGE, EXIT_FAIL = 2, 1
+EXIT_FAIL = 1
 
 
 class CliError(Exception):
@@ -72,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     doc.add_argument("--no-offline-fallback", action="store_true", help="when no model server answers, fail "
                      "instead of printing a guide built from the code alone")
     doc.add_argument("--verbose", "-v", action="store_true")
+    doc.add_argument("--quiet", "-q", action="store_true", help="no progress line on a terminal")
 
     check = sub.add_parser("check", help="is Ollama reachable, the model there, the parsers loaded?")
     model_options(check)
@@ -88,113 +84,82 @@ def _settings(args):
 
     hosts = args.host or []
     raw = {"model": args.model, "ollamaHost": hosts[0] if hosts else None, "timeout": args.timeout,
-           "backend": args.backend, "hosts": hosts[1:] or None}
-    for name in ("budget", "max_tokens", "style"):
-        if getattr(args, name, None) is not None:
-            raw[{"budget": "contextBudget", "max_tokens": "maxTokens", "style": "insertionStyle"}[name]] = \
-                getattr(args, name)
-    if getattr(args, "no_offline_fallback", False):
-        raw["offlineFallback"] = False
+           "backend": args.backend, "hosts": hosts[1:] or None, "offlineFallback": False
+           if getattr(args, "no_offline_fallback", False) else None}
+    for name, key in (("budget", "contextBudget"), ("max_tokens", "maxTokens"), ("style", "insertionStyle")):
+        raw[key] = getattr(args, name, None)
     settings, problems = parse({k: v for k, v in raw.items() if v is not None}, Settings())
     if problems:
         raise CliError("; ".join(problems))
     return settings
 
 
-def read_source(path: Path) -> str:
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise CliError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise CliError(f"{path}: {exc.strerror}") from None
-    size = info.st_size
-    if path.is_dir():
-        raise CliError(f"{path} is a folder; give a file")
-    if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read forever, /dev/zero would never end
-        raise CliError(f"{path} is not a regular file")
-    if size > MAX_FILE_BYTES:
-        raise CliError(f"{path} is {size // 1_000_000} MB, over the {MAX_FILE_BYTES // 1_000_000} MB limit")
-    data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise CliError(f"{path} looks like a binary file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CliError(f"{path} is not UTF-8 text (byte {exc.start}); convert it to UTF-8 first") from None
-
-
 def cmd_doc(args) -> int:
-    from blockguide import pipeline
     from blockguide.cache import GuideCache
+    from blockguide.cli.terminal import DraftProgress
     from blockguide.core import languages
-    from blockguide.core.blocks import Source, snap
-    from blockguide.core.edits import plan_edit
+    from blockguide.core.blocks import Source
     from blockguide.core.render import to_comment, to_docstring, to_markdown
     from blockguide.core.edits import can_docstring
-    from blockguide.llm import BackendError, make_backend
+    from blockguide.jobs import document as job
+    from blockguide.jobs.files import InputError, apply_edits, read_text, without_bom, write_atomically
+    from blockguide.llm import make_backend
 
     if args.all:
         return cmd_doc_all(args)
     if not (args.lines or args.symbol) or len(args.paths) > 1 or args.missing or args.jobs or args.out:
         raise CliError("give one file and --lines A-B or --symbol NAME (or --all for every function and class; "
                        "--missing, --jobs and --out go with --all)")
-    args.file = args.paths[0]
     settings = _settings(args)
-    path = args.file
+    path = args.paths[0]
     lang = languages.for_path(str(path))
     if lang is None:
+        suffixes = sorted({s for lang in languages.LANGUAGES.values() for s in lang.suffixes})
         raise CliError(f"{path}: blockguide does not support files ending in '{path.suffix}' "
-                       f"(supported: {', '.join(sorted({s for l in languages.LANGUAGES.values() for s in l.suffixes}))})")
-    text = read_source(path)
-    src = Source(lang, text.removeprefix(BOM))  # a byte-order mark is not part of the first line
-    if args.symbol:
-        block = find_symbol(src, args.symbol)
-        if block is None:
-            raise CliError(f"{path} has no function or class named {args.symbol!r}")
-    else:
-        first, last = args.lines
-        if first > src.line_count():
-            raise CliError(f"{path} has {src.line_count()} lines; --lines {first}-{last} is past its end")
-        block = snap(src, first - 1, last - 1)
-        if block is None:
-            raise CliError(f"lines {first}-{last} of {path} hold no code to document")
-    if args.verbose:
-        print(f"block: {block.kind} {block.name or ''} lines {block.span.human()}", file=sys.stderr)
-    grounding = pipeline.analyse(src, block, path.resolve(), [], settings)
-    progress = (lambda m: print(f"  {m}", file=sys.stderr)) if args.verbose else None
+                       f"(supported: {', '.join(suffixes)})")
+    progress = DraftProgress(enabled=False if args.quiet else None)
     try:
-        drafted = asyncio.run(pipeline.draft(grounding, settings, make_backend(settings), GuideCache(), progress,
-                                             use_cache=not args.no_cache, fallback_on=pipeline.fallback_for(settings)))
-    except BackendError as exc:
-        raise CliError(str(exc)) from None
-    if drafted.warning:
-        print(f"blockguide: warning: the guide was built from the code alone, without a model. {drafted.warning} "
+        text = read_text(path)
+        src = Source(lang, without_bom(text))
+        lines = (args.lines[0] - 1, args.lines[1] - 1) if args.lines else None
+        block = job.find_block(src, lines=lines, symbol=args.symbol)
+        if args.verbose:
+            print(f"block: {block.kind} {block.name or ''} lines {block.span.human()}", file=sys.stderr)
+        outcome = asyncio.run(job.document(
+            src, block, path.resolve(), [], settings, make_backend(settings), GuideCache(), progress=progress,
+            use_cache=not args.no_cache))
+    except (InputError, job.JobError) as exc:
+        raise CliError(f"{path}: {exc}") from None
+    finally:
+        progress.clear()
+    if outcome.warning:
+        print(f"blockguide: warning: the guide was built from the code alone, without a model. {outcome.warning} "
               f"(--no-offline-fallback to fail instead)", file=sys.stderr)
-    guide = drafted.guide
+    guide = outcome.guide
     if args.write:
-        edit = plan_edit(src, block, guide, settings.insertion_style)
-        write_edit(path, text, edit)
+        try:
+            block, edit = job.plan(src, block, guide, settings.insertion_style)
+            write_atomically(path, apply_edits(text, [edit]), text)
+        except (InputError, job.JobError) as exc:
+            raise CliError(f"{path}: {exc}") from None
         print(f"{path}: guide {'replaced' if edit.replaces_guide else 'inserted'} at line {edit.span.start + 1}",
               file=sys.stderr)
-        return 0
-    if args.format == "json":
+    elif args.format == "json":
         print(json.dumps({**asdict(guide), "markdown": to_markdown(guide), "block": {
             "kind": block.kind, "name": block.name, "lines": [block.span.start + 1, block.span.end]},
-            "import": grounding.import_line, "fromCache": drafted.from_cache}, indent=2))
+            "import": outcome.grounding.import_line, "fromCache": outcome.from_cache}, indent=2))
     elif args.format == "comment":
-        if settings.insertion_style == "docstring" and can_docstring(block):
-            print(to_docstring(block, guide), end="")
-        else:
-            print(to_comment(block, guide), end="")
+        docstring = settings.insertion_style == "docstring" and can_docstring(block)
+        print(to_docstring(block, guide) if docstring else to_comment(block, guide), end="")
     else:
         print(to_markdown(guide))
     return 0
 
 
 def cmd_doc_all(args) -> int:
-    from blockguide import batch
     from blockguide.cache import GuideCache
+    from blockguide.cli.terminal import Reporter
+    from blockguide.jobs import batch
     from blockguide.llm import make_backend
 
     if args.format != "markdown":
@@ -205,7 +170,8 @@ def cmd_doc_all(args) -> int:
     options = batch.Options(missing_only=args.missing, jobs=args.jobs or 0, write=args.write, out_dir=args.out,
                             use_cache=not args.no_cache)
     try:
-        summary = asyncio.run(batch.run(args.paths, settings, options, make_backend(settings), GuideCache()))
+        summary = asyncio.run(batch.run(args.paths, settings, options, make_backend(settings), GuideCache(),
+                                        Reporter()))
     except batch.BatchError as exc:
         raise CliError(str(exc)) from None
     except KeyboardInterrupt:
@@ -220,72 +186,15 @@ def cmd_doc_all(args) -> int:
     return 0 if summary.ok else EXIT_FAIL
 
 
-def find_symbol(src, dotted: str):
-    """The definition called `dotted` (`name` or `Class.method`), found with the syntax tree."""
-    from blockguide.core.blocks import enclosing_definition
-
-    parts = dotted.split(".")
-    for i in range(src.line_count()):
-        line = src.line(i).lstrip()
-        for keyword in ("def ", "async def ", "class ", "function ", "async function ", "export function ",
-                        "export default function ", "export class ", "func ", "fn ", "pub fn "):
-            if line.startswith(keyword) and line[len(keyword):].lstrip("(*").startswith(parts[-1]):
-                block = enclosing_definition(src, i, len(src.line(i)) - len(line) + len(keyword))
-                if block is not None and block.name == parts[-1] and block.span.start <= i:
-                    if len(parts) == 1 or _owner_name(src, block) == parts[-2]:
-                        return block
-    return None
-
-
-def _owner_name(src, block):
-    from blockguide.core.blocks import enclosing_definition
-
-    if not block.indent:
-        return None
-    for i in range(block.span.start - 1, -1, -1):
-        text = src.line(i)
-        if text.strip() and len(text) - len(text.lstrip()) < len(block.indent):
-            outer = enclosing_definition(src, i, len(text) - len(text.lstrip()))
-            return outer.name if outer is not None else None
-    return None
-
-
-def write_edit(path: Path, original: str, edit) -> None:
-    """Apply a line edit to the file, atomically, only if nobody changed it since we read it."""
-    if read_source(path) != original:
-        raise CliError(f"{path} changed while the guide was being written; nothing was written")
-    from blockguide.core.edits import split_lines
-
-    body = original.removeprefix(BOM)  # the edit's lines are counted without it, and it stays first
-    keep_ends = split_lines(body)
-    new = "".join(keep_ends[: edit.span.start]) + edit.text + "".join(keep_ends[edit.span.end:])
-    if edit.span.start >= len(keep_ends) and body and not body.endswith("\n"):
-        new = body + ("\r\n" if "\r\n" in body else "\n") + edit.text
-    new = original[: len(original) - len(body)] + new
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".blockguide")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(new)
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise CliError(f"{path}: could not write ({exc.strerror}); the file is unchanged") from None
-
-
 def cmd_check(args) -> int:
-    from blockguide.doctor import run_checks
+    from blockguide.jobs.doctor import run_checks
 
-    settings = _settings(args)
-    checks = asyncio.run(run_checks(settings))
+    checks = asyncio.run(run_checks(_settings(args)))
     if args.json:
-        print(json.dumps(checks, indent=2))
-    else:
-        for c in checks:
-            print(f"{'ok  ' if c['ok'] else 'FAIL'} {c['name']}: {c['detail']}")
-            if not c["ok"]:
-                print(f"     fix: {c['fix']}")
-    return 0 if all(c["ok"] for c in checks) else EXIT_FAIL
+        print(json.dumps([c.to_json() for c in checks], indent=2))
+    for c in checks if not args.json else ():
+        print(f"{'ok  ' if c.ok else 'FAIL'} {c.name}: {c.detail}" + (f"\n     fix: {c.fix}" if not c.ok else ""))
+    return 0 if all(c.ok for c in checks) else EXIT_FAIL
 
 
 def cmd_serve(args) -> int:
@@ -306,8 +215,7 @@ def cmd_serve(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         return {"doc": cmd_doc, "check": cmd_check, "serve": cmd_serve}[args.command](args)
     except CliError as exc:

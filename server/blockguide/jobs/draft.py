@@ -1,6 +1,5 @@
-"""Document one block: analyse → draft (cache, model, retry) → render. Shared by the CLI and the server.
-
-It knows nothing of LSP. Analysis is synchronous (tree-sitter, jedi) and the server runs it in one
+"""Draft one block's guide: analyse → draft (cache, model, retry). `jobs.document` calls it for the editor,
+the CLI and the batch runner. Analysis is synchronous (tree-sitter, jedi) and the server runs it in one
 worker thread; drafting is async and can be cancelled at any await, which aborts the model call.
 """
 
@@ -23,6 +22,7 @@ from blockguide.core.static import steps as static_steps
 from blockguide.core.style import coverage_problem, lint, skipped
 from blockguide.core.types import Block, Example, Grounding, Guide, Step
 from blockguide.core.verify import check_example, ensure_import
+from blockguide.core.workspace import find_root
 from blockguide.llm import (
     Backend,
     BackendError,
@@ -59,11 +59,7 @@ class Drafted:
 
 def analyse(src: Source, block: Block, path: Path | None, roots: list[Path], settings: Settings) -> Grounding:
     """Grounding facts for the block (runs jedi for Python; bounded reference search)."""
-    root = None
-    if path is not None:
-        from blockguide.core.workspace import find_root
-
-        root = find_root(path, roots)
+    root = find_root(path, roots) if path is not None else None
     return symbols.ground(block, src, path, root, settings.references)
 
 

@@ -1,0 +1,67 @@
+"""Guides already written: the one under a position (hover) and the ones out of date (diagnostics).
+
+Reads the text and the guide store only; never the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from blockguide.cache import GuideCache
+from blockguide.core import blocks
+from blockguide.core.blocks import FoundGuide, Source
+from blockguide.core.render import to_markdown
+from blockguide.core.types import Block, Guide, Span
+
+STALE_NOTE = "This guide is out of date: the code changed since it was written."
+
+
+@dataclass(frozen=True)
+class Stale:
+    guide: FoundGuide  # the guide in the text
+    block: Block  # the code below it, which changed
+
+
+def _text_of(src: Source, found: FoundGuide) -> str:
+    block = blocks.documented_block(src, found)
+    if block is not None and block.short_hash != found.hash:
+        return found.body + "\n\n> " + STALE_NOTE
+    return found.body
+
+
+def guide_at(src: Source, line: int, character: int, previews: Mapping[str, Guide],
+             cache: GuideCache | None) -> tuple[str, Span] | None:
+    """Markdown of the guide for what is at (line, character), and the lines it covers.
+
+    The cursor on a guide: that guide. In code: the innermost block with a guide in the text (a
+    definition's or a run of statements'), else a preview or a stored guide of the definition or the
+    statement there.
+    """
+    around: list[tuple[Span, str]] = []
+    for found in blocks.find_guides(src):
+        if found.span.start <= line < found.span.end:
+            return _text_of(src, found), found.span
+        block = blocks.documented_block(src, found)
+        if block is not None and block.span.start <= line < block.span.end:
+            around.append((block.span, _text_of(src, found)))
+    if around:
+        span, text = min(around, key=lambda t: t[0].lines)
+        return text, span
+    for block in (blocks.enclosing_definition(src, line, character), blocks.snap(src, line, line)):
+        if block is None:
+            continue
+        guide = previews.get(block.hash) or (cache.latest(block.hash) if cache is not None else None)
+        if guide is not None:
+            return to_markdown(guide), block.span
+    return None
+
+
+def stale_guides(src: Source) -> list[Stale]:
+    """Guides in the text whose code changed since they were written."""
+    out = []
+    for found in blocks.find_guides(src):
+        block = blocks.documented_block(src, found)
+        if block is not None and block.short_hash != found.hash:
+            out.append(Stale(found, block))
+    return out
