@@ -1,21 +1,22 @@
 """Typed settings, parsed once from the editor or the command line.
 
-On the wire the keys are camelCase (section `blockguide`); a bad value keeps the default and is reported.
+On the wire the keys are camelCase (section `blockguide`). Each field declares what it accepts (its
+validator); a bad value keeps the previous one and is reported.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+import attrs
+from attrs import validators as v
 
 DEFAULT_MODEL = "blockguide-tiny"
 InsertionStyle = Literal["comment", "docstring", "none"]
 BackendKind = Literal["ollama", "openai"]
+ModelRole = Literal["auto", "phrase", "draft"]
 MAX_HOSTS = 16
 
 
@@ -25,6 +26,8 @@ def default_host() -> str:
 
 def normalize_host(host: str) -> str:
     """`localhost:11434`, `127.0.0.1` or a full URL → a full URL. Raises ValueError for what is not a host."""
+    if not isinstance(host, str):
+        raise ValueError("expected a URL")
     host = host.strip()
     if not host:
         raise ValueError("empty host")
@@ -39,22 +42,67 @@ def normalize_host(host: str) -> str:
     return host.rstrip("/")
 
 
-@dataclass(frozen=True)
+def _hosts(value: Any) -> tuple[str, ...]:
+    if isinstance(value, tuple):
+        return value
+    if not isinstance(value, list) or not all(isinstance(h, str) for h in value):
+        raise ValueError("expected a list of URLs")
+    if len(value) > MAX_HOSTS:
+        raise ValueError(f"{len(value)} hosts, more than {MAX_HOSTS}")
+    return tuple(dict.fromkeys(normalize_host(h) for h in value))
+
+
+def _number(lo: float, hi: float, whole: bool = False):
+    """A number within lo..hi (a whole one for counts); true/false and strings are not numbers."""
+    def check(_, attribute, value) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
+            raise ValueError(f"expected {'a whole number' if whole else 'a number'}, got {value!r}")
+        if not lo <= value <= hi:
+            raise ValueError(f"{value} is outside {lo:g}..{hi:g}")
+    return check
+
+
+def _as_float(value: Any) -> Any:
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _one_of(*choices: str):
+    def check(_, attribute, value) -> None:
+        if value not in choices:
+            raise ValueError(f"{value!r} is not one of {', '.join(choices)}")
+    return check
+
+
+def _model_name(_, attribute, value) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected a model name")
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+@attrs.frozen
 class Settings:
-    model: str = DEFAULT_MODEL
-    ollama_host: str = field(default_factory=default_host)
-    insertion_style: InsertionStyle = "comment"
-    context_budget: int = 2048
-    timeout: float = 120.0
-    temperature: float = 0.2
-    seed: int = 0
-    references: int = 5
-    max_tokens: int = 700
-    backend: BackendKind = "ollama"  # "openai": an OpenAI-compatible /v1/chat/completions server
-    hosts: tuple[str, ...] = ()  # more model servers beyond ollama_host; requests are spread over all
+    model: str = attrs.field(default=DEFAULT_MODEL, converter=_strip, validator=_model_name)
+    ollama_host: str = attrs.field(factory=default_host, converter=normalize_host)
+    insertion_style: InsertionStyle = attrs.field(default="comment", validator=_one_of("comment", "docstring", "none"))
+    context_budget: int = attrs.field(default=2048, validator=_number(256, 32768, whole=True))
+    timeout: float = attrs.field(default=120.0, converter=_as_float, validator=_number(1, 3600))
+    temperature: float = attrs.field(default=0.2, converter=_as_float, validator=_number(0, 2))
+    seed: int = attrs.field(default=0, validator=_number(-(2**31), 2**31 - 1, whole=True))
+    references: int = attrs.field(default=5, validator=_number(0, 50, whole=True))
+    max_tokens: int = attrs.field(default=700, validator=_number(64, 8192, whole=True))
+    # "openai": an OpenAI-compatible /v1/chat/completions server
+    backend: BackendKind = attrs.field(default="ollama", validator=_one_of("ollama", "openai"))
+    # more model servers beyond ollama_host; requests are spread over all
+    hosts: tuple[str, ...] = attrs.field(default=(), converter=_hosts)
     # when no model server answers at all: a guide built from the analysis alone, marked as such (True),
     # or only the error message (False)
-    offline_fallback: bool = True
+    offline_fallback: bool = attrs.field(default=True, validator=v.instance_of(bool))
+    # what the model writes: `phrase` (small models: the description's purpose and each outline step's label and
+    # sentence), `draft` (the whole guide), `auto` (phrase up to about 1B parameters)
+    model_role: ModelRole = attrs.field(default="auto", validator=_one_of("auto", "phrase", "draft"))
 
     def all_hosts(self) -> list[str]:
         """Every model server to use: `ollama_host` first, then `hosts`, without duplicates."""
@@ -63,17 +111,7 @@ class Settings:
     def output_key(self) -> str:
         """The settings that change a guide's text, for the cache key."""
         return (f"{self.model}|{self.context_budget}|{self.temperature}|{self.seed}|{self.references}|"
-                f"{self.max_tokens}")
-
-
-_LIMITS: dict[str, tuple[float, float]] = {
-    "context_budget": (256, 32768),
-    "timeout": (1, 3600),
-    "temperature": (0, 2),
-    "seed": (-(2**31), 2**31 - 1),
-    "references": (0, 50),
-    "max_tokens": (64, 8192),
-}
+                f"{self.max_tokens}|{self.model_role}")
 
 
 def _camel(name: str) -> str:
@@ -81,20 +119,11 @@ def _camel(name: str) -> str:
     return head + "".join(p.title() for p in rest)
 
 
-_converter = cattrs.Converter(forbid_extra_keys=False)
-_converter.register_unstructure_hook(
-    Settings,
-    make_dict_unstructure_fn(Settings, _converter, **{f.name: override(rename=_camel(f.name)) for f in fields(Settings)}),
-)
-_converter.register_structure_hook(
-    Settings,
-    make_dict_structure_fn(Settings, _converter, **{f.name: override(rename=_camel(f.name)) for f in fields(Settings)}),
-)
-WIRE_KEYS = {_camel(f.name): f.name for f in fields(Settings)}
+WIRE_KEYS = {_camel(f.name): f.name for f in attrs.fields(Settings)}
 
 
 def to_wire(settings: Settings) -> dict[str, Any]:
-    return _converter.unstructure(settings)
+    return {_camel(k): list(val) if isinstance(val, tuple) else val for k, val in attrs.asdict(settings).items()}
 
 
 def parse(raw: Any, base: Settings | None = None) -> tuple[Settings, list[str]]:
@@ -110,8 +139,7 @@ def parse(raw: Any, base: Settings | None = None) -> tuple[Settings, list[str]]:
         return base, [f"blockguide settings must be an object, got {type(raw).__name__}"]
     if isinstance(raw.get("blockguide"), dict):  # a whole settings tree rather than our section
         raw = raw["blockguide"]
-    changes: dict[str, Any] = {}
-    defaults = to_wire(base)
+    settings = base
     for key, value in raw.items():
         name = WIRE_KEYS.get(key)
         if name is None:
@@ -121,35 +149,7 @@ def parse(raw: Any, base: Settings | None = None) -> tuple[Settings, list[str]]:
         if value is None or (name == "ollama_host" and value == ""):
             continue  # "use the default"
         try:
-            one = _converter.structure({**defaults, key: value}, Settings)
-            new = getattr(one, name)
-            if isinstance(new, bool):
-                if not isinstance(value, bool):
-                    raise ValueError(f"expected true or false, got {value!r}")
-            elif isinstance(value, bool) or (isinstance(new, (int, float)) and not isinstance(value, (int, float))):
-                raise ValueError(f"expected a number, got {value!r}")
-            if name in _LIMITS:
-                lo, hi = _LIMITS[name]
-                if not lo <= new <= hi:
-                    raise ValueError(f"{new} is outside {lo:g}..{hi:g}")
-            if name == "insertion_style" and new not in ("comment", "docstring", "none"):
-                raise ValueError(f"{new!r} is not one of comment, docstring, none")
-            if name == "model" and (not isinstance(value, str) or not value.strip()):
-                raise ValueError("expected a model name")
-            if name == "ollama_host":
-                if not isinstance(value, str):
-                    raise ValueError("expected a URL")
-                new = normalize_host(value)
-            if name == "backend" and new not in ("ollama", "openai"):
-                raise ValueError(f"{new!r} is not one of ollama, openai")
-            if name == "hosts":
-                if not isinstance(value, list) or not all(isinstance(h, str) for h in value):
-                    raise ValueError("expected a list of URLs")
-                if len(value) > MAX_HOSTS:
-                    raise ValueError(f"{len(value)} hosts, more than {MAX_HOSTS}")
-                new = tuple(dict.fromkeys(normalize_host(h) for h in value))
-            changes[name] = new.strip() if isinstance(new, str) else new
-        except (ValueError, TypeError, cattrs.BaseValidationError) as exc:
-            reason = exc.exceptions[0] if isinstance(exc, cattrs.BaseValidationError) and exc.exceptions else exc
-            problems.append(f"blockguide.{key}: {reason}; keeping {defaults[key]!r}")
-    return replace(base, **changes), problems
+            settings = attrs.evolve(settings, **{name: value})  # runs the field's converter and validator
+        except (ValueError, TypeError) as exc:
+            problems.append(f"blockguide.{key}: {exc}; keeping {to_wire(base)[key]!r}")
+    return settings, problems

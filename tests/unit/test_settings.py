@@ -8,7 +8,7 @@ from blockguide.settings import Settings, normalize_host, parse, to_wire
 def test_defaults_and_wire_names():
     wire = to_wire(Settings())
     assert set(wire) == {"model", "ollamaHost", "insertionStyle", "contextBudget", "timeout", "temperature",
-                         "seed", "references", "maxTokens", "backend", "hosts", "offlineFallback"}
+                         "seed", "references", "maxTokens", "backend", "hosts", "offlineFallback", "modelRole"}
     assert wire["offlineFallback"] is True
     assert wire["model"] == "blockguide-tiny" and wire["insertionStyle"] == "comment"
 
@@ -35,6 +35,7 @@ def test_valid_values_are_taken():
     "insertionStyle"), ({"contextBudget": True}, "contextBudget"), ({"ollamaHost": "ftp://x"}, "ollamaHost"),
     ({"ollamaHost": "http://h:notaport"}, "ollamaHost"), ({"model": "  "}, "model"), ({"references": -1}, "references"),
     ({"offlineFallback": "no"}, "offlineFallback"), ({"offlineFallback": 0}, "offlineFallback"),
+    ({"modelRole": "write"}, "modelRole"), ({"maxTokens": 100.5}, "maxTokens"), ({"hosts": "h"}, "hosts"),
 ])
 def test_a_bad_value_keeps_the_previous_one_and_says_so(raw, key):
     base = Settings(model="m", timeout=9)
