@@ -61,8 +61,8 @@ def ensure_django() -> Path:
 
 def pick_blocks(tree: Path, per_file: int, seed: int = 11) -> list[dict]:
     """Functions and methods (4-80 lines) spread over the chosen files."""
-    from blockguide.core import blocks
-    from blockguide.core.blocks import Source
+    from blockguide.core.syntax import blocks
+    from blockguide.core.syntax.source import Source
     from blockguide.core.languages import LANGUAGES
 
     r = random.Random(seed)
@@ -90,8 +90,9 @@ def _worker(root: Path, mode: str, picked: list[dict], warmup: int) -> dict:
     import resource
 
     from blockguide import pipeline
-    from blockguide.core import blocks, workspace
-    from blockguide.core.blocks import Source
+    from blockguide.core import workspace
+    from blockguide.core.syntax import blocks
+    from blockguide.core.syntax.source import Source
     from blockguide.core.languages import LANGUAGES
     from blockguide.core.prompt import build_prompt
     from blockguide.settings import Settings

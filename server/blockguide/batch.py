@@ -31,8 +31,10 @@ import pathspec
 
 from blockguide import pipeline
 from blockguide.cache import GuideCache
-from blockguide.core import blocks, languages
-from blockguide.core.blocks import Source
+from blockguide.core import languages
+from blockguide.core.syntax import blocks
+from blockguide.core.syntax.markers import FoundGuide, find_guides
+from blockguide.core.syntax.source import Source
 from blockguide.core.edits import LineEdit, plan_edit, split_lines
 from blockguide.core.render import to_markdown
 from blockguide.core.types import Block, Guide
@@ -268,7 +270,7 @@ def definitions(src: Source) -> list[Block]:
     return [found[row] for row in sorted(found)]
 
 
-def is_documented(src: Source, block: Block, guides: list[blocks.FoundGuide]) -> bool:
+def is_documented(src: Source, block: Block, guides: list[FoundGuide]) -> bool:
     """A docstring (Python), a guide, or a comment right above the definition."""
     if block.existing_docstring is not None:
         return True
@@ -299,7 +301,7 @@ def plan(paths: list[Path], settings: Settings, options: Options, cache: GuideCa
         lang = languages.for_path(str(path))
         src = Source(lang, text)
         work = FileWork(path, rel, text, src)
-        guides = blocks.find_guides(src) if options.missing_only else []
+        guides = find_guides(src) if options.missing_only else []
         for block in definitions(src):
             item = Item(work, block)
             if options.missing_only and is_documented(src, block, guides):

@@ -128,7 +128,8 @@ def cmd_doc(args) -> int:
     from blockguide import pipeline
     from blockguide.cache import GuideCache
     from blockguide.core import languages
-    from blockguide.core.blocks import Source, snap
+    from blockguide.core.syntax.blocks import snap
+    from blockguide.core.syntax.source import Source
     from blockguide.core.edits import plan_edit
     from blockguide.core.render import to_comment, to_docstring, to_markdown
     from blockguide.core.edits import can_docstring
@@ -222,7 +223,7 @@ def cmd_doc_all(args) -> int:
 
 def find_symbol(src, dotted: str):
     """The definition called `dotted` (`name` or `Class.method`), found with the syntax tree."""
-    from blockguide.core.blocks import enclosing_definition
+    from blockguide.core.syntax.blocks import enclosing_definition
 
     parts = dotted.split(".")
     for i in range(src.line_count()):
@@ -238,7 +239,7 @@ def find_symbol(src, dotted: str):
 
 
 def _owner_name(src, block):
-    from blockguide.core.blocks import enclosing_definition
+    from blockguide.core.syntax.blocks import enclosing_definition
 
     if not block.indent:
         return None

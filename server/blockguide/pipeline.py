@@ -15,7 +15,7 @@ from typing import Awaitable, Callable
 
 from blockguide.cache import GuideCache
 from blockguide.core import symbols
-from blockguide.core.blocks import Source
+from blockguide.core.syntax.source import Source
 from blockguide.core.prompt import build_prompt
 from blockguide.core.render import title_for
 from blockguide.core.static import example_origin, static_example, static_guide

@@ -3,8 +3,8 @@ call sites (tests and examples first)."""
 
 from __future__ import annotations
 
-from blockguide.core import outline
-from blockguide.core.blocks import Source
+from blockguide.core.syntax.blocks import find_definition
+from blockguide.core.syntax.source import Source
 from blockguide.core.languages import for_path
 from blockguide.core.symbols import ground
 
@@ -12,7 +12,7 @@ from blockguide.core.symbols import ground
 def _g(root, rel, name, references=5):
     path = root / rel
     src = Source(for_path(str(path)), path.read_text())
-    return ground(outline.find_definition(src, name), src, path, root, references)
+    return ground(find_definition(src, name), src, path, root, references)
 
 
 def test_python_uses_are_resolved_and_keyword_names_are_not_uses(project):

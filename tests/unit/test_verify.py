@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from blockguide.core import outline
-from blockguide.core.blocks import Source
+from blockguide.core.syntax.blocks import find_definition
+from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.symbols import ground
 from blockguide.core.types import Example
@@ -16,7 +16,7 @@ def _g(project, rel, name, references=5):
     path = project / rel
     src = Source(LANGUAGES["python"] if rel.endswith(".py") else LANGUAGES[
         {".js": "javascript", ".ts": "typescript", ".go": "go"}[path.suffix]], path.read_text())
-    return ground(outline.find_definition(src, name), src, path, project, references)
+    return ground(find_definition(src, name), src, path, project, references)
 
 
 def py(code):

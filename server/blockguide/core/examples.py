@@ -15,8 +15,8 @@ from pathlib import Path
 
 from tree_sitter import Node
 
-from blockguide.core import outline
-from blockguide.core.blocks import Source
+from blockguide.core.syntax.nodes import body_of, definition_node, statements, text_of, unwrap
+from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.types import CallSite, Example, Grounding
 
@@ -56,7 +56,7 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None) -> tu
 
 def _enclosing_grounding(g: Grounding, src: Source) -> Grounding | None:
     """A grounding for the function around a selection of statements (what a caller runs to reach them)."""
-    from blockguide.core.blocks import enclosing_definition
+    from blockguide.core.syntax.blocks import enclosing_definition
 
     block = g.block
     line = src.line(block.span.start)
@@ -70,7 +70,7 @@ def _enclosing_grounding(g: Grounding, src: Source) -> Grounding | None:
         elif enc.kind == "method":
             owner = _owner_class(src, enc)
             if owner is not None and owner.start_point.column == 0:
-                inner.import_line = f"from {g.module} import {outline.text_of(owner.child_by_field_name('name'))}"
+                inner.import_line = f"from {g.module} import {text_of(owner.child_by_field_name('name'))}"
     elif g.import_line is None and block.language != "python":
         return None
     return inner
@@ -187,7 +187,7 @@ def python_info(g: Grounding, src: Source) -> PyInfo:
         if owner is None and g.import_line:
             info.owner = g.import_line.rsplit(" import ", 1)[-1].strip()
         if owner is not None:
-            info.owner = outline.text_of(owner.child_by_field_name("name"))
+            info.owner = text_of(owner.child_by_field_name("name"))
             owner_tree = _parse_block(_class_skeleton(src, owner))
             cls = owner_tree.body[0] if owner_tree and owner_tree.body else None
             if isinstance(cls, ast.ClassDef):
@@ -204,22 +204,22 @@ def _class_skeleton(src: Source, cls: Node) -> str:
     """The class's decorators and header, its `__init__` and its annotated fields: what python_info reads,
     without parsing a class of thousands of lines with `ast` for each method documented in it."""
     outer = cls.parent if cls.parent is not None and cls.parent.type == "decorated_definition" else cls
-    body = outline.body_of(cls)
+    body = body_of(cls)
     if body is None:
-        return outline.text_of(outer)
+        return text_of(outer)
     head = " " * outer.start_point.column + src.data[outer.start_byte:body.start_byte].decode("utf-8", "replace")
     kept = []
-    for member in outline.statements(src, body):
-        inner = outline.unwrap(member)
+    for member in statements(src, body):
+        inner = unwrap(member)
         name = inner.child_by_field_name("name")
-        if inner.type == "function_definition" and name is not None and outline.text_of(name) == "__init__":
+        if inner.type == "function_definition" and name is not None and text_of(name) == "__init__":
             kept.append(member)
         elif member.type in ("assignment", "expression_statement") and \
-                ":" in outline.text_of(member).split("=", 1)[0]:
+                ":" in text_of(member).split("=", 1)[0]:
             kept.append(member)
     if not kept:
         return head.rstrip() + "\n" + " " * (outer.start_point.column + 4) + "pass\n"
-    return head.rstrip() + "\n" + "\n".join(" " * m.start_point.column + outline.text_of(m) for m in kept) + "\n"
+    return head.rstrip() + "\n" + "\n".join(" " * m.start_point.column + text_of(m) for m in kept) + "\n"
 
 
 def _is_dataclass(cls: ast.ClassDef) -> bool:
@@ -248,7 +248,7 @@ def _own_nodes(fn):
 
 
 def _owner_class(src: Source, block) -> Node | None:
-    node = outline.definition_node(src, block)
+    node = definition_node(src, block)
     parent = node.parent if node is not None else None
     while parent is not None and parent.type not in src.lang.classes:
         parent = parent.parent
@@ -489,7 +489,7 @@ def _site_file(file: Path) -> _SiteFile | None:
                                          node.parent.type == "module" and
                                          node.end_byte - node.start_byte < 300):
                 try:
-                    parsed = ast.parse(outline.text_of(node)).body
+                    parsed = ast.parse(text_of(node)).body
                 except SyntaxError:
                     continue
                 for stmt in parsed:
@@ -631,15 +631,15 @@ def generic_params(node: Node | None) -> list[GenericParam]:
         if p.type in ("comment", "self_parameter", "variadic_parameter", "line_comment", "block_comment"):
             continue
         if p.type == "identifier":  # JS `(a, b)`
-            out.append(GenericParam(outline.text_of(p)))
+            out.append(GenericParam(text_of(p)))
             continue
         name_node = p.child_by_field_name("pattern") or p.child_by_field_name("name") or \
             p.child_by_field_name("declarator") or p.child_by_field_name("left")
         type_node = p.child_by_field_name("type")
-        name = outline.text_of(name_node) if name_node is not None else outline.text_of(p)
-        type_text = outline.text_of(type_node).lstrip(":").strip() if type_node is not None else ""
+        name = text_of(name_node) if name_node is not None else text_of(p)
+        type_text = text_of(type_node).lstrip(":").strip() if type_node is not None else ""
         if p.type in ("parameter_declaration",) and type_node is not None and name_node is not None:
-            declarator = outline.text_of(name_node)
+            declarator = text_of(name_node)
             if declarator.startswith("*") or declarator.startswith("&"):
                 type_text += declarator[0]
             name = declarator.lstrip("*& ")
@@ -648,7 +648,7 @@ def generic_params(node: Node | None) -> list[GenericParam]:
         if p.type in ("optional_parameter", "rest_pattern", "rest_parameter"):
             continue
         if p.type == "parameter_declaration" and src_lang_is_go(p):
-            names = [outline.text_of(c) for c in p.children_by_field_name("name")]
+            names = [text_of(c) for c in p.children_by_field_name("name")]
             out += [GenericParam(n, type_text) for n in names]
             continue
         if name in ("void", "") or name.startswith("..."):
@@ -740,7 +740,7 @@ def generic_from_signature(g: Grounding, src: Source) -> Example | None:
     lang = LANGUAGES[block.language]
     if not block.name:
         return Example(lang.fence_tag, block.text.strip("\n"))
-    node = outline.definition_node(src, block)
+    node = definition_node(src, block)
     params = generic_params(node if node is not None and node.type in lang.functions else None)
     maker = {"javascript": _js, "typescript": _js, "tsx": _js, "go": _go, "rust": _rust, "java": _java,
              "c": _c, "cpp": _cpp}.get(block.language)
@@ -762,9 +762,9 @@ def _class_node_of(src: Source, node: Node | None) -> Node | None:
 def _constructor_params(src: Source, cls: Node | None, names: tuple[str, ...]) -> list[GenericParam]:
     if cls is None:
         return []
-    for member in outline.statements(src, outline.body_of(cls)):
-        inner = outline.unwrap(member)
-        if outline.text_of(inner.child_by_field_name("name")) in names or inner.type == "constructor_declaration":
+    for member in statements(src, body_of(cls)):
+        inner = unwrap(member)
+        if text_of(inner.child_by_field_name("name")) in names or inner.type == "constructor_declaration":
             return generic_params(inner)
     return []
 
@@ -773,16 +773,16 @@ def _js(g: Grounding, src: Source, node: Node | None, params: list[GenericParam]
     block = g.block
     head = [g.import_line, ""] if g.import_line else \
         [f"// `{block.name}` is not exported: this runs in the module that defines it", ""]
-    is_async = node is not None and outline.text_of(node).lstrip().startswith(("async", "export async"))
-    is_gen = node is not None and ("generator" in node.type or outline.text_of(node).split("(")[0].count("*") > 0)
+    is_async = node is not None and text_of(node).lstrip().startswith(("async", "export async"))
+    is_gen = node is not None and ("generator" in node.type or text_of(node).split("(")[0].count("*") > 0)
     aw = "await " if is_async else ""
     if block.kind == "class":
         ctor = _constructor_params(src, node, ("constructor",))
         body = [f"const obj = new {block.name}({_args('javascript', ctor)});", "console.log(obj);"]
     elif block.kind == "method":
         cls = _class_node_of(src, node)
-        owner = outline.text_of(cls.child_by_field_name("name")) if cls is not None else "Owner"
-        static = node is not None and outline.text_of(node).lstrip().startswith("static")
+        owner = text_of(cls.child_by_field_name("name")) if cls is not None else "Owner"
+        static = node is not None and text_of(node).lstrip().startswith("static")
         ctor = _constructor_params(src, cls, ("constructor",))
         target = owner if static else "obj"
         body = [] if static else [f"const obj = new {owner}({_args('javascript', ctor)});"]
@@ -816,7 +816,7 @@ def _go(g: Grounding, src: Source, node: Node | None, params: list[GenericParam]
         receiver = node.child_by_field_name("receiver") if node is not None and \
             node.type == "method_declaration" else None
         if receiver is not None:
-            rtype = re.sub(r"^\(?\s*\w*\s*", "", outline.text_of(receiver).strip("()")).strip()
+            rtype = re.sub(r"^\(?\s*\w*\s*", "", text_of(receiver).strip("()")).strip()
             base = rtype.lstrip("*")
             body.append(f"value := &{prefix}{base}{{}}" if rtype.startswith("*") else f"var value {prefix}{base}")
             call = f"value.{block.name}({_args('go', params)})"
@@ -838,18 +838,18 @@ def _go(g: Grounding, src: Source, node: Node | None, params: list[GenericParam]
 def _rust(g: Grounding, src: Source, node: Node | None, params: list[GenericParam]) -> str:
     block = g.block
     head = [g.import_line, ""] if g.import_line else []
-    text = outline.text_of(node) if node is not None else ""
+    text = text_of(node) if node is not None else ""
     is_async = bool(re.match(r"^\s*(pub(\([^)]*\))?\s+)?async\b", text))
     aw = ".await" if is_async else ""
     if block.kind == "class":
         body = [f"let value: {block.name} = todo!(\"build a {block.name}\");", "let _ = value;"]
     elif block.kind == "method":
         impl = _class_node_of(src, node)
-        owner = outline.text_of(impl.child_by_field_name("type")) if impl is not None else "Self"
+        owner = text_of(impl.child_by_field_name("type")) if impl is not None else "Self"
         has_self = node is not None and any(c.type == "self_parameter" for c in
                                             (node.child_by_field_name("parameters") or node).named_children)
         if has_self:
-            ctor = "new" if re.search(r"\bfn\s+new\s*\(", outline.text_of(impl) if impl is not None else "") else None
+            ctor = "new" if re.search(r"\bfn\s+new\s*\(", text_of(impl) if impl is not None else "") else None
             ctor_params = _constructor_params(src, impl, ("new",)) if ctor else []
             make = f"{owner}::new({_args('rust', ctor_params)})" if ctor else f"{owner}::default()"
             body = [f"let value = {make};", f"let result = value.{block.name}({_args('rust', params)}){aw};"]
@@ -865,15 +865,15 @@ def _rust(g: Grounding, src: Source, node: Node | None, params: list[GenericPara
 def _java(g: Grounding, src: Source, node: Node | None, params: list[GenericParam]) -> str:
     block = g.block
     head = [g.import_line, ""] if g.import_line else []
-    text = outline.text_of(node) if node is not None else ""
+    text = text_of(node) if node is not None else ""
     if block.kind == "class":
         ctor = _constructor_params(src, node, (block.name,))
         body = [f"{block.name} value = new {block.name}({_args('java', ctor)});", "System.out.println(value);"]
     else:
         cls = _class_node_of(src, node)
-        owner = outline.text_of(cls.child_by_field_name("name")) if cls is not None else "Owner"
+        owner = text_of(cls.child_by_field_name("name")) if cls is not None else "Owner"
         static = bool(re.search(r"\bstatic\b", text.split("(")[0]))
-        returns = outline.text_of(node.child_by_field_name("type")) if node is not None else "void"
+        returns = text_of(node.child_by_field_name("type")) if node is not None else "void"
         ctor = _constructor_params(src, cls, (owner,))
         body = [] if static else [f"{owner} value = new {owner}({_args('java', ctor)});"]
         call = f"{owner if static else 'value'}.{block.name}({_args('java', params)})"
@@ -901,8 +901,8 @@ def _c(g: Grounding, src: Source, node: Node | None, params: list[GenericParam],
     if block.kind == "class":
         body = [f"{block.name} value{{}};" if cpp else f"struct {block.name} value = {{0}};", "(void)value;"]
     else:
-        returns = outline.text_of(node.child_by_field_name("type")) if node is not None else "void"
-        declarator = outline.text_of(node.child_by_field_name("declarator")) if node is not None else ""
+        returns = text_of(node.child_by_field_name("type")) if node is not None else "void"
+        declarator = text_of(node.child_by_field_name("declarator")) if node is not None else ""
         if declarator.startswith("*"):
             returns += "*"
         name = _qualified_cpp_name(src, node, block.name) if cpp else block.name
@@ -915,7 +915,7 @@ def _c(g: Grounding, src: Source, node: Node | None, params: list[GenericParam],
         else:
             fmt = _PRINTF.get(returns.replace(" ", "").replace("static", "").replace("const", "const"))
             body = [f"{returns} result = {call};", f'printf("{fmt}\\n", result);' if fmt else "(void)result;"]
-        if node is not None and re.match(r"^\s*static\b", outline.text_of(node)) and not cpp:
+        if node is not None and re.match(r"^\s*static\b", text_of(node)) and not cpp:
             body.insert(0, f"/* `{block.name}` is static: this runs inside the file that defines it */")
     return "\n".join(head + ["int main(void) {" if not cpp else "int main() {"] + [f"    {l}" for l in body]
                      + ["    return 0;", "}"]) + "\n"
@@ -932,6 +932,6 @@ def _qualified_cpp_name(src: Source, node: Node | None, name: str) -> str:
         if parent.type == "namespace_definition":
             ns = parent.child_by_field_name("name")
             if ns is not None:
-                parts.insert(0, outline.text_of(ns))
+                parts.insert(0, text_of(ns))
         parent = parent.parent
     return "::".join([*parts, name])

@@ -12,8 +12,11 @@ import threading
 import time
 from pathlib import Path
 
-from blockguide.core import outline, workspace
-from blockguide.core.blocks import Source
+from blockguide.core import workspace
+from blockguide.core.syntax import outline
+from blockguide.core.syntax.dataflow import dataflow
+from blockguide.core.syntax.nodes import body_of, class_bases, definition_node, statements, text_of, unwrap
+from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.types import BaseClass, Block, Grounding, Symbol
 
@@ -57,7 +60,7 @@ def ground(block: Block, source: Source | str, path: Path | None, root: Path | N
         grounding.flow = outline.outline(src, block)
         grounding.outline = outline.describe(grounding.flow)
         if block.kind == "statements":
-            grounding.inputs, grounding.outputs = outline.dataflow(src, block)
+            grounding.inputs, grounding.outputs = dataflow(src, block)
     except Exception as exc:  # an odd tree must not stop the guide: it only loses the outline
         log.warning("outline failed for %s: %s", path, exc, exc_info=True)
     if path is None:
@@ -246,24 +249,24 @@ def _is_attribute(src: Source, name) -> bool:
 
 def _python_bases(script, src: Source, block: Block, root: Path) -> list[BaseClass]:
     """The class's base classes, where they come from, and the public members it inherits from them."""
-    node = outline.definition_node(src, block)
+    node = definition_node(src, block)
     supers = node.child_by_field_name("superclasses") if node is not None else None
     if supers is None:
         return []
     own = set()
-    for member in outline.statements(src, outline.body_of(node)):
-        inner = outline.unwrap(member)
+    for member in statements(src, body_of(node)):
+        inner = unwrap(member)
         name = inner.child_by_field_name("name")
         if name is not None:
-            own.add(outline.text_of(name))
+            own.add(text_of(name))
         elif inner.type in ("expression_statement", "assignment"):
-            for target in re.findall(r"^\s*(\w+)\s*[:=]", outline.text_of(inner)):
+            for target in re.findall(r"^\s*(\w+)\s*[:=]", text_of(inner)):
                 own.add(target)
     out: list[BaseClass] = []
     for base in supers.named_children:
         if base.type == "keyword_argument":
             continue
-        text = outline.text_of(base)
+        text = text_of(base)
         anchor = base
         while anchor.type == "attribute" and anchor.child_by_field_name("attribute") is not None:
             anchor = anchor.child_by_field_name("attribute")
@@ -295,9 +298,9 @@ def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, reference
     block = g.block
     lang = LANGUAGES[block.language]
     rel = workspace.relative(path, root)
-    node = outline.definition_node(src, block)
+    node = definition_node(src, block)
     if node is not None and node.type in lang.classes:
-        g.bases = [BaseClass(b) for b in outline.class_bases(node)]
+        g.bases = [BaseClass(b) for b in class_bases(node)]
     owner = _owner(src, block)
     if node is not None and block.name:
         g.defines.append(Symbol(name=block.name, kind=block.kind, module=None, signature=_header(src, node),
@@ -380,9 +383,9 @@ def _owner(src: Source, block: Block) -> Block | None:
     """The class (or Rust impl) a method block sits in."""
     if block.kind != "method" or block.span.start == 0:
         return None
-    from blockguide.core.blocks import enclosing_definition
+    from blockguide.core.syntax.blocks import enclosing_definition
 
-    node = outline.definition_node(src, block)
+    node = definition_node(src, block)
     parent = node.parent if node is not None else None
     while parent is not None and parent.type not in src.lang.classes:
         parent = parent.parent
@@ -395,11 +398,11 @@ def _owner(src: Source, block: Block) -> Block | None:
 
 def _top_class(src: Source, block: Block) -> str | None:
     """Java: the outermost class around (or at) the block, which is what other files import."""
-    node = outline.definition_node(src, block)
+    node = definition_node(src, block)
     top = None
     while node is not None:
         if node.type in src.lang.classes:
-            top = outline.text_of(node.child_by_field_name("name"))
+            top = text_of(node.child_by_field_name("name"))
         node = node.parent
     return top
 

@@ -170,7 +170,7 @@ def _check_python(code: str, g: Grounding) -> list[str]:
 
 def _source_for(g: Grounding):
     """The block's own text as a Source: enough to check calls (the owner class comes from the import line)."""
-    from blockguide.core.blocks import Source
+    from blockguide.core.syntax.source import Source
 
     return Source(LANGUAGES[g.block.language], g.block.text)
 

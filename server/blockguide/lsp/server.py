@@ -22,8 +22,10 @@ from pygls.workspace import TextDocument
 
 from blockguide import __version__, pipeline
 from blockguide.cache import GuideCache
-from blockguide.core import blocks, languages
-from blockguide.core.blocks import Source
+from blockguide.core import languages
+from blockguide.core.syntax import blocks
+from blockguide.core.syntax.markers import FoundGuide, docstring_guide, find_guides, guide_above
+from blockguide.core.syntax.source import Source
 from blockguide.core.edits import plan_edit
 from blockguide.core.render import to_markdown
 from blockguide.core.types import Block, Grounding, Guide, Span
@@ -313,7 +315,7 @@ class BlockguideServer(LanguageServer):
     def hover_guide(self, uri: str, line: int, character: int) -> tuple[str, lsp.Range] | None:
         """Markdown of the guide for the block under the cursor: a guide in the text, or a stored one."""
         src = self.source(uri)
-        found = blocks.find_guides(src)
+        found = find_guides(src)
         for g in found:  # the cursor is on a guide itself
             if g.span.start <= line < g.span.end:
                 return self._hover_text(src, g), convert.span_range(g.span)
@@ -326,7 +328,7 @@ class BlockguideServer(LanguageServer):
             candidates.append(stmt)
         previews = self.previews.get(uri, {})
         for block in candidates:
-            above = blocks.guide_above(src, block) or blocks.docstring_guide(src, block)
+            above = guide_above(src, block) or docstring_guide(src, block)
             if above is not None:
                 return self._hover_text(src, above), convert.span_range(block.span)
             guide = previews.get(block.hash) or self.cache.latest(block.hash)
@@ -334,7 +336,7 @@ class BlockguideServer(LanguageServer):
                 return to_markdown(guide), convert.span_range(block.span)
         return None
 
-    def _hover_text(self, src: Source, found: blocks.FoundGuide) -> str:
+    def _hover_text(self, src: Source, found: FoundGuide) -> str:
         block = blocks.documented_block(src, found)
         if block is not None and block.short_hash != found.hash:
             return found.body + "\n\n> This guide is out of date: the code changed since it was written."
@@ -346,7 +348,7 @@ class BlockguideServer(LanguageServer):
         except UserError:
             return []
         out = []
-        for found in blocks.find_guides(src):
+        for found in find_guides(src):
             block = blocks.documented_block(src, found)
             if block is None or block.short_hash == found.hash:
                 continue
