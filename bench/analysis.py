@@ -90,7 +90,7 @@ def _worker(root: Path, mode: str, picked: list[dict], warmup: int) -> dict:
     import resource
 
     from blockguide import pipeline
-    from blockguide.core import workspace
+    from blockguide.core import callsites
     from blockguide.core.syntax import blocks
     from blockguide.core.syntax.source import Source
     from blockguide.core.languages import LANGUAGES
@@ -99,7 +99,7 @@ def _worker(root: Path, mode: str, picked: list[dict], warmup: int) -> dict:
 
     settings = Settings(model="none")
     search_ms: list[float] = []
-    find = workspace.find_call_sites
+    find = callsites.find_call_sites
 
     def timed_find(*args, **kwargs):
         t0 = time.perf_counter()
@@ -108,7 +108,7 @@ def _worker(root: Path, mode: str, picked: list[dict], warmup: int) -> dict:
         finally:
             search_ms.append((time.perf_counter() - t0) * 1000)
 
-    workspace.find_call_sites = timed_find
+    callsites.find_call_sites = timed_find
     sources: dict[str, Source] = {}
 
     def one(item: dict) -> dict:

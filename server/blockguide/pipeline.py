@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Awaitable, Callable
 
 from blockguide.cache import GuideCache
-from blockguide.core import symbols
+from blockguide.core.examples import attach
+from blockguide.core.grounding import ground
+from blockguide.core.project import find_root
 from blockguide.core.syntax.source import Source
 from blockguide.core.prompt import build_prompt
 from blockguide.core.render import title_for
@@ -59,12 +61,10 @@ class Drafted:
 
 def analyse(src: Source, block: Block, path: Path | None, roots: list[Path], settings: Settings) -> Grounding:
     """Grounding facts for the block (runs jedi for Python; bounded reference search)."""
-    root = None
-    if path is not None:
-        from blockguide.core.workspace import find_root
-
-        root = find_root(path, roots)
-    return symbols.ground(block, src, path, root, settings.references)
+    root = find_root(path, roots) if path is not None else None
+    g = ground(block, src, path, root, settings.references)
+    attach(g, src, path, root, check_example)  # the usage example blockguide builds and checks itself
+    return g
 
 
 def cache_key(settings: Settings) -> str:

@@ -9,7 +9,7 @@ from blockguide.core.languages import LANGUAGES
 from blockguide.core.render import to_markdown
 from blockguide.core.static import NOTE, static_guide
 from blockguide.core.style import lint, vague_terms
-from blockguide.core.symbols import ground
+from tests.support.analysis import ground
 from blockguide.core.verify import check_example
 
 PY = LANGUAGES["python"]

@@ -45,7 +45,7 @@ def test_lint_reports_both_problems():
 
 def test_steps_that_name_few_of_the_calls_are_found():
     from blockguide.core.syntax.blocks import find_definition
-    from blockguide.core.symbols import ground
+    from tests.support.analysis import ground
 
     src = Source(LANGUAGES["python"], SLUG)
     g = ground(find_definition(src, "slugify"), src, None, None, 0)
@@ -58,7 +58,7 @@ def test_steps_that_name_few_of_the_calls_are_found():
 
 def test_a_short_function_whose_steps_name_none_of_its_calls_is_caught():
     from blockguide.core.syntax.blocks import find_definition
-    from blockguide.core.symbols import ground
+    from tests.support.analysis import ground
 
     src = Source(LANGUAGES["python"], "def f(uri):\n    return quote(unquote(uri))\n")
     g = ground(find_definition(src, "f"), src, None, None, 0)

@@ -7,7 +7,7 @@ import pytest
 from blockguide.core.syntax.blocks import find_definition
 from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES
-from blockguide.core.symbols import ground
+from tests.support.analysis import ground
 from blockguide.core.types import Example
 from blockguide.core.verify import check_example, ensure_import
 

@@ -8,30 +8,52 @@ used; the user's code is only read (ast, tree-sitter), never imported or run.
 from __future__ import annotations
 
 import ast
+import logging
 import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from tree_sitter import Node
 
 from blockguide.core.syntax.nodes import body_of, definition_node, statements, text_of, unwrap
 from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES
+from blockguide.core.python.jedi_session import JEDI_LOCK
 from blockguide.core.types import CallSite, Example, Grounding
 
 MAX_SITES_TRIED = 6
+# The example checker, passed in by the caller (examples never import the checks).
+Check = Callable[[Example, Grounding], list[str]]
+log = logging.getLogger(__name__)
 
 
-def build(g: Grounding, src: Source, path: Path | None, root: Path | None) -> tuple[Example, str | None] | None:
-    """(example, "path:line" of the call site it came from, or None when built from the signature)."""
-    from blockguide.core import verify
+def attach(g: Grounding, src: Source, path: Path | None, root: Path | None, check: Check) -> None:
+    """Build the usage example blockguide would write itself (adapted from a call site, else from the
+    signature) and set it on the grounding: `g.example` and `g.example_source`. Run after grounding."""
+    try:
+        with JEDI_LOCK:
+            built = build(g, src, path, root, check)
+    except Exception as exc:
+        log.warning("could not build an example for %s: %s", path, exc, exc_info=True)
+        return
+    if built is not None:
+        g.example, g.example_source = built
 
+
+def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
+          check: Check) -> tuple[Example, str | None] | None:
+    """(example, "path:line" of the call site it came from, or None when built from the signature).
+
+    `check` answers an example's problems (core.checks.check_example): a call site's adaptation is used
+    only when it passes.
+    """
     block = g.block
     if block.kind == "statements" and block.indent:
         inner = _enclosing_grounding(g, src)
         if inner is not None:
-            built = build(inner, src, path, root)
+            built = build(inner, src, path, root, check)
             if built is not None:
                 g.notes.append(f"These statements run inside `{inner.block.name}`: a usage example calls "
                                f"`{inner.block.name}`.")
@@ -45,7 +67,7 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None) -> tu
                 continue
             example, kept = adapted
             # the site whose real arguments survive best (tests and examples come first on a tie)
-            if (best is None or kept > best[0]) and not verify.check_example(example, g):
+            if (best is None or kept > best[0]) and not check(example, g):
                 best = (kept, example, f"{site.path}:{site.line + 1}")
         if best is not None:
             return best[1], best[2]

@@ -324,7 +324,7 @@ def _resolves(code: str, line: int, col: int, g: Grounding) -> bool:
     """Whether jedi finds the definition of the import name at (line, col) — statically, nothing is imported."""
     import jedi
 
-    from blockguide.core.symbols import JEDI_LOCK, jedi_project
+    from blockguide.core.python.jedi_session import JEDI_LOCK, jedi_project
 
     root = Path(g.root) if g.root else None
     with JEDI_LOCK:
