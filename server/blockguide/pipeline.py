@@ -20,11 +20,11 @@ from blockguide.core.project import find_root
 from blockguide.core.syntax.source import Source
 from blockguide.core.prompt import build_prompt
 from blockguide.core.render import title_for
-from blockguide.core.static import example_origin, static_example, static_guide
-from blockguide.core.static import steps as static_steps
-from blockguide.core.style import coverage_problem, lint, skipped
+from blockguide.core.fallback import example_origin, static_example, static_guide
+from blockguide.core.fallback import steps as static_steps
+from blockguide.core.checks.prose import coverage_problem, lint, skipped
 from blockguide.core.types import Block, Example, Grounding, Guide, Step
-from blockguide.core.verify import check_example, ensure_import
+from blockguide.core.checks import check_example, ensure_import
 from blockguide.llm import (
     Backend,
     BackendError,

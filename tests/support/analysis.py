@@ -10,7 +10,7 @@ from blockguide.core.grounding import ground as ground_facts
 from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.types import Block, Grounding
-from blockguide.core.verify import check_example
+from blockguide.core.checks import check_example
 
 
 def ground(block: Block, source: Source | str, path: Path | None, root: Path | None, references: int) -> Grounding:

@@ -17,7 +17,7 @@ from blockguide.core.syntax.source import Source
 from blockguide.core.edits import plan_edit
 from blockguide.core.languages import LANGUAGES, for_path, parser_for
 from blockguide.core.render import to_comment
-from blockguide.core.static import static_guide
+from blockguide.core.fallback import static_guide
 from tests.support.analysis import ground
 
 

@@ -13,7 +13,7 @@ from blockguide.cache import GuideCache
 from blockguide.core.syntax.blocks import find_definition
 from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES
-from blockguide.core.static import NOTE
+from blockguide.core.fallback import NOTE
 from blockguide.llm import BackendError, BadAnswer, ModelNotRunning, ModelUnreachable, make_backend
 from blockguide.settings import Settings
 from tests.replay.fake_ollama import (

@@ -7,10 +7,10 @@ from blockguide.core.syntax.blocks import snap
 from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.render import to_markdown
-from blockguide.core.static import NOTE, static_guide
-from blockguide.core.style import lint, vague_terms
+from blockguide.core.fallback import NOTE, static_guide
+from blockguide.core.checks.prose import lint, vague_terms
 from tests.support.analysis import ground
-from blockguide.core.verify import check_example
+from blockguide.core.checks import check_example
 
 PY = LANGUAGES["python"]
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from blockguide.core import prompt, style
+from blockguide.core import prompt
+from blockguide.core.checks import prose as style
 from blockguide.core.syntax.blocks import snap
 from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES

@@ -9,7 +9,7 @@ from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES
 from tests.support.analysis import ground
 from blockguide.core.types import Example
-from blockguide.core.verify import check_example, ensure_import
+from blockguide.core.checks import check_example, ensure_import
 
 
 def _g(project, rel, name, references=5):

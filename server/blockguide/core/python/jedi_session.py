@@ -81,3 +81,12 @@ def script_and_names(text: str, path: Path, root: Path):
     with _scripts_lock:
         _scripts[key] = (script, names)
     return script, names
+
+
+def example_script(code: str, root: Path | None):
+    """A jedi Script for a usage example, as if it were a file at the project root (hold JEDI_LOCK)."""
+    import jedi  # start-up cost: see the module's docstring
+
+    project = jedi_project(root) if root is not None else None
+    path = (root / "__blockguide_example__.py") if root is not None else None
+    return jedi.Script(code, path=path, project=project)

@@ -8,15 +8,12 @@ line/column helpers. Nothing here knows about analysis, examples or guides.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
 from blockguide.core.languages import Language
+from blockguide.core.syntax.source import Source
 from blockguide.core.types import Block, Span
-
-if TYPE_CHECKING:
-    from blockguide.core.syntax.source import Source
 
 
 TEXT_CHARS = 72
