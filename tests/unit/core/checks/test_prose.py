@@ -1,4 +1,4 @@
-"""The prose lints: vague terms (one list, in style.py) and names in backticks that are not in the code."""
+"""The prose lints: vague terms (one list, in checks/prose.py) and names in backticks that are not in the code."""
 
 from __future__ import annotations
 
