@@ -61,8 +61,8 @@ def ensure_django() -> Path:
 
 def pick_blocks(tree: Path, per_file: int, seed: int = 11) -> list[dict]:
     """Functions and methods (4-80 lines) spread over the chosen files."""
-    from blockguide.core import blocks
-    from blockguide.core.blocks import Source
+    from blockguide.core.syntax import blocks
+    from blockguide.core.syntax.source import Source
     from blockguide.core.languages import LANGUAGES
 
     r = random.Random(seed)
@@ -90,15 +90,16 @@ def _worker(root: Path, mode: str, picked: list[dict], warmup: int) -> dict:
     import resource
 
     from blockguide.jobs import draft as drafting
-    from blockguide.core import blocks, workspace
-    from blockguide.core.blocks import Source
+    from blockguide.core import callsites
+    from blockguide.core.syntax import blocks
+    from blockguide.core.syntax.source import Source
     from blockguide.core.languages import LANGUAGES
     from blockguide.core.prompt import build_prompt
     from blockguide.settings import Settings
 
     settings = Settings(model="none")
     search_ms: list[float] = []
-    find = workspace.find_call_sites
+    find = callsites.find_call_sites
 
     def timed_find(*args, **kwargs):
         t0 = time.perf_counter()
@@ -107,7 +108,7 @@ def _worker(root: Path, mode: str, picked: list[dict], warmup: int) -> dict:
         finally:
             search_ms.append((time.perf_counter() - t0) * 1000)
 
-    workspace.find_call_sites = timed_find
+    callsites.find_call_sites = timed_find
     sources: dict[str, Source] = {}
 
     def one(item: dict) -> dict:

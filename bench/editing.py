@@ -111,8 +111,9 @@ def _store_guides(root: Path, cache: Path, path: Path, text: str, language: str,
     """Put guides for `count` functions/methods into the server's guide store (as a run would have)."""
     from blockguide.jobs import draft as drafting
     from blockguide.cache import GuideCache
-    from blockguide.core import blocks
-    from blockguide.core.blocks import Source
+    from blockguide.core.syntax import blocks
+    from blockguide.core.syntax.markers import guide_above
+    from blockguide.core.syntax.source import Source
     from blockguide.core.languages import LANGUAGES
     from blockguide.core.types import Example, Guide, Step
     from blockguide.settings import Settings
@@ -126,7 +127,7 @@ def _store_guides(root: Path, cache: Path, path: Path, text: str, language: str,
         block = blocks.enclosing_definition(src, line + 1, 6)
         if block is None or block.kind not in ("function", "method") or block.span.lines < 4:
             continue
-        if blocks.guide_above(src, block) is not None:
+        if guide_above(src, block) is not None:
             continue
         guide = Guide(title=f"How to Use `{block.name}`", description="Checks its inputs and returns them.",
                       steps=(Step("Check", "validates `x`"),), example=Example(language, "x = 1"), model="none")

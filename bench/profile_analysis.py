@@ -29,8 +29,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench.analysis import ensure_django, pick_blocks
     from blockguide.jobs import draft as drafting
-    from blockguide.core import blocks
-    from blockguide.core.blocks import Source
+    from blockguide.core.syntax import blocks
+    from blockguide.core.syntax.source import Source
     from blockguide.core.languages import LANGUAGES
     from blockguide.settings import Settings
 

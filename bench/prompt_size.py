@@ -47,7 +47,7 @@ def sizes(section, warm: dict, overhead: dict | None) -> None:
 def _draft(case: dict, tree, model: str, host: str | None, budget: int) -> dict:
     from blockguide.jobs import draft as drafting
     from blockguide.core import languages
-    from blockguide.core.blocks import Source
+    from blockguide.core.syntax.source import Source
     from blockguide.core.render import to_markdown
     from blockguide.llm import BackendError, make_backend
     from blockguide.settings import Settings

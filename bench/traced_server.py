@@ -41,9 +41,9 @@ def install(server) -> None:
 
     server.stale_diagnostics = timed_stale
 
-    from blockguide.core import blocks
+    from blockguide.core.syntax.source import Source
 
-    init, reparse = blocks.Source.__init__, blocks.Source.reparse
+    init, reparse = Source.__init__, Source.reparse
 
     def timed_init(self, *args, **kwargs):
         t0 = time.perf_counter()
@@ -55,8 +55,8 @@ def install(server) -> None:
         reparse(self)
         times.append(("parse_incremental", (time.perf_counter() - t0) * 1000))
 
-    blocks.Source.__init__ = timed_init
-    blocks.Source.reparse = timed_reparse
+    Source.__init__ = timed_init
+    Source.reparse = timed_reparse
 
     @server.feature("bench/document")
     def document_state(ls, params):

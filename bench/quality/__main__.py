@@ -32,13 +32,14 @@ def load_cases(ids: list[str] | None) -> list[dict]:
 
 def grounding_for(case: dict, tree: Path):
     from blockguide.jobs import draft as drafting
-    from blockguide.core import languages, outline
-    from blockguide.core.blocks import Source
+    from blockguide.core import languages
+    from blockguide.core.syntax.blocks import find_definition
+    from blockguide.core.syntax.source import Source
     from blockguide.settings import Settings
 
     path = tree / case["file"]
     src = Source(languages.LANGUAGES[case["language"]], path.read_text("utf-8", errors="replace"))
-    block = outline.find_definition(src, case["symbol"])
+    block = find_definition(src, case["symbol"])
     if block is None:
         return None
     return drafting.analyse(src, block, path, [tree], Settings())

@@ -13,7 +13,7 @@ from pathlib import Path
 
 def find(src, symbol: str):
     """The definition named `symbol` (or `Owner.symbol`), found by walking the syntax tree."""
-    from blockguide.core.blocks import enclosing_definition
+    from blockguide.core.syntax.blocks import enclosing_definition
 
     parts = symbol.split(".")
     found = []
@@ -34,7 +34,7 @@ def main() -> int:
     case = json.loads(sys.argv[1])
     from blockguide import pipeline
     from blockguide.core import languages
-    from blockguide.core.blocks import Source
+    from blockguide.core.syntax.source import Source
     from blockguide.core.render import to_markdown
     from blockguide.llm import BackendError, make_backend
     from blockguide.settings import Settings

@@ -1,15 +1,15 @@
 """Score a drafted guide against a case: format, vague terms, example validity, fact recall, invented names.
 
 Each score is in 0..1; the total is their mean. The example is judged by independent checks (it parses, it
-uses the expected import, it names the block) and by blockguide's own static checks (core.verify)."""
+uses the expected import, it names the block) and by blockguide's own static checks (core.checks)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from blockguide.core import verify
-from blockguide.core.style import invented_names, known_names, vague_terms
+from blockguide.core import checks as verify
+from blockguide.core.checks.prose import invented_names, known_names, vague_terms
 from blockguide.core.types import Example, Grounding
 
 METRICS = ("format", "vague", "example", "facts", "invented")

@@ -17,7 +17,10 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from blockguide.core import blocks, languages
+from blockguide.core import languages
+from blockguide.core.syntax import blocks
+from blockguide.core.syntax.markers import find_guides
+from blockguide.core.syntax.source import Source
 from blockguide.core.edits import plan_edit, split_lines
 from blockguide.core.render import to_markdown
 from blockguide.core.types import Example, Guide, Step
@@ -94,7 +97,7 @@ def apply(text: str, edit) -> str:
 def document(key: str, text: str, line: int, guide: Guide, style: str = "comment") -> tuple[str, int, int]:
     """Render `guide` for the definition at `line` and apply it; returns (new text, first guide line, end)."""
     lang = languages.LANGUAGES[key]
-    src = blocks.Source(lang, text)
+    src = Source(lang, text)
     column = len(src.line(line)) - len(src.line(line).lstrip())
     block = blocks.enclosing_definition(src, line, column) or blocks.snap(src, line, line)
     assert block is not None and block.span.start <= line
@@ -124,8 +127,8 @@ def check_comment_guide(key: str, text: str, line: int, guide: Guide) -> str:
     assert errors(tree.root_node) <= errors(old_tree.root_node)
     assert code_shape(tree.root_node) == code_shape(old_tree.root_node)
     # blockguide finds exactly this guide again (a fake end marker inside would cut it short) …
-    src = blocks.Source(lang, new)
-    found = [g for g in blocks.find_guides(src) if g.style == "comment"]
+    src = Source(lang, new)
+    found = [g for g in find_guides(src) if g.style == "comment"]
     assert [(g.span.start, g.span.end) for g in found] == [(first, end)], (key, [g.span for g in found])
     assert not _BIDI.search(new[len("".join(new_lines[:first])):][: len("".join(new_lines[first:end]))])
     return new

@@ -60,12 +60,14 @@ def fill_store(cache: Path, fake: FakeOllama, root: Path) -> None:
     """A store that holds a guide for the slugify block under the key the server will look for."""
     from blockguide.jobs import draft as drafting
     from blockguide.cache import GuideCache
-    from blockguide.core import blocks, languages
+    from blockguide.core import languages
+    from blockguide.core.syntax import blocks
+    from blockguide.core.syntax.source import Source
     from blockguide.core.types import Example, Guide, Step
     from blockguide.settings import parse
 
     settings, _ = parse({"ollamaHost": fake.url, **SETTINGS})
-    block = blocks.snap(blocks.Source(languages.LANGUAGES["python"], SLUG), 8, 12)
+    block = blocks.snap(Source(languages.LANGUAGES["python"], SLUG), 8, 12)
     store = GuideCache(cache / "guides.sqlite3")
     store.put(block.hash, drafting.cache_key(settings), Guide(
         "How to Use `slugify`", "Stored earlier.", (Step("Slug", "It makes a slug."),),

@@ -15,7 +15,9 @@ import pytest
 from blockguide.cli.terminal import Reporter
 from blockguide.jobs import batch
 from blockguide.cache import GuideCache
-from blockguide.core.blocks import Source, documented_block, find_guides
+from blockguide.core.syntax.blocks import documented_block
+from blockguide.core.syntax.markers import find_guides
+from blockguide.core.syntax.source import Source
 from blockguide.core.languages import for_path
 from blockguide.llm import make_backend
 from blockguide.settings import Settings

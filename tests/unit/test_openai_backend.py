@@ -9,7 +9,7 @@ import pytest
 from lsprotocol import types as lsp
 
 from blockguide.jobs import draft as drafting
-from blockguide.core.blocks import Source
+from blockguide.core.syntax.source import Source
 from blockguide.core.languages import for_path
 from blockguide.llm import (BadAnswer, DraftRequest, ModelMissing, ModelTimeout, ModelUnreachable, guide_schema,
                             make_backend, parse_draft)

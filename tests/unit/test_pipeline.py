@@ -10,10 +10,10 @@ import pytest
 
 from blockguide.jobs import draft as drafting
 from blockguide.cache import GuideCache
-from blockguide.core import outline
-from blockguide.core.blocks import Source
+from blockguide.core.syntax.blocks import find_definition
+from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES
-from blockguide.core.static import NOTE
+from blockguide.core.fallback import NOTE
 from blockguide.llm import BackendError, BadAnswer, ModelNotRunning, ModelUnreachable, make_backend
 from blockguide.settings import Settings
 from tests.replay.fake_ollama import (
@@ -29,7 +29,7 @@ from tests.replay.fake_ollama import (
 def _grounding(project, name="slugify"):
     path = project / "src/textkit/slug.py"
     src = Source(LANGUAGES["python"], path.read_text())
-    return drafting.analyse(src, outline.find_definition(src, name), path, [project], Settings())
+    return drafting.analyse(src, find_definition(src, name), path, [project], Settings())
 
 
 def _guide(**changes):

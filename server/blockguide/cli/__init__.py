@@ -98,7 +98,7 @@ def cmd_doc(args) -> int:
     from blockguide.cache import GuideCache
     from blockguide.cli.terminal import DraftProgress
     from blockguide.core import languages
-    from blockguide.core.blocks import Source
+    from blockguide.core.syntax.source import Source
     from blockguide.core.render import to_comment, to_docstring, to_markdown
     from blockguide.core.edits import can_docstring
     from blockguide.jobs import document as job

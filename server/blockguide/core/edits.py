@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from blockguide.core.blocks import Source, docstring_guide, guide_above
+from blockguide.core.syntax.markers import docstring_guide, guide_above
+from blockguide.core.syntax.source import Source
 from blockguide.core.render import to_comment, to_docstring
 from blockguide.core.types import Block, Guide, Span
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from blockguide.core.languages import LANGUAGES
-from blockguide.core.style import VAGUE_TERMS
+from blockguide.core.checks.prose import VAGUE_TERMS
 from blockguide.core.types import Grounding
 
 SYSTEM = """You write documentation guides for blocks of source code.

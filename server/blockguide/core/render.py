@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from blockguide.core.blocks import END_LINE
+from blockguide.core.syntax.markers import BEGIN_PREFIX, END_LINE, begin_line, docstring_tag
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.types import Block, Guide
 
@@ -61,15 +61,11 @@ def _model_tag(guide: Guide) -> str:
     return re.sub(r"[^\w.:/@+-]", "", clean_text(guide.model)) or "unknown"
 
 
-def begin_line(block: Block, guide: Guide) -> str:
-    return f"--- blockguide {block.short_hash} ({_model_tag(guide)}) ---"
-
-
 def _comment_line(prefix: str, text: str, splices: bool) -> str:
     if not text:
         return prefix
     # A marker-like line inside the body could confuse the next replace: escape it.
-    if text.strip() == END_LINE or text.lstrip().startswith("--- blockguide "):
+    if text.strip() == END_LINE or text.lstrip().startswith(BEGIN_PREFIX):
         text = "\\" + text
     if splices:
         # C and C++ splice a line ending in a backslash onto the next one (also through a trigraph).
@@ -84,7 +80,7 @@ def to_comment(block: Block, guide: Guide, newline: str = "\n") -> str:
     lang = LANGUAGES[block.language]
     prefix = block.indent + lang.comment
     body = to_markdown(guide).split("\n")
-    begin = begin_line(block, guide)
+    begin = begin_line(block, _model_tag(guide))
     if lang.key == "python":
         # A comment in the first two lines that names an encoding would change how Python reads the file
         # (the begin line holds the model's name, which a project's settings choose).
@@ -105,7 +101,7 @@ def to_docstring(block: Block, guide: Guide, newline: str = "\n") -> str:
     """The guide as a Python docstring at the body's indentation, ending with a newline."""
     indent = block.body_indent if block.body_indent is not None else block.indent + "    "
     body = [_docstring_escape(line) for line in to_markdown(guide).split("\n")]
-    tag = _docstring_escape(f"blockguide {block.short_hash} ({_model_tag(guide)})")
+    tag = _docstring_escape(docstring_tag(block, _model_tag(guide)))
     lines = [f'{indent}"""{body[0]}'] + [f"{indent}{l}" if l else "" for l in body[1:]]
     lines += ["", f"{indent}{tag}", f'{indent}"""']
     return newline.join(lines) + newline

@@ -8,6 +8,50 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from enum import Enum
+
+
+class _StrEnum(str, Enum):
+    """An enum whose members are their string values: `==`, hashing, f-strings and JSON see the value."""
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __hash__(self) -> int:
+        return str.__hash__(self)
+
+
+class BlockKind(_StrEnum):
+    FUNCTION = "function"
+    CLASS = "class"
+    METHOD = "method"
+    STATEMENTS = "statements"
+
+
+class ActionKind(_StrEnum):
+    """What one statement of an outline does (see `Action`)."""
+
+    CALL = "call"
+    ASSIGN = "assign"
+    BRANCH = "branch"
+    ELSE = "else"
+    LOOP = "loop"
+    WITH = "with"
+    TRY = "try"
+    EXCEPT = "except"
+    FINALLY = "finally"
+    SWITCH = "switch"
+    CASE = "case"
+    RETURN = "return"
+    RAISE = "raise"
+    YIELD = "yield"
+    DEFER = "defer"
+    DEFINE = "define"
+    IMPORT = "import"
+    CHECK = "check"
+    JUMP = "jump"
+    CLASS = "class"
+    STATEMENT = "statement"
 
 
 @dataclass(frozen=True)
@@ -42,12 +86,16 @@ class Block:
     span: Span
     text: str  # the block's lines, joined with "\n", no trailing newline
     indent: str  # leading white space of the first line
-    kind: str  # "function", "class", "method", "statements"
+    kind: BlockKind  # function, class, method, statements (a plain string is turned into a BlockKind)
     name: str | None = None  # the defined name, for definitions
     body_indent: str | None = None  # indentation of the body (for docstrings)
     docstring_line: int | None = None  # 0-based line where a docstring goes (Python definitions)
     existing_docstring: Span | None = None  # an existing docstring's lines
-    code_hash: str = ""  # text_hash of the block without its docstring; set by blocks.make_block
+    code_hash: str = ""  # text_hash of the block without its docstring; set by syntax.blocks.make_block
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, BlockKind):
+            object.__setattr__(self, "kind", BlockKind(self.kind))
 
     @property
     def hash(self) -> str:
@@ -80,17 +128,20 @@ class CallSite:
 
 @dataclass(frozen=True)
 class Action:
-    """One statement of a block's outline, in code order (built by core.outline from the syntax tree)."""
+    """One statement of a block's outline, in code order (built by core.syntax.outline from the syntax tree)."""
 
     line: int  # 0-based document line
     depth: int  # 0 for the block's own statements, +1 inside each branch, loop, try or with
-    kind: str  # call, assign, branch, else, loop, with, try, except, finally, switch, case, return, raise,
-    #            yield, defer, define, import, check, jump, class, statement
+    kind: ActionKind  # a plain string is turned into an ActionKind
     text: str  # one line, names in backticks, e.g. "if `not res.ok`:"
     calls: tuple[str, ...] = ()  # callees in the order they run (arguments before the call)
     io: tuple[str, ...] = ()  # calls that read/write files or talk to the network, e.g. "file: open"
     awaits: bool = False
     targets: tuple[str, ...] = ()  # names the statement binds
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, ActionKind):
+            object.__setattr__(self, "kind", ActionKind(self.kind))
 
 
 @dataclass(frozen=True)
@@ -118,6 +169,7 @@ class Grounding:
     flow: list[Action] = field(default_factory=list)  # the outline as data (outline is its text)
     bases: list[BaseClass] = field(default_factory=list)  # base classes of a class block
     root: str | None = None  # the project root (absolute), to check an example's imports statically
+    owner: str | None = None  # the class (or Rust impl type) a method belongs to, as grounding found it
     example: Example | None = None  # a usage example blockguide built and checked itself
     example_source: str | None = None  # "path:line" of the call site it was adapted from
 

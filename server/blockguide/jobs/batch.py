@@ -24,8 +24,10 @@ from pathlib import Path
 from typing import Protocol
 
 from blockguide.cache import GuideCache
-from blockguide.core import blocks, languages
-from blockguide.core.blocks import Source
+from blockguide.core import languages
+from blockguide.core.syntax import markers
+from blockguide.core.syntax.blocks import definitions
+from blockguide.core.syntax.source import Source
 from blockguide.core.render import to_markdown
 from blockguide.core.types import Block, Guide
 from blockguide.jobs import document as job
@@ -122,30 +124,7 @@ class Reporter(Protocol):
     def finish(self, summary: Summary) -> None: ...
 
 
-# TODO(move): replaced by the one tree-based lister in core
-def definitions(src: Source) -> list[Block]:
-    """Functions and classes, and the methods of classes, in file order (not functions in functions)."""
-    found: dict[int, Block] = {}
-    stack = [src.tree.root_node]
-    while stack:
-        node = stack.pop()
-        if node.parent is None or node.type in src.lang.containers:
-            for child in node.named_children:
-                if "comment" in child.type:
-                    continue
-                row = child.start_point.row
-                block = blocks.block_after(src, row) if row not in found else None
-                if block is not None and block.kind in ("function", "class", "method") and block.span.start == row:
-                    found[row] = block
-                    if block.kind != "class":
-                        continue  # a function's body is its own business
-                stack.append(child)
-        else:
-            stack.extend(node.named_children)
-    return [found[row] for row in sorted(found)]
-
-
-def is_documented(src: Source, block: Block, guides: list[blocks.FoundGuide]) -> bool:
+def is_documented(src: Source, block: Block, guides: list[markers.FoundGuide]) -> bool:
     """A docstring (Python), a guide, or a comment right above the definition."""
     if block.existing_docstring is not None:
         return True
@@ -174,7 +153,7 @@ def plan(paths: list[Path], settings: Settings, options: Options, cache: GuideCa
             unreadable.append((rel, str(exc)))
             continue
         work = FileWork(path, rel, text, Source(languages.for_path(str(path)), text))
-        guides = blocks.find_guides(work.src) if options.missing_only else []
+        guides = markers.find_guides(work.src) if options.missing_only else []
         for block in definitions(work.src):
             item = Item(work, block)
             if options.missing_only and is_documented(work.src, block, guides):

@@ -19,10 +19,10 @@ from typing import Callable
 from cachetools import TTLCache
 
 from blockguide.cache import GuideCache
-from blockguide.core import blocks
-from blockguide.core.blocks import Source
+from blockguide.core.syntax import blocks
+from blockguide.core.syntax.source import Source
 from blockguide.core.edits import LineEdit, plan_edit
-from blockguide.core.outline import find_definition
+
 from blockguide.core.types import Block, Grounding, Guide
 from blockguide.jobs import draft as drafting
 from blockguide.jobs.draft import Offload, Progress
@@ -70,7 +70,7 @@ def find_block(src: Source, *, lines: tuple[int, int] | None = None, cursor: tup
     """The block to document: whole statements over 0-based `lines` (first, last), the definition around a
     `cursor` (line, column), or the definition named `symbol` (`name` or `Class.method`). JobError if none."""
     if symbol is not None:
-        block = find_definition(src, symbol)
+        block = blocks.find_definition(src, symbol)
         if block is None:
             raise JobError(f"there is no function or class named {symbol!r}")
         return block

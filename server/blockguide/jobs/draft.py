@@ -13,16 +13,17 @@ from pathlib import Path
 from typing import Awaitable, Callable
 
 from blockguide.cache import GuideCache
-from blockguide.core import symbols
-from blockguide.core.blocks import Source
+from blockguide.core.examples import attach
+from blockguide.core.grounding import ground
+from blockguide.core.project import find_root
+from blockguide.core.syntax.source import Source
 from blockguide.core.prompt import build_prompt
 from blockguide.core.render import title_for
-from blockguide.core.static import example_origin, static_example, static_guide
-from blockguide.core.static import steps as static_steps
-from blockguide.core.style import coverage_problem, lint, skipped
+from blockguide.core.fallback import example_origin, static_example, static_guide
+from blockguide.core.fallback import steps as static_steps
+from blockguide.core.checks.prose import coverage_problem, lint, skipped
 from blockguide.core.types import Block, Example, Grounding, Guide, Step
-from blockguide.core.verify import check_example, ensure_import
-from blockguide.core.workspace import find_root
+from blockguide.core.checks import check_example, ensure_import
 from blockguide.llm import (
     Backend,
     BackendError,
@@ -60,7 +61,9 @@ class Drafted:
 def analyse(src: Source, block: Block, path: Path | None, roots: list[Path], settings: Settings) -> Grounding:
     """Grounding facts for the block (runs jedi for Python; bounded reference search)."""
     root = find_root(path, roots) if path is not None else None
-    return symbols.ground(block, src, path, root, settings.references)
+    g = ground(block, src, path, root, settings.references)
+    attach(g, src, path, root, check_example)  # the usage example blockguide builds and checks itself
+    return g
 
 
 def cache_key(settings: Settings) -> str:

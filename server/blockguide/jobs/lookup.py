@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from blockguide.cache import GuideCache
-from blockguide.core import blocks
-from blockguide.core.blocks import FoundGuide, Source
+from blockguide.core.syntax import blocks, markers
+from blockguide.core.syntax.markers import FoundGuide
+from blockguide.core.syntax.source import Source
 from blockguide.core.render import to_markdown
 from blockguide.core.types import Block, Guide, Span
 
@@ -39,7 +40,7 @@ def guide_at(src: Source, line: int, character: int, previews: Mapping[str, Guid
     statement there.
     """
     around: list[tuple[Span, str]] = []
-    for found in blocks.find_guides(src):
+    for found in markers.find_guides(src):
         if found.span.start <= line < found.span.end:
             return _text_of(src, found), found.span
         block = blocks.documented_block(src, found)
@@ -60,7 +61,7 @@ def guide_at(src: Source, line: int, character: int, previews: Mapping[str, Guid
 def stale_guides(src: Source) -> list[Stale]:
     """Guides in the text whose code changed since they were written."""
     out = []
-    for found in blocks.find_guides(src):
+    for found in markers.find_guides(src):
         block = blocks.documented_block(src, found)
         if block is not None and block.short_hash != found.hash:
             out.append(Stale(found, block))

@@ -4,8 +4,8 @@ is rendered for the class as it is with its methods' guides (its marker is not s
 from __future__ import annotations
 
 from blockguide.cache import GuideCache
-from blockguide.core import blocks
-from blockguide.core.blocks import Source
+from blockguide.core.syntax import blocks
+from blockguide.core.syntax.source import Source
 from blockguide.core.edits import LineEdit, plan_edit
 from blockguide.core.types import Block, Guide
 from blockguide.jobs.files import apply_edits

@@ -11,7 +11,7 @@ from cachetools import LRUCache
 from pygls.workspace import TextDocument, Workspace
 
 from blockguide.core import languages
-from blockguide.core.blocks import Source
+from blockguide.core.syntax.source import Source
 from blockguide.core.types import Block
 from blockguide.jobs.document import JobError
 from blockguide.jobs.files import InputError, check_text

@@ -15,7 +15,7 @@ from pygls.uris import to_fs_path
 
 from blockguide import __version__
 from blockguide.cache import GuideCache
-from blockguide.core.blocks import Source
+from blockguide.core.syntax.source import Source
 from blockguide.core.types import Block, Guide
 from blockguide.jobs import document as job
 from blockguide.jobs import lookup

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from blockguide.core import outline
-from blockguide.core.blocks import Source
+from blockguide.core.syntax.blocks import find_definition
+from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES
-from blockguide.core.symbols import ground
+from tests.support.analysis import ground
 from blockguide.core.types import Example
-from blockguide.core.verify import check_example, ensure_import
+from blockguide.core.checks import check_example, ensure_import
 
 
 def _g(project, rel, name, references=5):
     path = project / rel
     src = Source(LANGUAGES["python"] if rel.endswith(".py") else LANGUAGES[
         {".js": "javascript", ".ts": "typescript", ".go": "go"}[path.suffix]], path.read_text())
-    return ground(outline.find_definition(src, name), src, path, project, references)
+    return ground(find_definition(src, name), src, path, project, references)
 
 
 def py(code):

@@ -1,9 +1,11 @@
-"""The prose lints: vague terms (one list, in style.py) and names in backticks that are not in the code."""
+"""The prose lints: vague terms (one list, in checks/prose.py) and names in backticks that are not in the code."""
 
 from __future__ import annotations
 
-from blockguide.core import prompt, style
-from blockguide.core.blocks import Source, snap
+from blockguide.core import prompt
+from blockguide.core.checks import prose as style
+from blockguide.core.syntax.blocks import snap
+from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.types import Example, Grounding, Guide, Step
 from tests.conftest import SLUG
@@ -43,11 +45,11 @@ def test_lint_reports_both_problems():
 
 
 def test_steps_that_name_few_of_the_calls_are_found():
-    from blockguide.core import outline
-    from blockguide.core.symbols import ground
+    from blockguide.core.syntax.blocks import find_definition
+    from tests.support.analysis import ground
 
     src = Source(LANGUAGES["python"], SLUG)
-    g = ground(outline.find_definition(src, "slugify"), src, None, None, 0)
+    g = ground(find_definition(src, "slugify"), src, None, None, 0)
     assert style.key_actions(g) == ["normalize", "encode", "decode", "lower", "sub", "strip"]
     vague_steps = Guide("t", "d", (Step("Trim", "Strip hyphens from both ends."),), Example("python", ""))
     assert style.skipped(vague_steps, g) == ["normalize", "encode", "decode", "lower", "sub", "strip"]  # names, by case
@@ -56,11 +58,11 @@ def test_steps_that_name_few_of_the_calls_are_found():
 
 
 def test_a_short_function_whose_steps_name_none_of_its_calls_is_caught():
-    from blockguide.core import outline
-    from blockguide.core.symbols import ground
+    from blockguide.core.syntax.blocks import find_definition
+    from tests.support.analysis import ground
 
     src = Source(LANGUAGES["python"], "def f(uri):\n    return quote(unquote(uri))\n")
-    g = ground(outline.find_definition(src, "f"), src, None, None, 0)
+    g = ground(find_definition(src, "f"), src, None, None, 0)
     chatty = Guide("t", "d", (Step("How to use", "The example uses `f` and prints the result."),), Example("python", ""))
     assert style.skipped(chatty, g) == ["unquote", "quote"]
     one = Guide("t", "d", (Step("Quote", "`quote` re-quotes the URI."),), Example("python", ""))

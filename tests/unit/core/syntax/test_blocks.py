@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from blockguide.core.blocks import Source, block_after, enclosing_definition, find_guides, locate, snap
+from blockguide.core.syntax.blocks import block_after, enclosing_definition, locate, snap
+from blockguide.core.syntax.markers import find_guides
+from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES, for_language_id, for_path
 from tests.conftest import SLUG
 

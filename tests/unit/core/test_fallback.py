@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from blockguide.core import outline
-from blockguide.core.blocks import Source, snap
+from blockguide.core.syntax.blocks import find_definition
+from blockguide.core.syntax.blocks import snap
+from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.render import to_markdown
-from blockguide.core.static import NOTE, static_guide
-from blockguide.core.style import lint, vague_terms
-from blockguide.core.symbols import ground
-from blockguide.core.verify import check_example
+from blockguide.core.fallback import NOTE, static_guide
+from blockguide.core.checks.prose import lint, vague_terms
+from tests.support.analysis import ground
+from blockguide.core.checks import check_example
 
 PY = LANGUAGES["python"]
 
@@ -17,7 +18,7 @@ PY = LANGUAGES["python"]
 def _ground(project, rel, name=None, lines=None):
     path = project / rel
     src = Source(LANGUAGES["python"], path.read_text())
-    block = outline.find_definition(src, name) if name else snap(src, *lines)
+    block = find_definition(src, name) if name else snap(src, *lines)
     return ground(block, src, path, project, 5)
 
 
@@ -79,7 +80,7 @@ def test_the_static_guide_renders_in_every_language_without_vague_words(tmp_path
     path = tmp_path / "m.js"
     path.write_text(code)
     src = Source(LANGUAGES["javascript"], code)
-    g = ground(outline.find_definition(src, "add"), src, path, tmp_path, 5)
+    g = ground(find_definition(src, "add"), src, path, tmp_path, 5)
     guide = static_guide(g, reason="The model was not used: Cannot reach Ollama.")
     md = to_markdown(guide)
     assert "1. **Check `a == null`**: If `a == null`, it throws `new TypeError('a')`." in md

@@ -8,13 +8,17 @@ from dataclasses import dataclass
 
 import pytest
 
-from blockguide.core import outline
-from blockguide.core.blocks import Source, enclosing_definition, find_guides, snap
+from blockguide.core.syntax import outline
+from blockguide.core.syntax.blocks import find_definition
+from blockguide.core.syntax.dataflow import dataflow
+from blockguide.core.syntax.blocks import enclosing_definition, snap
+from blockguide.core.syntax.markers import find_guides
+from blockguide.core.syntax.source import Source
 from blockguide.core.edits import plan_edit
 from blockguide.core.languages import LANGUAGES, for_path, parser_for
 from blockguide.core.render import to_comment
-from blockguide.core.static import static_guide
-from blockguide.core.symbols import ground
+from blockguide.core.fallback import static_guide
+from tests.support.analysis import ground
 
 
 @dataclass
@@ -222,7 +226,7 @@ def test_enclosing_definition_from_a_cursor(case):
     block = enclosing_definition(src, *case.cursor)
     assert block is not None and block.name == case.function
     assert block.kind == ("method" if case.lang == "java" else "function")  # a C++ namespace holds functions
-    assert outline.find_definition(src, case.function).span == block.span
+    assert find_definition(src, case.function).span == block.span
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.lang for c in CASES])
@@ -236,7 +240,7 @@ def test_a_partial_selection_snaps_to_whole_statements(case):
 @pytest.mark.parametrize("case", CASES, ids=[c.lang for c in CASES])
 def test_outline_follows_the_code(case):
     src = _src(case)
-    block = outline.find_definition(src, case.function)
+    block = find_definition(src, case.function)
     actions = outline.outline(src, block)
     assert [a.kind for a in actions if a.depth == 0] == case.kinds
     calls = [c for a in actions for c in a.calls]
@@ -252,7 +256,7 @@ def test_outline_follows_the_code(case):
 @pytest.mark.parametrize("case", CASES, ids=[c.lang for c in CASES])
 def test_a_guide_comment_parses_back_and_leaves_the_code_unchanged(case, tmp_path):
     src = _src(case)
-    block = outline.find_definition(src, case.function)
+    block = find_definition(src, case.function)
     path = tmp_path / ("file" + case.suffix)
     path.write_text(src.text)
     guide = static_guide(ground(block, src, path, tmp_path, 0))
@@ -274,6 +278,6 @@ def test_a_guide_comment_parses_back_and_leaves_the_code_unchanged(case, tmp_pat
 def test_a_selection_knows_its_inputs_and_outputs(case):
     src = _src(case)
     block = snap(src, *case.selection)
-    inputs, outputs = outline.dataflow(src, block)
+    inputs, outputs = dataflow(src, block)
     assert inputs, "every selection here reads a parameter or an earlier local"
     assert outputs, "every selection here binds a name the code after it uses"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from blockguide.core import outline
-from blockguide.core.blocks import Source, snap
+from blockguide.core.syntax import outline
+from blockguide.core.syntax.blocks import find_definition
+from blockguide.core.syntax.dataflow import dataflow
+from blockguide.core.syntax.io_calls import io_kind
+from blockguide.core.syntax.blocks import snap
+from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES
 from tests.conftest import SLUG
 
@@ -34,7 +38,7 @@ async def fetch_all(urls, limit=3):
 
 def test_outline_follows_the_code_order_with_nesting():
     src = Source(PY, FETCH)
-    block = outline.find_definition(src, "fetch_all")
+    block = find_definition(src, "fetch_all")
     actions = outline.outline(src, block)
     assert [(a.depth, a.kind) for a in actions][:6] == [
         (0, "assign"), (0, "with"), (1, "loop"), (2, "try"), (3, "with"), (4, "assign")]
@@ -53,14 +57,14 @@ def test_outline_follows_the_code_order_with_nesting():
 
 def test_the_docstring_is_not_a_step_and_calls_run_inner_first():
     src = Source(PY, "def f(uri):\n    '''Doc.'''\n    return quote(unquote(uri), safe='/')\n")
-    actions = outline.outline(src, outline.find_definition(src, "f"))
+    actions = outline.outline(src, find_definition(src, "f"))
     assert len(actions) == 1 and actions[0].calls == ("unquote", "quote")
 
 
 def test_a_class_outline_lists_bases_and_methods():
     src = Source(PY, "class Cache(dict, Base):\n    size = 3\n\n    def __init__(self, n):\n        self.n = n\n\n"
                      "    def get(self, key):\n        return self.load(key)\n")
-    actions = outline.outline(src, outline.find_definition(src, "Cache"))
+    actions = outline.outline(src, find_definition(src, "Cache"))
     assert actions[0].text == "class `Cache` extends `dict`, `Base`"
     assert actions[1].kind == "assign" and actions[1].targets == ("size",)
     assert "method `__init__(self, n)`: sets `self.n`" == actions[2].text
@@ -70,30 +74,30 @@ def test_a_class_outline_lists_bases_and_methods():
 def test_statements_inputs_and_outputs():
     src = Source(PY, SLUG)
     block = snap(src, 10, 11)  # the two `text = ...` lines of slugify
-    inputs, outputs = outline.dataflow(src, block)
+    inputs, outputs = dataflow(src, block)
     assert inputs == ["text", "sep", "_SEP"]  # parameters first, then module-level variables
     assert outputs == ["text"]  # read by `return text.strip(sep)`
 
 
 def test_module_level_statements():
     src = Source(PY, SLUG)
-    inputs, outputs = outline.dataflow(src, snap(src, 24, 24))
+    inputs, outputs = dataflow(src, snap(src, 24, 24))
     assert inputs == ["TITLE"] and outputs == []
     code = "import os\nbase = os.getcwd()\nname = 'x'\npath = os.path.join(base, name)\nprint(path)\n"
     src = Source(PY, code)
-    inputs, outputs = outline.dataflow(src, snap(src, 3, 3))
+    inputs, outputs = dataflow(src, snap(src, 3, 3))
     assert inputs == ["base", "name"] and outputs == ["path"]  # `os` is an import: used, not an input
 
 
 def test_io_kinds():
-    assert outline.io_kind("open") == "file" and outline.io_kind("fs.readFileSync") == "file"
-    assert outline.io_kind("requests.get") == "network" and outline.io_kind("self.session.post") == "network"
-    assert outline.io_kind("http.Get") == "network" and outline.io_kind("File::open") == "file"
-    assert outline.io_kind("items.get") is None and outline.io_kind("list.remove") is None
+    assert io_kind("open") == "file" and io_kind("fs.readFileSync") == "file"
+    assert io_kind("requests.get") == "network" and io_kind("self.session.post") == "network"
+    assert io_kind("http.Get") == "network" and io_kind("File::open") == "file"
+    assert io_kind("items.get") is None and io_kind("list.remove") is None
 
 
 def test_the_outline_is_bounded():
     body = "\n".join(f"    x{i} = f({i})" for i in range(80))
     src = Source(PY, f"def big():\n{body}\n")
-    actions = outline.outline(src, outline.find_definition(src, "big"))
+    actions = outline.outline(src, find_definition(src, "big"))
     assert len(actions) == outline.MAX_ACTIONS + 1 and actions[-1].text == "... and 40 more statements"

@@ -2,17 +2,16 @@
 
 Everything in it comes from the code: the description from the signature, the docstring and what the
 outline shows (calls, I/O, results, errors); the steps from the outline in code order; the example from a
-real call site or the signature (built and checked by core.examples / core.verify). It is plain, and true.
+real call site or the signature (built by core.examples, checked by core.checks). It is plain, and true.
 """
 
 from __future__ import annotations
 
 import re
 
-from blockguide.core.examples import build as build_example
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.render import title_for
-from blockguide.core.style import vague_terms
+from blockguide.core.checks.prose import vague_terms
 from blockguide.core.types import Action, Example, Grounding, Guide, Step
 
 NOTE = "Generated without a model, from the code's structure alone."
@@ -95,8 +94,7 @@ def description(g: Grounding) -> str:
     else:
         sig = own.signature if own and own.signature else block.name
         kind = {"function": "function", "method": "method", "class": "class"}.get(block.kind, block.kind)
-        owner = next((n.split("`")[3] for n in g.notes if " is a method of class `" in n), None)
-        owner_part = f" of class `{owner}`" if owner else ""
+        owner_part = f" of class `{g.owner}`" if g.owner else ""
         adjective = _adjective(g)
         article = "an" if (adjective or kind)[:1] in "aeiou" else "a"
         sentences.append(f"`{_short(sig, 100)}` is {article} {adjective}{kind}{owner_part}{where}.")

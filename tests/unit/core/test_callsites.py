@@ -6,15 +6,15 @@ import os
 import re
 from pathlib import Path
 
-from blockguide.core import workspace
+from blockguide.core import callsites
 
 
 def brute_force(root: Path, names: list[str], limit: int) -> list:
     """The search without the index: every file read and matched (the definition of the answer)."""
-    workspace._called_names.clear()
+    callsites._called_names.clear()
     found = []
     for _ in range(2):  # the first search fills the index, the second uses it: both must agree
-        found.append(workspace.find_call_sites(root, names, (".py",), limit, seconds=60))
+        found.append(callsites.find_call_sites(root, names, (".py",), limit, seconds=60))
     return found
 
 
@@ -38,21 +38,21 @@ def test_index_gives_the_same_sites_as_a_full_read(tmp_path):
 def test_a_changed_file_is_read_again(tmp_path, monkeypatch):
     (tmp_path / "a.py").write_text("def f():\n    pass\n")
     (tmp_path / "b.py").write_text("x = 1\n")
-    workspace._called_names.clear()
-    assert workspace.find_call_sites(tmp_path, ["f"], (".py",), 5) == []
-    assert workspace.find_call_sites(tmp_path, ["f"], (".py",), 5) == []  # from the index: b.py is not read
+    callsites._called_names.clear()
+    assert callsites.find_call_sites(tmp_path, ["f"], (".py",), 5) == []
+    assert callsites.find_call_sites(tmp_path, ["f"], (".py",), 5) == []  # from the index: b.py is not read
     (tmp_path / "b.py").write_text("x = 1\nf()\n")
     stat = (tmp_path / "b.py").stat()
     os.utime(tmp_path / "b.py", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     (tmp_path / "c.py").write_text("f()\n")
-    monkeypatch.setattr(workspace, "RELIST_SECONDS", 0.0)  # the next search lists the tree again
-    sites = workspace.find_call_sites(tmp_path, ["f"], (".py",), 5)
+    monkeypatch.setattr(callsites, "RELIST_SECONDS", 0.0)  # the next search lists the tree again
+    sites = callsites.find_call_sites(tmp_path, ["f"], (".py",), 5)
     assert [(s.path, s.line) for s in sites] == [("b.py", 1), ("c.py", 0)]
 
 
 def test_the_index_finds_every_name_the_call_pattern_finds():
     text = "a.b(1) c<T>() D {x} e\t( f\u00a0( g\x1c( é1h( 2k( i.j::l(\n"
-    pattern = re.compile(r"(?<![\w.])(?:[\w.]+(?:\.|::|->))?(\w+)" + workspace._CALL_OPEN)
+    pattern = re.compile(r"(?<![\w.])(?:[\w.]+(?:\.|::|->))?(\w+)" + callsites._CALL_OPEN)
     called = {m.group(1) for m in pattern.finditer(text)}
-    indexed = {n.decode() for n in workspace._CALLED.findall(text.encode("utf-8"))}
+    indexed = {n.decode() for n in callsites._CALLED.findall(text.encode("utf-8"))}
     assert {n for n in called if n.isascii()} <= indexed

@@ -3,16 +3,16 @@ call sites (tests and examples first)."""
 
 from __future__ import annotations
 
-from blockguide.core import outline
-from blockguide.core.blocks import Source
+from blockguide.core.syntax.blocks import find_definition
+from blockguide.core.syntax.source import Source
 from blockguide.core.languages import for_path
-from blockguide.core.symbols import ground
+from tests.support.analysis import ground
 
 
 def _g(root, rel, name, references=5):
     path = root / rel
     src = Source(for_path(str(path)), path.read_text())
-    return ground(outline.find_definition(src, name), src, path, root, references)
+    return ground(find_definition(src, name), src, path, root, references)
 
 
 def test_python_uses_are_resolved_and_keyword_names_are_not_uses(project):
@@ -64,9 +64,9 @@ def test_import_lines_in_other_languages(tmp_path):
 
 
 def test_name_lookup_is_bounded_in_time_and_says_what_it_left_out(project, monkeypatch):
-    from blockguide.core import symbols
+    from blockguide.core.python import grounding
 
-    monkeypatch.setattr(symbols, "RESOLVE_SECONDS", -1.0)  # the limit is already past
+    monkeypatch.setattr(grounding, "RESOLVE_SECONDS", -1.0)  # the limit is already past
     g = _g(project, "src/textkit/slug.py", "slugify")
     assert g.uses == []
     [note] = [n for n in g.notes if "not looked up within the analysis time limit" in n]
@@ -76,9 +76,9 @@ def test_name_lookup_is_bounded_in_time_and_says_what_it_left_out(project, monke
 
 
 def test_plain_names_are_looked_up_before_attributes(project, monkeypatch):
-    from blockguide.core import symbols
+    from blockguide.core.python import grounding
 
-    monkeypatch.setattr(symbols, "RESOLVE_SECONDS", 60.0)  # no time limit: on a busy machine it cut the list
+    monkeypatch.setattr(grounding, "RESOLVE_SECONDS", 60.0)  # no time limit: on a busy machine it cut the list
     g = _g(project, "src/textkit/slug.py", "slugify")
     names = [u.name for u in g.uses]
     plain, attributes = ["str", "unicodedata", "_SEP"], ["normalize", "encode", "decode", "sub", "lower", "strip"]
@@ -88,9 +88,9 @@ def test_plain_names_are_looked_up_before_attributes(project, monkeypatch):
 def test_parsed_modules_are_bounded_and_analysis_goes_on_after_a_trim(project, monkeypatch):
     from parso import cache
 
-    from blockguide.core import symbols
+    from blockguide.core.python import jedi_session
 
-    monkeypatch.setattr(symbols, "MAX_PARSED_MODULES", 1)  # every analysis trims all of them
+    monkeypatch.setattr(jedi_session, "MAX_PARSED_MODULES", 1)  # every analysis trims all of them
     pkg = project / "src/textkit"
     for i in range(6):
         (pkg / f"m{i}.py").write_text(f"from textkit.slug import slugify\n\n\ndef f{i}(text):\n"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from blockguide.core.workspace import go_import
+from blockguide.core.project import go_import
 
 ERRORS = "// Package errors provides simple error handling primitives.\npackage errors\n\nfunc Wrap() {}\n"
 

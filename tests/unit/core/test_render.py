@@ -7,7 +7,9 @@ import re
 
 import pytest
 
-from blockguide.core.blocks import Source, find_guides, snap
+from blockguide.core.syntax.blocks import snap
+from blockguide.core.syntax.markers import find_guides
+from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.render import to_comment, to_docstring, to_markdown
 from blockguide.core.types import Example, Guide, Step

@@ -1,0 +1,66 @@
+"""Checks for a usage example, and the one repair blockguide makes on its own (the block's import line).
+
+`check_example` answers the exact problems, one sentence each, so they can go back to the model:
+- Python (checks.python): the example compiles (never runs), imports the block from its real module, every
+  other import resolves in the user's project or the standard library (jedi, statically), every name it uses
+  is imported or defined, it calls the block with arguments its signature accepts, and async code is awaited
+  and run with `asyncio.run`.
+- JavaScript/TypeScript (checks.js): it parses (tree-sitter), imports the block from its real path, and its
+  other imports are project files, dependencies or Node.js built-ins.
+- Other languages (checks.other): it parses (as a file, or as the body of a main function) and uses the
+  block's real names.
+The prose of a guide is checked in checks.prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+from blockguide.core.checks.js import check_js, js_imports_block
+from blockguide.core.checks.other import check_other
+from blockguide.core.checks.python import check_python, imports_name, python_imports
+from blockguide.core.types import Example, Grounding
+
+
+MAX_PROBLEMS = 6
+
+
+# --- the import line ----------------------------------------------------------------------------------------
+def ensure_import(example: Example, g: Grounding) -> tuple[Example, str | None]:
+    """Make the example import the block from its real path; returns a note when it had to be fixed."""
+    if not g.import_line or g.import_line in example.code:
+        return example, None
+    code = example.code
+    if g.block.language == "python":
+        name = g.import_line.rsplit(" import ", 1)[-1]
+        if python_imports(code, g.import_line):
+            return example, None
+        kept = [l for l in code.split("\n") if not imports_name(l, name)]
+        code = "\n".join(kept)
+    elif g.block.language in ("javascript", "typescript", "tsx"):
+        if js_imports_block(code, g):
+            return example, None
+        name = g.block.name or ""
+        kept = [l for l in code.split("\n")
+                if not (re.match(r"\s*(import\b|const\s.*=\s*require\()", l) and re.search(rf"\b{re.escape(name)}\b", l))]
+        code = "\n".join(kept)
+    else:
+        return example, None  # other languages: reported by check_example, not rewritten
+    return (Example(example.language, f"{g.import_line}\n{code.lstrip()}"),
+            "The example's import line was corrected to the block's real module path.")
+
+
+# --- checks ---------------------------------------------------------------------------------------------------
+def check_example(example: Example, g: Grounding) -> list[str]:
+    """Problems with an example, as exact sentences; empty when it passes every check."""
+    code = example.code
+    if not code.strip():
+        return ["the usage example is empty"]
+    lang = g.block.language
+    if lang == "python":
+        problems = check_python(code, g)
+    elif lang in ("javascript", "typescript", "tsx"):
+        problems = check_js(code, g)
+    else:
+        problems = check_other(code, g)
+    return problems[:MAX_PROBLEMS]

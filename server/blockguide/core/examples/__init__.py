@@ -1,0 +1,119 @@
+"""Usage examples blockguide writes itself: adapted from a real call site, or built from the signature.
+
+Used as the model's starting point (the prompt shows it), as the fallback when the model's example fails its
+checks, and by the guide built without a model. `attach` runs after grounding; the checker is passed in
+(core.checks.check_example), so examples never import the checks. The user's code is only read (ast,
+tree-sitter), never imported or run.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable
+
+from blockguide.core.examples.c import c_example, cpp_example
+from blockguide.core.examples.generic import generic_params
+from blockguide.core.examples.go import go_example
+from blockguide.core.examples.java import java_example
+from blockguide.core.examples.js import js_example
+from blockguide.core.examples.python import python_from_signature
+from blockguide.core.examples.python_sites import adapt_python_site
+from blockguide.core.examples.rust import rust_example
+from blockguide.core.languages import LANGUAGES
+from blockguide.core.python.jedi_session import JEDI_LOCK
+from blockguide.core.python.signatures import owner_class, python_info
+from blockguide.core.syntax.blocks import enclosing_definition
+from blockguide.core.syntax.nodes import definition_node, text_of
+from blockguide.core.syntax.source import Source
+from blockguide.core.types import Example, Grounding
+
+
+MAX_SITES_TRIED = 6
+
+
+# The example checker, passed in by the caller (examples never import the checks).
+Check = Callable[[Example, Grounding], list[str]]
+
+
+log = logging.getLogger(__name__)
+
+
+def attach(g: Grounding, src: Source, path: Path | None, root: Path | None, check: Check) -> None:
+    """Build the usage example blockguide would write itself (adapted from a call site, else from the
+    signature) and set it on the grounding: `g.example` and `g.example_source`. Run after grounding."""
+    try:
+        with JEDI_LOCK:
+            built = build(g, src, path, root, check)
+    except Exception as exc:
+        log.warning("could not build an example for %s: %s", path, exc, exc_info=True)
+        return
+    if built is not None:
+        g.example, g.example_source = built
+
+
+def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
+          check: Check) -> tuple[Example, str | None] | None:
+    """(example, "path:line" of the call site it came from, or None when built from the signature).
+
+    `check` answers an example's problems (core.checks.check_example): a call site's adaptation is used
+    only when it passes.
+    """
+    block = g.block
+    if block.kind == "statements" and block.indent:
+        inner = _enclosing_grounding(g, src)
+        if inner is not None:
+            built = build(inner, src, path, root, check)
+            if built is not None:
+                g.notes.append(f"These statements run inside `{inner.block.name}`: a usage example calls "
+                               f"`{inner.block.name}`.")
+                return built
+    if block.language == "python":
+        info = python_info(g, src)
+        best: tuple[int, Example, str] | None = None
+        for site in g.call_sites[:MAX_SITES_TRIED] if root is not None else []:
+            adapted = adapt_python_site(site, root, g, info)
+            if adapted is None:
+                continue
+            example, kept = adapted
+            # the site whose real arguments survive best (tests and examples come first on a tie)
+            if (best is None or kept > best[0]) and not check(example, g):
+                best = (kept, example, f"{site.path}:{site.line + 1}")
+        if best is not None:
+            return best[1], best[2]
+        return python_from_signature(g, info), None
+    made = generic_from_signature(g, src)
+    return (made, None) if made is not None else None
+
+
+def _enclosing_grounding(g: Grounding, src: Source) -> Grounding | None:
+    """A grounding for the function around a selection of statements (what a caller runs to reach them)."""
+    block = g.block
+    line = src.line(block.span.start)
+    enc = enclosing_definition(src, block.span.start, len(line) - len(line.lstrip()))
+    if enc is None or enc.kind == "class" or not enc.name:
+        return None
+    inner = Grounding(block=enc, path=g.path, module=g.module, root=g.root)
+    if block.language == "python" and g.module:
+        if enc.kind == "function" and not enc.indent:
+            inner.import_line = f"from {g.module} import {enc.name}"
+        elif enc.kind == "method":
+            owner = owner_class(src, enc)
+            if owner is not None and owner.start_point.column == 0:
+                inner.import_line = f"from {g.module} import {text_of(owner.child_by_field_name('name'))}"
+    elif g.import_line is None and block.language != "python":
+        return None
+    return inner
+
+
+def generic_from_signature(g: Grounding, src: Source) -> Example | None:
+    block = g.block
+    lang = LANGUAGES[block.language]
+    if not block.name:
+        return Example(lang.fence_tag, block.text.strip("\n"))
+    node = definition_node(src, block)
+    params = generic_params(node if node is not None and node.type in lang.functions else None)
+    maker = {"javascript": js_example, "typescript": js_example, "tsx": js_example, "go": go_example,
+             "rust": rust_example, "java": java_example, "c": c_example, "cpp": cpp_example}.get(block.language)
+    code = maker(g, src, node, params) if maker else None
+    return Example(lang.fence_tag, code) if code else None

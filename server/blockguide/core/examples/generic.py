@@ -1,0 +1,167 @@
+"""Usage examples in languages other than Python, from the signature: parameters of any grammar and
+plausible values for them, guessed from their types and names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from blockguide.core.syntax.nodes import body_of, statements, text_of, unwrap
+from blockguide.core.syntax.source import Source
+
+
+URLISH = re.compile(r"(url|uri|link|href|endpoint)s?$", re.I)
+
+
+PATHISH = re.compile(r"(path|file|filename|fname|dir|directory|folder)$", re.I)
+
+
+# --- other languages, from the signature --------------------------------------------------------------------
+@dataclass
+class GenericParam:
+    name: str
+    type: str = ""
+
+
+def generic_params(node: Node | None) -> list[GenericParam]:
+    """Parameters of a function node in any grammar: name and type text."""
+    if node is None:
+        return []
+    params = node.child_by_field_name("parameters")
+    if params is None:
+        decl = node.child_by_field_name("declarator")
+        while decl is not None and params is None:
+            params = decl.child_by_field_name("parameters")
+            decl = decl.child_by_field_name("declarator")
+    out: list[GenericParam] = []
+    if params is None:
+        return out
+    for p in params.named_children:
+        if p.type in ("comment", "self_parameter", "variadic_parameter", "line_comment", "block_comment"):
+            continue
+        if p.type == "identifier":  # JS `(a, b)`
+            out.append(GenericParam(text_of(p)))
+            continue
+        name_node = p.child_by_field_name("pattern") or p.child_by_field_name("name") or \
+            p.child_by_field_name("declarator") or p.child_by_field_name("left")
+        type_node = p.child_by_field_name("type")
+        name = text_of(name_node) if name_node is not None else text_of(p)
+        type_text = text_of(type_node).lstrip(":").strip() if type_node is not None else ""
+        if p.type in ("parameter_declaration",) and type_node is not None and name_node is not None:
+            declarator = text_of(name_node)
+            if declarator.startswith("*") or declarator.startswith("&"):
+                type_text += declarator[0]
+            name = declarator.lstrip("*& ")
+        if p.type == "assignment_pattern":  # JS default value: optional
+            continue
+        if p.type in ("optional_parameter", "rest_pattern", "rest_parameter"):
+            continue
+        if p.type == "parameter_declaration" and src_lang_is_go(p):
+            names = [text_of(c) for c in p.children_by_field_name("name")]
+            out += [GenericParam(n, type_text) for n in names]
+            continue
+        if name in ("void", "") or name.startswith("..."):
+            continue
+        out.append(GenericParam(re.sub(r"[^\w]", "", name) or name, type_text))
+    return out
+
+
+def src_lang_is_go(node: Node) -> bool:
+    return len(node.children_by_field_name("name")) > 1
+
+
+def guess(lang: str, p: GenericParam) -> str:
+    t, name = p.type.replace(" ", ""), p.name.lower()
+    stringy = re.search(r"string|str\b|&str|char\*|String", t) or (not t and re.search(
+        r"(name|text|str|path|url|uri|key|msg|message|title|label|prefix|suffix|sep|query|id)$", name))
+    if lang == "go":
+        if t == "string":
+            return '"example.txt"' if PATHISH.search(name) else '"example"'
+        if re.fullmatch(r"u?int\d*|byte|rune|uintptr", t):
+            return "3"
+        if re.fullmatch(r"float\d+", t):
+            return "1.5"
+        if t == "bool":
+            return "true"
+        if t.startswith("[]byte"):
+            return '[]byte("example")'
+        if t.startswith(("*", "[]", "map[", "func", "chan")) or t in ("error", "interface{}", "any"):
+            return "nil"
+        if "." in t:
+            return f"{t}{{}}" if not t.startswith("*") else "nil"
+        return f"{t}{{}}" if t and t[0].isupper() else "nil"
+    if lang == "rust":
+        if t in ("&str",):
+            return '"example"'
+        if t == "String":
+            return 'String::from("example")'
+        if re.fullmatch(r"[iu](8|16|32|64|128|size)", t):
+            return "3"
+        if re.fullmatch(r"f(32|64)", t):
+            return "1.5"
+        if t == "bool":
+            return "true"
+        if t.startswith("&[u8]"):
+            return 'b"example"'
+        if t.startswith("&"):
+            return "&Default::default()"
+        return "Default::default()"
+    if lang == "java":
+        if t == "String":
+            return '"example"'
+        if t in ("int", "long", "short", "byte", "Integer", "Long"):
+            return "3"
+        if t in ("double", "float", "Double", "Float"):
+            return "1.5"
+        if t in ("boolean", "Boolean"):
+            return "true"
+        if t == "char":
+            return "'a'"
+        return "null"
+    if lang in ("c", "cpp"):
+        if "char*" in t or "string" in t:
+            return '"example.txt"' if PATHISH.search(name) else '"example"'
+        if re.search(r"\b(int|long|short|size_t|unsigned|int\d+_t|uint\d+_t)\b", p.type):
+            return "3"
+        if re.search(r"\b(double|float)\b", p.type):
+            return "1.5"
+        if "bool" in t:
+            return "true"
+        if "*" in t:
+            return "NULL" if lang == "c" else "nullptr"
+        return "{}"
+    # JavaScript / TypeScript
+    if t in ("string",) or (not t and stringy):
+        return '"https://example.com"' if URLISH.search(name) else '"example"'
+    if t == "number" or re.search(r"^(n|num|count|size|limit|ms|wait|delay|timeout|index|length|max|min)$", name):
+        return "100" if name in ("ms", "wait", "delay", "timeout") else "3"
+    if t == "boolean":
+        return "true"
+    if t.endswith("[]") or t.startswith("Array") or name in ("items", "list", "values", "array", "arr"):
+        return "[1, 2, 3]"
+    if "=>" in t or t == "Function" or name in ("fn", "func", "callback", "cb", "handler", "listener"):
+        return '() => console.log("called")'
+    return "{}"
+
+
+def guessed_args(lang: str, params: list[GenericParam]) -> str:
+    return ", ".join(guess(lang, p) for p in params)
+
+
+def class_node_of(src: Source, node: Node | None) -> Node | None:
+    parent = node.parent if node is not None else None
+    while parent is not None and parent.type not in src.lang.classes:
+        parent = parent.parent
+    return parent
+
+
+def constructor_params(src: Source, cls: Node | None, names: tuple[str, ...]) -> list[GenericParam]:
+    if cls is None:
+        return []
+    for member in statements(src, body_of(cls)):
+        inner = unwrap(member)
+        if text_of(inner.child_by_field_name("name")) in names or inner.type == "constructor_declaration":
+            return generic_params(inner)
+    return []

@@ -1,0 +1,122 @@
+"""Python usage examples built from the signature: a small program that imports the block, makes the
+object a method needs, calls it with plausible arguments and prints (or iterates, awaits) the result."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from blockguide.core.examples.generic import PATHISH, URLISH
+from blockguide.core.python.signatures import Param, PyInfo
+from blockguide.core.types import Example, Grounding
+
+
+def guess_python(p: Param) -> str:
+    """A plausible literal for a required parameter, from its annotation or its name."""
+    name, ann = p.name.lower(), (p.annotation or "").replace(" ", "")
+    if URLISH.search(name):
+        return '"https://example.com/path?q=1"'
+    if PATHISH.search(name):
+        return '"example.txt"'
+    if ann in ("str", "Optional[str]", "str|None", "AnyStr"):
+        return '"example"'
+    if ann in ("int", "Optional[int]", "int|None") or re.search(r"^(n|num|count|size|limit|length|index|idx|"
+                                                              r"number|max_\w+|min_\w+|port|level|depth)$", name):
+        return "3"
+    if ann in ("float",) or name in ("timeout", "delay", "ratio", "rate", "seconds", "interval"):
+        return "1.5"
+    if ann in ("bool",) or name.startswith(("is_", "has_", "use_", "allow_", "enable")):
+        return "True"
+    if ann.startswith(("bytes", "bytearray")) or name in ("data_bytes", "raw", "payload_bytes"):
+        return 'b"example"'
+    if ann.startswith(("list", "List", "Sequence", "Iterable", "tuple", "Tuple")) or \
+            name in ("items", "values", "elements", "args", "names", "keys", "lines", "parts"):
+        return '["a", "b"]'
+    if ann.startswith(("dict", "Dict", "Mapping")) or name in ("headers", "params", "options", "mapping",
+                                                                "kwargs", "config", "settings", "data", "context"):
+        return '{"key": "value"}'
+    if ann.startswith(("Callable", "callable")) or name in ("func", "fn", "callback", "handler", "hook", "f"):
+        return "print"
+    if name in ("text", "string", "s", "name", "key", "value", "title", "label", "prefix", "suffix", "sep",
+                "separator", "message", "msg", "word", "query", "pattern", "content", "line", "char", "encoding",
+                "method", "host", "domain", "scheme", "username", "password", "token", "prompt", "model"):
+        return '"example"'
+    return "None"
+
+
+def call_args(params: list[Param], given: dict[str, str] | None = None) -> str:
+    """Arguments for the required parameters: positional in order, keyword-only by name."""
+    given = given or {}
+    out = []
+    for p in params:
+        if p.kind in ("positional", "posonly") and (p.required or p.name in given):
+            out.append(given.get(p.name) or guess_python(p))
+        elif p.kind == "keyword" and (p.required or p.name in given):
+            out.append(f"{p.name}={given.get(p.name) or guess_python(p)}")
+    return ", ".join(out)
+
+
+def render_python(imports: list[str], setup: list[str], call: str, info: PyInfo) -> str:
+    """The program around a call: result printed, generators iterated, async code run with asyncio.run."""
+    if info.kind == "class":
+        body = [f"obj = {call}", "print(obj)"]
+    elif info.is_property:
+        body = [f"print({call})"]
+    elif info.is_contextmanager:
+        body = [f"{'async ' if info.is_async else ''}with {call} as value:", "    print(value)"]
+    elif info.is_generator:
+        body = [f"{'async ' if info.is_async else ''}for item in {call}:", "    print(item)"]
+    elif info.is_async:
+        body = [f"result = await {call}", "print(result)"]
+    else:
+        body = [f"result = {call}", "print(result)"]
+    lines = list(dict.fromkeys(i for i in imports if i))
+    if info.is_async and "import asyncio" not in lines:
+        lines.insert(0, "import asyncio")
+    out = "\n".join(lines) + "\n\n"
+    if info.is_async:
+        out += "\nasync def main():\n" + "\n".join("    " + l for l in setup + body) + "\n\n\nasyncio.run(main())\n"
+    else:
+        out += "\n".join(setup + body) + "\n"
+    return out.strip("\n") + "\n"
+
+
+def python_from_signature(g: Grounding, info: PyInfo) -> Example:
+    block = g.block
+    imports = [g.import_line] if g.import_line else []
+    if block.kind == "statements" or not info.name:
+        return _python_statements_example(g)
+    setup: list[str] = []
+    if block.kind == "method" and info.owner:
+        if info.is_static:
+            target = info.owner
+        else:
+            setup.append(f"obj = {info.owner}({call_args(info.owner_params)})")
+            target = "obj"
+        call = f"{target}.{info.name}" if info.is_property else f"{target}.{info.name}({call_args(info.params)})"
+    elif not g.import_line and g.module is None:
+        call = f"{info.name}({call_args(info.params)})"
+    else:
+        call = f"{info.name}({call_args(info.params)})"
+    if not g.import_line:
+        setup.insert(0, f"# `{info.name}` is not importable from another module; this runs where it is defined")
+    return Example("python", render_python(imports, setup, call, info))
+
+
+def _python_statements_example(g: Grounding) -> Example:
+    """Statements run where they are: show how to reach them (their function, or importing their module)."""
+    lines = []
+    if g.module and not g.block.indent:
+        names = [o for o in g.outputs if o.isidentifier()] or [t for a in g.flow for t in a.targets if a.depth == 0]
+        names = [n for n in dict.fromkeys(names) if not n.startswith("_")][:3]
+        if names:
+            lines.append(f"from {g.module} import {', '.join(names)}")
+            lines.append("")
+            lines += [f"print({n})" for n in names]
+        else:
+            lines.append(f"import {g.module}  # importing the module runs these statements")
+        return Example("python", "\n".join(lines) + "\n")
+    code = textwrap.dedent(g.block.text)
+    inputs = [f"{name} = ...  # set this input first" for name in g.inputs]
+    outputs = [f"print({name})" for name in g.outputs]
+    return Example("python", "\n".join(inputs + [code.rstrip()] + outputs) + "\n")

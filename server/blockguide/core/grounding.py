@@ -1,0 +1,173 @@
+"""Grounding facts for a block: what it defines, what it uses, where it is called, how it is imported.
+
+The outline and a selection's inputs/outputs come from the syntax tree (every language); Python goes through
+jedi (core.python.grounding); other languages get their import path and call sites from the file system and
+tree-sitter. The usage example is not built here: core.examples.attach does it after grounding.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from blockguide.core import callsites
+from blockguide.core.languages import LANGUAGES
+from blockguide.core.project import c_header, find_root, go_import, js_specifier, relative, rust_module
+from blockguide.core.python.grounding import ground_python
+from blockguide.core.syntax.blocks import enclosing_definition
+from blockguide.core.syntax.dataflow import dataflow
+from blockguide.core.syntax.nodes import class_bases, definition_node, text_of
+from blockguide.core.syntax.outline import describe, outline
+from blockguide.core.syntax.source import Source
+from blockguide.core.types import BaseClass, Block, Grounding, Symbol
+
+log = logging.getLogger(__name__)
+
+
+def ground(block: Block, source: Source | str, path: Path | None, root: Path | None, references: int) -> Grounding:
+    """Everything we can tell the model about the block besides its text (and its usage example).
+
+    The outline and a selection's inputs/outputs come from the syntax tree (every language); names, base
+    classes and the import path from jedi (Python) or the project's files; call sites from a bounded search.
+    """
+    grounding = Grounding(block=block)
+    src = source if isinstance(source, Source) else Source(LANGUAGES[block.language], source)
+    try:
+        grounding.flow = outline(src, block)
+        grounding.outline = describe(grounding.flow)
+        if block.kind == "statements":
+            grounding.inputs, grounding.outputs = dataflow(src, block)
+    except Exception as exc:  # an odd tree must not stop the guide: it only loses the outline
+        log.warning("outline failed for %s: %s", path, exc, exc_info=True)
+    if path is None:
+        return grounding
+    root = root or find_root(path)
+    grounding.path = relative(path, root)
+    grounding.root = str(root)
+    if block.language == "python":
+        ground_python(grounding, src, path, root, references)
+    else:
+        _ground_generic(grounding, src, path, root, references)
+    return grounding
+
+
+def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, references: int) -> None:
+    block = g.block
+    lang = LANGUAGES[block.language]
+    rel = relative(path, root)
+    node = definition_node(src, block)
+    if node is not None and node.type in lang.classes:
+        g.bases = [BaseClass(b) for b in class_bases(node)]
+    owner = _owner(src, block)
+    if node is not None and block.name:
+        g.defines.append(Symbol(name=block.name, kind=block.kind, module=None, signature=_header(src, node),
+                                doc=_leading_comment(src, block), path=rel, line=block.span.start))
+    if block.language in ("javascript", "typescript", "tsx") and block.name:
+        name = owner.name if owner is not None and block.kind == "method" else block.name
+        head = owner.text if owner is not None and block.kind == "method" else block.text
+        exported = _js_exported(src.text, name, head)
+        spec = js_specifier(path, root)
+        if exported and spec:
+            default = head.lstrip().startswith("export default")
+            g.import_line = (f'import {name} from "{spec}";' if default
+                             else f'import {{ {name} }} from "{spec}";')
+            if block.kind == "method":
+                g.owner = name
+                g.notes.append(f"`{block.name}` is a method of class `{name}`")
+        g.module = spec
+    elif block.language == "go":
+        g.module, g.import_line = go_import(path, root, src.text)
+    elif block.language == "rust":
+        g.module = rust_module(path, root)
+        public = (owner.text if owner is not None else block.text).lstrip().startswith("pub")
+        name = owner.name if owner is not None else block.name
+        if g.module and name and (public or owner is not None):
+            g.import_line = f"use {g.module}::{name};"
+    elif block.language == "java":
+        package = re.search(r"^\s*package\s+([\w.]+)\s*;", src.text, re.M)
+        top = _top_class(src, block)
+        g.module = package.group(1) if package else None
+        if top:
+            g.import_line = f"import {g.module}.{top};" if g.module else None
+            if block.kind == "method":
+                g.owner = top
+                g.notes.append(f"`{block.name}` is a method of class `{top}`")
+    elif block.language in ("c", "cpp"):
+        header = c_header(path, root)
+        g.module = header or rel
+        if header:
+            g.import_line = f'#include "{header}"'
+    else:
+        g.module = rel
+    if block.name:
+        g.call_sites = callsites.find_call_sites(
+            root, [block.name], lang.suffixes, references, exclude=(path, range(block.span.start, block.span.end))
+        )
+
+
+def _header(src: Source, node) -> str | None:
+    """A definition's header as written (everything before its body), on one line."""
+    body = node.child_by_field_name("body")
+    end = body.start_byte if body is not None else node.end_byte
+    text = src.data[node.start_byte:end].decode("utf-8", "replace")
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    text = re.sub(r"(^|\s)//[^\n]*", " ", text)
+    text = re.sub(r"\s+", " ", text).strip().rstrip("{").strip()
+    text = re.sub(r"\(\s+", "(", text)
+    return text[:200] or None
+
+
+def _leading_comment(src: Source, block: Block) -> str | None:
+    """The doc comment right above a definition (`///`, `/** */`, `//`, `#`), its first paragraph as one line."""
+    lines: list[str] = []
+    i = block.span.start - 1
+    while i >= 0:
+        text = src.line(i).strip()
+        if not text or not text.startswith(("//", "/*", "*", "#")) or text.startswith(("#include", "#define")):
+            break
+        lines.insert(0, re.sub(r"^(///?!?|/\*\*?|\*/|\*|#)\s?", "", text).removesuffix("*/").strip())
+        i -= 1
+    paragraph: list[str] = []
+    for line in lines:
+        if not line or line.startswith("@"):
+            if paragraph:
+                break
+            continue
+        paragraph.append(line)
+    text = " ".join(paragraph).strip()
+    return text[:300] or None
+
+
+def _owner(src: Source, block: Block) -> Block | None:
+    """The class (or Rust impl) a method block sits in."""
+    if block.kind != "method" or block.span.start == 0:
+        return None
+    node = definition_node(src, block)
+    parent = node.parent if node is not None else None
+    while parent is not None and parent.type not in src.lang.classes:
+        parent = parent.parent
+    if parent is None:
+        return None
+    while parent.parent is not None and parent.parent.type in src.lang.wrappers:
+        parent = parent.parent
+    return enclosing_definition(src, parent.start_point.row, parent.start_point.column) if parent else None
+
+
+def _top_class(src: Source, block: Block) -> str | None:
+    """Java: the outermost class around (or at) the block, which is what other files import."""
+    node = definition_node(src, block)
+    top = None
+    while node is not None:
+        if node.type in src.lang.classes:
+            top = text_of(node.child_by_field_name("name"))
+        node = node.parent
+    return top
+
+
+def _js_exported(text: str, name: str, head: str) -> bool:
+    if head.lstrip().startswith("export"):
+        return True
+    esc = re.escape(name)
+    return bool(re.search(rf"(module\.)?exports\.{esc}\s*=|module\.exports\s*=\s*{esc}\b|"
+                          rf"export\s*\{{[^}}]*\b{esc}\b[^}}]*\}}|module\.exports\s*=\s*\{{[^}}]*\b{esc}\b", text))

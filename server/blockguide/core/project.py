@@ -1,0 +1,160 @@
+"""The user's project on disk: its root, and the paths other code imports a file by (Python modules, Go
+import paths, Rust modules, C headers, JavaScript specifiers). Files are only read, never imported or run."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+
+ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "package.json", "go.mod", "Cargo.toml", "pom.xml",
+                "build.gradle", "CMakeLists.txt", ".git")
+
+
+def find_root(path: Path, workspace_roots: list[Path] | None = None) -> Path:
+    """The project a file belongs to: a workspace folder, else the nearest folder with a project marker.
+
+    A Python file outside any project (e.g. inside site-packages) gets the folder above its top package.
+    """
+    path = path.resolve()
+    for root in workspace_roots or []:
+        root = root.resolve()
+        if path == root or root in path.parents:
+            return root
+    for parent in path.parents:
+        if any((parent / marker).exists() for marker in ROOT_MARKERS):
+            return parent
+    top = path.parent
+    while (top / "__init__.py").exists():
+        top = top.parent
+    return top
+
+
+def python_module(path: Path, root: Path, sys_path: list[Path] = ()) -> str | None:
+    """The dotted module a Python file is imported as, from the project root (or a src/ layout)."""
+    path = path.resolve()
+    bases = [root / "src", root, *sys_path]
+    # A file inside a package: climb packages (folders with __init__.py) to the top one.
+    top = path.parent
+    while (top / "__init__.py").exists():
+        top = top.parent
+    if top != path.parent:
+        bases.insert(0, top)
+    for base in bases:
+        base = Path(base).resolve()
+        if base in path.parents:
+            parts = list(path.relative_to(base).with_suffix("").parts)
+            if parts and parts[-1] == "__init__":
+                parts.pop()
+            if parts and all(p.isidentifier() for p in parts):
+                return ".".join(parts)
+    return None
+
+
+_GO_PACKAGE = re.compile(r"^\s*package\s+(\w+)[ \t]*(?://[ \t]*import[ \t]+\"([^\"]+)\")?", re.M)
+
+
+def go_import(path: Path, root: Path, text: str) -> tuple[str | None, str | None]:
+    """(import path, import line) of a Go file's package, the way the go command names it: the nearest
+    go.mod's module path plus the folder; else (a package from before modules) the package clause's import
+    comment (`package errors // import "github.com/pkg/errors"`), a GOPATH folder (`…/src/<path>`) or a
+    module-cache folder (`…/pkg/mod/<path>@<version>`)."""
+    package = _GO_PACKAGE.search(text)
+    if package and package.group(1) == "main":
+        return None, None
+    folder = path.resolve().parent
+    for base in [folder, *folder.parents]:
+        mod = base / "go.mod"
+        if mod.is_file():
+            m = re.search(r"^\s*module\s+(\S+)", mod.read_text("utf-8", "replace"), re.M)
+            if not m:
+                break
+            sub = folder.relative_to(base).as_posix()
+            imp = m.group(1).strip('"') + ("" if sub == "." else "/" + sub)
+            return imp, f'import "{imp}"'
+        if base == root.resolve() or base == base.parent:
+            break
+    imp = package.group(2) if package else None
+    if imp is None:
+        parts = folder.parts
+        if "mod" in parts and parts.index("mod") > 0 and parts[parts.index("mod") - 1] == "pkg":
+            rest = parts[parts.index("mod") + 1:]
+            at = next((i for i, p in enumerate(rest) if "@" in p), None)
+            if at is not None and "." in rest[0]:
+                rest = (*rest[:at], rest[at].split("@")[0], *rest[at + 1:])
+                # the module cache writes an upper-case letter as "!" + its lower case
+                imp = re.sub(r"!([a-z])", lambda m: m.group(1).upper(), "/".join(rest))
+        elif "src" in parts:
+            rest = parts[len(parts) - parts[::-1].index("src"):]
+            if rest and "." in rest[0]:  # a host name first: github.com/…, golang.org/…
+                imp = "/".join(rest)
+    return (imp, f'import "{imp}"') if imp else (None, None)
+
+
+def rust_module(path: Path, root: Path) -> str | None:
+    """`crate_name::a::b` for src/a/b.rs of the crate whose Cargo.toml is nearest above the file."""
+    path = path.resolve()
+    for base in path.parents:
+        cargo = base / "Cargo.toml"
+        if cargo.is_file():
+            name = _crate_name(cargo)
+            if name is None:
+                return None
+            try:
+                parts = list(path.relative_to(base / "src").with_suffix("").parts)
+            except ValueError:
+                return name
+            if parts and parts[-1] in ("lib", "main", "mod"):
+                parts.pop()
+            return "::".join([name, *parts])
+        if base == base.parent:
+            break
+    return None
+
+
+def _crate_name(cargo: Path) -> str | None:
+    """The crate's name as Rust code spells it: `[lib] name`, else `[package] name`, `-` as `_`."""
+    try:
+        data = tomllib.loads(cargo.read_text("utf-8", "replace"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    for table in ("lib", "package"):
+        name = data.get(table, {}).get("name") if isinstance(data.get(table), dict) else None
+        if isinstance(name, str) and name:
+            return name.replace("-", "_")
+    return None
+
+
+def c_header(path: Path, root: Path) -> str | None:
+    """The header that declares a C/C++ file's functions: the file itself when it is one, else a header
+    with the same stem next to it or in an include/ folder; as written in `#include "..."`."""
+    path = path.resolve()
+    if path.suffix in (".h", ".hh", ".hpp", ".hxx"):
+        return path.name
+    for folder in (path.parent, root / "include", path.parent.parent / "include"):
+        for suffix in (".h", ".hpp", ".hh", ".hxx"):
+            candidate = folder / (path.stem + suffix)
+            if candidate.is_file():
+                return candidate.name
+    return None
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def js_specifier(path: Path, root: Path) -> str | None:
+    """How code at the project root imports this file: a package name inside node_modules, else ./relative."""
+    parts = path.resolve().parts
+    if "node_modules" in parts:
+        i = len(parts) - 1 - parts[::-1].index("node_modules")
+        pkg = parts[i + 1: i + 3] if parts[i + 1].startswith("@") else parts[i + 1: i + 2]
+        return "/".join(pkg)
+    rel = relative(path, root)
+    if rel.endswith((".ts", ".tsx", ".mts", ".cts")):
+        rel = rel.rsplit(".", 1)[0] + ".js"  # TypeScript imports name the emitted .js file
+    return "./" + rel

@@ -1,0 +1,1 @@
+"""Everything jedi/parso, and the Python-specific analysis."""

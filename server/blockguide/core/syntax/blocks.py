@@ -1,0 +1,301 @@
+"""Blocks: snap a selection to whole statements or one definition, find the definition around a position or
+after a line, list a document's definitions, and find a block's text again after edits."""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node, Point
+
+from blockguide.core.languages import Language
+from blockguide.core.syntax.markers import FoundGuide, find_guides
+from blockguide.core.syntax.nodes import (
+    first_code_column, indent_of, is_container, last_row, python_docstring, statement_children,
+)
+from blockguide.core.syntax.source import Source
+from blockguide.core.types import Block, BlockKind, Span, text_hash
+
+
+def _unwrap(lang: Language, node: Node) -> Node:
+    """The definition inside a wrapper (decorators, export, template), or the node itself."""
+    if node.type in lang.wrappers:
+        for child in node.named_children:
+            inner = _unwrap(lang, child)
+            if _definition_kind(lang, inner):
+                return inner
+    return node
+
+
+_NAMESPACES = {"namespace_definition", "mod_item"}  # C++ namespaces and Rust modules hold functions, not methods
+
+
+def _definition_kind(lang: Language, node: Node) -> BlockKind | None:
+    if node.type in lang.classes:
+        return BlockKind.CLASS
+    if node.type in lang.functions:
+        parent = node.parent
+        while parent is not None and parent.type in lang.containers | lang.wrappers:
+            parent = parent.parent
+        if parent is not None and parent.type in lang.classes and parent.type not in _NAMESPACES:
+            return BlockKind.METHOD
+        return BlockKind.FUNCTION
+    if node.type in lang.extra_definitions:
+        # `const f = () => {}` / `let f = function () {}`: a definition only when the value is a function.
+        for decl in node.named_children:
+            value = decl.child_by_field_name("value")
+            if value is not None and value.type in lang.functions:
+                return BlockKind.FUNCTION
+    return None
+
+
+def _definition_name(node: Node) -> str | None:
+    name = node.child_by_field_name("name")
+    if name is None and node.type in ("lexical_declaration", "variable_declaration"):
+        for decl in node.named_children:
+            name = decl.child_by_field_name("name")
+            if name is not None:
+                break
+    if name is None and node.type in ("function_definition",):  # C/C++: the declarator holds the name
+        decl = node.child_by_field_name("declarator")
+        while decl is not None and decl.child_by_field_name("declarator") is not None:
+            decl = decl.child_by_field_name("declarator")
+        name = decl
+    if name is None and node.type == "type_declaration":  # Go
+        spec = next((c for c in node.named_children if c.type == "type_spec"), None)
+        name = spec.child_by_field_name("name") if spec is not None else None
+    if name is None and node.type == "impl_item":  # Rust
+        name = node.child_by_field_name("type")
+    if name is None or name.text is None:
+        return None
+    return name.text.decode("utf-8", "replace")
+
+
+def make_block(src: Source, nodes: list[Node], kind: BlockKind | str, name: str | None, definition: Node | None) -> Block:
+    start = nodes[0].start_point.row
+    end = last_row(nodes[-1]) + 1
+    # A decorator or comment may sit on the same line before the node; blocks are whole lines.
+    span = Span(start, end)
+    text = src.slice(span)
+    doc_line = existing = body_indent = None
+    if definition is not None and src.lang.key == "python":
+        doc_line, existing, _ = python_docstring(definition)
+        if doc_line is not None:
+            body_indent = indent_of(src.line(doc_line))
+    # The hash is of the code: the block's own docstring and the guides nested in it (a documented method
+    # of a class) are left out, so that documenting a method does not make its class's guide stale.
+    left_out = [existing] if existing is not None else []
+    left_out += [g.span for g in find_guides(src) if span.start <= g.span.start and g.span.end <= span.end]
+    hashed = text
+    if left_out:
+        kept = [src.line(i) for i in range(span.start, span.end) if not any(o.start <= i < o.end for o in left_out)]
+        hashed = "\n".join(kept)
+    return Block(
+        language=src.lang.key, span=span, text=text, indent=indent_of(src.line(start)), kind=kind, name=name,
+        body_indent=body_indent, docstring_line=doc_line, existing_docstring=existing,
+        code_hash=text_hash(hashed),
+    )
+
+
+def snap(src: Source, first_line: int, last_line: int) -> Block | None:
+    """Snap lines first_line..last_line (0-based, inclusive) to whole statements or one definition.
+
+    Returns None when the lines hold no code (blank lines, comments only).
+    """
+    n = src.line_count()
+    first_line = max(0, min(first_line, n - 1))
+    last_line = max(first_line, min(last_line, n - 1))
+    # Trim blank lines at both ends of the selection.
+    while first_line < last_line and not src.line(first_line).strip():
+        first_line += 1
+    while last_line > first_line and not src.line(last_line).strip():
+        last_line -= 1
+    if not src.line(first_line).strip():
+        return None
+    start = Point(first_line, first_code_column(src.line(first_line)))
+    end_text = src.line(last_line).rstrip()
+    end = Point(last_line, len(end_text.encode("utf-8", "surrogatepass")))
+    node = src.tree.root_node.descendant_for_point_range(start, end)
+    if node is None:
+        return None
+    # Lowest container that holds the whole selection.
+    container = node
+    while not is_container(src.lang, container) or not (
+        container.start_point <= start and container.end_point >= end
+    ):
+        if container.parent is None:
+            break
+        container = container.parent
+    chosen = [
+        c for c in statement_children(src.lang, container)
+        if c.start_point.row <= last_line and last_row(c) >= first_line
+    ]
+    if not chosen:
+        return None
+    if len(chosen) == 1:
+        inner = _unwrap(src.lang, chosen[0])
+        kind = _definition_kind(src.lang, inner)
+        if kind is not None:
+            return make_block(src, chosen, kind, _definition_name(inner), inner)
+    return make_block(src, chosen, BlockKind.STATEMENTS, None, None)
+
+
+def enclosing_definition(src: Source, line: int, column: int = 0) -> Block | None:
+    """The innermost function, method or class around a position, with its decorators/exports."""
+    if not 0 <= line < src.line_count():
+        return None
+    text = src.line(line)
+    col = min(len(text[:column].encode("utf-8", "surrogatepass")), len(text.encode("utf-8", "surrogatepass")))
+    if text.strip() and (not text[column:].strip() or not text[:column].strip()):
+        # past the end of the line, or in its indentation: the code on the line is meant (a cursor at
+        # column 0 of an indented `def` is on that method, not on its class)
+        col = first_code_column(text)
+    node = src.tree.root_node.descendant_for_point_range(Point(line, col), Point(line, col))
+    while node is not None:
+        kind = _definition_kind(src.lang, node)
+        if kind is not None and node.type not in ("arrow_function", "function_expression", "func_literal"):
+            outer = node
+            while outer.parent is not None and outer.parent.type in src.lang.wrappers:
+                outer = outer.parent
+            return make_block(src, [outer], kind, _definition_name(node), node)
+        if kind is not None and node.parent is not None:
+            # an arrow function bound by `const f = () => ...` is documented as its declaration
+            decl = node.parent.parent
+            if decl is not None and _definition_kind(src.lang, decl):
+                outer = decl
+                while outer.parent is not None and outer.parent.type in src.lang.wrappers:
+                    outer = outer.parent
+                return make_block(src, [outer], BlockKind.FUNCTION, _definition_name(decl), decl)
+        node = node.parent
+    return None
+
+
+def block_after(src: Source, line: int) -> Block | None:
+    """The block that starts at `line` (the first code line at or after it): what a guide above documents."""
+    n = src.line_count()
+    while line < n and not src.line(line).strip():
+        line += 1
+    if line >= n:
+        return None
+    text = src.line(line)
+    node = src.tree.root_node.descendant_for_point_range(
+        Point(line, first_code_column(text)), Point(line, first_code_column(text))
+    )
+    # climb to the statement-level node starting on this line
+    while node is not None and node.parent is not None and not is_container(src.lang, node.parent):
+        node = node.parent
+    if node is None or node.parent is None:
+        return None
+    if node.start_point.row != line:
+        return None
+    inner = _unwrap(src.lang, node)
+    kind = _definition_kind(src.lang, inner)
+    if kind is None:
+        return make_block(src, [node], BlockKind.STATEMENTS, None, None)
+    return make_block(src, [node], kind, _definition_name(inner), inner)
+
+
+def documented_block(src: Source, guide: FoundGuide) -> Block | None:
+    """The block a found guide documents."""
+    if guide.style == "comment":
+        return block_after(src, guide.span.end)
+    # a docstring: the definition around it
+    return enclosing_definition(src, guide.span.start, 0)
+
+
+def locate(src: Source, block_text: str, near: int) -> Span | None:
+    """Find a block's text again in a changed document, closest to where it was."""
+    want = [l.rstrip() for l in block_text.split("\n")]
+    n, k = src.line_count(), len(want)
+    hits = [
+        i for i in range(0, n - k + 1)
+        if src.line(i).rstrip() == want[0] and all(src.line(i + j).rstrip() == want[j] for j in range(k))
+    ]
+    if not hits:
+        return None
+    best = min(hits, key=lambda i: abs(i - near))
+    return Span(best, best + k)
+
+
+# --- listing definitions ---------------------------------------------------------------------------------
+def definitions(src: Source, nested: bool = False) -> list[Block]:
+    """The document's functions and classes and the methods of its classes, in file order, as blocks (with
+    their decorators, `export` or `template <...>`); one per start line.
+
+    Definitions are looked for among the statements of containers (the module, class bodies, blocks,
+    namespaces, Rust `impl`s and modules). A function's body is left alone unless `nested` is true: then
+    the functions defined inside functions are listed too.
+    """
+    found: dict[int, Block] = {}
+    stack = [src.tree.root_node]
+    while stack:
+        node = stack.pop()
+        if not is_container(src.lang, node):
+            stack.extend(node.named_children)
+            continue
+        for child in node.named_children:
+            if "comment" in child.type:
+                continue
+            inner = _unwrap(src.lang, child)
+            kind = _definition_kind(src.lang, inner)
+            if kind is None:
+                stack.append(child)
+                continue
+            row = child.start_point.row
+            if row not in found:
+                found[row] = make_block(src, [child], kind, _definition_name(inner), inner)
+            if kind == BlockKind.CLASS or nested:
+                stack.append(inner)
+    return [found[row] for row in sorted(found)]
+
+
+def owner_name(src: Source, block: Block) -> str | None:
+    """The class a method is defined in: its class (or Rust `impl` type), a Go method's receiver type, or
+    the `Owner` of a C++ `Owner::name` defined outside its class."""
+    node = _definition_at(src, block)
+    if node is None:
+        return None
+    if node.type == "method_declaration" and src.lang.key == "go":
+        receiver = node.child_by_field_name("receiver")
+        types = [c for c in receiver.named_children if c.type == "parameter_declaration"] if receiver else []
+        kind = types[0].child_by_field_name("type") if types else None
+        text = kind.text.decode("utf-8", "replace") if kind is not None and kind.text else ""
+        return re.sub(r"\[.*\]$", "", text.lstrip("*")) or None
+    name = _definition_name(node) or ""
+    if "::" in name:
+        return name.rsplit("::", 1)[0].split("::")[-1] or None
+    parent = node.parent
+    while parent is not None and not (parent.type in src.lang.classes and parent.type not in _NAMESPACES):
+        parent = parent.parent
+    if parent is None:
+        return None
+    owner = _definition_name(parent)
+    return re.sub(r"<.*$", "", owner).strip() if owner else None
+
+
+def _definition_at(src: Source, block: Block) -> Node | None:
+    """The definition node a definition block starts with (inside its wrappers)."""
+    if block.kind == BlockKind.STATEMENTS:
+        return None
+    line = src.line(block.span.start)
+    node = src.tree.root_node.descendant_for_point_range(
+        Point(block.span.start, first_code_column(line)), Point(block.span.start, first_code_column(line)))
+    while node is not None and node.parent is not None and not is_container(src.lang, node.parent):
+        node = node.parent
+    if node is None:
+        return None
+    inner = _unwrap(src.lang, node)
+    return inner if _definition_kind(src.lang, inner) is not None else None
+
+
+def find_definition(src: Source, dotted: str) -> Block | None:
+    """The definition called `name` or `Owner.name` (the first one in the file, nested ones included); a
+    C++ `Owner::name` defined outside its class counts as a method of `Owner`."""
+    parts = dotted.split(".")
+    want, owner = parts[-1], (parts[-2] if len(parts) > 1 else None)
+    for block in definitions(src, nested=True):
+        name = block.name or ""
+        if name != want and not name.endswith("::" + want):
+            continue
+        if owner is None or owner_name(src, block) == owner:
+            return block
+    return None

@@ -1,0 +1,280 @@
+"""Syntax-node helpers shared by every stage above the syntax tree: one copy of each.
+
+Node kinds across grammars (tree-sitter grammars share most node names), text of nodes, the block's nodes,
+the definition node of a block, bodies and their statements, callees, names and headers of definitions, and
+line/column helpers. Nothing here knows about analysis, examples or guides.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from blockguide.core.languages import Language
+from blockguide.core.syntax.source import Source
+from blockguide.core.types import Block, Span
+
+
+TEXT_CHARS = 72
+
+
+# --- node kinds, across grammars ---------------------------------------------------------------------------
+BRANCHES = {"if_statement", "if_expression", "if_let_expression"}
+ELSE_CLAUSES = {"else_clause", "elif_clause"}
+SWITCHES = {"switch_statement", "expression_switch_statement", "type_switch_statement", "select_statement",
+            "match_statement", "match_expression", "switch_expression"}
+CASES = {"case_clause", "switch_case", "switch_default", "match_arm", "expression_case", "default_case",
+         "type_case", "communication_case", "case_statement", "switch_block_statement_group", "switch_rule"}
+LOOPS = {"for_statement", "for_in_statement", "while_statement", "do_statement", "for_expression",
+         "while_expression", "loop_expression", "enhanced_for_statement", "for_range_loop"}
+TRIES = {"try_statement", "try_with_resources_statement"}
+CATCHES = {"except_clause", "except_group_clause", "catch_clause"}
+FINALLYS = {"finally_clause"}
+WITHS = {"with_statement"}
+RETURNS = {"return_statement", "return_expression"}
+RAISES = {"raise_statement", "throw_statement", "throw_expression"}
+YIELDS = {"yield", "yield_expression", "yield_statement"}
+AWAITS = {"await", "await_expression"}
+DEFERS = {"defer_statement", "go_statement"}
+IMPORTS = {"import_statement", "import_from_statement", "import_declaration", "use_declaration",
+           "future_import_statement", "preproc_include"}
+ASSERTS = {"assert_statement"}
+JUMPS = {"break_statement", "continue_statement", "break_expression", "continue_expression"}
+SKIPPED = {"pass_statement", "empty_statement", "comment", "line_comment", "block_comment", "global_statement",
+           "nonlocal_statement", "decorator", "modifiers", "attribute_item", "inner_attribute_item"}
+ASSIGNS = {"assignment", "augmented_assignment", "assignment_expression", "augmented_assignment_expression",
+           "lexical_declaration", "variable_declaration", "short_var_declaration", "assignment_statement",
+           "var_declaration", "const_declaration", "let_declaration", "local_variable_declaration", "declaration",
+           "compound_assignment_expr", "inc_statement", "dec_statement", "update_expression", "const_item",
+           "static_item", "field_declaration", "named_expression"}
+CALLS = {"call", "call_expression", "new_expression", "method_invocation", "object_creation_expression",
+         "macro_invocation"}
+NESTED_FUNCTIONS = {"lambda", "arrow_function", "function_expression", "func_literal", "closure_expression",
+                    "lambda_expression", "function", "generator_function"}
+WRAPPERS = {"expression_statement", "decorated_definition", "export_statement", "template_declaration",
+            "parenthesized_expression"}
+HEADER_FIELDS = ("condition", "value", "subject", "pattern", "left", "right", "parameter", "parameters",
+                 "resources", "name", "type", "label")
+
+
+# --- text helpers ------------------------------------------------------------------------------------------
+def text_of(node: Node | None) -> str:
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", "replace")
+
+
+def short(text: str, limit: int = TEXT_CHARS) -> str:
+    """One line, white space collapsed, cut with '...' past the limit."""
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def code(text: str, limit: int = TEXT_CHARS) -> str:
+    """`text` as inline code (backticks inside are dropped: they would end the span)."""
+    return "`" + short(text.replace("`", "'"), limit) + "`"
+
+
+def strip_parens(text: str) -> str:
+    text = text.strip()
+    while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+        text = text[1:-1].strip()
+    return text
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+# --- lines and columns -----------------------------------------------------------------------------------
+def indent_of(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def last_row(node: Node) -> int:
+    """0-based last line a node covers (a node ending at column 0 ends on the line before)."""
+    end = node.end_point
+    return end.row - 1 if end.column == 0 and end.row > node.start_point.row else end.row
+
+
+def first_code_column(line: str) -> int:
+    return len(line.encode("utf-8", "surrogatepass")) - len(line.lstrip().encode("utf-8", "surrogatepass"))
+
+
+# --- finding a block's nodes -----------------------------------------------------------------------------
+def block_nodes(src: Source, block: Block) -> list[Node]:
+    """The largest syntax nodes that lie inside the block's lines (its statements, or its one definition)."""
+    out: list[Node] = []
+    first, last = block.span.start, block.span.end - 1
+
+    def visit(node: Node) -> None:
+        start, end = node.start_point.row, last_row(node)
+        if end < first or start > last:
+            return
+        if start >= first and end <= last and node.parent is not None and node.is_named:
+            if node.type not in SKIPPED:
+                out.append(node)
+            return
+        for child in node.children:
+            visit(child)
+
+    visit(src.tree.root_node)
+    return out
+
+
+def unwrap(node: Node) -> Node:
+    """The definition or statement inside decorators, `export`, `template <...>` or an expression statement."""
+    while node.type in WRAPPERS:
+        inner = node.child_by_field_name("definition") or node.child_by_field_name("declaration")
+        if inner is None:
+            named = [c for c in node.named_children if c.type not in SKIPPED]
+            if not named:
+                return node
+            inner = named[-1] if node.type in ("decorated_definition", "template_declaration") else named[0]
+        node = inner
+    return node
+
+
+def definition_node(src: Source, block: Block) -> Node | None:
+    """For a function/method/class block: the node that defines it (a function value for `const f = () => ...`)."""
+    if block.kind == "statements":
+        return None
+    nodes = block_nodes(src, block)
+    if len(nodes) != 1:
+        return None
+    node = unwrap(nodes[0])
+    if node.type in ("lexical_declaration", "variable_declaration"):
+        for decl in node.named_children:
+            value = decl.child_by_field_name("value")
+            if value is not None and value.type in src.lang.functions:
+                return value
+    return node
+
+
+def body_of(node: Node) -> Node | None:
+    body = node.child_by_field_name("body")
+    if body is None:
+        body = next((c for c in node.named_children if c.type in ("block", "compound_statement",
+                                                                  "statement_block", "class_body")), None)
+    return body
+
+
+def is_container(lang: Language, node: Node) -> bool:
+    return node.parent is None or node.type in lang.containers
+
+
+def statement_children(lang: Language, node: Node) -> list[Node]:
+    return [c for c in node.named_children if c.type != "comment" and not c.type.endswith("comment")]
+
+
+def holds_statements(src: Source, node: Node) -> bool:
+    return node.type in src.lang.containers or node.type in ("block", "statement_block", "compound_statement",
+                                                             "statement_list", "constructor_body",
+                                                             "switch_body", "switch_block", "match_block",
+                                                             "field_declaration_list", "declaration_list")
+
+
+def statements(src: Source, container: Node | None) -> list[Node]:
+    """The statements directly in a body (Go's block holds a statement_list: it is looked through)."""
+    if container is None:
+        return []
+    out: list[Node] = []
+    for child in container.named_children:
+        if child.type in SKIPPED or child.type.endswith("comment"):
+            continue
+        if child.type == "statement_list":
+            out.extend(statements(src, child))
+        else:
+            out.append(child)
+    return out
+
+
+def callee(node: Node) -> str:
+    """What a call node calls, as written: `os.path.join`, `res.json`, `new User`, `println!`."""
+    if node.type == "method_invocation":
+        obj, name = node.child_by_field_name("object"), node.child_by_field_name("name")
+        return short((text_of(obj) + "." if obj is not None else "") + text_of(name), 48)
+    if node.type == "object_creation_expression":
+        return "new " + short(re.sub(r"<.*>$", "", text_of(node.child_by_field_name("type"))), 40)
+    if node.type == "new_expression":
+        target = node.child_by_field_name("constructor") or node.child_by_field_name("type")
+        return "new " + short(text_of(target), 40)
+    if node.type == "macro_invocation":
+        return short(text_of(node.child_by_field_name("macro")), 40) + "!"
+    fn = node.child_by_field_name("function")
+    if fn is None:
+        return ""
+    text = text_of(fn)
+    prop = fn.child_by_field_name("property") or fn.child_by_field_name("attribute") or \
+        fn.child_by_field_name("field")
+    obj = fn.child_by_field_name("object") or fn.child_by_field_name("operand") or fn.child_by_field_name("value")
+    if prop is not None and obj is not None and (len(text_of(obj)) > 30 or obj.type in ("regex", "string",
+                                                                                          "template_string")):
+        return short(text_of(prop), 48)  # `/^...$/i.exec` → `exec`
+    # a chained call `a.b().c` keeps only its last link: the earlier calls are listed on their own
+    if "(" in text:
+        text = re.split(r"\)\s*[.]", text)[-1]
+    return short(text, 48)
+
+
+def def_name(node: Node) -> str:
+    name = node.child_by_field_name("name")
+    if name is None:
+        decl = node.child_by_field_name("declarator")
+        while decl is not None and decl.child_by_field_name("declarator") is not None:
+            decl = decl.child_by_field_name("declarator")
+        name = decl
+    return text_of(name)
+
+
+def signature_text(node: Node) -> str:
+    name = def_name(node)
+    params = node.child_by_field_name("parameters")
+    if params is None:
+        decl = node.child_by_field_name("declarator")
+        params = decl.child_by_field_name("parameters") if decl is not None else None
+    return f"{name}{short(text_of(params), 50)}" if params is not None else name
+
+
+def class_bases(node: Node) -> list[str]:
+    """Base classes and interfaces named in a class header (Python, JS/TS, Java, C++)."""
+    out: list[str] = []
+    supers = node.child_by_field_name("superclasses") or node.child_by_field_name("superclass")
+    if supers is not None:
+        for child in supers.named_children or [supers]:
+            if child.type == "keyword_argument":
+                continue
+            out.append(text_of(child))
+    for child in node.named_children:
+        if child.type in ("class_heritage", "base_class_clause", "super_interfaces", "extends_interfaces"):
+            for sub in child.named_children:
+                if sub.type in ("extends_clause", "implements_clause", "type_list"):
+                    out.extend(text_of(c) for c in sub.named_children if c.type != "type_arguments")
+                elif sub.type != "access_specifier":
+                    out.append(text_of(sub))
+    return [short(b, 60) for b in out if b and b not in ("object",)]
+
+
+def python_docstring(node: Node) -> tuple[int | None, Span | None, str | None]:
+    """Where a docstring goes in a Python def/class: (line, existing docstring span, body indent)."""
+    body = node.child_by_field_name("body")
+    if body is None or body.start_point.row == node.start_point.row:
+        return None, None, None  # one-line definition: no room for a docstring
+    first = body.named_children[0] if body.named_children else None
+    if first is None:
+        return None, None, None
+    existing = None
+    if first.type == "expression_statement" and first.named_children:
+        first_value = first.named_children[0]
+    else:
+        first_value = first
+    if first_value.type in ("string", "concatenated_string"):
+        existing = Span(first.start_point.row, last_row(first) + 1)
+    return first.start_point.row, existing, None

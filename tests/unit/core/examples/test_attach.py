@@ -1,0 +1,53 @@
+"""examples.attach builds the example after grounding with the checker it is given: examples never import
+the checks, and grounding never builds examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from blockguide.core import checks, examples, grounding
+from blockguide.core.languages import for_path
+from blockguide.core.syntax.blocks import find_definition
+from blockguide.core.syntax.source import Source
+
+
+def _grounded(project: Path, name: str):
+    path = project / "src/textkit/slug.py"
+    src = Source(for_path(str(path)), path.read_text())
+    g = grounding.ground(find_definition(src, name), src, path, project, 5)
+    return g, src, path
+
+
+def test_grounding_leaves_the_example_to_attach(project):
+    g, src, path = _grounded(project, "slugify")
+    assert g.example is None and g.example_source is None and g.call_sites
+    examples.attach(g, src, path, project, checks.check_example)
+    assert g.example is not None and g.example_source and g.example_source.startswith("app.py:")
+    assert checks.check_example(g.example, g) == []
+
+
+def test_a_checker_that_rejects_every_site_gives_the_signature_example(project):
+    g, src, path = _grounded(project, "slugify")
+    asked = []
+
+    def reject(example, grounding_):
+        asked.append(example)
+        return ["rejected"]
+
+    examples.attach(g, src, path, project, reject)
+    assert asked and g.example is not None and g.example_source is None
+    assert "from textkit.slug import slugify" in g.example.code
+
+
+def test_a_method_grounding_names_its_owner_and_its_example_builds_the_object(project):
+    g, src, path = _grounded(project, "Slugger.make")
+    assert g.owner == "Slugger" and g.import_line == "from textkit.slug import Slugger"
+    examples.attach(g, src, path, project, checks.check_example)
+    assert "Slugger(" in g.example.code and ".make(" in g.example.code
+
+
+def test_the_stages_do_not_import_each_other_upwards():
+    source = Path(examples.__file__).parent
+    for file in source.glob("*.py"):
+        assert "from blockguide.core.checks" not in file.read_text(), file
+    assert "from blockguide.core.examples" not in Path(grounding.__file__).read_text()
