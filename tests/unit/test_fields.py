@@ -137,6 +137,8 @@ def test_a_good_sentence_passes(shop):
     ("It works the same way on Windows and Linux.", "platforms"),
     ("It quotes the URL in a fast and efficient way.", "performance"),
     ("It quotes the URL in O(n) time.", "performance"),
+    ("It is not supported on Windows.", "versions or support"),
+    ("It keeps backward compatibility with old clients.", "versions or support"),
     ("It is thread-safe and quotes the URL.", "performance"),
     ("It calls `frobnicate()` on the URL.", "names not in the code: `frobnicate`"),
     ("It calls frobnicate() on the URL.", "names not in the code: `frobnicate`"),
@@ -198,6 +200,37 @@ def test_return_type_contradicting_the_annotation_is_rejected(shop):
     assert return_claim_problems("`requote_url` returns a list of URLs.", g)
     assert return_claim_problems("`requote_url` returns a string.", g) == []
     assert return_claim_problems("It calls `quote`, which returns a list.", g) == []  # about the callee
+
+
+def test_return_claims_in_other_languages_come_from_the_outline(tmp_path):
+    code = "export function add(a, b) {\n  if (a == null) {\n    throw new TypeError('a');\n  }\n  return a + b;\n}\n"
+    (tmp_path / "m.js").write_text(code)
+    src = Source(LANGUAGES["javascript"], code)
+    g = ground(outline.find_definition(src, "add"), src, tmp_path / "m.js", tmp_path, 0)
+    assert return_claim_problems("`add` checks `a` and returns nothing.", g)
+    assert return_claim_problems("`add` checks `a` and returns the sum of `a` and `b`.", g) == []
+    code = "function log(a) {\n  console.log(a);\n}\n"  # no return: says nothing (arrow functions, Rust)
+    src = Source(LANGUAGES["javascript"], code)
+    g = ground(outline.find_definition(src, "log"), src, None, None, 0)
+    assert return_claim_problems("`log` prints `a` and returns it.", g) == []
+
+
+def test_claims_about_a_callee_are_not_read_as_the_blocks(shop):
+    g = _g(shop, "add_prices")  # -> float
+    assert return_claim_problems("`unquote_reserved` returns a string, and `add_prices` adds up `prices`.", g) == []
+    assert return_claim_problems("`add_prices` returns a string.", g)
+    g = _g(shop, "log_prices")
+    assert return_claim_problems("It calls `print`, which returns nothing useful.", g) == []
+    assert return_claim_problems("Each `price` goes to `print`; `print` returns nothing.", g) == []
+
+
+def test_words_that_only_sound_like_claims_pass_when_the_code_has_them(project):
+    (project / "src/textkit/steps.py").write_text(
+        "def run_steps(steps, version):\n    for step in steps:\n        step(version)\n")
+    g = _g(project, "run_steps", "src/textkit/steps.py")
+    assert sentence_problems("It calls each of the steps with `version` in turn.", "", g, []) == []
+    assert sentence_problems("It passes the versions along to each step.", "", g, []) == []
+    assert any("guide" in p for p in sentence_problems("This example calls each step.", "", g, []))
 
 
 def test_returns_on_a_block_without_return_is_rejected(shop):

@@ -100,9 +100,10 @@ def _words(text: str) -> list[str]:
 # (pattern, what it is about). A match passes when its words occur in the block or its context.
 _CLAIMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.IGNORECASE), what) for p, what in (
     (r"\bpython\s*[23](?:\.\d+)*\b|\bpy[23]k?\b", "a Python version"),
-    (r"\b(?:java|node(?:\.js)?|go|c\+\+|ecmascript|es|php|ruby|rust)\s*v?\d+(?:\.\d+)*\b", "a language version"),
-    (r"\bversions?\b|\bdeprecated\b|\blegacy\b|\bcompatib\w*|\bnot (?:available|supported)\b",
-     "versions or support"),
+    (r"\b(?:java|node(?:\.js)?|c\+\+|ecmascript|es|php|ruby|rust)\s*v?\d+(?:\.\d+)*\b|\bgo\s*1\.\d+\b",
+     "a language version"),
+    (r"\bversions?\b|\bdeprecated\b|\blegacy\b|\bbackwards? compatib\w*|\bcompatib\w* (?:with|across) (?:python"
+     r"|versions?|older|newer|all)\b|\bnot (?:available|supported) (?:in|on|for|by|under)\b", "versions or support"),
     (r"\bwindows\b|\blinux\b|\bmac\s?os\b|\bos\s?x\b|\bunix\b|\bposix\b|\bandroid\b|\bios\b|\bcross-platform\b"
      r"|\bplatforms?\b", "platforms"),
     (r"\bfast(?:er|est)?\b|\bquick(?:ly|er)?\b|\bslow(?:er|ly)?\b|\befficien\w*|\bperforman\w*|\boptimi[sz]\w*"
@@ -121,15 +122,17 @@ def claim_problems(text: str, g: Grounding, known: set[str] | None = None) -> li
     vague = vague_terms(text)
     if vague:
         problems.append("vague: " + ", ".join(f'"{v}"' for v in vague))
-    meta = _META.search(text)
-    if meta:
-        problems.append(f'talks about the guide ("{meta.group(0)}")')
+    block = g.block.text.lower()
+    for meta in _META.finditer(text):
+        noun = meta.group(0).lower().split()[-1].rstrip("s")
+        if not re.search(r"(?<!\w)" + re.escape(noun), block):  # code about steps may speak of "the steps"
+            problems.append(f'talks about the guide ("{meta.group(0)}")')
+            break
     context = context_text(g).lower()
     prose = _CODE_SPAN.sub(" ", text)
     for pattern, what in _CLAIMS:
         for m in pattern.finditer(prose):
-            said = m.group(0).lower()
-            if not re.search(r"(?<!\w)" + re.escape(said) + r"(?!\w)", context):
+            if not _shown(m.group(0).lower(), context):
                 problems.append(f'claims about {what} the code does not show ("{m.group(0)}")')
                 break
     known = known if known is not None else known_names(g)
@@ -140,6 +143,14 @@ def claim_problems(text: str, g: Grounding, known: set[str] | None = None) -> li
         problems.append("names not in the code: " + ", ".join(f"`{n}`" for n in invented[:5]))
     problems += return_claim_problems(text, g)
     return problems
+
+
+def _shown(said: str, context: str) -> bool:
+    """Whether the code or its context shows a claim's words: a single word by its stem ("versions" is shown by
+    `version`, "efficiently" by `efficient`), anything else as written."""
+    if re.fullmatch(r"[a-z]+", said) and len(said) > 5:
+        return re.search(r"(?<!\w)" + re.escape(said[:max(4, len(said) - 3)]), context) is not None
+    return re.search(r"(?<!\w)" + re.escape(said) + r"(?!\w)", context) is not None
 
 
 # --- what a block returns ---------------------------------------------------------------------------------
@@ -162,8 +173,8 @@ _RETURNS_NOTHING = re.compile(
     r"|\bhas no return value\b", re.IGNORECASE)
 _RETURNS_A = re.compile(r"(?<!which )(?<!that )(?<!it calls )\b(?:returns?|gives back)\s+(?:a|an|the|one)\s+"
                         r"(?:new\s+|single\s+|plain\s+|python\s+)?([a-z]+)\b", re.IGNORECASE)
-_RETURNS_ANY = re.compile(r"(?<!which )(?<!that )(?<!\bto )\b(?:returns|gives back|return value|returned)\b",
-                          re.IGNORECASE)
+_RETURNS_ANY = re.compile(r"(?<!which )(?<!that )\b(?:returns|gives back)\b", re.IGNORECASE)
+_SUBJECT = re.compile(r"`([^`]+)`\s*(?:also\s+|then\s+|only\s+)?$")
 
 
 class _Returns:
@@ -225,7 +236,9 @@ class _Returns:
             elif a.kind == "yield":
                 self.generator = True
         self.known = bool(self.values) and g.block.kind != "statements"
-        self.falls_through = True
+        top = [a for a in g.flow if a.depth == 0]
+        # the block's last statement returns a value: no path ends without one (unless another return is bare)
+        self.falls_through = not (top and top[-1].kind in ("return", "raise") and not top[-1].text.startswith("... and "))
 
     @property
     def returns_value(self) -> bool:
@@ -315,9 +328,15 @@ def return_claim_problems(text: str, g: Grounding) -> list[str]:
     facts = _Returns(g)
     if not facts.known:
         return []
-    prose = _CODE_SPAN.sub(lambda m: m.group(0) if m.group(0) in ("`None`",) else "CODE", text)
+    name = g.block.name or ""
+
+    def about_block(m: re.Match) -> bool:  # not "`quote` returns a list": that is about a callee
+        subject = _SUBJECT.search(text[max(0, m.start() - 80):m.start()])
+        return subject is None or subject.group(1).split("(")[0].strip() in (name, f"{name}()")
+
     problems: list[str] = []
-    nothing = _RETURNS_NOTHING.search(prose)
+    prose = text
+    nothing = next((m for m in _RETURNS_NOTHING.finditer(prose) if about_block(m)), None)
     if nothing:
         if facts.annotation not in (None, "none", "?") or facts.generator:
             problems.append(f'says it returns nothing ("{nothing.group(0)}") but it returns a value')
@@ -327,7 +346,7 @@ def return_claim_problems(text: str, g: Grounding) -> list[str]:
     claimed = None
     for m in _RETURNS_A.finditer(prose):
         word = m.group(1).lower()
-        if word in _TYPE_WORDS:
+        if word in _TYPE_WORDS and about_block(m):
             claimed = (_TYPE_WORDS[word], m.group(0))
             break
     kind = facts.value_kind()
@@ -335,7 +354,7 @@ def return_claim_problems(text: str, g: Grounding) -> list[str]:
         problems.append(f'says "{claimed[1]}" but it returns a {kind}')
     if (g.block.language == "python" and not facts.any_return and not facts.generator
             and facts.annotation in (None, "none")):
-        said = _RETURNS_ANY.search(prose)
+        said = next((m for m in _RETURNS_ANY.finditer(prose) if about_block(m)), None)
         if said:
             problems.append(f'says it returns something ("{said.group(0)}") but it has no return statement')
     return problems
