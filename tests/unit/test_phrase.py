@@ -176,3 +176,37 @@ async def test_parameter_count_from_the_fake_ollama():
         pool = PoolBackend([down, OllamaBackend(big.url, "blockguide-tiny", 5)])
         assert await pool.parameter_count() == 7.0
         assert await OpenAIBackend(small.url, "blockguide-tiny", 5).parameter_count() is None
+
+
+# --- the whole phrase path, as a caller wires it ----------------------------------------------------------------
+async def test_the_phrase_path_against_the_fake_ollama():
+    """static guide -> phrase prompt -> backend.draft(phrase_schema, PHRASE_MAX_TOKENS) -> parse_phrase ->
+    accept_phrase -> provenance; the model's good fields are kept, its bad ones replaced."""
+    from blockguide.core.checks.fields import accept_phrase, provenance
+    from blockguide.llm import DraftRequest
+    from tests.replay.fake_ollama import answer
+
+    g = _slugify()
+    fallback = static_guide(g)
+    n = len(fallback.steps)
+    reply = {"description": "`slugify` turns `text` into a lowercase URL slug and returns it.",
+             "steps": [{"label": "Strip accents", "sentence": "It decomposes `text` with NFKD and keeps only ASCII."},
+                       {"label": "2", "sentence": "It lowercases `text` and joins its words with `sep`."},
+                       {"label": "Trim separators", "sentence": "It is fast on Linux."}]}
+    with FakeOllama([answer(reply)]) as fake:
+        backend = OllamaBackend(fake.url, "blockguide-tiny", 5)
+        role = role_for("auto", await backend.parameter_count())
+        assert role == "phrase"
+        prompt = build_phrase_prompt(g, fallback.steps)
+        result = await backend.draft(DraftRequest(prompt.messages, phrase_schema(n), 0.2, 0, PHRASE_MAX_TOKENS))
+        assert fake.last_chat.format == phrase_schema(n) and fake.last_chat.options["num_predict"] == 250
+    draft = parse_phrase(result.text, n)
+    guide, outcomes = accept_phrase(draft, fallback, g, model=backend.model)
+    record = provenance(backend.model, role, outcomes)
+    assert guide.description == reply["description"] and guide.model == "blockguide-tiny"
+    assert [s.label for s in guide.steps] == ["Strip accents", fallback.steps[1].label, "Trim separators"]
+    assert guide.steps[1].detail == "It lowercases `text` and joins its words with `sep`."
+    assert guide.steps[2].detail == fallback.steps[2].detail
+    assert [o.field for o in record.replaced] == ["steps[2].label", "steps[3].sentence"]
+    assert "performance" in record.notes[1] and "platforms" in record.notes[1]
+    assert not any("rejected" in note for note in guide.notes)  # our bookkeeping stays out of the file
