@@ -97,6 +97,7 @@ def phrase(description, steps):
 # --- labels ---------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("label, reason", [
     ("1", "a number"), ("3.", "a number"), ("Step 3", "a number"), ("Step", "a number"), ("step 2: quote", "a number"),
+    ("1. Quote the URL", "numbered"), ("2) Retry", "numbered"),
     ("Description", "section name"), ("Usage Example", "section name"), ("Execution Steps", "section name"),
     ("Example", "section name"), ("Steps", "section name"),
     ("", "empty"), ("Quote the URL again and then return it", "words"),

@@ -55,6 +55,11 @@ def test_parse_tolerates_think_fences_raw_newlines_and_extra_keys():
     assert [(s.label, s.sentence) for s in draft.steps] == [("Label 1", "Sentence 1."), ("Label 2", "Sentence 2.")]
 
 
+def test_parse_ignores_what_follows_the_object():
+    draft = parse_phrase(json.dumps(_answer(1)) + "\nI hope this helps: {\"more\": 1}", 1)
+    assert draft.steps[0].label == "Label 1" and not draft.salvaged
+
+
 def test_parse_keeps_the_first_n_steps_and_fewer_when_fewer_come():
     assert len(parse_phrase(json.dumps(_answer(8)), 3).steps) == 3
     assert len(parse_phrase(json.dumps(_answer(2)), 5).steps) == 2

@@ -148,8 +148,8 @@ def parse_phrase(text: str, n_steps: int) -> PhraseDraft:
         raise BadAnswer("the model's answer holds no JSON object")
     salvaged = False
     end = body.rfind("}")
-    try:
-        data = json.loads(body[:end + 1], strict=False) if end > 0 else None
+    try:  # the first whole object, whatever follows it (a small model may add a remark)
+        data = json.JSONDecoder(strict=False).raw_decode(body)[0]
     except json.JSONDecodeError:
         data = None
     if not isinstance(data, dict):

@@ -391,6 +391,8 @@ def label_problems(label: str, others: Iterable[str] = (), g: Grounding | None =
     problems: list[str] = []
     if _NUMBERED.match(label) or not re.search(r"[A-Za-z]", _prose(label)):
         problems.append("a number, not a label")
+    elif re.match(r"^\W*\d+\s*[.):-]", label):
+        problems.append("numbered (the guide numbers its steps)")
     words = _words(label)
     if not LABEL_WORDS[0] <= len(words) <= LABEL_WORDS[1]:
         problems.append(f"{len(words)} words (wants {LABEL_WORDS[0]}-{LABEL_WORDS[1]})")
