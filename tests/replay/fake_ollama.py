@@ -70,6 +70,7 @@ __all__ = [
     "RecordedRequest",
     "RECORDINGS_DIR",
     "DEFAULT_MODEL",
+    "DEFAULT_PARAMETER_SIZE",
     "SAMPLE_GUIDE",
     "answer",
     "guide_answer",
@@ -95,6 +96,10 @@ __all__ = [
 RECORDINGS_DIR = Path(__file__).resolve().parent / "recordings"
 DEFAULT_MODEL = "blockguide-tiny"
 OLLAMA_VERSION = "0.12.6"  # what GET /api/version reports
+# what /api/show and /api/tags report as a model's `details.parameter_size` unless a model says otherwise
+# (`FakeOllama(models=[{"name": "big", "parameter_size": "7B"}])` or `add_model(name, parameter_size=...)`):
+# the size of the bundled SmolLM2-135M
+DEFAULT_PARAMETER_SIZE = "134.52M"
 
 SAMPLE_GUIDE: dict[str, Any] = {
     "title": "Turn free text into a URL slug",
@@ -424,6 +429,14 @@ class RecordedRequest:
 # Server
 
 
+def _parameter_count(size: str) -> int:
+    """"134.52M" -> 134520000, as `model_info["general.parameter_count"]` says it (0 when unreadable)."""
+    m = re.match(r"\s*([0-9.]+)\s*([KMBT]?)", size or "", re.IGNORECASE)
+    if not m:
+        return 0
+    return int(float(m.group(1)) * {"": 1, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}[m.group(2).upper()])
+
+
 def _normalize_model(name: str) -> str:
     name = name.strip()
     for prefix in ("registry.ollama.ai/library/", "library/"):
@@ -558,7 +571,7 @@ class FakeOllama:
     def unfail(self, path: str) -> None:
         self._overrides.pop(path, None)
 
-    def add_model(self, name: str, *, family: str = "qwen2", parameter_size: str = "494.03M",
+    def add_model(self, name: str, *, family: str = "qwen2", parameter_size: str = DEFAULT_PARAMETER_SIZE,
                   quantization_level: str = "Q4_K_M", context_length: int = 32768,
                   capabilities: Sequence[str] = ("completion",), size: int = 397_821_319) -> None:
         full = _normalize_model(name)
@@ -847,7 +860,7 @@ class _Handler(BaseHTTPRequestHandler):
             "details": self._details(m),
             "model_info": {
                 "general.architecture": arch,
-                "general.parameter_count": 494032768,
+                "general.parameter_count": _parameter_count(m["parameter_size"]),
                 f"{arch}.context_length": m["context_length"],
             },
             "capabilities": m["capabilities"],

@@ -7,6 +7,7 @@ close enough for budgeting and needs no tokenizer.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from blockguide.core.languages import LANGUAGES
@@ -141,3 +142,123 @@ def _symbol_line(s) -> str:
     if s.doc:
         parts.append(f"- {s.doc}")
     return " ".join(parts)
+
+
+# --- the phrase job: a small model words the analysis' facts --------------------------------------------------
+# The analysis owns the facts (the static guide's steps, in code order); the model only phrases them: a purpose
+# for the description, and a short label and one sentence per step. Each field is then checked on its own
+# (core.checks.fields) and a field that fails keeps the analysis' text.
+
+PHRASE_BUDGET = 800  # tokens for the whole prompt; the answer has its own cap (llm.base.PHRASE_MAX_TOKENS)
+
+# The one-shot example: made-up code, so that nothing in it can be copied into a real guide as a fact (the
+# checks reject a sentence that repeats it).
+PHRASE_EXAMPLE = {
+    "description": "`parse_price` reads a price written as text and gives back its value in cents.",
+    "steps": [
+        {"label": "Strip currency sign", "sentence": "It removes the leading currency sign from `price_text`."},
+        {"label": "Convert to cents", "sentence": "It multiplies the number by 100 and returns it as `cents`."},
+    ],
+}
+
+PHRASE_SYSTEM = """You word documentation for a block of code. The facts are given; you only phrase them.
+Answer with JSON only, no other text. The shape, shown for some other code:
+{example}
+
+Rules:
+- description: one or two sentences: what the block is for and what it gives back. {name}
+- steps: exactly {n}, one for each numbered step below, in that order.
+- label: two to four words saying what the step does. Never a number, never "Step".
+- sentence: one plain sentence about that step's code. Name code in backticks, only names from the code.
+- Do not write about versions, platforms or speed. Do not write "this example", "this guide" or "this step".
+- Never use vague words such as {vague}.
+"""
+
+
+def step_code(g: Grounding, steps) -> list[str]:
+    """Each step's code: the first source line of the outline action the step was built from ("" when no
+    action matches, e.g. a class's base-class step). Steps and actions are matched in order, by the action's
+    text or its first name in backticks appearing in the step's label or detail; the steps of a merged run of
+    assignments get their lines joined with "; "."""
+    lines = g.block.text.split("\n")
+
+    def source(a) -> str:
+        i = a.line - g.block.span.start
+        return lines[i].strip() if 0 <= i < len(lines) else ""
+
+    actions = [a for a in g.flow if not a.text.startswith("... and ")]
+    out: list[str] = []
+    cursor = 0
+    for step in steps:
+        hay = f"{step.label} {step.detail}"
+        found = None
+        low = step.detail.lower()
+        for j in range(cursor, len(actions)):  # the first action, in code order, that the step tells of
+            text = actions[j].text.rstrip(":")
+            spans = _BACKTICKED.findall(text)
+            if text.lower() in low or (spans and spans[0] and spans[0] in hay):
+                found = j
+                break
+        if found is None:
+            out.append("")
+            continue
+        picked = [found]
+        depth = actions[found].depth
+        j = found + 1
+        while j < len(actions) and actions[j].depth > depth:  # its nested actions belong to the same step
+            j += 1
+        # a merged run of plain assignments ("Set up values"): the next ones at the same depth whose text is
+        # in the detail too
+        while (actions[found].kind == "assign" and j < len(actions) and actions[j].depth == depth
+               and actions[j].kind == "assign" and actions[j].text in step.detail and len(picked) < 4):
+            picked.append(j)
+            j += 1
+        cursor = j
+        out.append("; ".join(filter(None, (source(actions[k]) for k in picked))))
+    return out
+
+
+def build_phrase_prompt(g: Grounding, steps, budget: int = PHRASE_BUDGET) -> Prompt:
+    """The phrase job's messages: the block (cut to its head and tail when over `budget`), and the static
+    guide's `steps` numbered, each with its code, for the model to label and phrase in one sentence each."""
+    import json
+
+    lang = LANGUAGES[g.block.language]
+    named = g.block.kind != "statements" and g.block.name
+    name = f"The first sentence names `{g.block.name}`." if named else "The first sentence says what the statements do."
+    system = (PHRASE_SYSTEM.replace("{example}", json.dumps(PHRASE_EXAMPLE, ensure_ascii=False))
+              .replace("{name}", name).replace("{n}", f"{len(steps)} object" + ("s" if len(steps) != 1 else ""))
+              .replace("{vague}", ", ".join(f'"{t}"' for t in VAGUE_TERMS)))
+    header = [f"Language: {lang.key}"]
+    if named:
+        header.append(f"The block defines the {g.block.kind} `{g.block.name}`.")
+    else:
+        header.append("The block is a sequence of statements.")
+    own = next((s for s in g.defines if s.name == g.block.name), None) if named else None
+    if own is not None and own.doc:
+        header.append(f"Its documentation says: {_one_line(own.doc, 200)}")
+    numbered = []
+    for i, (step, code) in enumerate(zip(steps, step_code(g, steps)), 1):
+        what = f"`{_one_line(code.replace('`', chr(39)), 90)}`" if code else "(no single line)"
+        numbered.append(f"{i}. {what} - outline: {_one_line(step.label, 40)}")
+    count = f"{len(steps)} step" + ("s" if len(steps) != 1 else "")
+    tail = (f"\n\nThe {count}, in order, each with its code:\n" + "\n".join(numbered) +
+            f"\n\nAnswer with the JSON object: a description and exactly {count}.")
+    head = "\n".join(header) + "\n\nThe block:"
+    fixed = estimate_tokens(system) + estimate_tokens(head + tail)
+    code = g.block.text
+    dropped: list[str] = []
+    if fixed + estimate_tokens(_fence(lang.fence_tag, code)) > budget:
+        code = _head_and_tail(code, max(40, budget - fixed), lang.fence_tag)
+        dropped.append("part of the block")
+    user = head + _fence(lang.fence_tag, code).rstrip("\n") + tail
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    return Prompt(messages, estimate_tokens(system) + estimate_tokens(user), dropped)
+
+
+_BACKTICKED = re.compile(r"`([^`]*)`")
+
+
+def _one_line(text: str, limit: int) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[: limit - 3] + "..."

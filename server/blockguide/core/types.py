@@ -198,3 +198,34 @@ class Guide:
     @property
     def static(self) -> bool:
         return self.model == "none"
+
+
+# --- where each field of a guide came from (the model may only add what the code confirms) ----------------
+@dataclass(frozen=True)
+class FieldOutcome:
+    """One field of a guide and who wrote it: the model (its text passed every check) or the analysis (the
+    model's text failed, or was missing, and the static guide's field stands; `reasons` says why)."""
+
+    field: str  # "description", "steps[1].label", "steps[1].sentence", ... (steps numbered from 1, as shown)
+    source: str  # "model" | "analysis"
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def from_model(self) -> bool:
+        return self.source == "model"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """How a guide was made: our bookkeeping for logs, benchmarks and the cache, never written into the
+    user's file (that is `Guide.notes`' job)."""
+
+    model: str  # the model asked, "none" when none was
+    role: str  # "phrase" (the model worded the analysis' facts), "draft" (it wrote a whole guide), "none"
+    fields: tuple[FieldOutcome, ...] = ()
+    checks: tuple[str, ...] = ()  # which checks ran on the model's fields
+    notes: tuple[str, ...] = ()  # what was replaced and why
+
+    @property
+    def replaced(self) -> tuple[FieldOutcome, ...]:
+        return tuple(f for f in self.fields if not f.from_model)

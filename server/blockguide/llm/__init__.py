@@ -8,12 +8,18 @@ from blockguide.llm.base import (
     BadAnswer,
     DraftRequest,
     GuideDraft,
+    PHRASE_MAX_TOKENS,
     ModelMissing,
     ModelNotRunning,
     ModelTimeout,
     ModelUnreachable,
+    PhraseDraft,
+    PhraseStep,
     guide_schema,
     parse_draft,
+    parse_phrase,
+    phrase_schema,
+    role_for,
     salvage_draft,
 )
 
@@ -42,5 +48,5 @@ def make_backend(settings) -> Backend | None:
 __all__ = [
     "Backend", "BackendError", "BadAnswer", "DraftRequest", "GuideDraft", "ModelMissing", "ModelNotRunning", "ModelTimeout",
     "ModelUnreachable", "guide_schema", "make_backend", "parse_draft",
-    "salvage_draft",
+    "salvage_draft", "PHRASE_MAX_TOKENS", "PhraseDraft", "PhraseStep", "parse_phrase", "phrase_schema", "role_for",
 ]

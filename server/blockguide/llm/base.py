@@ -9,7 +9,7 @@ from typing import Callable, Protocol
 
 from partial_json_parser import Allow
 from partial_json_parser import loads as partial_loads
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 
 class StepDraft(BaseModel):
@@ -43,7 +43,11 @@ def guide_schema() -> dict:
     References are inlined and titles dropped: a plain, small schema is what grammar-constrained
     decoders handle best, and every token of it is part of the prompt.
     """
-    raw = GuideDraft.model_json_schema()
+    return _plain_schema(GuideDraft)
+
+
+def _plain_schema(model: type[BaseModel]) -> dict:
+    raw = model.model_json_schema()
     defs = raw.pop("$defs", {})
 
     def clean(node):
@@ -59,6 +63,119 @@ def guide_schema() -> dict:
         return node
 
     return clean(raw)
+
+
+# --- the small-model job: word the facts the analysis found ("phrase") ---------------------------------------
+# A model of about a billion parameters or fewer does not write a guide: it is handed the static guide's steps,
+# each with its code, and writes a purpose for the description and, per step, a short label and one sentence.
+# Every field is checked on its own (core.checks.fields); a field that fails keeps the analysis' text.
+PHRASE_MAX_TOKENS = 250  # the answer's token cap: two sentences and eight short steps fit well within it
+
+
+class PhraseStep(BaseModel):
+    # numbers as labels are read as text (the checks reject them, the parse does not fail on them), and a
+    # step's sentence may come back under the name a guide step uses ("detail") or a generic one ("text")
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+    label: str = ""
+    sentence: str = Field(default="", validation_alias=AliasChoices("sentence", "detail", "text"))
+
+
+class PhraseDraft(BaseModel):
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+    description: str = ""
+    steps: list[PhraseStep]
+    _salvaged: bool = PrivateAttr(default=False)
+
+    @property
+    def salvaged(self) -> bool:
+        """True when the answer was cut off (or broken) and only its finished fields were kept."""
+        return self._salvaged
+
+
+def phrase_schema(n_steps: int) -> dict:
+    """The output schema of the phrase job: a description and exactly `n_steps` steps (label, sentence).
+
+    minItems = maxItems = n: a grammar-constrained decoder then writes one step per outline step, no more (a
+    small model otherwise repeats a step until the token cap). No string lengths: llama.cpp grammars blow up
+    on maxLength; the checks bound lengths instead.
+    """
+    if n_steps < 1:
+        raise ValueError(f"a phrase answer needs at least one step, not {n_steps}")
+    schema = _plain_schema(PhraseDraft)
+    schema["required"] = ["description", "steps"]
+    schema["properties"]["steps"].update({"minItems": n_steps, "maxItems": n_steps})
+    item = schema["properties"]["steps"]["items"]
+    item["required"] = ["label", "sentence"]
+    for prop in (schema["properties"]["description"], *item["properties"].values()):
+        prop.pop("default", None)
+    return schema
+
+
+def _json_text(text: str) -> str:
+    """The answer without <think> blocks and code fences, from its first "{" on ("" when it has none)."""
+    cleaned = _THINK.sub("", text).strip()
+    cleaned = re.sub(r"^```(?:json)?\s*|\s*```$", "", cleaned)
+    start = cleaned.find("{")
+    return cleaned[start:] if start >= 0 else ""
+
+
+def _phrase_steps(raw) -> list[dict]:
+    """Steps as dicts: a step written as a bare string is its sentence; entries with no text are left out."""
+    out = []
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, str):
+            item = {"sentence": item}
+        if not isinstance(item, dict):
+            continue
+        item = {k: (str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v) for k, v in item.items()}
+        texts = [item.get(k) for k in ("label", "sentence", "detail", "text")]
+        if any(isinstance(t, str) and t.strip() for t in texts):
+            out.append(item)
+    return out
+
+
+def parse_phrase(text: str, n_steps: int) -> PhraseDraft:
+    """A PhraseDraft from a model's answer, as tolerant as `parse_draft`.
+
+    <think> blocks, code fences and raw newlines in strings are fine; more than `n_steps` steps keeps the first
+    n; fewer keeps what there is (the caller fills the rest from the analysis). An answer that is cut off or
+    otherwise broken keeps its finished fields (partial-json-parser), with `.salvaged` set. A missing or empty
+    description comes back as "" (its check fails and the analysis' description stands). Raises BadAnswer
+    only when no step with text can be read.
+    """
+    body = _json_text(text)
+    if not body:
+        raise BadAnswer("the model's answer holds no JSON object")
+    salvaged = False
+    end = body.rfind("}")
+    try:  # the first whole object, whatever follows it (a small model may add a remark)
+        data = json.JSONDecoder(strict=False).raw_decode(body)[0]
+    except json.JSONDecodeError:
+        data = None
+    if not isinstance(data, dict):
+        salvaged = True
+        try:
+            data = partial_loads(body, Allow.ALL & ~Allow.STR, parser=lambda s: json.loads(s, strict=False))
+        except Exception:  # the library raises plain errors of several kinds for text it cannot read
+            data = None
+        if not isinstance(data, dict):
+            raise BadAnswer("the model's answer is not valid JSON" + (" (it was cut off)" if end < 0 else ""))
+    steps = _phrase_steps(data.get("steps"))[: max(1, n_steps)]
+    if not steps:
+        raise BadAnswer("the model's answer has no steps" + (" (it was cut off)" if salvaged else ""))
+    description = data.get("description")
+    try:
+        draft = PhraseDraft.model_validate({
+            "description": description if isinstance(description, (str, int, float)) else "",
+            "steps": steps,
+        })
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'answer'}: {err['msg']}" for err in exc.errors()[:5]
+        )
+        raise BadAnswer(f"the model's answer does not match the phrase schema: {problems}") from None
+    draft._salvaged = salvaged
+    return draft
 
 
 @dataclass
@@ -120,6 +237,47 @@ class Backend(Protocol):
 
     async def health(self) -> list[tuple[str, bool, str, str]]:
         """Checks as (name, ok, detail, fix)."""
+
+    async def parameter_count(self) -> float | None:
+        """The model's size in billions of parameters, None when the server does not say. Never raises;
+        cached per backend once known."""
+
+
+# A model this size or smaller phrases the analysis' facts (role "phrase"); a larger one drafts whole guides.
+PHRASE_MAX_PARAMS_B = 1.0
+ROLES = ("auto", "phrase", "draft")
+
+
+def role_for(setting: str, params_b: float | None) -> str:
+    """The model's job: "phrase" or "draft". `setting` "phrase" / "draft" is taken as given; "auto" picks
+    "phrase" for a model of at most PHRASE_MAX_PARAMS_B billion parameters, or of unknown size (the safe job:
+    a large model phrasing loses little, a small model drafting invents), and "draft" above it."""
+    setting = (setting or "auto").strip().lower()
+    if setting in ("phrase", "draft"):
+        return setting
+    if setting != "auto":
+        raise ValueError(f"unknown model role {setting!r}: use one of {', '.join(ROLES)}")
+    if params_b is None or params_b <= PHRASE_MAX_PARAMS_B:
+        return "phrase"
+    return "draft"
+
+
+_SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([KMBT])?\s*$", re.IGNORECASE)
+_SIZE_UNIT = {"K": 1e-6, "M": 1e-3, "B": 1.0, "T": 1e3, None: 1e-9}
+
+
+def parse_parameter_size(text: object) -> float | None:
+    """Billions of parameters from a size as Ollama writes it ("134.52M", "1.5B", "7B"), None if unreadable.
+    A bare number is a count of parameters."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return float(text) / 1e9 if text > 0 else None
+    if not isinstance(text, str):
+        return None
+    m = _SIZE.match(text)
+    if not m:
+        return None
+    value = float(m.group(1)) * _SIZE_UNIT[m.group(2).upper() if m.group(2) else None]
+    return value if value > 0 else None
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")

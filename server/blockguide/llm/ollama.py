@@ -38,6 +38,7 @@ from blockguide.llm.base import (
     ModelTimeout,
     ModelNotRunning,
     ModelUnreachable,
+    parse_parameter_size,
 )
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,8 @@ class OllamaBackend:
         self.host = host
         self.model = model
         self.timeout = timeout
+        self._params_b: float | None = None
+        self._params_known = False
 
     def _client(self) -> ollama.AsyncClient:
         """A client for the configured host; BackendError when the host is not a usable URL."""
@@ -134,6 +137,31 @@ class OllamaBackend:
             text=text, tokens=final.eval_count or tokens, prompt_tokens=final.prompt_eval_count or 0,
             stop_reason=final.done_reason or "", timings={"seconds": time.monotonic() - started},
         )
+
+    async def parameter_count(self) -> float | None:
+        """Billions of parameters from `/api/show` (`details.parameter_size`, e.g. "134.52M", else
+        `model_info["general.parameter_count"]`); None when Ollama does not say. A server that cannot be asked
+        (down, model missing) gives None too, and is asked again next time; an answer is kept."""
+        if self._params_known:
+            return self._params_b
+        try:
+            client = self._client()
+        except BackendError:
+            return None
+        try:
+            shown = await client.show(self.model)
+        except Exception as exc:  # unreachable, model missing, bad answer: the size is unknown for now
+            log.info("could not read the size of %s at %s: %s", self.model, self.host, exc)
+            return None
+        finally:
+            await client.close()
+        details = getattr(shown, "details", None)
+        size = parse_parameter_size(getattr(details, "parameter_size", None))
+        if size is None:
+            info = getattr(shown, "modelinfo", None) or {}
+            size = parse_parameter_size(info.get("general.parameter_count"))
+        self._params_b, self._params_known = size, True
+        return size
 
     async def health(self) -> list[tuple[str, bool, str, str]]:
         try:

@@ -221,6 +221,10 @@ class OpenAIBackend:
                                f"set the {API_KEY_ENV} environment variable to its API key.")
         raise BackendError(f"The model server at {self.host} answered with an error ({status}): {message}")
 
+    async def parameter_count(self) -> float | None:
+        """Unknown: the OpenAI API does not report a model's size (the role setting `auto` then phrases)."""
+        return None
+
     async def models(self) -> list[dict]:
         """`GET /v1/models`: what the server serves. Raises httpx errors."""
         client = self._client()

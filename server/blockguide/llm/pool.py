@@ -82,6 +82,7 @@ class PoolBackend:
         self._clock = clock
         self._turn = itertools.count()
         self._probes: set[asyncio.Task] = set()
+        self._params_b: float | None = None
 
     # --- choosing -----------------------------------------------------------------------------------
     def _pick(self, tried: set[int]) -> Host | None:
@@ -163,6 +164,25 @@ class PoolBackend:
             host.served += 1
             result.timings["host"] = host.url
             return result
+
+    async def parameter_count(self) -> float | None:
+        """The model's size as the first server that is up reports it (servers that are out are asked only
+        when none is up); None when none says. Kept once known."""
+        if self._params_b is not None:
+            return self._params_b
+        order = [h for h in self.hosts if h.up] + [h for h in self.hosts if not h.up]
+        for host in order:
+            ask = getattr(host.backend, "parameter_count", None)
+            if ask is None:
+                continue
+            try:
+                size = await asyncio.wait_for(ask(), PROBE_TIMEOUT)
+            except Exception:  # a size is never worth a failed request
+                size = None
+            if size is not None:
+                self._params_b = size
+                return size
+        return None
 
     def _all_failed(self, errors: list[tuple[Host, BackendError]]) -> BackendError:
         n = len(self.hosts)

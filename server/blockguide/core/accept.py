@@ -1,0 +1,163 @@
+"""A guide from a model's fields, field by field over the guide the analysis built: each field the model wrote
+that passes its checks (`core.checks.fields`) is taken, each one that fails keeps the analysis' text, and a
+FieldOutcome per field says which and why. The drafts are read by their attributes (the core does not import
+the model client): any object with the same fields works."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Protocol, Sequence
+
+from blockguide.core.checks.fields import (
+    CHECKS,
+    MIN_STEPS_KEPT,
+    description_problems,
+    label_problems,
+    sentence_problems,
+)
+from blockguide.core.checks.prose import known_names
+from blockguide.core.fallback import NOTE
+from blockguide.core.prompt import PHRASE_EXAMPLE, step_code
+from blockguide.core.types import Example, FieldOutcome, Grounding, Guide, Provenance, Step
+
+_EXAMPLE_SENTENCES = tuple(s["sentence"] for s in PHRASE_EXAMPLE["steps"])
+
+
+# --- what the drafts look like (attributes only; llm.base.PhraseDraft / GuideDraft fit) ----------------------
+class _PhraseStep(Protocol):
+    label: str
+    sentence: str
+
+
+class _Phrase(Protocol):
+    description: str
+    steps: Sequence[_PhraseStep]
+
+
+# --- building the guide -----------------------------------------------------------------------------------
+def accept_phrase(draft: _Phrase, fallback: Guide, g: Grounding, model: str | None = None
+                  ) -> tuple[Guide, list[FieldOutcome]]:
+    """The guide from a small model's PhraseDraft, field by field over the static `fallback` guide.
+
+    Same title, example and number of steps as `fallback`; each model field that passes its checks replaces
+    the fallback's (a step's sentence becomes its detail), each one that fails or is missing keeps it. With
+    `model`, the guide is marked as that model's when at least one of its fields was kept, and the static
+    guide's "generated without a model" note is dropped; its other notes stay.
+    """
+    codes = step_code(g, fallback.steps)
+    n = len(fallback.steps)
+    given = list(draft.steps)[:n]
+    labels = [(s.label or "").strip() for s in given] + [""] * (n - len(given))
+    texts = [(s.sentence or "").strip() for s in given] + [""] * (n - len(given))
+    known = known_names(g, fallback.example.code)
+    outcomes: list[FieldOutcome] = []
+
+    description = fallback.description
+    problems = description_problems(draft.description, g, known)
+    if problems:
+        outcomes.append(FieldOutcome("description", "analysis", tuple(problems)))
+    else:
+        description = _tidy(draft.description)
+        outcomes.append(FieldOutcome("description", "model"))
+
+    steps: list[Step] = []
+    kept_labels: list[str] = []
+    for i, old in enumerate(fallback.steps):
+        label, detail = old.label, old.detail
+        if i >= len(given):
+            label_reasons = sentence_reasons = ["missing"]
+        else:
+            # labels: the first use of a label is kept, later ones fall back; sentences: a repeated one says
+            # nothing about its step, so every copy falls back
+            label_reasons = label_problems(labels[i], kept_labels, g, known)
+            sentence_reasons = sentence_problems(texts[i], codes[i], g, texts[:i] + texts[i + 1:], known,
+                                                 _EXAMPLE_SENTENCES)
+        if label_reasons:
+            outcomes.append(FieldOutcome(f"steps[{i + 1}].label", "analysis", tuple(label_reasons)))
+        else:
+            label = _tidy(labels[i]).rstrip(".:")
+            kept_labels.append(label)
+            outcomes.append(FieldOutcome(f"steps[{i + 1}].label", "model"))
+        if sentence_reasons:
+            outcomes.append(FieldOutcome(f"steps[{i + 1}].sentence", "analysis", tuple(sentence_reasons)))
+        else:
+            detail = _sentence(texts[i])
+            outcomes.append(FieldOutcome(f"steps[{i + 1}].sentence", "model"))
+        steps.append(Step(label, detail))
+    guide = replace(fallback, description=description, steps=tuple(steps))
+    return _mark(guide, fallback, outcomes, model), outcomes
+
+
+def accept_draft(draft, fallback: Guide, g: Grounding, model: str | None = None
+                 ) -> tuple[Guide, list[FieldOutcome]]:
+    """The guide from a larger model's whole GuideDraft (description, free steps, example), under the same
+    field checks. A step is kept when its label and its detail both pass, else dropped; when fewer than
+    MIN_STEPS_KEPT of the model's steps (or none) survive, the static guide's steps are used. The example is
+    passed through unchecked (it is checked elsewhere); an empty one keeps the fallback's.
+    """
+    known = known_names(g, fallback.example.code + "\n" + (draft.example.code or ""))
+    outcomes: list[FieldOutcome] = []
+    description = fallback.description
+    problems = description_problems(draft.description, g, known)
+    if problems:
+        outcomes.append(FieldOutcome("description", "analysis", tuple(problems)))
+    else:
+        description = _tidy(draft.description)
+        outcomes.append(FieldOutcome("description", "model"))
+
+    given = [s for s in draft.steps if (s.label or "").strip() or (s.detail or "").strip()]
+    details = [(s.detail or "").strip() for s in given]
+    kept: list[Step] = []
+    step_outcomes: list[FieldOutcome] = []
+    for i, s in enumerate(given):
+        label_reasons = label_problems(s.label, [k.label for k in kept], g, known)
+        detail_reasons = sentence_problems(s.detail, "", g, details[:i] + details[i + 1:], known)
+        dropped = ("step dropped",) if label_reasons or detail_reasons else ()
+        step_outcomes.append(FieldOutcome(f"steps[{i + 1}].label", "analysis" if dropped else "model",
+                                          tuple(label_reasons) + (dropped if not label_reasons else ())))
+        step_outcomes.append(FieldOutcome(f"steps[{i + 1}].sentence", "analysis" if dropped else "model",
+                                          tuple(detail_reasons) + (dropped if not detail_reasons else ())))
+        if not dropped:
+            kept.append(Step(_tidy(s.label).rstrip(".:"), _sentence(s.detail)))
+    if not kept or len(kept) < MIN_STEPS_KEPT * len(given):
+        why = f"{len(kept)} of {len(given)} model steps passed the checks"
+        step_outcomes = [replace(o, source="analysis", reasons=o.reasons or (why,)) for o in step_outcomes]
+        step_outcomes.append(FieldOutcome("steps", "analysis", (why,)))
+        steps = fallback.steps
+    else:
+        steps = tuple(kept)
+    outcomes += step_outcomes
+    code = (draft.example.code or "") if getattr(draft, "example", None) is not None else ""
+    if code.strip():
+        example = Example(fallback.example.language or draft.example.language, code)
+        outcomes.append(FieldOutcome("example", "model"))
+    else:
+        example = fallback.example
+        outcomes.append(FieldOutcome("example", "analysis", ("missing",)))
+    guide = replace(fallback, description=description, steps=steps, example=example)
+    return _mark(guide, fallback, outcomes, model), outcomes
+
+
+def provenance(model: str, role: str, outcomes: Sequence[FieldOutcome]) -> Provenance:
+    """The bookkeeping for a guide built by accept_phrase / accept_draft: one note per replaced field."""
+    notes = tuple(f"{o.field} kept the analysis' text; the model's was rejected: {'; '.join(o.reasons) or 'failed'}"
+                  for o in outcomes if not o.from_model)
+    return Provenance(model=model, role=role, fields=tuple(outcomes), checks=CHECKS, notes=notes)
+
+
+def _mark(guide: Guide, fallback: Guide, outcomes: list[FieldOutcome], model: str | None) -> Guide:
+    if model and any(o.from_model for o in outcomes if o.field != "example"):
+        return replace(guide, model=model, notes=tuple(n for n in fallback.notes if n != NOTE))
+    return guide
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _sentence(text: str) -> str:
+    text = _tidy(text)
+    if text and text[0].islower() and not text.startswith("`"):
+        text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."

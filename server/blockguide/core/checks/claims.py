@@ -1,0 +1,308 @@
+"""Claims in a model's text that the code must confirm: versions, platforms and performance the code does not
+show, talk about the guide itself, names that exist nowhere in the block or its context, and what the block
+returns. Each check returns short reasons; an empty list accepts the text."""
+
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+from typing import Iterable
+
+from blockguide.core.checks.prose import context_text, invented_names, known_names, vague_terms
+from blockguide.core.types import Grounding
+
+# --- text helpers -----------------------------------------------------------------------------------------
+CODE_SPAN = re.compile(r"`[^`\n]*`")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(\"'])")
+_ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|vs|cf)\.", re.IGNORECASE)
+
+
+def prose_of(text: str) -> str:
+    """The text with code in backticks replaced by a placeholder word (its dots end no sentence)."""
+    return _ABBREVIATIONS.sub(lambda m: m.group(1).replace(".", ""), CODE_SPAN.sub("CODE", text))
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text (code in backticks is not split)."""
+    text = prose_of(text.strip())
+    return [s for s in _SENTENCE_END.split(text) if s.strip()] if text else []
+
+
+def norm(text: str) -> str:
+    """Lower case, words only: for comparing sentences."""
+    return " ".join(re.findall(r"[a-z0-9_]+", text.lower()))
+
+
+def code_norm(text: str) -> str:
+    return re.sub(r"[\s`;:.]+", "", text.lower())
+
+
+def words(text: str) -> list[str]:
+    return prose_of(text).split()
+
+
+# --- claims the code must confirm -------------------------------------------------------------------------
+# (pattern, what it is about). A match passes when its words occur in the block or its context.
+_CLAIMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.IGNORECASE), what) for p, what in (
+    (r"\bpython\s*[23](?:\.\d+)*\b|\bpy[23]k?\b", "a Python version"),
+    (r"\b(?:java|node(?:\.js)?|c\+\+|ecmascript|es|php|ruby|rust)\s*v?\d+(?:\.\d+)*\b|\bgo\s*1\.\d+\b",
+     "a language version"),
+    (r"\bversions?\b|\bdeprecated\b|\blegacy\b|\bbackwards? compatib\w*|\bcompatib\w* (?:with|across) (?:python"
+     r"|versions?|older|newer|all)\b|\bnot (?:available|supported) (?:in|on|for|by|under)\b", "versions or support"),
+    (r"\bwindows\b|\blinux\b|\bmac\s?os\b|\bos\s?x\b|\bunix\b|\bposix\b|\bandroid\b|\bios\b|\bcross-platform\b"
+     r"|\bplatforms?\b", "platforms"),
+    (r"\bfast(?:er|est)?\b|\bquick(?:ly|er)?\b|\bslow(?:er|ly)?\b|\befficien\w*|\bperforman\w*|\boptimi[sz]\w*"
+     r"|\boptimal\w*|\bspeed\w*|\bscal(?:able|ability)\b|\blightweight\b|\blatency\b|\bblazing\w*"
+     r"|\bthread[- ]?safe\w*|\bthread safety\b|\bO\([^)]{1,12}\)", "performance"),
+))
+_META = re.compile(r"\b(?:this|the|our|above|below|following)\s+(?:usage\s+)?(?:example|guide|step|steps|section"
+                   r"|documentation)\b|\bin step \d+\b|\bas shown\b", re.IGNORECASE)
+# identifiers written as code without backticks: dotted names, snake_case names, calls
+_BARE_CODE = re.compile(r"(?<![\w`.])(?:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|[A-Za-z]*_\w*|[A-Za-z_]\w*\(\))(?![\w`])")
+
+
+def claim_problems(text: str, g: Grounding, known: set[str] | None = None) -> list[str]:
+    """What a description or a sentence says that the code does not show (see the module's doc)."""
+    problems: list[str] = []
+    vague = vague_terms(text)
+    if vague:
+        problems.append("vague: " + ", ".join(f'"{v}"' for v in vague))
+    block = g.block.text.lower()
+    for meta in _META.finditer(text):
+        noun = meta.group(0).lower().split()[-1].rstrip("s")
+        if not re.search(r"(?<!\w)" + re.escape(noun), block):  # code about steps may speak of "the steps"
+            problems.append(f'talks about the guide ("{meta.group(0)}")')
+            break
+    context = context_text(g).lower()
+    prose = CODE_SPAN.sub(" ", text)
+    for pattern, what in _CLAIMS:
+        for m in pattern.finditer(prose):
+            if not _shown(m.group(0).lower(), context):
+                problems.append(f'claims about {what} the code does not show ("{m.group(0)}")')
+                break
+    known = known if known is not None else known_names(g)
+    bare = " ".join(f"`{m.group(0).removesuffix('()')}`" for m in _BARE_CODE.finditer(prose)
+                    if not re.fullmatch(r"[a-z]\.[a-z]", m.group(0).lower()))
+    invented = invented_names(text + " " + bare, known)
+    if invented:
+        problems.append("names not in the code: " + ", ".join(f"`{n}`" for n in invented[:5]))
+    problems += return_claim_problems(text, g)
+    return problems
+
+
+def _shown(said: str, context: str) -> bool:
+    """Whether the code or its context shows a claim's words: a single word by its stem ("versions" is shown by
+    `version`, "efficiently" by `efficient`), anything else as written."""
+    if re.fullmatch(r"[a-z]+", said) and len(said) > 5:
+        return re.search(r"(?<!\w)" + re.escape(said[:max(4, len(said) - 3)]), context) is not None
+    return re.search(r"(?<!\w)" + re.escape(said) + r"(?!\w)", context) is not None
+
+
+# --- what a block returns ---------------------------------------------------------------------------------
+_TYPE_WORDS = {
+    "list": "list", "lists": "list", "array": "list", "dict": "dict", "dictionary": "dict", "mapping": "dict",
+    "map": "dict", "string": "str", "str": "str", "integer": "number", "int": "number", "number": "number",
+    "float": "number", "count": None, "boolean": "bool", "bool": "bool", "tuple": "tuple", "pair": "tuple",
+    "set": "set", "bytes": "bytes", "generator": "iterator", "iterator": "iterator",
+}
+_ANNOTATION_KINDS = {
+    "str": "str", "list": "list", "List": "list", "Sequence": None, "dict": "dict", "Dict": "dict",
+    "Mapping": "dict", "int": "number", "float": "number", "complex": "number", "bool": "bool",
+    "tuple": "tuple", "Tuple": "tuple", "set": "set", "Set": "set", "frozenset": "set", "bytes": "bytes",
+    "Iterator": "iterator", "Generator": "iterator", "Iterable": "iterator", "AsyncIterator": "iterator",
+    "AsyncGenerator": "iterator",
+}
+_RETURNS_NOTHING = re.compile(
+    r"\b(?:returns?|gives back)\s+(?:`?None`?|nothing|no value|no result|void)\b"
+    r"|\b(?:does not|doesn't|never) return(?:s)? (?:a value|anything|any value|a result)\b"
+    r"|\bhas no return value\b", re.IGNORECASE)
+_RETURNS_A = re.compile(r"(?<!which )(?<!that )(?<!it calls )\b(?:returns?|gives back)\s+(?:a|an|the|one)\s+"
+                        r"(?:new\s+|single\s+|plain\s+|python\s+)?([a-z]+)\b", re.IGNORECASE)
+_RETURNS_ANY = re.compile(r"(?<!which )(?<!that )\b(?:returns|gives back)\b", re.IGNORECASE)
+_SUBJECT = re.compile(r"`([^`]+)`\s*(?:also\s+|then\s+|only\s+)?$")
+
+
+class _Returns:
+    """What the block's code says about its result: Python through `ast`, other languages through the outline."""
+
+    def __init__(self, g: Grounding) -> None:
+        self.known = False  # False: say nothing (class blocks, code that does not parse)
+        self.annotation: str | None = None  # the return annotation's outer kind, "none" for -> None
+        self.values: list[str | None] = []  # kinds of the returned expressions (None: unknown), "none" for None
+        self.bare = False  # a `return` without a value, or `return None`
+        self.any_return = False
+        self.generator = False
+        self.falls_through = True  # the body may end without a return (an implicit None)
+        if g.block.kind == "class":
+            return
+        if g.block.language == "python":
+            self._python(g)
+        else:
+            self._outline(g)
+
+    def _python(self, g: Grounding) -> None:
+        try:
+            tree = ast.parse(textwrap.dedent(g.block.text))
+        except SyntaxError:
+            return
+        body = tree.body
+        if g.block.kind in ("function", "method"):
+            fn = next((n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+            if fn is None:
+                return
+            body = fn.body
+            if fn.returns is not None:
+                self.annotation = _annotation_kind(fn.returns)
+        elif g.block.kind != "statements":
+            return
+        for node in _own_nodes(body):
+            if isinstance(node, ast.Return):
+                self.any_return = True
+                if node.value is None or (isinstance(node.value, ast.Constant) and node.value.value is None):
+                    self.bare = True
+                else:
+                    self.values.append(_expression_kind(node.value))
+            elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+                self.generator = True
+        last = body[-1] if body else None
+        self.falls_through = not isinstance(last, (ast.Return, ast.Raise))
+        self.known = g.block.kind != "statements"
+
+    def _outline(self, g: Grounding) -> None:
+        # Only what an explicit return statement shows: other languages return in other ways (Rust's last
+        # expression, arrow functions), so the absence of a return says nothing there.
+        for a in g.flow:
+            if a.kind == "return":
+                self.any_return = True
+                if a.text.strip() in ("returns", "return") or re.search(r"`(?:nil|null|None|undefined)`", a.text):
+                    self.bare = True
+                else:
+                    self.values.append(None)
+            elif a.kind == "yield":
+                self.generator = True
+        self.known = bool(self.values) and g.block.kind != "statements"
+        top = [a for a in g.flow if a.depth == 0]
+        # the block's last statement returns a value: no path ends without one (unless another return is bare)
+        self.falls_through = not (top and top[-1].kind in ("return", "raise") and not top[-1].text.startswith("... and "))
+
+    @property
+    def returns_value(self) -> bool:
+        return bool(self.values) or (self.annotation not in (None, "none")) or self.generator
+
+    def value_kind(self) -> str | None:
+        """The one kind every returned value has, or the annotation's; None when not clear."""
+        if self.annotation not in (None, "none", "?"):
+            return self.annotation
+        if self.annotation is None and self.values and not self.bare and not self.generator:
+            kinds = set(self.values)
+            if len(kinds) == 1 and None not in kinds:
+                return kinds.pop()
+        return None
+
+
+def _own_nodes(body: list[ast.stmt]) -> Iterable[ast.AST]:
+    """The nodes of a body, without descending into nested functions, classes and lambdas."""
+    stack: list[ast.AST] = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                stack.append(child)
+
+
+def _annotation_kind(node: ast.expr) -> str:
+    """The outer kind of a return annotation: "str", "list", ..., "none" for None, "?" when not clear
+    (unions, Optional, Any, names of the project's own classes)."""
+    if isinstance(node, ast.Constant):
+        if node.value is None:
+            return "none"
+        if isinstance(node.value, str):  # a string annotation
+            try:
+                return _annotation_kind(ast.parse(node.value, mode="eval").body)
+            except SyntaxError:
+                return "?"
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    if isinstance(node, ast.Attribute):
+        name = node.attr
+    elif isinstance(node, ast.Name):
+        name = node.id
+    else:
+        return "?"  # X | Y and the like
+    if name == "NoReturn" or name == "Never":
+        return "none"
+    return _ANNOTATION_KINDS.get(name) or "?"
+
+
+def _expression_kind(node: ast.expr) -> str | None:
+    if isinstance(node, (ast.List, ast.ListComp)):
+        return "list"
+    if isinstance(node, (ast.Dict, ast.DictComp)):
+        return "dict"
+    if isinstance(node, (ast.Set, ast.SetComp)):
+        return "set"
+    if isinstance(node, ast.Tuple):
+        return "tuple"
+    if isinstance(node, ast.JoinedStr):
+        return "str"
+    if isinstance(node, ast.Compare) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)):
+        return "bool"
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if isinstance(value, bool):
+            return "bool"
+        if isinstance(value, (int, float)):
+            return "number"
+        if isinstance(value, str):
+            return "str"
+        if isinstance(value, bytes):
+            return "bytes"
+    return None
+
+
+def return_claim_problems(text: str, g: Grounding) -> list[str]:
+    """Claims about what the block returns that its code contradicts. Conservative: only clear cases.
+
+    - "returns None" / "returns nothing" when every return gives a value, none gives None, the body cannot
+      end without one, and no annotation allows None; or when it is a generator or annotated with a type;
+    - "returns a list" (a string, a dict, ...) when the annotation (or every returned literal) is another kind;
+    - any "returns ..." about a Python function with no return, no yield and no annotation but None.
+    Claims about what a called function returns ("calls `f`, which returns a list") are not read.
+    """
+    facts = _Returns(g)
+    if not facts.known:
+        return []
+    name = g.block.name or ""
+
+    def about_block(m: re.Match) -> bool:  # not "`quote` returns a list": that is about a callee
+        subject = _SUBJECT.search(text[max(0, m.start() - 80):m.start()])
+        return subject is None or subject.group(1).split("(")[0].strip() in (name, f"{name}()")
+
+    problems: list[str] = []
+    prose = text
+    nothing = next((m for m in _RETURNS_NOTHING.finditer(prose) if about_block(m)), None)
+    if nothing:
+        if facts.annotation not in (None, "none", "?") or facts.generator:
+            problems.append(f'says it returns nothing ("{nothing.group(0)}") but it returns a value')
+        elif facts.values and not facts.bare and not facts.falls_through and facts.annotation != "?":
+            problems.append(f'says it returns nothing ("{nothing.group(0)}") but every return gives a value')
+        return problems
+    claimed = None
+    for m in _RETURNS_A.finditer(prose):
+        word = m.group(1).lower()
+        if word in _TYPE_WORDS and about_block(m):
+            claimed = (_TYPE_WORDS[word], m.group(0))
+            break
+    kind = facts.value_kind()
+    if claimed and claimed[0] and kind and claimed[0] != kind:
+        problems.append(f'says "{claimed[1]}" but it returns a {kind}')
+    if (g.block.language == "python" and not facts.any_return and not facts.generator
+            and facts.annotation in (None, "none")):
+        said = next((m for m in _RETURNS_ANY.finditer(prose) if about_block(m)), None)
+        if said:
+            problems.append(f'says it returns something ("{said.group(0)}") but it has no return statement')
+    return problems
+
+

@@ -1,0 +1,217 @@
+"""The small-model job ("phrase"): its schema, its tolerant parse, its prompt, and the model size that picks it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from blockguide.core.syntax.blocks import find_definition
+from blockguide.core.syntax.source import Source
+from blockguide.core.languages import LANGUAGES
+from blockguide.core.prompt import PHRASE_BUDGET, build_phrase_prompt, estimate_tokens, step_code
+from blockguide.core.fallback import static_guide
+from blockguide.core.checks.prose import VAGUE_TERMS
+from blockguide.core.grounding import ground
+from blockguide.llm import PHRASE_MAX_TOKENS, BadAnswer, PhraseDraft, parse_phrase, phrase_schema, role_for
+from blockguide.llm.base import parse_parameter_size
+from blockguide.llm.ollama import OllamaBackend
+from blockguide.llm.openai import OpenAIBackend
+from blockguide.llm.pool import PoolBackend
+from tests.conftest import SLUG
+from tests.replay.fake_ollama import DEFAULT_PARAMETER_SIZE, FakeOllama, refused_url
+
+
+# --- schema ---------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("n", [1, 3, 8])
+def test_the_schema_asks_for_exactly_n_steps_without_lengths(n):
+    schema = phrase_schema(n)
+    steps = schema["properties"]["steps"]
+    assert (steps["minItems"], steps["maxItems"]) == (n, n)
+    assert list(schema["properties"]) == ["description", "steps"] and schema["required"] == ["description", "steps"]
+    assert steps["items"]["properties"] == {"label": {"type": "string"}, "sentence": {"type": "string"}}
+    assert steps["items"]["required"] == ["label", "sentence"]
+    text = json.dumps(schema)
+    assert "maxLength" not in text and "$ref" not in text and "title" not in text and "default" not in text
+
+
+def test_the_schema_needs_a_step():
+    with pytest.raises(ValueError):
+        phrase_schema(0)
+
+
+# --- parse ----------------------------------------------------------------------------------------------------
+def _answer(n: int, **extra) -> dict:
+    return {"description": "`slugify` turns text into a slug.",
+            "steps": [{"label": f"Label {i}", "sentence": f"Sentence {i}."} for i in range(1, n + 1)], **extra}
+
+
+def test_parse_tolerates_think_fences_raw_newlines_and_extra_keys():
+    text = ("<think>first I read the code</think>\n```json\n" +
+            json.dumps(_answer(2, title="x")).replace("turns text", "turns\ntext") + "\n```")
+    draft = parse_phrase(text, 2)
+    assert isinstance(draft, PhraseDraft) and not draft.salvaged
+    assert draft.description == "`slugify` turns\ntext into a slug."
+    assert [(s.label, s.sentence) for s in draft.steps] == [("Label 1", "Sentence 1."), ("Label 2", "Sentence 2.")]
+
+
+def test_parse_ignores_what_follows_the_object():
+    draft = parse_phrase(json.dumps(_answer(1)) + "\nI hope this helps: {\"more\": 1}", 1)
+    assert draft.steps[0].label == "Label 1" and not draft.salvaged
+
+
+def test_parse_keeps_the_first_n_steps_and_fewer_when_fewer_come():
+    assert len(parse_phrase(json.dumps(_answer(8)), 3).steps) == 3
+    assert len(parse_phrase(json.dumps(_answer(2)), 5).steps) == 2
+
+
+def test_parse_reads_what_small_models_write_instead():
+    text = json.dumps({"description": "d", "steps": [{"label": 1, "detail": "One."}, "Two.", {"label": "", "text": ""},
+                                                    {"label": "Three", "text": "Three."}]})
+    draft = parse_phrase(text, 5)
+    assert [(s.label, s.sentence) for s in draft.steps] == [("1", "One."), ("", "Two."), ("Three", "Three.")]
+    assert parse_phrase(json.dumps({"steps": [{"label": "A", "sentence": "B"}]}), 1).description == ""
+
+
+def test_a_cut_off_answer_keeps_its_finished_fields():
+    full = json.dumps(_answer(3))
+    draft = parse_phrase(full[: full.index("Sentence 2") + 4], 3)
+    assert draft.salvaged and draft.description == "`slugify` turns text into a slug."
+    assert [(s.label, s.sentence) for s in draft.steps] == [("Label 1", "Sentence 1."), ("Label 2", "")]
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("no json at all", "holds no JSON object"),
+    ('{"description": "only a description"}', "has no steps"),
+    ('{"description": "x", "steps": []}', "has no steps"),
+    ('{"description": "x", "steps": [{"label": " ", "sentence": ""}]}', "has no steps"),
+    ('{"description": "cut', "has no steps (it was cut off)"),
+    ("<think>still thinking {", "holds no JSON object"),
+])
+def test_parse_fails_only_without_steps(text, problem):
+    with pytest.raises(BadAnswer) as info:
+        parse_phrase(text, 3)
+    assert problem in str(info.value)
+
+
+# --- prompt ---------------------------------------------------------------------------------------------------
+def _slugify():
+    src = Source(LANGUAGES["python"], SLUG)
+    return ground(find_definition(src, "slugify"), src, None, None, 0)
+
+
+def test_the_prompt_numbers_each_step_with_its_code_and_states_the_rules():
+    g = _slugify()
+    steps = static_guide(g).steps
+    prompt = build_phrase_prompt(g, steps)
+    system, user = prompt.messages[0]["content"], prompt.messages[1]["content"]
+    assert '1. `text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()` - outline: Set `text`' \
+        in user
+    assert "2. `text = _SEP.sub(sep, text.lower())` - outline: Set `text`" in user
+    assert "3. `return text.strip(sep)` - outline: Return `text.strip` result" in user
+    assert "exactly 3 objects" in system and "exactly 3 steps" in user and "JSON only" in system
+    assert "The first sentence names `slugify`." in system and "Never a number" in system
+    for words in ("versions", "platforms", "this example", "this guide"):
+        assert words in system
+    assert all(f'"{t}"' in system for t in VAGUE_TERMS)
+    assert '"sentence": "It removes the leading currency sign' in system  # the one-shot shape
+    assert "def slugify(text: str" in user and prompt.dropped == []
+    assert prompt.tokens <= PHRASE_BUDGET and PHRASE_MAX_TOKENS == 250
+
+
+def test_a_long_block_is_cut_to_head_and_tail_within_800_tokens(project):
+    body = "".join(f"    value_{i} = compute_{i}(value_{i - 1}, factor={i})\n" for i in range(1, 200))
+    code = "def long_one(value_0):\n    \"\"\"Run many steps.\"\"\"\n" + body + "    return value_199\n"
+    (project / "src/textkit/long.py").write_text(code)
+    src = Source(LANGUAGES["python"], code)
+    g = ground(find_definition(src, "long_one"), src, project / "src/textkit/long.py", project, 0)
+    steps = static_guide(g).steps
+    prompt = build_phrase_prompt(g, steps)
+    user = prompt.messages[1]["content"]
+    total = sum(estimate_tokens(m["content"]) for m in prompt.messages)
+    assert prompt.tokens == total <= 800 and prompt.dropped == ["part of the block"]
+    assert "def long_one(value_0):" in user and "return value_199" in user and "lines left out" in user
+    assert f"exactly {len(steps)} steps" in user and f"{len(steps)}. " in user
+    assert step_code(g, steps)[0] == "value_1 = compute_1(value_0, factor=1)"
+
+
+def test_statements_are_not_asked_to_name_a_block():
+    from blockguide.core.syntax.blocks import snap
+
+    src = Source(LANGUAGES["python"], SLUG)
+    g = ground(snap(src, 10, 11), src, None, None, 0)
+    system = build_phrase_prompt(g, static_guide(g).steps).messages[0]["content"]
+    assert "The first sentence says what the statements do." in system
+
+
+# --- model size and role --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("setting, size, role", [
+    ("auto", 0.135, "phrase"), ("auto", 1.0, "phrase"), ("auto", None, "phrase"), ("auto", 1.5, "draft"),
+    ("auto", 7.0, "draft"), ("phrase", 70.0, "phrase"), ("draft", 0.1, "draft"), ("draft", None, "draft"),
+    ("AUTO", 3.0, "draft"),
+])
+def test_role_for(setting, size, role):
+    assert role_for(setting, size) == role
+
+
+def test_role_for_rejects_unknown_settings():
+    with pytest.raises(ValueError):
+        role_for("write", 1.0)
+
+
+@pytest.mark.parametrize("text, billions", [("134.52M", 0.13452), ("1.5B", 1.5), ("7B", 7.0), ("70b", 70.0),
+                                            ("500K", 0.0005), (494032768, 0.494032768), ("", None), ("big", None),
+                                            (None, None), ("0B", None)])
+def test_parameter_sizes_are_read_as_ollama_writes_them(text, billions):
+    assert parse_parameter_size(text) == (pytest.approx(billions) if billions else None)
+
+
+async def test_parameter_count_from_the_fake_ollama():
+    with FakeOllama() as small, FakeOllama(models=[{"name": "blockguide-tiny", "parameter_size": "7B"}]) as big:
+        backend = OllamaBackend(small.url, "blockguide-tiny", 5)
+        assert DEFAULT_PARAMETER_SIZE == "134.52M"
+        assert await backend.parameter_count() == pytest.approx(0.13452)
+        assert await backend.parameter_count() == pytest.approx(0.13452)  # cached: one /api/show
+        assert len([r for r in small.requests if r.path == "/api/show"]) == 1
+        assert role_for("auto", await backend.parameter_count()) == "phrase"
+        assert await OllamaBackend(big.url, "blockguide-tiny", 5).parameter_count() == 7.0
+        assert await OllamaBackend(small.url, "not-pulled", 5).parameter_count() is None
+        down = OllamaBackend(refused_url(), "blockguide-tiny", 5)
+        assert await down.parameter_count() is None
+        pool = PoolBackend([down, OllamaBackend(big.url, "blockguide-tiny", 5)])
+        assert await pool.parameter_count() == 7.0
+        assert await OpenAIBackend(small.url, "blockguide-tiny", 5).parameter_count() is None
+
+
+# --- the whole phrase path, as a caller wires it ----------------------------------------------------------------
+async def test_the_phrase_path_against_the_fake_ollama():
+    """static guide -> phrase prompt -> backend.draft(phrase_schema, PHRASE_MAX_TOKENS) -> parse_phrase ->
+    accept_phrase -> provenance; the model's good fields are kept, its bad ones replaced."""
+    from blockguide.core.accept import accept_phrase, provenance
+    from blockguide.llm import DraftRequest
+    from tests.replay.fake_ollama import answer
+
+    g = _slugify()
+    fallback = static_guide(g)
+    n = len(fallback.steps)
+    reply = {"description": "`slugify` turns `text` into a lowercase URL slug and returns it.",
+             "steps": [{"label": "Strip accents", "sentence": "It decomposes `text` with NFKD and keeps only ASCII."},
+                       {"label": "2", "sentence": "It lowercases `text` and joins its words with `sep`."},
+                       {"label": "Trim separators", "sentence": "It is fast on Linux."}]}
+    with FakeOllama([answer(reply)]) as fake:
+        backend = OllamaBackend(fake.url, "blockguide-tiny", 5)
+        role = role_for("auto", await backend.parameter_count())
+        assert role == "phrase"
+        prompt = build_phrase_prompt(g, fallback.steps)
+        result = await backend.draft(DraftRequest(prompt.messages, phrase_schema(n), 0.2, 0, PHRASE_MAX_TOKENS))
+        assert fake.last_chat.format == phrase_schema(n) and fake.last_chat.options["num_predict"] == 250
+    draft = parse_phrase(result.text, n)
+    guide, outcomes = accept_phrase(draft, fallback, g, model=backend.model)
+    record = provenance(backend.model, role, outcomes)
+    assert guide.description == reply["description"] and guide.model == "blockguide-tiny"
+    assert [s.label for s in guide.steps] == ["Strip accents", fallback.steps[1].label, "Trim separators"]
+    assert guide.steps[1].detail == "It lowercases `text` and joins its words with `sep`."
+    assert guide.steps[2].detail == fallback.steps[2].detail
+    assert [o.field for o in record.replaced] == ["steps[2].label", "steps[3].sentence"]
+    assert "performance" in record.notes[1] and "platforms" in record.notes[1]
+    assert not any("rejected" in note for note in guide.notes)  # our bookkeeping stays out of the file
