@@ -10,7 +10,7 @@ SAMPLE ?= requests==2.32.3
 SAMPLE_FILE ?= src/requests/utils.py
 SAMPLE_SYMBOL ?= requote_uri
 
-.PHONY: setup venv ollama model ollama-serve ollama-stop run test test-python test-vscode e2e-vscode e2e-vscode-real \
+.PHONY: setup venv ollama model ollama-serve ollama-stop run test test-fast test-python test-vscode e2e-vscode e2e-vscode-real \
         bench bench-quality bench-profile vsix check clean
 
 setup: venv ollama model
@@ -47,6 +47,12 @@ check: venv
 	$(VENV)/bin/blockguide check
 
 test: setup test-python test-vscode e2e-vscode e2e-vscode-real
+
+# The fast tier, for contributors: no Ollama, no process or server (tests/unit mirrors server/blockguide),
+# and the import contracts. Needs only the Python env.
+test-fast: venv
+	$(PY) -m pytest -q -p no:cacheprovider tests/unit
+	$(VENV)/bin/lint-imports
 
 test-python: setup
 	BLOCKGUIDE_REQUIRE_REAL_OLLAMA=1 $(PY) -m pytest -q -p no:cacheprovider --durations=15

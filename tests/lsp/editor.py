@@ -57,6 +57,10 @@ class Editor:
             lsp.TextDocumentItem(uri=uri, language_id=lang, version=1, text=text)))
         return uri
 
+    def close(self, uri: str) -> None:
+        self.docs.pop(uri, None)
+        self.client.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri=uri)))
+
     def text(self, uri: str) -> str:
         return self.docs[uri][1]
 

@@ -92,12 +92,24 @@ async def test_resolve_inserts_a_versioned_guide_above_the_block(editor, project
 
 
 async def test_hover_shows_the_inserted_guide_and_the_stored_one(editor, project):
-    uri = editor.open(project / "src/textkit/slug.py")
+    path = project / "src/textkit/slug.py"
+    uri = editor.open(path)
+    original = editor.text(uri)
     await editor.document(uri, (8, 0), (12, 0))
     start = editor.text(uri).split("\n").index("def slugify(text: str, sep: str = \"-\") -> str:")
     hover = await editor.hover(uri, start + 2, 6)
     assert hover is not None and hover.contents.kind == lsp.MarkupKind.Markdown
     assert_spec_markdown(hover.contents.value)
+    inserted = hover.contents.value
+    # the guide taken out of the text again, the document closed (its previews go) and opened anew: the
+    # hover comes from the guide store, for the same block
+    editor.set_text(uri, original)
+    editor.close(uri)
+    uri = editor.open(path, text=original)
+    stored = await editor.hover(uri, 10, 6)
+    assert stored is not None and stored.range.start.line == 8
+    assert_spec_markdown(stored.contents.value)
+    assert stored.contents.value.split("\n")[3:] == inserted.split("\n")[3:]  # the same guide (its body)
 
 
 async def test_running_again_replaces_the_guide_instead_of_stacking(editor, project, fake):

@@ -262,11 +262,16 @@ def test_slow_times_out(fake: FakeOllama, call, stream: bool) -> None:
     assert fake.chat_requests[0].served == "slow"  # recorded even though it never answered
 
 
-def test_slow_without_timeout_answers(fake: FakeOllama) -> None:
+async def test_blockguide_waits_for_a_slow_answer_within_its_timeout_and_gives_up_after_it(fake: FakeOllama) -> None:
+    from blockguide.llm import DraftRequest, ModelTimeout
+    from blockguide.llm.ollama import OllamaBackend
+
+    request = DraftRequest([{"role": "user", "content": "x"}], {"type": "object"})
     fake.add(slow(0.3, "late"))
-    t = time.monotonic()
-    assert chat(fake.url, True)[0] == "late"
-    assert time.monotonic() - t >= 0.3
+    assert (await OllamaBackend(fake.url, DEFAULT_MODEL, timeout=5).draft(request)).text == "late"
+    fake.add(slow(3, "too late"))
+    with pytest.raises(ModelTimeout, match="blockguide.timeout"):
+        await OllamaBackend(fake.url, DEFAULT_MODEL, timeout=0.5).draft(request)
 
 
 def test_chunk_delay_times_out_mid_stream(fake: FakeOllama) -> None:

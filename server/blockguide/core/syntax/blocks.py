@@ -194,12 +194,29 @@ def block_after(src: Source, line: int) -> Block | None:
     return make_block(src, [node], kind, _definition_name(inner), inner)
 
 
+MAX_GUIDED_STATEMENTS = 200  # how far a statements guide is followed to find the run it was written for
+
+
 def documented_block(src: Source, guide: FoundGuide) -> Block | None:
-    """The block a found guide documents."""
-    if guide.style == "comment":
-        return block_after(src, guide.span.end)
-    # a docstring: the definition around it
-    return enclosing_definition(src, guide.span.start, 0)
+    """The block a found guide documents: the definition or statement below a comment guide (for a guide
+    written for a run of statements, the run whose hash the marker names, when the code is unchanged), the
+    definition around a docstring guide."""
+    if guide.style != "comment":
+        return enclosing_definition(src, guide.span.start, 0)
+    first = block_after(src, guide.span.end)
+    if first is None or first.kind != BlockKind.STATEMENTS or first.short_hash == guide.hash:
+        return first
+    run = first
+    for _ in range(MAX_GUIDED_STATEMENTS):
+        following = block_after(src, run.span.end)
+        if following is None or following.kind != BlockKind.STATEMENTS or following.indent != first.indent:
+            break
+        run = snap(src, first.span.start, following.span.end - 1)
+        if run is None or run.kind != BlockKind.STATEMENTS:
+            break
+        if run.short_hash == guide.hash:
+            return run
+    return first  # changed since: the statement below is what the guide is stale for
 
 
 def locate(src: Source, block_text: str, near: int) -> Span | None:
