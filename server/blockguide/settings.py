@@ -42,6 +42,12 @@ def normalize_host(host: str) -> str:
     return host.rstrip("/")
 
 
+def _host(value: Any) -> str:
+    """A host from the settings, normalized. $OLLAMA_HOST, the default, is taken as it is: a malformed one is
+    reported by the backend when it is used (the server must start whatever the environment holds)."""
+    return value if value == default_host() else normalize_host(value)
+
+
 def _hosts(value: Any) -> tuple[str, ...]:
     if isinstance(value, tuple):
         return value
@@ -85,7 +91,7 @@ def _strip(value: Any) -> Any:
 @attrs.frozen
 class Settings:
     model: str = attrs.field(default=DEFAULT_MODEL, converter=_strip, validator=_model_name)
-    ollama_host: str = attrs.field(factory=default_host, converter=normalize_host)
+    ollama_host: str = attrs.field(factory=default_host, converter=_host)
     insertion_style: InsertionStyle = attrs.field(default="comment", validator=_one_of("comment", "docstring", "none"))
     context_budget: int = attrs.field(default=2048, validator=_number(256, 32768, whole=True))
     timeout: float = attrs.field(default=120.0, converter=_as_float, validator=_number(1, 3600))
