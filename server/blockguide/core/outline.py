@@ -148,7 +148,10 @@ def block_nodes(src: Source, block: Block) -> list[Node]:
         if end < first or start > last:
             return
         if start >= first and end <= last and node.parent is not None and node.is_named:
-            if node.type not in SKIPPED:
+            if _is_container(src, node):  # a whole body selected: its statements, not one `block` statement
+                for child in node.children:
+                    visit(child)
+            elif node.type not in SKIPPED:
                 out.append(node)
             return
         for child in node.children:
