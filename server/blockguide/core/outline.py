@@ -383,6 +383,20 @@ def _has(src: Source, nodes: list[Node], types: set[str]) -> bool:
     return False
 
 
+def _found(src: Source, nodes: list[Node], types: set[str]) -> list[Node]:
+    """The nodes of these types under the nodes, in code order, not inside nested functions."""
+    out, stack = [], list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        if node.type in types:
+            out.append(node)
+            continue
+        if node.type in NESTED_FUNCTIONS or node.type in src.lang.functions:
+            continue
+        stack.extend(reversed(node.named_children))
+    return out
+
+
 def _action(src: Source, node: Node, depth: int, kind: str, text: str, head: list[Node],
             targets: tuple[str, ...] = ()) -> Action:
     calls = _calls_in(src, head)
@@ -727,6 +741,15 @@ def _method_summary(src: Source, fn: Node) -> str:
     returns = [unwrap(s) for s in body if unwrap(s).type in RETURNS and unwrap(s).named_children]
     if returns:
         parts.append("returns " + code(" ".join(text_of(c) for c in returns[-1].named_children), 50))
+    else:  # returns only inside branches, loops or cases: how many
+        nested = [n for n in _found(src, body, RETURNS) if n.named_children]
+        if nested:
+            parts.append(f"returns a value in {len(nested)} place{'s' if len(nested) > 1 else ''}")
+    raised = [" ".join(text_of(c) for c in n.named_children) for n in _found(src, body, RAISES)]
+    raised = list(dict.fromkeys(re.split(r"[(\s]", r.removeprefix("new "))[0] for r in raised if r))
+    if raised:
+        verb = "raises" if src.lang.key == "python" else "throws"
+        parts.append(f"{verb} " + ", ".join(code(r, 40) for r in raised[:3]))
     if _has(src, body, YIELDS):
         parts.append("yields values")
     return "; ".join(parts)
