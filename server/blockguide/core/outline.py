@@ -735,7 +735,9 @@ def _method_summary(src: Source, fn: Node) -> str:
             sets.append(text_of(inner.child_by_field_name("left")))
     if sets:
         parts.append("sets " + ", ".join(f"`{s}`" for s in sets[:4]))
-    calls = list(dict.fromkeys(n for n, _ in _calls_in(src, body)))
+    raised = [" ".join(text_of(c) for c in n.named_children) for n in _found(src, body, RAISES)]
+    raised = list(dict.fromkeys(re.split(r"[(\s]", r.removeprefix("new "))[0] for r in raised if r))
+    calls = list(dict.fromkeys(n for n, _ in _calls_in(src, body) if n.removeprefix("new ") not in raised))
     if calls:
         parts.append("calls " + ", ".join(f"`{c}`" for c in calls[:4]))
     returns = [unwrap(s) for s in body if unwrap(s).type in RETURNS and unwrap(s).named_children]
@@ -745,8 +747,6 @@ def _method_summary(src: Source, fn: Node) -> str:
         nested = [n for n in _found(src, body, RETURNS) if n.named_children]
         if nested:
             parts.append(f"returns a value in {len(nested)} place{'s' if len(nested) > 1 else ''}")
-    raised = [" ".join(text_of(c) for c in n.named_children) for n in _found(src, body, RAISES)]
-    raised = list(dict.fromkeys(re.split(r"[(\s]", r.removeprefix("new "))[0] for r in raised if r))
     if raised:
         verb = "raises" if src.lang.key == "python" else "throws"
         parts.append(f"{verb} " + ", ".join(code(r, 40) for r in raised[:3]))

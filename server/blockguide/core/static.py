@@ -634,7 +634,9 @@ def _label(action: Action, context: dict | None = None) -> str:
             return "Handle other cases" if action.text.rstrip(":") == "else" else "Run when no error"
         return _cond_label(first, context)
     io_call = next((c for c in action.calls if any(i.endswith(": " + c) for i in action.io)), None)
-    main = io_call or main
+    if io_call and not (main and _words(main) and re.match(r"(read|write|close|send|recv|receive|get|post|put|"
+                                                            r"delete|fetch|flush|print|dump|load)", _words(main)[0])):
+        main = io_call
     if k == "assign":
         targets = action.targets or tuple(re.findall(r"[A-Za-z_]\w*", first)[:1])
         value_text = _spans(action.text)[-1] if len(_spans(action.text)) > 1 else ""
@@ -884,7 +886,9 @@ def _compact(units: list[_Unit]) -> list[_Unit]:
             break
         start, end = stretch
         length = end - start
-        chunks = length - min(len(units) - MAX_STEPS, length - 1)
+        chunks = max(length - min(len(units) - MAX_STEPS, length - 1), -(-length // 3))
+        if chunks == length:
+            break
         size, extra = divmod(length, chunks)
         merged, at = [], start
         for c in range(chunks):
@@ -1175,9 +1179,15 @@ def _run_step(groups: list[tuple[Action, list[Action]]], ctx: dict, then: bool) 
     ret = _clean(returns[-1].text) if returns else None
     labels = [_label(a, ctx) for a in actions if a.kind != "return"]
     verbs = list(dict.fromkeys(l.split(" ", 1)[0] for l in labels))
-    if len(clauses) > 5:
+    if len(clauses) > 5 or (more and len(clauses) > 2):
         calls = list(dict.fromkeys(c for a in actions for c in a.calls))
         count = len([a for a in actions if a.kind != "return"])
+        if more:
+            extra_calls, extra_ret = _scan_more(more[0], ctx)
+            calls = list(dict.fromkeys(calls + extra_calls))
+            count += sum(int(n) for n in re.findall(r"\d+", more[0].text)[:1])
+            ret = f"returns {_quote(extra_ret, 40)}" if extra_ret else ret
+            more = []
         clauses = [f"runs {count} statements" + (f" that call {_names(calls, 5)}" if calls else "")]
     if more:
         clauses.append(_more_clause(more[0], ctx, lead=False))
@@ -1199,7 +1209,14 @@ def _run_step(groups: list[tuple[Action, list[Action]]], ctx: dict, then: bool) 
     elif len(verbs) >= 2:
         label = f"{verbs[0]} and {verbs[1].lower()}"
     elif labels:
-        label = labels[0] + (" and more" if len(labels) > 1 else "")
+        names = [n for l in labels for n in re.findall(r"`[^`]*`", l)[:1]]
+        if len(labels) == 1:
+            label = labels[0]
+        elif len(names) == len(labels) and len(names) <= 3:
+            label = f"{verbs[0]} " + (", ".join(names) if len(names) == 3 else " and ".join(names))
+        else:
+            label = f"{verbs[0]} several values" if verbs[0] in ("Compute", "Set", "Initialize") else \
+                f"{verbs[0]} several times"
     else:
         label = "Finish remaining work"
     return Step(label, detail)
