@@ -343,18 +343,32 @@ def find_definition(src: Source, dotted: str) -> Block | None:
     return found[0] if found else None
 
 
+def _short_name(text: str, limit: int) -> str:
+    """A callee as written, one line; a long one keeps its last whole parts (`converter.asTextDocument`)."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= limit:
+        return text
+    parts = re.split(r"(\.|::)", text)
+    out = parts[-1]
+    i = len(parts) - 2
+    while i > 0 and len(parts[i - 1] + parts[i] + out) <= limit:
+        out = parts[i - 1] + parts[i] + out
+        i -= 2
+    return out
+
+
 def callee(node: Node) -> str:
     """What a call node calls, as written: `os.path.join`, `res.json`, `new User`, `println!`."""
     if node.type == "method_invocation":
         obj, name = node.child_by_field_name("object"), node.child_by_field_name("name")
-        return short((text_of(obj) + "." if obj is not None else "") + text_of(name), 48)
+        return _short_name((text_of(obj) + "." if obj is not None else "") + text_of(name), 48)
     if node.type == "object_creation_expression":
-        return "new " + short(re.sub(r"<.*>$", "", text_of(node.child_by_field_name("type"))), 40)
+        return "new " + _short_name(re.sub(r"<.*>$", "", text_of(node.child_by_field_name("type"))), 40)
     if node.type == "new_expression":
         target = node.child_by_field_name("constructor") or node.child_by_field_name("type")
-        return "new " + short(text_of(target), 40)
+        return "new " + _short_name(text_of(target), 40)
     if node.type == "macro_invocation":
-        return short(text_of(node.child_by_field_name("macro")), 40) + "!"
+        return _short_name(text_of(node.child_by_field_name("macro")), 40) + "!"
     fn = node.child_by_field_name("function")
     if fn is None:
         return ""
@@ -364,11 +378,11 @@ def callee(node: Node) -> str:
     obj = fn.child_by_field_name("object") or fn.child_by_field_name("operand") or fn.child_by_field_name("value")
     if prop is not None and obj is not None and (len(text_of(obj)) > 30 or obj.type in ("regex", "string",
                                                                                           "template_string")):
-        return short(text_of(prop), 48)  # `/^...$/i.exec` → `exec`
+        return _short_name(text_of(prop), 48)  # `/^...$/i.exec` → `exec`
     # a chained call `a.b().c` keeps only its last link: the earlier calls are listed on their own
     if "(" in text:
         text = re.split(r"\)\s*[.]", text)[-1]
-    return short(text, 48)
+    return _short_name(text, 48)
 
 
 def _has(src: Source, nodes: list[Node], types: set[str]) -> bool:

@@ -197,13 +197,14 @@ def _flow_facts(g: Grounding) -> list[str]:
         out.append(f"{it} read{does} or write{does} files ({_names(files, 3)}).")
     if net:
         out.append(f"{it} make{does} network requests ({_names(net, 3)}).")
-    raises = [a.text.split(" ", 1)[1] for a in flow if a.kind == "raise" and " " in a.text]
+    raises = [_clean(a.text.split(" ", 1)[1]) for a in flow if a.kind == "raise" and " " in a.text]
     if raises:
         verb = "raise" if g.block.language == "python" else "throw"
         out.append(f"{it} {verb}{does} {_join(list(dict.fromkeys(raises))[:3], 'or')}.")
     returns = [a for a in flow if a.kind == "return"]
     if len(returns) == 1 and returns[0].text != "returns":
-        out.append(f"{it} {returns[0].text if does else returns[0].text.replace('returns', 'return', 1)}.")
+        said = _clean(returns[0].text)
+        out.append(f"{it} {said if does else said.replace('returns', 'return', 1)}.")
     elif len(returns) > 1:
         out.append(f"{it} {'has' if does else 'have'} {len(returns)} return statements.")
     if any(a.kind == "yield" for a in flow) and g.block.kind != "statements":
@@ -391,6 +392,20 @@ _ERROR_NAMES = {"err", "error", "e", "ex", "exc", "ioErr"}
 _NONE = r"(None|null|nil|NULL|undefined|nullptr)"
 
 
+def _tail(name: str, limit: int = 28) -> str:
+    """A long dotted name shortened from the left, whole parts only: `a.b.c.d` → `c.d` (never cut)."""
+    name = re.sub(r"\s+", " ", name).strip()
+    if len(name) <= limit:
+        return name
+    parts = re.split(r"(\.|::)", name)
+    out = parts[-1]
+    i = len(parts) - 2
+    while i > 0 and len(parts[i - 1] + parts[i] + out) <= limit:
+        out = parts[i - 1] + parts[i] + out
+        i -= 2
+    return out
+
+
 def _words(name: str) -> list[str]:
     name = name.removeprefix("new ").strip("_!").split("::")[-1].split(".")[-1]
     name = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
@@ -451,6 +466,8 @@ def _call_label(callee: str, code: str, io: tuple[str, ...], language: str) -> s
     """`session.send(...)` → "Send request", `open(p).write(s)` → "Write file", `items.add(x)` → "Add `x`"."""
     bare = callee.removeprefix("new ").rstrip("!")
     words = _words(bare) or ["value"]
+    if any(re.search(r"\d", w) or len(w) == 1 for w in words[1:]):
+        words = words[:1]  # `putUInt64`: the verb, then what it acts on
     if bare in _PRINTS or callee in _PRINTS:
         args = _args(code, bare)
         return f"Print `{args[0]}`" if args and _simple(args[0]) else "Print output"
@@ -490,7 +507,7 @@ def _call_label(callee: str, code: str, io: tuple[str, ...], language: str) -> s
         and not last.isupper())
     if constructor:
         kind = " ".join(words[1:]) if words[0] == "new" and len(words) > 1 else None
-        return f"Create {kind}" if kind else f"Create `{_short(last, 28)}`" if words[0] != "new" else "Create value"
+        return f"Create {kind}" if kind else f"Create `{_tail(last, 28)}`" if words[0] != "new" else "Create value"
     if verb:
         rest = " ".join(words[1:3])
         if rest:
@@ -501,8 +518,8 @@ def _call_label(callee: str, code: str, io: tuple[str, ...], language: str) -> s
         recv = _receiver(callee)
         if recv:
             return _cap(f"{verb} `{recv}`")
-        return _cap(verb) if " " in verb else f"Call `{_short(bare, 28)}`"
-    return f"Call `{_short(bare, 28)}`"
+        return _cap(verb) if " " in verb else f"Call `{_tail(bare, 28)}`"
+    return f"Call `{_tail(bare, 28)}`"
 
 
 def _split_top(text: str, seps: tuple[str, ...]) -> list[str]:
@@ -552,7 +569,7 @@ def _cond_label(cond: str, context: dict | None = None) -> str:
         if call:
             args = _split_top(call.group(2), (",",))
             subj = args[0] if args and _simple(args[0]) else _receiver(call.group(1))
-            return f"Handle missing `{subj}`" if subj else f"Check `{_short(call.group(1), 24)}` fails"
+            return f"Handle missing `{subj}`" if subj else f"Check `{_tail(call.group(1), 24)}` fails"
     m = re.fullmatch(r"(.+?)\s*(?:is not|!==|!=)\s*" + _NONE, c)
     if m:
         subj = m.group(1).strip()
@@ -595,7 +612,7 @@ def _cond_label(cond: str, context: dict | None = None) -> str:
         if _simple(a, 20):
             return f"Compare `{a}`"
         call = re.match(r"([\w.:]+)\(", a)
-        return f"Check `{_short(call.group(1), 24)}` result" if call else "Compare values"
+        return f"Check `{_tail(call.group(1), 24)}` result" if call else "Compare values"
     m = re.fullmatch(r"let (?:Some|Ok)\((.+?)\) = (.+)", c)
     if m:
         return f"Unpack `{m.group(2).strip()}`" if _simple(m.group(2)) else "Unpack value"
@@ -608,11 +625,12 @@ def _cond_label(cond: str, context: dict | None = None) -> str:
         args = _split_top(call.group(2), (",",))
         subj = _receiver(name) or (args[0] if args and _simple(args[0]) else None)
         pred = " ".join(words[:3])
-        pred = pred.replace("startswith", "starts with").replace("endswith", "ends with")
+        pred = {"startswith": "prefix", "starts with": "prefix", "endswith": "suffix", "ends with": "suffix"}.get(
+            pred, pred)
         if subj and words and words[0] in ("is", "has", "can", "should", "exists", "contains", "starts", "ends",
                                            "startswith", "endswith", "matches", "equals", "empty", "ok", "valid"):
             return f"Check `{subj}` {pred}"
-        return f"Check `{_short(name, 24)}` result"
+        return f"Check `{_tail(name, 24)}` result"
     if _simple(c):
         return f"Check `{c}` is set"
     first = re.search(r"[A-Za-z_][\w.]*", c)
@@ -642,7 +660,7 @@ def _label(action: Action, context: dict | None = None) -> str:
         value_text = _spans(action.text)[-1] if len(_spans(action.text)) > 1 else ""
         loop_vars = set(re.findall(r"\bfor\s+\(?([A-Za-z_]\w*)", value_text))
         targets = tuple(t for t in targets if t not in loop_vars) or targets
-        names = " and ".join(f"`{_short(t, 24)}`" for t in targets[:2]) or "value"
+        names = " and ".join(f"`{_tail(t, 24)}`" for t in targets[:2]) or "value"
         if action.text.startswith("increments"):
             return f"Increment {names}"
         if action.text.startswith("decrements"):
@@ -675,7 +693,7 @@ def _label(action: Action, context: dict | None = None) -> str:
         if main:
             label = _call_label(main, first, action.io, lang)
             return ("Await " + label[0].lower() + label[1:]) if action.awaits and label.startswith("Call") else label
-        return f"Evaluate `{_short(first, 24)}`" if _simple(first) else "Evaluate expression"
+        return f"Evaluate `{_tail(first, 24)}`" if _simple(first) else "Evaluate expression"
     if k == "return":
         value = first
         if not value:
@@ -687,12 +705,12 @@ def _label(action: Action, context: dict | None = None) -> str:
         if main in ("Ok", "Some"):
             return "Return success" if main == "Ok" else "Return found value"
         if main:
-            return f"Return `{_short(main, 28)}` result"
+            return f"Return `{_tail(main, 28)}` result"
         return "Return computed value"
     if k == "raise":
         what = main or re.split(r"[(\s]", first)[0]
         verb = "Raise" if "raises" in action.text else "Throw"
-        return f"{verb} `{_short(what, 28)}`" if what and _simple(what, 40) else f"{verb} error"
+        return f"{verb} `{_tail(what, 28)}`" if what and _simple(what, 40) else f"{verb} error"
     if k == "loop":
         spans = _spans(action.text)
         if "for each" in action.text and spans:
@@ -705,7 +723,7 @@ def _label(action: Action, context: dict | None = None) -> str:
             label = _call_label(main, first, action.io, lang)
             if label.startswith(("Open", "Read", "Write", "Create")):
                 return label
-            return f"Enter `{_short(main, 28)}` context"
+            return f"Enter `{_tail(main, 28)}` context"
         return "Enter context"
     if k == "except":
         return f"Catch `{first}`" if _simple(first, 30) else "Catch errors"
@@ -718,8 +736,8 @@ def _label(action: Action, context: dict | None = None) -> str:
         return f"{word} `{first}`" if _simple(first, 28) else f"{word} value"
     if k == "defer":
         if action.text.startswith("starts a goroutine"):
-            return f"Start `{_short(main, 24)}` goroutine" if main else "Start goroutine"
-        return f"Defer `{_short(main, 28)}`" if main else "Defer call"
+            return f"Start `{_tail(main, 24)}` goroutine" if main else "Start goroutine"
+        return f"Defer `{_tail(main, 28)}`" if main else "Defer call"
     if k == "define":
         name = action.targets[0] if action.targets else ""
         return f"Define `{name}`" if name else "Define function"
@@ -751,9 +769,11 @@ def steps(g: Grounding) -> list[Step]:
     else:
         out = _flow_steps(g)
     if not out:
-        first = g.block.text.strip().split("\n")[0]
-        out = [Step("Declare block", f"The block declares {_code(first)}; it has no statements to run.")]
+        out = [Step("Declare block", f"The block declares {_code(g.block.text, 60)}; it has no statements to run.")]
     return _unique(out)
+
+
+_ORDINALS = ("third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 
 
 def _unique(out: list[Step]) -> list[Step]:
@@ -763,9 +783,16 @@ def _unique(out: list[Step]) -> list[Step]:
     for s in out:
         label = s.label
         if label.lower() in seen:
-            names = [n for n in _spans(s.detail) if re.fullmatch(r"[A-Za-z_][\w.:]*", n) and n not in label]
-            candidates = [f"{label} with `{n}`" for n in names[:3]] + [f"{label} again", f"{label} once more"]
-            label = next((c for c in candidates if c.lower() not in seen), f"{label} later")
+            spans = _spans(s.detail)
+            names = [n for n in spans if re.fullmatch(r"[A-Za-z_][\w.:]*", n) and n not in label]
+            names += [lit for sp in spans for lit in re.findall(r'"[^"`]{1,20}"', sp) if lit not in label]
+            names = list(dict.fromkeys(names))
+            words = re.findall(r"`[^`]*`|\S+", label)
+            short = " ".join(words[:2])
+            candidates = ([f"{label} with `{n}`" for n in names[:3]] if len(words) <= 2 else []) + \
+                ([f"{label} again"] if len(words) <= 3 else []) + [f"{short} for `{n}`" for n in names[:6]] + \
+                [f"{short} again", f"{short} once more"] + [f"{short}, {o} time" for o in _ORDINALS]
+            label = next((c for c in candidates if c.lower() not in seen), f"{short}, once again")
         seen.add(label.lower())
         result.append(Step(label, s.detail))
     return result
@@ -1212,6 +1239,8 @@ def _run_step(groups: list[tuple[Action, list[Action]]], ctx: dict, then: bool) 
         names = [n for l in labels for n in re.findall(r"`[^`]*`", l)[:1]]
         if len(labels) == 1:
             label = labels[0]
+        elif len(set(labels)) == 1 and names:
+            label = f"{verbs[0]} {names[0]} repeatedly"
         elif len(names) == len(labels) and len(names) <= 3:
             label = f"{verbs[0]} " + (", ".join(names) if len(names) == 3 else " and ".join(names))
         else:
@@ -1282,8 +1311,10 @@ def _method_label(name: str, g: Grounding, params: str) -> str:
     if name in _DUNDER:
         return _DUNDER[name]
     words = _words(name) or [name]
+    if any(re.search(r"\d", w) for w in words[1:]):
+        words = words[:1]  # `putUInt64`: the verb, then the parameter
     verb = _verb(words[0])
-    noun = " ".join(_words(g.block.name or "")) or "instance"
+    noun = " ".join(w for w in _words(g.block.name or "") if not re.search(r"\d", w)) or "instance"
     if words[0] in ("is", "has", "can", "should") and len(words) > 1:
         return _cap(f"check {' '.join(words[1:3])}")
     if verb:
@@ -1295,6 +1326,8 @@ def _method_label(name: str, g: Grounding, params: str) -> str:
         return _cap(f"{verb} {noun}")
     if words[0] == "to" and len(words) > 1:
         return _cap(f"convert to {' '.join(words[1:3])}")
+    if re.search(r"\d", words[0]):
+        return f"Define `{name}`"
     return _cap(f"get {' '.join(words[:3])}")
 
 
