@@ -354,6 +354,8 @@ def _short_name(text: str, limit: int) -> str:
     while i > 0 and len(parts[i - 1] + parts[i] + out) <= limit:
         out = parts[i - 1] + parts[i] + out
         i -= 2
+    if any(out.count(a) != out.count(b) for a, b in ("()", "[]", "{}")) or " " in out:
+        return ""  # `{...}[key](args)`: no name to show
     return out
 
 
@@ -370,8 +372,8 @@ def callee(node: Node) -> str:
     if node.type == "macro_invocation":
         return _short_name(text_of(node.child_by_field_name("macro")), 40) + "!"
     fn = node.child_by_field_name("function")
-    if fn is None:
-        return ""
+    if fn is None or fn.type in NESTED_FUNCTIONS or _strip_parens(text_of(fn)).startswith(("func(", "function")):
+        return ""  # an anonymous function called where it is written: its own calls are listed
     text = text_of(fn)
     prop = fn.child_by_field_name("property") or fn.child_by_field_name("attribute") or \
         fn.child_by_field_name("field")

@@ -512,6 +512,7 @@ def _call_label(callee: str, code: str, io: tuple[str, ...], language: str) -> s
         rest = " ".join(words[1:3])
         if rest:
             return _cap(f"{verb} {rest}")
+        verb = "execute" if verb == "run" else verb
         args = _args(code, bare)
         if args and _simple(args[0]):
             return _cap(f"{verb} `{args[0]}`")
@@ -624,7 +625,7 @@ def _cond_label(cond: str, context: dict | None = None) -> str:
         words = _words(name)
         args = _split_top(call.group(2), (",",))
         subj = _receiver(name) or (args[0] if args and _simple(args[0]) else None)
-        pred = " ".join(words[:3])
+        pred = " ".join(w for w in words[:3] if not re.search(r"\d", w))
         pred = {"startswith": "prefix", "starts with": "prefix", "endswith": "suffix", "ends with": "suffix"}.get(
             pred, pred)
         if subj and words and words[0] in ("is", "has", "can", "should", "exists", "contains", "starts", "ends",
@@ -683,7 +684,8 @@ def _label(action: Action, context: dict | None = None) -> str:
                 return call if action.io else f"Create {names}"
             words = _words(main)
             verb = _verb(words[0]) if words else None
-            if verb and verb not in ("print", "return"):
+            verb = "create" if lang == "go" and main == "make" else verb
+            if verb and verb not in ("print", "return", "run", "call", "execute", "invoke", "use"):
                 return _cap(f"{verb} {names}")
             return f"Compute {names}"
         if re.fullmatch(r"""[-+]?\d[\w.]*|["'].*["']|\[\]|\{\}|\(\)|true|false|True|False|""" + _NONE, value.strip()):
@@ -733,6 +735,8 @@ def _label(action: Action, context: dict | None = None) -> str:
         return f"Yield `{first}`" if _simple(first) else "Yield value"
     if k == "switch":
         word = "Match" if action.text.startswith("match") else "Switch on"
+        if not first:
+            return "Wait for ready case" if lang == "go" else "Switch on value"
         return f"{word} `{first}`" if _simple(first, 28) else f"{word} value"
     if k == "defer":
         if action.text.startswith("starts a goroutine"):
@@ -1165,8 +1169,10 @@ def _switch_detail(action: Action, kids: list[Action], shown: int = 6) -> str:
     lead = _clean(action.text.rstrip(":"))
     subject = _first_span_code(lead)
     verb = "matches" if action.text.startswith("match") else "switches on"
+    if subject in ("", "``"):
+        verb, subject = "runs the first ready case", ""
     if not kids:
-        return _sentence(f"It {verb} {subject}")
+        return _sentence(f"It {verb} {subject}".rstrip())
     base = min(k.depth for k in kids)
     arms: list[tuple[list[str | None], list[Action]]] = []
     for k in kids:
@@ -1177,6 +1183,10 @@ def _switch_detail(action: Action, kids: list[Action], shown: int = 6) -> str:
                 arms.append(([_case_label(k.text)], []))
         elif arms:
             arms[-1][1].append(k)
+    if sum(1 for labels, _ in arms if labels == [None]) > 1:  # Go's select: each case is its first statement
+        for n, (labels, body) in enumerate(arms):
+            if labels == [None] and body and _first_span(body[0].text):
+                arms[n] = ([_first_span(body[0].text)], body[1:])
     parts = []
     named: list[str] = []
     for labels, body in arms:
@@ -1189,7 +1199,7 @@ def _switch_detail(action: Action, kids: list[Action], shown: int = 6) -> str:
                          f"otherwise, it {what}" if not real else f"for {names} and by default, it {what}")
         else:
             named += [f"`{_fit(l, 30, l.endswith('...')) or 'case'}`" for l in real]
-    detail = f"It {verb} {subject}: " + "; ".join(parts)
+    detail = f"It {verb}{' ' + subject if subject else ''}: " + "; ".join(parts)
     if named:
         shown_names = named[:10] + ([f"{len(named) - 10} more"] if len(named) > 10 else [])
         detail += f"; it also has cases for {_join(shown_names)}"
@@ -1257,7 +1267,7 @@ def _scan_more(marker: Action, ctx: dict) -> tuple[list[str], str | None]:
     lines = g.block.text.split("\n")[marker.line - g.block.span.start + 1:]
     text = "\n".join(lines)
     calls = [c for c in re.findall(r"\b([A-Za-z_][\w.]*(?:::\w+)*!?)\s*\(", text) if c not in _CODE_WORDS]
-    returns = re.findall(r"\breturn\s+([^;\n]+)", text)
+    returns = [r for r in re.findall(r"\breturn[ \t]+([^;\n]+)", text) if re.search(r"\w", r)]
     return list(dict.fromkeys(calls)), (returns[-1].strip() if returns else None)
 
 
@@ -1274,7 +1284,7 @@ def _more_clause(marker: Action, ctx: dict, lead: bool = True) -> str:
     if calls:
         clause += f" that call {_names(calls, 5)}"
     if ret:
-        clause += f" and returns {_quote(ret, 40)}"
+        clause += f"{',' if calls else ''} and returns {_quote(ret, 40)}"
     return ("It then " + clause) if lead else clause
 
 
