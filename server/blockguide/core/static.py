@@ -97,8 +97,8 @@ def description(g: Grounding) -> str:
         sig = own.signature if own and own.signature else block.name
         kind = {"function": "function", "method": "method", "class": "class"}.get(block.kind, block.kind)
         if block.kind == "class":
-            word = re.search(r"\b(struct|interface|enum|trait|record|union)\b", (sig or "").split("{")[0])
-            kind = word.group(1) if word else kind
+            word = re.search(r"\b(struct|interface|enum|trait|record|union|impl)\b", (sig or "").split("{")[0])
+            kind = (word.group(1) if word.group(1) != "impl" else "impl block") if word else kind
         owner = next((n.split("`")[3] for n in g.notes if " is a method of class `" in n), None)
         owner_part = f" of class `{owner}`" if owner else ""
         adjective = _adjective(g)
@@ -384,7 +384,9 @@ _ALIASES = {"println": "print", "printf": "print", "puts": "print", "eprintln": 
             "mkdir": "create", "makedirs": "create", "malloc": "allocate", "calloc": "allocate", "realloc": "resize",
             "new": "create", "recv": "receive", "sendall": "send", "dial": "connect", "info": "log",
             "debug": "log", "warning": "warn", "error": "log", "strcpy": "copy", "memcpy": "copy", "memset": "fill",
-            "strcmp": "compare", "dumps": "serialize", "loads": "parse", "to": "convert to", "from": "build from"}
+            "strcmp": "compare", "dumps": "serialize", "loads": "parse", "to": "convert to", "from": "build from",
+            "incr": "increment", "inc": "increment", "decr": "decrement", "dec": "decrement", "calc": "calculate",
+            "gen": "generate", "eval": "evaluate", "str": "format"}
 _PRINTS = {"print", "println", "printf", "puts", "console.log", "fmt.Println", "fmt.Printf", "fmt.Print",
            "System.out.println", "System.out.print", "System.out.printf", "println!", "print!", "eprintln!",
            "console.error", "console.warn", "console.info"}
@@ -616,7 +618,10 @@ def _cond_label(cond: str, context: dict | None = None) -> str:
         return f"Check `{_tail(call.group(1), 24)}` result" if call else "Compare values"
     m = re.fullmatch(r"let (?:Some|Ok)\((.+?)\) = (.+)", c)
     if m:
-        return f"Unpack `{m.group(2).strip()}`" if _simple(m.group(2)) else "Unpack value"
+        value = m.group(2).strip()
+        call = re.match(r"([\w.:]+)\(", value)
+        return f"Unpack `{value}`" if _simple(value) else f"Unpack `{_tail(call.group(1), 24)}` result" if call \
+            else "Unpack value"
     if c.startswith("let "):
         return "Match pattern"
     call = re.fullmatch(r"([\w.:]+)\((.*)\)", c)
@@ -699,7 +704,7 @@ def _label(action: Action, context: dict | None = None) -> str:
     if k == "return":
         value = first
         if not value:
-            return "Return early"
+            return "Return to caller" if (context or {}).get("last") else "Return early"
         if _simple(value, 28) or (len(value) <= 20 and "(" not in value):
             return f"Return `{value}`"
         if main and re.search(r"(errorf|errors\.new|^err$|error$|exception$)", main, re.IGNORECASE):
@@ -959,9 +964,11 @@ def _flow_steps(g: Grounding) -> list[Step]:
     ctx = {"language": g.block.language, "g": g}
     out: list[Step] = []
     prev: Action | None = None
-    for u in _compact(_units(groups)):
+    units = _compact(_units(groups))
+    for n, u in enumerate(units):
         first = u.groups[0][0]
         ctx["error_source"] = _error_source(prev)
+        ctx["last"] = n == len(units) - 1
         if u.kind == "one":
             out.append(Step(_label(first, ctx), _detail(first, u.groups[0][1], ctx)))
         elif u.kind == "values":
@@ -1036,7 +1043,7 @@ def _clause(action: Action) -> str:
     if k in ("branch", "else") and _first_span(text):
         return f"checks {_first_span_code(text)}"
     if k == "else":
-        return "otherwise continues"
+        return "" if action.text.startswith("else (") else "otherwise runs the else branch"
     if k == "loop":
         spans = re.findall(r"`[^`]*`", text)
         return f"loops over {spans[-1]}" if "for each" in text and spans else "repeats a loop"
@@ -1066,8 +1073,7 @@ def _nested(kids: list[Action], limit: int = 3) -> str:
     """What the nested actions do, as one clause: `returns `x``, `sets `a` to `b` and returns `a``."""
     if not kids:
         return ""
-    base = min(k.depth for k in kids)
-    top = [k for k in kids if k.depth == base and k.kind not in ("case",) and not _is_more(k)]
+    top = [k for k, _ in _groups(kids) if k.kind not in ("case",) and not _is_more(k)]
     clauses = [c for c in dict.fromkeys(_clause(k) for k in top) if c]
     if not clauses:
         return ""
@@ -1305,10 +1311,13 @@ def _private(g: Grounding, a: Action, name: str) -> bool:
         return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
     line = g.block.text.split("\n")[a.line - g.block.span.start] if 0 <= a.line - g.block.span.start < len(
         g.block.text.split("\n")) else ""
+    head = line.split(name + "(", 1)[0] if name + "(" in line else line
+    if name in ("constructor", "__init__", g.block.name):
+        return False
     if lang in ("javascript", "typescript", "tsx") and (name.startswith(("#", "_")) or re.search(
-            r"\b(private|protected)\s", line)):
+            r"\b(private|protected)\s", head)):
         return True
-    if lang in ("java", "cpp", "c", "csharp") and re.search(r"\b(private|protected)\s", line):
+    if lang in ("java", "cpp", "c", "csharp") and re.search(r"\b(private|protected)\s", head):
         return True
     if lang == "rust" and not re.search(r"\bpub\b", line):
         return True
