@@ -1221,7 +1221,8 @@ def _run_step(groups: list[tuple[Action, list[Action]]], ctx: dict, then: bool) 
     clauses = [c for c in dict.fromkeys(_clause(a) for a in actions if a.kind != "return") if c]
     ret = _clean(returns[-1].text) if returns else None
     labels = [_label(a, ctx) for a in actions if a.kind != "return"]
-    verbs = list(dict.fromkeys(l.split(" ", 1)[0] for l in labels))
+    verbs = list(dict.fromkeys(" ".join(l.split(" ")[:2]) if l.split(" ")[1:2] == ["up"] else l.split(" ", 1)[0]
+                               for l in labels))
     if len(clauses) > 5 or (more and len(clauses) > 2):
         calls = list(dict.fromkeys(c for a in actions for c in a.calls))
         count = len([a for a in actions if a.kind != "return"])
