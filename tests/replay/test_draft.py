@@ -119,7 +119,7 @@ async def test_steps_that_skip_the_code_are_rebuilt_from_the_outline(project, fa
         fake.chat_requests[1].prompt_text
     guide = drafted.guide
     assert guide.description == SAMPLE_GUIDE["description"]  # the model's description is kept
-    assert [s.label for s in guide.steps] == ["Set `text`", "Set `text`", "Return `text.strip` result"]
+    assert [s.label for s in guide.steps] == ["Decode `text`", "Substitute `text`", "Return `text.strip` result"]
     assert guide.notes == ("The model's steps skipped most of what the code does; these steps were built from the "
                            "code's outline.",)
 

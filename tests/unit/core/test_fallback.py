@@ -28,7 +28,7 @@ def test_a_function_guide_from_the_code(project):
     assert guide.model == "none" and guide.static and guide.notes[0] == NOTE
     assert guide.description.startswith('`slugify(text: str, sep: str="-") -> str` is a function in `textkit.slug`.')
     assert "Turn text into a URL slug." in guide.description and "It returns `text.strip(sep)`." in guide.description
-    assert [s.label for s in guide.steps] == ["Set `text`", "Set `text`", "Return `text.strip` result"]
+    assert [s.label for s in guide.steps] == ["Decode `text`", "Substitute `text`", "Return `text.strip` result"]
     assert "calling `text.lower` and `_SEP.sub` in that order" in guide.steps[1].detail
     assert "Turn text" not in " ".join(s.detail for s in guide.steps)  # the docstring is not a step
     # the example is the real call in app.py, made runnable, and cited
@@ -48,7 +48,7 @@ def test_a_method_example_builds_its_object(project):
 
 def test_a_class_guide_lists_its_methods(project):
     guide = static_guide(_ground(project, "src/textkit/slug.py", "Slugger"))
-    assert [s.label for s in guide.steps] == ["Initialize instance", "Method `make`"]
+    assert [s.label for s in guide.steps] == ["Initialize instance", "Make `text`"]
     assert "It defines the methods `__init__` and `make`." in guide.description
 
 
@@ -83,8 +83,8 @@ def test_the_static_guide_renders_in_every_language_without_vague_words(tmp_path
     g = ground(find_definition(src, "add"), src, path, tmp_path, 5)
     guide = static_guide(g, reason="The model was not used: Cannot reach Ollama.")
     md = to_markdown(guide)
-    assert "1. **Check `a == null`**: If `a == null`, it throws `new TypeError('a')`." in md
-    assert "2. **Return result**: It returns `a + b`." in md
+    assert "1. **Handle missing `a`**: If `a == null`, it throws `new TypeError('a')`." in md
+    assert "2. **Return `a + b`**: It returns `a + b`." in md
     assert 'import { add } from "./m.js";' in md and check_example(guide.example, g) == []
     assert guide.notes[1] == "The model was not used: Cannot reach Ollama." and not vague_terms(md)
 

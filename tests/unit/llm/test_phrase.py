@@ -105,9 +105,9 @@ def test_the_prompt_numbers_each_step_with_its_code_and_states_the_rules():
     steps = static_guide(g).steps
     prompt = build_phrase_prompt(g, steps)
     system, user = prompt.messages[0]["content"], prompt.messages[1]["content"]
-    assert '1. `text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()` - outline: Set `text`' \
+    assert '1. `text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()` - outline: Decode `text`' \
         in user
-    assert "2. `text = _SEP.sub(sep, text.lower())` - outline: Set `text`" in user
+    assert "2. `text = _SEP.sub(sep, text.lower())` - outline: Substitute `text`" in user
     assert "3. `return text.strip(sep)` - outline: Return `text.strip` result" in user
     assert "exactly 3 objects" in system and "exactly 3 steps" in user and "JSON only" in system
     assert "The first sentence names `slugify`." in system and "Never a number" in system

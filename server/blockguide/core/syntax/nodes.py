@@ -119,7 +119,10 @@ def block_nodes(src: Source, block: Block) -> list[Node]:
         if end < first or start > last:
             return
         if start >= first and end <= last and node.parent is not None and node.is_named:
-            if node.type not in SKIPPED:
+            if holds_statements(src, node):  # a whole body selected: its statements, not one `block` statement
+                for child in node.children:
+                    visit(child)
+            elif node.type not in SKIPPED:
                 out.append(node)
             return
         for child in node.children:
@@ -196,32 +199,48 @@ def statements(src: Source, container: Node | None) -> list[Node]:
     return out
 
 
+def _short_name(text: str, limit: int) -> str:
+    """A callee as written, one line; a long one keeps its last whole parts (`converter.asTextDocument`)."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= limit:
+        return text
+    parts = re.split(r"(\.|::)", text)
+    out = parts[-1]
+    i = len(parts) - 2
+    while i > 0 and len(parts[i - 1] + parts[i] + out) <= limit:
+        out = parts[i - 1] + parts[i] + out
+        i -= 2
+    if any(out.count(a) != out.count(b) for a, b in ("()", "[]", "{}")) or " " in out:
+        return ""  # `{...}[key](args)`: no name to show
+    return out
+
+
 def callee(node: Node) -> str:
     """What a call node calls, as written: `os.path.join`, `res.json`, `new User`, `println!`."""
     if node.type == "method_invocation":
         obj, name = node.child_by_field_name("object"), node.child_by_field_name("name")
-        return short((text_of(obj) + "." if obj is not None else "") + text_of(name), 48)
+        return _short_name((text_of(obj) + "." if obj is not None else "") + text_of(name), 48)
     if node.type == "object_creation_expression":
-        return "new " + short(re.sub(r"<.*>$", "", text_of(node.child_by_field_name("type"))), 40)
+        return "new " + _short_name(re.sub(r"<.*>$", "", text_of(node.child_by_field_name("type"))), 40)
     if node.type == "new_expression":
         target = node.child_by_field_name("constructor") or node.child_by_field_name("type")
-        return "new " + short(text_of(target), 40)
+        return "new " + _short_name(text_of(target), 40)
     if node.type == "macro_invocation":
-        return short(text_of(node.child_by_field_name("macro")), 40) + "!"
+        return _short_name(text_of(node.child_by_field_name("macro")), 40) + "!"
     fn = node.child_by_field_name("function")
-    if fn is None:
-        return ""
+    if fn is None or fn.type in NESTED_FUNCTIONS or strip_parens(text_of(fn)).startswith(("func(", "function")):
+        return ""  # an anonymous function called where it is written: its own calls are listed
     text = text_of(fn)
     prop = fn.child_by_field_name("property") or fn.child_by_field_name("attribute") or \
         fn.child_by_field_name("field")
     obj = fn.child_by_field_name("object") or fn.child_by_field_name("operand") or fn.child_by_field_name("value")
     if prop is not None and obj is not None and (len(text_of(obj)) > 30 or obj.type in ("regex", "string",
                                                                                           "template_string")):
-        return short(text_of(prop), 48)  # `/^...$/i.exec` → `exec`
+        return _short_name(text_of(prop), 48)  # `/^...$/i.exec` → `exec`
     # a chained call `a.b().c` keeps only its last link: the earlier calls are listed on their own
     if "(" in text:
         text = re.split(r"\)\s*[.]", text)[-1]
-    return short(text, 48)
+    return _short_name(text, 48)
 
 
 def def_name(node: Node) -> str:

@@ -9,6 +9,7 @@ languages.py: tree-sitter grammars share most node names (the tables are in synt
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -437,6 +438,20 @@ def _class_outline(walk: _Walk, node: Node) -> None:
             continue
 
 
+def _found(src: Source, nodes: list[Node], types: set[str]) -> list[Node]:
+    """The nodes of these types under the nodes, in code order, not inside nested functions."""
+    out, stack = [], list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        if node.type in types:
+            out.append(node)
+            continue
+        if node.type in NESTED_FUNCTIONS or node.type in src.lang.functions:
+            continue
+        stack.extend(reversed(node.named_children))
+    return out
+
+
 def _method_summary(src: Source, fn: Node) -> str:
     """`sets `self.sep``, `calls `slugify`; returns `...``: what a method does at its top level."""
     parts = []
@@ -450,12 +465,21 @@ def _method_summary(src: Source, fn: Node) -> str:
             sets.append(text_of(inner.child_by_field_name("left")))
     if sets:
         parts.append("sets " + ", ".join(f"`{s}`" for s in sets[:4]))
-    calls = list(dict.fromkeys(n for n, _ in _calls_in(src, body)))
+    raised = [" ".join(text_of(c) for c in n.named_children) for n in _found(src, body, RAISES)]
+    raised = list(dict.fromkeys(re.split(r"[(\s]", r.removeprefix("new "))[0] for r in raised if r))
+    calls = list(dict.fromkeys(n for n, _ in _calls_in(src, body) if n.removeprefix("new ") not in raised))
     if calls:
         parts.append("calls " + ", ".join(f"`{c}`" for c in calls[:4]))
     returns = [unwrap(s) for s in body if unwrap(s).type in RETURNS and unwrap(s).named_children]
     if returns:
         parts.append("returns " + code(" ".join(text_of(c) for c in returns[-1].named_children), 50))
+    else:  # returns only inside branches, loops or cases: how many
+        nested = [n for n in _found(src, body, RETURNS) if n.named_children]
+        if nested:
+            parts.append(f"returns a value in {len(nested)} place{'s' if len(nested) > 1 else ''}")
+    if raised:
+        verb = "raises" if src.lang.key == "python" else "throws"
+        parts.append(f"{verb} " + ", ".join(code(r, 40) for r in raised[:3]))
     if _has(src, body, YIELDS):
         parts.append("yields values")
     return "; ".join(parts)
