@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import inspect
 import json
 import sys
 import time
@@ -131,6 +132,8 @@ def main() -> int:
     t0 = time.monotonic()
     grounding = api.analyse(src, block, path, [tree], settings)
     kwargs = {"use_cache": False, "fallback_on": (BackendError,)}  # a failed model call scores the fallback guide
+    accepted = inspect.signature(api.draft).parameters
+    kwargs = {k: v for k, v in kwargs.items() if k in accepted}  # older checkouts have no fallback_on
     try:
         drafted = asyncio.run(api.draft(grounding, settings, make_backend(settings), None, **kwargs))
     except BackendError as exc:

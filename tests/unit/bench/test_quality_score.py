@@ -192,3 +192,34 @@ def test_every_case_in_the_set_is_well_formed():
         for patterns in [*c["facts"].values(), *c["false"].values()]:
             for p in patterns:
                 rubric.stated(p, "")  # compiles
+
+
+def test_the_side_by_side_table_has_a_row_per_case_the_means_and_the_model_seconds():
+    from bench.quality.__main__ import table
+
+    cases = [dict(CASE, id=f"demo.case{i}") for i in range(3)]
+    good, bad = guide(), guide(title="Guide", steps=STEPS[:1])
+    static = {c["id"]: (score(CASE, bad, markdown(bad), []), {"seconds": 0.1}) for c in cases}
+    model = {c["id"]: (score(CASE, good, markdown(good), []), {"seconds": s}) for c, s in zip(cases, (10, 20, 90))}
+    text = table(cases, static, model, "tiny")
+    rows = [line for line in text.split("\n") if line.startswith("| demo.case")]
+    assert len(rows) == 3
+    diff = 100 - static["demo.case0"][0].total
+    assert f"| +{diff:.0f} | 10 |" in rows[0]
+    assert "| **mean** |" in text and f"+{diff:.1f}" in text
+    assert "median 20.0, p95 90.0 (3 guides)" in text
+    assert "| static (facts) | penalties |" in table(cases, static, None, None)
+
+
+def test_draft_reaches_blockguide_through_the_new_module_when_it_exists(monkeypatch):
+    import sys
+    import types
+
+    from bench.quality import draft
+
+    assert draft.jobs().__name__ in ("blockguide.jobs.draft", "blockguide.pipeline")
+    fake = types.ModuleType("blockguide.jobs.draft")
+    fake.analyse, fake.draft = object(), object()
+    monkeypatch.setitem(sys.modules, "blockguide.jobs", types.ModuleType("blockguide.jobs"))
+    monkeypatch.setitem(sys.modules, "blockguide.jobs.draft", fake)
+    assert draft.jobs() is fake
