@@ -145,6 +145,9 @@ def record(label: str, text: str) -> None:
         sub = re.search(rf"^### {re.escape(label)}\n(.*?)(?=^### |\Z)", section, re.S | re.M)
         if sub:
             section = section[: sub.start()] + block + "\n" + section[sub.end():]
+        elif "\n### Earlier scorer" in section:  # new runs go above the earlier scorer's history
+            at = section.index("\n### Earlier scorer") + 1
+            section = section[:at] + block + "\n" + section[at:]
         else:
             section = section.rstrip("\n") + "\n\n" + block
         content = content[: m.start(1)] + section.rstrip("\n") + "\n\n" + content[m.end(1):]
