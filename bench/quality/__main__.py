@@ -102,7 +102,7 @@ def table(cases: list[dict], static: dict, model: dict | None, model_name: str |
             secs.append(res["seconds"])
         diff = f"{(m.total if m else 0) - (s.total if s else 0):+.0f}"
         rows.append(f"| {c['id']} | {c['language']} | {c['kind']} | {_cell(s)} | {_cell(m)}{' ' + src if src else ''}"
-                    f" | {diff} | {res.get('seconds', 0):.0f} |")
+                    f" | {diff} | {res.get('seconds', 0):.1f} |")
     n = max(1, len(cases))
     if model is None:
         rows.append(f"| **mean** | | | **{sum(st_tot) / n:.1f}** | |")

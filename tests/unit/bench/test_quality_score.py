@@ -205,7 +205,7 @@ def test_the_side_by_side_table_has_a_row_per_case_the_means_and_the_model_secon
     rows = [line for line in text.split("\n") if line.startswith("| demo.case")]
     assert len(rows) == 3
     diff = 100 - static["demo.case0"][0].total
-    assert f"| +{diff:.0f} | 10 |" in rows[0]
+    assert f"| +{diff:.0f} | 10.0 |" in rows[0]
     assert "| **mean** |" in text and f"+{diff:.1f}" in text
     assert "median 20.0, p95 90.0 (3 guides)" in text
     assert "| static (facts) | penalties |" in table(cases, static, None, None)
