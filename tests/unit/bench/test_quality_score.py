@@ -223,3 +223,14 @@ def test_draft_reaches_blockguide_through_the_new_module_when_it_exists(monkeypa
     monkeypatch.setitem(sys.modules, "blockguide.jobs", types.ModuleType("blockguide.jobs"))
     monkeypatch.setitem(sys.modules, "blockguide.jobs.draft", fake)
     assert draft.jobs() is fake
+
+
+def test_each_hand_written_reference_states_every_fact_of_its_case_and_no_false_claim():
+    here = Path(rubric.__file__).parent
+    cases = tomllib.loads((here / "cases.toml").read_text())["case"]
+    references = tomllib.loads((here / "references.toml").read_text())
+    assert set(references) == {c["id"] for c in cases}
+    for c in cases:
+        text = rubric.plain(references[c["id"]])
+        assert [k for k, v in c["facts"].items() if not rubric.stated(v, text)] == [], c["id"]
+        assert [k for k, v in c["false"].items() if rubric.claimed(v, text)] == [], c["id"]
