@@ -5,11 +5,14 @@ PYTHONPATH and prints it as JSON, so `--blockguide TREE` can measure another che
 before a change). The scoring process imports `example_problems` from here to check the example with its own
 checkout.
 
-blockguide's API is moving; each lookup below tries the new place first and falls back to the old one:
-- analyse/draft: `blockguide.jobs.draft` (new), else `blockguide.pipeline`;
+blockguide's API is moving. WHERE below lists, for every name used here, the modules to look in, newest
+first; the first that has the name wins. To follow a move, edit WHERE (nothing else here names a module):
+- analyse(src, block, path, roots, settings) and async draft(grounding, settings, backend, cache, ...):
+  `blockguide.jobs.draft` (new), else `blockguide.pipeline`; draft() is passed only the keyword arguments it
+  accepts (`use_cache`, and `fallback_on` where it exists);
 - Source, snap, enclosing_definition: `blockguide.core.syntax.blocks` (new), else `blockguide.core.blocks`;
-- the language table: `blockguide.core.syntax.languages`, else `blockguide.core.languages`;
-- the example checks: `blockguide.core.verify` (also looked for under `blockguide.core.checks.verify`).
+- LANGUAGES: `blockguide.core.syntax.languages`, else `blockguide.core.languages`;
+- check_example: `blockguide.core.verify` (or `blockguide.core.checks.verify`).
 """
 
 from __future__ import annotations
@@ -24,39 +27,41 @@ from dataclasses import asdict
 from pathlib import Path
 
 
-def _first(*modules: str, attr: str | None = None):
-    """The first of the modules that imports (and has `attr`, when given)."""
+WHERE = {
+    "analyse": ("blockguide.jobs.draft", "blockguide.pipeline"),
+    "draft": ("blockguide.jobs.draft", "blockguide.pipeline"),
+    "Source": ("blockguide.core.syntax.blocks", "blockguide.core.blocks"),
+    "snap": ("blockguide.core.syntax.blocks", "blockguide.core.blocks"),
+    "enclosing_definition": ("blockguide.core.syntax.blocks", "blockguide.core.blocks"),
+    "LANGUAGES": ("blockguide.core.syntax.languages", "blockguide.core.languages"),
+    "check_example": ("blockguide.core.verify", "blockguide.core.checks.verify"),
+    "Example": ("blockguide.core.types",),
+    "to_markdown": ("blockguide.core.render",),
+    "Settings": ("blockguide.settings",),
+    "make_backend": ("blockguide.llm",),
+    "BackendError": ("blockguide.llm",),
+}
+
+
+def api(name: str):
+    """`name` from the first module in WHERE[name] that imports and has it."""
     errors = []
-    for name in modules:
+    for module in WHERE[name]:
         try:
-            mod = importlib.import_module(name)
+            mod = importlib.import_module(module)
         except ImportError as exc:
-            errors.append(f"{name}: {exc}")
+            errors.append(f"{module}: {exc}")
             continue
-        if attr is None or hasattr(mod, attr):
-            return mod
-        errors.append(f"{name}: no {attr}")
-    raise ImportError("; ".join(errors))
-
-
-def jobs():
-    """The module with analyse(src, block, path, roots, settings) and async draft(grounding, settings,
-    backend, cache, ...)."""
-    return _first("blockguide.jobs.draft", "blockguide.pipeline", attr="draft")
-
-
-def blocks():
-    return _first("blockguide.core.syntax.blocks", "blockguide.core.blocks", attr="snap")
-
-
-def languages():
-    return _first("blockguide.core.syntax.languages", "blockguide.core.languages", attr="LANGUAGES")
+        if hasattr(mod, name):
+            return getattr(mod, name)
+        errors.append(f"{module}: no {name}")
+    raise ImportError(f"{name} not found: " + "; ".join(errors))
 
 
 def find(src, symbol: str):
     """The definition named `symbol`; for `Owner.name`, one inside a definition named Owner. Found by walking
     the syntax tree, so every blockguide version finds the same block."""
-    enclosing_definition = blocks().enclosing_definition
+    enclosing_definition = api("enclosing_definition")
     parts = symbol.split(".")
 
     def block_of(node):
@@ -81,19 +86,17 @@ def locate(case: dict, tree: Path):
     """(Source, Block, path) of the case's block: its `symbol`, or its `lines` "A-B" (1-based, inclusive)
     snapped to whole statements."""
     path = tree / case["file"]
-    b = blocks()
-    src = b.Source(languages().LANGUAGES[case["language"]], path.read_text("utf-8", errors="replace"))
+    src = api("Source")(api("LANGUAGES")[case["language"]], path.read_text("utf-8", errors="replace"))
     if case.get("lines"):
         first, _, last = str(case["lines"]).partition("-")
-        block = b.snap(src, int(first) - 1, int(last or first) - 1)
+        block = api("snap")(src, int(first) - 1, int(last or first) - 1)
     else:
         block = find(src, case["symbol"])
     return src, block, path
 
 
 def settings_for(case: dict):
-    from blockguide.settings import Settings
-
+    Settings = api("Settings")
     return Settings(model=case.get("model", "none"), ollama_host=case.get("host") or Settings().ollama_host,
                     timeout=float(case.get("timeout", 600)))
 
@@ -102,25 +105,20 @@ def analyse(case: dict, tree: Path):
     src, block, path = locate(case, tree)
     if block is None:
         return None
-    return jobs().analyse(src, block, path, [tree], settings_for(case))
+    return api("analyse")(src, block, path, [tree], settings_for(case))
 
 
 def example_problems(case: dict, tree: Path, example: dict) -> list[str] | None:
     """What blockguide's static checks find in a guide's example (None when the block is not found)."""
-    from blockguide.core.types import Example
-
-    verify = _first("blockguide.core.verify", "blockguide.core.checks.verify", attr="check_example")
     g = analyse(dict(case, model="none"), tree)
     if g is None:
         return None
-    return list(verify.check_example(Example(example["language"], example["code"]), g))
+    return list(api("check_example")(api("Example")(example["language"], example["code"]), g))
 
 
 def main() -> int:
     case = json.loads(sys.argv[1])
-    from blockguide.core.render import to_markdown
-    from blockguide.llm import BackendError, make_backend
-
+    BackendError = api("BackendError")
     tree = Path(case["tree"])
     settings = settings_for(case)
     src, block, path = locate(case, tree)
@@ -128,21 +126,21 @@ def main() -> int:
         what = case.get("symbol") or f"lines {case.get('lines')}"
         print(json.dumps({"error": f"no block {what} in {case['file']}"}))
         return 0
-    api = jobs()
     t0 = time.monotonic()
-    grounding = api.analyse(src, block, path, [tree], settings)
+    grounding = api("analyse")(src, block, path, [tree], settings)
     kwargs = {"use_cache": False, "fallback_on": (BackendError,)}  # a failed model call scores the fallback guide
-    accepted = inspect.signature(api.draft).parameters
+    draft = api("draft")
+    accepted = inspect.signature(draft).parameters
     kwargs = {k: v for k, v in kwargs.items() if k in accepted}  # older checkouts have no fallback_on
     try:
-        drafted = asyncio.run(api.draft(grounding, settings, make_backend(settings), None, **kwargs))
+        drafted = asyncio.run(draft(grounding, settings, api("make_backend")(settings), None, **kwargs))
     except BackendError as exc:
         print(json.dumps({"error": str(exc), "seconds": time.monotonic() - t0}))
         return 0
     guide = drafted.guide
-    print(json.dumps({"guide": asdict(guide), "markdown": to_markdown(guide), "seconds": time.monotonic() - t0,
+    print(json.dumps({"guide": asdict(guide), "markdown": api("to_markdown")(guide), "seconds": time.monotonic() - t0,
                       "warning": getattr(drafted, "warning", None), "span": [block.span.start, block.span.end],
-                      "kind": block.kind, "api": api.__name__}))
+                      "kind": block.kind, "api": draft.__module__}))
     return 0
 
 

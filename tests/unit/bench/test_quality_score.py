@@ -217,12 +217,14 @@ def test_draft_reaches_blockguide_through_the_new_module_when_it_exists(monkeypa
 
     from bench.quality import draft
 
-    assert draft.jobs().__name__ in ("blockguide.jobs.draft", "blockguide.pipeline")
+    assert draft.api("draft").__module__ in ("blockguide.jobs.draft", "blockguide.pipeline")
+    assert draft.api("snap").__module__ in ("blockguide.core.syntax.blocks", "blockguide.core.blocks")
     fake = types.ModuleType("blockguide.jobs.draft")
     fake.analyse, fake.draft = object(), object()
     monkeypatch.setitem(sys.modules, "blockguide.jobs", types.ModuleType("blockguide.jobs"))
     monkeypatch.setitem(sys.modules, "blockguide.jobs.draft", fake)
-    assert draft.jobs() is fake
+    assert draft.api("draft") is fake.draft and draft.api("analyse") is fake.analyse
+    assert draft.api("Source").__module__ == "blockguide.core.blocks"  # not moved: still found where it is
 
 
 def test_each_hand_written_reference_states_every_fact_of_its_case_and_no_false_claim():
