@@ -170,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     model = None if args.model == "none" else args.model
     if model:
         args.host = args.host or os.environ.get("OLLAMA_HOST") or _bundled_host()
+        if not args.host:
+            print("no model server: start one (`make ollama-serve`), or pass --host URL or set OLLAMA_HOST; "
+                  "`--model none` scores the static guide only", file=sys.stderr)
+            return 2
     cases = load_cases(args.case)
     sides: dict[str, dict] = {"static": {}}
     if model:
