@@ -76,7 +76,10 @@ vsix:
 bench: setup
 	$(PY) -m bench
 
-bench-quality: setup
+# Guide quality, static vs model guide side by side (bench/quality). The model side needs a running server
+# (`make ollama-serve`, or OLLAMA_HOST / ARGS="--host URL"); ARGS="--model none" scores the static guide only
+# and needs no Ollama.
+bench-quality: $(if $(findstring --model none,$(ARGS)),venv,setup)
 	$(PY) -m bench.quality $(ARGS)
 
 # Where the analysis spends its time (pyinstrument over Django blocks)

@@ -88,7 +88,7 @@ def recall(section, host: str | None, quick: bool) -> None:
     if quick:
         section.add("fact recall vs budget", "skipped (--quick)")
         return
-    cases = [c for c in load_cases(None) if c["language"] == "python"][:RECALL_CASES]
+    cases = [c for c in load_cases(None) if c["language"] == "python" and c.get("symbol")][:RECALL_CASES]
     results: dict[int, list[float]] = {b: [] for b in RECALL_BUDGETS}
     tokens: dict[int, list[int]] = {b: [] for b in RECALL_BUDGETS}
     for case in cases:
@@ -98,15 +98,15 @@ def recall(section, host: str | None, quick: bool) -> None:
             if "error" in res:
                 results[budget].append(0.0)
                 continue
-            s = score(case, res["guide"], res["markdown"], res["grounding"])
-            results[budget].append(s.facts)
+            s = score(case, res["guide"], res["markdown"])
+            results[budget].append(s.facts_share)
             tokens[budget].append(res["prompt_tokens"])
     for budget in RECALL_BUDGETS:
         mean = sum(results[budget]) / max(1, len(results[budget]))
         section.add(f"fact recall, bundled model, budget {budget}",
                     f"{mean:.2f} over {len(results[budget])} cases (model prompt tokens median "
                     f"{p50(tokens[budget]) if tokens[budget] else 'n/a'})")
-    section.note(f"Fact recall: bench/quality's scorer (`facts`), its first {RECALL_CASES} Python cases, drafted "
+    section.note(f"Fact recall: bench/quality's scorer (share of facts stated), its first {RECALL_CASES} Python cases, drafted "
                  f"here with contextBudget {' and '.join(map(str, RECALL_BUDGETS))} (bench.quality has no budget "
                  "option yet); one draft per case and budget, so a single answer moves the mean by "
                  f"{1 / RECALL_CASES:.2f}.")

@@ -1,10 +1,12 @@
-"""python -m bench.quality [--model M ...] [--host URL] [--case ID ...] [--blockguide TREE] [--record LABEL]
+"""python -m bench.quality [--model M] [--host URL] [--case ID ...] [--blockguide TREE] [--out FILE] [--record LABEL]
 
-Fetches each case's project at its pinned version (cached in .tools/bench-cache), drafts a guide with each
-model (`none` is the guide built without a model), scores it, and prints a table per model with the mean.
-`--record LABEL` also writes the table into bench/RESULTS.md, section "Quality", subsection LABEL (other
-sections of that file are left alone). `--blockguide TREE` drafts with another checkout of blockguide (its
-`server/` folder), e.g. the version before a change; scoring always uses this checkout.
+Fetches each case's project at its pinned version (cached in .tools/bench-cache), drafts the static guide (no
+model) and the model's guide for the case's block, scores both with the reader's rubric of score.py (out of
+100) and prints one row per case: static score, model score, the difference and the seconds the model guide
+took; then the means and the median/p95 seconds per model guide. `--model none` scores the static side only.
+The per-case breakdown and every guide go to the results file (--out). `--record LABEL` also writes the
+table into bench/RESULTS.md, section "Quality", subsection LABEL. `--blockguide TREE` drafts with another
+checkout of blockguide (its `server/` folder); scoring always uses this checkout.
 """
 
 from __future__ import annotations
@@ -13,72 +15,122 @@ import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
-from bench.quality.fetch import ROOT, FetchError, fetch
-from bench.quality.score import METRICS, Score, score
+from bench.quality import draft as bg
+from bench.quality.fetch import CACHE, ROOT, FetchError, fetch
+from bench.quality.score import Score, score
 
 CASES = Path(__file__).with_name("cases.toml")
 RESULTS = ROOT / "bench" / "RESULTS.md"
+OUT = CACHE / "quality-results.md"
 
 
-def load_cases(ids: list[str] | None) -> list[dict]:
+def load_cases(ids: list[str] | None = None) -> list[dict]:
     cases = tomllib.loads(CASES.read_text())["case"]
+    if ids:
+        unknown = set(ids) - {c["id"] for c in cases}
+        if unknown:
+            raise SystemExit(f"unknown case(s): {', '.join(sorted(unknown))}")
     return [c for c in cases if not ids or c["id"] in ids]
 
 
-def grounding_for(case: dict, tree: Path):
-    from blockguide.jobs import draft as drafting
-    from blockguide.core import languages
-    from blockguide.core.syntax.blocks import find_definition
-    from blockguide.core.syntax.source import Source
-    from blockguide.settings import Settings
-
-    path = tree / case["file"]
-    src = Source(languages.LANGUAGES[case["language"]], path.read_text("utf-8", errors="replace"))
-    block = find_definition(src, case["symbol"])
-    if block is None:
-        return None
-    return drafting.analyse(src, block, path, [tree], Settings())
-
-
 def draft(case: dict, tree: Path, model: str, host: str | None, blockguide: Path | None, timeout: float) -> dict:
-    payload = dict(case, tree=str(tree), model=model, host=host, timeout=timeout)
+    payload = {k: v for k, v in case.items() if k not in ("facts", "false")}
+    payload.update(tree=str(tree), model=model, host=host, timeout=timeout)
     env = dict(os.environ)
     server = (blockguide / "server") if blockguide else ROOT / "server"
     env["PYTHONPATH"] = f"{server}{os.pathsep}{ROOT}"
-    env["BLOCKGUIDE_CACHE_DIR"] = str(ROOT / ".tools" / "bench-cache" / "guide-cache")
-    out = subprocess.run([sys.executable, "-m", "bench.quality.draft", json.dumps(payload)], capture_output=True,
-                         text=True, env=env, cwd=ROOT, timeout=timeout * 3 + 60)
+    env["BLOCKGUIDE_CACHE_DIR"] = str(CACHE / "guide-cache")
+    try:
+        out = subprocess.run([sys.executable, "-m", "bench.quality.draft", json.dumps(payload)], capture_output=True,
+                             text=True, env=env, cwd=ROOT, timeout=timeout * 3 + 60)
+    except subprocess.TimeoutExpired:
+        return {"error": "timed out"}
     try:
         return json.loads(out.stdout.strip().split("\n")[-1])
     except (ValueError, IndexError):
         return {"error": (out.stderr.strip() or "no output")[-300:]}
 
 
-def table(rows: list[tuple[dict, Score | None, dict]]) -> str:
-    head = "| case | lang | " + " | ".join(METRICS) + " | total | source | s |"
-    lines = [head, "|" + "---|" * (len(METRICS) + 5)]
-    scores = []
-    for case, s, res in rows:
-        source = "error" if s is None else ("fallback" if res.get("warning") else
-                                            ("static" if res["guide"]["model"] == "none" else "model"))
-        if s is None:
-            lines.append(f"| {case['id']} | {case['language']} | " + " | ".join("0.00" for _ in METRICS) +
-                         f" | 0.00 | error | {res.get('seconds', 0):.0f} |")
-            scores.append(0.0)
+def run_side(case: dict, tree: Path, model: str, args) -> tuple[Score | None, dict]:
+    res = draft(case, tree, model, args.host, args.blockguide, args.timeout)
+    if "error" in res:
+        return None, res
+    problems = bg.example_problems(case, tree, res["guide"]["example"])
+    s = score(case, res["guide"], res["markdown"], problems)
+    saved = CACHE / "guides" / model.replace("/", "_") / f"{case['id']}.md"
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(res["markdown"] + "\n")
+    return s, res
+
+
+def _cell(s: Score | None) -> str:
+    return "error" if s is None else f"{s.total:.0f} ({s.facts})"
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    v = sorted(values)
+    return v[min(len(v) - 1, max(0, round(q * (len(v) - 1))))]
+
+
+def table(cases: list[dict], static: dict, model: dict | None, model_name: str | None) -> str:
+    """One row per case: static score (facts x/y), model score, difference, model seconds; then the means."""
+    if model is None:
+        head = ["| case | lang | kind | static (facts) | penalties |", "|---|---|---|---|---|"]
+    else:
+        head = [f"| case | lang | kind | static (facts) | {model_name} (facts) | diff | model s |",
+                "|---|---|---|---|---|---|---|"]
+    rows, st_tot, mo_tot, secs = list(head), [], [], []
+    for c in cases:
+        s, _ = static.get(c["id"], (None, {}))
+        st_tot.append(s.total if s else 0.0)
+        if model is None:
+            pen = "; ".join(why for why, _ in s.penalties) if s else ""
+            rows.append(f"| {c['id']} | {c['language']} | {c['kind']} | {_cell(s)} | {pen} |")
             continue
-        scores.append(s.total)
-        lines.append(f"| {case['id']} | {case['language']} | " + " | ".join(f"{getattr(s, m):.2f}" for m in METRICS)
-                     + f" | {s.total:.2f} | {source} | {res.get('seconds', 0):.0f} |")
-    valid = [s for _, s, _ in rows if s is not None]
-    means = [sum(getattr(s, m) for s in valid) / len(rows) if rows else 0 for m in METRICS]
-    lines.append("| **mean** | | " + " | ".join(f"{m:.2f}" for m in means) +
-                 f" | **{sum(scores) / max(1, len(scores)):.2f}** | | |")
-    return "\n".join(lines)
+        m, res = model.get(c["id"], (None, {}))
+        mo_tot.append(m.total if m else 0.0)
+        src = "fallback" if res.get("warning") else ""
+        if "seconds" in res:
+            secs.append(res["seconds"])
+        diff = f"{(m.total if m else 0) - (s.total if s else 0):+.0f}"
+        rows.append(f"| {c['id']} | {c['language']} | {c['kind']} | {_cell(s)} | {_cell(m)}{' ' + src if src else ''}"
+                    f" | {diff} | {res.get('seconds', 0):.1f} |")
+    n = max(1, len(cases))
+    if model is None:
+        rows.append(f"| **mean** | | | **{sum(st_tot) / n:.1f}** | |")
+        return "\n".join(rows)
+    rows.append(f"| **mean** | | | **{sum(st_tot) / n:.1f}** | **{sum(mo_tot) / n:.1f}** | "
+                f"{(sum(mo_tot) - sum(st_tot)) / n:+.1f} | |")
+    timing = (f"Seconds per model guide: median {statistics.median(secs):.1f}, p95 {_pct(secs, 0.95):.1f} "
+              f"({len(secs)} guides)." if secs else "No model guide was timed.")
+    return "\n".join(rows) + "\n\n" + timing
+
+
+def results_file(cases: list[dict], sides: dict[str, dict], title: str, tables: str) -> str:
+    """The table, then per case and per side the score's breakdown and the guide scored."""
+    out = [f"# Quality benchmark: {title}", "", tables, ""]
+    for c in cases:
+        where = c.get("symbol") or f"lines {c['lines']}"
+        out += [f"## {c['id']} ({c['language']}, {c['kind']}: `{c['file']}` {where})", ""]
+        for side, results in sides.items():
+            s, res = results.get(c["id"], (None, {}))
+            out += [f"### {side}", ""]
+            if s is None:
+                out += [f"error: {res.get('error', 'not run')}", ""]
+                continue
+            out += [f"- {line}" for line in s.breakdown()]
+            out += [f"- seconds: {res.get('seconds', 0):.1f}" + (f"; fallback: {res['warning']}"
+                                                                  if res.get("warning") else ""), ""]
+            out += ["````markdown", res["markdown"], "````", ""]
+    return "\n".join(out)
 
 
 def record(label: str, text: str) -> None:
@@ -91,12 +143,11 @@ def record(label: str, text: str) -> None:
     else:
         section = m.group(1)
         sub = re.search(rf"^### {re.escape(label)}\n(.*?)(?=^### |\Z)", section, re.S | re.M)
-        if sub:  # keep the tables of other models already recorded under this label
-            parts = dict(re.findall(r"^(#### [^\n]*)\n(.*?)(?=^#### |\Z)", sub.group(1), re.S | re.M))
-            parts.update(re.findall(r"^(#### [^\n]*)\n(.*?)(?=^#### |\Z)", text, re.S | re.M))
-            merged = "\n".join(f"{h}\n{b.rstrip()}\n" for h, b in parts.items())
-            block = f"### {label}\n\n{merged}"
+        if sub:
             section = section[: sub.start()] + block + "\n" + section[sub.end():]
+        elif "\n### Earlier scorer" in section:  # new runs go above the earlier scorer's history
+            at = section.index("\n### Earlier scorer") + 1
+            section = section[:at] + block + "\n" + section[at:]
         else:
             section = section.rstrip("\n") + "\n\n" + block
         content = content[: m.start(1)] + section.rstrip("\n") + "\n\n" + content[m.end(1):]
@@ -105,49 +156,52 @@ def record(label: str, text: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__.split("\n\n")[1])
-    p.add_argument("--model", action="append", help="model to draft with (repeatable); `none` = no model. "
-                   "Default: none and blockguide-tiny")
+    p.add_argument("--model", default="blockguide-tiny",
+                   help="the model whose guides are set beside the static guide (default blockguide-tiny); "
+                        "`none`: the static guide only")
     p.add_argument("--host", help="model server URL (default: OLLAMA_HOST or `scripts/ollama.sh status`)")
     p.add_argument("--case", action="append", help="only these case ids (repeatable)")
     p.add_argument("--blockguide", type=Path, help="draft with the blockguide checkout at this path")
     p.add_argument("--timeout", type=float, default=600, help="seconds per model call (default 600)")
-    p.add_argument("--record", metavar="LABEL", help="also write the tables into bench/RESULTS.md under LABEL")
-    p.add_argument("-v", "--verbose", action="store_true", help="print what each guide missed")
+    p.add_argument("--out", type=Path, default=OUT, help=f"results file (default {OUT.relative_to(ROOT)})")
+    p.add_argument("--record", metavar="LABEL", help="also write the table into bench/RESULTS.md under LABEL")
+    p.add_argument("-v", "--verbose", action="store_true", help="print each guide's breakdown")
     args = p.parse_args(argv)
-    models = args.model or ["none", "blockguide-tiny"]
-    host = args.host or os.environ.get("OLLAMA_HOST") or _bundled_host()
+    model = None if args.model == "none" else args.model
+    if model:
+        args.host = args.host or os.environ.get("OLLAMA_HOST") or _bundled_host()
+        if not args.host:
+            print("no model server: start one (`make ollama-serve`), or pass --host URL or set OLLAMA_HOST; "
+                  "`--model none` scores the static guide only", file=sys.stderr)
+            return 2
     cases = load_cases(args.case)
-    out_text = []
-    for model in models:
-        rows = []
-        for case in cases:
-            try:
-                tree = fetch(case["fetch"])
-            except FetchError as exc:
-                print(f"{case['id']}: cannot fetch: {exc}", file=sys.stderr)
-                continue
-            res = draft(case, tree, model, host, args.blockguide, args.timeout)
-            g = grounding_for(case, tree)
-            if "error" in res or g is None:
-                rows.append((case, None, res))
-                print(f"  {model} {case['id']}: error: {res.get('error', 'no block')[:200]}", file=sys.stderr)
-                continue
-            s = score(case, res["guide"], res["markdown"], g)
-            rows.append((case, s, res))
-            saved = ROOT / ".tools" / "bench-cache" / "guides" / model.replace("/", "_") / f"{case['id']}.md"
-            saved.parent.mkdir(parents=True, exist_ok=True)
-            saved.write_text(res["markdown"] + "\n")  # to read what was scored
-            print(f"  {model} {case['id']}: {s.total:.2f} ({res.get('seconds', 0):.0f} s)", file=sys.stderr)
-            if args.verbose and s.details:
-                print("    " + "\n    ".join(s.details), file=sys.stderr)
-        where = f" at {host}" if model != "none" else ""
-        title = f"model `{model}`{where}" + (f", blockguide from {args.blockguide}" if args.blockguide else "")
-        text = f"{title}\n\n{table(rows)}\n"
-        print(text)
-        out_text.append(f"#### {('model ' + model) if model != 'none' else 'no model (static guide)'}\n\n"
-                        + table(rows) + "\n")
+    sides: dict[str, dict] = {"static": {}}
+    if model:
+        sides[model] = {}
+    for case in cases:
+        try:
+            tree = fetch(case["fetch"])
+        except FetchError as exc:
+            print(f"{case['id']}: cannot fetch: {exc}", file=sys.stderr)
+            for results in sides.values():
+                results[case["id"]] = (None, {"error": f"cannot fetch: {exc}"})
+            continue
+        for side, results in sides.items():
+            s, res = run_side(case, tree, "none" if side == "static" else side, args)
+            results[case["id"]] = (s, res)
+            shown = f"{s.total:.0f} (facts {s.facts})" if s else f"error: {res.get('error', '')[:200]}"
+            print(f"  {side} {case['id']}: {shown} ({res.get('seconds', 0):.1f} s)", file=sys.stderr)
+            if args.verbose and s is not None:
+                print("    " + "\n    ".join(s.breakdown()), file=sys.stderr)
+    text = table(cases, sides["static"], sides.get(model) if model else None, model)
+    title = ("static guide" + (f" vs model `{model}` at {args.host}" if model else " only")
+             + (f", blockguide from {args.blockguide}" if args.blockguide else ""))
+    print(f"{title}\n\n{text}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(results_file(cases, sides, title, text) + "\n")
+    print(f"\nbreakdown and guides: {args.out}", file=sys.stderr)
     if args.record:
-        record(args.record, "\n".join(out_text))
+        record(args.record, f"{title}\n\n{text}\n")
     return 0
 
 
