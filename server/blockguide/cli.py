@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the language server (stdio)")
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
     serve.add_argument("--debug", action="store_true", help="debug logs (they may contain your code)")
+    from blockguide.jobs.models import add_model_commands
+    add_model_commands(sub)  # blockguide model install|list|download
     return p
 
 
@@ -309,6 +311,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "model":
+            from blockguide.jobs.models import cmd_model
+            return cmd_model(args)
         return {"doc": cmd_doc, "check": cmd_check, "serve": cmd_serve}[args.command](args)
     except CliError as exc:
         print(f"blockguide: {exc}", file=sys.stderr)
