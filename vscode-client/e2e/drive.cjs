@@ -186,11 +186,13 @@ async function runCommand(title) {
   await page.keyboard.press('Enter');
 }
 
-/** The rows of the open quick pick (label and description). */
+/** The rows (label and description) of the model quick pick, once it shows them (its "none" row is always there). */
 async function quickPickRows() {
   const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-  await rows.first().waitFor({ timeout: 30000 });
-  return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  return waitFor('the model quick pick', async () => {
+    const texts = (await rows.allInnerTexts().catch(() => [])).map((t) => t.replace(/\s+/g, ' ').trim());
+    return texts.some((t) => t.startsWith('none')) ? texts : null;
+  }, 30000);
 }
 
 async function writeWorkspaceSettings(changes) {

@@ -82,9 +82,13 @@ export class ModelAssistant implements vscode.Disposable {
     const outcome = await this.list(host, model);
     if (outcome === undefined) return;
     if (outcome.kind === 'ok' && !hasModel(outcome.models, model)) {
-      await this.offerInstall(model, host, outcome);
+      const offered = this.offerInstall(model, host, outcome); // marks the offer as shown before the status below
+      this.mgr.reportStatus({ state: 'modelMissing', model, host, detail: `Ollama has no model "${model}"` });
+      await offered;
     } else if (outcome.kind === 'unreachable') {
-      await this.warnUnreachable(host);
+      const warned = this.warnUnreachable(host);
+      this.mgr.reportStatus({ state: 'unreachable', model, host, detail: outcome.message });
+      await warned;
     } else if (outcome.kind === 'failed') {
       this.log(`model check: ${outcome.message}`);
     }

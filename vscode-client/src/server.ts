@@ -141,6 +141,11 @@ export class ServerManager implements vscode.Disposable {
     return this.running ? this.interpreter?.command : undefined;
   }
 
+  /** Shows a state the client found out itself (the model check) until the server reports again. */
+  reportStatus(status: ServerStatus): void {
+    this.statusEmitter.fire(status);
+  }
+
   /** The server's working directory. */
   get cwd(): string | undefined {
     return this.workspaceFolder();
