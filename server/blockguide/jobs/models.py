@@ -419,7 +419,7 @@ class Ollama:
                     if event.get("error"):
                         raise ModelError(f"creating {name}: Ollama at {self.host}: {event['error']}"[:400])
                     last = str(event.get("status") or last)
-                    report(f"creating {name}: {last}", 0, 0)
+                    report(f"creating {name}: {last.split(' sha256:')[0]}", 0, 0)  # no 64-digit digests on a line
         except (httpx.ConnectError, httpx.ConnectTimeout):
             raise unreachable(self.host) from None
         except httpx.HTTPError as exc:
@@ -575,6 +575,10 @@ def cmd_model(args) -> int:
             elif not rows:
                 print(f"Ollama at {_host(args)} has no models; run: blockguide model install", file=sys.stderr)
             else:
+                if not any(r["inUse"] for r in rows) and (args.model or DEFAULT_MODEL) != "none":
+                    print(f"blockguide: the model in use, {args.model or DEFAULT_MODEL}, is not there"
+                          + ("; run: blockguide model install" if (args.model or DEFAULT_MODEL) == DEFAULT_MODEL
+                             else ""), file=sys.stderr)
                 width = max(len(r["name"]) for r in rows)
                 for r in rows:
                     extra = " ".join(x for x in (r["parameterSize"], r["quantization"]) if x)
