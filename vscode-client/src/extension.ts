@@ -18,6 +18,8 @@ import {
 import { isSupportedLanguage, KIND_DOCUMENT, KIND_PREVIEW, SERVER_COMMANDS } from './lib/languages';
 import { NO_BLOCK_MESSAGE, statusView, summarizeDoctor } from './lib/messages';
 import { classifyChange } from './lib/settings';
+import { ACTION_CHOOSE_MODEL, ACTION_INSTALL_MODEL } from './lib/models';
+import { ModelAssistant } from './models';
 import { followProgress } from './progress';
 import { ServerManager } from './server';
 
@@ -59,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // ---- status bar -----------------------------------------------------------------------------
   const status = vscode.window.createStatusBarItem('blockguide.status', vscode.StatusBarAlignment.Right, 100);
   status.name = 'Blockguide';
-  status.command = 'blockguide.doctor';
+  status.command = 'blockguide.chooseModel';
   const showStatus = (s: Parameters<typeof statusView>[0]) => {
     const view = statusView(s);
     status.text = view.text;
@@ -74,6 +76,10 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   showStatus('starting');
   context.subscriptions.push(status, mgr.onStatus(showStatus));
+
+  // ---- the model: first-run install, the quick pick -----------------------------------------------
+  const models = new ModelAssistant(mgr, log);
+  context.subscriptions.push(models);
 
   // ---- previews: read-only virtual Markdown documents -------------------------------------------
   const previews = new Map<string, string>();
@@ -295,12 +301,18 @@ export function activate(context: vscode.ExtensionContext): void {
         return;
       }
       const actions: string[] = [];
+      const modelFailed = summary.report.some((line) => line.startsWith('✗ model:'));
+      if (modelFailed) actions.push(ACTION_INSTALL_MODEL, ACTION_CHOOSE_MODEL);
       if (summary.command) actions.push('Run fix in terminal');
       if (summary.setting) actions.push('Open setting');
       else if (summary.fix) actions.push('Copy fix');
       actions.push('Show report');
       const choice = await vscode.window.showWarningMessage(summary.message, ...actions);
-      if (choice === 'Run fix in terminal' && summary.command) {
+      if (choice === ACTION_INSTALL_MODEL) {
+        await models.install();
+      } else if (choice === ACTION_CHOOSE_MODEL) {
+        await models.choose();
+      } else if (choice === 'Run fix in terminal' && summary.command) {
         const terminal = vscode.window.createTerminal({ name: 'Blockguide: fix' });
         terminal.show();
         terminal.sendText(summary.command);
@@ -320,6 +332,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('blockguide.documentBlock', documentBlock),
     vscode.commands.registerCommand('blockguide.previewGuide', previewGuide),
     vscode.commands.registerCommand('blockguide.doctor', doctor),
+    vscode.commands.registerCommand('blockguide.chooseModel', () => models.choose()),
     vscode.commands.registerCommand('blockguide.restartServer', () => mgr.restart()),
     vscode.commands.registerCommand('blockguide.showLogs', () => output.show(true)),
   );

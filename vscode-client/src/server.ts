@@ -136,6 +136,21 @@ export class ServerManager implements vscode.Disposable {
     return this.state === 'running' && this.client?.state === State.Running ? this.client : undefined;
   }
 
+  /** The Python that runs the server, while it runs (for `python -m blockguide model …`). */
+  get python(): string | undefined {
+    return this.running ? this.interpreter?.command : undefined;
+  }
+
+  /** Shows a state the client found out itself (the model check) until the server reports again. */
+  reportStatus(status: ServerStatus): void {
+    this.statusEmitter.fire(status);
+  }
+
+  /** The server's working directory. */
+  get cwd(): string | undefined {
+    return this.workspaceFolder();
+  }
+
   /** Waits for a start in progress; undefined (after showing why) if the server is not running. */
   async ready(showProblem = true): Promise<LanguageClient | undefined> {
     if (this.state === 'stopped') {

@@ -82,7 +82,7 @@ describe('statusView', () => {
     assert.equal(down.severity, 'warning');
     assert.match(down.tooltip, /http:\/\/h:1/);
     assert.match(down.tooltip, /connection refused/);
-    assert.match(down.tooltip, /doctor/);
+    assert.match(down.tooltip, /choose the model/);
     assert.match(statusView({ state: 'modelMissing', model: 'm' }).text, /model missing/);
   });
   it('has client-side states', () => {

@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the language server (stdio)")
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
     serve.add_argument("--debug", action="store_true", help="debug logs (they may contain your code)")
+    from blockguide.cli.model import add_model_commands
+    add_model_commands(sub)  # blockguide model install|list|download
     return p
 
 
@@ -217,6 +219,9 @@ def cmd_serve(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "model":
+            from blockguide.cli.model import cmd_model
+            return cmd_model(args)
         return {"doc": cmd_doc, "check": cmd_check, "serve": cmd_serve}[args.command](args)
     except CliError as exc:
         print(f"blockguide: {exc}", file=sys.stderr)

@@ -109,14 +109,6 @@ class Reporter:
         self.stream.flush()
 
 
-def duration(seconds: float) -> str:
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes, s = divmod(seconds, 60)
-    return f"{minutes}m{s:02d}s" if minutes < 60 else f"{minutes // 60}h{minutes % 60:02d}m"
-
-
 class DraftProgress:
     """One line on a terminal while a guide is drafted: the stage and the token count, redrawn in place
     (what the editor's progress bar shows). Silent when stderr is not a terminal or with -q."""

@@ -49,7 +49,7 @@ _REPEAT = re.compile(r"(.{8,80}?)\1{12,}", re.DOTALL)
 
 def missing_model_message(model: str, host: str) -> str:
     if model == "blockguide-tiny":
-        fix = "run `make model` in the blockguide checkout (it creates the bundled model, no download)"
+        fix = f"run `blockguide model install --host {host}` (it puts the bundled model, a ~93 MB download, there)"
     else:
         fix = f"run `ollama pull {model}` on a machine with internet, or choose another `blockguide.model`"
     return f"The model '{model}' is not available in Ollama at {host}: {fix}."

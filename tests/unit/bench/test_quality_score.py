@@ -224,7 +224,7 @@ def test_draft_reaches_blockguide_through_the_new_module_when_it_exists(monkeypa
     monkeypatch.setitem(sys.modules, "blockguide.jobs", types.ModuleType("blockguide.jobs"))
     monkeypatch.setitem(sys.modules, "blockguide.jobs.draft", fake)
     assert draft.api("draft") is fake.draft and draft.api("analyse") is fake.analyse
-    assert draft.api("Source").__module__ == "blockguide.core.blocks"  # not moved: still found where it is
+    assert draft.api("Source").__module__ == "blockguide.core.syntax.source"  # found where it is now
 
 
 def test_each_hand_written_reference_states_every_fact_of_its_case_and_no_false_claim():

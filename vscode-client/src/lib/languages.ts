@@ -35,4 +35,5 @@ export const CLIENT_COMMANDS: readonly string[] = [
   'blockguide.restartServer',
   'blockguide.showLogs',
   'blockguide.doctor',
+  'blockguide.chooseModel',
 ];

@@ -96,7 +96,7 @@ export interface StatusView {
   severity: 'normal' | 'warning' | 'error';
 }
 
-const CLICK = 'Click to run the Blockguide doctor.';
+const CLICK = 'Click to choose the model ("Blockguide: Check setup (doctor)" checks the whole setup).';
 
 export function statusView(status: ServerStatus | ClientState): StatusView {
   if (status === 'starting') {
