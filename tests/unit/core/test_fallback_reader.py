@@ -105,7 +105,7 @@ def kind(items, log):
 
 
 def test_branch_labels_say_what_the_condition_means():
-    from blockguide.core.fallback import _cond_label
+    from blockguide.core.fallback.labels import _cond_label
     assert _cond_label("not items") == "Handle empty `items`"
     assert _cond_label("len(items) == 2") == "Check `items` length"
     assert _cond_label("isinstance(items, dict)") == "Check `items` is `dict`"
@@ -267,7 +267,7 @@ def test_a_long_signature_is_shortened_whole(tmp_path, lang, name, text, symbol,
 
 
 def test_a_cut_code_span_is_made_whole():
-    from blockguide.core.fallback import _clean, _quote
+    from blockguide.core.fallback.code import _clean, _quote
     assert _clean("returns `this.items.reduce((s, i) => s + i.qty * i.item....`") == \
         "returns `this.items.reduce(...)`"
     assert _clean('sets `label` to `match value { 0 => "zero", 1 => "one", 2 => "two", 3 => "three", _ =>...`') == \

@@ -1,0 +1,45 @@
+"""A guide built from the analysis alone: for `model = none`, when no model answers, and as the base every
+model field must beat (the model only rewords what this guide says; a field it gets wrong keeps this text).
+
+Everything in it comes from the code: the description from the signature, the docstring and what the outline
+shows (calls, I/O, results, errors); the steps from the outline in code order; the example from a real call site
+or the signature (built by core.examples, checked by core.checks). It is plain, and true.
+"""
+
+from __future__ import annotations
+
+from blockguide.core.languages import LANGUAGES
+from blockguide.core.render import title_for
+from blockguide.core.types import Example, Grounding, Guide
+from blockguide.core.fallback.describe import description
+from blockguide.core.fallback.steps import steps
+from blockguide.core.fallback.words import MAX_STEPS  # noqa: F401 - the bound on the number of steps
+
+
+NOTE = "Generated without a model, from the code's structure alone."
+
+
+def static_guide(g: Grounding, reason: str | None = None) -> Guide:
+    """The guide from analysis; `reason` (e.g. the model was unreachable) goes first in the notes."""
+    example, example_note = static_example(g)
+    notes = [NOTE] + ([reason] if reason else []) + ([example_note] if example_note else [])
+    notes += [n for n in g.notes if n.startswith("These statements run inside")]
+    return Guide(title=title_for(g.block), description=description(g), steps=tuple(steps(g)),
+                 example=example, model="none", notes=tuple(notes))
+
+
+def static_example(g: Grounding) -> tuple[Example, str | None]:
+    """The example blockguide built during analysis (or a minimal one), and the note that says where it is from."""
+    lang = LANGUAGES[g.block.language]
+    if g.example is not None:
+        example = g.example
+    else:
+        example = Example(lang.fence_tag, g.block.text.strip("\n"))
+        return example, "The example repeats the block: no call site or signature to build one from."
+    return example, example_origin(g)
+
+
+def example_origin(g: Grounding) -> str:
+    if g.example_source:
+        return f"Example adapted from the call at `{g.example_source}`."
+    return "Example built by blockguide from the signature; replace the placeholder values with real ones."
