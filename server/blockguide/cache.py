@@ -15,7 +15,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from blockguide.core.types import Example, Guide, Step
+from blockguide.core.types import Example, FieldOutcome, Guide, Provenance, Step
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,22 @@ def guide_from_json(text: str) -> Guide:
         steps=tuple(Step(string(s["label"]), string(s["detail"])) for s in data["steps"]),
         example=Example(string(data["example"]["language"]), string(data["example"]["code"])),
         model=string(data.get("model", "")), notes=tuple(string(n) for n in data.get("notes", ())),
+        provenance=_provenance(data.get("provenance")),
     )
+
+
+def _provenance(data) -> Provenance | None:
+    """How a stored guide was made; None for a guide stored without it, or with a damaged record (the guide
+    itself is still good)."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        texts = lambda key: tuple(str(t) for t in data.get(key, ()))  # noqa: E731
+        fields = tuple(FieldOutcome(str(f["field"]), str(f["source"]), tuple(str(r) for r in f.get("reasons", ())))
+                       for f in data.get("fields", ()))
+        return Provenance(str(data["model"]), str(data["role"]), fields, texts("checks"), texts("notes"))
+    except (KeyError, TypeError, AttributeError):
+        return None
 
 
 class GuideCache:

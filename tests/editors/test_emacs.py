@@ -57,6 +57,6 @@ def test_emacs_eglot_documents_blocks_with_the_readme_snippet(project, fake, tmp
     assert lines[ends[0] + 1].startswith("def slugify(") and lines[ends[1] + 1] == "    def make(self, text):"
     kept = [l for i, l in enumerate(lines) if not any(b <= i <= e for b, e in zip(begins, ends))]
     assert kept == original.split("\n")  # every original line intact, in order
-    assert "How to Use `slugify`" in (result.get("hover") or "")
+    assert "How to Use This Code Block" in (result.get("hover") or "")
     # one draft per block, plus a rewrite when the canned answer's example fails blockguide's checks
     assert 2 <= len(fake.chat_requests) <= 4

@@ -84,7 +84,7 @@ async def test_a_session_as_helix_runs_it(project, fake, tmp_path, helix_caps):
                                                                         .edits[0].new_text, "", 1) == before
         line = after.split("\n").index('def slugify(text: str, sep: str = "-") -> str:')
         hover = await ed.hover(uri, line + 1, 4)
-        assert hover is not None and "How to Use `slugify`" in hover.contents.value
+        assert hover is not None and "How to Use This Code Block" in hover.contents.value
         assert not [m for m in ed.client.messages if "blockguide." in m.message]  # no settings warning
     finally:
         await ed.client.shutdown_session()

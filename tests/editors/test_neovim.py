@@ -60,7 +60,7 @@ def check_file(project: Path, result: dict, original: str) -> None:
     assert lines[ends[1] + 1] == "    def make(self, text):" and lines[begins[1]].startswith("    # --- blockguide ")
     kept = [l for i, l in enumerate(lines) if not any(b <= i <= e for b, e in zip(begins, ends))]
     assert kept == original.split("\n")
-    assert "# ## How to Use `slugify`" in text or "# How to Use `slugify`" in text
+    assert "# ## How to Use This Code Block" in text or "# How to Use This Code Block" in text
     assert "from textkit.slug import slugify" in text
 
 
@@ -79,7 +79,7 @@ def test_neovim_documents_a_block_and_hovers_it(unicode_project, fake, tmp_path)
     assert result["steps"][:2] == ["textDocument/codeAction", "codeAction/resolve"]
     assert "workspace/executeCommand" not in result["steps"]
     check_file(unicode_project, result, original)
-    assert result["hover"] and "How to Use `slugify`" in result["hover"] and "Execution Steps" in result["hover"]
+    assert result["hover"] and "How to Use This Code Block" in result["hover"] and "Execution Steps" in result["hover"]
     # one draft per documented block, plus a rewrite when the canned example fails blockguide's checks
     assert 2 <= len(fake.chat_requests) <= 4 and result["messages"] == []
     assert result["progress"] > 0  # no token from Neovim 0.7: the server created one (workDoneProgress/create)
@@ -92,4 +92,4 @@ def test_neovim_without_resolve_runs_the_command(unicode_project, fake, tmp_path
     assert "codeAction/resolve" not in result["steps"]
     assert result["steps"].count("workspace/executeCommand") == 2
     check_file(unicode_project, result, original)
-    assert "How to Use `slugify`" in result["hover"]
+    assert "How to Use This Code Block" in result["hover"]

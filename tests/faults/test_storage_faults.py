@@ -70,7 +70,7 @@ def fill_store(cache: Path, fake: FakeOllama, root: Path) -> None:
     block = blocks.snap(Source(languages.LANGUAGES["python"], SLUG), 8, 12)
     store = GuideCache(cache / "guides.sqlite3")
     store.put(block.hash, drafting.cache_key(settings), Guide(
-        "How to Use `slugify`", "Stored earlier.", (Step("Slug", "It makes a slug."),),
+        "How to Use This Code Block", "Stored earlier.", (Step("Slug", "It makes a slug."),),
         Example("python", "slugify('A B')"), "blockguide-tiny"))
     store.close()
     assert stored_guides(cache) == 1

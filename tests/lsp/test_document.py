@@ -311,11 +311,11 @@ async def test_docstring_style_goes_below_the_signature(project, fake, tmp_path)
         text = editor.text(uri)
         lines = text.split("\n")
         assert lines[3] == "@functools.cache" and lines[7] == ") -> float:"
-        assert lines[8].startswith('    """How to Use `area`')
+        assert lines[8].startswith('    """How to Use This Code Block')
         assert "Old docstring" not in text
         import ast
         tree = ast.parse(text)
-        assert ast.get_docstring(tree.body[1]).startswith("How to Use `area`")
+        assert ast.get_docstring(tree.body[1]).startswith("How to Use This Code Block")
         # again: the docstring is replaced, not duplicated
         await editor.document(uri, (4, 0), (4, 0))
         assert editor.text(uri).count('"""') == 2

@@ -1,10 +1,13 @@
-"""The pipeline: one rewrite for JSON, example and prose problems; blockguide's own example when the model's
-still fails; the guide built without the model when asked to fall back."""
+"""jobs/draft.py against a replayed Ollama. The small model (the fake serves a 134M model, so `modelRole = auto`
+means phrase) words the analysis' facts in one call, every field checked and replaced when it fails; a larger
+model (`modelRole = draft`) writes a whole guide, its example sent back once with the problems found, then the
+same field checks. The guide built without the model when asked to fall back."""
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import json
 
 import pytest
 
@@ -13,7 +16,8 @@ from blockguide.cache import GuideCache
 from blockguide.core.syntax.blocks import find_definition
 from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES
-from blockguide.core.fallback import NOTE
+from blockguide.core.fallback import NOTE, static_guide
+from blockguide.core.render import to_markdown
 from blockguide.llm import BackendError, BadAnswer, ModelNotRunning, ModelUnreachable, make_backend
 from blockguide.settings import Settings
 from tests.replay.fake_ollama import (
@@ -22,6 +26,7 @@ from tests.replay.fake_ollama import (
     guide_answer,
     invalid_json,
     refused_url,
+    answer,
     truncated_json,
 )
 
@@ -38,8 +43,8 @@ def _guide(**changes):
     return guide
 
 
-async def _draft(g, url, **kw):
-    settings = Settings(ollama_host=url)
+async def _draft(g, url, role="auto", **kw):
+    settings = Settings(ollama_host=url, model_role=role)
     return await drafting.draft(g, settings, make_backend(settings), None, **kw)
 
 
@@ -52,33 +57,107 @@ GROUNDED_STEPS = [
 ]
 
 
-async def test_a_good_answer_is_used_as_it_is(project, fake):
+# --- phrase: the small model words the analysis' facts ---------------------------------------------------------
+GOOD_PHRASE = {
+    "description": "`slugify` turns free text into a lowercase slug for URLs and returns it.",
+    "steps": [
+        {"label": "Strip accents", "sentence": "It decomposes accented letters and drops what is not ASCII."},
+        {"label": "Join words", "sentence": "It replaces each run of other characters with `sep`."},
+        {"label": "Trim separators", "sentence": "It removes `sep` from both ends and returns the slug."},
+    ],
+}
+BAD_PHRASE = {  # what the bundled model wrote for requote_uri: numbers as labels, one sentence again and again
+    "description": "The function takes a URI, which is not available in Python 3.",
+    "steps": [{"label": str(i), "sentence": "This function allows for quoting of any characters that are not "
+                                            "reserved. This is not available in Python 3."} for i in (1, 2, 3)],
+}
+
+
+async def test_the_small_model_words_the_analysis_facts_in_one_call(project, fake):
+    fake.add(answer(GOOD_PHRASE))
+    g = _grounding(project)
+    drafted = await _draft(g, fake.url)
+    base = static_guide(g)
+    chat = fake.chat_requests
+    assert len(chat) == 1
+    schema = chat[0].format
+    assert schema["properties"]["steps"]["minItems"] == schema["properties"]["steps"]["maxItems"] == 3
+    assert chat[0].options["num_predict"] <= 250
+    assert "1. `text = unicodedata.normalize(" in chat[0].prompt_text  # each step handed over with its code
+    guide = drafted.guide
+    assert guide.description == GOOD_PHRASE["description"] and guide.model == "blockguide-tiny"
+    assert [s.label for s in guide.steps] == ["Strip accents", "Join words", "Trim separators"]
+    assert guide.example == base.example and guide.notes == ()  # the example is the analysis' own
+    assert guide.provenance.role == "phrase" and not guide.provenance.replaced
+
+
+async def test_a_bad_phrase_keeps_the_analysis_text_field_by_field(project, fake):
+    fake.add(answer(BAD_PHRASE))
+    g = _grounding(project)
+    guide = (await _draft(g, fake.url)).guide
+    base = static_guide(g)
+    assert len(fake.chat_requests) == 1  # no second call: the failing fields are replaced, not rewritten
+    assert guide.description == base.description and guide.steps == base.steps
+    md = to_markdown(guide)
+    assert "Python 3" not in md and "**1**" not in md and "not reserved" not in md
+    reasons = {f.field: " ".join(f.reasons) for f in guide.provenance.replaced}
+    assert "a number" in reasons["steps[1].label"] and "Python version" in reasons["description"]
+    assert "repeats another step's sentence" in reasons["steps[2].sentence"]
+
+
+async def test_an_unreadable_answer_is_asked_again_once(project, fake):
+    fake.add(invalid_json(), answer(GOOD_PHRASE))
+    guide = (await _draft(_grounding(project), fake.url)).guide
+    assert len(fake.chat_requests) == 2 and guide.steps[0].label == "Strip accents"
+
+
+async def test_unreadable_twice_leaves_the_analysis_guide_and_says_why(project, fake):
+    fake.add(invalid_json(), invalid_json())
+    g = _grounding(project)
+    drafted = await _draft(g, fake.url)
+    assert len(fake.chat_requests) == 2 and drafted.warning is None
+    assert drafted.guide == static_guide(g)
+    assert "could not be read twice" in drafted.guide.provenance.notes[0]
+
+
+async def test_a_phrase_cut_off_by_the_token_cap_keeps_its_finished_fields(project, fake):
+    text = json.dumps(GOOD_PHRASE)
+    fake.add(answer(text[: text.index('{"label": "Trim')], done_reason="length"))
+    g = _grounding(project)
+    guide = (await _draft(g, fake.url)).guide
+    assert [s.label for s in guide.steps][:2] == ["Strip accents", "Join words"]
+    assert guide.steps[2] == static_guide(g).steps[2]
+    assert any("token cap" in n for n in guide.provenance.notes)
+
+
+# --- draft: a larger model writes the whole guide ---------------------------------------------------------------
+async def test_a_good_whole_guide_is_used_as_it_is(project, fake):
     fake.add(guide_answer(_guide(steps=GROUNDED_STEPS)))
-    drafted = await _draft(_grounding(project), fake.url)
+    drafted = await _draft(_grounding(project), fake.url, role="draft")
     assert len(fake.chat_requests) == 1 and drafted.guide.notes == () and drafted.warning is None
-    assert drafted.guide.steps[0].label == "Normalize accents"
+    assert drafted.guide.steps[0].label == "Normalize accents" and not drafted.guide.provenance.replaced
     prompt = fake.chat_requests[0].prompt_text
     assert "What the code does, in order:" in prompt and "line 12: sets `text` to `_SEP.sub(sep, text.lower())`" in prompt
     assert "A usage example that passes every check:" in prompt and "adapted from the call at app.py:5" in prompt
 
 
-async def test_a_failing_example_goes_back_once_then_blockguide_writes_its_own(project, fake):
+async def test_a_failing_example_goes_back_once_then_the_analysis_example_stands(project, fake):
     bad = _guide(example={"language": "python", "code": "from textkit.slug import slugify\nslugify(txt, width=3)"},
                  steps=GROUNDED_STEPS)
     fake.add(guide_answer(bad), guide_answer(bad))
-    drafted = await _draft(_grounding(project), fake.url)
+    g = _grounding(project)
+    guide = (await _draft(g, fake.url, role="draft")).guide
     assert len(fake.chat_requests) == 2
     second = fake.chat_requests[1].prompt_text
     assert "- usage example: the example uses `txt` but never imports or defines it" in second
     assert "- usage example: `slugify` has no parameter `width`" in second
-    guide = drafted.guide
-    assert guide.example.code == 'from textkit.slug import slugify\n\nresult = slugify(\'Hello, World!\')\nprint(result)\n'
-    assert guide.notes[0].startswith("The model's example failed the checks (the example uses `txt`")
-    assert guide.notes[0].endswith("Example adapted from the call at `app.py:5`.")
+    assert guide.example == static_guide(g).example and guide.notes == ()
+    example = next(f for f in guide.provenance.fields if f.field == "example")
+    assert example.source == "analysis" and "uses `txt`" in example.reasons[0]
 
 
-async def test_the_review_runs_through_the_callers_offload(project, fake):
-    """jedi is not thread-safe: the server hands its one analysis thread to draft() for the review."""
+async def test_the_example_check_runs_through_the_callers_offload(project, fake):
+    """jedi is not thread-safe: the server hands its one analysis thread to draft() for the checks."""
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
@@ -86,65 +165,51 @@ async def test_the_review_runs_through_the_callers_offload(project, fake):
                  steps=GROUNDED_STEPS)
     fake.add(guide_answer(bad), guide_answer(bad))
     seen = []
-
-    def review(guide, g):
-        seen.append(threading.current_thread().name)
-        return drafting.review(guide, g)
-
     with ThreadPoolExecutor(1, thread_name_prefix="the-analysis-thread") as pool:
         async def offload(fn, *args):
-            assert fn is drafting.review
-            return await asyncio.get_running_loop().run_in_executor(pool, review, *args)
+            seen.append(fn.__name__)
+            return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
 
-        drafted = await _draft(_grounding(project), fake.url, offload=offload)
-    assert len(seen) == 2 and all(name.startswith("the-analysis-thread") for name in seen)
-    assert "failed the checks" in drafted.guide.notes[0]
+        await _draft(_grounding(project), fake.url, role="draft", offload=offload)
+    assert seen == ["check_example", "check_example"]
 
 
 async def test_a_fixed_example_on_the_second_try_is_kept(project, fake):
     bad = _guide(example={"language": "python", "code": "from textkit.slug import slugify\nslugify()"},
                  steps=GROUNDED_STEPS)
     fake.add(guide_answer(bad), guide_answer(_guide(steps=GROUNDED_STEPS)))
-    drafted = await _draft(_grounding(project), fake.url)
+    drafted = await _draft(_grounding(project), fake.url, role="draft")
     assert len(fake.chat_requests) == 2 and drafted.guide.notes == ()
     assert drafted.guide.example.code == SAMPLE_GUIDE["example"]["code"]
 
 
-async def test_steps_that_skip_the_code_are_rebuilt_from_the_outline(project, fake):
-    # SAMPLE_GUIDE's steps name none of slugify's calls (`normalize`, `encode`, `decode`, `lower`, `sub`, ...)
-    bad = _guide(description="It calls `fancy_slug`.")  # an invented name: the rewrite request is sent anyway
-    fake.add(guide_answer(bad), guide_answer())
-    drafted = await _draft(_grounding(project), fake.url)
-    assert "- steps: the steps skip what the code does: name `normalize`, `encode`, `decode`" in \
-        fake.chat_requests[1].prompt_text
-    guide = drafted.guide
-    assert guide.description == SAMPLE_GUIDE["description"]  # the model's description is kept
-    assert [s.label for s in guide.steps] == ["Decode `text`", "Substitute `text`", "Return `text.strip` result"]
-    assert guide.notes == ("The model's steps skipped most of what the code does; these steps were built from the "
-                           "code's outline.",)
-
-
-async def test_vague_and_invented_prose_gets_one_rewrite_then_is_noted(project, fake):
+async def test_vague_and_invented_prose_is_replaced_not_shipped(project, fake):
     vague = _guide(description="Handling text: it calls `fancy_slug` on the input.", steps=GROUNDED_STEPS)
-    fake.add(guide_answer(vague), guide_answer(vague))
-    drafted = await _draft(_grounding(project), fake.url)
-    assert "- text: vague words: \"handling\"" in fake.chat_requests[1].prompt_text
-    assert drafted.guide.notes == (
-        'Left after one rewrite: vague words: "handling"; say exactly what the code does (for example "checks", '
-        '"validates", "sends", "returns", "parses").',
-        "Left after one rewrite: names in backticks that are not in the code or its context: `fancy_slug`; use "
-        "only real names.")
+    fake.add(guide_answer(vague))
+    g = _grounding(project)
+    guide = (await _draft(g, fake.url, role="draft")).guide
+    assert guide.description == static_guide(g).description and guide.notes == ()
+    reasons = " ".join(next(f for f in guide.provenance.replaced if f.field == "description").reasons)
+    assert '"handling"' in reasons and "`fancy_slug`" in reasons
 
 
-async def test_invalid_json_then_a_failing_example_keeps_the_first_usable_answer(project, fake):
-    bad = _guide(example={"language": "python", "code": "from textkit.slug import slugify\nslugify()"},
-                 steps=GROUNDED_STEPS)
-    fake.add(guide_answer(bad), invalid_json())
-    drafted = await _draft(_grounding(project), fake.url)
-    assert drafted.guide.description == SAMPLE_GUIDE["description"]
-    assert "missing the required argument `text`" in drafted.guide.notes[0]
+async def test_repeated_steps_are_found_by_text_whatever_their_labels(project, fake):
+    again = dict(GROUNDED_STEPS[1], label="Swap separators")
+    fake.add(guide_answer(_guide(steps=GROUNDED_STEPS + [again])))
+    guide = (await _draft(_grounding(project), fake.url, role="draft")).guide
+    details = [s.detail for s in guide.steps]
+    assert len(details) == len(set(details)) and guide.notes == ()
 
 
+async def test_a_whole_guide_cut_off_by_the_token_cap_keeps_its_finished_part(project, fake):
+    fake.add(truncated_json(keep=0.6))
+    g = _grounding(project)
+    guide = (await _draft(g, fake.url, role="draft")).guide
+    assert guide.description.startswith("slugify(text) lowercases the text")
+    assert guide.example == static_guide(g).example  # the answer ended before its example: the analysis' own
+
+
+# --- no model, or none reachable -----------------------------------------------------------------------------------
 async def test_unreachable_raises_unless_asked_to_fall_back(project, tmp_path):
     g = _grounding(project)
     with pytest.raises(ModelNotRunning):
@@ -155,21 +220,18 @@ async def test_unreachable_raises_unless_asked_to_fall_back(project, tmp_path):
     assert drafting.fallback_for(Settings(offline_fallback=False)) == ()
     drafted = await drafting.draft(g, settings, make_backend(settings), cache, fallback_on=(ModelNotRunning,))
     assert drafted.warning and "Cannot reach Ollama" in drafted.warning
-    assert drafted.guide.model == "none" and drafted.guide.notes[0] == NOTE
-    assert drafted.guide.notes[1].startswith("The model was not used: Cannot reach Ollama at ")
+    assert drafted.guide.model == "none" and drafted.guide.notes == ()
+    assert drafted.guide.provenance.notes[0].startswith("The model was not used: Cannot reach Ollama at ")
     assert cache.get(g.block.hash, drafting.cache_key(settings)) is None  # the next run asks the model again
 
 
-async def test_unusable_answers_twice_fall_back_too(project, fake):
+async def test_unusable_whole_guides_twice_fall_back_when_asked(project, fake):
     fake.add(invalid_json(), invalid_json())
     g = _grounding(project)
     with pytest.raises(BadAnswer):
-        await _draft(g, fake.url)
+        await _draft(g, fake.url, role="draft")
     fake.add(invalid_json(), invalid_json())
-    with pytest.raises(BadAnswer):  # not a kind the editor falls back on
-        await _draft(g, fake.url, fallback_on=(ModelNotRunning,))
-    fake.add(invalid_json(), invalid_json())
-    drafted = await _draft(g, fake.url, fallback_on=(BackendError,))
+    drafted = await _draft(g, fake.url, role="draft", fallback_on=(BackendError,))
     assert drafted.guide.static and "unusable answer twice" in drafted.warning
 
 
@@ -180,28 +242,12 @@ async def test_a_stream_broken_midway_never_falls_back(project, fake):
     assert not isinstance(caught.value, ModelNotRunning)
 
 
-async def test_model_none_is_the_static_guide_and_is_cached(project, tmp_path):
+async def test_model_none_is_the_static_guide_and_is_cached_with_how_it_was_made(project, tmp_path):
     g = _grounding(project)
     cache = GuideCache(tmp_path / "c.sqlite")
     settings = Settings(model="none")
     drafted = await drafting.draft(g, settings, None, cache)
     assert drafted.guide.static and drafted.warning is None
-    assert (await drafting.draft(g, settings, None, cache)).from_cache
-
-
-async def test_repeated_steps_are_dropped(project, fake):
-    steps = GROUNDED_STEPS + [GROUNDED_STEPS[1], GROUNDED_STEPS[1]]
-    fake.add(guide_answer(_guide(steps=steps)))
-    guide = (await _draft(_grounding(project), fake.url)).guide
-    assert len(guide.steps) == 3 and guide.notes == ("2 repeated step(s) from the model were dropped.",)
-
-
-async def test_an_answer_cut_off_by_the_token_cap_keeps_its_finished_part(project, fake):
-    fake.add(truncated_json(keep=0.6), truncated_json(keep=0.6))
-    drafted = await _draft(_grounding(project), fake.url)
-    guide = drafted.guide
-    assert guide.description.startswith("slugify(text) lowercases the text")
-    assert any("cut off at the 700-token cap" in n for n in guide.notes)
-    assert any(n.startswith("The model's answer ended before its usage example.") for n in guide.notes)
-    assert guide.example.code.startswith("from textkit.slug import slugify\n")  # blockguide's own, checked
-    assert not drafting.review(guide, _grounding(project))[0]
+    again = await drafting.draft(g, settings, None, cache)
+    assert again.from_cache and again.guide == drafted.guide
+    assert again.guide.provenance == drafted.guide.provenance and NOTE in again.guide.provenance.notes

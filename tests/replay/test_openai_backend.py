@@ -175,7 +175,7 @@ async def test_the_pipeline_drafts_a_guide_through_it(project):
         settings = Settings(backend="openai", ollama_host=fake.url)
         grounding = drafting.analyse(src, block, path, [project], settings)
         drafted = await drafting.draft(grounding, settings, make_backend(settings), None)
-        assert drafted.guide.title == "How to Use `slugify`" and drafted.output_tokens > 0
+        assert drafted.guide.title == "How to Use This Code Block" and drafted.output_tokens > 0
         assert "from textkit.slug import slugify" in drafted.guide.example.code
 
 
@@ -190,7 +190,7 @@ async def test_the_language_server_documents_a_block_with_it(project, tmp_path):
             assert fake.chat_requests[0].body["response_format"]["type"] == "json_schema"
             hover = await editor.hover(uri, editor.text(uri).split("\n").index(
                 'def slugify(text: str, sep: str = "-") -> str:'), 5)
-            assert hover is not None and "How to Use `slugify`" in hover.contents.value
+            assert hover is not None and "How to Use This Code Block" in hover.contents.value
             assert isinstance(hover.contents, lsp.MarkupContent)
         finally:
             await editor.client.shutdown_session()

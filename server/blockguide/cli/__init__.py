@@ -101,7 +101,7 @@ def cmd_doc(args) -> int:
     from blockguide.cli.terminal import DraftProgress
     from blockguide.core import languages
     from blockguide.core.syntax.source import Source
-    from blockguide.core.render import to_comment, to_docstring, to_markdown
+    from blockguide.core.render import provenance_text, to_comment, to_docstring, to_markdown
     from blockguide.core.edits import can_docstring
     from blockguide.jobs import document as job
     from blockguide.jobs.files import InputError, apply_edits, read_text, without_bom, write_atomically
@@ -134,10 +134,16 @@ def cmd_doc(args) -> int:
         raise CliError(f"{path}: {exc}") from None
     finally:
         progress.clear()
+    guide = outcome.guide
+    made = guide.provenance
     if outcome.warning:
         print(f"blockguide: warning: the guide was built from the code alone, without a model. {outcome.warning} "
               f"(--no-offline-fallback to fail instead)", file=sys.stderr)
-    guide = outcome.guide
+    elif made is not None and made.model != "none" and not any(f.from_model for f in made.fields):
+        print(f"blockguide: the model's text did not pass the checks; the guide is built from the code alone: "
+              f"{provenance_text(made)}", file=sys.stderr)
+    elif args.verbose:
+        print(f"blockguide: {provenance_text(made)}", file=sys.stderr)
     if args.write:
         try:
             block, edit = job.plan(src, block, guide, settings.insertion_style)

@@ -11,7 +11,7 @@ import re
 
 from blockguide.core.syntax.markers import BEGIN_PREFIX, END_LINE, begin_line, docstring_tag
 from blockguide.core.languages import LANGUAGES
-from blockguide.core.types import Block, Guide
+from blockguide.core.types import Block, Guide, Provenance
 
 SECTION_RULE = "-" * 25
 # Everything str.splitlines() treats as a line break, plus the ones other languages do (JS: U+2028/9).
@@ -32,15 +32,17 @@ def clean_block(text: str) -> str:
     return _CONTROL.sub("", _BREAKS.sub("\n", text)).replace("\t", "    ").strip("\n")
 
 
+TITLE = "How to Use This Code Block"  # the seed's title, the same for every block (the Description names it)
+TITLE_RULE = "=" * 89
+
+
 def title_for(block: Block) -> str:
-    if block.name and block.kind != "statements":
-        return f"How to Use `{block.name}`"
-    return "How to Use This Code Block"
+    return TITLE
 
 
 def to_markdown(guide: Guide) -> str:
-    title = clean_text(guide.title) or "How to Use This Code Block"
-    lines = [title, "=" * max(len(title), 3), "", "Description", SECTION_RULE, clean_text(guide.description), "",
+    title = clean_text(guide.title) or TITLE
+    lines = [title, TITLE_RULE, "", "Description", SECTION_RULE, clean_text(guide.description), "",
              "Execution Steps", SECTION_RULE]
     for i, step in enumerate(guide.steps, 1):
         label = clean_text(step.label).strip("*: ") or f"Step {i}"
@@ -58,7 +60,7 @@ def to_markdown(guide: Guide) -> str:
 def _model_tag(guide: Guide) -> str:
     # A model name comes from settings a project can set: only name characters (no quote, backslash or
     # parenthesis: in a docstring's tag line `"""` would end the string and the rest would run as code).
-    return re.sub(r"[^\w.:/@+-]", "", clean_text(guide.model)) or "unknown"
+    return _tag(guide.model)
 
 
 def _comment_line(prefix: str, text: str, splices: bool) -> str:
@@ -105,3 +107,28 @@ def to_docstring(block: Block, guide: Guide, newline: str = "\n") -> str:
     lines = [f'{indent}"""{body[0]}'] + [f"{indent}{l}" if l else "" for l in body[1:]]
     lines += ["", f"{indent}{tag}", f'{indent}"""']
     return newline.join(lines) + newline
+
+
+def provenance_text(p: Provenance | None) -> str:
+    """One paragraph on how a guide was made, for the hover's detail and the log (never the user's file)."""
+    if p is None:
+        return "how this guide was made is not known (it was stored by an older blockguide)"
+    if p.model == "none":
+        text = "built from the code's structure alone, without a model"
+    else:
+        total, replaced = len(p.fields), p.replaced
+        text = f"drafted with `{_tag(p.model)}` ({p.role}): the model worded {total - len(replaced)} of {total} fields"
+        if replaced:
+            text += "; the analysis' text kept for " + "; ".join(
+                f"{f.field} ({', '.join(f.reasons[:2]) or 'failed'})" for f in replaced[:6])
+            if len(replaced) > 6:
+                text += f"; and {len(replaced) - 6} more"
+        if p.checks:
+            text += f". Checks run: {', '.join(p.checks)}"
+    if p.notes:
+        text += ". " + " ".join(n if n.endswith(".") else n + "." for n in p.notes)
+    return clean_text(text.rstrip(".") + ".")
+
+
+def _tag(model: str) -> str:
+    return re.sub(r"[^\w.:/@+-]", "", clean_text(model)) or "unknown"

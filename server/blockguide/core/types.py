@@ -193,7 +193,10 @@ class Guide:
     steps: tuple[Step, ...]
     example: Example
     model: str = ""  # the model that drafted it; "none" for a guide built from analysis alone
-    notes: tuple[str, ...] = ()  # what the checks found or what blockguide did on its own
+    notes: tuple[str, ...] = ()  # what the reader must know or do (rendered under the guide); nothing else
+    # how it was made (model, role, which fields were replaced and why): hover detail, log, --format json;
+    # never rendered into the user's file, and not part of a guide's identity
+    provenance: "Provenance | None" = field(default=None, compare=False)
 
     @property
     def static(self) -> bool:

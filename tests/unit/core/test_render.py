@@ -16,7 +16,7 @@ from blockguide.core.types import Example, Guide, Step
 
 
 def guide(**kw) -> Guide:
-    base = dict(title="How to Use `slugify`", description="Builds a slug from `text`.",
+    base = dict(title="How to Use This Code Block", description="`slugify` builds a slug from `text`.",
                 steps=(Step("Normalize", "calls `unicodedata.normalize`"), Step("Join", "joins the words")),
                 example=Example("python", "from textkit.slug import slugify\nprint(slugify('A b'))"),
                 model="blockguide-tiny")
@@ -27,8 +27,8 @@ def guide(**kw) -> Guide:
 def test_markdown_follows_the_spec_exactly():
     md = to_markdown(guide())
     assert md.split("\n") == [
-        "How to Use `slugify`", "====================", "",
-        "Description", "-" * 25, "Builds a slug from `text`.", "",
+        "How to Use This Code Block", "=" * 89, "",
+        "Description", "-" * 25, "`slugify` builds a slug from `text`.", "",
         "Execution Steps", "-" * 25,
         "1. **Normalize**: calls `unicodedata.normalize`", "2. **Join**: joins the words", "",
         "Usage Example", "-" * 25, "",

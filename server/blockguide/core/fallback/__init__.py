@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.render import title_for
-from blockguide.core.types import Example, Grounding, Guide
+from blockguide.core.types import Example, Grounding, Guide, Provenance
 from blockguide.core.fallback.describe import description
 from blockguide.core.fallback.steps import steps
 from blockguide.core.fallback.words import MAX_STEPS  # noqa: F401 - the bound on the number of steps
@@ -19,13 +19,19 @@ from blockguide.core.fallback.words import MAX_STEPS  # noqa: F401 - the bound o
 NOTE = "Generated without a model, from the code's structure alone."
 
 
+PLACEHOLDERS = "Example built by blockguide from the signature; replace the placeholder values with real ones."
+
+
 def static_guide(g: Grounding, reason: str | None = None) -> Guide:
-    """The guide from analysis; `reason` (e.g. the model was unreachable) goes first in the notes."""
+    """The guide from analysis. Its notes hold only what the reader must act on (placeholder values to
+    replace) or know about the code (statements that run inside a loop or a function); where the example
+    comes from, and `reason` (e.g. the model was unreachable), go to its provenance."""
     example, example_note = static_example(g)
-    notes = [NOTE] + ([reason] if reason else []) + ([example_note] if example_note else [])
+    notes = [example_note] if example_note == PLACEHOLDERS else []
     notes += [n for n in g.notes if n.startswith("These statements run inside")]
+    made = tuple(n for n in (NOTE, reason, example_note) if n and n not in notes)
     return Guide(title=title_for(g.block), description=description(g), steps=tuple(steps(g)),
-                 example=example, model="none", notes=tuple(notes))
+                 example=example, model="none", notes=tuple(notes), provenance=Provenance("none", "none", notes=made))
 
 
 def static_example(g: Grounding) -> tuple[Example, str | None]:
@@ -42,4 +48,4 @@ def static_example(g: Grounding) -> tuple[Example, str | None]:
 def example_origin(g: Grounding) -> str:
     if g.example_source:
         return f"Example adapted from the call at `{g.example_source}`."
-    return "Example built by blockguide from the signature; replace the placeholder values with real ones."
+    return PLACEHOLDERS
