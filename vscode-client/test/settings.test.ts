@@ -18,6 +18,7 @@ describe('toServerSettings', () => {
       backend: 'ollama',
       hosts: [],
       offlineFallback: true,
+      modelRole: 'auto',
     });
   });
 
@@ -39,10 +40,10 @@ describe('toServerSettings', () => {
     assert.deepEqual(toServerSettings('x'), {});
   });
 
-  it('knows the twelve server settings of the protocol', () => {
+  it('knows the thirteen server settings of the protocol', () => {
     assert.deepEqual([...SERVER_SETTING_KEYS].sort(), [
-      'backend', 'contextBudget', 'hosts', 'insertionStyle', 'maxTokens', 'model', 'offlineFallback', 'ollamaHost',
-      'references', 'seed', 'temperature', 'timeout',
+      'backend', 'contextBudget', 'hosts', 'insertionStyle', 'maxTokens', 'model', 'modelRole', 'offlineFallback',
+      'ollamaHost', 'references', 'seed', 'temperature', 'timeout',
     ]);
   });
 });

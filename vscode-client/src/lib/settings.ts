@@ -17,6 +17,7 @@ export const SERVER_SETTING_DEFAULTS = {
   backend: 'ollama',
   hosts: [] as string[],
   offlineFallback: true,
+  modelRole: 'auto',
 } as const;
 
 export type ServerSettingKey = keyof typeof SERVER_SETTING_DEFAULTS;
