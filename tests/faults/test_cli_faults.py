@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import SLUG
 from tests.faults.conftest import InProcess, guide_free  # noqa: F401 - the `doc` fixture runs InProcess
 from tests.faults.servers import BadServer
-from tests.replay.fake_ollama import FakeOllama, guide_answer, http_error, invalid_json, refused_url
+from tests.replay.fake_ollama import FakeOllama, guide_answer, http_error, refused_url
 
 
 def run_doc(*args: str, cache: Path, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -107,8 +107,7 @@ def test_bad_input_gives_one_clear_line(bad_input_runs, name: str) -> None:
         assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("fault", ["refused", "http-500", "garbage-twice", "silent", "bad-host-flag",
-                                   "bad-host-env"])
+@pytest.mark.parametrize("fault", ["refused", "http-500", "silent", "bad-host-flag", "bad-host-env"])
 def test_model_failure_with_write_leaves_the_file_alone(files, doc, fault: str) -> None:
     path = write(files / "slug.py", SLUG)
     before = path.read_bytes()
@@ -117,8 +116,6 @@ def test_model_failure_with_write_leaves_the_file_alone(files, doc, fault: str) 
         host = {"refused": refused_url(), "silent": silent.url}.get(fault, fake.url)
         if fault == "http-500":
             fake.add(http_error(500))
-        elif fault == "garbage-twice":
-            fake.add(invalid_json(), invalid_json())
         args = ["--lines", "9-13", "--write", "--no-cache", "--timeout", "2", "--no-offline-fallback"]
         if fault == "bad-host-flag":
             args += ["--host", "http://[::1"]

@@ -139,7 +139,7 @@ def cmd_doc(args) -> int:
     if outcome.warning:
         print(f"blockguide: warning: the guide was built from the code alone, without a model. {outcome.warning} "
               f"(--no-offline-fallback to fail instead)", file=sys.stderr)
-    elif made is not None and made.model != "none" and not any(f.from_model for f in made.fields):
+    elif made is not None and made.model_unused and not outcome.from_cache:
         print(f"blockguide: the model's text did not pass the checks; the guide is built from the code alone: "
               f"{provenance_text(made)}", file=sys.stderr)
     elif args.verbose:

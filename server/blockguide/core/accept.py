@@ -40,8 +40,10 @@ def accept_phrase(draft: _Phrase, fallback: Guide, g: Grounding, model: str | No
                   ) -> tuple[Guide, list[FieldOutcome]]:
     """The guide from a small model's PhraseDraft, field by field over the static `fallback` guide.
 
-    Same title, example and number of steps as `fallback`; each model field that passes its checks replaces
-    the fallback's (a step's sentence becomes its detail), each one that fails or is missing keeps it. With
+    Same title, example and number of steps as `fallback`; each model field that passes its checks is taken
+    (the description's purpose goes before the analysis' description, a step's sentence before the analysis'
+    detail for that step, a label replaces the analysis' label), each one that fails or is missing keeps the
+    analysis' text alone. With
     `model`, the guide is marked as that model's when at least one of its fields was kept, and the static
     guide's "generated without a model" note is dropped; its other notes stay.
     """
@@ -57,8 +59,8 @@ def accept_phrase(draft: _Phrase, fallback: Guide, g: Grounding, model: str | No
     problems = description_problems(draft.description, g, known)
     if problems:
         outcomes.append(FieldOutcome("description", "analysis", tuple(problems)))
-    else:
-        description = _tidy(draft.description)
+    else:  # the model's purpose first, then the analysis' facts: the model adds, it never takes away
+        description = _tidy(draft.description) + " " + fallback.description
         outcomes.append(FieldOutcome("description", "model"))
 
     steps: list[Step] = []
@@ -82,7 +84,7 @@ def accept_phrase(draft: _Phrase, fallback: Guide, g: Grounding, model: str | No
         if sentence_reasons:
             outcomes.append(FieldOutcome(f"steps[{i + 1}].sentence", "analysis", tuple(sentence_reasons)))
         else:
-            detail = _sentence(texts[i])
+            detail = _with_facts(_sentence(texts[i]), old.detail)
             outcomes.append(FieldOutcome(f"steps[{i + 1}].sentence", "model"))
         steps.append(Step(label, detail))
     guide = replace(fallback, description=description, steps=tuple(steps))
@@ -150,6 +152,14 @@ def _mark(guide: Guide, fallback: Guide, outcomes: list[FieldOutcome], model: st
     if model and any(o.from_model for o in outcomes if o.field != "example"):
         return replace(guide, model=model, notes=tuple(n for n in fallback.notes if n != NOTE))
     return guide
+
+
+def _with_facts(sentence: str, analysis: str) -> str:
+    """The model's plain sentence, followed by the analysis' detail unless the sentence already names all the
+    code it names: the exact calls and values stay in the step whatever the model wrote."""
+    if all(code in sentence for code in re.findall(r"`[^`]+`", analysis)) and "`" in analysis:
+        return sentence
+    return f"{sentence} {analysis}" if analysis else sentence
 
 
 def _tidy(text: str) -> str:

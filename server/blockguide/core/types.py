@@ -230,5 +230,10 @@ class Provenance:
     notes: tuple[str, ...] = ()  # what was replaced and why
 
     @property
+    def model_unused(self) -> bool:
+        """A model was asked, and none of what it wrote is in the guide (unreadable, or every field failed)."""
+        return self.model != "none" and not any(f.from_model for f in self.fields)
+
+    @property
     def replaced(self) -> tuple[FieldOutcome, ...]:
         return tuple(f for f in self.fields if not f.from_model)

@@ -32,7 +32,7 @@ from blockguide.core.examples import attach
 from blockguide.core.fallback import static_guide
 from blockguide.core.grounding import ground
 from blockguide.core.project import find_root
-from blockguide.core.prompt import PHRASE_BUDGET, build_phrase_prompt, build_prompt
+from blockguide.core.prompt import FEEDBACK_HEAD, PHRASE_BUDGET, build_phrase_prompt, build_prompt
 from blockguide.core.render import provenance_text
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Block, Example, FieldOutcome, Grounding, Guide, Provenance, Step
@@ -181,6 +181,9 @@ async def _phrase(g: Grounding, base: Guide, settings: Settings, backend: Backen
         except BadAnswer as exc:
             log.info("phrase attempt %d: %s", attempt, exc)
             problem = exc
+            messages = [*prompt.messages[:-1], {**prompt.messages[-1], "content": prompt.messages[-1]["content"]
+                        + FEEDBACK_HEAD + f"- {exc}\n- Answer with the JSON object only."}]
+            request = replace(request, messages=messages)
     else:
         note = f"The model's answer could not be read twice ({problem}); the analysis' guide stands."
         return replace(base, provenance=Provenance(backend.model, "phrase", notes=(note,)))

@@ -16,6 +16,7 @@ from pygls.uris import to_fs_path
 from blockguide import __version__
 from blockguide.cache import GuideCache
 from blockguide.core.syntax.source import Source
+from blockguide.core.render import provenance_text
 from blockguide.core.types import Block, Guide
 from blockguide.jobs import document as job
 from blockguide.jobs import lookup
@@ -114,9 +115,13 @@ class BlockguideServer(LanguageServer):
                 analysis_key=(data.uri, self.docs.version(data.uri)))
             progress.report("rendering")
         self.previews.setdefault(data.uri, {})[block.hash] = outcome.guide
+        made = outcome.guide.provenance
         if outcome.warning:
             self.show(lsp.MessageType.Warning, f"blockguide: this guide was built from the code alone, without a "
                       f"model. {outcome.warning} (Turn this off with the `blockguide.offlineFallback` setting.)")
+        elif made is not None and made.model_unused and not outcome.from_cache:
+            self.show(lsp.MessageType.Warning, f"blockguide: the model's text did not pass the checks; this guide "
+                      f"was built from the code alone: {provenance_text(made)}")
         if preview:
             return outcome.guide, None
         return outcome.guide, self._edit_for(data.uri, block, outcome.guide)

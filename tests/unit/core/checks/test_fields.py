@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from types import SimpleNamespace
 
 import pytest
@@ -258,6 +260,10 @@ def test_descriptions(shop):
 
 
 # --- building the guide ---------------------------------------------------------------------------------------
+def draft_steps(draft):
+    return [(s.label, s.sentence) for s in draft.steps]
+
+
 def test_a_good_phrase_is_fully_accepted(shop):
     g = _g(shop, "requote_url")
     fallback = static_guide(g)
@@ -270,9 +276,12 @@ def test_a_good_phrase_is_fully_accepted(shop):
     guide, outcomes = accept_phrase(draft, fallback, g, model="blockguide-tiny")
     assert [o.source for o in outcomes] == ["model"] * 7, outcomes
     assert [o.field for o in outcomes][:3] == ["description", "steps[1].label", "steps[1].sentence"]
-    assert guide.description == draft.description
+    # the model adds: its purpose before the analysis' description, its sentence before the analysis' detail
+    assert guide.description == draft.description + " " + fallback.description
     assert [s.label for s in guide.steps] == ["Build safe characters", "Quote the URL", "Fall back on errors"]
-    assert guide.steps[0].detail == GOOD_SENTENCE
+    assert all(s.detail.startswith(t) for s, (_, t) in zip(guide.steps, draft_steps(draft)))
+    assert all(f.detail in s.detail or all(c in s.detail for c in re.findall(r"`[^`]+`", f.detail))
+               for s, f in zip(guide.steps, fallback.steps))  # no fact of the analysis is lost
     assert guide.title == fallback.title and guide.example == fallback.example
     assert guide.model == "blockguide-tiny" and NOTE not in guide.notes
     p = provenance("blockguide-tiny", "phrase", outcomes)
@@ -315,7 +324,8 @@ def test_a_mixed_phrase_takes_each_passing_field(shop):
                    "steps[3].sentence": "analysis"}
     assert guide.steps[0] == fallback.steps[0].__class__("Build safe characters", fallback.steps[0].detail)
     assert guide.steps[1].label == fallback.steps[1].label
-    assert guide.steps[1].detail == "It quotes the result of `unquote_reserved(url)` with `quote`."
+    assert guide.steps[1].detail.startswith("It quotes the result of `unquote_reserved(url)` with `quote`.")
+    assert fallback.steps[1].detail in guide.steps[1].detail
     assert guide.steps[2] == fallback.steps[2]
     assert dict((o.field, o.reasons) for o in outcomes)["steps[3].label"] == ("missing",)
     assert guide.model == "none"  # no model name given
