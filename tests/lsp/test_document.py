@@ -83,7 +83,7 @@ async def test_resolve_inserts_a_versioned_guide_above_the_block(editor, project
     assert chat.format["required"] == ["description", "steps"]
     assert chat.format["properties"]["steps"]["minItems"] == chat.format["properties"]["steps"]["maxItems"]
     assert "def slugify" in chat.prompt_text and "1. `text = unicodedata.normalize(" in chat.prompt_text
-    assert "app.py:5" in chat.prompt_text  # a real call site
+    assert "slugify('Hello, World!')" in md  # the example is the analysis' own, from the real call in app.py
     # progress: begin, the stages, end
     reports = [r for rs in editor.client.progress_reports.values() for r in rs]
     kinds = [r.kind for r in reports]
