@@ -48,7 +48,8 @@ async def test_document_hover_and_preview_with_the_bundled_model(ollama_host, pr
         # hover over the documented function shows the same guide
         line = after.split("\n").index('def slugify(text: str, sep: str = "-") -> str:')
         hover = await editor.hover(uri, line + 2, 8)
-        assert hover is not None and hover.contents.value == md
+        assert hover is not None and hover.contents.value.startswith(md + "\n\n---\n\n*blockguide: ")
+        assert f"drafted with `{MODEL}` (phrase)" in hover.contents.value  # the bundled model phrases
         # preview on another block: a guide, no edit
         action = await editor.action(uri, (line + 8, 0), (line + 12, 0), title="Preview guide")
         result = await editor.command(action.command.command, *action.command.arguments)

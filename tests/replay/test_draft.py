@@ -61,7 +61,7 @@ GROUNDED_STEPS = [
 GOOD_PHRASE = {
     "description": "`slugify` turns free text into a lowercase slug for URLs and returns it.",
     "steps": [
-        {"label": "Strip accents", "sentence": "It decomposes accented letters and drops what is not ASCII."},
+        {"label": "Strip accents", "sentence": "It normalizes `text` and drops what is not ASCII."},
         {"label": "Join words", "sentence": "It replaces each run of other characters with `sep`."},
         {"label": "Trim separators", "sentence": "It removes `sep` from both ends and returns the slug."},
     ],

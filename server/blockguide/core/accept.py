@@ -56,11 +56,12 @@ def accept_phrase(draft: _Phrase, fallback: Guide, g: Grounding, model: str | No
     outcomes: list[FieldOutcome] = []
 
     description = fallback.description
-    problems = description_problems(draft.description, g, known)
+    purpose = _named(_tidy(draft.description), g)
+    problems = description_problems(purpose, g, known)
     if problems:
         outcomes.append(FieldOutcome("description", "analysis", tuple(problems)))
     else:  # the model's purpose first, then the analysis' facts: the model adds, it never takes away
-        description = _tidy(draft.description) + " " + fallback.description
+        description = purpose + " " + fallback.description
         outcomes.append(FieldOutcome("description", "model"))
 
     steps: list[Step] = []
@@ -152,6 +153,18 @@ def _mark(guide: Guide, fallback: Guide, outcomes: list[FieldOutcome], model: st
     if model and any(o.from_model for o in outcomes if o.field != "example"):
         return replace(guide, model=model, notes=tuple(n for n in fallback.notes if n != NOTE))
     return guide
+
+
+_SUBJECT = re.compile(r"^(?:This|The)\s+(?:function|method|class|code|block|code block)\b", re.IGNORECASE)
+
+
+def _named(text: str, g: Grounding) -> str:
+    """A description that says "This function ..." says it of the block: name it (the guide's title is the same
+    for every block, so the Description's first sentence carries the name)."""
+    name = g.block.name if g.block.kind != "statements" else None
+    if name and not re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
+        return _SUBJECT.sub(f"`{name}`", text, count=1)
+    return text
 
 
 def _with_facts(sentence: str, analysis: str) -> str:

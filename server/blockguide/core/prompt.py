@@ -98,10 +98,21 @@ def build_prompt(g: Grounding, budget: int, feedback: str | None = None) -> Prom
         if kept:
             sections.append(f"{title}:\n" + "\n".join(f"- {k}" for k in kept))
 
-    user = "\n".join(header) + "\n\n" + "\n\n".join(sections)
-    user += "\n\nThe block:" + _fence(lang.fence_tag, code)
-    if feedback:
-        user += FEEDBACK_HEAD + feedback
+    def assemble() -> str:
+        user = "\n".join(header) + "\n\n" + "\n\n".join(sections)
+        user += "\n\nThe block:" + _fence(lang.fence_tag, code)
+        return user + (FEEDBACK_HEAD + feedback if feedback else "")
+
+    user = assemble()
+    # the parts' estimates are rounded one by one: the whole can come out a token or two over; drop the last
+    # section (the least needed) until it fits
+    while (over := estimate_tokens(system) + estimate_tokens(user) - budget) > 0:
+        if sections:
+            dropped.append(sections.pop().split(":\n", 1)[0].split(" (")[0].lower())
+        else:  # the block itself, one more cut
+            code = _head_and_tail(code, estimate_tokens(_fence(lang.fence_tag, code)) - over - 1, lang.fence_tag)
+            dropped.append("part of the block")
+        user = assemble()
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
     return Prompt(messages, estimate_tokens(system) + estimate_tokens(user), sorted(set(dropped)))
 
@@ -153,11 +164,12 @@ PHRASE_BUDGET = 800  # tokens for the whole prompt; the answer has its own cap (
 
 # The one-shot example: made-up code, so that nothing in it can be copied into a real guide as a fact (the
 # checks reject a sentence that repeats it).
+# The answer's shape, with nothing in it a small model could copy into another block's guide.
 PHRASE_EXAMPLE = {
-    "description": "`parse_price` reads a price written as text and gives back its value in cents.",
+    "description": "`NAME` ... and returns ...",
     "steps": [
-        {"label": "Strip currency sign", "sentence": "It removes the leading currency sign from `price_text`."},
-        {"label": "Convert to cents", "sentence": "It multiplies the number by 100 and returns it as `cents`."},
+        {"label": "Verb the thing", "sentence": "It ... `name_from_the_code` ..."},
+        {"label": "Verb another thing", "sentence": "It ... and returns `name_from_the_code`."},
     ],
 }
 
@@ -169,7 +181,8 @@ Rules:
 - description: one or two sentences: what the block is for and what it gives back. {name}
 - steps: exactly {n}, one for each numbered step below, in that order.
 - label: two to four words saying what the step does. Never a number, never "Step".
-- sentence: one plain sentence about that step's code. Name code in backticks, only names from the code.
+- sentence: one short plain sentence about that step's code, in the code's own words. Name code in backticks,
+  only names from the code. Say nothing the code does not show.
 - Do not write about versions, platforms or speed. Do not write "this example", "this guide" or "this step".
 - Never use vague words such as {vague}.
 """

@@ -306,3 +306,57 @@ def return_claim_problems(text: str, g: Grounding) -> list[str]:
     return problems
 
 
+
+
+# --- words the code supports ---------------------------------------------------------------------------------
+# Plain words any description of code may use. A model's content word outside this list and outside the code's
+# own vocabulary (its names split into words, its docstrings, comments and context) is unsupported: a small
+# model that writes about Celsius in a function that quotes URLs is recalling its training data, not the code.
+GENERAL_WORDS = frozenset("""
+able about above across after again against also always another answer anything argument arguments back based
+because been before being below between both build builds built call called caller calling calls cannot case cases
+change changed changes character characters check checked checking checks code come comes contain contains content
+could create created creates current data default defined does done each either else empty ends every exactly fails
+field fields first following form found from function functions further gets give given gives goes have here holds
+however input inputs instead into item items itself just keep keeps kept last later least left like line lines list
+lists long look loop loops made make makes many maps means method methods might more most must name named names need
+needed needs never next none nothing number numbers object objects once only order other others otherwise output
+outputs over pair parameter parameters part parts pass passed passes place plain print prints produce produces rather
+reads result results return returned returns right same second sets should side since single some start starts still
+such take taken takes tells than that their them then there these they thing this those three through time times
+together true false turn turns type types under unless until used uses using value values variable variables very
+want what when where whether which while whole will with within without word words work works would write writes
+written your
+add adds append appends remove removes removed replace replaces replaced drop drops strip strips trim trims join
+joins joined split splits combine combines copy copies count counts compare compares match matches matching keep
+format formats lowercase uppercase letter letters separator separators space spaces prefix suffix begin beginning
+both ends error errors raise raises raised throw throws fail failed success valid invalid missing found
+""".split())
+_WORD = re.compile(r"[A-Za-z]{4,}")
+_SPLIT_IDENT = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _stem(word: str) -> str:
+    return word.lower()[:5]
+
+
+def code_vocabulary(g: Grounding) -> frozenset[str]:
+    """Every word the code and its context use, lower case (identifiers split at `_` and camelCase too)."""
+    text = context_text(g)
+    words = set(_WORD.findall(text))
+    for ident in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text):
+        words.update(w for w in _SPLIT_IDENT.findall(ident) if len(w) >= 3)
+    return frozenset(w.lower() for w in words)
+
+
+def _supported(word: str, vocabulary: frozenset[str]) -> bool:
+    """The code uses the word, a word of the same stem, or a short form of it (`sep` for "separator")."""
+    stem = _stem(word)
+    return any(v.startswith(stem) or word.startswith(v) for v in vocabulary if len(v) >= 3)
+
+
+def unsupported_words(text: str, vocabulary: frozenset[str]) -> tuple[list[str], int]:
+    """(the content words of `text` the code does not support, how many content words it has). Code in
+    backticks is left to the name checks."""
+    content = [w.lower() for w in _WORD.findall(CODE_SPAN.sub(" ", text)) if w.lower() not in GENERAL_WORDS]
+    return [w for w in content if not _supported(w, vocabulary)], len(content)

@@ -28,16 +28,30 @@ from typing import Iterable
 
 from rapidfuzz import fuzz
 
-from blockguide.core.checks.claims import CODE_SPAN, claim_problems, code_norm, norm, prose_of, sentences, words
+from blockguide.core.checks.claims import (
+    CODE_SPAN,
+    claim_problems,
+    code_norm,
+    code_vocabulary,
+    norm,
+    prose_of,
+    sentences,
+    unsupported_words,
+    words,
+)
 from blockguide.core.checks.prose import invented_names, known_names, vague_terms
 from blockguide.core.types import Grounding
 
 # --- thresholds -------------------------------------------------------------------------------------------
-DESCRIPTION_CHARS = (20, 400)
-DESCRIPTION_SENTENCES = (1, 3)
+DESCRIPTION_CHARS = (20, 300)
+DESCRIPTION_SENTENCES = (1, 2)
 LABEL_WORDS = (1, 5)
-SENTENCE_CHARS = (15, 300)
-SENTENCE_MAX = 2  # "one plain sentence" is asked; a second short clause is tolerated
+SENTENCE_CHARS = (15, 200)
+SENTENCE_MAX = 1  # "one plain sentence" is asked
+# A field whose content words the code does not support: more than this share of them, and at least
+# UNSUPPORTED_MIN (labels: any majority) — see checks.claims.unsupported_words.
+UNSUPPORTED_SHARE = 0.5
+UNSUPPORTED_MIN = 2
 SIMILAR = 85  # rapidfuzz ratio (0-100) from which two step sentences are the same sentence
 COPIED_CODE = 90  # ratio from which a sentence is the step's code line again
 MIN_STEPS_KEPT = 0.5  # accept_draft: below this share of surviving model steps, the analysis' steps are used
@@ -66,7 +80,7 @@ def description_problems(text: str, g: Grounding, known: set[str] | None = None)
     name = g.block.name if g.block.kind != "statements" else None
     if name and not re.search(r"(?<![\w])" + re.escape(name) + r"(?![\w])", text):
         problems.append(f"does not name `{name}`")
-    return problems + claim_problems(text, g, known)
+    return problems + _unsupported(text, g) + claim_problems(text, g, known)
 
 
 _NUMBERED = re.compile(r"^\W*(?:step\s*)?(?:\d+|[ivx]{1,4})\W*$|^\W*step\b", re.IGNORECASE)
@@ -98,7 +112,28 @@ def label_problems(label: str, others: Iterable[str] = (), g: Grounding | None =
         invented = invented_names(label, known if known is not None else known_names(g))
         if invented:
             problems.append("names not in the code: " + ", ".join(f"`{n}`" for n in invented[:5]))
+        problems += _unsupported(label, g)
     return problems
+
+
+def _unsupported(text: str, g: Grounding, minimum: int = UNSUPPORTED_MIN) -> list[str]:
+    """The field strays from the code: most of its content words appear nowhere in the code or its context."""
+    unsupported, total = unsupported_words(text, _vocabulary(g))
+    if len(unsupported) >= minimum and len(unsupported) > UNSUPPORTED_SHARE * total:
+        return ["words the code does not support: " + ", ".join(dict.fromkeys(unsupported[:5]))]
+    return []
+
+
+_VOCABULARIES: dict[int, tuple[Grounding, frozenset[str]]] = {}
+
+
+def _vocabulary(g: Grounding) -> frozenset[str]:
+    """The code's vocabulary, computed once per grounding while its fields are checked."""
+    kept = _VOCABULARIES.get(id(g))
+    if kept is None or kept[0] is not g:
+        _VOCABULARIES.clear()
+        kept = _VOCABULARIES[id(g)] = (g, code_vocabulary(g))
+    return kept[1]
 
 
 def sentence_problems(sentence: str, step_code: str, g: Grounding, others: Iterable[str] = (),
@@ -128,6 +163,6 @@ def sentence_problems(sentence: str, step_code: str, g: Grounding, others: Itera
             break
     if any(fuzz.ratio(mine, norm(s)) >= SIMILAR for s in avoid):
         problems.append("repeats the prompt's example")
-    return problems + claim_problems(sentence, g, known)
+    return problems + _unsupported(sentence, g) + claim_problems(sentence, g, known)
 
 

@@ -150,7 +150,7 @@ def test_a_good_sentence_passes(shop):
     ("It starts handling the URL.", 'vague: "handling"'),
     ("This step shows how the URL is quoted.", "talks about the guide"),
     ("In this example the URL is quoted again.", "talks about the guide"),
-    ("It removes the leading currency sign from `price_text`.", "repeats the prompt's example"),
+    ("It ... and returns `name_from_the_code`.", "repeats the prompt's example"),
 ])
 def test_bad_sentences_are_rejected(shop, sentence, reason):
     g = _g(shop, "requote_url")
