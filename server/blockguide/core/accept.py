@@ -18,11 +18,8 @@ from blockguide.core.checks.fields import (
 )
 from blockguide.core.checks.prose import known_names
 from blockguide.core.fallback import NOTE
-from blockguide.core.prompt import PHRASE_EXAMPLE, step_code
+from blockguide.core.prompt import step_code
 from blockguide.core.types import Example, FieldOutcome, Grounding, Guide, Provenance, Step
-
-_EXAMPLE_SENTENCES = tuple(s["sentence"] for s in PHRASE_EXAMPLE["steps"])
-
 
 # --- what the drafts look like (attributes only; llm.base.PhraseDraft / GuideDraft fit) ----------------------
 class _PhraseStep(Protocol):
@@ -74,8 +71,7 @@ def accept_phrase(draft: _Phrase, fallback: Guide, g: Grounding, model: str | No
             # labels: the first use of a label is kept, later ones fall back; sentences: a repeated one says
             # nothing about its step, so every copy falls back
             label_reasons = label_problems(labels[i], kept_labels, g, known)
-            sentence_reasons = sentence_problems(texts[i], codes[i], g, texts[:i] + texts[i + 1:], known,
-                                                 _EXAMPLE_SENTENCES)
+            sentence_reasons = sentence_problems(texts[i], codes[i], g, texts[:i] + texts[i + 1:], known)
         if label_reasons:
             outcomes.append(FieldOutcome(f"steps[{i + 1}].label", "analysis", tuple(label_reasons)))
         else:

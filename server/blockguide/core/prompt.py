@@ -164,25 +164,16 @@ PHRASE_BUDGET = 800  # tokens for the whole prompt; the answer has its own cap (
 
 # The one-shot example: made-up code, so that nothing in it can be copied into a real guide as a fact (the
 # checks reject a sentence that repeats it).
-# The answer's shape, with nothing in it a small model could copy into another block's guide.
-PHRASE_EXAMPLE = {
-    "description": "`NAME` ... and returns ...",
-    "steps": [
-        {"label": "Verb the thing", "sentence": "It ... `name_from_the_code` ..."},
-        {"label": "Verb another thing", "sentence": "It ... and returns `name_from_the_code`."},
-    ],
-}
-
 PHRASE_SYSTEM = """You word documentation for a block of code. The facts are given; you only phrase them.
-Answer with JSON only, no other text. The shape, shown for some other code:
-{example}
+Answer with JSON only, no other text: {"description": "...", "steps": [{"label": "...", "sentence": "..."}]}
 
 Rules:
-- description: one or two sentences: what the block is for and what it gives back. {name}
+- description: one sentence of at most 25 words: what the block is for and what it gives back. {name}
 - steps: exactly {n}, one for each numbered step below, in that order.
-- label: two to four words saying what the step does. Never a number, never "Step".
-- sentence: one short plain sentence about that step's code, in the code's own words. Name code in backticks,
-  only names from the code. Say nothing the code does not show.
+- label: two to four words of your own saying what the step does, e.g. "Check the input". Never a number,
+  never "Step", never a sentence.
+- sentence: one plain sentence of at most 20 words about that step's code, in the code's own words. Name code
+  in backticks, only names from the code. Say nothing the code does not show.
 - Do not write about versions, platforms or speed. Do not write "this example", "this guide" or "this step".
 - Never use vague words such as {vague}.
 """
@@ -234,13 +225,10 @@ def step_code(g: Grounding, steps) -> list[str]:
 def build_phrase_prompt(g: Grounding, steps, budget: int = PHRASE_BUDGET) -> Prompt:
     """The phrase job's messages: the block (cut to its head and tail when over `budget`), and the static
     guide's `steps` numbered, each with its code, for the model to label and phrase in one sentence each."""
-    import json
-
     lang = LANGUAGES[g.block.language]
     named = g.block.kind != "statements" and g.block.name
     name = f"The first sentence names `{g.block.name}`." if named else "The first sentence says what the statements do."
-    system = (PHRASE_SYSTEM.replace("{example}", json.dumps(PHRASE_EXAMPLE, ensure_ascii=False))
-              .replace("{name}", name).replace("{n}", f"{len(steps)} object" + ("s" if len(steps) != 1 else ""))
+    system = (PHRASE_SYSTEM.replace("{name}", name).replace("{n}", f"{len(steps)} object" + ("s" if len(steps) != 1 else ""))
               .replace("{vague}", ", ".join(f'"{t}"' for t in VAGUE_TERMS)))
     header = [f"Language: {lang.key}"]
     if named:

@@ -114,7 +114,7 @@ def test_the_prompt_numbers_each_step_with_its_code_and_states_the_rules():
     for words in ("versions", "platforms", "this example", "this guide"):
         assert words in system
     assert all(f'"{t}"' in system for t in VAGUE_TERMS)
-    assert '"sentence": "It ... `name_from_the_code` ..."' in system  # the one-shot shape
+    assert '{"description": "...", "steps": [{"label": "...", "sentence": "..."}]}' in system  # the shape
     assert "def slugify(text: str" in user and prompt.dropped == []
     assert prompt.tokens <= PHRASE_BUDGET and PHRASE_MAX_TOKENS == 250
 

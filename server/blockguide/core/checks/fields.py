@@ -137,10 +137,9 @@ def _vocabulary(g: Grounding) -> frozenset[str]:
 
 
 def sentence_problems(sentence: str, step_code: str, g: Grounding, others: Iterable[str] = (),
-                      known: set[str] | None = None, avoid: Iterable[str] = ()) -> list[str]:
+                      known: set[str] | None = None) -> list[str]:
     """Problems of a step's sentence; `step_code` is the step's code line ("" when unknown), `others` the
-    other steps' sentences (a sentence that repeats one is rejected wherever it occurs), `avoid` sentences
-    the prompt showed as an example of the answer's shape."""
+    other steps' sentences (a sentence that repeats one is rejected wherever it occurs)."""
     sentence = (sentence or "").strip()
     if not sentence:
         return ["empty"]
@@ -161,8 +160,6 @@ def sentence_problems(sentence: str, step_code: str, g: Grounding, others: Itera
         if other and fuzz.ratio(mine, norm(other)) >= SIMILAR:
             problems.append("repeats another step's sentence")
             break
-    if any(fuzz.ratio(mine, norm(s)) >= SIMILAR for s in avoid):
-        problems.append("repeats the prompt's example")
     return problems + _unsupported(sentence, g) + claim_problems(sentence, g, known)
 
 
