@@ -356,3 +356,25 @@ def test_accept_draft_drops_failing_steps_and_falls_back_when_few_survive(shop):
 def test_step_code_matches_steps_to_their_lines(shop):
     g = _g(shop, "add_prices")
     assert step_code(g, static_guide(g).steps) == ["total = 0.0", "for price in prices:", "return total"]
+
+
+def test_fields_the_code_does_not_support_are_rejected(shop):
+    """What the bundled model wrote for a URL-quoting function: a temperature conversion (its training data)."""
+    g = _g(shop, "requote_url")
+    assert any("does not support" in p for p in label_problems("Convert to celsius", [], g))
+    assert any("does not support: multiplies, celsius" in p for p in sentence_problems(
+        "It multiplies the number by 100 and returns it as Celsius.", "", g, []))
+    assert any("does not support" in p for p in description_problems(
+        "`requote_url` converts the temperature to Fahrenheit.", g))
+    # the code's own words, short forms (`sep` for "separators") and plain words about code pass
+    assert label_problems("Quote the URL", [], g) == []
+    assert sentence_problems("It quotes the result of `unquote_reserved(url)` with `quote`.", "", g, []) == []
+
+
+def test_a_description_that_says_this_function_is_given_the_block_s_name(shop):
+    g = _g(shop, "requote_url")
+    fallback = static_guide(g)
+    draft = phrase("This function quotes a URL again and returns it.", [])
+    guide, outcomes = accept_phrase(draft, fallback, g, model="m")
+    assert guide.description.startswith("`requote_url` quotes a URL again and returns it. ")
+    assert outcomes[0].source == "model"
