@@ -111,7 +111,27 @@ def table(cases: list[dict], static: dict, model: dict | None, model_name: str |
                 f"{(sum(mo_tot) - sum(st_tot)) / n:+.1f} | |")
     timing = (f"Seconds per model guide: median {statistics.median(secs):.1f}, p95 {_pct(secs, 0.95):.1f} "
               f"({len(secs)} guides)." if secs else "No model guide was timed.")
-    return "\n".join(rows) + "\n\n" + timing
+    return "\n".join(rows) + "\n\n" + timing + kept_fields([model.get(c["id"], (None, {}))[1] for c in cases])
+
+
+def kept_fields(results: list[dict]) -> str:
+    """How many of the fields the model wrote passed the checks, and the commonest reasons the others failed
+    (from each guide's provenance; guides stored without one are left out)."""
+    kept = total = 0
+    reasons: dict[str, int] = {}
+    for res in results:
+        made = (res.get("guide") or {}).get("provenance") or {}
+        for field in made.get("fields", ()):
+            total += 1
+            kept += field.get("source") == "model"
+            for reason in field.get("reasons", ()):
+                key = re.sub(r"[:(].*", "", reason).strip()
+                reasons[key] = reasons.get(key, 0) + 1
+    if not total:
+        return ""
+    top = ", ".join(f"{why} {n}" for why, n in sorted(reasons.items(), key=lambda t: -t[1])[:6])
+    return (f"\nFields the model wrote that passed the checks and are in the guide: {kept} of {total}. "
+            f"Why the others keep the analysis' text (a field can have several reasons): {top}.")
 
 
 def results_file(cases: list[dict], sides: dict[str, dict], title: str, tables: str) -> str:
