@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 from typing import Callable
 
+from blockguide.core.callsites import find_call_sites
 from blockguide.core.examples.c import c_example, cpp_example
 from blockguide.core.examples.generic import generic_params
 from blockguide.core.examples.go import go_example
@@ -61,7 +62,7 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
     """
     block = g.block
     if block.kind == "statements" and block.indent:
-        inner = _enclosing_grounding(g, src)
+        inner = _enclosing_grounding(g, src, path, root)
         if inner is not None:
             built = build(inner, src, path, root, check)
             if built is not None:
@@ -86,8 +87,9 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
     return (made, None) if made is not None else None
 
 
-def _enclosing_grounding(g: Grounding, src: Source) -> Grounding | None:
-    """A grounding for the function around a selection of statements (what a caller runs to reach them)."""
+def _enclosing_grounding(g: Grounding, src: Source, path: Path | None, root: Path | None) -> Grounding | None:
+    """A grounding for the function around a selection of statements (what a caller runs to reach them), with
+    the places that call it: a real call gives the example real arguments."""
     block = g.block
     line = src.line(block.span.start)
     enc = enclosing_definition(src, block.span.start, len(line) - len(line.lstrip()))
@@ -103,6 +105,9 @@ def _enclosing_grounding(g: Grounding, src: Source) -> Grounding | None:
                 inner.import_line = f"from {g.module} import {text_of(owner.child_by_field_name('name'))}"
     elif g.import_line is None and block.language != "python":
         return None
+    if path is not None and root is not None:
+        inner.call_sites = find_call_sites(root, [enc.name], LANGUAGES[block.language].suffixes, MAX_SITES_TRIED,
+                                           exclude=(path, range(enc.span.start, enc.span.end)))
     return inner
 
 

@@ -51,3 +51,18 @@ def test_the_stages_do_not_import_each_other_upwards():
     for file in source.glob("*.py"):
         assert "from blockguide.core.checks" not in file.read_text(), file
     assert "from blockguide.core.examples" not in Path(grounding.__file__).read_text()
+
+
+def test_statements_inside_a_function_get_its_real_call_s_arguments(tmp_path: Path):
+    """The three statements of `add`, selected: the example calls `add` as the file does three lines below,
+    not with placeholders."""
+    from blockguide.core.syntax.blocks import snap
+
+    (tmp_path / "pyproject.toml").write_text("")
+    path = tmp_path / "calc.py"
+    path.write_text("def add(a, b):\n    total = a + b\n    print(total)\n    return total\n\n\nprint(add(1, 2))\n")
+    src = Source(for_path(str(path)), path.read_text())
+    g = grounding.ground(snap(src, 1, 3), src, path, tmp_path, 5)
+    examples.attach(g, src, path, tmp_path, checks.check_example)
+    assert "add(1, 2)" in g.example.code and "None" not in g.example.code
+    assert g.example_source == "calc.py:7"
