@@ -6,6 +6,7 @@ import re
 
 from blockguide.core.types import Action
 from blockguide.core.fallback.code import _spans
+from blockguide.core.syntax.nodes import tail_name
 
 
 _VERBS = set("""
@@ -53,16 +54,7 @@ _NONE = r"(None|null|nil|NULL|undefined|nullptr)"
 
 def _tail(name: str, limit: int = 28) -> str:
     """A long dotted name shortened from the left, whole parts only: `a.b.c.d` → `c.d` (never cut)."""
-    name = re.sub(r"\s+", " ", name).strip()
-    if len(name) <= limit:
-        return name
-    parts = re.split(r"(\.|::)", name)
-    out = parts[-1]
-    i = len(parts) - 2
-    while i > 0 and len(parts[i - 1] + parts[i] + out) <= limit:
-        out = parts[i - 1] + parts[i] + out
-        i -= 2
-    return out
+    return tail_name(name, limit)
 
 
 def _words(name: str) -> list[str]:

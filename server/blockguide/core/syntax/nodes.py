@@ -199,18 +199,25 @@ def statements(src: Source, container: Node | None) -> list[Node]:
     return out
 
 
-def _short_name(text: str, limit: int) -> str:
-    """A callee as written, one line; a long one keeps its last whole parts (`converter.asTextDocument`)."""
-    text = re.sub(r"\s+", " ", text).strip()
-    if len(text) <= limit:
-        return text
-    parts = re.split(r"(\.|::)", text)
+def tail_name(name: str, limit: int) -> str:
+    """A dotted name on one line, a long one shortened from the left by whole parts: `a.b.c.d` → `c.d`."""
+    name = re.sub(r"\s+", " ", name).strip()
+    if len(name) <= limit:
+        return name
+    parts = re.split(r"(\.|::)", name)
     out = parts[-1]
     i = len(parts) - 2
     while i > 0 and len(parts[i - 1] + parts[i] + out) <= limit:
         out = parts[i - 1] + parts[i] + out
         i -= 2
-    if any(out.count(a) != out.count(b) for a, b in ("()", "[]", "{}")) or " " in out:
+    return out
+
+
+def _short_name(text: str, limit: int) -> str:
+    """A callee as written, one line; a long one keeps its last whole parts (`converter.asTextDocument`)."""
+    out = tail_name(text, limit)
+    shortened = out != re.sub(r"\s+", " ", text).strip()
+    if shortened and (any(out.count(a) != out.count(b) for a, b in ("()", "[]", "{}")) or " " in out):
         return ""  # `{...}[key](args)`: no name to show
     return out
 
