@@ -344,7 +344,9 @@ async function main() {
       await page.screenshot({ path: path.join(OUT_DIR, 'readme-hover.png'), clip: { x: 352, y: top, width: 900, height: Math.min(800 - top, hb.height + 130) } });
       const text = await hover.innerText();
       assert(/Description/.test(text), 'the hover has no Description');
-      if (REPLAYED) assert(text.includes('lowercases the text, strips accents'), 'the hover is not the replayed guide');
+      // the guide, then how it was made (the hover's detail: the model and which of its fields were kept)
+      assert(text.includes('How to Use This Code Block'), 'the hover has not the guide title');
+      assert(/blockguide: (drafted with|built from the code)/.test(text), 'the hover does not say how the guide was made');
       await page.mouse.move(5, 5);
       await page.keyboard.press('Escape');
     });

@@ -11,6 +11,7 @@ from typing import Protocol, Sequence
 
 from blockguide.core.checks.fields import (
     CHECKS,
+    DESCRIPTION_SENTENCES,
     MIN_STEPS_KEPT,
     description_problems,
     label_problems,
@@ -48,12 +49,12 @@ def accept_phrase(draft: _Phrase, fallback: Guide, g: Grounding, model: str | No
     n = len(fallback.steps)
     given = list(draft.steps)[:n]
     labels = [(s.label or "").strip() for s in given] + [""] * (n - len(given))
-    texts = [(s.sentence or "").strip() for s in given] + [""] * (n - len(given))
+    texts = [_first(_tidy(s.sentence or ""), 1) for s in given] + [""] * (n - len(given))
     known = known_names(g, fallback.example.code)
     outcomes: list[FieldOutcome] = []
 
     description = fallback.description
-    purpose = _named(_tidy(draft.description), g)
+    purpose = _named(_first(_tidy(draft.description), DESCRIPTION_SENTENCES[1]), g)
     problems = description_problems(purpose, g, known)
     if problems:
         outcomes.append(FieldOutcome("description", "analysis", tuple(problems)))
@@ -154,12 +155,34 @@ def _mark(guide: Guide, fallback: Guide, outcomes: list[FieldOutcome], model: st
 _SUBJECT = re.compile(r"^(?:This|The)\s+(?:function|method|class|code|block|code block)\b", re.IGNORECASE)
 
 
+_VERB_FIRST = re.compile(r"^(?:[A-Z][a-z]+(?:es|s))\b")  # "Encodes data ...": a sentence without its subject
+
+
 def _named(text: str, g: Grounding) -> str:
-    """A description that says "This function ..." says it of the block: name it (the guide's title is the same
-    for every block, so the Description's first sentence carries the name)."""
+    """A description that says "This function ..." (or starts with its verb, "Encodes ...") says it of the
+    block: name it (the guide's title is the same for every block, so the Description's first sentence
+    carries the name)."""
     name = g.block.name if g.block.kind != "statements" else None
     if name and not re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
-        return _SUBJECT.sub(f"`{name}`", text, count=1)
+        if _SUBJECT.match(text):
+            return _SUBJECT.sub(f"`{name}`", text, count=1)
+        if _VERB_FIRST.match(text):
+            return f"`{name}` {text[0].lower()}{text[1:]}"
+    return text
+
+
+def _first(text: str, n: int) -> str:
+    """The first `n` sentences: a small model goes on after what was asked, and what it adds is where it
+    strays (what is kept is still checked). Code in backticks and "e.g." end no sentence."""
+    count, inside = 0, False
+    for i, ch in enumerate(text):
+        if ch == "`":
+            inside = not inside
+        elif ch in ".!?" and not inside and re.match(r"\s+[A-Z`(\"']", text[i + 1:]) \
+                and not re.search(r"\b(?:e\.g|i\.e|etc|vs|cf)$", text[:i], re.IGNORECASE):
+            count += 1
+            if count == n:
+                return text[:i + 1]
     return text
 
 

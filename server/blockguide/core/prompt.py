@@ -165,7 +165,7 @@ PHRASE_BUDGET = 800  # tokens for the whole prompt; the answer has its own cap (
 # The one-shot example: made-up code, so that nothing in it can be copied into a real guide as a fact (the
 # checks reject a sentence that repeats it).
 PHRASE_SYSTEM = """You word documentation for a block of code. The facts are given; you only phrase them.
-Answer with JSON only, no other text: {"description": "...", "steps": [{"label": "...", "sentence": "..."}]}
+Answer with JSON only, no other text: {"description": "...", "steps": [{"step": 1, "label": "...", "sentence": "..."}]}
 
 Rules:
 - description: one sentence of at most 25 words: what the block is for and what it gives back. {name}

@@ -76,6 +76,9 @@ class PhraseStep(BaseModel):
     # numbers as labels are read as text (the checks reject them, the parse does not fail on them), and a
     # step's sentence may come back under the name a guide step uses ("detail") or a generic one ("text")
     model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+    # the step's number, first: a small model that is handed numbered steps writes the number somewhere, and
+    # here it lands in a field of its own instead of the label (the bundled model labelled steps "1", "2", ...)
+    step: int = 0
     label: str = ""
     sentence: str = Field(default="", validation_alias=AliasChoices("sentence", "detail", "text"))
 
@@ -105,7 +108,7 @@ def phrase_schema(n_steps: int) -> dict:
     schema["required"] = ["description", "steps"]
     schema["properties"]["steps"].update({"minItems": n_steps, "maxItems": n_steps})
     item = schema["properties"]["steps"]["items"]
-    item["required"] = ["label", "sentence"]
+    item["required"] = ["step", "label", "sentence"]
     for prop in (schema["properties"]["description"], *item["properties"].values()):
         prop.pop("default", None)
     return schema

@@ -29,8 +29,9 @@ def test_the_schema_asks_for_exactly_n_steps_without_lengths(n):
     steps = schema["properties"]["steps"]
     assert (steps["minItems"], steps["maxItems"]) == (n, n)
     assert list(schema["properties"]) == ["description", "steps"] and schema["required"] == ["description", "steps"]
-    assert steps["items"]["properties"] == {"label": {"type": "string"}, "sentence": {"type": "string"}}
-    assert steps["items"]["required"] == ["label", "sentence"]
+    assert steps["items"]["properties"] == {"step": {"type": "integer"}, "label": {"type": "string"},
+                                           "sentence": {"type": "string"}}  # the number has a field of its own
+    assert steps["items"]["required"] == ["step", "label", "sentence"]
     text = json.dumps(schema)
     assert "maxLength" not in text and "$ref" not in text and "title" not in text and "default" not in text
 
@@ -114,7 +115,7 @@ def test_the_prompt_numbers_each_step_with_its_code_and_states_the_rules():
     for words in ("versions", "platforms", "this example", "this guide"):
         assert words in system
     assert all(f'"{t}"' in system for t in VAGUE_TERMS)
-    assert '{"description": "...", "steps": [{"label": "...", "sentence": "..."}]}' in system  # the shape
+    assert '{"description": "...", "steps": [{"step": 1, "label": "...", "sentence": "..."}]}' in system  # the shape
     assert "def slugify(text: str" in user and prompt.dropped == []
     assert prompt.tokens <= PHRASE_BUDGET and PHRASE_MAX_TOKENS == 250
 

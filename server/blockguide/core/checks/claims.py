@@ -48,8 +48,10 @@ _CLAIMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.IGNOR
     (r"\bpython\s*[23](?:\.\d+)*\b|\bpy[23]k?\b", "a Python version"),
     (r"\b(?:java|node(?:\.js)?|c\+\+|ecmascript|es|php|ruby|rust)\s*v?\d+(?:\.\d+)*\b|\bgo\s*1\.\d+\b",
      "a language version"),
-    (r"\bversions?\b|\bdeprecated\b|\blegacy\b|\bbackwards? compatib\w*|\bcompatib\w* (?:with|across) (?:python"
-     r"|versions?|older|newer|all)\b|\bnot (?:available|supported) (?:in|on|for|by|under)\b", "versions or support"),
+    (r"\bversions?\s+v?\d|\b(?:newer|older|later|earlier|all|some|recent|current|previous|future) versions?\b"
+     r"|\bversions? of (?:python|node|java|go|rust|the language)\b|\bdeprecated\b|\blegacy\b|\bbackwards? compatib\w*"
+     r"|\bcompatib\w* (?:with|across) (?:python|versions?|older|newer|all)\b"
+     r"|\bnot (?:available|supported) (?:in|on|for|by|under)\b", "versions or support"),
     (r"\bwindows\b|\blinux\b|\bmac\s?os\b|\bos\s?x\b|\bunix\b|\bposix\b|\bandroid\b|\bios\b|\bcross-platform\b"
      r"|\bplatforms?\b", "platforms"),
     (r"\bfast(?:er|est)?\b|\bquick(?:ly|er)?\b|\bslow(?:er|ly)?\b|\befficien\w*|\bperforman\w*|\boptimi[sz]\w*"
