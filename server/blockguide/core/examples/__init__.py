@@ -51,8 +51,19 @@ def attach(g: Grounding, src: Source, path: Path | None, root: Path | None, chec
     except Exception as exc:
         log.warning("could not build an example for %s: %s", path, exc, exc_info=True)
         return
-    if built is not None:
-        g.example, g.example_source = built
+    if built is None:
+        return
+    g.example, g.example_source = built
+    if g.block.language == "python":
+        g.example_checks = ("static",) if g.example_source else ()  # a call site's example passed them in build
+        return
+    try:  # the signature's example is the only one: what the checks (and the toolchain) say goes with it
+        problems = check(g.example, g)
+    except Exception as exc:
+        log.warning("could not check the example for %s: %s", path, exc, exc_info=True)
+        return
+    g.example_checks = tuple(getattr(problems, "checks", ("static",)))
+    g.example_problems = tuple(problems)
 
 
 def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
