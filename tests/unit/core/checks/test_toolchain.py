@@ -23,7 +23,9 @@ cc_missing = pytest.mark.skipif(shutil.which("cc") is None, reason="cc is not in
 
 @pytest.fixture(autouse=True)
 def generous_limits(monkeypatch):
-    """A cold build cache (CI) costs the first `go vet` more than the editor's limit."""
+    """The toolchain on, and time for a cold build cache (CI), which costs the first `go vet` more than the
+    editor's limit."""
+    monkeypatch.setattr(toolchain, "ENABLED", True)  # tests/unit/conftest.py turns it off elsewhere
     monkeypatch.setattr(toolchain, "GO_SECONDS", 120.0)
     monkeypatch.setattr(toolchain, "C_SECONDS", 60.0)
     toolchain._results.clear()
