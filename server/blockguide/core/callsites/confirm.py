@@ -110,8 +110,10 @@ _GO_IMPORT_ONE = re.compile(r"^\s*import\s+(\w+|\.|_)?\s*\"([^\"]+)\"", re.M)
 _GO_SPEC = re.compile(r"^\s*(\w+|\.|_)?\s*\"([^\"]+)\"", re.M)
 
 
-def _go_binding(text: str, module: str) -> str | None:
-    """The name the file gives the block's package in its imports ("." for a dot import), else None."""
+def _go_binding(text: str, module: str, package: str | None) -> str | None:
+    """The name the file gives the block's package in its imports: its alias ("." for a dot import), else
+    the package's own name (its package clause; the path's last element when unknown); None when the file
+    does not import it."""
     specs = [(m.group(1), m.group(2)) for m in _GO_IMPORT_ONE.finditer(text)]
     for block in _GO_IMPORT_BLOCK.finditer(text):
         specs += [(m.group(1), m.group(2)) for m in _GO_SPEC.finditer(block.group(1))]
@@ -119,6 +121,8 @@ def _go_binding(text: str, module: str) -> str | None:
         if path == module:
             if alias:
                 return alias
+            if package:
+                return package
             parts = path.split("/")
             last = parts[-1]
             if re.fullmatch(r"v\d+", last) and len(parts) > 1:
@@ -138,7 +142,7 @@ def _go(target: Path, name: str, kind: str, module: str | None) -> Confirm:
         clause = _GO_PACKAGE.search(text)
         same = file.resolve().parent == target.parent and clause is not None and clause.group(1) == package
         qualifier = re.search(r"(\w+)\s*\.\s*$", before)
-        binding = _go_binding(text, module) if module else None
+        binding = _go_binding(text, module, package) if module else None
         if kind == "method":  # `value.Name(`: in the package, or where the package is imported
             return qualifier is not None and (same or binding is not None)
         if qualifier is None:

@@ -24,7 +24,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from cachetools import LRUCache
+from cachetools import LRUCache, TTLCache
 
 from blockguide.core.callsites import iter_files
 from blockguide.core.types import Grounding
@@ -186,16 +186,26 @@ def _go_vet(go: str, folder: Path, example: str) -> ToolResult | None:
 
 
 # --- C / C++ --------------------------------------------------------------------------------------------------
+# The folders holding headers, per root, listed again after HEADER_DIRS_SECONDS (a walk of a large tree).
+HEADER_DIRS_SECONDS = 30.0
+_header_dirs: TTLCache = TTLCache(maxsize=16, ttl=HEADER_DIRS_SECONDS)
+
+
 def include_dirs(root: Path, file: Path) -> list[Path]:
     """The folders a project's headers are in: the block's own folder, then every folder under the root that
     holds a header (include/ folders first), at most MAX_INCLUDE_DIRS."""
-    found = [file.parent]
-    for header in iter_files(root, _HEADERS, max_files=2000):
-        if header.parent not in found:
-            found.append(header.parent)
-    first, rest = found[:1], found[1:]
-    rest.sort(key=lambda d: (d.name != "include", len(d.parts), d.as_posix()))
-    return (first + rest)[:MAX_INCLUDE_DIRS]
+    with _results_lock:
+        listed = _header_dirs.get(root)
+    if listed is None:
+        found: list[Path] = []
+        for header in iter_files(root, _HEADERS, max_files=2000):
+            if header.parent not in found:
+                found.append(header.parent)
+        found.sort(key=lambda d: (d.name != "include", len(d.parts), d.as_posix()))
+        listed = tuple(found)
+        with _results_lock:
+            _header_dirs[root] = listed
+    return [file.parent, *(d for d in listed if d != file.parent)][:MAX_INCLUDE_DIRS]
 
 
 def c_example_file(code: str, g: Grounding, file: Path) -> str:

@@ -63,3 +63,12 @@ def test_c_the_call_must_be_in_a_file_that_includes_the_header(tmp_path):
     (tmp_path / "other.c").write_text("static int sum(int a) {\n    return a;\n}\nint g(void) {\n"
                                       "    return sum(3);\n}\nint h(struct s *x) {\n    return x->sum(1);\n}\n")
     assert _sites(tmp_path, "sum.c", "sum") == [("main.c", 3)]
+
+
+def test_go_the_qualifier_is_the_package_clauses_name_not_the_paths(tmp_path):
+    (tmp_path / "go.mod").write_text("module example.com/kit\n\ngo 1.21\n")
+    (tmp_path / "go-yaml").mkdir()
+    (tmp_path / "go-yaml/decode.go").write_text("package yaml\n\nfunc Parse(s string) int {\n\treturn 1\n}\n")
+    (tmp_path / "main.go").write_text('package main\n\nimport "example.com/kit/go-yaml"\n\n'
+                                      'func main() {\n\tyaml.Parse("a")\n}\n')
+    assert _sites(tmp_path, "go-yaml/decode.go", "Parse") == [("main.go", 5)]
