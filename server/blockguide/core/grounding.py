@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from blockguide.core import callsites
+from blockguide.core.callsites.confirm import confirmer
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.project import c_header, find_root, go_import, js_specifier, relative, rust_module
 from blockguide.core.python.grounding import ground_python
@@ -60,6 +61,7 @@ def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, reference
     if node is not None and node.type in lang.classes:
         g.bases = [BaseClass(b) for b in class_bases(node)]
     owner = _owner(src, block)
+    header = None
     if node is not None and block.name:
         g.defines.append(Symbol(name=block.name, kind=block.kind, module=None, signature=_header(src, node),
                                 doc=_leading_comment(src, block), path=rel, line=block.span.start))
@@ -101,9 +103,11 @@ def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, reference
     else:
         g.module = rel
     if block.name:
+        owner_name = g.owner or (owner.name if owner is not None else None)
+        confirm = confirmer(block.language, path, root, block.name, block.kind, owner_name, g.module, header)
         g.call_sites = callsites.find_call_sites(
-            root, [block.name], lang.suffixes, references, exclude=(path, range(block.span.start, block.span.end))
-        )
+            root, [block.name], lang.suffixes, references, exclude=(path, range(block.span.start, block.span.end)),
+            confirm=confirm)
 
 
 def _header(src: Source, node) -> str | None:

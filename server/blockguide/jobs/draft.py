@@ -27,7 +27,7 @@ from typing import Awaitable, Callable
 
 from blockguide.cache import GuideCache
 from blockguide.core.accept import accept_draft, accept_phrase, provenance
-from blockguide.core.checks import check_example, ensure_import
+from blockguide.core.checks import check_example, ensure_import, last_checks
 from blockguide.core.examples import attach
 from blockguide.core.fallback import static_guide
 from blockguide.core.grounding import ground
@@ -189,6 +189,8 @@ async def _phrase(g: Grounding, base: Guide, settings: Settings, backend: Backen
         return replace(base, provenance=Provenance(backend.model, "phrase", notes=(note,)))
     guide, outcomes = accept_phrase(answer, base, g, model=backend.model)
     record = provenance(backend.model, "phrase", outcomes)
+    tools = tuple(c for c in g.example_checks if c != "static" and c not in record.checks)  # the analysis' example
+    record = replace(record, checks=record.checks + tools)
     if result.stop_reason == "length":
         record = replace(record, notes=record.notes + (f"The answer hit the {request.max_tokens}-token cap; its "
                                                        f"finished fields were kept.",))
@@ -236,11 +238,15 @@ async def _draft_whole(g: Grounding, base: Guide, settings: Settings, backend: B
     assert best is not None
     drafted, problems = best
     guide, outcomes = accept_draft(drafted, base, g, model=backend.model)
+    ran = last_checks(problems) if drafted.example is not base.example else g.example_checks
     if problems:  # the example still fails: the analysis' own, checked example stands
         guide = replace(guide, example=base.example, notes=base.notes)
         outcomes = [o for o in outcomes if o.field != "example"]
         outcomes.append(FieldOutcome("example", "analysis", tuple(problems[:3])))
-    return replace(guide, provenance=provenance(backend.model, "draft", outcomes))
+        ran = g.example_checks
+    record = provenance(backend.model, "draft", outcomes)
+    tools = tuple(c for c in ran if c != "static" and c not in record.checks)  # e.g. "go vet" on the example
+    return replace(guide, provenance=replace(record, checks=record.checks + tools))
 
 
 def _read_answer(text: str, capped: bool, max_tokens: int):

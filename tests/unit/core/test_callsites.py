@@ -56,3 +56,29 @@ def test_the_index_finds_every_name_the_call_pattern_finds():
     called = {m.group(1) for m in pattern.finditer(text)}
     indexed = {n.decode() for n in callsites._CALLED.findall(text.encode("utf-8"))}
     assert {n for n in called if n.isascii()} <= indexed
+
+
+def test_a_confirmer_keeps_or_drops_each_candidate_and_a_slow_one_never_blocks(tmp_path, monkeypatch):
+    import time
+
+    (tmp_path / "a.py").write_text("f(1)\nx.f(2)\n")
+    (tmp_path / "b.py").write_text("f(3)\n")
+    callsites._called_names.clear()
+    seen = []
+
+    def plain_only(file, text, line, column, before):
+        seen.append((file.name, line, column, before))
+        return not before.endswith(".")
+
+    sites = callsites.find_call_sites(tmp_path, ["f"], (".py",), 5, confirm=plain_only)
+    assert [(s.path, s.line) for s in sites] == [("a.py", 0), ("b.py", 0)]
+    assert ("a.py", 1, 2, "x.") in seen
+
+    def slow(file, text, line, column, before):
+        time.sleep(0.2)
+        return True
+
+    monkeypatch.setattr(callsites, "CONFIRM_SECONDS", 0.0)
+    started = time.monotonic()
+    sites = callsites.find_call_sites(tmp_path, ["f"], (".py",), 5, seconds=0.1, confirm=slow)
+    assert sites == [] and time.monotonic() - started < 0.5  # the one confirmation ended late: dropped

@@ -9,6 +9,10 @@
   other imports are project files, dependencies or Node.js built-ins.
 - Other languages (checks.other): it parses (as a file, or as the body of a main function) and uses the
   block's real names.
+- Go and C/C++, once those pass: the real toolchain where it is installed (checks.toolchain: `go vet` with an
+  overlay, `cc`/`c++ -fsyntax-only`); its messages are problems like the others.
+The answer is a `Problems` list; its `checks` say which checks ran ("static", "go vet", ...), for the guide's
+provenance.
 The prose of a guide is checked in checks.prose.
 """
 
@@ -19,6 +23,7 @@ import re
 from blockguide.core.checks.js import check_js, js_imports_block
 from blockguide.core.checks.other import check_other
 from blockguide.core.checks.python import check_python, imports_name, python_imports
+from blockguide.core.checks.toolchain import toolchain_check
 from blockguide.core.types import Example, Grounding
 
 
@@ -51,11 +56,20 @@ def ensure_import(example: Example, g: Grounding) -> tuple[Example, str | None]:
 
 
 # --- checks ---------------------------------------------------------------------------------------------------
-def check_example(example: Example, g: Grounding) -> list[str]:
+class Problems(list):
+    """check_example's answer: the problems, one sentence each (a plain list to every caller), and `checks`,
+    which checks ran on the example: "static" (parse, names, imports), then the toolchain's, e.g. "go vet"."""
+
+    def __init__(self, problems=(), checks: tuple[str, ...] = ("static",)) -> None:
+        super().__init__(problems)
+        self.checks = checks
+
+
+def check_example(example: Example, g: Grounding) -> Problems:
     """Problems with an example, as exact sentences; empty when it passes every check."""
     code = example.code
     if not code.strip():
-        return ["the usage example is empty"]
+        return Problems(["the usage example is empty"])
     lang = g.block.language
     if lang == "python":
         problems = check_python(code, g)
@@ -63,4 +77,15 @@ def check_example(example: Example, g: Grounding) -> list[str]:
         problems = check_js(code, g)
     else:
         problems = check_other(code, g)
-    return problems[:MAX_PROBLEMS]
+    checks: tuple[str, ...] = ("static",)
+    if not problems and lang in ("go", "c", "cpp"):  # the compiler only sees what parses and names the block
+        ran = toolchain_check(code, g)
+        if ran is not None:
+            checks += (ran.check,)
+            problems = list(ran.problems)
+    return Problems(problems[:MAX_PROBLEMS], checks)
+
+
+def last_checks(problems: list[str]) -> tuple[str, ...]:
+    """Which checks ran for an answer of check_example (any list: "static")."""
+    return getattr(problems, "checks", ("static",))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from blockguide.core.callsites import find_call_sites
+from blockguide.core.callsites.confirm import confirmer
 from blockguide.core.examples.c import c_example, cpp_example
 from blockguide.core.examples.generic import generic_params
 from blockguide.core.examples.go import go_example
@@ -23,6 +24,7 @@ from blockguide.core.examples.python_sites import adapt_python_site
 from blockguide.core.examples.rust import rust_example
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.python.jedi_session import JEDI_LOCK
+from blockguide.core.python.references import python_confirmer
 from blockguide.core.python.signatures import owner_class, python_info
 from blockguide.core.syntax.blocks import enclosing_definition
 from blockguide.core.syntax.nodes import definition_node, text_of
@@ -49,8 +51,19 @@ def attach(g: Grounding, src: Source, path: Path | None, root: Path | None, chec
     except Exception as exc:
         log.warning("could not build an example for %s: %s", path, exc, exc_info=True)
         return
-    if built is not None:
-        g.example, g.example_source = built
+    if built is None:
+        return
+    g.example, g.example_source = built
+    if g.block.language == "python":
+        g.example_checks = ("static",) if g.example_source else ()  # a call site's example passed them in build
+        return
+    try:  # the signature's example is the only one: what the checks (and the toolchain) say goes with it
+        problems = check(g.example, g)
+    except Exception as exc:
+        log.warning("could not check the example for %s: %s", path, exc, exc_info=True)
+        return
+    g.example_checks = tuple(getattr(problems, "checks", ("static",)))
+    g.example_problems = tuple(problems)
 
 
 def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
@@ -106,8 +119,15 @@ def _enclosing_grounding(g: Grounding, src: Source, path: Path | None, root: Pat
     elif g.import_line is None and block.language != "python":
         return None
     if path is not None and root is not None:
+        span = range(enc.span.start, enc.span.end)
+        if block.language == "python":
+            confirm = python_confirmer(path, span, root)
+        else:
+            line = g.import_line or ""
+            header = line.split('"')[1] if block.language in ("c", "cpp") and '"' in line else None
+            confirm = confirmer(block.language, path, root, enc.name, enc.kind, g.owner, g.module, header)
         inner.call_sites = find_call_sites(root, [enc.name], LANGUAGES[block.language].suffixes, MAX_SITES_TRIED,
-                                           exclude=(path, range(enc.span.start, enc.span.end)))
+                                           exclude=(path, span), confirm=confirm)
     return inner
 
 

@@ -29,7 +29,7 @@ def static_guide(g: Grounding, reason: str | None = None) -> Guide:
     example, example_note = static_example(g)
     notes = [example_note] if example_note == PLACEHOLDERS else []
     notes += [n for n in g.notes if n.startswith("These statements run inside")]
-    made = tuple(n for n in (NOTE, reason, example_note) if n and n not in notes)
+    made = tuple(n for n in (NOTE, reason, example_note, example_checked(g)) if n and n not in notes)
     return Guide(title=title_for(g.block), description=description(g), steps=tuple(steps(g)),
                  example=example, model="none", notes=tuple(notes), provenance=Provenance("none", "none", notes=made))
 
@@ -43,6 +43,16 @@ def static_example(g: Grounding) -> tuple[Example, str | None]:
         example = Example(lang.fence_tag, g.block.text.strip("\n"))
         return example, "The example repeats the block: no call site or signature to build one from."
     return example, example_origin(g)
+
+
+def example_checked(g: Grounding) -> str | None:
+    """What the real toolchain said of the analysis' example, when one ran ("static" checks go unsaid)."""
+    tools = [c for c in g.example_checks if c != "static"]
+    if not tools:
+        return None
+    if g.example_problems:
+        return f"The usage example does not pass {', '.join(tools)}: {g.example_problems[0]}"
+    return f"The usage example passed {', '.join(tools)}."
 
 
 def example_origin(g: Grounding) -> str:

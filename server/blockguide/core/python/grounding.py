@@ -11,6 +11,7 @@ from pathlib import Path
 from blockguide.core import callsites
 from blockguide.core.project import python_module, relative
 from blockguide.core.python.jedi_session import JEDI_LOCK, script_and_names, trim_parsed_modules
+from blockguide.core.python.references import python_confirmer
 from blockguide.core.syntax.nodes import body_of, definition_node, statements, text_of, unwrap
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import BaseClass, Block, Grounding, Symbol
@@ -133,9 +134,9 @@ def _ground_python(g: Grounding, src: Source, path: Path, root: Path, references
     own = [s.name for s in g.defines if s.name == block.name]
     callable_names = own or [s.name for s in g.defines] or ([block.name] if block.name else [])
     if callable_names and block.kind != "statements" or (block.kind == "statements" and g.defines):
-        g.call_sites = callsites.find_call_sites(
-            root, callable_names, (".py",), references, exclude=(path, range(block.span.start, block.span.end))
-        )
+        span = range(block.span.start, block.span.end)
+        g.call_sites = callsites.find_call_sites(root, callable_names, (".py",), references, exclude=(path, span),
+                                                 confirm=python_confirmer(path, span, root))
 
 
 def _is_attribute(src: Source, name) -> bool:

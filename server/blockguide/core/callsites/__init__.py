@@ -1,21 +1,28 @@
 """A bounded search for the places a name is called, in the files under a project root.
 
-Files are only read, never imported or run.
+The text search (a called-name index, then a pattern per line) is a prefilter: when the caller passes a
+`confirm`, each candidate is kept only if it confirms that the call refers to the block (jedi for Python,
+core.python.references; import bindings for the other languages, callsites.confirm). Files are only read,
+never imported or run.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 from cachetools import LRUCache
 
 from blockguide.core.project import relative
 from blockguide.core.types import CallSite
+
+log = logging.getLogger(__name__)
 
 
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "env", "__pycache__", ".tox", ".nox",
@@ -124,6 +131,17 @@ def _index_for(root: Path, suffixes: tuple[str, ...]) -> _CalledNames:
         return index
 
 
+# A candidate's confirmation: (file, its whole text, 0-based line, column of the called name, the text right
+# before the name on that line) -> does the call refer to the block?
+Confirm = Callable[[Path, str, int, int, str], bool]
+
+
+# Confirming costs more than matching (jedi infers the receiver): at most this many candidates per search, and
+# CONFIRM_SECONDS on top of the search's own time; a candidate whose confirmation ends past that is dropped.
+MAX_CANDIDATES = 40
+CONFIRM_SECONDS = 1.5
+
+
 def find_call_sites(
     root: Path,
     names: list[str],
@@ -132,11 +150,13 @@ def find_call_sites(
     exclude: tuple[Path, range] | None = None,
     seconds: float = 1.0,
     context: int = 2,
+    confirm: Confirm | None = None,
 ) -> list[CallSite]:
     """Up to `limit` places where one of `names` is called, in files under root.
 
     Bounded by count and time: a large tree is searched until either runs out. Lines in `exclude`
-    (the block itself) are skipped.
+    (the block itself) are skipped. With `confirm`, a line is a call site only when one of its matches is
+    confirmed; confirmation has CONFIRM_SECONDS more, and a slow one drops its candidate, never waits.
     """
     if not names or limit <= 0:
         return []
@@ -146,6 +166,8 @@ def find_call_sites(
                         r"protected)\s")
     comment = re.compile(r"^\s*(#|//|/\*|\*)")
     deadline = time.monotonic() + seconds
+    confirm_deadline = deadline + CONFIRM_SECONDS
+    candidates = 0
     sites: list[CallSite] = []
     # Tests and examples show how code is meant to be used: search them first (the index lists them first).
     index = _index_for(root, suffixes)
@@ -177,8 +199,25 @@ def find_call_sites(
             if i in skip:
                 continue
             if pattern.search(line) and not define.match(line) and not comment.match(line):
+                if confirm is not None:
+                    if candidates >= MAX_CANDIDATES or time.monotonic() > confirm_deadline:
+                        return sites
+                    candidates += 1
+                    if not _confirmed(confirm, file, text, i, line, pattern) or time.monotonic() > confirm_deadline:
+                        continue
                 lo, hi = max(0, i - context), min(len(lines), i + context + 1)
                 sites.append(CallSite(relative(file, root), i, "\n".join(l.rstrip() for l in lines[lo:hi])))
                 if len(sites) >= limit:
                     break
     return sites
+
+
+def _confirmed(confirm: Confirm, file: Path, text: str, line_no: int, line: str, pattern: re.Pattern) -> bool:
+    """Does one of the line's matches refer to the block? A confirmer that fails counts as no."""
+    for m in pattern.finditer(line):
+        try:
+            if confirm(file, text, line_no, m.start(1), line[:m.start(1)]):
+                return True
+        except Exception as exc:  # an odd file must not stop the search: the candidate is dropped
+            log.debug("could not confirm a call in %s:%d: %s", file, line_no + 1, exc)
+    return False
