@@ -76,34 +76,6 @@ def invented_names(text: str, known: set[str]) -> list[str]:
     return out
 
 
-MIN_COVERAGE = 1 / 3  # below it the steps skip most of what the code does
-
-
-def key_actions(g: Grounding) -> list[str]:
-    """What the steps must name: the functions the block calls and the errors it raises, by their last name."""
-    names: list[str] = []
-    for a in g.flow:
-        if a.depth > 1 or a.kind == "define":
-            continue
-        for callee in a.calls:
-            last = re.split(r"\.|::", callee.removeprefix("new "))[-1].rstrip("!")
-            if len(last) > 2 and last not in names and last not in _KEYWORDS:
-                names.append(last)
-    return names
-
-
-def skipped(guide: Guide, g: Grounding) -> list[str]:
-    """The block's key calls the steps never name, when they name fewer than a third of them (else []).
-
-    Even one call counts: steps that name none of what a short function calls describe something else."""
-    keys = key_actions(g)
-    if not keys:
-        return []
-    steps = "\n".join(f"{s.label} {s.detail}" for s in guide.steps)
-    missing = [k for k in keys if not re.search(rf"(?<![\w]){re.escape(k)}(?![\w])", steps)]
-    return missing if (len(keys) - len(missing)) / len(keys) < MIN_COVERAGE else []
-
-
 def prose(guide: Guide) -> str:
     return "\n".join([guide.description] + [f"{s.label}: {s.detail}" for s in guide.steps])
 
@@ -121,13 +93,3 @@ def lint(guide: Guide, g: Grounding) -> list[str]:
         problems.append("names in backticks that are not in the code or its context: " +
                         ", ".join(f"`{n}`" for n in invented[:8]) + "; use only real names")
     return problems
-
-
-def coverage_problem(guide: Guide, g: Grounding) -> str | None:
-    """The steps skip most of the code's calls: said in a rewrite request that is sent anyway (it does not
-    cause one: a guide whose steps still skip them gets the outline's steps instead, with a note)."""
-    missing = skipped(guide, g)
-    if not missing:
-        return None
-    return ("the steps skip what the code does: name " + ", ".join(f"`{n}`" for n in missing[:8]) +
-            " in the steps, in the order of the outline")

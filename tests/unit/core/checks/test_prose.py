@@ -42,28 +42,3 @@ def test_lint_reports_both_problems():
     assert problems[0].startswith('vague words: "processing"')
     assert problems[1] == "names in backticks that are not in the code or its context: `magic_table`; use only real names"
     assert style.lint(_guide("It lowercases `text` and calls `_SEP.sub`."), _grounding()) == []
-
-
-def test_steps_that_name_few_of_the_calls_are_found():
-    from blockguide.core.syntax.blocks import find_definition
-    from tests.support.analysis import ground
-
-    src = Source(LANGUAGES["python"], SLUG)
-    g = ground(find_definition(src, "slugify"), src, None, None, 0)
-    assert style.key_actions(g) == ["normalize", "encode", "decode", "lower", "sub", "strip"]
-    vague_steps = Guide("t", "d", (Step("Trim", "Strip hyphens from both ends."),), Example("python", ""))
-    assert style.skipped(vague_steps, g) == ["normalize", "encode", "decode", "lower", "sub", "strip"]  # names, by case
-    named = Guide("t", "d", (Step("Clean", "`normalize`, `encode` and `_SEP.sub`."),), Example("python", ""))
-    assert style.skipped(named, g) == []
-
-
-def test_a_short_function_whose_steps_name_none_of_its_calls_is_caught():
-    from blockguide.core.syntax.blocks import find_definition
-    from tests.support.analysis import ground
-
-    src = Source(LANGUAGES["python"], "def f(uri):\n    return quote(unquote(uri))\n")
-    g = ground(find_definition(src, "f"), src, None, None, 0)
-    chatty = Guide("t", "d", (Step("How to use", "The example uses `f` and prints the result."),), Example("python", ""))
-    assert style.skipped(chatty, g) == ["unquote", "quote"]
-    one = Guide("t", "d", (Step("Quote", "`quote` re-quotes the URI."),), Example("python", ""))
-    assert style.skipped(one, g) == []  # one of two named: enough
