@@ -126,7 +126,7 @@ async def test_running_again_replaces_the_guide_instead_of_stacking(editor, proj
     changed = first.replace("text.lower()", "text.casefold()")
     editor.set_text(uri, changed)
     fake.add(answer({"description": "`slugify` makes a second take at a slug.", "steps": [
-        {"label": "Strip accents", "sentence": "It decomposes accented letters and drops what is not ASCII."}]}))
+        {"label": "Normalize text", "sentence": "It decomposes accented letters and drops what is not ASCII."}]}))
     await editor.document(uri, (start, 0), (start + 4, 0))
     text = editor.text(uri)
     assert len(guide_lines(text)) == 1

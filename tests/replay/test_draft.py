@@ -61,7 +61,7 @@ GROUNDED_STEPS = [
 GOOD_PHRASE = {
     "description": "`slugify` turns free text into a lowercase slug for URLs and returns it.",
     "steps": [
-        {"label": "Strip accents", "sentence": "It normalizes `text` and drops what is not ASCII."},
+        {"label": "Normalize text", "sentence": "It normalizes `text` and drops what is not ASCII."},
         {"label": "Join words", "sentence": "It replaces each run of other characters with `sep`."},
         {"label": "Trim separators", "sentence": "It removes `sep` from both ends and returns the slug."},
     ],
@@ -87,7 +87,7 @@ async def test_the_small_model_words_the_analysis_facts_in_one_call(project, fak
     guide = drafted.guide
     assert guide.description == GOOD_PHRASE["description"] + " " + base.description  # the model adds
     assert guide.model == "blockguide-tiny"
-    assert [s.label for s in guide.steps] == ["Strip accents", "Join words", "Trim separators"]
+    assert [s.label for s in guide.steps] == ["Normalize text", "Join words", "Trim separators"]
     assert guide.example == base.example and guide.notes == ()  # the example is the analysis' own
     assert guide.provenance.role == "phrase" and not guide.provenance.replaced
 
@@ -109,7 +109,7 @@ async def test_a_bad_phrase_keeps_the_analysis_text_field_by_field(project, fake
 async def test_an_unreadable_answer_is_asked_again_once(project, fake):
     fake.add(invalid_json(), answer(GOOD_PHRASE))
     guide = (await _draft(_grounding(project), fake.url)).guide
-    assert len(fake.chat_requests) == 2 and guide.steps[0].label == "Strip accents"
+    assert len(fake.chat_requests) == 2 and guide.steps[0].label == "Normalize text"
 
 
 async def test_unreadable_twice_leaves_the_analysis_guide_and_says_why(project, fake):
@@ -126,7 +126,7 @@ async def test_a_phrase_cut_off_by_the_token_cap_keeps_its_finished_fields(proje
     fake.add(answer(text[: text.index('{"label": "Trim')], done_reason="length"))
     g = _grounding(project)
     guide = (await _draft(g, fake.url)).guide
-    assert [s.label for s in guide.steps][:2] == ["Strip accents", "Join words"]
+    assert [s.label for s in guide.steps][:2] == ["Normalize text", "Join words"]
     assert guide.steps[2] == static_guide(g).steps[2]
     assert any("token cap" in n for n in guide.provenance.notes)
 

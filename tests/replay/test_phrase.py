@@ -69,7 +69,7 @@ async def test_the_phrase_path_against_the_fake_ollama():
     fallback = static_guide(g)
     n = len(fallback.steps)
     reply = {"description": "`slugify` turns `text` into a lowercase URL slug and returns it.",
-             "steps": [{"label": "Strip accents", "sentence": "It decomposes `text` with NFKD and keeps only ASCII."},
+             "steps": [{"label": "Normalize text", "sentence": "It decomposes `text` with NFKD and keeps only ASCII."},
                        {"label": "2", "sentence": "It lowercases `text` and joins its words with `sep`."},
                        {"label": "Trim separators", "sentence": "It is fast on Linux."}]}
     with FakeOllama([answer(reply)]) as fake:
@@ -84,7 +84,7 @@ async def test_the_phrase_path_against_the_fake_ollama():
     record = provenance(backend.model, role, outcomes)
     assert guide.description == reply["description"] + " " + fallback.description  # the model adds
     assert guide.model == "blockguide-tiny"
-    assert [s.label for s in guide.steps] == ["Strip accents", fallback.steps[1].label, "Trim separators"]
+    assert [s.label for s in guide.steps] == ["Normalize text", fallback.steps[1].label, "Trim separators"]
     assert guide.steps[1].detail.startswith("It lowercases `text` and joins its words with `sep`.")
     assert guide.steps[2].detail == fallback.steps[2].detail
     assert [o.field for o in record.replaced] == ["steps[2].label", "steps[3].sentence"]

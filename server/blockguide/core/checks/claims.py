@@ -52,6 +52,8 @@ _CLAIMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.IGNOR
      r"|\bversions? of (?:python|node|java|go|rust|the language)\b|\bdeprecated\b|\blegacy\b|\bbackwards? compatib\w*"
      r"|\bcompatib\w* (?:with|across) (?:python|versions?|older|newer|all)\b"
      r"|\bnot (?:available|supported) (?:in|on|for|by|under)\b", "versions or support"),
+    (r"\bpromises?\b|\basync\w*|\basynchronous\w*|\bawait\w*|\bcoroutines?\b|\bconcurren\w*|\bin parallel\b"
+     r"|\bthreads?\b|\bcallbacks?\b|\bevent loop\b", "asynchrony or concurrency"),
     (r"\bwindows\b|\blinux\b|\bmac\s?os\b|\bos\s?x\b|\bunix\b|\bposix\b|\bandroid\b|\bios\b|\bcross-platform\b"
      r"|\bplatforms?\b", "platforms"),
     (r"\bfast(?:er|est)?\b|\bquick(?:ly|er)?\b|\bslow(?:er|ly)?\b|\befficien\w*|\bperforman\w*|\boptimi[sz]\w*"
@@ -333,6 +335,7 @@ add adds append appends remove removes removed replace replaces replaced drop dr
 joins joined split splits combine combines copy copies count counts compare compares match matches matching keep
 format formats lowercase uppercase letter letters separator separators space spaces prefix suffix begin beginning
 both ends error errors raise raises raised throw throws fail failed success valid invalid missing found
+zero negative positive greater smaller less equal equals above below larger largest smallest
 """.split())
 _WORD = re.compile(r"[A-Za-z]{4,}")
 _SPLIT_IDENT = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")

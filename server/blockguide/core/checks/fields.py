@@ -49,7 +49,7 @@ LABEL_WORDS = (1, 5)
 SENTENCE_CHARS = (15, 200)
 SENTENCE_MAX = 1  # "one plain sentence" is asked
 # A field whose content words the code does not support: more than this share of them, and at least
-# UNSUPPORTED_MIN (labels: any majority) — see checks.claims.unsupported_words.
+# UNSUPPORTED_MIN of them (labels: one is enough when it is the majority) — see checks.claims.unsupported_words.
 UNSUPPORTED_SHARE = 0.5
 UNSUPPORTED_MIN = 2
 SIMILAR = 85  # rapidfuzz ratio (0-100) from which two step sentences are the same sentence
@@ -112,7 +112,7 @@ def label_problems(label: str, others: Iterable[str] = (), g: Grounding | None =
         invented = invented_names(label, known if known is not None else known_names(g))
         if invented:
             problems.append("names not in the code: " + ", ".join(f"`{n}`" for n in invented[:5]))
-        problems += _unsupported(label, g)
+        problems += _unsupported(label, g, minimum=1)  # a label's words are the code's: any majority strays
     return problems
 
 

@@ -269,14 +269,14 @@ def test_a_good_phrase_is_fully_accepted(shop):
     draft = phrase("`requote_url` quotes a URL again so that it is quoted consistently, and returns the new URL.", [
         ("Build safe characters", GOOD_SENTENCE),
         ("Quote the URL", "It unquotes reserved escapes with `unquote_reserved` and quotes the result with `quote`."),
-        ("Fall back on errors", "When `InvalidURLError` is raised, it quotes `url` as it is with `SAFE`."),
+        ("Quote on errors", "When `InvalidURLError` is raised, it quotes `url` as it is with `SAFE`."),
     ])
     guide, outcomes = accept_phrase(draft, fallback, g, model="blockguide-tiny")
     assert [o.source for o in outcomes] == ["model"] * 7, outcomes
     assert [o.field for o in outcomes][:3] == ["description", "steps[1].label", "steps[1].sentence"]
     # the model adds: its purpose before the analysis' description, its sentence before the analysis' detail
     assert guide.description == draft.description + " " + fallback.description
-    assert [s.label for s in guide.steps] == ["Build safe characters", "Quote the URL", "Fall back on errors"]
+    assert [s.label for s in guide.steps] == ["Build safe characters", "Quote the URL", "Quote on errors"]
     assert all(s.detail.startswith(t) for s, (_, t) in zip(guide.steps, draft_steps(draft)))
     assert all(f.detail in s.detail or all(c in s.detail for c in re.findall(r"`[^`]+`", f.detail))
                for s, f in zip(guide.steps, fallback.steps))  # no fact of the analysis is lost
