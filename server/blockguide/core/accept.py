@@ -140,10 +140,9 @@ def accept_draft(draft, fallback: Guide, g: Grounding, model: str | None = None
 
 
 def provenance(model: str, role: str, outcomes: Sequence[FieldOutcome]) -> Provenance:
-    """The bookkeeping for a guide built by accept_phrase / accept_draft: one note per replaced field."""
-    notes = tuple(f"{o.field} kept the analysis' text; the model's was rejected: {'; '.join(o.reasons) or 'failed'}"
-                  for o in outcomes if not o.from_model)
-    return Provenance(model=model, role=role, fields=tuple(outcomes), checks=CHECKS, notes=notes)
+    """The bookkeeping for a guide built by accept_phrase / accept_draft: each field, who wrote it and why a
+    replaced one was (`Provenance.replaced`), and the checks that ran."""
+    return Provenance(model=model, role=role, fields=tuple(outcomes), checks=CHECKS)
 
 
 def _mark(guide: Guide, fallback: Guide, outcomes: list[FieldOutcome], model: str | None) -> Guide:

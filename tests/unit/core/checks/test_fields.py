@@ -304,8 +304,8 @@ def test_the_requote_bad_answer_keeps_the_analysis_where_it_failed(shop):
     assert any("Python version" in r for r in by_field["description"])
     assert guide.model == "none" and guide.notes == fallback.notes  # nothing of the model's was kept
     p = provenance("blockguide-tiny", "phrase", outcomes)
-    assert len(p.notes) == 7 and p.notes[1] == ("steps[1].label kept the analysis' text; the model's was rejected: "
-                                           "a number, not a label")
+    assert len(p.replaced) == 7 and p.replaced[1].field == "steps[1].label" and p.replaced[1].reasons == (
+        "a number, not a label",)
 
 
 def test_a_mixed_phrase_takes_each_passing_field(shop):
