@@ -81,23 +81,23 @@ def render_python(imports: list[str], setup: list[str], call: str, info: PyInfo)
     return out.strip("\n") + "\n"
 
 
+def call_of(g: Grounding, info: PyInfo, args: str) -> tuple[list[str], str]:
+    """(setup lines, the call) for the block with these arguments: a method on an instance built with the
+    class's own constructor arguments (on the class for a static method, without a call for a property)."""
+    if g.block.kind == "method" and info.owner:
+        if info.is_static:
+            return [], f"{info.owner}.{info.name}" if info.is_property else f"{info.owner}.{info.name}({args})"
+        setup = [f"obj = {info.owner}({call_args(info.owner_params)})"]
+        return setup, f"obj.{info.name}" if info.is_property else f"obj.{info.name}({args})"
+    return [], f"{info.name}({args})"
+
+
 def python_from_signature(g: Grounding, info: PyInfo) -> Example:
     block = g.block
     imports = [g.import_line] if g.import_line else []
     if block.kind == "statements" or not info.name:
         return _python_statements_example(g)
-    setup: list[str] = []
-    if block.kind == "method" and info.owner:
-        if info.is_static:
-            target = info.owner
-        else:
-            setup.append(f"obj = {info.owner}({call_args(info.owner_params)})")
-            target = "obj"
-        call = f"{target}.{info.name}" if info.is_property else f"{target}.{info.name}({call_args(info.params)})"
-    elif not g.import_line and g.module is None:
-        call = f"{info.name}({call_args(info.params)})"
-    else:
-        call = f"{info.name}({call_args(info.params)})"
+    setup, call = call_of(g, info, call_args(info.params))
     if not g.import_line:
         setup.insert(0, f"# `{info.name}` is not importable from another module; this runs where it is defined")
     return Example("python", render_python(imports, setup, call, info))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from cachetools import LRUCache
 
-from blockguide.core.examples.python import call_args, guess_python, render_python
+from blockguide.core.examples.python import call_of, guess_python, render_python
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.python.signatures import Param, PyInfo
 from blockguide.core.syntax.nodes import text_of
@@ -55,16 +55,7 @@ def adapt_python_site(site: CallSite, root: Path, g: Grounding, info: PyInfo) ->
         elif kw.arg in known and next(p for p in info.params if p.name == kw.arg).required:
             given[kw.arg] = guess_python(next(p for p in info.params if p.name == kw.arg))
     args = _call_args_given(info.params, given)
-    setup: list[str] = []
-    if g.block.kind == "method" and info.owner:
-        if info.is_static:
-            target = info.owner
-        else:
-            setup.append(f"obj = {info.owner}({call_args(info.owner_params)})")
-            target = "obj"
-        text = f"{target}.{info.name}" if info.is_property else f"{target}.{info.name}({args})"
-    else:
-        text = f"{info.name}({args})"
+    setup, text = call_of(g, info, args)
     head = [g.import_line] if g.import_line else []
     return Example("python", render_python(head + needed, setup, text, info)), kept
 
