@@ -82,7 +82,7 @@ async def test_resolve_inserts_a_versioned_guide_above_the_block(editor, project
     # the small model's job: the purpose and each outline step, exactly as many as the analysis found
     assert chat.format["required"] == ["description", "steps"]
     assert chat.format["properties"]["steps"]["minItems"] == chat.format["properties"]["steps"]["maxItems"]
-    assert "def slugify" in chat.prompt_text and "1. `text = unicodedata.normalize(" in chat.prompt_text
+    assert "def slugify" in chat.prompt_text and "Step 1 (outline: Decode `text`):\n    text = unicodedata.normalize(" in chat.prompt_text
     assert "slugify('Hello, World!')" in md  # the example is the analysis' own, from the real call in app.py
     # progress: begin, the stages, end
     reports = [r for rs in editor.client.progress_reports.values() for r in rs]

@@ -62,7 +62,7 @@ GOOD_PHRASE = {
     "description": "`slugify` turns free text into a lowercase slug for URLs and returns it.",
     "steps": [
         {"label": "Normalize text", "sentence": "It normalizes `text` and drops what is not ASCII."},
-        {"label": "Join words", "sentence": "It replaces each run of other characters with `sep`."},
+        {"label": "Lowercase and join words", "sentence": "It replaces each run of other characters with `sep`."},
         {"label": "Trim separators", "sentence": "It removes `sep` from both ends and returns the slug."},
     ],
 }
@@ -83,11 +83,11 @@ async def test_the_small_model_words_the_analysis_facts_in_one_call(project, fak
     schema = chat[0].format
     assert schema["properties"]["steps"]["minItems"] == schema["properties"]["steps"]["maxItems"] == 3
     assert chat[0].options["num_predict"] <= 250
-    assert "1. `text = unicodedata.normalize(" in chat[0].prompt_text  # each step handed over with its code
+    assert "Step 1 (outline: Decode `text`):\n    text = unicodedata.normalize(" in chat[0].prompt_text  # with its code
     guide = drafted.guide
     assert guide.description == GOOD_PHRASE["description"] + " " + base.description  # the model adds
     assert guide.model == "blockguide-tiny"
-    assert [s.label for s in guide.steps] == ["Normalize text", "Join words", "Trim separators"]
+    assert [s.label for s in guide.steps] == ["Normalize text", "Lowercase and join words", "Trim separators"]
     assert guide.example == base.example and guide.notes == ()  # the example is the analysis' own
     assert guide.provenance.role == "phrase" and not guide.provenance.replaced
 
@@ -126,7 +126,7 @@ async def test_a_phrase_cut_off_by_the_token_cap_keeps_its_finished_fields(proje
     fake.add(answer(text[: text.index('{"label": "Trim')], done_reason="length"))
     g = _grounding(project)
     guide = (await _draft(g, fake.url)).guide
-    assert [s.label for s in guide.steps][:2] == ["Normalize text", "Join words"]
+    assert [s.label for s in guide.steps][:2] == ["Normalize text", "Lowercase and join words"]
     assert guide.steps[2] == static_guide(g).steps[2]
     assert any("token cap" in n for n in guide.provenance.notes)
 

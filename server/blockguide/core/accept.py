@@ -19,7 +19,7 @@ from blockguide.core.checks.fields import (
 )
 from blockguide.core.checks.prose import known_names
 from blockguide.core.fallback import NOTE
-from blockguide.core.prompt import step_code
+from blockguide.core.prompt import step_code, step_source
 from blockguide.core.types import Example, FieldOutcome, Grounding, Guide, Provenance, Step
 
 # --- what the drafts look like (attributes only; llm.base.PhraseDraft / GuideDraft fit) ----------------------
@@ -46,6 +46,7 @@ def accept_phrase(draft: _Phrase, fallback: Guide, g: Grounding, model: str | No
     guide's "generated without a model" note is dropped; its other notes stay.
     """
     codes = step_code(g, fallback.steps)
+    sources = step_source(g, fallback.steps)
     n = len(fallback.steps)
     given = list(draft.steps)[:n]
     labels = [(s.label or "").strip() for s in given] + [""] * (n - len(given))
@@ -71,8 +72,9 @@ def accept_phrase(draft: _Phrase, fallback: Guide, g: Grounding, model: str | No
         else:
             # labels: the first use of a label is kept, later ones fall back; sentences: a repeated one says
             # nothing about its step, so every copy falls back
-            label_reasons = label_problems(labels[i], kept_labels, g, known)
-            sentence_reasons = sentence_problems(texts[i], codes[i], g, texts[:i] + texts[i + 1:], known)
+            label_reasons = label_problems(labels[i], kept_labels, g, known, sources[i])
+            sentence_reasons = sentence_problems(texts[i], codes[i], g, texts[:i] + texts[i + 1:], known,
+                                                 sources[i])
         if label_reasons:
             outcomes.append(FieldOutcome(f"steps[{i + 1}].label", "analysis", tuple(label_reasons)))
         else:
@@ -99,7 +101,7 @@ def accept_draft(draft, fallback: Guide, g: Grounding, model: str | None = None
     known = known_names(g, fallback.example.code + "\n" + (draft.example.code or ""))
     outcomes: list[FieldOutcome] = []
     description = fallback.description
-    problems = description_problems(draft.description, g, known)
+    problems = description_problems(draft.description, g, known, strict=False)
     if problems:
         outcomes.append(FieldOutcome("description", "analysis", tuple(problems)))
     else:

@@ -160,6 +160,7 @@ def _symbol_line(s) -> str:
 # for the description, and a short label and one sentence per step. Each field is then checked on its own
 # (core.checks.fields) and a field that fails keeps the analysis' text.
 
+STEP_LINES = 6  # lines of each step's code shown in the phrase prompt (its comments first)
 PHRASE_BUDGET = 800  # tokens for the whole prompt; the answer has its own cap (llm.base.PHRASE_MAX_TOKENS)
 
 # The one-shot example: made-up code, so that nothing in it can be copied into a real guide as a fact (the
@@ -172,8 +173,8 @@ Rules:
 - steps: exactly {n}, one for each numbered step below, in that order.
 - label: two to four words of your own saying what the step does, e.g. "Check the input". Never a number,
   never "Step", never a sentence.
-- sentence: one plain sentence of at most 20 words about that step's code, in the code's own words. Name code
-  in backticks, only names from the code. Say nothing the code does not show.
+- sentence: one plain sentence of at most 15 words saying what that step's code does, in the code's own words
+  (its comments say why). Name code in backticks, only names from the code. Say nothing the code does not show.
 - Do not write about versions, platforms or speed. Do not write "this example", "this guide" or "this step".
 - Never use vague words such as {vague}.
 """
@@ -185,13 +186,49 @@ def step_code(g: Grounding, steps) -> list[str]:
     text or its first name in backticks appearing in the step's label or detail; the steps of a merged run of
     assignments get their lines joined with "; "."""
     lines = g.block.text.split("\n")
+    out = []
+    for picked in _step_actions(g, steps):
+        out.append("; ".join(filter(None, (_line(lines, g, a.line) for a in picked))))
+    return out
 
-    def source(a) -> str:
-        i = a.line - g.block.span.start
-        return lines[i].strip() if 0 <= i < len(lines) else ""
 
+def step_source(g: Grounding, steps) -> list[str]:
+    """Each step's whole source ("" when no action matches): the comment lines right above its first action,
+    then its lines up to the next statement of the outline, without trailing comments (those introduce the
+    next statement). The checks use it to tell whether a label or a sentence is about its own step."""
+    lines = g.block.text.split("\n")
     actions = [a for a in g.flow if not a.text.startswith("... and ")]
-    out: list[str] = []
+    out = []
+    for picked in _step_actions(g, steps):
+        if not picked:
+            out.append("")
+            continue
+        first, last = picked[0].line, picked[-1].line
+        end = next((a.line for a in actions if a.line > last and a.depth <= picked[0].depth), g.block.span.end)
+        body = [_line(lines, g, i) for i in range(first, end)]
+        while len(body) > 1 and (not body[-1] or _COMMENT.match(body[-1])):
+            body.pop()
+        above = []
+        i = first - 1
+        while i >= g.block.span.start and _COMMENT.match(_line(lines, g, i)):
+            above.insert(0, _line(lines, g, i))
+            i -= 1
+        out.append("\n".join(above + body))
+    return out
+
+
+_COMMENT = re.compile(r"^(?:#|//|/\*|\*|--)")
+
+
+def _line(lines: list[str], g: Grounding, line: int) -> str:
+    i = line - g.block.span.start
+    return lines[i].strip() if 0 <= i < len(lines) else ""
+
+
+def _step_actions(g: Grounding, steps) -> list[list]:
+    """For each step, the outline actions it was built from (none when no action matches)."""
+    actions = [a for a in g.flow if not a.text.startswith("... and ")]
+    out: list[list] = []
     cursor = 0
     for step in steps:
         hay = f"{step.label} {step.detail}"
@@ -204,7 +241,7 @@ def step_code(g: Grounding, steps) -> list[str]:
                 found = j
                 break
         if found is None:
-            out.append("")
+            out.append([])
             continue
         picked = [found]
         depth = actions[found].depth
@@ -218,13 +255,15 @@ def step_code(g: Grounding, steps) -> list[str]:
             picked.append(j)
             j += 1
         cursor = j
-        out.append("; ".join(filter(None, (source(actions[k]) for k in picked))))
+        out.append([actions[k] for k in picked])
     return out
 
 
 def build_phrase_prompt(g: Grounding, steps, budget: int = PHRASE_BUDGET) -> Prompt:
-    """The phrase job's messages: the block (cut to its head and tail when over `budget`), and the static
-    guide's `steps` numbered, each with its code, for the model to label and phrase in one sentence each."""
+    """The phrase job's messages: the block's name, documentation and first line, then the static guide's
+    `steps` numbered, each with its own code (comments first, STEP_LINES lines at most), for the model to label
+    and phrase in one sentence each. Over `budget`, each step shows fewer lines, then shorter ones; every step
+    stays in the prompt (the answer must have exactly that many)."""
     lang = LANGUAGES[g.block.language]
     named = g.block.kind != "statements" and g.block.name
     name = f"The first sentence names `{g.block.name}`." if named else "The first sentence says what the statements do."
@@ -238,21 +277,32 @@ def build_phrase_prompt(g: Grounding, steps, budget: int = PHRASE_BUDGET) -> Pro
     own = next((s for s in g.defines if s.name == g.block.name), None) if named else None
     if own is not None and own.doc:
         header.append(f"Its documentation says: {_one_line(own.doc, 200)}")
-    numbered = []
-    for i, (step, code) in enumerate(zip(steps, step_code(g, steps)), 1):
-        what = f"`{_one_line(code.replace('`', chr(39)), 90)}`" if code else "(no single line)"
-        numbered.append(f"{i}. {what} - outline: {_one_line(step.label, 40)}")
+    if named:
+        header.append(f"Its first line: {_one_line(g.block.text.strip().split(chr(10))[0], 160)}")
+    shown = [source.split("\n") if source else [code] if code else []
+             for code, source in zip(step_code(g, steps), step_source(g, steps))]
     count = f"{len(steps)} step" + ("s" if len(steps) != 1 else "")
-    tail = (f"\n\nThe {count}, in order, each with its code:\n" + "\n".join(numbered) +
-            f"\n\nAnswer with the JSON object: a description and exactly {count}.")
-    head = "\n".join(header) + "\n\nThe block:"
-    fixed = estimate_tokens(system) + estimate_tokens(head + tail)
-    code = g.block.text
+
+    def user_text(lines: int, width: int) -> str:
+        numbered = []
+        for i, (step, code) in enumerate(zip(steps, shown), 1):
+            numbered.append(f"Step {i} (outline: {_one_line(step.label, 40)}):")
+            numbered += ["    " + _one_line(line, width) for line in code[:lines]]
+            if len(code) > lines:
+                numbered.append("    ...")
+            if not code:
+                numbered.append("    (no single line of code)")
+        return ("\n".join(header) + f"\n\nThe {count}, in order, each with its code:\n" + "\n".join(numbered)
+                + f"\n\nAnswer with the JSON object: a description and exactly {count}.")
+
     dropped: list[str] = []
-    if fixed + estimate_tokens(_fence(lang.fence_tag, code)) > budget:
-        code = _head_and_tail(code, max(40, budget - fixed), lang.fence_tag)
-        dropped.append("part of the block")
-    user = head + _fence(lang.fence_tag, code).rstrip("\n") + tail
+    room = budget - estimate_tokens(system)
+    for lines, width in ((STEP_LINES, 100), (3, 100), (1, 100), (1, 60), (1, 30)):
+        user = user_text(lines, width)
+        if estimate_tokens(user) <= room:
+            break
+    if (lines, width) != (STEP_LINES, 100):
+        dropped.append("part of the steps' code")
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
     return Prompt(messages, estimate_tokens(system) + estimate_tokens(user), dropped)
 

@@ -106,21 +106,30 @@ def test_the_prompt_numbers_each_step_with_its_code_and_states_the_rules():
     steps = static_guide(g).steps
     prompt = build_phrase_prompt(g, steps)
     system, user = prompt.messages[0]["content"], prompt.messages[1]["content"]
-    assert '1. `text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()` - outline: Decode `text`' \
-        in user
-    assert "2. `text = _SEP.sub(sep, text.lower())` - outline: Substitute `text`" in user
-    assert "3. `return text.strip(sep)` - outline: Return `text.strip` result" in user
+    assert ('Step 1 (outline: Decode `text`):\n    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore")'
+            '.decode()\nStep 2 (outline: Substitute `text`):\n    text = _SEP.sub(sep, text.lower())\n'
+            'Step 3 (outline: Return `text.strip` result):\n    return text.strip(sep)') in user
     assert "exactly 3 objects" in system and "exactly 3 steps" in user and "JSON only" in system
     assert "The first sentence names `slugify`." in system and "Never a number" in system
     for words in ("versions", "platforms", "this example", "this guide"):
         assert words in system
     assert all(f'"{t}"' in system for t in VAGUE_TERMS)
     assert '{"description": "...", "steps": [{"step": 1, "label": "...", "sentence": "..."}]}' in system  # the shape
-    assert "def slugify(text: str" in user and prompt.dropped == []
+    assert "Its first line: def slugify(text: str" in user and prompt.dropped == []
     assert prompt.tokens <= PHRASE_BUDGET and PHRASE_MAX_TOKENS == 250
 
 
-def test_a_long_block_is_cut_to_head_and_tail_within_800_tokens(project):
+def test_the_prompt_shows_each_steps_comments_with_its_code():
+    code = ("def f(a):\n    # keep the sign\n    b = abs(a)\n    if b > 10:\n        # too large: cap it\n"
+            "        b = 10\n    return b\n")
+    src = Source(LANGUAGES["python"], code)
+    g = ground(find_definition(src, "f"), src, None, None, 0)
+    user = build_phrase_prompt(g, static_guide(g).steps).messages[1]["content"]
+    assert "):\n    # keep the sign\n    b = abs(a)\nStep 2" in user
+    assert "    if b > 10:\n    # too large: cap it\n    b = 10\nStep 3" in user
+
+
+def test_a_long_block_shows_every_step_within_800_tokens(project):
     body = "".join(f"    value_{i} = compute_{i}(value_{i - 1}, factor={i})\n" for i in range(1, 200))
     code = "def long_one(value_0):\n    \"\"\"Run many steps.\"\"\"\n" + body + "    return value_199\n"
     (project / "src/textkit/long.py").write_text(code)
@@ -130,9 +139,12 @@ def test_a_long_block_is_cut_to_head_and_tail_within_800_tokens(project):
     prompt = build_phrase_prompt(g, steps)
     user = prompt.messages[1]["content"]
     total = sum(estimate_tokens(m["content"]) for m in prompt.messages)
-    assert prompt.tokens == total <= 800 and prompt.dropped == ["part of the block"]
-    assert "def long_one(value_0):" in user and "return value_199" in user and "lines left out" in user
-    assert f"exactly {len(steps)} steps" in user and f"{len(steps)}. " in user
+    assert prompt.tokens == total <= 800
+    assert "def long_one(value_0):" in user and f"Step {len(steps)} (outline: " in user
+    assert f"exactly {len(steps)} steps" in user
+    tight = build_phrase_prompt(g, steps, budget=prompt.tokens - 40)  # fewer lines per step, every step kept
+    assert tight.tokens <= prompt.tokens - 40 and tight.dropped == ["part of the steps' code"]
+    assert f"Step {len(steps)} (outline: " in tight.messages[1]["content"]
     assert step_code(g, steps)[0] == "value_1 = compute_1(value_0, factor=1)"
 
 

@@ -61,7 +61,11 @@ _CLAIMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.IGNOR
      r"|\bthread[- ]?safe\w*|\bthread safety\b|\bO\([^)]{1,12}\)", "performance"),
 ))
 _META = re.compile(r"\b(?:this|the|our|above|below|following)\s+(?:usage\s+)?(?:example|guide|step|steps|section"
-                   r"|documentation)\b|\bin step \d+\b|\bas shown\b", re.IGNORECASE)
+                   r"|documentation|json|description)\b|\b(?:above|below|following|next|first|second|third|previous|last)\s+"
+                   r"(?:code|steps?)\b|\bin step \d+\b|\bas shown\b|\bjson object\b|\b(?:a|the) list of steps\b"
+                   r"|\bdefined in (?:this|the) block\b", re.IGNORECASE)
+# a text that addresses the reader ("This is how you ...", "You need to ...") instead of saying what the code does
+_READER = re.compile(r"\b(?:you|your|yours|yourself)\b|\bhere'?s how\b|\bthis is how\b", re.IGNORECASE)
 # identifiers written as code without backticks: dotted names, snake_case names, calls
 _BARE_CODE = re.compile(r"(?<![\w`.])(?:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|[A-Za-z]*_\w*|[A-Za-z_]\w*\(\))(?![\w`])")
 
@@ -78,6 +82,9 @@ def claim_problems(text: str, g: Grounding, known: set[str] | None = None) -> li
         if not re.search(r"(?<!\w)" + re.escape(noun), block):  # code about steps may speak of "the steps"
             problems.append(f'talks about the guide ("{meta.group(0)}")')
             break
+    reader = _READER.search(CODE_SPAN.sub(" ", text))
+    if reader and not re.search(r"(?<!\w)" + re.escape(reader.group(0).lower()) + r"(?!\w)", block):
+        problems.append(f'talks to the reader ("{reader.group(0)}"), not about the code')
     context = context_text(g).lower()
     prose = CODE_SPAN.sub(" ", text)
     for pattern, what in _CLAIMS:

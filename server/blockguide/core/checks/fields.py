@@ -5,18 +5,27 @@ label and sentence) is checked on its own, and a field that fails is replaced by
 guide's), never sent back for a rewrite. Each check returns the problems it found as short reasons; an empty
 list accepts the field.
 
-- `description_problems(text, g)`: 1-3 sentences of 20-400 characters that name the block (a definition's
+- `description_problems(text, g)`: 1-2 sentences of 20-300 characters that name the block (a definition's
   name must appear: the prompt asks for it in the first sentence, and a description that does not name what
-  it describes is replaced rather than patched), plus the claim checks below.
-- `label_problems(label, others, g=None)`: 1-5 words, not a number, not "Step 3", not a section name, unique
-  in the guide (case-insensitive), no vague terms.
-- `sentence_problems(sentence, step_code, g, others)`: 15-300 characters, at most two sentences, words and not
-  only code, not a copy of the step's code line, not a near-duplicate of another step's sentence (rapidfuzz
-  ratio >= SIMILAR), plus the claim checks below.
+  it describes is replaced rather than patched), that say something beyond "is a block of code", whose content
+  words are the block's own (at most UNSHOWN_MAX others; `strict=False` for a larger model's whole draft), plus
+  the claim checks below.
+- `label_problems(label, others, g=None, step_source="")`: 2-5 words, not a number, not "Step 3", not a section
+  name, not code ("def f(x):", "class Foo", placeholders such as "xxxx-xxxx"), unique in the guide
+  (case-insensitive), no vague terms, sharing a word with its own step's code (`off_step`).
+- `sentence_problems(sentence, step_code, g, others, step_source="")`: 15-200 characters, one sentence, words
+  and not only code, not a copy of the step's code line, not a near-duplicate of another step's sentence
+  (rapidfuzz ratio >= SIMILAR), not about the whole block ("This function ..."), about its own step's code
+  (a shared word; content words and numbers that code shows, at most UNSHOWN_MAX other words), plus the
+  claim checks below.
 - The claim checks, for descriptions and sentences: no vague terms, no talk about the guide ("this example",
-  "this step"), no claims about language versions, platforms or performance that the code does not show, no
-  code-like names that exist nowhere in the block or its context, and no claim about what the block returns
-  that contradicts it (`return_claim_problems`).
+  "the second step", "this JSON object"), none to the reader ("you", "here's how"), no claims about language
+  versions, platforms or performance that the code does not show, no code-like names that exist nowhere in
+  the block or its context, and no claim about what the block returns that contradicts it
+  (`return_claim_problems`).
+
+The step's code (`core.prompt.step_source`) is its lines up to the next statement of the outline, with the
+comment lines right above it: what the author wrote about a step counts as that step's words.
 
 `core.accept` builds the guide from these verdicts.
 """
@@ -30,6 +39,7 @@ from rapidfuzz import fuzz
 
 from blockguide.core.checks.claims import (
     CODE_SPAN,
+    GENERAL_WORDS,
     claim_problems,
     code_norm,
     code_vocabulary,
@@ -45,7 +55,7 @@ from blockguide.core.types import Grounding
 # --- thresholds -------------------------------------------------------------------------------------------
 DESCRIPTION_CHARS = (20, 300)
 DESCRIPTION_SENTENCES = (1, 2)
-LABEL_WORDS = (1, 5)
+LABEL_WORDS = (2, 5)  # "two to four words" is asked; one word ("Start", "Memcpy", "A") says too little
 SENTENCE_CHARS = (15, 200)
 SENTENCE_MAX = 1  # "one plain sentence" is asked
 # A field whose content words the code does not support: more than this share of them, and at least
@@ -59,14 +69,16 @@ MIN_STEPS_KEPT = 0.5  # accept_draft: below this share of surviving model steps,
 SECTION_NAMES = {"description", "execution steps", "execution step", "usage example", "usage examples", "example",
                  "examples", "steps", "step", "usage", "guide", "summary", "overview"}
 
-CHECKS = ("length", "sentences", "names the block", "label form", "unique label", "repeated sentence",
-          "copied code", "vague terms", "talk about the guide", "unconfirmed claims", "invented names",
-          "return claims")
+CHECKS = ("length", "sentences", "names the block", "label form", "unique label", "about its step",
+          "repeated sentence", "copied code", "vague terms", "talk about the guide", "talk to the reader",
+          "unconfirmed claims", "invented names", "return claims")
 
 
 # --- the field checks -------------------------------------------------------------------------------------
-def description_problems(text: str, g: Grounding, known: set[str] | None = None) -> list[str]:
-    """Problems of a model's description (see the module's doc); [] accepts it."""
+def description_problems(text: str, g: Grounding, known: set[str] | None = None, strict: bool = True) -> list[str]:
+    """Problems of a model's description (see the module's doc); [] accepts it. `strict`: its words must be
+    the block's own (the small model's job); a larger model drafting the whole guide may infer ("hyphen" for
+    `"-"`), and its description passes the other checks only."""
     text = (text or "").strip()
     if not text:
         return ["empty"]
@@ -80,15 +92,36 @@ def description_problems(text: str, g: Grounding, known: set[str] | None = None)
     name = g.block.name if g.block.kind != "statements" else None
     if name and not re.search(r"(?<![\w])" + re.escape(name) + r"(?![\w])", text):
         problems.append(f"does not name `{name}`")
-    return problems + _unsupported(text, g) + claim_problems(text, g, known)
+    if not _content_words(text, g):
+        problems.append("says nothing about what the block does")
+    return problems + (_unshown_in(text, g.block.text, g, "the block") if strict else []) + _unsupported(text, g) + \
+        claim_problems(text, g, known)
+
+
+# words of a description that only say that there is code
+_NOTHING = frozenset("block blocks code snippet function functions method methods class classes defines define "
+                     "defined called statement statements line lines program designed used purpose".split())
+
+
+def _content_words(text: str, g: Grounding) -> list[str]:
+    name = {w.lower() for w in _SPLIT.findall(g.block.name or "")} | {(g.block.name or "").lower()}
+    return [w for w in (w.lower() for w in re.findall(r"[A-Za-z]{3,}", CODE_SPAN.sub(" ", text)))
+            if w not in GENERAL_WORDS and w not in _FILLER and w not in _NOTHING and w not in name]
 
 
 _NUMBERED = re.compile(r"^\W*(?:step\s*)?(?:\d+|[ivx]{1,4})\W*$|^\W*step\b", re.IGNORECASE)
+# a label that is code: a declaration's head ("def f(x):", "class Foo"), code punctuation outside backticks, or a
+# placeholder run ("xxxxxxxx-xxxx")
+_DECLARATION = re.compile(r"^(?:async\s+)?(?:def|class|fn|func|function|struct|impl|interface|enum|const|let|var"
+                          r"|public|private|protected|static|pub)\s+[A-Za-z_$]")  # code's keywords are lower case
+_CODE_MARKS = re.compile(r"[(){}\[\];=<>&|!]|:$")
+_PLACEHOLDER = re.compile(r"([A-Za-z])\1{3,}")
 
 
 def label_problems(label: str, others: Iterable[str] = (), g: Grounding | None = None,
-                   known: set[str] | None = None) -> list[str]:
-    """Problems of a step label; `others` are the guide's other labels. With `g`, its names must exist."""
+                   known: set[str] | None = None, step_source: str = "") -> list[str]:
+    """Problems of a step label; `others` are the guide's other labels. With `g`, its names must exist; with
+    `step_source` (the step's code), it must be about that code."""
     label = (label or "").strip()
     if not label:
         return ["empty"]
@@ -97,8 +130,11 @@ def label_problems(label: str, others: Iterable[str] = (), g: Grounding | None =
         problems.append("a number, not a label")
     elif re.match(r"^\W*\d+\s*[.):-]", label):
         problems.append("numbered (the guide numbers its steps)")
+    prose = CODE_SPAN.sub(" ", label).strip()
+    if _DECLARATION.match(prose) or _CODE_MARKS.search(prose) or _PLACEHOLDER.search(prose):
+        problems.append("code, not a label")
     label_words = words(label)
-    if not LABEL_WORDS[0] <= len(label_words) <= LABEL_WORDS[1]:
+    if not problems and not LABEL_WORDS[0] <= len(label_words) <= LABEL_WORDS[1]:
         problems.append(f"{len(label_words)} words (wants {LABEL_WORDS[0]}-{LABEL_WORDS[1]})")
     key = norm(label)
     if key in SECTION_NAMES:
@@ -113,7 +149,44 @@ def label_problems(label: str, others: Iterable[str] = (), g: Grounding | None =
         if invented:
             problems.append("names not in the code: " + ", ".join(f"`{n}`" for n in invented[:5]))
         problems += _unsupported(label, g, minimum=1)  # a label's words are the code's: any majority strays
-    return problems
+    return problems + off_step(label, step_source)
+
+
+# Words that say nothing about which code a text is about.
+_FILLER = frozenset("""the and for with its from into this that then than are was were has have had not but all any
+each one two can will also only when what which who how out off per via
+""".split())
+
+
+def off_step(text: str, source: str) -> list[str]:
+    """A label or a sentence that shares no word with its step's code (names split at `_` and camelCase, its
+    comments and strings; a word of the same stem counts) is about something else: a small model often writes
+    one step's label on another step, or the block's purpose on every step. [] when `source` is unknown."""
+    if not source.strip():
+        return []
+    vocabulary = _source_words(source)
+    said = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", text) if w.lower() not in _FILLER]
+    for ident in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", " ".join(CODE_SPAN.findall(text))):
+        said += [w.lower() for w in _SPLIT.findall(ident) if len(w) >= 3]
+    if said and not any(_stem_in(w, vocabulary) for w in said):
+        return ["not about its step's code"]
+    return []
+
+
+_SPLIT = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _source_words(source: str) -> frozenset[str]:
+    found = set()
+    for ident in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", source):
+        found.add(ident.lower())
+        found.update(w.lower() for w in _SPLIT.findall(ident) if len(w) >= 3)
+    return frozenset(found)
+
+
+def _stem_in(word: str, vocabulary: frozenset[str]) -> bool:
+    stem = word[:5] if len(word) > 5 else word
+    return any(v.startswith(stem) or (len(v) >= 3 and word.startswith(v)) for v in vocabulary)  # `sep`: separators
 
 
 def _unsupported(text: str, g: Grounding, minimum: int = UNSUPPORTED_MIN) -> list[str]:
@@ -137,9 +210,10 @@ def _vocabulary(g: Grounding) -> frozenset[str]:
 
 
 def sentence_problems(sentence: str, step_code: str, g: Grounding, others: Iterable[str] = (),
-                      known: set[str] | None = None) -> list[str]:
+                      known: set[str] | None = None, step_source: str = "") -> list[str]:
     """Problems of a step's sentence; `step_code` is the step's code line ("" when unknown), `others` the
-    other steps' sentences (a sentence that repeats one is rejected wherever it occurs)."""
+    other steps' sentences (a sentence that repeats one is rejected wherever it occurs), `step_source` the
+    step's whole code (the sentence must be about it)."""
     sentence = (sentence or "").strip()
     if not sentence:
         return ["empty"]
@@ -160,6 +234,39 @@ def sentence_problems(sentence: str, step_code: str, g: Grounding, others: Itera
         if other and fuzz.ratio(mine, norm(other)) >= SIMILAR:
             problems.append("repeats another step's sentence")
             break
-    return problems + _unsupported(sentence, g) + claim_problems(sentence, g, known)
+    if _WHOLE_BLOCK.match(sentence):
+        problems.append("speaks of the whole block, not of its step")
+    return (problems + off_step(sentence, step_source) + _unshown_in(sentence, step_source, g, "its step")
+            + _unsupported(sentence, g) + claim_problems(sentence, g, known))
+
+
+# a step's sentence whose subject is the block ("This function checks ...") tells what the model thinks the whole
+# block does, on a step that does one part of it
+_WHOLE_BLOCK = re.compile(r"^(?:this|the)\s+(?:function|method|class|code|block|program|snippet|module)\b(?!\s*`)",
+                          re.IGNORECASE)
+UNSHOWN_MAX = 1  # content words of a description or a step's sentence its code does not show, at most
+
+
+def _unshown_in(text: str, source: str, g: Grounding, where: str) -> list[str]:
+    """A description says what the block's text shows, a step's sentence what its step's code shows: their
+    content words (beyond the plain words any description uses) are words of that code, its comments and
+    strings, or of the block's first line (name and parameters) — at most UNSHOWN_MAX others. A small model
+    that cannot read the code writes a plausible sentence about something else ("parses a string into an
+    array of numbers", "returns a tuple of two integers"); this keeps it out."""
+    if not source.strip():
+        return []
+    vocabulary = _source_words(source + " " + (g.block.name or "") + " " + g.block.text.split("\n")[0])
+    content = [w.lower() for w in re.findall(r"[A-Za-z]{4,}", CODE_SPAN.sub(" ", text))
+               if w.lower() not in GENERAL_WORDS and w.lower() not in _FILLER]
+    unshown = [w for w in dict.fromkeys(content) if not _stem_in(w, vocabulary)]
+    problems = []
+    if len(unshown) > UNSHOWN_MAX:
+        problems.append(f"words {where}'s code does not show: " + ", ".join(unshown[:5]))
+    numbers = set(re.findall(r"\d+", source))
+    made_up = [n for n in dict.fromkeys(re.findall(r"(?<![\w.])\d+(?![\w.])", CODE_SPAN.sub(" ", text)))
+               if n not in numbers]
+    if made_up:  # "the first 256 bits": a number is the code's or it is made up
+        problems.append(f"numbers {where}'s code does not show: " + ", ".join(made_up[:5]))
+    return problems
 
 

@@ -15,7 +15,7 @@ from blockguide.core.accept import accept_draft, accept_phrase, provenance
 from blockguide.core.checks.claims import norm, return_claim_problems
 from blockguide.core.checks.fields import description_problems, label_problems, sentence_problems
 from blockguide.core.languages import LANGUAGES
-from blockguide.core.prompt import step_code
+from blockguide.core.prompt import step_code, step_source
 from blockguide.core.fallback import NOTE, static_guide
 from blockguide.core.grounding import ground
 from blockguide.core.types import FieldOutcome, Provenance
@@ -105,13 +105,19 @@ def phrase(description, steps):
     ("Example", "section name"), ("Steps", "section name"),
     ("", "empty"), ("Quote the URL again and then return it", "words"),
     ("Handling errors", "vague"), ("Quote url", "used by another step"),
+    ("Retry", "1 words"), ("Memcpy", "1 words"),
+    # code or placeholders written as a label (what the bundled model put on real steps)
+    ("def __setitem__(self, key, value):", "code, not a label"), ("class CaseInsensitiveDict", "code, not a label"),
+    ("if (options.signal && !options.signal.aborted) {", "code, not a label"),
+    ("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxx", "code, not a label"),
 ])
 def test_bad_labels_are_rejected(label, reason):
     problems = label_problems(label, ["Build safe set", "quote URL"])
     assert problems and any(reason in p for p in problems), problems
 
 
-@pytest.mark.parametrize("label", ["Build safe characters", "Quote the URL", "Set `safe_with_percent`", "Retry"])
+@pytest.mark.parametrize("label", ["Build safe characters", "Quote the URL", "Set `safe_with_percent`",
+                                   "Retry on `InvalidURLError`", "Class of the input"])
 def test_good_labels_pass(label):
     assert label_problems(label, ["Catch bad escapes"]) == []
 
@@ -150,6 +156,11 @@ def test_a_good_sentence_passes(shop):
     ("It starts handling the URL.", 'vague: "handling"'),
     ("This step shows how the URL is quoted.", "talks about the guide"),
     ("In this example the URL is quoted again.", "talks about the guide"),
+    ("The second step adds a percent sign to `SAFE`.", "talks about the guide"),
+    ("This JSON object holds the safe characters.", "talks about the guide"),
+    ("This is how you add a percent sign to `SAFE`.", "talks to the reader"),
+    ("You need to add a percent sign to `SAFE` first.", "talks to the reader"),
+    ("The function quotes the URL with a percent sign.", "speaks of the whole block"),
 ])
 def test_bad_sentences_are_rejected(shop, sentence, reason):
     g = _g(shop, "requote_url")
@@ -369,6 +380,44 @@ def test_fields_the_code_does_not_support_are_rejected(shop):
     # the code's own words, short forms (`sep` for "separators") and plain words about code pass
     assert label_problems("Quote the URL", [], g) == []
     assert sentence_problems("It quotes the result of `unquote_reserved(url)` with `quote`.", "", g, []) == []
+
+
+def test_a_sentence_or_label_about_another_step_is_rejected(shop):
+    """What the bundled model did on requests' requote_uri: the block's purpose as the label of its first step
+    (two assignments), a sentence about exceptions and strings on the step that quotes. Each field is checked
+    against its own step's code, comments included."""
+    g = _g(shop, "requote_url")
+    steps = static_guide(g).steps
+    codes, sources = step_code(g, steps), step_source(g, steps)
+    assert sources[0] == 'safe_with_percent = SAFE + "%"' and sources[1].startswith("return quote(")
+    assert label_problems("Quote the URL again", [], g, step_source=sources[0]) == ["not about its step's code"]
+    assert label_problems("Add the percent sign", [], g, step_source=sources[0]) == []
+    wrong = "It reports an error that occurs when trying to parse a string."
+    assert any("its step's code does not show" in p for p in sentence_problems(wrong, codes[1], g, [], None,
+                                                                               sources[1]))
+    assert sentence_problems("It adds the first 256 characters of `SAFE` to `safe_with_percent`.", codes[0], g, [],
+                             None, sources[0]) == ["numbers its step's code does not show: 256"]
+    right = "It quotes the result of `unquote_reserved(url)` with `quote` and the percent sign kept safe."
+    assert sentence_problems(right, codes[1], g, [], None, sources[1]) == []
+
+
+def test_the_step_source_holds_its_comments_not_the_next_steps(tmp_path):
+    code = ("def f(a):\n    # keep the sign\n    b = abs(a)\n    # the next comment introduces the return\n"
+            "    return b\n")
+    path = tmp_path / "m.py"
+    path.write_text(code)
+    src = Source(LANGUAGES["python"], code)
+    g = ground(find_definition(src, "f"), src, path, tmp_path, 0)
+    assert step_source(g, static_guide(g).steps) == ["# keep the sign\nb = abs(a)",
+                                                     "# the next comment introduces the return\nreturn b"]
+
+
+def test_a_description_must_say_something_the_block_shows(shop):
+    g = _g(shop, "requote_url")
+    assert "says nothing about what the block does" in description_problems(
+        "`requote_url` is a block of code that defines a function.", g)
+    assert any("the block's code does not show" in p for p in description_problems(
+        "`requote_url` parses a string into an array of numbers for various purposes.", g))
 
 
 def test_a_description_that_says_this_function_is_given_the_block_s_name(shop):
