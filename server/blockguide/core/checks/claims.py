@@ -66,8 +66,15 @@ _META = re.compile(r"\b(?:this|the|our|above|below|following)\s+(?:usage\s+)?(?:
                    r"|\bdefined in (?:this|the) block\b", re.IGNORECASE)
 # a text that addresses the reader ("This is how you ...", "You need to ...") instead of saying what the code does
 _READER = re.compile(r"\b(?:you|your|yours|yourself)\b|\bhere'?s how\b|\bthis is how\b", re.IGNORECASE)
-# identifiers written as code without backticks: dotted names, snake_case names, calls
-_BARE_CODE = re.compile(r"(?<![\w`.])(?:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|[A-Za-z]*_\w*|[A-Za-z_]\w*\(\))(?![\w`])")
+# identifiers written as code without backticks: dotted names, snake_case names, calls, CamelCase names
+_BARE_CODE = re.compile(r"(?<![\w`.])(?:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|[A-Za-z]*_\w*|[A-Za-z_]\w*\(\)"
+                        r"|[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*)(?![\w`])")
+
+
+def bare_code(prose: str) -> str:
+    """The identifiers a text writes as code without backticks, each in backticks (for the name checks)."""
+    return " ".join(f"`{m.group(0).removesuffix('()')}`" for m in _BARE_CODE.finditer(prose)
+                    if not re.fullmatch(r"[a-z]\.[a-z]", m.group(0).lower()))
 
 
 def claim_problems(text: str, g: Grounding, known: set[str] | None = None) -> list[str]:
@@ -93,9 +100,7 @@ def claim_problems(text: str, g: Grounding, known: set[str] | None = None) -> li
                 problems.append(f'claims about {what} the code does not show ("{m.group(0)}")')
                 break
     known = known if known is not None else known_names(g)
-    bare = " ".join(f"`{m.group(0).removesuffix('()')}`" for m in _BARE_CODE.finditer(prose)
-                    if not re.fullmatch(r"[a-z]\.[a-z]", m.group(0).lower()))
-    invented = invented_names(text + " " + bare, known)
+    invented = invented_names(text + " " + bare_code(prose), known)
     if invented:
         problems.append("names not in the code: " + ", ".join(f"`{n}`" for n in invented[:5]))
     problems += return_claim_problems(text, g)

@@ -39,6 +39,7 @@ from rapidfuzz import fuzz
 
 from blockguide.core.checks.claims import (
     CODE_SPAN,
+    bare_code,
     GENERAL_WORDS,
     claim_problems,
     code_norm,
@@ -145,7 +146,8 @@ def label_problems(label: str, others: Iterable[str] = (), g: Grounding | None =
     if vague:
         problems.append("vague: " + ", ".join(f'"{v}"' for v in vague))
     if g is not None:
-        invented = invented_names(label, known if known is not None else known_names(g))
+        invented = invented_names(label + " " + bare_code(CODE_SPAN.sub(" ", label)),
+                                  known if known is not None else known_names(g))
         if invented:
             problems.append("names not in the code: " + ", ".join(f"`{n}`" for n in invented[:5]))
         problems += _unsupported(label, g, minimum=1)  # a label's words are the code's: any majority strays

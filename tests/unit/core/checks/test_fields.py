@@ -126,6 +126,9 @@ def test_a_label_naming_code_that_does_not_exist_is_rejected(shop):
     g = _g(shop, "requote_url")
     assert label_problems("Call `frobnicate`", [], g) == ["names not in the code: `frobnicate`"]
     assert label_problems("Call `unquote_reserved`", [], g) == []
+    # a name written without backticks counts too (the bundled model's "Catch InvalidURLException")
+    assert label_problems("Catch InvalidURLException", [], g) == ["names not in the code: `InvalidURLException`"]
+    assert label_problems("Catch InvalidURLError", [], g) == []
 
 
 # --- sentences ------------------------------------------------------------------------------------------------
