@@ -11,9 +11,10 @@
   other imports are project files, dependencies or Node.js built-ins.
 - Other languages (checks.other): it parses (as a file, or as the body of a main function) and uses the
   block's real names.
-- Go, C/C++, JavaScript/TypeScript, once those pass: the real toolchain where it is installed
+- Go, C/C++, JavaScript/TypeScript, Java, once those pass: the real toolchain where it is installed
   (checks.toolchain: `go vet` with an overlay, `cc`/`c++ -fsyntax-only`; checks.toolchain_js: `tsc --noEmit`,
-  else `node --check` for JavaScript); its messages are problems like the others.
+  else `node --check` for JavaScript; checks.toolchain_java: `javac -sourcepath` when no build is needed); its
+  messages are problems like the others.
 The answer is a `Problems` list; its `checks` say which checks ran ("static", "python bind", "go vet", ...), for
 the guide's provenance.
 The prose of a guide is checked in checks.prose.
@@ -82,7 +83,7 @@ def check_example(example: Example, g: Grounding) -> Problems:
         problems = check_js(code, g)
     else:
         problems = check_other(code, g)
-    if not problems and lang in ("go", "c", "cpp", "javascript", "typescript", "tsx"):  # what parses, only
+    if not problems and lang in ("go", "c", "cpp", "javascript", "typescript", "tsx", "java"):  # what parses
         ran = toolchain_check(code, g)
         if ran is not None:
             checks += (ran.check,)
