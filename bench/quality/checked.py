@@ -18,7 +18,8 @@ class Checked:
 
     @property
     def tools(self) -> tuple[str, ...]:
-        return tuple(c for c in self.checks if c != "static")
+        """The tools' checks: not "static", not a "parse only (...)" that says the tool could not run."""
+        return tuple(c for c in self.checks if c != "static" and not c.startswith("parse only"))
 
 
 def toolchain_report(results: list[Checked]) -> list[str]:

@@ -15,7 +15,7 @@ from blockguide.core import callsites
 from blockguide.core.callsites.confirm import confirmer
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.project import (
-    c_header, find_root, go_import, js_package_name, js_specifier, relative, rust_module)
+    c_header, find_root, go_import, js_package_name, js_specifier, relative, rust_module, rust_root_export)
 from blockguide.core.python.grounding import ground_python
 from blockguide.core.syntax.blocks import enclosing_definition
 from blockguide.core.syntax.dataflow import dataflow
@@ -87,7 +87,7 @@ def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, reference
         public = (owner.text if owner is not None else block.text).lstrip().startswith("pub")
         name = owner.name if owner is not None else block.name
         if g.module and name and (public or owner is not None):
-            g.import_line = f"use {g.module}::{name};"
+            g.import_line = f"use {rust_root_export(path, name) or f'{g.module}::{name}'};"
     elif block.language == "java":
         package = re.search(r"^\s*package\s+([\w.]+)\s*;", src.text, re.M)
         top = _top_class(src, block)

@@ -114,6 +114,29 @@ def rust_module(path: Path, root: Path) -> str | None:
     return None
 
 
+def rust_root_export(path: Path, name: str) -> str | None:
+    """`crate_name::name` when the crate's root (src/lib.rs) re-exports `name` from the file's module with
+    `pub use` (by name, in a `{...}` list, or with `*`): the path users write. None otherwise."""
+    module = rust_module(path, path.parent)
+    if not module or "::" not in module:
+        return None
+    crate, _, inner = module.partition("::")
+    for base in path.resolve().parents:
+        if (base / "Cargo.toml").is_file():
+            try:
+                lib = (base / "src" / "lib.rs").read_text("utf-8", "replace")
+            except OSError:
+                return None
+            last = re.escape(inner.split("::")[-1])
+            for m in re.finditer(r"^\s*pub\s+use\s+([^;]+);", lib, re.M):
+                used = m.group(1)
+                if re.search(rf"\b{last}\b", used) and (re.search(rf"\b{re.escape(name)}\b", used) or
+                                                         used.rstrip().endswith("*")):
+                    return f"{crate}::{name}"
+            return None
+    return None
+
+
 def _crate_name(cargo: Path) -> str | None:
     """The crate's name as Rust code spells it: `[lib] name`, else `[package] name`, `-` as `_`."""
     try:

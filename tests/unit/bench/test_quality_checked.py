@@ -25,3 +25,8 @@ def test_the_report_counts_per_language_what_the_tool_accepted_and_what_it_never
 def test_a_language_checked_by_two_tools_names_both():
     rows = [Checked("javascript", ("static", "tsc --noEmit"), ()), Checked("javascript", ("static", "node --check"), ())]
     assert toolchain_report(rows) == ["javascript: 2/2 accepted by tsc --noEmit, node --check"]
+
+
+def test_parse_only_is_not_a_tool():
+    rows = [Checked("rust", ("static", "parse only (no target/)"), ())]
+    assert toolchain_report(rows) == ["rust: 0/1 accepted by a tool; 1 not checked by a tool (1 pass the static checks)"]

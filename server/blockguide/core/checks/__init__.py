@@ -11,10 +11,11 @@
   other imports are project files, dependencies or Node.js built-ins.
 - Other languages (checks.other): it parses (as a file, or as the body of a main function) and uses the
   block's real names.
-- Go, C/C++, JavaScript/TypeScript, Java, once those pass: the real toolchain where it is installed
+- Every other language, once those pass: the real toolchain where it is installed
   (checks.toolchain: `go vet` with an overlay, `cc`/`c++ -fsyntax-only`; checks.toolchain_js: `tsc --noEmit`,
-  else `node --check` for JavaScript; checks.toolchain_java: `javac -sourcepath` when no build is needed); its
-  messages are problems like the others.
+  else `node --check` for JavaScript; checks.toolchain_java: `javac -sourcepath` when no build is needed;
+  checks.toolchain_rust: `cargo check --offline` where a target/ folder shows the project is built, else
+  "parse only (no target/)"); its messages are problems like the others.
 The answer is a `Problems` list; its `checks` say which checks ran ("static", "python bind", "go vet", ...), for
 the guide's provenance.
 The prose of a guide is checked in checks.prose.
@@ -83,7 +84,7 @@ def check_example(example: Example, g: Grounding) -> Problems:
         problems = check_js(code, g)
     else:
         problems = check_other(code, g)
-    if not problems and lang in ("go", "c", "cpp", "javascript", "typescript", "tsx", "java"):  # what parses
+    if not problems and lang != "python":  # the compiler only sees what parses and names the block
         ran = toolchain_check(code, g)
         if ran is not None:
             checks += (ran.check,)

@@ -1,8 +1,9 @@
 """The real toolchain checks a usage example where it is installed: Go (`go vet` with `-overlay`), C/C++
-(`cc`/`c++ -fsyntax-only`), JavaScript/TypeScript (`tsc --noEmit` or `node --check`: checks.toolchain_js) and
-Java (`javac -sourcepath`: checks.toolchain_java). The example is compiled, never run, and the user's tree is
-never written: Go reads the example through an overlay (a JSON map from a file name in the block's package to a
-temporary file), C compiles a temporary file with the project's include folders, the others a temporary folder.
+(`cc`/`c++ -fsyntax-only`), JavaScript/TypeScript (`tsc --noEmit` or `node --check`: checks.toolchain_js), Java
+(`javac -sourcepath`: checks.toolchain_java) and Rust (`cargo check --offline` where the project is built:
+checks.toolchain_rust). The example is compiled, never run, and the user's tree is never written: Go reads the
+example through an overlay (a JSON map from a file name in the block's package to a temporary file), C compiles
+a temporary file with the project's include folders, the others a temporary folder.
 
 `toolchain_check(code, g)` answers a `ToolResult`: the check that ran (e.g. "go vet") and the compiler's
 problems, or None when no check ran (the tool is not on PATH, the project gives it nothing to build against, it
@@ -26,6 +27,7 @@ from cachetools import TTLCache
 from blockguide.core.callsites import iter_files
 from blockguide.core.checks.toolchain_java import java_check
 from blockguide.core.checks.toolchain_js import js_check
+from blockguide.core.checks.toolchain_rust import rust_check
 from blockguide.core.checks.toolrun import ToolResult, results as _results, results_lock as _results_lock
 from blockguide.core.checks.toolrun import about as _about, cached as _cached, digest as _digest, read as _read
 from blockguide.core.checks.toolrun import run as _run
@@ -58,6 +60,8 @@ def toolchain_check(code: str, g: Grounding) -> ToolResult | None:
             return js_check(code, g, file)
         if lang == "java":
             return java_check(code, g, file)
+        if lang == "rust":
+            return rust_check(code, g, file)
     except (OSError, ValueError) as exc:
         log.info("the %s toolchain check could not run: %s", lang, exc)
     return None
