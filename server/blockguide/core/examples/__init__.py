@@ -18,6 +18,7 @@ from blockguide.core.examples.c import c_example, cpp_example
 from blockguide.core.examples.generic import generic_params
 from blockguide.core.examples.go import go_example
 from blockguide.core.examples.java import java_example
+from blockguide.core.examples.literals import fill_values, leading_comment
 from blockguide.core.examples.js import js_example
 from blockguide.core.examples.python import python_from_signature, rebind_python
 from blockguide.core.examples.python_sites import adapt_python_site
@@ -152,6 +153,7 @@ def generic_from_signature(g: Grounding, src: Source) -> Example | None:
         return Example(lang.fence_tag, block.text.strip("\n"))
     node = definition_node(src, block)
     params = generic_params(node if node is not None and node.type in lang.functions else None)
+    fill_values(params, block.name, block.text, leading_comment(src, node))
     maker = {"javascript": js_example, "typescript": js_example, "tsx": js_example, "go": go_example,
              "rust": rust_example, "java": java_example, "c": c_example, "cpp": cpp_example}.get(block.language)
     code = maker(g, src, node, params) if maker else None

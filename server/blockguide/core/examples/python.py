@@ -10,8 +10,9 @@ from pathlib import Path
 
 from blockguide.core.examples.generic import PATHISH, URLISH
 from blockguide.core.python.jedi_session import JEDI_LOCK, example_script, trim_parsed_modules
+from blockguide.core.examples.literals import argument_values
 from blockguide.core.python.signatures import (
-    MAX_BOUND_CALLS, Param, PyInfo, bind_problems, calls_in_order, project_params)
+    MAX_BOUND_CALLS, Param, PyInfo, bind_problems, calls_in_order, parse_block, project_params)
 from blockguide.core.types import Example, Grounding
 
 
@@ -101,10 +102,23 @@ def python_from_signature(g: Grounding, info: PyInfo) -> Example:
     imports = [g.import_line] if g.import_line else []
     if block.kind == "statements" or not info.name:
         return _python_statements_example(g)
-    setup, call = call_of(g, info, call_args(info.params))
+    setup, call = call_of(g, info, call_args(info.params, _block_values(g, info)))
     if not g.import_line:
         setup.insert(0, f"# `{info.name}` is not importable from another module; this runs where it is defined")
     return Example("python", render_python(imports, setup, call, info))
+
+
+def _block_values(g: Grounding, info: PyInfo) -> dict[str, str]:
+    """Values the block's own text gives its parameters (a doctest, a regex it matches, a compared literal);
+    a string only for a parameter not annotated as something else."""
+    tree = parse_block(g.block.text)
+    node = tree.body[0] if tree is not None and tree.body else None
+    doc = ast.get_docstring(node) or "" if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+        else ""
+    values = argument_values(info.name or "", [p.name for p in info.params], g.block.text, doc)
+    kinds = {p.name: (p.annotation or "").replace(" ", "") for p in info.params}
+    return {k: v for k, v in values.items()
+            if not v.startswith('"') or kinds.get(k) in ("", "str", "Optional[str]", "str|None", "AnyStr")}
 
 
 def _python_statements_example(g: Grounding) -> Example:
