@@ -42,7 +42,8 @@ def doc_example(name: str, params: list[str], doc: str) -> dict[str, str]:
     for m in re.finditer(rf"(?:>>>|@example|^\s*\*?\s*(?:const|let|var)?\s*\w*\s*=?)\s*(?:\w+\.)?{re.escape(name)}"
                          rf"\(([^()\n]*)\)", doc, re.M):
         args = _split_args(m.group(1))
-        if args and all("=" not in a or a.split("=", 1)[0].strip().isidentifier() for a in args):
+        values = [re.sub(r"^\s*\w+\s*=(?!=)", "", a) for a in args]
+        if args and all(_LITERAL.match(v) for v in values):  # a name in the doc is no value the example has
             positional = [a for a in args if not re.match(r"^\s*\w+\s*=[^=]", a)]
             out = dict(zip(params, (a.strip() for a in positional)))
             out.update({a.split("=", 1)[0].strip(): a.split("=", 1)[1].strip() for a in args if a not in positional
@@ -50,6 +51,10 @@ def doc_example(name: str, params: list[str], doc: str) -> dict[str, str]:
             if out:
                 return out
     return {}
+
+
+_LITERAL = re.compile(r"""^\s*(["'`].*["'`]|b["'].*["']|-?\d[\d_.]*|true|false|True|False|None|null|\[.*\]|"""
+                      r"""\{.*\}|\(.*\))\s*$""", re.S)
 
 
 def _split_args(text: str) -> list[str]:

@@ -81,3 +81,9 @@ def test_a_python_parameter_compared_to_literals_gets_one(tmp_path):
     code = _example(tmp_path, "kit/modes.py", 'def speed(mode: str) -> int:\n    if mode == "fast":\n'
                     '        return 2\n    return 1\n', "speed")
     assert 'speed("fast")' in code
+
+
+def test_a_documentation_call_with_names_is_no_value():
+    assert argument_values("invariant", ["condition"], "", " * @example invariant(value)\n") == {}
+    assert argument_values("invariant", ["condition"], "", " * @example invariant(1 > 0)\n") == {}
+    assert argument_values("pad", ["text", "width"], "", ' * pad("a", 3)\n') == {"text": '"a"', "width": "3"}
