@@ -3,7 +3,9 @@
 Fetches each case's project at its pinned version (cached in .tools/bench-cache), drafts the static guide (no
 model) and the model's guide for the case's block, scores both with the reader's rubric of score.py (out of
 100) and prints one row per case: static score, model score, the difference and the seconds the model guide
-took; then the means and the median/p95 seconds per model guide. `--model none` scores the static side only.
+took; then the means and the median/p95 seconds per model guide, and per language the share of shipped usage
+examples the real toolchain accepted and which check ran (bench/quality/checked.py). `--model none` scores
+the static side only.
 The per-case breakdown and every guide go to the results file (--out). `--record LABEL` also writes the
 table into bench/RESULTS.md, section "Quality", subsection LABEL. `--blockguide TREE` drafts with another
 checkout of blockguide (its `server/` folder); scoring always uses this checkout.
@@ -22,6 +24,7 @@ import tomllib
 from pathlib import Path
 
 from bench.quality import draft as bg
+from bench.quality.checked import Checked, toolchain_report
 from bench.quality.fetch import CACHE, ROOT, FetchError, fetch
 from bench.quality.score import Score, score
 
@@ -61,7 +64,10 @@ def run_side(case: dict, tree: Path, model: str, args) -> tuple[Score | None, di
     res = draft(case, tree, model, args.host, args.blockguide, args.timeout)
     if "error" in res:
         return None, res
-    problems = bg.example_problems(case, tree, res["guide"]["example"])
+    checked = bg.example_report(case, tree, res["guide"]["example"])
+    problems = None if checked is None else checked[0]
+    if checked is not None:
+        res["checked"] = Checked(case["language"], checked[1], tuple(checked[0]))
     s = score(case, res["guide"], res["markdown"], problems)
     saved = CACHE / "guides" / model.replace("/", "_") / f"{case['id']}.md"
     saved.parent.mkdir(parents=True, exist_ok=True)
@@ -112,6 +118,15 @@ def table(cases: list[dict], static: dict, model: dict | None, model_name: str |
     timing = (f"Seconds per model guide: median {statistics.median(secs):.1f}, p95 {_pct(secs, 0.95):.1f} "
               f"({len(secs)} guides)." if secs else "No model guide was timed.")
     return "\n".join(rows) + "\n\n" + timing + kept_fields([model.get(c["id"], (None, {}))[1] for c in cases])
+
+
+def checked_section(cases: list[dict], sides: dict[str, dict]) -> str:
+    """Per side, per language: the share of shipped examples the real toolchain accepted, and which check ran."""
+    out = []
+    for side, results in sides.items():
+        rows = [res["checked"] for c in cases for _, res in [results.get(c["id"], (None, {}))] if "checked" in res]
+        out.append(f"Examples the toolchain accepted ({side}): " + "; ".join(toolchain_report(rows)) + ".")
+    return "\n".join(out)
 
 
 def kept_fields(results: list[dict]) -> str:
@@ -214,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.verbose and s is not None:
                 print("    " + "\n    ".join(s.breakdown()), file=sys.stderr)
     text = table(cases, sides["static"], sides.get(model) if model else None, model)
+    text += "\n\n" + checked_section(cases, sides)
     title = ("static guide" + (f" vs model `{model}` at {args.host}" if model else " only")
              + (f", blockguide from {args.blockguide}" if args.blockguide else ""))
     print(f"{title}\n\n{text}")

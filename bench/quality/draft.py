@@ -110,10 +110,19 @@ def analyse(case: dict, tree: Path):
 
 def example_problems(case: dict, tree: Path, example: dict) -> list[str] | None:
     """What blockguide's static checks find in a guide's example (None when the block is not found)."""
+    checked = example_report(case, tree, example)
+    return None if checked is None else checked[0]
+
+
+def example_report(case: dict, tree: Path, example: dict) -> tuple[list[str], tuple[str, ...]] | None:
+    """(the problems blockguide's checks find in a guide's example, which checks ran: "static", then the
+    toolchain's, e.g. "go vet"); None when the block is not found. Checkouts whose answer does not say which
+    checks ran count as "static"."""
     g = analyse(dict(case, model="none"), tree)
     if g is None:
         return None
-    return list(api("check_example")(api("Example")(example["language"], example["code"]), g))
+    problems = api("check_example")(api("Example")(example["language"], example["code"]), g)
+    return list(problems), tuple(getattr(problems, "checks", ("static",)))
 
 
 def main() -> int:

@@ -14,7 +14,8 @@ from pathlib import Path
 from blockguide.core import callsites
 from blockguide.core.callsites.confirm import confirmer
 from blockguide.core.languages import LANGUAGES
-from blockguide.core.project import c_header, find_root, go_import, js_specifier, relative, rust_module
+from blockguide.core.project import (
+    c_header, find_root, go_import, js_package_name, js_specifier, relative, rust_module, rust_root_export)
 from blockguide.core.python.grounding import ground_python
 from blockguide.core.syntax.blocks import enclosing_definition
 from blockguide.core.syntax.dataflow import dataflow
@@ -69,9 +70,10 @@ def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, reference
         name = owner.name if owner is not None and block.kind == "method" else block.name
         head = owner.text if owner is not None and block.kind == "method" else block.text
         exported = _js_exported(src.text, name, head)
-        spec = js_specifier(path, root)
+        spec = (js_package_name(path, root, name) if exported else None) or js_specifier(path, root)
         if exported and spec:
-            default = head.lstrip().startswith("export default")
+            default = head.lstrip().startswith("export default") or \
+                re.search(rf"module\.exports\s*=\s*{re.escape(name)}\s*(;|$)", src.text, re.M) is not None
             g.import_line = (f'import {name} from "{spec}";' if default
                              else f'import {{ {name} }} from "{spec}";')
             if block.kind == "method":
@@ -85,7 +87,7 @@ def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, reference
         public = (owner.text if owner is not None else block.text).lstrip().startswith("pub")
         name = owner.name if owner is not None else block.name
         if g.module and name and (public or owner is not None):
-            g.import_line = f"use {g.module}::{name};"
+            g.import_line = f"use {rust_root_export(path, name) or f'{g.module}::{name}'};"
     elif block.language == "java":
         package = re.search(r"^\s*package\s+([\w.]+)\s*;", src.text, re.M)
         top = _top_class(src, block)
@@ -153,9 +155,9 @@ def _owner(src: Source, block: Block) -> Block | None:
         parent = parent.parent
     if parent is None:
         return None
-    while parent.parent is not None and parent.parent.type in src.lang.wrappers:
-        parent = parent.parent
-    return enclosing_definition(src, parent.start_point.row, parent.start_point.column) if parent else None
+    # found from the class's name: on an `export` (a wrapper's first token) no definition encloses the point
+    anchor = parent.child_by_field_name("name") or parent
+    return enclosing_definition(src, anchor.start_point.row, anchor.start_point.column)
 
 
 def _top_class(src: Source, block: Block) -> str | None:
@@ -174,4 +176,6 @@ def _js_exported(text: str, name: str, head: str) -> bool:
         return True
     esc = re.escape(name)
     return bool(re.search(rf"(module\.)?exports\.{esc}\s*=|module\.exports\s*=\s*{esc}\b|"
-                          rf"export\s*\{{[^}}]*\b{esc}\b[^}}]*\}}|module\.exports\s*=\s*\{{[^}}]*\b{esc}\b", text))
+                          rf"^\s*export\s+(declare\s+)?(default\s+)?(abstract\s+)?(async\s+)?"
+                          rf"(class|function\*?|const|let|var|enum)\s+{esc}\b|"
+                          rf"export\s*\{{[^}}]*\b{esc}\b[^}}]*\}}|module\.exports\s*=\s*\{{[^}}]*\b{esc}\b", text, re.M))

@@ -3,6 +3,7 @@ import paths, Rust modules, C headers, JavaScript specifiers). Files are only re
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -113,6 +114,29 @@ def rust_module(path: Path, root: Path) -> str | None:
     return None
 
 
+def rust_root_export(path: Path, name: str) -> str | None:
+    """`crate_name::name` when the crate's root (src/lib.rs) re-exports `name` from the file's module with
+    `pub use` (by name, in a `{...}` list, or with `*`): the path users write. None otherwise."""
+    module = rust_module(path, path.parent)
+    if not module or "::" not in module:
+        return None
+    crate, _, inner = module.partition("::")
+    for base in path.resolve().parents:
+        if (base / "Cargo.toml").is_file():
+            try:
+                lib = (base / "src" / "lib.rs").read_text("utf-8", "replace")
+            except OSError:
+                return None
+            last = re.escape(inner.split("::")[-1])
+            for m in re.finditer(r"^\s*pub\s+use\s+([^;]+);", lib, re.M):
+                used = m.group(1)
+                if re.search(rf"\b{last}\b", used) and (re.search(rf"\b{re.escape(name)}\b", used) or
+                                                         used.rstrip().endswith("*")):
+                    return f"{crate}::{name}"
+            return None
+    return None
+
+
 def _crate_name(cargo: Path) -> str | None:
     """The crate's name as Rust code spells it: `[lib] name`, else `[package] name`, `-` as `_`."""
     try:
@@ -158,3 +182,97 @@ def js_specifier(path: Path, root: Path) -> str | None:
     if rel.endswith((".ts", ".tsx", ".mts", ".cts")):
         rel = rel.rsplit(".", 1)[0] + ".js"  # TypeScript imports name the emitted .js file
     return "./" + rel
+
+
+# --- a JavaScript/TypeScript package's entry ----------------------------------------------------------------
+_JS_EXT = re.compile(r"(\.d)?\.(m|c)?(j|t)sx?$")
+_BUILD_DIRS = re.compile(r"^((dist|build|lib|out|esm|cjs|es|umd|modern|legacy|types|typings)/)+")
+_FORMATS = re.compile(r"\.(cjs|esm|es|umd|min|development|production|module|browser|node)(?=\.|$)")
+_SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs", ".jsx")
+
+
+def package_json(root: Path) -> dict:
+    try:
+        data = json.loads((root / "package.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def js_entries(data: dict) -> list[str]:
+    """The files package.json names as the package's entry (`exports` "." and its conditions, `main`, `module`,
+    `types`, `typings`; Node's default `index.js` when none is named), as paths from the package's folder."""
+    found: list[str] = []
+
+    def leaves(value) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, list):
+            for v in value:
+                leaves(v)
+        elif isinstance(value, dict):
+            for key, v in value.items():
+                if key == "." or not key.startswith("."):  # "." and conditions; not other subpaths
+                    leaves(v)
+
+    leaves(data.get("exports"))
+    for key in ("main", "module", "types", "typings"):
+        if isinstance(data.get(key), str):
+            found.append(data[key])
+    if not found:
+        found.append("index.js")
+    return list(dict.fromkeys(e.removeprefix("./") for e in found))
+
+
+def _loose(rel: str) -> str:
+    """A file's path without extensions, build folders and format infixes: dist/x.esm.js and src/x.ts are x."""
+    stem = _JS_EXT.sub("", rel.removeprefix("./"))
+    stem = re.sub(r"^src/", "", _BUILD_DIRS.sub("", stem))
+    return _FORMATS.sub("", stem)
+
+
+def js_package_name(path: Path, root: Path, name: str | None = None) -> str | None:
+    """The package name users import this file by: package.json's `name`, when its entry is this file (as
+    written, or built from it: dist/tiny-invariant.esm.js from src/tiny-invariant.ts), or when the entry's
+    source re-exports `name` (or everything) from this file. None otherwise."""
+    found = js_package_entry(path, root, name)
+    return found[0] if found else None
+
+
+def js_package_entry(path: Path, root: Path, name: str | None = None) -> tuple[str, Path] | None:
+    """(package name, the source file the name resolves to: this file, or the entry that re-exports from it)."""
+    data = package_json(root)
+    package = data.get("name")
+    if not isinstance(package, str) or not package:
+        return None
+    rel = relative(path, root)
+    if not rel or rel.startswith(("..", "/")):
+        return None
+    entries = js_entries(data)
+    own = _JS_EXT.sub("", rel)
+    if any(_JS_EXT.sub("", e) == own or _loose(e) == _loose(rel) for e in entries):
+        return package, path
+    if name is None:
+        return None
+    for entry in dict.fromkeys(_loose(e) for e in entries):
+        for base in ("src/", ""):
+            source = next((root / f"{base}{entry}{s}" for s in _SOURCE_SUFFIXES
+                           if (root / f"{base}{entry}{s}").is_file()), None)
+            if source is not None and _re_exports(source, path, name):
+                return package, source
+    return None
+
+
+def _re_exports(entry: Path, target: Path, name: str) -> bool:
+    """The entry file re-exports `name` (as a value, not a type only) or everything from the target file."""
+    try:
+        text = entry.read_text("utf-8", "replace")
+    except OSError:
+        return False
+    spec = _JS_EXT.sub("", Path(relative(target, entry.parent)).as_posix())
+    spec = re.escape(spec if spec.startswith(".") else "./" + spec)
+    where = rf"""from\s+["']{spec}(\.(m|c)?(j|t)sx?)?["']"""
+    if re.search(rf"export\s*\*\s*{where}", text):
+        return True
+    return any(re.search(rf"\b{re.escape(name)}\b", m.group(1)) for m in
+               re.finditer(rf"export\s*\{{([^}}]*)\}}\s*{where}", text))

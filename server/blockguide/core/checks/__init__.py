@@ -3,16 +3,21 @@
 `check_example` answers the exact problems, one sentence each, so they can go back to the model:
 - Python (checks.python): the example compiles (never runs), imports the block from its real module, every
   other import resolves in the user's project or the standard library (jedi, statically), every name it uses
-  is imported or defined, it calls the block with arguments its signature accepts, and async code is awaited
-  and run with `asyncio.run`.
+  is imported or defined, it calls the block, and async code is awaited and run with `asyncio.run`. Then
+  "python bind": each call into the user's project binds (`inspect.Signature.bind`) to jedi's signature of
+  what it calls (an inherited constructor, a method of the object made), a call of the block jedi cannot
+  follow to the block's own parameters.
 - JavaScript/TypeScript (checks.js): it parses (tree-sitter), imports the block from its real path, and its
   other imports are project files, dependencies or Node.js built-ins.
 - Other languages (checks.other): it parses (as a file, or as the body of a main function) and uses the
   block's real names.
-- Go and C/C++, once those pass: the real toolchain where it is installed (checks.toolchain: `go vet` with an
-  overlay, `cc`/`c++ -fsyntax-only`); its messages are problems like the others.
-The answer is a `Problems` list; its `checks` say which checks ran ("static", "go vet", ...), for the guide's
-provenance.
+- Every other language, once those pass: the real toolchain where it is installed
+  (checks.toolchain: `go vet` with an overlay, `cc`/`c++ -fsyntax-only`; checks.toolchain_js: `tsc --noEmit`,
+  else `node --check` for JavaScript; checks.toolchain_java: `javac -sourcepath` when no build is needed;
+  checks.toolchain_rust: `cargo check --offline` where a target/ folder shows the project is built, else
+  "parse only (no target/)"); its messages are problems like the others.
+The answer is a `Problems` list; its `checks` say which checks ran ("static", "python bind", "go vet", ...), for
+the guide's provenance.
 The prose of a guide is checked in checks.prose.
 """
 
@@ -71,14 +76,15 @@ def check_example(example: Example, g: Grounding) -> Problems:
     if not code.strip():
         return Problems(["the usage example is empty"])
     lang = g.block.language
+    checks: tuple[str, ...] = ("static",)
     if lang == "python":
-        problems = check_python(code, g)
+        problems, bound = check_python(code, g)
+        checks += ("python bind",) if bound else ()
     elif lang in ("javascript", "typescript", "tsx"):
         problems = check_js(code, g)
     else:
         problems = check_other(code, g)
-    checks: tuple[str, ...] = ("static",)
-    if not problems and lang in ("go", "c", "cpp"):  # the compiler only sees what parses and names the block
+    if not problems and lang != "python":  # the compiler only sees what parses and names the block
         ran = toolchain_check(code, g)
         if ran is not None:
             checks += (ran.check,)

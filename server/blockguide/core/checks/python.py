@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from blockguide.core.languages import LANGUAGES
-from blockguide.core.python.jedi_session import JEDI_LOCK, example_script
-from blockguide.core.python.signatures import argument_problems, python_info
+from blockguide.core.python.jedi_session import JEDI_LOCK, example_script, trim_parsed_modules
+from blockguide.core.python.signatures import (
+    MAX_BOUND_CALLS, argument_problems, bind_problems, callee_name, calls_in_order, project_params, python_info)
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Grounding
 
@@ -67,17 +68,18 @@ def _bound_names(tree: ast.AST) -> set[str]:
     return names
 
 
-def check_python(code: str, g: Grounding) -> list[str]:
+def check_python(code: str, g: Grounding) -> tuple[list[str], bool]:
+    """(the example's problems, whether its calls were bound to the signatures they call: "python bind")."""
     try:
         compile(code, "<example>", "exec", dont_inherit=True)  # compiled only, never run
         tree = ast.parse(code)
     except SyntaxError as exc:
         if "outside" in (exc.msg or "") and ("await" in exc.msg or "async" in exc.msg):
             return ["the example uses `await` outside a function: put it in `async def main()` and run "
-                    "`asyncio.run(main())`"]
-        return [f"the example is not valid Python: {exc.msg} (line {exc.lineno})"]
+                    "`asyncio.run(main())`"], False
+        return [f"the example is not valid Python: {exc.msg} (line {exc.lineno})"], False
     except ValueError as exc:
-        return [f"the example is not valid Python: {exc}"]
+        return [f"the example is not valid Python: {exc}"], False
     problems: list[str] = []
     block = g.block
     name = block.name
@@ -95,24 +97,52 @@ def check_python(code: str, g: Grounding) -> list[str]:
             missing.append(node.id)
     for m in missing[:4]:
         problems.append(f"the example uses `{m}` but never imports or defines it")
-    # 4. it calls the block, with arguments that match its signature
-    if name and block.kind != "statements":
-        info = python_info(g, _source_for(g))
-        calls = _calls_of(tree, info)
-        if not calls and not _uses_name(tree, info):
-            what = {"class": "creates or uses", "method": "calls"}.get(block.kind, "calls")
-            problems.append(f"the example never {what} `{info.owner + '.' if info.owner else ''}{name}`")
-        for call in calls[:3]:
-            params = info.params
-            problems += argument_problems(call, params, name)
-        # 5. async code is awaited and run with asyncio.run
-        if info.is_async and block.kind != "class":
-            problems += _async_problems(tree, calls, info)
+    # 4. it calls the block; every call into the project binds to the signature it calls
+    info = python_info(g, _source_for(g)) if name and block.kind != "statements" else None
+    calls = _calls_of(tree, info) if info is not None else []
+    if info is not None and not calls and not _uses_name(tree, info):
+        what = {"class": "creates or uses", "method": "calls"}.get(block.kind, "calls")
+        problems.append(f"the example never {what} `{info.owner + '.' if info.owner else ''}{name}`")
+    bound, bind = _bind(tree, code, g, info, calls)
+    problems += bound
+    # 5. async code is awaited and run with asyncio.run
+    if info is not None and info.is_async and block.kind != "class":
+        problems += _async_problems(tree, calls, info)
     top_await = _top_level_await(tree)
     if top_await and "await" not in " ".join(problems):
         problems.append("the example uses `await` outside a function: put it in `async def main()` and run "
                         "`asyncio.run(main())`")
-    return problems
+    return problems, bind
+
+
+def _bind(tree: ast.AST, code: str, g: Grounding, info, block_calls: list[ast.Call]) -> tuple[list[str], bool]:
+    """Bind the arguments of the example's calls, as Python would, to the signatures they call: for every call
+    into the user's project, jedi's signature of it (a class's inherited `__init__`, a method of the object the
+    example made); for a call of the block jedi cannot follow, the block's own parameters. (problems, whether a
+    call was bound)."""
+    problems: list[str] = []
+    done: set[int] = set()
+    root = Path(g.root) if g.root else None
+    if root is not None:
+        with JEDI_LOCK:
+            try:
+                script = example_script(code, root)
+            except Exception:  # jedi failed on the example: its calls are bound to the block's parameters below
+                script = None
+            try:
+                for call in calls_in_order(tree)[:MAX_BOUND_CALLS] if script is not None else []:
+                    overloads = project_params(script, code, call, root)
+                    if overloads is not None:
+                        done.add(id(call))
+                        problems += [p for p in bind_problems(call, overloads, callee_name(call))
+                                     if p not in problems]
+            finally:
+                trim_parsed_modules()
+    for call in block_calls[:3]:
+        if id(call) not in done and info is not None:
+            done.add(id(call))
+            problems += [p for p in argument_problems(call, info.params, info.name or "") if p not in problems]
+    return problems, bool(done)
 
 
 def _source_for(g: Grounding):

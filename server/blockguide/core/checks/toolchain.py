@@ -1,7 +1,9 @@
-"""The real toolchain checks a usage example where it is installed: Go (`go vet` with `-overlay`) and C/C++
-(`cc`/`c++ -fsyntax-only`). The example is compiled, never run, and the user's tree is never written: Go reads
-the example through an overlay (a JSON map from a file name in the block's package to a temporary file), C
-compiles a temporary file with the project's include folders.
+"""The real toolchain checks a usage example where it is installed: Go (`go vet` with `-overlay`), C/C++
+(`cc`/`c++ -fsyntax-only`), JavaScript/TypeScript (`tsc --noEmit` or `node --check`: checks.toolchain_js), Java
+(`javac -sourcepath`: checks.toolchain_java) and Rust (`cargo check --offline` where the project is built:
+checks.toolchain_rust). The example is compiled, never run, and the user's tree is never written: Go reads the
+example through an overlay (a JSON map from a file name in the block's package to a temporary file), C compiles
+a temporary file with the project's include folders, the others a temporary folder.
 
 `toolchain_check(code, g)` answers a `ToolResult`: the check that ran (e.g. "go vet") and the compiler's
 problems, or None when no check ran (the tool is not on PATH, the project gives it nothing to build against, it
@@ -12,21 +14,23 @@ depends on.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import re
 import shutil
-import subprocess
 import tempfile
-import threading
-from dataclasses import dataclass
 from pathlib import Path
 
-from cachetools import LRUCache, TTLCache
+from cachetools import TTLCache
 
 from blockguide.core.callsites import iter_files
+from blockguide.core.checks.toolchain_java import java_check
+from blockguide.core.checks.toolchain_js import js_check
+from blockguide.core.checks.toolchain_rust import rust_check
+from blockguide.core.checks.toolrun import ToolResult, results as _results, results_lock as _results_lock
+from blockguide.core.checks.toolrun import about as _about, cached as _cached, digest as _digest, read as _read
+from blockguide.core.checks.toolrun import run as _run
 from blockguide.core.types import Grounding
 
 log = logging.getLogger(__name__)
@@ -35,20 +39,8 @@ log = logging.getLogger(__name__)
 ENABLED = True  # tests/unit turns it off (its tests start no process) except in the toolchain's own tests
 GO_SECONDS = 6.0  # a cold build cache costs `go vet` more the first time; a timeout is "not checked"
 C_SECONDS = 4.0
-MAX_PROBLEMS = 3
 MAX_INCLUDE_DIRS = 32
 _HEADERS = (".h", ".hh", ".hpp", ".hxx")
-
-
-@dataclass(frozen=True)
-class ToolResult:
-    check: str  # what ran, as the provenance says it: "go vet", "cc -fsyntax-only", "c++ -fsyntax-only"
-    problems: tuple[str, ...]  # the compiler's messages about the example; empty when it passed
-
-
-# (check, hash of the example and its dependencies) -> ToolResult | None
-_results: LRUCache = LRUCache(maxsize=256)
-_results_lock = threading.Lock()
 
 
 def toolchain_check(code: str, g: Grounding) -> ToolResult | None:
@@ -64,50 +56,15 @@ def toolchain_check(code: str, g: Grounding) -> ToolResult | None:
             return _go(code, g, file)
         if lang in ("c", "cpp"):
             return _c(code, g, file, cpp=lang == "cpp")
+        if lang in ("javascript", "typescript", "tsx"):
+            return js_check(code, g, file)
+        if lang == "java":
+            return java_check(code, g, file)
+        if lang == "rust":
+            return rust_check(code, g, file)
     except (OSError, ValueError) as exc:
         log.info("the %s toolchain check could not run: %s", lang, exc)
     return None
-
-
-def _cached(key: tuple, run) -> ToolResult | None:
-    with _results_lock:
-        if key in _results:
-            return _results[key]
-    result = run()
-    with _results_lock:
-        _results[key] = result
-    return result
-
-
-def _digest(*parts: str | bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part.encode("utf-8", "replace") if isinstance(part, str) else part)
-        h.update(b"\0")
-    return h.hexdigest()
-
-
-def _run(argv: list[str], cwd: Path, seconds: float, env: dict[str, str] | None = None):
-    """The tool's (return code, output), or None when it did not finish in time."""
-    try:
-        done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=seconds, env=env,
-                              stdin=subprocess.DEVNULL, errors="replace")
-    except subprocess.TimeoutExpired:
-        log.info("%s took longer than %.0f s: the example is not checked with it", argv[0], seconds)
-        return None
-    return done.returncode, done.stdout + done.stderr
-
-
-def _about(output: str, temp: Path, shown: str, errors_only: bool = False) -> list[str]:
-    """The tool's messages that point into the example's file, the temporary name replaced by `shown` (with
-    `errors_only`: its errors, not its warnings and notes)."""
-    out = []
-    for line in output.splitlines():
-        if temp.name in line and (not errors_only or re.search(r":\d+:\d+: (fatal )?error:", line)):
-            text = re.sub(r"\S*" + re.escape(temp.name), shown, line).removeprefix("vet: ").strip()
-            if text not in out:
-                out.append(text)
-    return out[:MAX_PROBLEMS]
 
 
 # --- Go -------------------------------------------------------------------------------------------------------
@@ -155,13 +112,6 @@ def _go(code: str, g: Grounding, file: Path) -> ToolResult | None:
     deps = [mod, mod.with_name("go.sum"), *sorted(folder.glob("*.go"))]
     key = ("go vet", _digest(go, example, *(p.as_posix() + ":" + _read(p) for p in deps)))
     return _cached(key, lambda: _go_vet(go, folder, example))
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text("utf-8", "replace")
-    except OSError:
-        return ""
 
 
 def _go_vet(go: str, folder: Path, example: str) -> ToolResult | None:

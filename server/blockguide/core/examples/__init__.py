@@ -18,8 +18,9 @@ from blockguide.core.examples.c import c_example, cpp_example
 from blockguide.core.examples.generic import generic_params
 from blockguide.core.examples.go import go_example
 from blockguide.core.examples.java import java_example
+from blockguide.core.examples.literals import fill_values, leading_comment
 from blockguide.core.examples.js import js_example
-from blockguide.core.examples.python import python_from_signature
+from blockguide.core.examples.python import python_from_signature, rebind_python
 from blockguide.core.examples.python_sites import adapt_python_site
 from blockguide.core.examples.rust import rust_example
 from blockguide.core.languages import LANGUAGES
@@ -54,16 +55,30 @@ def attach(g: Grounding, src: Source, path: Path | None, root: Path | None, chec
     if built is None:
         return
     g.example, g.example_source = built
-    if g.block.language == "python":
-        g.example_checks = ("static",) if g.example_source else ()  # a call site's example passed them in build
-        return
     try:  # the signature's example is the only one: what the checks (and the toolchain) say goes with it
         problems = check(g.example, g)
+        if problems and g.block.language == "python" and g.example_source is None:
+            problems = _rebound(g, root, check, problems)
     except Exception as exc:
         log.warning("could not check the example for %s: %s", path, exc, exc_info=True)
         return
     g.example_checks = tuple(getattr(problems, "checks", ("static",)))
     g.example_problems = tuple(problems)
+
+
+def _rebound(g: Grounding, root: Path | None, check: Check, problems: list[str]) -> list[str]:
+    """A Python example from the signature whose calls do not bind to what they call (a constructor inherited
+    from a base class, a method jedi follows to another signature): rewritten to fit, kept when it passes."""
+    with JEDI_LOCK:
+        fixed = rebind_python(g.example.code, Path(root) if root is not None else None)
+    if fixed is None:
+        return problems
+    example = Example(g.example.language, fixed)
+    again = check(example, g)
+    if again:
+        return problems
+    g.example = example
+    return again
 
 
 def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
@@ -138,6 +153,7 @@ def generic_from_signature(g: Grounding, src: Source) -> Example | None:
         return Example(lang.fence_tag, block.text.strip("\n"))
     node = definition_node(src, block)
     params = generic_params(node if node is not None and node.type in lang.functions else None)
+    fill_values(params, block.name, block.text, leading_comment(src, node))
     maker = {"javascript": js_example, "typescript": js_example, "tsx": js_example, "go": go_example,
              "rust": rust_example, "java": java_example, "c": c_example, "cpp": cpp_example}.get(block.language)
     code = maker(g, src, node, params) if maker else None

@@ -23,6 +23,7 @@ PATHISH = re.compile(r"(path|file|filename|fname|dir|directory|folder)$", re.I)
 class GenericParam:
     name: str
     type: str = ""
+    value: str | None = None  # a value the block's own text gives it (examples.literals), used before a guess
 
 
 def generic_params(node: Node | None) -> list[GenericParam]:
@@ -74,8 +75,12 @@ def src_lang_is_go(node: Node) -> bool:
 
 def guess(lang: str, p: GenericParam) -> str:
     t, name = p.type.replace(" ", ""), p.name.lower()
+    if p.value is not None:
+        return f"String::from({p.value})" if lang == "rust" and t == "String" and p.value.startswith('"') \
+            else p.value
     stringy = re.search(r"string|str\b|&str|char\*|String", t) or (not t and re.search(
-        r"(name|text|str|path|url|uri|key|msg|message|title|label|prefix|suffix|sep|query|id)$", name))
+        r"(name|text|str|string|path|url|uri|key|msg|message|title|label|prefix|suffix|sep|query|id|html)$|^s$",
+        name))
     if lang == "go":
         if t == "string":
             return '"example.txt"' if PATHISH.search(name) else '"example"'

@@ -42,10 +42,16 @@ def go_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
             names = ["result"] if results == 1 else [f"r{i}" for i in range(results - 1)] + ["err"]
             body.append(f"{', '.join(names)} := {call}")
             body.append(f"fmt.Println({', '.join(names)})")
-    if not qualified:
-        body.insert(0, f"// `{block.name}` is not exported: this runs inside package {pkg}"
-                    if not block.name[:1].isupper() else
-                    f"// no go.mod names package {pkg}'s import path: this runs inside package {pkg}")
-    lines = ["package main", "", "import ("] + [f"\t{i}" for i in imports] + [")", "", "func main() {"]
+    if not any("fmt." in line for line in body):
+        imports.remove('"fmt"')
+    head = [f"import {imports[0]}"] if len(imports) == 1 else ["import ("] + [f"\t{i}" for i in imports] + [")"]
+    head = [*head, ""] if imports else []
+    if not qualified:  # a file of the block's own package: the only place an unexported name is reached from
+        why = (f"`{block.name}` is not exported" if not block.name[:1].isupper() else
+               f"no go.mod names package {pkg}'s import path")
+        lines = [f"package {pkg}", "", f"// {why}: this file belongs to package {pkg} (put it in the package's "
+                 f"folder).", "", *head, f"func exampleUse{block.name[:1].upper()}{block.name[1:]}() {{"]
+    else:
+        lines = ["package main", "", *head, "func main() {"]
     lines += [f"\t{l}" for l in body] + ["}"]
     return "\n".join(lines) + "\n"

@@ -3,11 +3,16 @@ object a method needs, calls it with plausible arguments and prints (or iterates
 
 from __future__ import annotations
 
+import ast
 import re
 import textwrap
+from pathlib import Path
 
 from blockguide.core.examples.generic import PATHISH, URLISH
-from blockguide.core.python.signatures import Param, PyInfo
+from blockguide.core.python.jedi_session import JEDI_LOCK, example_script, trim_parsed_modules
+from blockguide.core.examples.literals import argument_values
+from blockguide.core.python.signatures import (
+    MAX_BOUND_CALLS, Param, PyInfo, bind_problems, calls_in_order, parse_block, project_params)
 from blockguide.core.types import Example, Grounding
 
 
@@ -97,10 +102,23 @@ def python_from_signature(g: Grounding, info: PyInfo) -> Example:
     imports = [g.import_line] if g.import_line else []
     if block.kind == "statements" or not info.name:
         return _python_statements_example(g)
-    setup, call = call_of(g, info, call_args(info.params))
+    setup, call = call_of(g, info, call_args(info.params, _block_values(g, info)))
     if not g.import_line:
         setup.insert(0, f"# `{info.name}` is not importable from another module; this runs where it is defined")
     return Example("python", render_python(imports, setup, call, info))
+
+
+def _block_values(g: Grounding, info: PyInfo) -> dict[str, str]:
+    """Values the block's own text gives its parameters (a doctest, a regex it matches, a compared literal);
+    a string only for a parameter not annotated as something else."""
+    tree = parse_block(g.block.text)
+    node = tree.body[0] if tree is not None and tree.body else None
+    doc = ast.get_docstring(node) or "" if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+        else ""
+    values = argument_values(info.name or "", [p.name for p in info.params], g.block.text, doc)
+    kinds = {p.name: (p.annotation or "").replace(" ", "") for p in info.params}
+    return {k: v for k, v in values.items()
+            if not v.startswith('"') or kinds.get(k) in ("", "str", "Optional[str]", "str|None", "AnyStr")}
 
 
 def _python_statements_example(g: Grounding) -> Example:
@@ -120,3 +138,59 @@ def _python_statements_example(g: Grounding) -> Example:
     inputs = [f"{name} = ...  # set this input first" for name in g.inputs]
     outputs = [f"print({name})" for name in g.outputs]
     return Example("python", "\n".join(inputs + [code.rstrip()] + outputs) + "\n")
+
+
+def rebind_python(code: str, root: Path | None) -> str | None:
+    """The example with each call into the project whose arguments do not bind to its real signature (jedi's:
+    e.g. a class whose `__init__` is inherited) rewritten to fit it: the arguments it had that fit kept, the
+    required ones it lacked guessed, the ones it has no parameter for dropped. None when nothing changed."""
+    if root is None:
+        return None
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    edits: list[tuple[ast.Call, str]] = []
+    with JEDI_LOCK:
+        try:
+            script = example_script(code, root)
+        except Exception:  # jedi failed on the example: nothing to rebind against
+            return None
+        try:
+            for call in calls_in_order(tree)[:MAX_BOUND_CALLS]:
+                overloads = project_params(script, code, call, root)
+                if overloads and bind_problems(call, overloads, "") and \
+                        not any(isinstance(a, ast.Starred) for a in call.args) and all(k.arg for k in call.keywords):
+                    edits.append((call, _fitted_args(call, overloads[0], code)))
+        finally:
+            trim_parsed_modules()
+    if not edits:
+        return None
+    lines = code.split("\n")
+    for call, args in sorted(edits, key=lambda e: (e[0].end_lineno, e[0].end_col_offset), reverse=True):
+        if call.lineno != call.end_lineno or call.func.end_lineno != call.lineno:
+            continue  # a call over several lines is left as it is
+        raw = lines[call.lineno - 1].encode("utf-8")
+        head = raw[:call.func.end_col_offset].decode("utf-8")
+        lines[call.lineno - 1] = head + f"({args})" + raw[call.end_col_offset:].decode("utf-8")
+    fixed = "\n".join(lines)
+    return fixed if fixed != code else None
+
+
+def _fitted_args(call: ast.Call, params: list[Param], code: str) -> str:
+    given: dict[str, str] = {}
+    positional = [p for p in params if p.kind in ("posonly", "positional")]
+    for p, arg in zip(positional, call.args):
+        given[p.name] = ast.get_source_segment(code, arg) or ast.unparse(arg)
+    names = {p.name for p in params if p.kind in ("positional", "keyword")}
+    for k in call.keywords:
+        if k.arg in names:
+            given.setdefault(k.arg, ast.get_source_segment(code, k.value) or ast.unparse(k.value))
+    out, by_name = [], False
+    for p in params:
+        if p.kind in ("varargs", "varkw") or not (p.required or p.name in given):
+            by_name = by_name or p.kind in ("positional", "posonly")  # a later one given goes by name
+            continue
+        value = given.get(p.name) or guess_python(p)
+        out.append(f"{p.name}={value}" if p.kind == "keyword" or by_name and p.kind == "positional" else value)
+    return ", ".join(out)

@@ -1,6 +1,8 @@
-"""What a Python function or class accepts, read with `ast` (the user's code is never imported): its
-parameters (`Param`), the facts an example needs (`PyInfo`, `python_info`), and whether a call's arguments
-fit (`argument_problems`, with `inspect.Signature.bind`). Shared by core.examples and core.checks."""
+"""What a Python function or class accepts, read with `ast` and jedi (the user's code is never imported): its
+parameters (`Param`), the facts an example needs (`PyInfo`, `python_info`), whether a call's arguments fit
+(`argument_problems`, with `inspect.Signature.bind`), and the real parameters of whatever an example calls in
+the user's project, from jedi's signatures of the example (`project_params`, `bind_problems`). Shared by
+core.examples and core.checks."""
 
 from __future__ import annotations
 
@@ -248,3 +250,66 @@ def owner_class(src: Source, block) -> Node | None:
     while parent is not None and parent.type not in src.lang.classes:
         parent = parent.parent
     return parent
+
+
+# --- the real signature of each call in an example, from jedi's model of it ---------------------------------
+MAX_BOUND_CALLS = 8
+_OUTSIDE_PROJECT = ("site-packages", "dist-packages", "typeshed", "/.venv/", "/venv/", "/.tox/")
+
+
+def calls_in_order(tree: ast.AST) -> list[ast.Call]:
+    return sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
+
+
+def _inside_parens(code: str, call: ast.Call) -> tuple[int, int] | None:
+    """(line, column) just inside the call's opening parenthesis, as jedi counts them (characters)."""
+    lines = code.split("\n")
+    line, offset = call.func.end_lineno, call.func.end_col_offset
+    if line is None or offset is None or line > len(lines):
+        return None
+    text = lines[line - 1]
+    column = len(text.encode("utf-8")[:offset].decode("utf-8", "replace"))
+    at = text.find("(", column)
+    return (line, at + 1) if at >= 0 and not text[column:at].strip() else None
+
+
+def project_params(script, code: str, call: ast.Call, root) -> list[list[Param]] | None:
+    """The parameters of what the call calls, one list per signature jedi finds for it (overloads), when it is
+    defined in the user's project (not the standard library, not an installed package); None otherwise.
+
+    A class whose signature jedi reads as empty is left alone: attrs, pydantic and other class-making
+    decorators or metaclasses give it parameters jedi does not see."""
+    where = _inside_parens(code, call)
+    if where is None:
+        return None
+    try:
+        found = script.get_signatures(*where)
+    except Exception:  # jedi failed on this call: nothing to bind against
+        return None
+    out = []
+    root_text = str(root.resolve()) if root is not None else None
+    for sig in found:
+        path = str(sig.module_path or "")
+        if not root_text or not path.startswith(root_text) or any(p in path for p in _OUTSIDE_PROJECT):
+            continue
+        params = params_from_signature(sig.to_string())
+        if params is None or (sig.type == "class" and not params):
+            continue
+        out.append(params)
+    return out or None
+
+
+def bind_problems(call: ast.Call, overloads: list[list[Param]], name: str) -> list[str]:
+    """No problem when the call's arguments bind to one of the signatures, else the first one's problem."""
+    first: list[str] = []
+    for params in overloads:
+        problems = argument_problems(call, params, name)
+        if not problems:
+            return []
+        first = first or problems
+    return first
+
+
+def callee_name(call: ast.Call) -> str:
+    f = call.func
+    return f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ast.unparse(f)

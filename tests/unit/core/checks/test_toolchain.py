@@ -114,3 +114,27 @@ def test_c_a_static_function_is_checked_inside_its_own_file(tmp_path):
     attach(g, src, path, tmp_path, check_example)
     assert "half(" in g.example.code
     assert g.example_checks == ("static", "cc -fsyntax-only") and g.example_problems == ()
+
+
+@go_missing
+def test_go_an_unexported_functions_own_example_is_a_file_of_its_package_that_go_vet_accepts(tmp_path):
+    root = _go_project(tmp_path)
+    before = _tree(root)
+    g, src, path = _grounded(root, "parse/parse.go", "twice")
+    attach(g, src, path, root, check_example)
+    code = g.example.code
+    assert code.startswith("package parse\n") and "package main" not in code and "func main" not in code
+    assert "func exampleUseTwice() {" in code and 'result := twice("example")' in code
+    assert g.example_checks == ("static", "go vet") and g.example_problems == ()
+    assert toolchain.go_example_file(code, "parse", g.module) == code  # checked exactly as the reader gets it
+    assert _tree(root) == before
+
+
+@go_missing
+def test_go_a_function_without_results_imports_no_unused_fmt(tmp_path):
+    root = _go_project(tmp_path)
+    (root / "parse/log.go").write_text("package parse\n\n// Note records s.\nfunc Note(s string) {\n\t_ = s\n}\n")
+    g, src, path = _grounded(root, "parse/log.go", "Note")
+    attach(g, src, path, root, check_example)
+    assert '"fmt"' not in g.example.code and 'import "example.com/kit/parse"' in g.example.code
+    assert g.example_checks == ("static", "go vet") and g.example_problems == ()

@@ -1,0 +1,77 @@
+"""Rust examples: `cargo check --offline` on a temporary crate depending on the project by path, only where a
+target/ folder shows the project is built; otherwise parsed only, and the check says so. The tree is never
+written."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from blockguide.core.checks import check_example, toolchain, toolchain_rust
+from blockguide.core.examples import attach
+from blockguide.core.grounding import ground
+from blockguide.core.languages import for_path
+from blockguide.core.syntax.blocks import find_definition
+from blockguide.core.syntax.source import Source
+from blockguide.core.types import Example
+
+
+@pytest.fixture(autouse=True)
+def cargo_on(monkeypatch):
+    monkeypatch.setattr(toolchain, "ENABLED", True)
+    monkeypatch.setattr(toolchain_rust, "RUST_SECONDS", 180.0)
+    toolchain._results.clear()
+
+
+def _crate(root, built=True):
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text('[package]\nname = "twice-kit"\nversion = "0.1.0"\nedition = "2021"\n')
+    (root / "src/lib.rs").write_text("/// Twice the number.\npub fn twice(x: u32) -> u32 {\n    x * 2\n}\n")
+    if built:
+        (root / "target").mkdir()
+    return root
+
+
+def _grounded(root, name):
+    path = root / "src/lib.rs"
+    src = Source(for_path(str(path)), path.read_text())
+    return ground(find_definition(src, name), src, path, root, 5), src, path
+
+
+def _tree(root):
+    return sorted((p.relative_to(root).as_posix(), p.read_bytes()) for p in root.rglob("*") if p.is_file())
+
+
+@pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is not installed")
+def test_cargo_check_accepts_the_signature_example_and_names_a_wrong_argument(tmp_path):
+    root = _crate(tmp_path)
+    before = _tree(root)
+    g, src, path = _grounded(root, "twice")
+    attach(g, src, path, root, check_example)
+    assert g.example.code.startswith("use twice_kit::twice;")
+    assert g.example_checks == ("static", "cargo check") and g.example_problems == ()
+    bad = check_example(Example("rust", 'use twice_kit::twice;\n\nfn main() {\n    println!("{}", twice("2"));\n}\n'), g)
+    assert bad.checks == ("static", "cargo check") and len(bad) == 1
+    assert bad[0].startswith("cargo check: example.rs:4: error[E0308]: mismatched types")
+    assert _tree(root) == before  # a temporary crate and blockguide's own target folder only
+
+
+def test_a_crate_without_target_is_parsed_only_and_the_check_says_so(tmp_path):
+    root = _crate(tmp_path, built=False)
+    g, src, path = _grounded(root, "twice")
+    problems = check_example(Example("rust", 'use twice_kit::twice;\n\nfn main() {\n    twice("2");\n}\n'), g)
+    assert problems == [] and problems.checks == ("static", "parse only (no target/)")
+
+
+def test_a_pub_item_re_exported_at_the_root_is_imported_from_the_crate(tmp_path):
+    root = _crate(tmp_path, built=False)
+    (root / "src/lib.rs").write_text("mod error;\npub use crate::error::Oops;\n\npub fn twice(x: u32) -> u32 {\n"
+                                     "    x * 2\n}\n")
+    (root / "src/error.rs").write_text("pub fn oops_code() -> u32 {\n    1\n}\n\n#[derive(Debug)]\npub struct Oops;\n")
+    path = root / "src/error.rs"
+    src = Source(for_path(str(path)), path.read_text())
+    oops = ground(find_definition(src, "Oops"), src, path, root, 5)
+    assert oops.import_line == "use twice_kit::Oops;"
+    code = ground(find_definition(src, "oops_code"), src, path, root, 5)
+    assert code.import_line == "use twice_kit::error::oops_code;"  # not re-exported: its module path
