@@ -55,7 +55,9 @@ test-fast: venv
 	$(PY) -m pytest -q -p no:cacheprovider tests/unit
 	$(VENV)/bin/lint-imports
 
+# vscode-client's pinned TypeScript is the tsc the example checks' tests use
 test-python: setup
+	$(MAKE) -C vscode-client deps
 	BLOCKGUIDE_REQUIRE_REAL_OLLAMA=1 $(PY) -m pytest -q -p no:cacheprovider --durations=15
 	$(VENV)/bin/lint-imports
 
