@@ -94,8 +94,10 @@ bench: setup
 # Guide quality, static vs model guide side by side (bench/quality). The model side needs a running server
 # (`make ollama-serve`, or OLLAMA_HOST / ARGS="--host URL"); ARGS="--model none" scores the static guide only
 # and needs no Ollama.
+# tsc for the TypeScript/JavaScript example checks: the VS Code client's pinned TypeScript
 bench-quality: $(if $(findstring --model none,$(ARGS)),venv,setup)
-	$(PY) -m bench.quality $(ARGS)
+	$(MAKE) -C vscode-client deps
+	PATH="$(CURDIR)/vscode-client/node_modules/.bin:$$PATH" $(PY) -m bench.quality $(ARGS)
 
 # Where the analysis spends its time (pyinstrument over Django blocks)
 bench-profile: setup

@@ -104,3 +104,18 @@ def test_a_call_site_deep_in_a_large_module_keeps_its_literals_and_imports(proje
     assert g.example_source == f"tests/test_big.py:{5 + 3 + 400 * 4 + 4}"
     assert g.example.code == ("from textkit.slug import slugify\n\nresult = slugify('Big Title', '_')\n"
                               "print(result)\n")
+
+
+def test_an_example_the_toolchain_rejects_is_said_to_the_reader(project):
+    """No better example exists when the one built from the call sites and the signature fails the compiler:
+    the reader is told before copying it (the provenance keeps saying which checks ran)."""
+    g = _ground(project, "src/textkit/slug.py", "slugify")
+    assert static_guide(g).notes == ()  # passed: nothing to say
+    g.example_checks = ("static", "python bind")
+    g.example_problems = ("slugify() got an unexpected keyword argument 'width'",)
+    guide = static_guide(g)
+    assert guide.notes == ("`python bind` does not accept this example as written: slugify() got an unexpected "
+                           "keyword argument 'width'",)
+    assert any("does not pass python bind" in n for n in guide.provenance.notes)
+    g.example_checks = ("static", "parse only (no target/)")  # no tool ran: nothing claimed
+    assert static_guide(g).notes == ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 
 from tree_sitter import Node
 
@@ -27,7 +28,14 @@ def js_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
         static = node is not None and text_of(node).lstrip().startswith("static")
         ctor = constructor_params(src, cls, ("constructor",))
         target = owner if static else "obj"
-        body = [] if static else [f"const obj = new {owner}({guessed_args('javascript', ctor)});"]
+        args = guessed_args("javascript", ctor)
+        if static:
+            body = []
+        elif block.language == "typescript" and ctor and _needs_a_real_value(ctor):
+            # `new Mutation({})` does not type-check: the method is shown on an instance the reader has
+            body = [f"declare const obj: {owner}{_type_arguments(cls)};  // a {owner} your code already has"]
+        else:
+            body = [f"const obj = new {owner}({args});"]
         call = f"{target}.{block.name}({guessed_args('javascript', params)})"
         body += [f"for (const item of {call}) console.log(item);"] if is_gen else \
             [f"const result = {aw}{call};", "console.log(result);"]
@@ -36,3 +44,21 @@ def js_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
         body = [f"for (const item of {call}) console.log(item);"] if is_gen else \
             [f"const result = {aw}{call};", "console.log(result);"]
     return "\n".join(head + body) + "\n"
+
+
+def _needs_a_real_value(params: list[GenericParam]) -> bool:
+    """A constructor parameter typed with an object or interface type that no literal we can guess fills
+    (`config: MutationConfig<...>`): only strings, numbers, booleans and arrays of them are guessed well."""
+    plain = re.compile(r"(?:string|number|boolean|bigint)(?:\[\])?|\w+\[\]|")
+    return any(p.value is None and not plain.fullmatch(p.type.replace(" ", "")) for p in params)
+
+
+def _type_arguments(cls: Node | None) -> str:
+    """`<any, any>` for a generic class whose type parameters lack defaults, else "" (the defaults apply)."""
+    params = cls.child_by_field_name("type_parameters") if cls is not None else None
+    if params is None:
+        return ""
+    found = [p for p in params.named_children if p.type == "type_parameter"]
+    if all(p.child_by_field_name("value") is not None for p in found):
+        return ""
+    return "<" + ", ".join("any" for _ in found) + ">"

@@ -24,11 +24,15 @@ PLACEHOLDERS = "Example built by blockguide from the signature; replace the plac
 
 def static_guide(g: Grounding, reason: str | None = None) -> Guide:
     """The guide from analysis. Its notes hold only what the reader must act on (placeholder values to
-    replace) or know about the code (statements that run inside a loop or a function); where the example
-    comes from, and `reason` (e.g. the model was unreachable), go to its provenance."""
+    replace, an example the compiler rejects) or know about the code (statements that run inside a loop or a
+    function); where the example comes from, and `reason` (e.g. the model was unreachable), go to its
+    provenance."""
     example, example_note = static_example(g)
     notes = [example_note] if example_note == PLACEHOLDERS else []
     notes += [n for n in g.notes if n.startswith("These statements run inside")]
+    rejected = example_rejected(g)
+    if rejected:  # the reader must know before copying it
+        notes.append(rejected)
     made = tuple(n for n in (NOTE, reason, example_note, example_checked(g)) if n and n not in notes)
     return Guide(title=title_for(g.block), description=description(g), steps=tuple(steps(g)),
                  example=example, model="none", notes=tuple(notes), provenance=Provenance("none", "none", notes=made))
@@ -53,6 +57,15 @@ def example_checked(g: Grounding) -> str | None:
     if g.example_problems:
         return f"The usage example does not pass {', '.join(tools)}: {g.example_problems[0]}"
     return f"The usage example passed {', '.join(tools)}."
+
+
+def example_rejected(g: Grounding) -> str | None:
+    """A note for the reader when the real toolchain rejects the example blockguide could build (no better one
+    exists: the call sites and the signature gave this one)."""
+    tools = [c for c in g.example_checks if c != "static" and not c.startswith("parse only")]
+    if tools and g.example_problems:
+        return f"`{tools[-1]}` does not accept this example as written: {g.example_problems[0][:200]}"
+    return None
 
 
 def example_origin(g: Grounding) -> str:

@@ -140,3 +140,24 @@ def test_node_checks_the_syntax_of_javascript_when_there_is_no_tsc(tmp_path, mon
     bad = check_example(Example("js", twice), g)
     assert bad.checks == ("static", "node --check") and len(bad) == 1
     assert bad[0].startswith("node --check: example.mjs:4: SyntaxError:") and "'a'" in bad[0]
+
+
+def test_a_method_of_a_class_built_from_a_config_object_is_shown_on_an_instance_tsc_accepts(tmp_path, with_tsc):
+    """query-core's Mutation.execute got `new Mutation({})`, which tsc rejects (a MutationConfig is no `{}`);
+    the method is shown on an instance the reader has (`declare const`), with `any` for type parameters that
+    have no default."""
+    (tmp_path / "package.json").write_text(json.dumps({"name": "jobs"}))
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src/job.ts").write_text(
+        "export interface JobConfig<T> {\n  id: number\n  run: () => T\n}\n\n"
+        "export class Job<T, E = Error> {\n  config: JobConfig<T>\n\n"
+        "  constructor(config: JobConfig<T>) {\n    this.config = config\n  }\n\n"
+        "  async execute(times: number): Promise<T> {\n    return this.config.run()\n  }\n}\n\n"
+        "export class Counter {\n  constructor(start: number) {}\n\n  next(): number {\n    return 1\n  }\n}\n")
+    g, src, path = _grounded(tmp_path, "src/job.ts", "Job.execute")
+    attach(g, src, path, tmp_path, check_example)
+    assert "declare const obj: Job<any, any>;" in g.example.code and "await obj.execute(" in g.example.code
+    assert g.example_checks == ("static", "tsc --noEmit") and g.example_problems == ()
+    g, src, path = _grounded(tmp_path, "src/job.ts", "Counter.next")  # a number is guessed: constructed
+    attach(g, src, path, tmp_path, check_example)
+    assert "const obj = new Counter(" in g.example.code and g.example_problems == ()
