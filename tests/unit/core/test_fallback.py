@@ -119,3 +119,32 @@ def test_an_example_the_toolchain_rejects_is_said_to_the_reader(project):
     assert any("does not pass python bind" in n for n in guide.provenance.notes)
     g.example_checks = ("static", "parse only (no target/)")  # no tool ran: nothing claimed
     assert static_guide(g).notes == ()
+
+
+def test_a_steps_comments_are_quoted_in_its_detail(tmp_path):
+    """The author's words about a step (requests' requote_uri says what each branch quotes) reach the guide
+    as they are; tool markers, commented-out code and the comment that introduces the next step do not."""
+    code = ('def requote(uri):\n'
+            '    safe = "!#$%&"\n'
+            '    try:\n'
+            '        # Unquote only the unreserved characters\n'
+            '        # then quote only illegal characters\n'
+            '        return quote(unquote_unreserved(uri), safe=safe)\n'
+            '    except InvalidURL:\n'
+            '        # TODO: log this  # noqa\n'
+            '        # We could not unquote the URI, so quote it as it is.\n'
+            '        return quote(uri, safe=safe)\n')
+    path = tmp_path / "m.py"
+    path.write_text(code)
+    src = Source(PY, code)
+    guide = static_guide(ground(find_definition(src, "requote"), src, path, tmp_path, 0))
+    details = [s.detail for s in guide.steps]
+    assert details[0].endswith("`.") and "comment" not in details[0]  # the try's comment is the return's
+    assert details[1].endswith('The comment here says: "Unquote only the unreserved characters then quote only '
+                               'illegal characters"')
+    assert details[2].endswith('The comment here says: "We could not unquote the URI, so quote it as it is."')
+    code_in_comment = code.replace("# then quote only illegal characters", "# x = quote(uri)  # old way")
+    path.write_text(code_in_comment)
+    src = Source(PY, code_in_comment)
+    guide = static_guide(ground(find_definition(src, "requote"), src, path, tmp_path, 0))
+    assert "comment" not in guide.steps[1].detail  # a comment with code in it is not quoted in part

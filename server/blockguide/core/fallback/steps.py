@@ -7,6 +7,7 @@ import re
 from blockguide.core.types import Action, Grounding, Step
 from blockguide.core.fallback.classes import _class_steps
 from blockguide.core.fallback.code import _code, _spans
+from blockguide.core.fallback.comments import step_comments
 from blockguide.core.fallback.details import _arm_step, _chain_step, _clause, _detail, _merge_clauses, _run_step
 from blockguide.core.fallback.flow import _arm_of_chain, _groups, _is_more, _plain_else
 from blockguide.core.fallback.labels import _ERROR_NAMES, _label
@@ -176,6 +177,10 @@ def _flow_steps(g: Grounding) -> list[Step]:
             out.append(_chain_step(u.groups, ctx))
         else:  # run, tail, more
             out.append(_run_step(u.groups, ctx, then=u.kind != "run"))
+        end = units[n + 1].groups[0][0].line if n + 1 < len(units) else g.block.span.end
+        said = step_comments(g, first, end)
+        if said:  # the author's words about the step, quoted as they are
+            out[-1] = Step(out[-1].label, f'{out[-1].detail} The comment here says: "{said}"')
         prev = u.groups[-1][0]
     return out
 

@@ -1,0 +1,73 @@
+"""What the author wrote about a step: the comment lines right above its first statement and inside it, as
+plain prose for the step's detail. The analysis quotes them; it does not interpret them.
+
+Kept: comments that read as prose (three or more words, little code punctuation), joined line to line.
+Left out: markers for tools (TODO, noqa, eslint-disable, NOLINT, pragma, type: ignore ...), commented-out
+code, comments that introduce the next statement (the trailing ones of a step), and docstrings.
+"""
+
+from __future__ import annotations
+
+import re
+
+from blockguide.core.types import Action, Grounding
+
+COMMENT_CHARS = 220  # at most this much of a step's comments is quoted
+
+_MARKERS = {
+    "python": re.compile(r"^#+\s?"),
+}
+_C_LIKE = re.compile(r"^(?://+|/\*+|\*+/?)\s?")
+_TOOLING = re.compile(r"\b(?:TODO|FIXME|XXX|HACK|noqa|NOLINT\w*|eslint-\w+|prettier-ignore|pylint:|type:\s*ignore"
+                      r"|pragma|clang-format|istanbul|ts-(?:ignore|expect-error|nocheck)|nolint|SAFETY:)\b|^[-=*#/ ]+$",
+                      re.IGNORECASE)
+_CODE_CHARS = re.compile(r"[;{}()=<>\[\]]")
+
+
+def _marker(language: str) -> re.Pattern[str]:
+    return _MARKERS.get(language, _C_LIKE)
+
+
+def step_comments(g: Grounding, first: Action, end_line: int) -> str | None:
+    """The prose of the comments of the step that starts at `first` and runs to `end_line` (exclusive, a
+    document line): those right above `first` and those inside, without the trailing ones. None when there
+    is none worth quoting."""
+    block = g.block
+    lines = block.text.split("\n")
+    marker = _marker(block.language)
+
+    def text(line: int) -> str:
+        i = line - block.span.start
+        return lines[i].strip() if 0 <= i < len(lines) else ""
+
+    def is_comment(s: str) -> bool:
+        return bool(s) and bool(marker.match(s)) and not s.startswith(('"""', "'''"))
+
+    above = []
+    line = first.line - 1
+    while line >= block.span.start and is_comment(text(line)):
+        above.insert(0, text(line))
+        line -= 1
+    inside = [text(n) for n in range(first.line, min(end_line, block.span.end))]
+    while inside and (not inside[-1] or is_comment(inside[-1])):  # they introduce what follows the step
+        inside.pop()
+    comments = above + [s for s in inside if is_comment(s)]
+    return _prose([marker.sub("", c).rstrip("*/ ").strip() for c in comments])
+
+
+def _prose(parts: list[str]) -> str | None:
+    if any(len(_CODE_CHARS.findall(p)) > max(1, len(p) // 25) for p in parts):
+        return None  # code among them (commented out, or an example): a part of it quoted would mislead
+    kept = list(dict.fromkeys(p for p in parts if p and not _TOOLING.search(p)))
+    joined = ""
+    for part in kept:  # a new line that starts a sentence ends the one before
+        gap = ". " if joined and part[0].isupper() and not joined.endswith((".", "!", "?", ":", ";", ",")) else " "
+        joined = joined + gap + part if joined else part
+    text = re.sub(r"\s+", " ", joined).strip()
+    if len(re.findall(r"[A-Za-z]{2,}", text)) < 3:
+        return None
+    if len(text) > COMMENT_CHARS:
+        cut = text[:COMMENT_CHARS]
+        end = max(cut.rfind(". "), cut.rfind("; "))
+        text = cut[:end + 1] if end > COMMENT_CHARS // 2 else cut.rsplit(" ", 1)[0] + "..."
+    return text.replace('"', "'")
