@@ -9,7 +9,6 @@ for (PIP_INDEX_URL / PIP_FIND_LINKS).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -35,11 +34,14 @@ def build_wheel(out: Path) -> Path:
     given = os.environ.get("BLOCKGUIDE_TEST_WHEEL")
     if given:
         return Path(given)
-    if importlib.util.find_spec("build") is not None:
+    out.mkdir(parents=True, exist_ok=True)
+    # run from `out`: in the repository, the `build/` folder setuptools leaves there shadows the `build` module
+    probe = subprocess.run([sys.executable, "-c", "import build.__main__"], capture_output=True, cwd=out)
+    if probe.returncode == 0:
         cmd = [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(REPO)]
     else:
         cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(out), str(REPO)]
-    r = subprocess.run(cmd, capture_output=True, text=True, env=clean_env(), timeout=600)
+    r = subprocess.run(cmd, capture_output=True, text=True, env=clean_env(), timeout=600, cwd=out)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     (wheel,) = out.glob("blockguide-*.whl")
     return wheel
