@@ -1,14 +1,17 @@
 """Fetch a project at a pinned version from its registry with the ordinary client, unpack it under
-.tools/bench-cache (gitignored), and return the unpacked tree. Nothing fetched is committed."""
+.tools/bench-cache (gitignored), and return the unpacked tree (a crate's tree built once). Nothing fetched is
+committed."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -20,9 +23,9 @@ class FetchError(Exception):
     pass
 
 
-def _run(cmd: list[str], cwd: Path | None = None) -> str:
+def _run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
     try:
-        out = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=600)
+        out = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=600, env=env)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise FetchError(f"{' '.join(cmd)}: {exc}") from None
     if out.returncode != 0:
@@ -36,11 +39,35 @@ def _safe_extract_tar(archive: Path, dest: Path) -> None:
 
 
 def fetch(spec: str) -> Path:
-    """`pypi:NAME==V`, `npm:NAME@V`, `go:MODULE@V`, `crate:NAME@V` or `maven:GROUP:ARTIFACT:V` → its tree."""
+    """`pypi:NAME==V`, `npm:NAME@V`, `go:MODULE@V`, `crate:NAME@V` or `maven:GROUP:ARTIFACT:V` → its tree.
+    A crate's tree is also built once (its target/ folder), as a user's project would be."""
     kind, _, what = spec.partition(":")
     tree = CACHE / "trees" / what.replace("/", "_").replace(":", "_").replace("==", "-").replace("@", "-")
-    if tree.is_dir():
-        return tree
+    if not tree.is_dir():
+        _fetch(kind, what, tree)
+    if kind == "crate" and not (tree / "target").is_dir():
+        build_crate(tree)
+    return tree
+
+
+def build_crate(tree: Path) -> None:
+    """Build the crate's library into its own target/ folder, offline, from what `cargo fetch` put in cargo's
+    cache. It is built as the dependency of a throwaway crate: a published crate has no Cargo.lock, and its
+    dev-dependencies (benchmarks, test helpers) are neither fetched nor needed for the library. blockguide's
+    Rust check runs `cargo check` only where target/ shows that a project is built; this is that build."""
+    name = tomllib.loads((tree / "Cargo.toml").read_text("utf-8"))["package"]["name"]
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
+        proj = Path(tmp)
+        (proj / "src").mkdir()
+        (proj / "Cargo.toml").write_text(f'[package]\nname = "builder"\nversion = "0.0.0"\nedition = "2021"\n\n'
+                                         f'[dependencies]\n{name} = {{ path = "{tree.as_posix()}" }}\n\n'
+                                         '[workspace]\n')
+        (proj / "src/main.rs").write_text("fn main() {}\n")
+        env = {**os.environ, "CARGO_TARGET_DIR": str(tree / "target")}
+        _run(["cargo", "build", "--offline", "--quiet"], cwd=proj, env=env)
+
+
+def _fetch(kind: str, what: str, tree: Path) -> None:
     dl = CACHE / "dl"
     dl.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=CACHE))
@@ -100,4 +127,3 @@ def fetch(spec: str) -> Path:
         shutil.move(str(top), str(tree))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return tree

@@ -1,11 +1,20 @@
 """A Rust example through `cargo check --offline`, only where a `target/` folder shows the project is built
 (its dependencies are then in cargo's cache): the example is the `src/main.rs` of a temporary crate that depends
-on the project's crate by path (its Cargo.lock copied, so the versions are the project's), built into
-blockguide's own target folder in the system's temporary folder. The user's tree is never written. Without a
-`target/` folder the example is only parsed, and the check says so ("parse only (no target/)")."""
+on the project's crate by path (its Cargo.lock copied, so the versions are the project's). A private function's
+example (a test module, `use super::*;`, examples.rust) is checked where it is written: inserted after the
+function in a copy of the crate (its manifest, build script, top-level files and sources; not its tests, benches
+or dev-dependencies), which the temporary crate depends on instead; `#[cfg(test)]` and `#[test]` are left out
+there, since a dependency is built without its tests. The user's tree is never written.
+
+Each project has a build folder of its own, `<system temp>/blockguide-cargo/<hash of the crate's path>/` (the
+target folder and the copy), kept for the next check: the first check builds the crate (a large one with many
+dependencies may take longer than RUST_SECONDS: then it is not checked), the next ones only the example. At most
+MAX_BUILD_DIRS are kept; the least recently used goes first. Without a `target/` folder the example is only
+parsed, and the check says so ("parse only (no target/)")."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -23,6 +32,10 @@ log = logging.getLogger(__name__)
 RUST_SECONDS = 60.0  # the first check builds the project's crate into blockguide's target folder
 CHECK = "cargo check"
 PARSE_ONLY = "parse only (no target/)"
+BUILD_ROOT = Path(tempfile.gettempdir()) / "blockguide-cargo"
+MAX_BUILD_DIRS = 4
+MAX_COPIED_FILE = 1_000_000  # a top-level file copied with the crate (a README its docs include) at most
+_MODULE_EXAMPLE = re.compile(r"^\s*use super::\*;", re.M)
 
 
 def crate_dir(file: Path, root: Path) -> Path | None:
@@ -52,8 +65,66 @@ def rust_check(code: str, g: Grounding, file: Path) -> ToolResult | None:
     if not package:
         return None  # a workspace without a package of its own
     sources = sorted((crate / "src").rglob("*.rs")) if (crate / "src").is_dir() else []
-    key = (CHECK, digest(cargo, code, str(crate), *(stamp(p) for p in [crate / "Cargo.toml", *sources])))
+    stamps = [stamp(p) for p in [crate / "Cargo.toml", *sources]]
+    if is_module_example(code):
+        at = insertion_line(g, file)
+        if at is None or not lib_file(file, crate):
+            return None  # the function is not where the file on disk has it, or not in a library
+        key = (CHECK, digest(cargo, code, str(crate), str(file), str(at), *stamps, stamp(file)))
+        return cached(key, lambda: _in_module(cargo, code, crate, package, file, at))
+    key = (CHECK, digest(cargo, code, str(crate), *stamps))
     return cached(key, lambda: _cargo(cargo, code, crate, package))
+
+
+def is_module_example(code: str) -> bool:
+    return bool(_MODULE_EXAMPLE.search(code)) and not re.search(r"\bfn\s+main\s*\(", code)
+
+
+def insertion_line(g: Grounding, file: Path) -> int | None:
+    """The 0-based line after the block in the file on disk (found by its text when the lines moved)."""
+    lines = read(file).split("\n")
+    block = g.block.text.split("\n")
+    start = g.block.span.start
+    if lines[start:start + len(block)] != block:
+        start = next((i for i in range(len(lines)) if lines[i:i + len(block)] == block), -1)
+        if start < 0:
+            return None
+    return start + len(block)
+
+
+def lib_file(file: Path, crate: Path) -> bool:
+    """The file belongs to the crate's library, not to a binary, a test or a benchmark (a guess by layout)."""
+    rel = file.relative_to(crate).as_posix()
+    return rel.startswith("src/") and rel != "src/main.rs" and not rel.startswith("src/bin/") and \
+        (crate / "src/lib.rs").is_file()
+
+
+def build_dir(crate: Path) -> Path:
+    """The project's own build folder under BUILD_ROOT; the least recently used beyond MAX_BUILD_DIRS go."""
+    folder = BUILD_ROOT / digest(str(crate))[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    os.utime(folder)
+    others = sorted((d for d in BUILD_ROOT.iterdir() if d.is_dir() and d != folder),
+                    key=lambda d: d.stat().st_mtime, reverse=True)
+    for old in others[MAX_BUILD_DIRS - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return folder
+
+
+@contextlib.contextmanager
+def _locked(folder: Path):
+    """One check at a time per build folder, across processes (the editor's server and the command line)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: cargo's own lock on the target folder only
+        yield
+        return
+    with open(folder / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def example_manifest(package: str, crate: Path) -> str:
@@ -61,13 +132,71 @@ def example_manifest(package: str, crate: Path) -> str:
             f'[dependencies]\n{package} = {{ path = "{crate.as_posix()}" }}\n\n[workspace]\n')
 
 
-def _cargo(cargo: str, code: str, crate: Path, package: str) -> ToolResult | None:
-    target = Path(tempfile.gettempdir()) / f"blockguide-cargo-{digest(str(crate))[:16]}"
+def copied_manifest(text: str, crate: Path) -> str | None:
+    """The crate's manifest for its copy: no benches, tests, examples, binaries or dev-dependencies (their
+    files are not copied, and a dependency is built without them), relative dependency paths made absolute.
+    None when it inherits from a workspace (the copy has none)."""
+    if re.search(r"\bworkspace\s*=\s*true", text):
+        return None
+    out, section, skip = [], "", False
+    for line in text.split("\n"):
+        header = re.match(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$", line)
+        if header:
+            section = header.group(2)
+            skip = (header.group(1) == "[[" and section in ("bench", "test", "example", "bin")) or \
+                bool(re.match(r"(target\..+\.)?dev-dependencies(\.|$)", section))
+        if skip:
+            continue
+        if re.match(r"(target\..+\.)?(build-)?dependencies(\.|$)", section):
+            line = re.sub(r'(\bpath\s*=\s*")([^"]+)(")',
+                          lambda m: m.group(1) + (crate / m.group(2)).resolve().as_posix() + m.group(3), line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def module_copy(code: str, crate: Path, file: Path, at: int, copy: Path) -> int | None:
+    """Copy the crate into `copy` with the example inserted after line `at` of its file (as a plain module:
+    no `#[cfg(test)]`, no `#[test]`, the line numbers kept); the 0-based line where the example starts."""
+    manifest = copied_manifest(read(crate / "Cargo.toml"), crate)
+    if manifest is None:
+        return None
+    shutil.rmtree(copy, ignore_errors=True)
+    copy.mkdir(parents=True)
+    for item in crate.iterdir():
+        if item.is_file() and item.name != "Cargo.toml" and item.stat().st_size <= MAX_COPIED_FILE:
+            shutil.copy2(item, copy / item.name)
+    shutil.copytree(crate / "src", copy / "src", ignore=shutil.ignore_patterns("target", ".*"))
+    (copy / "Cargo.toml").write_text(manifest, "utf-8")
+    lines = read(file).split("\n")
+    checked = re.sub(r"^([ \t]*)#\[cfg\(test\)\]", r"\1#[allow(dead_code, unused)]", code, flags=re.M)
+    checked = re.sub(r"^[ \t]*#\[(tokio::)?test\][ \t]*$", "", checked, flags=re.M)
+    lines[at:at] = checked.rstrip("\n").split("\n")
+    (copy / file.relative_to(crate)).write_text("\n".join(lines), "utf-8")
+    return at
+
+
+def _in_module(cargo: str, code: str, crate: Path, package: str, file: Path, at: int) -> ToolResult | None:
+    folder = build_dir(crate)
+    with _locked(folder):
+        copy = folder / "copy"
+        start = module_copy(code, crate, file, at, copy)
+        if start is None:
+            return None
+        shown = (copy / file.relative_to(crate)).as_posix()
+        return _cargo(cargo, "fn main() {}\n", crate, package, depend_on=copy,
+                      where=(rf"^{re.escape(shown)}:(\d+):\d+: (error.*)$", start, len(code.split("\n"))))
+
+
+def _cargo(cargo: str, code: str, crate: Path, package: str, depend_on: Path | None = None,
+           where: tuple[str, int, int] | None = None) -> ToolResult | None:
+    """`cargo check` of a temporary crate whose main.rs is `code`, depending on `depend_on` (the project's
+    crate, or its copy); `where`: the messages about the example inside that copy (pattern, first line, lines)."""
+    target = build_dir(crate) / "target"
     with tempfile.TemporaryDirectory(prefix="blockguide-rust-") as tmp:
         example = Path(tmp)
         (example / "src").mkdir()
         (example / "src/main.rs").write_text(code, "utf-8")
-        (example / "Cargo.toml").write_text(example_manifest(package, crate), "utf-8")
+        (example / "Cargo.toml").write_text(example_manifest(package, depend_on or crate), "utf-8")
         lock = next((d / "Cargo.lock" for d in (crate, *crate.parents) if (d / "Cargo.lock").is_file()), None)
         if lock is not None:
             shutil.copyfile(lock, example / "Cargo.lock")
@@ -78,9 +207,10 @@ def _cargo(cargo: str, code: str, crate: Path, package: str) -> ToolResult | Non
     rc, output = ran
     if rc == 0:
         return ToolResult(CHECK, ())
-    problems = [f"cargo check: example.rs:{m.group(1)}: {m.group(2)}"
-                for m in re.finditer(r"^src/main\.rs:(\d+):\d+: (error.*)$", output, re.M)][:MAX_PROBLEMS]
+    pattern, first, count = where or (r"^src/main\.rs:(\d+):\d+: (error.*)$", 0, 1 << 30)
+    problems = [f"cargo check: example.rs:{int(m.group(1)) - first}: {m.group(2)}"
+                for m in re.finditer(pattern, output, re.M) if first < int(m.group(1)) <= first + count]
     if not problems:  # the crate itself does not build offline here: inconclusive
         log.info("cargo check failed outside the example: %s", output.strip()[:300])
         return None
-    return ToolResult(CHECK, tuple(problems))
+    return ToolResult(CHECK, tuple(problems[:MAX_PROBLEMS]))

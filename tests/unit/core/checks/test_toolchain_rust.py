@@ -75,3 +75,70 @@ def test_a_pub_item_re_exported_at_the_root_is_imported_from_the_crate(tmp_path)
     assert oops.import_line == "use twice_kit::Oops;"
     code = ground(find_definition(src, "oops_code"), src, path, root, 5)
     assert code.import_line == "use twice_kit::error::oops_code;"  # not re-exported: its module path
+
+
+PRIVATE = '''/// Twice the number.
+pub fn twice(x: u32) -> u32 {
+    x * 2
+}
+
+fn val(c: u8, idx: usize) -> Result<u8, String> {
+    match c {
+        b'0'..=b'9' => Ok(c - b'0'),
+        _ => Err(format!("bad {} at {}", c, idx)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use not_fetched_anywhere::helper;
+}
+'''
+
+
+def _private_crate(root):
+    _crate(root)
+    # a published crate's manifest: a bench whose file is not there, a dev-dependency nobody fetched
+    (root / "Cargo.toml").write_text('[package]\nname = "twice-kit"\nversion = "0.1.0"\nedition = "2021"\n\n'
+                                     '[[bench]]\nname = "speed"\nharness = false\n\n'
+                                     '[dev-dependencies.not_fetched_anywhere]\nversion = "7"\n')
+    (root / "src/lib.rs").write_text(PRIVATE)
+    return root
+
+
+@pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is not installed")
+def test_a_private_functions_example_is_checked_inside_its_module_in_a_copy_of_the_crate(tmp_path, monkeypatch):
+    monkeypatch.setattr(toolchain_rust, "BUILD_ROOT", tmp_path / "builds")
+    root = _private_crate(tmp_path / "proj")
+    before = _tree(root)
+    g, src, path = _grounded(root, "val")
+    attach(g, src, path, root, check_example)
+    assert g.example.code.startswith("// In `src/lib.rs`, next to `val`") and "val(b'0', 0)" in g.example.code
+    assert g.example_checks == ("static", "cargo check") and g.example_problems == ()
+    wrong = g.example.code.replace("val(b'0', 0)", 'val("0", 0)')
+    bad = check_example(Example("rust", wrong), g)
+    line = wrong.split("\n").index(next(l for l in wrong.split("\n") if 'val("0"' in l)) + 1
+    assert bad.checks == ("static", "cargo check")
+    assert bad[0].startswith(f"cargo check: example.rs:{line}: error[E0308]: mismatched types"), bad
+    assert _tree(root) == before  # the copy is blockguide's, in its own build folder
+
+
+def test_the_copys_manifest_leaves_out_what_a_dependency_is_built_without(tmp_path):
+    text = ('[package]\nname = "k"\n\n[dependencies]\nsib = { path = "../sib" }\n\n[[bench]]\nname = "b"\n\n'
+            '[dev-dependencies.crit]\nversion = "1"\n\n[target.\'cfg(unix)\'.dev-dependencies]\nx = "1"\n\n'
+            '[features]\ndefault = []\n')
+    out = toolchain_rust.copied_manifest(text, tmp_path / "k")
+    assert f'sib = {{ path = "{(tmp_path / "sib").as_posix()}" }}' in out
+    assert "bench" not in out and "crit" not in out and 'x = "1"' not in out and "[features]" in out
+    assert toolchain_rust.copied_manifest('[package]\nversion.workspace = true\n', tmp_path) is None
+
+
+def test_at_most_max_build_dirs_are_kept_the_least_recently_used_go(tmp_path, monkeypatch):
+    import os
+    monkeypatch.setattr(toolchain_rust, "BUILD_ROOT", tmp_path)
+    monkeypatch.setattr(toolchain_rust, "MAX_BUILD_DIRS", 2)
+    first = toolchain_rust.build_dir(tmp_path / "a")
+    os.utime(first, (1, 1))
+    second = toolchain_rust.build_dir(tmp_path / "b")
+    third = toolchain_rust.build_dir(tmp_path / "c")
+    assert not first.exists() and second.is_dir() and third.is_dir()
