@@ -1,7 +1,7 @@
 """The real toolchain checks a usage example where it is installed: Go (`go vet` with `-overlay`), C/C++
-(`cc`/`c++ -fsyntax-only`: checks.toolchain_c), JavaScript/TypeScript (`tsc --noEmit` or `node --check`: checks.toolchain_js), Java
-(`javac -sourcepath`: checks.toolchain_java) and Rust (`cargo check --offline` where the project is built:
-checks.toolchain_rust). The example is compiled, never run, and the user's tree is never written: Go reads the
+(`cc`/`c++ -fsyntax-only`: checks.toolchain_c), JavaScript/TypeScript (`tsc --noEmit` or `node --check`:
+checks.toolchain_js), Java (`javac -sourcepath`: checks.toolchain_java) and Rust (`cargo check --offline` where
+the project is built: checks.toolchain_rust). The example is compiled, never run, and the user's tree is never written: Go reads the
 example through an overlay (a JSON map from a file name in the block's package to a temporary file), C compiles
 a temporary file with the project's include folders, the others a temporary folder.
 
