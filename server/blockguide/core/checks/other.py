@@ -54,7 +54,7 @@ def check_other(code: str, g: Grounding) -> list[str]:
         return [f"the example does not parse as {lang}: {error}"]
     problems = []
     name = g.block.name
-    if name and not re.search(rf"\b{re.escape(name)}\b", code):
+    if name and not _uses(code, name, lang):
         problems.append(f"the example never uses `{name}`")
     if g.import_line:
         want = {
@@ -68,6 +68,20 @@ def check_other(code: str, g: Grounding) -> list[str]:
         if want is not None and not want():
             problems.append(f"the example must import the block with `{g.import_line}`")
     return problems
+
+
+def _uses(code: str, name: str, lang: str) -> bool:
+    """The example names the block: in C++ a method defined out of its class (`Box::size`) is called on an
+    object (`box.size()`), an operator (`Error::operator=`) written as one (`error = other`)."""
+    if re.search(rf"\b{re.escape(name)}(?!\w)", code):
+        return True
+    if lang != "cpp" or "::" not in name:
+        return False
+    last = name.rsplit("::", 1)[1]
+    if last.startswith("operator"):
+        symbol = last.removeprefix("operator").strip()
+        return bool(symbol) and re.search(rf"\w\s*{re.escape(symbol)}\s*\w", code) is not None
+    return re.search(rf"(\.|->)\s*{re.escape(last)}\s*\(", code) is not None
 
 
 def _include(code: str, line: str) -> bool:

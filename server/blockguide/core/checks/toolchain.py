@@ -1,7 +1,7 @@
 """The real toolchain checks a usage example where it is installed: Go (`go vet` with `-overlay`), C/C++
-(`cc`/`c++ -fsyntax-only`), JavaScript/TypeScript (`tsc --noEmit` or `node --check`: checks.toolchain_js), Java
-(`javac -sourcepath`: checks.toolchain_java) and Rust (`cargo check --offline` where the project is built:
-checks.toolchain_rust). The example is compiled, never run, and the user's tree is never written: Go reads the
+(`cc`/`c++ -fsyntax-only`: checks.toolchain_c), JavaScript/TypeScript (`tsc --noEmit` or `node --check`:
+checks.toolchain_js), Java (`javac -sourcepath`: checks.toolchain_java) and Rust (`cargo check --offline` where
+the project is built: checks.toolchain_rust). The example is compiled, never run, and the user's tree is never written: Go reads the
 example through an overlay (a JSON map from a file name in the block's package to a temporary file), C compiles
 a temporary file with the project's include folders, the others a temporary folder.
 
@@ -22,13 +22,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from cachetools import TTLCache
-
-from blockguide.core.callsites import iter_files
+from blockguide.core.checks.toolchain_c import c_check
 from blockguide.core.checks.toolchain_java import java_check
 from blockguide.core.checks.toolchain_js import js_check
 from blockguide.core.checks.toolchain_rust import rust_check
-from blockguide.core.checks.toolrun import ToolResult, results as _results, results_lock as _results_lock
+from blockguide.core.checks.toolrun import ToolResult, results as _results
 from blockguide.core.checks.toolrun import about as _about, cached as _cached, digest as _digest, read as _read
 from blockguide.core.checks.toolrun import run as _run
 from blockguide.core.types import Grounding
@@ -38,9 +36,6 @@ log = logging.getLogger(__name__)
 
 ENABLED = True  # tests/unit turns it off (its tests start no process) except in the toolchain's own tests
 GO_SECONDS = 6.0  # a cold build cache costs `go vet` more the first time; a timeout is "not checked"
-C_SECONDS = 4.0
-MAX_INCLUDE_DIRS = 32
-_HEADERS = (".h", ".hh", ".hpp", ".hxx")
 
 
 def toolchain_check(code: str, g: Grounding) -> ToolResult | None:
@@ -55,7 +50,7 @@ def toolchain_check(code: str, g: Grounding) -> ToolResult | None:
         if lang == "go":
             return _go(code, g, file)
         if lang in ("c", "cpp"):
-            return _c(code, g, file, cpp=lang == "cpp")
+            return c_check(code, g, file, cpp=lang == "cpp")
         if lang in ("javascript", "typescript", "tsx"):
             return js_check(code, g, file)
         if lang == "java":
@@ -133,87 +128,3 @@ def _go_vet(go: str, folder: Path, example: str) -> ToolResult | None:
         log.info("go vet failed outside the example: %s", output.strip()[:300])
         return None
     return ToolResult("go vet", tuple(f"go vet: {p}" for p in problems))
-
-
-# --- C / C++ --------------------------------------------------------------------------------------------------
-# The folders holding headers, per root, listed again after HEADER_DIRS_SECONDS (a walk of a large tree).
-HEADER_DIRS_SECONDS = 30.0
-_header_dirs: TTLCache = TTLCache(maxsize=16, ttl=HEADER_DIRS_SECONDS)
-
-
-def include_dirs(root: Path, file: Path) -> list[Path]:
-    """The folders a project's headers are in: the block's own folder, then every folder under the root that
-    holds a header (include/ folders first), at most MAX_INCLUDE_DIRS."""
-    with _results_lock:
-        listed = _header_dirs.get(root)
-    if listed is None:
-        found: list[Path] = []
-        for header in iter_files(root, _HEADERS, max_files=2000):
-            if header.parent not in found:
-                found.append(header.parent)
-        found.sort(key=lambda d: (d.name != "include", len(d.parts), d.as_posix()))
-        listed = tuple(found)
-        with _results_lock:
-            _header_dirs[root] = listed
-    return [file.parent, *(d for d in listed if d != file.parent)][:MAX_INCLUDE_DIRS]
-
-
-def c_example_file(code: str, g: Grounding, file: Path) -> str:
-    """The example as a file the compiler takes: statements without a `main` go into one; a block that no
-    header declares (a static function, a file without a header) is reached by including its own file, unless
-    that file has a `main` of its own."""
-    text = code
-    if not re.search(r"\bmain\s*\(", text):
-        heads = [l for l in text.split("\n") if l.lstrip().startswith("#")]
-        body = [l for l in text.split("\n") if not l.lstrip().startswith("#")]
-        text = "\n".join(heads + ["int main(void) {"] + body + ["    return 0;", "}"]) + "\n"
-    if not g.import_line or "static" in _definition_head(g):
-        source = _read(file)
-        if not re.search(r"\bmain\s*\(", source):
-            text = f'#include "{file.as_posix()}"\n' + text
-    return text
-
-
-def _definition_head(g: Grounding) -> str:
-    return g.block.text.lstrip().split("(", 1)[0]
-
-
-def _c(code: str, g: Grounding, file: Path, cpp: bool) -> ToolResult | None:
-    name = "c++" if cpp else "cc"
-    tool = shutil.which(name)
-    if tool is None:
-        return None
-    root = Path(g.root).resolve()
-    dirs = include_dirs(root, file.resolve())
-    example = c_example_file(code, g, file.resolve())
-    stamps = []
-    for d in dirs:
-        for header in sorted(d.iterdir()):
-            if header.suffix in _HEADERS or header == file.resolve():
-                st = header.stat()
-                stamps.append(f"{header}:{st.st_mtime_ns}:{st.st_size}")
-    check = f"{name} -fsyntax-only"
-    key = (check, _digest(tool, example, *(str(d) for d in dirs), *stamps))
-    return _cached(key, lambda: _cc(tool, check, cpp, dirs, example, root))
-
-
-def _cc(tool: str, check: str, cpp: bool, dirs: list[Path], example: str, root: Path) -> ToolResult | None:
-    suffix = ".cpp" if cpp else ".c"
-    with tempfile.TemporaryDirectory(prefix="blockguide-c-") as tmp:
-        temp = Path(tmp) / f"blockguide_example{suffix}"
-        temp.write_text(example, "utf-8")
-        argv = [tool, "-fsyntax-only", "-x", "c++" if cpp else "c"]
-        if not cpp:
-            argv += ["-Werror=implicit-function-declaration", "-Werror=implicit-int"]
-        argv += [f"-I{d}" for d in dirs] + [str(temp)]
-        ran = _run(argv, root, C_SECONDS)
-    if ran is None:
-        return None
-    rc, output = ran
-    if rc == 0:
-        return ToolResult(check, ())
-    problems = _about(output, temp, "example" + suffix, errors_only=True)
-    if not problems:
-        log.info("%s failed outside the example: %s", check, output.strip()[:300])
-        return None
-    return ToolResult(check, tuple(f"{check}: {p}" for p in problems))

@@ -131,6 +131,8 @@ def _enclosing_grounding(g: Grounding, src: Source, path: Path | None, root: Pat
             owner = owner_class(src, enc)
             if owner is not None and owner.start_point.column == 0:
                 inner.import_line = f"from {g.module} import {text_of(owner.child_by_field_name('name'))}"
+    elif block.language in ("c", "cpp"):
+        inner.import_line = g.import_line  # a static function's statements: checked inside their own file
     elif g.import_line is None and block.language != "python":
         return None
     if path is not None and root is not None:

@@ -1,4 +1,11 @@
-"""The usage example of a C or C++ block, built from its signature."""
+"""The usage example of a C or C++ block, built from its signature: a program a reader could copy.
+
+A static function's example runs inside the file that defines it (the checks compile it there). In a CPython
+extension (a file that includes `Python.h`) an object parameter gets a real object (`PyUnicode_FromString`,
+cast to the parameter's type) between `Py_Initialize` and `Py_Finalize`. A C++ method is called on an object:
+made with one of its class's public constructors, or, when the class has none a caller can use, taken as a
+parameter of a small function. A pointer and its length get a string and that string's length; a result the
+block allocates with `new[]`/`malloc` is released."""
 
 from __future__ import annotations
 
@@ -6,7 +13,8 @@ import re
 
 from tree_sitter import Node
 
-from blockguide.core.examples.generic import GenericParam, guessed_args
+from blockguide.core.examples.cpp import find_owner, namespaces, owner_of, pick_constructor
+from blockguide.core.examples.generic import GenericParam, guess, guessed_args
 from blockguide.core.syntax.nodes import text_of
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Grounding
@@ -14,49 +22,142 @@ from blockguide.core.types import Grounding
 
 _PRINTF = {"int": "%d", "long": "%ld", "unsigned": "%u", "size_t": "%zu", "double": "%f", "float": "%f",
            "char*": "%s", "constchar*": "%s", "bool": "%d", "ssize_t": "%zd"}
+_PRINTABLE = re.compile(r"\b(int|long|double|float|bool|size_t|string|char)\b")
+_PYTHON_H = re.compile(r'^\s*#\s*include\s*[<"]Python\.h[>"]', re.M)
+_PY_OBJECT = re.compile(r"^(const)?Py(Unicode)?Object\*$")
+_LENGTH = re.compile(r"^(len|length|size|n|count|nbytes|size_t)$", re.I)
+_HTMLISH = re.compile(r"escape|html|markup|quote", re.I)
 
 
 def c_example(g: Grounding, src: Source, node: Node | None, params: list[GenericParam], cpp: bool = False) -> str:
     block = g.block
     lang = "cpp" if cpp else "c"
-    head = ["#include <iostream>" if cpp else "#include <stdio.h>"]
-    if g.import_line:
-        head.append(g.import_line)
-    head.append("")
+    python = not cpp and _PYTHON_H.search(src.text) is not None
+    head = ["#include <Python.h>"] if python else []
+    head += [g.import_line] if g.import_line else []
     if block.kind == "class":
         body = [f"{block.name} value{{}};" if cpp else f"struct {block.name} value = {{0}};", "(void)value;"]
-    else:
-        returns = text_of(node.child_by_field_name("type")) if node is not None else "void"
-        declarator = text_of(node.child_by_field_name("declarator")) if node is not None else ""
-        if declarator.startswith("*"):
-            returns += "*"
-        name = _qualified_cpp_name(src, node, block.name) if cpp else block.name
-        call = f"{name}({guessed_args(lang, params)})"
-        if returns.replace(" ", "") in ("void", ""):
-            body = [f"{call};"]
-        elif cpp:
-            body = [f"auto result = {call};", "std::cout << result << std::endl;"
-                    if re.search(r"\b(int|long|double|float|bool|size_t|string|char)\b", returns) else "(void)result;"]
-        else:
-            fmt = _PRINTF.get(returns.replace(" ", "").replace("static", "").replace("const", "const"))
-            body = [f"{returns} result = {call};", f'printf("{fmt}\\n", result);' if fmt else "(void)result;"]
-        if node is not None and re.match(r"^\s*static\b", text_of(node)) and not cpp:
-            body.insert(0, f"/* `{block.name}` is static: this runs inside the file that defines it */")
-    return "\n".join(head + ["int main(void) {" if not cpp else "int main() {"] + [f"    {l}" for l in body]
-                     + ["    return 0;", "}"]) + "\n"
+        return _program(["#include <iostream>" if cpp else "#include <stdio.h>", *head], body, cpp)
+    _pair_lengths(params)
+    setup: list[str] = []
+    cleanup: list[str] = []
+    args = _python_args(params, block.name or "", setup, cleanup) if python else guessed_args(lang, params)
+    returns = _returns(node)
+    owner = owner_of(g, src, node) if cpp and node is not None else None
+    if owner is not None:
+        return _method(g, src, node, owner, params, head, returns)
+    name = "::".join([*namespaces(node), block.name or ""]) if cpp else block.name
+    call = f"{name}({args})"
+    if node is not None and re.match(r"^\s*static\b", text_of(node)):
+        setup.insert(0, (f"// `{block.name}` is static: this runs inside the file that defines it" if cpp else
+                         f"/* `{block.name}` is static: this runs inside the file that defines it */"))
+    if python:
+        setup.insert(1 if setup and setup[0].startswith("/*") else 0, "Py_Initialize();")
+    body = setup + _use(call, returns, cpp, _released(node), python, head) + cleanup
+    if python:
+        body.append("Py_Finalize();")
+    return _program(head, body, cpp)
 
 
 def cpp_example(g: Grounding, src: Source, node: Node | None, params: list[GenericParam]) -> str:
     return c_example(g, src, node, params, cpp=True)
 
 
-def _qualified_cpp_name(src: Source, node: Node | None, name: str) -> str:
-    parts = []
-    parent = node.parent if node is not None else None
-    while parent is not None:
-        if parent.type == "namespace_definition":
-            ns = parent.child_by_field_name("name")
-            if ns is not None:
-                parts.insert(0, text_of(ns))
-        parent = parent.parent
-    return "::".join([*parts, name])
+def _program(head: list[str], body: list[str], cpp: bool) -> str:
+    main = "int main() {" if cpp else "int main(void) {"
+    return "\n".join([*dict.fromkeys(head), "", main, *(f"    {l}" for l in body), "    return 0;", "}"]) + "\n"
+
+
+def _returns(node: Node | None) -> str:
+    if node is None:
+        return "void"
+    returns = text_of(node.child_by_field_name("type"))
+    declarator = text_of(node.child_by_field_name("declarator"))
+    return returns + " *" if declarator.startswith("*") else returns
+
+
+def _released(node: Node | None) -> str | None:
+    """How the caller frees what the block returns: `delete[]` for a `new T[...]`, `free` for a malloc."""
+    text = text_of(node) if node is not None else ""
+    for pattern, how in ((r"(\w+)\s*=\s*new\s+[\w:<>]+\s*\[", "delete[] result;"),
+                         (r"(\w+)\s*=\s*(?:\(\w+\s*\*\)\s*)?(?:malloc|calloc|strdup)\s*\(", "free(result);")):
+        made = re.search(pattern, text)
+        if made and re.search(rf"\breturn\s+{made.group(1)}\s*;", text):
+            return how
+    return None
+
+
+def _use(call: str, returns: str, cpp: bool, released: str | None, python: bool, head: list[str]) -> list[str]:
+    """The call, and what a reader does with its result: print it, release it."""
+    flat = returns.replace(" ", "")
+    if flat in ("void", ""):
+        return [f"{call};"]
+    declared = f"auto result = {call};" if cpp else f"{returns.replace(' *', '')} *result = {call};" \
+        if returns.endswith("*") else f"{returns} result = {call};"
+    if python:
+        return [declared, "if (result != NULL) {", "    PyObject_Print(result, stdout, 0);", "}",
+                "Py_XDECREF(result);"]
+    if released:
+        return [declared, "// ... use result ..." if cpp else "/* ... use result ... */", released]
+    if cpp and _PRINTABLE.search(returns):
+        head.insert(0, "#include <iostream>")
+        return [declared, "std::cout << result << std::endl;"]
+    fmt = None if cpp else _PRINTF.get(flat.replace("static", ""))
+    if fmt:
+        head.insert(0, "#include <stdio.h>")
+        return [declared, f'printf("{fmt}\\n", result);']
+    return [declared, "(void)result;"]
+
+
+def _pair_lengths(params: list[GenericParam]) -> None:
+    """A string followed by its length (`ptr, len`): the string and the number of its characters."""
+    for p, after in zip(params, params[1:]):
+        if "char*" in p.type.replace(" ", "") and after.value is None and _LENGTH.match(after.name):
+            p.value = p.value or '"example"'
+            if re.fullmatch(r'"[^"\\]*"', p.value):
+                after.value = str(len(p.value) - 2)
+
+
+def _python_args(params: list[GenericParam], name: str, setup: list[str], cleanup: list[str]) -> str:
+    """The arguments of a CPython function: an object parameter gets a string object made for it."""
+    args = []
+    for p in params:
+        flat = p.type.replace(" ", "")
+        if not _PY_OBJECT.match(flat):
+            args.append(guess("c", p))
+        elif p.name == "self":
+            args.append("NULL")  # the module: a module-level function does not use it
+        else:
+            value = p.value if p.value and p.value.startswith('"') else \
+                '"<a href=\\"x\\">"' if _HTMLISH.search(name) else '"example"'
+            setup.append(f"PyObject *{p.name} = PyUnicode_FromString({value});")
+            cleanup.insert(0, f"Py_DECREF({p.name});")
+            args.append(p.name if flat.endswith("PyObject*") else f"({flat.removeprefix('const')[:-1]} *){p.name}")
+    return ", ".join(args)
+
+
+def _method(g: Grounding, src: Source, node: Node, owner: str, params: list[GenericParam], head: list[str],
+            returns: str) -> str:
+    """A C++ method called on an object: made with a public constructor, else taken by a function."""
+    found = find_owner(g, src, node, owner)
+    cls = found.name
+    method = (g.block.name or "").rsplit("::", 1)[-1]
+    var = re.sub(r"(?<!^)(?=[A-Z])", "_", cls.rsplit("::", 1)[-1]).lower()
+    others = [p for p in params if re.search(rf"\b{re.escape(owner.rsplit('::', 1)[-1])}\b", p.type)]
+    ctor = pick_constructor(found.constructors) if found.constructors is not None else []
+    args = ", ".join("other" if p in others else guess("cpp", p) for p in params)
+    if method.startswith("operator") and len(params) == 1:
+        call = f"{var} {method.removeprefix('operator').strip()} {args}"
+        returns = "void"
+    else:
+        call = f"{var}.{method}({args})"
+    if ctor is None:  # no constructor a caller can use: the object comes from the caller
+        taken = [f"{cls} &{var}", *(f"const {cls} &other" for _ in others[:1])]
+        note = f"// `{cls}` has no public constructor a caller can use: this function takes one it already has"
+        body = _use(call, returns, True, None, False, head)
+        lines = [*dict.fromkeys(head), "", note, f"void use_{var}({', '.join(taken)}) {{",
+                 *(f"    {l}" for l in body), "}"]
+        return "\n".join(lines) + "\n"
+    made = f"{cls} {var}({', '.join(guess('cpp', p) for p in ctor)});" if ctor else f"{cls} {var};"
+    setup = [made, *(f"{cls} other({', '.join(guess('cpp', p) for p in ctor)});" for _ in others[:1])]
+    return _program(head, setup + _use(call, returns, True, _released(node), False, head), True)

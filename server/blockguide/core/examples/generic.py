@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from blockguide.core.syntax.nodes import body_of, statements, text_of, unwrap
+from blockguide.core.syntax.nodes import body_of, next_declarator, statements, text_of, unwrap
 from blockguide.core.syntax.source import Source
 
 
@@ -35,7 +35,7 @@ def generic_params(node: Node | None) -> list[GenericParam]:
         decl = node.child_by_field_name("declarator")
         while decl is not None and params is None:
             params = decl.child_by_field_name("parameters")
-            decl = decl.child_by_field_name("declarator")
+            decl = next_declarator(decl)
     out: list[GenericParam] = []
     if params is None:
         return out

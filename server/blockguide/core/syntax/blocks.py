@@ -10,7 +10,8 @@ from tree_sitter import Node, Point
 from blockguide.core.languages import Language
 from blockguide.core.syntax.markers import FoundGuide, find_guides
 from blockguide.core.syntax.nodes import (
-    first_code_column, indent_of, is_container, last_row, python_docstring, statement_children,
+    first_code_column, indent_of, innermost_declarator, is_container, last_row, python_docstring,
+    statement_children,
 )
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Block, BlockKind, Span, text_hash
@@ -56,10 +57,7 @@ def _definition_name(node: Node) -> str | None:
             if name is not None:
                 break
     if name is None and node.type in ("function_definition",):  # C/C++: the declarator holds the name
-        decl = node.child_by_field_name("declarator")
-        while decl is not None and decl.child_by_field_name("declarator") is not None:
-            decl = decl.child_by_field_name("declarator")
-        name = decl
+        name = innermost_declarator(node)
     if name is None and node.type == "type_declaration":  # Go
         spec = next((c for c in node.named_children if c.type == "type_spec"), None)
         name = spec.child_by_field_name("name") if spec is not None else None

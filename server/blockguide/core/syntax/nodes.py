@@ -250,14 +250,25 @@ def callee(node: Node) -> str:
     return _short_name(text, 48)
 
 
+def innermost_declarator(node: Node) -> Node | None:
+    """A C/C++ definition's name under its declarators (`*f(...)`, `&Error::operator=(...) &`): a reference
+    declarator holds the next one without a field name."""
+    decl = node.child_by_field_name("declarator")
+    while decl is not None and next_declarator(decl) is not None:
+        decl = next_declarator(decl)
+    return decl
+
+
+def next_declarator(decl: Node) -> Node | None:
+    inner = decl.child_by_field_name("declarator")
+    if inner is None and decl.type == "reference_declarator" and decl.named_children:
+        inner = decl.named_children[0]
+    return inner
+
+
 def def_name(node: Node) -> str:
     name = node.child_by_field_name("name")
-    if name is None:
-        decl = node.child_by_field_name("declarator")
-        while decl is not None and decl.child_by_field_name("declarator") is not None:
-            decl = decl.child_by_field_name("declarator")
-        name = decl
-    return text_of(name)
+    return text_of(name if name is not None else innermost_declarator(node))
 
 
 def signature_text(node: Node) -> str:

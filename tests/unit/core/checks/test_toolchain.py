@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from blockguide.core.checks import check_example, toolchain
+from blockguide.core.checks import check_example, toolchain, toolchain_c
 from blockguide.core.fallback import static_guide
 from blockguide.core.grounding import ground
 from blockguide.core.examples import attach
@@ -27,7 +27,7 @@ def generous_limits(monkeypatch):
     editor's limit."""
     monkeypatch.setattr(toolchain, "ENABLED", True)  # tests/unit/conftest.py turns it off elsewhere
     monkeypatch.setattr(toolchain, "GO_SECONDS", 120.0)
-    monkeypatch.setattr(toolchain, "C_SECONDS", 60.0)
+    monkeypatch.setattr(toolchain_c, "C_SECONDS", 60.0)
     toolchain._results.clear()
 
 

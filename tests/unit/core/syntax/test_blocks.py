@@ -142,3 +142,13 @@ def test_guides_nested_in_a_block_do_not_change_its_hash():
     assert a.name == b.name == "C" and a.hash == b.hash
     changed = enclosing_definition(Source(PY, nested.replace("return 2", "return 3")), 0, 0)
     assert changed.hash != a.hash  # the code still counts
+
+
+def test_a_cpp_definition_returning_a_reference_is_named_without_its_signature():
+    from blockguide.core.languages import LANGUAGES
+    from blockguide.core.syntax.blocks import enclosing_definition, find_definition
+    from blockguide.core.syntax.source import Source
+    src = Source(LANGUAGES["cpp"], "Error &Error::operator=(const Error &other) & {\n  this->len = other.len;\n"
+                                   "  return *this;\n}\n")
+    assert find_definition(src, "Error::operator=") is not None
+    assert enclosing_definition(src, 1, 2).name == "Error::operator="

@@ -1,0 +1,127 @@
+"""How a C++ usage example gets the object a method runs on: the class's public constructors, read from its
+definition in the block's file or the header it includes (tree-sitter, never compiled here), and the
+namespaces a reader writes (an inline namespace such as `rust::cxxbridge1` is left out: `rust::String`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tree_sitter import Node
+
+from blockguide.core.examples.generic import GenericParam
+from blockguide.core.languages import LANGUAGES
+from blockguide.core.syntax.nodes import innermost_declarator, text_of
+from blockguide.core.syntax.source import Source
+from blockguide.core.types import Grounding
+
+
+MAX_HEADER_CHARS = 400_000
+
+
+@dataclass
+class Owner:
+    name: str  # as a reader writes it: rust::String
+    constructors: list[list[GenericParam]] | None  # the public ones (not copy/move); None: the class is not found
+
+
+def namespaces(node: Node | None) -> list[str]:
+    """The named, not inline, namespaces around a node, outermost first."""
+    parts: list[str] = []
+    parent = node.parent if node is not None else None
+    while parent is not None:
+        if parent.type == "namespace_definition":
+            name = parent.child_by_field_name("name")
+            inline = any(c.type == "inline" or text_of(c) == "inline" for c in parent.children[:2])
+            if name is not None and not inline:
+                parts.insert(0, text_of(name))
+        parent = parent.parent
+    return parts
+
+
+def owner_of(g: Grounding, src: Source, node: Node | None) -> str | None:
+    """The class a method belongs to: the scope of an out-of-class definition (`String::c_str`), else the
+    class around it."""
+    name = g.block.name or ""
+    if "::" in name:
+        return name.rsplit("::", 1)[0]
+    return g.owner if g.block.kind == "method" else None
+
+
+def find_owner(g: Grounding, src: Source, node: Node | None, owner: str) -> Owner:
+    qualified = "::".join([*namespaces(node), owner])
+    for text in _sources(g, src):
+        cls = _class_node(text, owner.rsplit("::", 1)[-1])
+        if cls is not None:
+            return Owner(qualified, _constructors(cls))
+    return Owner(qualified, None)
+
+
+def _sources(g: Grounding, src: Source) -> list[str]:
+    texts = [src.text]
+    header = g.import_line.split('"')[1] if g.import_line and '"' in g.import_line else None
+    if header and g.root and g.path:
+        file = Path(g.root) / g.path
+        for folder in (file.parent, Path(g.root) / "include", file.parent.parent / "include"):
+            if (folder / header).is_file():
+                texts.append((folder / header).read_text("utf-8", "replace")[:MAX_HEADER_CHARS])
+                break
+    return texts
+
+
+def _class_node(text: str, name: str) -> Node | None:
+    if not re.search(rf"\b(class|struct)\s+{re.escape(name)}\b", text):
+        return None
+    tree = Source(LANGUAGES["cpp"], text).tree
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type in ("class_specifier", "struct_specifier") and node.child_by_field_name("body") is not None \
+                and text_of(node.child_by_field_name("name")) == name:
+            return node
+        stack.extend(reversed(node.named_children))
+    return None
+
+
+def _constructors(cls: Node) -> list[list[GenericParam]]:
+    name = text_of(cls.child_by_field_name("name"))
+    public = cls.type == "struct_specifier"
+    found = []
+    for member in cls.child_by_field_name("body").named_children:
+        if member.type == "access_specifier":
+            public = text_of(member).startswith("public")
+            continue
+        if not public or member.type not in ("declaration", "field_declaration", "function_definition"):
+            continue
+        decl = innermost_declarator(member)
+        if decl is None or text_of(decl) != name or re.search(r"=\s*delete\s*;?\s*$", text_of(member)):
+            continue
+        params = _params(decl.parent if decl.parent is not None else member)
+        if any(re.search(rf"\b{re.escape(name)}\b", p.type) for p in params):
+            continue  # copy and move constructors need an object already
+        found.append(params)
+    return found
+
+
+def _params(function: Node) -> list[GenericParam]:
+    """A declaration's parameters, the unnamed ones too (`String(const char *);`)."""
+    params = function.child_by_field_name("parameters")
+    out = []
+    for i, p in enumerate(params.named_children if params is not None else []):
+        if p.type not in ("parameter_declaration", "optional_parameter_declaration"):
+            continue
+        declarator = text_of(p.child_by_field_name("declarator"))
+        name = re.sub(r"\W", "", declarator.split("=")[0]) or f"arg{i}"
+        out.append(GenericParam(name, text_of(p.child_by_field_name("type")) + re.sub(r"[^*&]", "", declarator)))
+    return out
+
+
+def pick_constructor(constructors: list[list[GenericParam]]) -> list[GenericParam] | None:
+    """The constructor a reader would call: one taking a string, else the default one, else the shortest."""
+    if not constructors:
+        return None
+    for params in constructors:
+        if len(params) == 1 and re.search(r"char\s*\*|string", params[0].type.replace(" ", "") + params[0].type):
+            return params
+    return min(constructors, key=len)
