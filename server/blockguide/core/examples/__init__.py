@@ -23,11 +23,12 @@ from blockguide.core.examples.js import js_example
 from blockguide.core.examples.python import python_from_signature, rebind_python
 from blockguide.core.examples.python_sites import adapt_python_site
 from blockguide.core.examples.rust import rust_example
+from blockguide.core.grounding import ground
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.python.jedi_session import JEDI_LOCK
 from blockguide.core.python.references import python_confirmer
 from blockguide.core.python.signatures import owner_class, python_info
-from blockguide.core.syntax.blocks import enclosing_definition
+from blockguide.core.syntax.blocks import definition_around
 from blockguide.core.syntax.nodes import definition_node, text_of
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Example, Grounding
@@ -94,6 +95,8 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
         if inner is not None:
             built = build(inner, src, path, root, check)
             if built is not None:
+                if g.import_line is None:  # the statements are used through their function: its import
+                    g.import_line, g.module = inner.import_line, g.module or inner.module
                 g.notes.append(f"These statements run inside `{inner.block.name}`: a usage example calls "
                                f"`{inner.block.name}`.")
                 return built
@@ -119,9 +122,8 @@ def _enclosing_grounding(g: Grounding, src: Source, path: Path | None, root: Pat
     """A grounding for the function around a selection of statements (what a caller runs to reach them), with
     the places that call it: a real call gives the example real arguments."""
     block = g.block
-    line = src.line(block.span.start)
-    enc = enclosing_definition(src, block.span.start, len(line) - len(line.lstrip()))
-    if enc is None or enc.kind == "class" or not enc.name:
+    enc = definition_around(src, block)
+    if enc is None or enc.kind == "class":
         return None
     inner = Grounding(block=enc, path=g.path, module=g.module, root=g.root)
     if block.language == "python" and g.module:
@@ -133,8 +135,10 @@ def _enclosing_grounding(g: Grounding, src: Source, path: Path | None, root: Pat
                 inner.import_line = f"from {g.module} import {text_of(owner.child_by_field_name('name'))}"
     elif block.language in ("c", "cpp"):
         inner.import_line = g.import_line  # a static function's statements: checked inside their own file
-    elif g.import_line is None and block.language != "python":
-        return None
+    elif block.language != "python":
+        # the enclosing function grounded as if it were documented itself: its import (the package's name for
+        # an exported JavaScript function), its owner, its call sites
+        return ground(enc, src, path, root, MAX_SITES_TRIED) if path is not None and root is not None else None
     if path is not None and root is not None:
         span = range(enc.span.start, enc.span.end)
         if block.language == "python":

@@ -148,13 +148,35 @@ def enclosing_definition(src: Source, line: int, column: int = 0) -> Block | Non
         # column 0 of an indented `def` is on that method, not on its class)
         col = first_code_column(text)
     node = src.tree.root_node.descendant_for_point_range(Point(line, col), Point(line, col))
+    found = _definition_from(src, node)
+    return found[0] if found is not None else None
+
+
+def definition_around(src: Source, block: Block) -> Block | None:
+    """The innermost named function, method or class that holds a run of statements and starts before them
+    (not one the statements themselves define, not an anonymous callback they sit in)."""
+    col = first_code_column(src.line(block.span.start))
+    node = src.tree.root_node.descendant_for_point_range(Point(block.span.start, col), Point(block.span.start, col))
+    while node is not None:
+        found = _definition_from(src, node)
+        if found is None:
+            return None
+        definition, at = found
+        if definition.name and definition.span.start < block.span.start:
+            return definition
+        node = at.parent
+    return None
+
+
+def _definition_from(src: Source, node):
+    """(the innermost definition at or above `node`, the node it was found at), or None."""
     while node is not None:
         kind = _definition_kind(src.lang, node)
         if kind is not None and node.type not in ("arrow_function", "function_expression", "func_literal"):
             outer = node
             while outer.parent is not None and outer.parent.type in src.lang.wrappers:
                 outer = outer.parent
-            return make_block(src, [outer], kind, _definition_name(node), node)
+            return make_block(src, [outer], kind, _definition_name(node), node), node
         if kind is not None and node.parent is not None:
             # an arrow function bound by `const f = () => ...` is documented as its declaration
             decl = node.parent.parent
@@ -162,7 +184,7 @@ def enclosing_definition(src: Source, line: int, column: int = 0) -> Block | Non
                 outer = decl
                 while outer.parent is not None and outer.parent.type in src.lang.wrappers:
                     outer = outer.parent
-                return make_block(src, [outer], BlockKind.FUNCTION, _definition_name(decl), decl)
+                return make_block(src, [outer], BlockKind.FUNCTION, _definition_name(decl), decl), node
         node = node.parent
     return None
 

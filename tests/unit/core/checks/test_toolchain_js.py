@@ -161,3 +161,30 @@ def test_a_method_of_a_class_built_from_a_config_object_is_shown_on_an_instance_
     g, src, path = _grounded(tmp_path, "src/job.ts", "Counter.next")  # a number is guessed: constructed
     attach(g, src, path, tmp_path, check_example)
     assert "const obj = new Counter(" in g.example.code and g.example_problems == ()
+
+
+def test_statements_are_shown_through_their_exported_function_and_tsc_accepts_it(tmp_path, with_tsc):
+    """p-retry's abort wiring got its own statements back as the example (tsc: Cannot find name 'operation');
+    a reader reaches them by calling the function around them, imported by the package's name."""
+    from blockguide.core.syntax.blocks import snap
+
+    (tmp_path / "package.json").write_text(json.dumps({"name": "retry-kit", "type": "module", "main": "index.js"}))
+    code = ("export default async function retry(count) {\n"
+            "  return new Promise((resolve, reject) => {\n"
+            "    const stop = () => {\n"
+            "      reject(new Error('stopped'));\n"
+            "    };\n"
+            "    if (count > 3) {\n"
+            "      stop();\n"
+            "    }\n"
+            "    resolve(count);\n"
+            "  });\n"
+            "}\n")
+    (tmp_path / "index.js").write_text(code)
+    path = tmp_path / "index.js"
+    src = Source(for_path(str(path)), code)
+    g = ground(snap(src, 2, 7), src, path, tmp_path, 5)
+    attach(g, src, path, tmp_path, check_example)
+    assert g.example.code.startswith('import retry from "retry-kit";') and "await retry(" in g.example.code
+    assert g.example_checks == ("static", "tsc --noEmit") and g.example_problems == ()
+    assert any(n.startswith("These statements run inside `retry`") for n in g.notes)

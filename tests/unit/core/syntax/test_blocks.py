@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from blockguide.core.syntax.blocks import block_after, enclosing_definition, locate, snap
+from blockguide.core.syntax.blocks import block_after, definition_around, enclosing_definition, locate, snap
 from blockguide.core.syntax.markers import find_guides
 from blockguide.core.syntax.source import Source
 from blockguide.core.languages import LANGUAGES, for_language_id, for_path
@@ -152,3 +152,23 @@ def test_a_cpp_definition_returning_a_reference_is_named_without_its_signature()
                                    "  return *this;\n}\n")
     assert find_definition(src, "Error::operator=") is not None
     assert enclosing_definition(src, 1, 2).name == "Error::operator="
+
+
+def test_the_definition_around_statements_is_named_and_starts_before_them():
+    """p-retry's abort wiring: statements that start by defining `abortHandler`, inside an anonymous Promise
+    callback, inside `pRetry`. Their function is pRetry (not the arrow they define, not the callback)."""
+    code = ("export default async function pRetry(input, options) {\n"
+            "  return new Promise((resolve, reject) => {\n"
+            "    const abortHandler = () => {\n"
+            "      reject(options.signal?.reason);\n"
+            "    };\n"
+            "    options.signal.addEventListener('abort', abortHandler);\n"
+            "  });\n"
+            "}\n")
+    src = Source(LANGUAGES["javascript"], code)
+    statements = snap(src, 2, 5)
+    assert enclosing_definition(src, 2, 4).name == "abortHandler"  # what the first line defines
+    around = definition_around(src, statements)
+    assert around is not None and around.name == "pRetry" and around.span.start == 0
+    top = snap(src, 0, 7)
+    assert definition_around(src, top) is None  # nothing holds a whole top-level definition
