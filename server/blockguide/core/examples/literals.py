@@ -15,6 +15,8 @@ try:  # the regular expression parser of the standard library (sre_parse before 
 except ImportError:  # pragma: no cover - Python < 3.11
     import sre_parse as sre  # type: ignore[no-redef]
 
+from blockguide.core.syntax.split import split_top_level
+
 
 MAX_SAMPLE = 40
 _DIGITS = ("2", "3", "5")
@@ -41,7 +43,7 @@ def doc_example(name: str, params: list[str], doc: str) -> dict[str, str]:
     """The arguments of the first call of `name` in a doctest (`>>> name(...)`) or an `@example` block."""
     for m in re.finditer(rf"(?:>>>|@example|^\s*\*?\s*(?:const|let|var)?\s*\w*\s*=?)\s*(?:\w+\.)?{re.escape(name)}"
                          rf"\(([^()\n]*)\)", doc, re.M):
-        args = _split_args(m.group(1))
+        args = split_top_level(m.group(1))
         values = [re.sub(r"^\s*\w+\s*=(?!=)", "", a) for a in args]
         if args and all(_LITERAL.match(v) for v in values):  # a name in the doc is no value the example has
             positional = [a for a in args if not re.match(r"^\s*\w+\s*=[^=]", a)]
@@ -55,25 +57,6 @@ def doc_example(name: str, params: list[str], doc: str) -> dict[str, str]:
 
 _LITERAL = re.compile(r"""^\s*(["'`].*["'`]|b["'].*["']|-?\d[\d_.]*|true|false|True|False|None|null|\[.*\]|"""
                       r"""\{.*\}|\(.*\))\s*$""", re.S)
-
-
-def _split_args(text: str) -> list[str]:
-    out, depth, quote, cur = [], 0, "", ""
-    for ch in text:
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "\"'`":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            out.append(cur)
-            cur = ""
-            continue
-        cur += ch
-    return [a for a in [*out, cur] if a.strip()]
 
 
 _JS_REGEX_ON = r"/((?:\\.|\[(?:\\.|[^\]\\])*\]|[^/\\\n\[])+)/[a-z]*\s*\.\s*(?:exec|test)\(\s*{p}\s*\)"

@@ -14,6 +14,7 @@ from tree_sitter import Node
 from blockguide.core.examples.generic import GenericParam, class_node_of, constructor_params, guess, guessed_args
 from blockguide.core.syntax.nodes import text_of
 from blockguide.core.syntax.source import Source
+from blockguide.core.syntax.split import closing_bracket, split_top_level
 from blockguide.core.types import Grounding
 
 
@@ -102,23 +103,9 @@ def doc_call_args(name: str, code: str) -> list[str] | None:
     for m in re.finditer(rf"(?<![\w.])(?:\w+::)*{re.escape(name)}\s*\(", code):
         if re.search(r"\bfn\s*$", code[:m.start()]):
             continue
-        depth, quote, start, args = 1, "", m.end(), []
-        for i in range(m.end(), len(code)):
-            ch = code[i]
-            if quote:
-                quote = "" if ch == quote and code[i - 1] != "\\" else quote
-            elif ch == '"':
-                quote = ch
-            elif ch in "([{":
-                depth += 1
-            elif ch in ")]}":
-                depth -= 1
-                if depth == 0:
-                    args.append(code[start:i])
-                    return [a.strip() for a in args if a.strip()]
-            elif ch == "," and depth == 1:
-                args.append(code[start:i])
-                start = i + 1
+        end = closing_bracket(code, m.end())
+        if end is not None:
+            return split_top_level(code[m.end():end])
     return None
 
 

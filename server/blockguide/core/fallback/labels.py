@@ -7,6 +7,7 @@ import re
 from blockguide.core.types import Action
 from blockguide.core.fallback.code import _spans
 from blockguide.core.syntax.nodes import tail_name
+from blockguide.core.syntax.split import split_top_level
 
 
 _VERBS = set("""
@@ -174,34 +175,7 @@ def _call_label(callee: str, code: str, io: tuple[str, ...], language: str) -> s
     return f"Call `{_tail(bare, 28)}`"
 
 
-def _split_top(text: str, seps: tuple[str, ...]) -> list[str]:
-    """text split at the separators that are not inside brackets or strings."""
-    parts, depth, cur, i, quote = [], 0, "", 0, None
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            cur += ch
-            if ch == quote:
-                quote = None
-            i += 1
-            continue
-        if ch in "\"'":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        if depth == 0:
-            sep = next((s for s in seps if text.startswith(s, i)), None)
-            if sep:
-                parts.append(cur.strip())
-                cur = ""
-                i += len(sep)
-                continue
-        cur += ch
-        i += 1
-    parts.append(cur.strip())
-    return [p for p in parts if p]
+_split_top = split_top_level  # the name the step builders use
 
 
 def _cond_label(cond: str, context: dict | None = None) -> str:
