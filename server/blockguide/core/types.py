@@ -172,6 +172,9 @@ class Grounding:
     owner: str | None = None  # the class (or Rust impl type) a method belongs to, as grounding found it
     example: Example | None = None  # a usage example blockguide built and checked itself
     example_source: str | None = None  # "path:line" of the call site it was adapted from
+    # whether an example built from the signature has values blockguide guessed (placeholders the reader
+    # replaces), rather than none or only those the block's own text gives
+    example_guessed: bool = True
     # which checks the example went through ("static", "go vet", "cc -fsyntax-only"), and what the toolchain
     # still found wrong with it when nothing better could be built (core.examples.attach)
     example_checks: tuple[str, ...] = ()

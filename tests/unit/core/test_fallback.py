@@ -148,3 +148,23 @@ def test_a_steps_comments_are_quoted_in_its_detail(tmp_path):
     src = Source(PY, code_in_comment)
     guide = static_guide(ground(find_definition(src, "requote"), src, path, tmp_path, 0))
     assert "comment" not in guide.steps[1].detail  # a comment with code in it is not quoted in part
+
+
+def test_the_placeholder_note_only_when_blockguide_guessed_a_value(tmp_path):
+    """ms.parse's example takes "2 days" from its own regex and a function without parameters has nothing to
+    replace: the note asking the reader to replace placeholder values is for guessed values only."""
+    from blockguide.core.fallback import PLACEHOLDERS
+
+    code = ("export function units(str) {\n  const m = /^(\\d+) (days|hours)$/.exec(str);\n  return m;\n}\n\n"
+            "export function now() {\n  return 1;\n}\n\n"
+            "export function pad(text, width) {\n  return text;\n}\n")
+    (tmp_path / "package.json").write_text('{"name": "kit", "type": "module", "main": "index.js"}')
+    path = tmp_path / "index.js"
+    path.write_text(code)
+    src = Source(LANGUAGES["javascript"], code)
+
+    def notes(name):
+        return static_guide(ground(find_definition(src, name), src, path, tmp_path, 0)).notes
+
+    assert PLACEHOLDERS not in notes("units") and PLACEHOLDERS not in notes("now")
+    assert PLACEHOLDERS in notes("pad")  # `width` is a guess

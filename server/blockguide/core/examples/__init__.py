@@ -95,6 +95,7 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
         if inner is not None:
             built = build(inner, src, path, root, check)
             if built is not None:
+                g.example_guessed = inner.example_guessed
                 if g.import_line is None:  # the statements are used through their function: its import
                     g.import_line, g.module = inner.import_line, g.module or inner.module
                 g.notes.append(f"These statements run inside `{inner.block.name}`: a usage example calls "
@@ -160,6 +161,9 @@ def generic_from_signature(g: Grounding, src: Source) -> Example | None:
     node = definition_node(src, block)
     params = generic_params(node if node is not None and node.type in lang.functions else None)
     fill_values(params, block.name, block.text, leading_comment(src, node))
+    # a method's or class's object is made with guessed constructor arguments; a function's values are guesses
+    # only where the block's text gave none
+    g.example_guessed = block.kind in ("class", "method") or any(p.value is None for p in params)
     maker = {"javascript": js_example, "typescript": js_example, "tsx": js_example, "go": go_example,
              "rust": rust_example, "java": java_example, "c": c_example, "cpp": cpp_example}.get(block.language)
     code = maker(g, src, node, params) if maker else None

@@ -71,4 +71,6 @@ def example_rejected(g: Grounding) -> str | None:
 def example_origin(g: Grounding) -> str:
     if g.example_source:
         return f"Example adapted from the call at `{g.example_source}`."
+    if not g.example_guessed:
+        return "Example built by blockguide from the signature, with the values the block's own text gives."
     return PLACEHOLDERS
