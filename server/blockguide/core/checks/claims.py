@@ -350,23 +350,29 @@ both ends error errors raise raises raised throw throws fail failed success vali
 zero negative positive greater smaller less equal equals above below larger largest smallest
 """.split())
 _WORD = re.compile(r"[A-Za-z]{4,}")
-_SPLIT_IDENT = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+IDENT_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
 def _stem(word: str) -> str:
     return word.lower()[:5]
 
 
-def code_vocabulary(g: Grounding) -> frozenset[str]:
-    """Every word the code and its context use, lower case (identifiers split at `_` and camelCase too)."""
-    text = context_text(g)
+def vocabulary(text: str) -> frozenset[str]:
+    """Every word a text of code uses, lower case: its words, its identifiers whole and split at `_` and
+    camelCase."""
     words = set(_WORD.findall(text))
     for ident in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text):
-        words.update(w for w in _SPLIT_IDENT.findall(ident) if len(w) >= 3)
+        words.add(ident)
+        words.update(w for w in IDENT_PARTS.findall(ident) if len(w) >= 3)
     return frozenset(w.lower() for w in words)
 
 
-def _supported(word: str, vocabulary: frozenset[str]) -> bool:
+def code_vocabulary(g: Grounding) -> frozenset[str]:
+    """Every word the code and its context use (see `vocabulary`)."""
+    return vocabulary(context_text(g))
+
+
+def supported(word: str, vocabulary: frozenset[str]) -> bool:
     """The code uses the word, a word of the same stem, or a short form of it (`sep` for "separator")."""
     stem = _stem(word)
     return any(v.startswith(stem) or word.startswith(v) for v in vocabulary if len(v) >= 3)
@@ -376,4 +382,4 @@ def unsupported_words(text: str, vocabulary: frozenset[str]) -> tuple[list[str],
     """(the content words of `text` the code does not support, how many content words it has). Code in
     backticks is left to the name checks."""
     content = [w.lower() for w in _WORD.findall(CODE_SPAN.sub(" ", text)) if w.lower() not in GENERAL_WORDS]
-    return [w for w in content if not _supported(w, vocabulary)], len(content)
+    return [w for w in content if not supported(w, vocabulary)], len(content)

@@ -39,6 +39,7 @@ from rapidfuzz import fuzz
 
 from blockguide.core.checks.claims import (
     CODE_SPAN,
+    IDENT_PARTS,
     bare_code,
     GENERAL_WORDS,
     claim_problems,
@@ -47,7 +48,9 @@ from blockguide.core.checks.claims import (
     norm,
     prose_of,
     sentences,
+    supported,
     unsupported_words,
+    vocabulary,
     words,
 )
 from blockguide.core.checks.prose import invented_names, known_names, vague_terms
@@ -105,7 +108,7 @@ _NOTHING = frozenset("block blocks code snippet function functions method method
 
 
 def _content_words(text: str, g: Grounding) -> list[str]:
-    name = {w.lower() for w in _SPLIT.findall(g.block.name or "")} | {(g.block.name or "").lower()}
+    name = {w.lower() for w in IDENT_PARTS.findall(g.block.name or "")} | {(g.block.name or "").lower()}
     return [w for w in (w.lower() for w in re.findall(r"[A-Za-z]{3,}", CODE_SPAN.sub(" ", text)))
             if w not in GENERAL_WORDS and w not in _FILLER and w not in _NOTHING and w not in name]
 
@@ -166,29 +169,13 @@ def off_step(text: str, source: str) -> list[str]:
     one step's label on another step, or the block's purpose on every step. [] when `source` is unknown."""
     if not source.strip():
         return []
-    vocabulary = _source_words(source)
+    known_words = vocabulary(source)
     said = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", text) if w.lower() not in _FILLER]
     for ident in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", " ".join(CODE_SPAN.findall(text))):
-        said += [w.lower() for w in _SPLIT.findall(ident) if len(w) >= 3]
-    if said and not any(_stem_in(w, vocabulary) for w in said):
+        said += [w.lower() for w in IDENT_PARTS.findall(ident) if len(w) >= 3]
+    if said and not any(supported(w, known_words) for w in said):
         return ["not about its step's code"]
     return []
-
-
-_SPLIT = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-
-
-def _source_words(source: str) -> frozenset[str]:
-    found = set()
-    for ident in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", source):
-        found.add(ident.lower())
-        found.update(w.lower() for w in _SPLIT.findall(ident) if len(w) >= 3)
-    return frozenset(found)
-
-
-def _stem_in(word: str, vocabulary: frozenset[str]) -> bool:
-    stem = word[:5] if len(word) > 5 else word
-    return any(v.startswith(stem) or (len(v) >= 3 and word.startswith(v)) for v in vocabulary)  # `sep`: separators
 
 
 def _unsupported(text: str, g: Grounding, minimum: int = UNSUPPORTED_MIN) -> list[str]:
@@ -257,10 +244,10 @@ def _unshown_in(text: str, source: str, g: Grounding, where: str) -> list[str]:
     array of numbers", "returns a tuple of two integers"); this keeps it out."""
     if not source.strip():
         return []
-    vocabulary = _source_words(source + " " + (g.block.name or "") + " " + g.block.text.split("\n")[0])
+    known_words = vocabulary(source + " " + (g.block.name or "") + " " + g.block.text.split("\n")[0])
     content = [w.lower() for w in re.findall(r"[A-Za-z]{4,}", CODE_SPAN.sub(" ", text))
                if w.lower() not in GENERAL_WORDS and w.lower() not in _FILLER]
-    unshown = [w for w in dict.fromkeys(content) if not _stem_in(w, vocabulary)]
+    unshown = [w for w in dict.fromkeys(content) if not supported(w, known_words)]
     problems = []
     if len(unshown) > UNSHOWN_MAX:
         problems.append(f"words {where}'s code does not show: " + ", ".join(unshown[:5]))
