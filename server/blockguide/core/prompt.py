@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.checks.prose import VAGUE_TERMS
+from blockguide.core.syntax.steplines import step_lines
 from blockguide.core.types import Grounding
 
 SYSTEM = """You write documentation guides for blocks of source code.
@@ -193,10 +194,9 @@ def step_code(g: Grounding, steps) -> list[str]:
 
 
 def step_source(g: Grounding, steps) -> list[str]:
-    """Each step's whole source ("" when no action matches): the comment lines right above its first action,
-    then its lines up to the next statement of the outline, without trailing comments (those introduce the
-    next statement). The checks use it to tell whether a label or a sentence is about its own step."""
-    lines = g.block.text.split("\n")
+    """Each step's whole source ("" when no action matches): its lines up to the next statement of the outline
+    (`core.syntax.steplines.step_lines`: the comments right above it included, the trailing ones not). The
+    checks use it to tell whether a label or a sentence is about its own step."""
     actions = [a for a in g.flow if not a.text.startswith("... and ")]
     out = []
     for picked in _step_actions(g, steps):
@@ -205,19 +205,8 @@ def step_source(g: Grounding, steps) -> list[str]:
             continue
         first, last = picked[0].line, picked[-1].line
         end = next((a.line for a in actions if a.line > last and a.depth <= picked[0].depth), g.block.span.end)
-        body = [_line(lines, g, i) for i in range(first, end)]
-        while len(body) > 1 and (not body[-1] or _COMMENT.match(body[-1])):
-            body.pop()
-        above = []
-        i = first - 1
-        while i >= g.block.span.start and _COMMENT.match(_line(lines, g, i)):
-            above.insert(0, _line(lines, g, i))
-            i -= 1
-        out.append("\n".join(above + body))
+        out.append("\n".join(step_lines(g.block, first, end)))
     return out
-
-
-_COMMENT = re.compile(r"^(?:#|//|/\*|\*|--)")
 
 
 def _line(lines: list[str], g: Grounding, line: int) -> str:

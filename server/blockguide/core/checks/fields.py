@@ -24,7 +24,7 @@ list accepts the field.
   the block or its context, and no claim about what the block returns that contradicts it
   (`return_claim_problems`).
 
-The step's code (`core.prompt.step_source`) is its lines up to the next statement of the outline, with the
+The step's code (`core.prompt.step_source`, from `core.syntax.steplines`) is its lines up to the next statement, with the
 comment lines right above it: what the author wrote about a step counts as that step's words.
 
 `core.accept` builds the guide from these verdicts.

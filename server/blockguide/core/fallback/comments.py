@@ -10,49 +10,24 @@ from __future__ import annotations
 
 import re
 
+from blockguide.core.syntax.steplines import comment_marker, is_comment, step_lines
 from blockguide.core.types import Action, Grounding
 
 COMMENT_CHARS = 220  # at most this much of a step's comments is quoted
 
-_MARKERS = {
-    "python": re.compile(r"^#+\s?"),
-}
-_C_LIKE = re.compile(r"^(?://+|/\*+|\*+/?)\s?")
 _TOOLING = re.compile(r"\b(?:TODO|FIXME|XXX|HACK|noqa|NOLINT\w*|eslint-\w+|prettier-ignore|pylint:|type:\s*ignore"
                       r"|pragma|clang-format|istanbul|ts-(?:ignore|expect-error|nocheck)|nolint|SAFETY:)\b|^[-=*#/ ]+$",
                       re.IGNORECASE)
 _CODE_CHARS = re.compile(r"[;{}()=<>\[\]]")
 
 
-def _marker(language: str) -> re.Pattern[str]:
-    return _MARKERS.get(language, _C_LIKE)
-
-
 def step_comments(g: Grounding, first: Action, end_line: int) -> str | None:
     """The prose of the comments of the step that starts at `first` and runs to `end_line` (exclusive, a
     document line): those right above `first` and those inside, without the trailing ones. None when there
     is none worth quoting."""
-    block = g.block
-    lines = block.text.split("\n")
-    marker = _marker(block.language)
-
-    def text(line: int) -> str:
-        i = line - block.span.start
-        return lines[i].strip() if 0 <= i < len(lines) else ""
-
-    def is_comment(s: str) -> bool:
-        return bool(s) and bool(marker.match(s)) and not s.startswith(('"""', "'''"))
-
-    above = []
-    line = first.line - 1
-    while line >= block.span.start and is_comment(text(line)):
-        above.insert(0, text(line))
-        line -= 1
-    inside = [text(n) for n in range(first.line, min(end_line, block.span.end))]
-    while inside and (not inside[-1] or is_comment(inside[-1])):  # they introduce what follows the step
-        inside.pop()
-    comments = above + [s for s in inside if is_comment(s)]
-    return _prose([marker.sub("", c).rstrip("*/ ").strip() for c in comments])
+    lang = g.block.language
+    comments = [s for s in step_lines(g.block, first.line, end_line) if is_comment(s, lang)]
+    return _prose([comment_marker(lang).sub("", c).rstrip("*/ ").strip() for c in comments])
 
 
 def _prose(parts: list[str]) -> str | None:
