@@ -26,7 +26,7 @@ from blockguide.core.checks.toolchain_c import c_check
 from blockguide.core.checks.toolchain_java import java_check
 from blockguide.core.checks.toolchain_js import js_check
 from blockguide.core.checks.toolchain_rust import rust_check
-from blockguide.core.checks.toolrun import ToolResult, results as _results
+from blockguide.core.checks.toolrun import ToolResult
 from blockguide.core.checks.toolrun import about as _about, cached as _cached, digest as _digest, read as _read
 from blockguide.core.checks.toolrun import run as _run
 from blockguide.core.types import Grounding

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from blockguide.core.checks import check_example, toolchain, toolchain_c
+from blockguide.core.checks import check_example, toolchain, toolchain_c, toolrun
 from blockguide.core.fallback import static_guide
 from blockguide.core.grounding import ground
 from blockguide.core.examples import attach
@@ -28,7 +28,7 @@ def generous_limits(monkeypatch):
     monkeypatch.setattr(toolchain, "ENABLED", True)  # tests/unit/conftest.py turns it off elsewhere
     monkeypatch.setattr(toolchain, "GO_SECONDS", 120.0)
     monkeypatch.setattr(toolchain_c, "C_SECONDS", 60.0)
-    toolchain._results.clear()
+    toolrun.results.clear()
 
 
 def _grounded(root, rel, name):

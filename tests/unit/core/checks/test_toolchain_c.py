@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from blockguide.core.checks import check_example, toolchain, toolchain_c
+from blockguide.core.checks import check_example, toolchain, toolchain_c, toolrun
 from blockguide.core.grounding import ground
 from blockguide.core.languages import for_path
 from blockguide.core.syntax.blocks import find_definition
@@ -26,7 +26,7 @@ SPEEDUPS = ('#include <Python.h>\n\nstatic PyObject*\nshout(PyUnicodeObject *in)
 def toolchain_on(monkeypatch):
     monkeypatch.setattr(toolchain, "ENABLED", True)
     monkeypatch.setattr(toolchain_c, "C_SECONDS", 60.0)
-    toolchain._results.clear()
+    toolrun.results.clear()
 
 
 def _grounded(root, rel, name):

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from blockguide.core.checks import check_example, toolchain, toolchain_java
+from blockguide.core.checks import check_example, toolchain, toolchain_java, toolrun
 from blockguide.core.examples import attach
 from blockguide.core.grounding import ground
 from blockguide.core.languages import for_path
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(shutil.which("javac") is None, reason="javac is 
 def javac_on(monkeypatch):
     monkeypatch.setattr(toolchain, "ENABLED", True)
     monkeypatch.setattr(toolchain_java, "JAVA_SECONDS", 120.0)
-    toolchain._results.clear()
+    toolrun.results.clear()
 
 
 TEXT = """package com.kit.text;

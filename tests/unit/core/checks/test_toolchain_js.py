@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from blockguide.core.checks import check_example, toolchain, toolchain_js
+from blockguide.core.checks import check_example, toolchain, toolchain_js, toolrun
 from blockguide.core.examples import attach
 from blockguide.core.grounding import ground
 from blockguide.core.languages import for_path
@@ -38,7 +38,7 @@ def with_tsc(monkeypatch):
 def _on(monkeypatch):
     monkeypatch.setattr(toolchain, "ENABLED", True)
     monkeypatch.setattr(toolchain_js, "TSC_SECONDS", 120.0)
-    toolchain._results.clear()
+    toolrun.results.clear()
 
 
 def _grounded(root, rel, name):

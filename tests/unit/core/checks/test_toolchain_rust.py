@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from blockguide.core.checks import check_example, toolchain, toolchain_rust
+from blockguide.core.checks import check_example, toolchain, toolchain_rust, toolrun
 from blockguide.core.examples import attach
 from blockguide.core.grounding import ground
 from blockguide.core.languages import for_path
@@ -21,7 +21,7 @@ from blockguide.core.types import Example
 def cargo_on(monkeypatch):
     monkeypatch.setattr(toolchain, "ENABLED", True)
     monkeypatch.setattr(toolchain_rust, "RUST_SECONDS", 180.0)
-    toolchain._results.clear()
+    toolrun.results.clear()
 
 
 def _crate(root, built=True):

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from blockguide.core import checks, examples, grounding
-from blockguide.core.checks import toolchain, toolchain_c
+from blockguide.core.checks import toolchain, toolchain_c, toolrun
 from blockguide.core.languages import for_path
 from blockguide.core.syntax.blocks import find_definition, snap
 from blockguide.core.syntax.source import Source
@@ -37,7 +37,7 @@ SOURCE = ('#include "kit.h"\n#include <cstring>\nnamespace kit {\ninline namespa
 def toolchain_on(monkeypatch):
     monkeypatch.setattr(toolchain, "ENABLED", True)
     monkeypatch.setattr(toolchain_c, "C_SECONDS", 60.0)
-    toolchain._results.clear()
+    toolrun.results.clear()
 
 
 def _attached(root, rel, name=None, lines=None):
