@@ -12,8 +12,6 @@ import logging
 from pathlib import Path
 from typing import Callable
 
-from blockguide.core.callsites import find_call_sites
-from blockguide.core.callsites.confirm import confirmer
 from blockguide.core.examples.c import c_example, cpp_example
 from blockguide.core.examples.generic import generic_params
 from blockguide.core.examples.go import go_example
@@ -26,10 +24,9 @@ from blockguide.core.examples.rust import rust_example
 from blockguide.core.grounding import ground
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.python.jedi_session import JEDI_LOCK
-from blockguide.core.python.references import python_confirmer
-from blockguide.core.python.signatures import owner_class, python_info
+from blockguide.core.python.signatures import python_info
 from blockguide.core.syntax.blocks import definition_around
-from blockguide.core.syntax.nodes import definition_node, text_of
+from blockguide.core.syntax.nodes import definition_node
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Example, Grounding
 
@@ -120,37 +117,13 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
 
 
 def _enclosing_grounding(g: Grounding, src: Source, path: Path | None, root: Path | None) -> Grounding | None:
-    """A grounding for the function around a selection of statements (what a caller runs to reach them), with
-    the places that call it: a real call gives the example real arguments."""
-    block = g.block
-    enc = definition_around(src, block)
+    """The function around a selection of statements (what a caller runs to reach them), grounded as if it
+    were documented itself: its import, its owner, the places that call it (a real call gives the example
+    real arguments)."""
+    enc = definition_around(src, g.block)
     if enc is None or enc.kind == "class":
         return None
-    inner = Grounding(block=enc, path=g.path, module=g.module, root=g.root)
-    if block.language == "python" and g.module:
-        if enc.kind == "function" and not enc.indent:
-            inner.import_line = f"from {g.module} import {enc.name}"
-        elif enc.kind == "method":
-            owner = owner_class(src, enc)
-            if owner is not None and owner.start_point.column == 0:
-                inner.import_line = f"from {g.module} import {text_of(owner.child_by_field_name('name'))}"
-    elif block.language in ("c", "cpp"):
-        inner.import_line = g.import_line  # a static function's statements: checked inside their own file
-    elif block.language != "python":
-        # the enclosing function grounded as if it were documented itself: its import (the package's name for
-        # an exported JavaScript function), its owner, its call sites
-        return ground(enc, src, path, root, MAX_SITES_TRIED) if path is not None and root is not None else None
-    if path is not None and root is not None:
-        span = range(enc.span.start, enc.span.end)
-        if block.language == "python":
-            confirm = python_confirmer(path, span, root)
-        else:
-            line = g.import_line or ""
-            header = line.split('"')[1] if block.language in ("c", "cpp") and '"' in line else None
-            confirm = confirmer(block.language, path, root, enc.name, enc.kind, g.owner, g.module, header)
-        inner.call_sites = find_call_sites(root, [enc.name], LANGUAGES[block.language].suffixes, MAX_SITES_TRIED,
-                                           exclude=(path, span), confirm=confirm)
-    return inner
+    return ground(enc, src, path, root, MAX_SITES_TRIED)
 
 
 def generic_from_signature(g: Grounding, src: Source) -> Example | None:
