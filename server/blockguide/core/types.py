@@ -138,6 +138,7 @@ class Action:
     io: tuple[str, ...] = ()  # calls that read/write files or talk to the network, e.g. "file: open"
     awaits: bool = False
     targets: tuple[str, ...] = ()  # names the statement binds
+    fact: "Fact | None" = field(default=None, compare=False)  # the core.facts record it was flattened from
 
     def __post_init__(self) -> None:
         if not isinstance(self.kind, ActionKind):

@@ -267,7 +267,7 @@ def test_a_long_signature_is_shortened_whole(tmp_path, lang, name, text, symbol,
 
 
 def test_a_cut_code_span_is_made_whole():
-    from blockguide.core.fallback.code import _clean, _quote
+    from blockguide.core.syntax.quote import _clean, _quote
     assert _clean("returns `this.items.reduce((s, i) => s + i.qty * i.item....`") == \
         "returns `this.items.reduce(...)`"
     assert _clean('sets `label` to `match value { 0 => "zero", 1 => "one", 2 => "two", 3 => "three", _ =>...`') == \

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from blockguide.core.facts import Define
+from blockguide.core.phrase import method_summary
 from blockguide.core.types import Action, Grounding, Step
-from blockguide.core.fallback.code import _clean, _quote, _spans
+from blockguide.core.syntax.quote import _clean, _quote, _spans
 from blockguide.core.fallback.labels import _cap, _first_span, _simple, _split_top, _verb, _words
 from blockguide.core.fallback.words import MAX_STEPS, _join, _names, _sentence
 
@@ -78,21 +80,6 @@ def _first_param(params: str, language: str) -> str | None:
     return None
 
 
-def _summary_words(summary: str) -> str:
-    """`sets `a`; calls `b`, `c`; returns `d`` → `sets `a`, calls `b` and `c`, and returns `d``."""
-    parts = []
-    for part in summary.split("; "):
-        part = _clean(part)
-        m = re.match(r"(sets|calls|raises|throws) (.+)", part)
-        if m:
-            items = re.findall(r"`[^`]*`", m.group(2))
-            part = f"{m.group(1)} {_join(items)}" if items else part
-        parts.append(part)
-    if len(parts) > 2:
-        return ", ".join(parts[:-1]) + ", and " + parts[-1]
-    return " and ".join(parts)
-
-
 def _class_steps(g: Grounding) -> list[Step]:
     out = []
     for b in g.bases:
@@ -117,10 +104,10 @@ def _class_steps(g: Grounding) -> list[Step]:
         if _private(g, a, name):
             private.append(name)
             continue
-        summary = a.text.split("`: ", 1)[1] if "`: " in a.text else ""
+        summary = method_summary(a.fact) if isinstance(a.fact, Define) else ""
         params = sig[len(name):] if sig.startswith(name) else ""
         shown = _quote(sig or name, 60, sig.endswith("..."))
-        detail = shown + (f" {_summary_words(summary)}" if summary else " is defined here")
+        detail = shown + (f" {summary}" if summary else " is defined here")
         methods.append(Step(_method_label(name, g, params.strip("()")), _sentence(detail)))
     room = MAX_STEPS - len(out) - (1 if private else 0)
     if len(methods) > room:

@@ -6,7 +6,7 @@ import re
 
 from blockguide.core.checks.prose import vague_terms
 from blockguide.core.types import Grounding
-from blockguide.core.fallback.code import _clean, _fit
+from blockguide.core.syntax.quote import _clean, _fit
 from blockguide.core.fallback.flow import _is_more
 from blockguide.core.fallback.words import _join, _names, _plural, _short
 

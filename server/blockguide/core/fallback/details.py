@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from blockguide.core.types import Action, Grounding, Step
-from blockguide.core.fallback.code import _clean, _fit, _quote
+from blockguide.core.syntax.quote import _clean, _fit, _quote
 from blockguide.core.fallback.flow import _groups, _is_more, _plain_else
 from blockguide.core.fallback.labels import _cap, _first_span, _label, _simple
 from blockguide.core.fallback.words import _join, _names, _sentence

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from blockguide.core.types import Action
-from blockguide.core.fallback.code import _spans
+from blockguide.core.syntax.quote import _spans
 from blockguide.core.syntax.nodes import tail_name
 from blockguide.core.syntax.split import split_top_level
 

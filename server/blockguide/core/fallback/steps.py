@@ -6,7 +6,7 @@ import re
 
 from blockguide.core.types import Action, Grounding, Step
 from blockguide.core.fallback.classes import _class_steps
-from blockguide.core.fallback.code import _code, _spans
+from blockguide.core.syntax.quote import _code, _spans
 from blockguide.core.fallback.comments import step_comments
 from blockguide.core.fallback.details import _arm_step, _chain_step, _clause, _detail, _merge_clauses, _run_step
 from blockguide.core.fallback.flow import _arm_of_chain, _groups, _is_more, _plain_else

@@ -1,349 +1,373 @@
 """What a block does, in code order, read from the syntax tree: the facts its Execution Steps must follow.
 
-`outline` walks the block's statements (into branches, loops, try/with bodies and cases, a few levels deep)
-and turns each into an `Action`: its kind, a one-line description with real names in backticks, the calls
-it makes in the order they run, the file or network I/O among them, awaits and the names it binds.
-`describe` turns the actions into the prompt's text lines. One walker serves every language in
-languages.py: tree-sitter grammars share most node names (the tables are in syntax.nodes).
+`read` walks the block's statements (into branches, loops, try/with bodies and cases) and turns each into a
+typed record of core.facts: an assignment with its target, operator and value, a call, a branch with its arms,
+a loop with its kind and exits, ... each with its lines, its code and the calls it makes in run order. No
+English is written here (core.phrase says the facts). One walker serves every language in languages.py:
+tree-sitter grammars share most node names (the tables are in syntax.nodes).
+
+`outline` flattens the facts into `Action`s (one per statement, with its depth) for the guide writer's step
+grouping, and `describe` renders them as the prompt's text lines.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 
 from tree_sitter import Node
 
+from blockguide.core import facts as F
 from blockguide.core.syntax.dataflow import bindings_in
 from blockguide.core.syntax.io_calls import io_kind
 from blockguide.core.syntax.nodes import (
     ASSERTS, ASSIGNS, AWAITS, BRANCHES, CALLS, CASES, CATCHES, DEFERS, ELSE_CLAUSES, FINALLYS, IMPORTS, JUMPS,
     LOOPS, RAISES, RETURNS, SKIPPED, SWITCHES, TRIES, WITHS, YIELDS, block_nodes, body_of,
-    class_bases, code, def_name, definition_node, holds_statements, short, signature_text, statements,
+    class_bases, def_name, definition_node, holds_statements, signature_text, statements,
     strip_parens, text_of, unwrap,
 )
 from blockguide.core.syntax.source import Source
-from blockguide.core.syntax.summary import _calls_in, _has, _method_summary, _skip_docstring
-from blockguide.core.types import Action, Block
+from blockguide.core.syntax.summary import _calls_in, _has, _skip_docstring
+from blockguide.core.types import Action, Block, Span
 
 
-MAX_ACTIONS = 40
+MAX_FACTS = 400  # statements read into facts; past it `Outline.unread` counts the rest (a generated table, ...)
 
 
-MAX_DEPTH = 4
+# --- the facts -----------------------------------------------------------------------------------------------
+class _Reader:
+    def __init__(self, src: Source) -> None:
+        self.src = src
+        self.count = 0
+        self.unread = 0
 
+    # common parts
+    def base(self, node: Node, head: list[Node]) -> dict:
+        calls = _calls_in(self.src, [h for h in head if h is not None])
+        refs = tuple(F.CallRef(name, F.IOKind(k) if (k := io_kind(name.removeprefix("new "))) else None)
+                     for name, _ in calls)
+        return {"span": Span(node.start_point.row, node.end_point.row + 1), "code": text_of(node),
+                "calls": refs, "awaits": _has(self.src, [h for h in head if h is not None], AWAITS)}
 
-# --- the outline -------------------------------------------------------------------------------------------
-@dataclass
-class _Walk:
-    src: Source
-    actions: list[Action]
-    truncated: int = 0
+    def header(self, node: Node) -> list[Node]:
+        """The parts of a compound statement that are not bodies or clauses (its condition, iterable, ...)."""
+        return [c for c in node.named_children
+                if not holds_statements(self.src, c) and c.type not in ELSE_CLAUSES | CATCHES | FINALLYS | CASES
+                | BRANCHES and c.type not in SKIPPED]
 
-    def add(self, action: Action) -> bool:
-        if len(self.actions) >= MAX_ACTIONS:
-            self.truncated += 1
-            return False
-        self.actions.append(action)
-        return True
+    def statements(self, nodes: list[Node]) -> tuple[F.Fact, ...]:
+        out = []
+        for node in nodes:
+            if self.count >= MAX_FACTS:
+                self.unread += 1
+                continue
+            fact = self.statement(node)
+            if fact is not None:
+                self.count += 1
+                out.append(fact)
+        return tuple(out)
 
+    def body(self, node: Node | None) -> tuple[F.Fact, ...]:
+        if node is None:
+            return ()
+        if holds_statements(self.src, node):
+            return self.statements(statements(self.src, node))
+        if node.type == "expression_statement" and node.named_children and holds_statements(
+                self.src, node.named_children[0]):
+            return self.body(node.named_children[0])
+        return self.statements([node])
 
-def outline(src: Source, block: Block) -> list[Action]:
-    """The block's actions in code order."""
-    walk = _Walk(src, [])
-    definition = definition_node(src, block)
-    if definition is not None and definition.type in src.lang.classes:
-        _class_outline(walk, definition)
-    elif definition is not None:
-        body = body_of(definition)
-        if body is not None and not holds_statements(src, body):  # `(a, b) => a + b`
-            walk.add(_action(src, body, 0, "return", f"returns {code(text_of(body))}", head=[body]))
-        else:
-            _statements(walk, _skip_docstring(src, statements(src, body)), 0)
-    else:
-        _statements(walk, [n for n in block_nodes(src, block)], 0)
-    if walk.truncated:
-        last = walk.actions[-1]
-        walk.actions.append(Action(last.line, 0, "statement", f"... and {walk.truncated} more statements"))
-    return walk.actions
+    # one statement
+    def statement(self, node: Node) -> F.Fact | None:
+        src = self.src
+        node = unwrap(node)
+        t = node.type
+        if t in SKIPPED or t.endswith("comment"):
+            return None
+        if src.lang.key == "rust" and _rust_tail(node):
+            # the tail expression of a Rust function's block is its result
+            return F.Return(**self.base(node, [node]), value=text_of(node), implicit=True)
+        if t in BRANCHES:
+            return self.branch(node)
+        if t in LOOPS:
+            return self.loop(node)
+        if t in WITHS:
+            return self.with_(node)
+        if t in TRIES:
+            return self.try_(node)
+        if t in SWITCHES:
+            return self.switch(node)
+        if t in RETURNS:
+            value = " ".join(text_of(c) for c in node.named_children)
+            return F.Return(**self.base(node, list(node.named_children)), value=value or None)
+        if t in RAISES:
+            value = " ".join(text_of(c) for c in node.named_children)
+            return F.Raise(**self.base(node, list(node.named_children)), value=value or None)
+        if t in YIELDS:
+            value = " ".join(text_of(c) for c in node.named_children)
+            return F.Yield(**self.base(node, list(node.named_children)), value=value or None)
+        if t in DEFERS:
+            kind = F.DeferKind.DEFER if t == "defer_statement" else F.DeferKind.GO
+            call = " ".join(text_of(c) for c in node.named_children)
+            return F.Defer(**self.base(node, list(node.named_children)), kind=kind, call=call)
+        if t in IMPORTS:
+            return F.Import(**self.base(node, []))
+        if t in ASSERTS:
+            value = ", ".join(text_of(c) for c in node.named_children)
+            return F.Assert(**self.base(node, list(node.named_children)), condition=value)
+        if t in JUMPS or t == "goto_statement":
+            return self.jump(node)
+        if t in src.lang.functions or t in src.lang.classes:
+            return self.define(node)
+        if t in ASSIGNS or (t == "declaration" and src.lang.key in ("c", "cpp")):
+            return self.assign(node)
+        if t in CALLS or t in AWAITS:
+            return self.call(node)
+        if t == "try_expression":  # Rust `expr?`
+            return F.Expr(**self.base(node, [node]), propagates=True)
+        return F.Expr(**self.base(node, [node]))
 
+    def call(self, node: Node) -> F.Fact:
+        awaited = node.type in AWAITS
+        inner = node
+        if awaited:
+            inner = next((c for c in node.named_children if c.type in CALLS), node)
+        calls = _calls_in(self.src, [inner])
+        callee = calls[-1][0] if calls and calls[-1][1] == inner else (calls[-1][0] if calls else text_of(inner))
+        args_node = inner.child_by_field_name("arguments")
+        args = tuple(text_of(a) for a in args_node.named_children if not a.type.endswith("comment")) \
+            if args_node is not None else ()
+        return F.Call(**self.base(node, [node]), callee=callee, args=args, awaited=awaited)
 
-def describe(actions: list[Action]) -> list[str]:
-    """The outline as text lines for the prompt: `line N: <indent>what it does (calls ...)`."""
-    lines = []
-    for a in actions:
-        extra = []
-        called = [c for c in a.calls if c not in a.text] if a.kind != "define" else []
-        if called:
-            extra.append("calls " + ", ".join(f"`{c}`" for c in called[:6]))
-        for io in a.io:
-            extra.append(io.replace(": ", " I/O: `", 1) + "`")
-        if a.awaits and "await" not in a.text:
-            extra.append("awaits")
-        lines.append(f"line {a.line + 1}: {'  ' * a.depth}{a.text}" + (f" ({'; '.join(extra)})" if extra else ""))
-    return lines
-
-
-def _statements(walk: _Walk, stmts: list[Node], depth: int) -> None:
-    for node in stmts:
-        if len(walk.actions) >= MAX_ACTIONS:
-            walk.truncated += 1
-            continue
-        _statement(walk, node, depth)
-
-
-def _action(src: Source, node: Node, depth: int, kind: str, text: str, head: list[Node],
-            targets: tuple[str, ...] = ()) -> Action:
-    calls = _calls_in(src, head)
-    names = tuple(dict.fromkeys(name for name, _ in calls))
-    io = tuple(dict.fromkeys(f"{k}: {name}" for name in names if (k := io_kind(name.removeprefix("new ")))))
-    return Action(line=node.start_point.row, depth=depth, kind=kind, text=text, calls=names, io=io,
-                  awaits=_has(src, head, AWAITS), targets=targets)
-
-
-def _header(node: Node, src: Source) -> list[Node]:
-    """The parts of a compound statement that are not bodies or clauses (its condition, iterable, ...)."""
-    return [c for c in node.named_children
-            if not holds_statements(src, c) and c.type not in ELSE_CLAUSES | CATCHES | FINALLYS | CASES | BRANCHES
-            and c.type not in SKIPPED]
-
-
-def _field_text(node: Node, *names: str) -> str:
-    for name in names:
-        child = node.child_by_field_name(name)
-        if child is not None:
-            return strip_parens(text_of(child))
-    return ""
-
-
-def _statement(walk: _Walk, node: Node, depth: int) -> None:
-    src = walk.src
-    node = unwrap(node)
-    t = node.type
-    if t in SKIPPED or t.endswith("comment"):
-        return
-    if src.lang.key == "rust" and _rust_tail(node):
-        # the tail expression of a Rust block is its value: the function's result at the top level
-        verb = "returns" if depth == 0 else "evaluates to"
-        walk.add(_action(src, node, depth, "return", f"{verb} {code(text_of(node))}", head=[node]))
-        return
-    if t in BRANCHES:
-        _branch(walk, node, depth, "if")
-    elif t in LOOPS:
-        walk.add(_action(src, node, depth, "loop", _loop_text(node), head=_header(node, src)))
-        _bodies(walk, node, depth)
-    elif t in WITHS:
-        items = short(text_of(node.child_by_field_name("with_clause")
-                              or next((c for c in node.named_children if c.type == "with_clause"), node)), 80)
-        kw = "async with" if text_of(node).startswith("async") else "with"
-        clause = [c for c in node.named_children if c.type == "with_clause"]
-        targets = tuple(t for c in clause for t in _targets(src, c))
-        walk.add(_action(src, node, depth, "with", f"{kw} {code(items)} (context manager):",
-                         head=_header(node, src), targets=targets))
-        _bodies(walk, node, depth)
-    elif t in TRIES:
-        resources = node.child_by_field_name("resources")
-        text = f"try with resources {code(strip_parens(text_of(resources)))}:" if resources is not None else "try:"
-        walk.add(_action(src, node, depth, "with" if resources is not None else "try", text,
-                         head=[resources] if resources is not None else []))
-        _bodies(walk, node, depth)
-    elif t in SWITCHES:
-        subject = _field_text(node, "subject", "value", "condition") or short(" ".join(
-            text_of(c) for c in _header(node, src)))
-        walk.add(_action(src, node, depth, "switch", f"{'match' if 'match' in t else 'switch'} on {code(subject)}:",
-                         head=_header(node, src)))
-        _bodies(walk, node, depth)
-    elif t in RETURNS:
-        value = " ".join(text_of(c) for c in node.named_children)
-        walk.add(_action(src, node, depth, "return", f"returns {code(value)}" if value else "returns",
-                         head=list(node.named_children)))
-    elif t in RAISES:
-        value = " ".join(text_of(c) for c in node.named_children)
-        verb = "raises" if src.lang.key == "python" else "throws"
-        walk.add(_action(src, node, depth, "raise", f"{verb} {code(value)}" if value else f"re-{verb}",
-                         head=list(node.named_children)))
-    elif t in YIELDS:
-        value = " ".join(text_of(c) for c in node.named_children)
-        walk.add(_action(src, node, depth, "yield", f"yields {code(value)}" if value else "yields",
-                         head=list(node.named_children)))
-    elif t in DEFERS:
-        verb = "defers" if t == "defer_statement" else "starts a goroutine running"
-        value = " ".join(text_of(c) for c in node.named_children)
-        walk.add(_action(src, node, depth, "defer", f"{verb} {code(value)}", head=list(node.named_children)))
-    elif t in IMPORTS:
-        walk.add(Action(node.start_point.row, depth, "import", f"imports {code(text_of(node))}"))
-    elif t in ASSERTS:
-        value = " ".join(text_of(c) for c in node.named_children)
-        walk.add(_action(src, node, depth, "check", f"asserts {code(value)}", head=list(node.named_children)))
-    elif t in JUMPS:
+    def jump(self, node: Node) -> F.Fact:
+        t = node.type
+        kind = F.JumpKind.CONTINUE if "continue" in t else F.JumpKind.GOTO if "goto" in t else F.JumpKind.BREAK
         around = node.parent
         while around is not None and around.type not in LOOPS | SWITCHES:
             around = around.parent
-        word = ("continues with the next iteration" if "continue" in t else
-                "leaves the switch" if around is not None and around.type in SWITCHES else "breaks out of the loop")
-        walk.add(Action(node.start_point.row, depth, "jump", word))
-    elif t in src.lang.functions or t in src.lang.classes:
-        kind = "class" if t in src.lang.classes else "function"
-        walk.add(Action(node.start_point.row, depth, "define",
-                        f"defines the {kind} {code(signature_text(node), 60)}",
-                        targets=(def_name(node),) if def_name(node) else ()))
-    elif t in ASSIGNS or (t == "declaration" and src.lang.key in ("c", "cpp")):
-        _assignment(walk, node, depth)
-    elif t in CALLS or t in AWAITS:
-        kw = "awaits" if t in AWAITS else "calls"
-        walk.add(_action(src, node, depth, "call", f"{kw} {code(text_of(node))}", head=[node]))
-    elif t in ("try_expression",):  # Rust `expr?`
-        walk.add(_action(src, node, depth, "call", f"evaluates {code(text_of(node))} and returns early on an error",
-                         head=[node]))
-    else:
-        walk.add(_action(src, node, depth, "statement", code(text_of(node)), head=[node]))
+        leaves = kind == F.JumpKind.BREAK and around is not None and around.type in SWITCHES
+        return F.Jump(**self.base(node, []), kind=kind, leaves_switch=leaves)
 
+    def define(self, node: Node) -> F.Fact:
+        src = self.src
+        if node.type in src.lang.classes:
+            return F.Define(**self.base(node, []), kind=F.DefineKind.CLASS, name=def_name(node),
+                            signature=signature_text(node))
+        return F.Define(**self.base(node, []), kind=F.DefineKind.FUNCTION, name=def_name(node),
+                        signature=signature_text(node))
 
-def _rust_tail(node: Node) -> bool:
-    parent = node.parent
-    return (parent is not None and parent.type == "block" and node.type not in ("let_declaration",)
-            and not node.type.endswith(("_item", "_statement")) and parent.named_children[-1] == node
-            and node.type not in BRANCHES | LOOPS | SWITCHES and parent.parent is not None
-            and parent.parent.type == "function_item")
+    # branches
+    def branch(self, node: Node) -> F.Fact:
+        arms: list[F.Arm] = []
+        self._arms(node, arms)
+        return F.Branch(**self.base(node, [node.child_by_field_name("condition")]), arms=tuple(arms))
 
+    def _arms(self, node: Node, arms: list[F.Arm]) -> None:
+        cond = node.child_by_field_name("condition")
+        arms.append(F.Arm(**self.base(node, [cond]), condition=_cond_text(cond),
+                          body=self.body(node.child_by_field_name("consequence"))))
+        alternatives = list(node.children_by_field_name("alternative")) or [
+            c for c in node.named_children if c.type in ELSE_CLAUSES]
+        for alt in alternatives:
+            self._alternative(alt, arms)
 
-def _branch(walk: _Walk, node: Node, depth: int, word: str) -> None:
-    src = walk.src
-    cond = _field_text(node, "condition")
-    walk.add(_action(src, node, depth, "branch" if word == "if" else "else", f"{word} {code(cond)}:",
-                     head=[c for c in [node.child_by_field_name("condition")] if c is not None]))
-    consequence = node.child_by_field_name("consequence")
-    _body(walk, consequence, depth + 1)
-    alternatives = [c for c in node.children_by_field_name("alternative")]
-    if not alternatives:
-        alternatives = [c for c in node.named_children if c.type in ELSE_CLAUSES]
-    for alt in alternatives:
-        _alternative(walk, alt, depth)
+    def _alternative(self, alt: Node, arms: list[F.Arm]) -> None:
+        src = self.src
+        if alt.type in BRANCHES:  # Go: `else if` is the if itself
+            self._arms(alt, arms)
+            return
+        if alt.type == "elif_clause":
+            cond = alt.child_by_field_name("condition")
+            arms.append(F.Arm(**self.base(alt, [cond]), condition=_cond_text(cond),
+                              body=self.body(alt.child_by_field_name("consequence"))))
+            return
+        inner = [c for c in alt.named_children if c.type not in SKIPPED and not c.type.endswith("comment")]
+        if len(inner) == 1 and inner[0].type in BRANCHES:  # `else if` in JS, Java, C, Rust
+            self._arms(inner[0], arms)
+            return
+        if alt.type in ELSE_CLAUSES or holds_statements(src, alt):
+            body = alt.child_by_field_name("body") or (inner[0] if len(inner) == 1 else None)
+            facts = self.body(body) if body is not None else self.statements(inner)
+        else:
+            facts = self.body(alt)
+        arms.append(F.Arm(**self.base(alt, []), condition=None, body=facts))
 
+    # loops
+    def loop(self, node: Node) -> F.Fact:
+        t = node.type
+        body = self.body(node.child_by_field_name("body") or body_of(node))
+        kind, var, iterable, cond = _loop_parts(node)
+        orelse = next((c for c in node.named_children if c.type in ELSE_CLAUSES), None)
+        if orelse is not None:  # Python's for ... else: runs when the loop ends without a break
+            body_else = self.body(orelse.child_by_field_name("body") or body_of(orelse))
+        else:
+            body_else = ()
+        exits = tuple(_exits(body, ()))
+        del t
+        return F.Loop(**self.base(node, self.header(node)), kind=kind, var=var, iterable=iterable,
+                      condition=cond, body=body, exits=exits, orelse=body_else)
 
-def _alternative(walk: _Walk, alt: Node, depth: int) -> None:
-    src = walk.src
-    if alt.type in BRANCHES:  # Go: `else if` is the if itself
-        _branch(walk, alt, depth, "else if")
-        return
-    if alt.type == "elif_clause":
-        cond = _field_text(alt, "condition")
-        walk.add(_action(src, alt, depth, "else", f"elif {code(cond)}:",
-                         head=[c for c in [alt.child_by_field_name("condition")] if c is not None]))
-        _body(walk, alt.child_by_field_name("consequence"), depth + 1)
-        return
-    inner = [c for c in alt.named_children if c.type not in SKIPPED]
-    if len(inner) == 1 and inner[0].type in BRANCHES:  # `else if` in JS, Java, C, Rust
-        _branch(walk, inner[0], depth, "else if")
-        return
-    if alt.type in BRANCHES | ELSE_CLAUSES or holds_statements(src, alt):
-        walk.add(Action(alt.start_point.row, depth, "else", "else:"))
-        body = alt.child_by_field_name("body") or (inner[0] if len(inner) == 1 else None)
-        _body(walk, body if body is not None else alt, depth + 1)
-        return
-    walk.add(Action(alt.start_point.row, depth, "else", "else:"))
-    _body(walk, alt, depth + 1)
+    # with, try, switch
+    def with_(self, node: Node) -> F.Fact:
+        clause = next((c for c in node.named_children if c.type == "with_clause"), None)
+        items = tuple(text_of(i) for i in clause.named_children) if clause is not None else ()
+        targets = tuple(dict.fromkeys(n for n, kind, _ in bindings_in(self.src, clause, include_nested=False)
+                                      if kind == "var")) if clause is not None else ()
+        return F.With(**self.base(node, self.header(node)), items=items, targets=targets,
+                      asynchronous=text_of(node).startswith("async"),
+                      body=self.body(node.child_by_field_name("body") or body_of(node)))
 
+    def try_(self, node: Node) -> F.Fact:
+        src = self.src
+        resources = node.child_by_field_name("resources")
+        body = self.body(node.child_by_field_name("body") or body_of(node))
+        handlers: list[F.Handler] = []
+        orelse: tuple[F.Fact, ...] = ()
+        final: tuple[F.Fact, ...] = ()
+        for child in node.named_children:
+            if child.type in CATCHES:
+                what = strip_parens(" ".join(text_of(c) for c in child.named_children
+                                             if not holds_statements(src, c) and c.type not in SKIPPED))
+                exc, name = _exception_parts(what)
+                handlers.append(F.Handler(**self.base(child, []), exceptions=exc, name=name,
+                                          body=self.body(child.child_by_field_name("body") or body_of(child))))
+            elif child.type in FINALLYS:
+                final = self.body(child.child_by_field_name("body") or body_of(child) or child)
+            elif child.type in ELSE_CLAUSES:
+                orelse = self.body(child.child_by_field_name("body") or body_of(child))
+        return F.Try(**self.base(node, [resources] if resources is not None else []), body=body,
+                     handlers=tuple(handlers), orelse=orelse, final=final,
+                     resources=strip_parens(text_of(resources)) if resources is not None else None)
 
-def _body(walk: _Walk, node: Node | None, depth: int) -> None:
-    if node is None or depth > MAX_DEPTH:
-        return
-    if holds_statements(walk.src, node):
-        _statements(walk, statements(walk.src, node), depth)
-    else:
-        _statement(walk, node, depth)
-
-
-def _bodies(walk: _Walk, node: Node, depth: int) -> None:
-    """The bodies and clauses of a loop, with, try or switch, in order."""
-    src = walk.src
-    for child in node.named_children:
-        if child.type in CATCHES:
-            what = " ".join(text_of(c) for c in child.named_children if not holds_statements(src, c)
-                            and c.type not in SKIPPED)
-            what = strip_parens(what)
-            word = "except" if src.lang.key == "python" else "catch"
-            walk.add(Action(child.start_point.row, depth, "except", f"{word} {code(what)}:" if what else f"{word}:"))
-            _body(walk, child.child_by_field_name("body") or body_of(child), depth + 1)
-        elif child.type in FINALLYS:
-            walk.add(Action(child.start_point.row, depth, "finally", "finally:"))
-            _body(walk, child.child_by_field_name("body") or body_of(child) or child, depth + 1)
-        elif child.type in ELSE_CLAUSES:  # Python's for/while/try ... else
-            walk.add(Action(child.start_point.row, depth, "else", "else (no exception / loop finished):"))
-            _body(walk, child.child_by_field_name("body") or body_of(child), depth + 1)
-        elif child.type in CASES:
-            _case(walk, child, depth + 1)
-        elif holds_statements(src, child):
-            if any(c.type in CASES for c in child.named_children):
+    def switch(self, node: Node) -> F.Fact:
+        src = self.src
+        subject_node = next((node.child_by_field_name(f) for f in ("subject", "value", "condition")
+                             if node.child_by_field_name(f) is not None), None)
+        subject = strip_parens(text_of(subject_node)) if subject_node is not None else None
+        if subject is None and node.type == "type_switch_statement":
+            subject = strip_parens(" ".join(text_of(c) for c in self.header(node))) or None
+        cases: list[F.Case] = []
+        for child in node.named_children:
+            if child.type in CASES:
+                cases.append(self.case(child))
+            elif holds_statements(src, child):
                 for case in child.named_children:
                     if case.type in CASES:
-                        _case(walk, case, depth + 1)
+                        cases.append(self.case(case))
+        return F.Switch(**self.base(node, self.header(node)), subject=subject or None, cases=tuple(cases),
+                        is_match="match" in node.type)
+
+    def case(self, case: Node) -> F.Case:
+        src = self.src
+        header_fields = {"pattern", "label"} if case.type == "match_arm" else {"value", "pattern", "label"}
+        head: list[Node] = []
+        body: list[Node] = []
+        for i, child in enumerate(case.children):
+            if not child.is_named or child.type in SKIPPED or child.type.endswith("comment"):
+                continue
+            field = case.field_name_for_child(i)
+            if field in header_fields and not (case.type == "match_arm" and field == "value") or child.type in (
+                    "case_pattern", "switch_label", "match_pattern", "expression_list") and not body:
+                head.append(child)
+            elif holds_statements(src, child):
+                body.extend(statements(src, child))
             else:
-                _body(walk, child, depth + 1)
+                body.append(child)
+        labels: list[str] = []
+        default = case.type in ("switch_default", "default_case") or not head
+        for h in head:
+            parts = _case_labels(h)
+            if parts == ["default"] or parts == ["_"]:
+                default = True
+            else:
+                labels += parts
+        guard = case.child_by_field_name("guard")
+        if guard is not None:
+            labels = [f"{' | '.join(labels) or '_'} if {text_of(guard)}"]
+        return F.Case(**self.base(case, []), labels=tuple(labels), default=default and not labels,
+                      body=self.statements(body))
 
-
-def _case(walk: _Walk, case: Node, depth: int) -> None:
-    src = walk.src
-    header_fields = {"pattern", "label"} if case.type == "match_arm" else {"value", "pattern", "label"}
-    head: list[Node] = []
-    body: list[Node] = []
-    for i, child in enumerate(case.children):
-        if not child.is_named or child.type in SKIPPED:
-            continue
-        field = case.field_name_for_child(i)
-        if field in header_fields or child.type in ("case_pattern", "switch_label", "match_pattern",
-                                                    "expression_list") and not body:
-            head.append(child)
-        elif holds_statements(src, child):
-            body.extend(statements(src, child))
+    # assignments
+    def assign(self, node: Node) -> F.Fact:
+        src = self.src
+        t = node.type
+        value_nodes = _values(node)
+        value = " ".join(text_of(v) for v in value_nodes) or None
+        declared = t in ("lexical_declaration", "variable_declaration", "short_var_declaration", "var_declaration",
+                         "const_declaration", "let_declaration", "local_variable_declaration", "declaration",
+                         "const_item", "static_item", "field_declaration")
+        left = node.child_by_field_name("left")
+        if t in ("inc_statement", "dec_statement", "update_expression"):
+            operand = node.child_by_field_name("argument") or (node.named_children[0] if node.named_children else
+                                                               node)
+            op = F.Op.INC if "++" in text_of(node) else F.Op.DEC
+            return F.Assign(**self.base(node, [node]), targets=(text_of(operand),), op=op)
+        if t == "short_var_declaration" or t == "named_expression":
+            op = F.Op.WALRUS
+            targets = _left_names(left if left is not None else node.child_by_field_name("name"))
+        elif left is not None:
+            op = F.Op.of(_operator(node))
+            targets = _left_names(left)
         else:
-            body.append(child)
-    label = " ".join(text_of(h) for h in head) if head else "default"
-    walk.add(Action(case.start_point.row, depth, "case", f"case {code(label)}:"))
-    if depth + 1 <= MAX_DEPTH:
-        _statements(walk, body, depth + 1)
+            op = F.Op.SET if value is not None else F.Op.DECLARE
+            targets = _declared_names(src, node)
+        if op == F.Op.SET and value is None and declared:
+            op = F.Op.DECLARE
+        values = _paired_values(node, targets, value_nodes)
+        destructured = not values and len(targets) > 1 or any(
+            n.type in ("tuple_pattern", "object_pattern", "array_pattern", "pattern_list", "tuple",
+                       "list_pattern", "expression_list") and len(n.named_children) > 1
+            for n in ([left] if left is not None else []) + [
+                c.child_by_field_name("name") or c.child_by_field_name("pattern") or c
+                for c in node.named_children])
+        return F.Assign(**self.base(node, value_nodes or [node]), targets=targets, op=op, value=value,
+                        values=values, declared=declared or op == F.Op.WALRUS and t == "short_var_declaration",
+                        destructured=destructured)
 
 
-def _loop_text(node: Node) -> str:
-    t = node.type
-    if t in ("while_statement", "while_expression", "do_statement"):
-        return f"while {code(_field_text(node, 'condition'))}:" if t != "do_statement" else \
-            f"do ... while {code(_field_text(node, 'condition'))}:"
-    if t == "loop_expression":
-        return "loops until a `break`:"
-    left = _field_text(node, "left", "pattern", "name", "declarator")
-    right = _field_text(node, "right", "value")
-    if t == "for_statement":
-        rng = next((c for c in node.named_children if c.type == "range_clause"), None)
-        if rng is not None:  # Go
-            return f"for each {code(_field_text(rng, 'left') or '_')} in {code(_field_text(rng, 'right'))}:"
-        cond = _field_text(node, "condition") or next(
-            (text_of(c) for c in node.named_children if c.type == "for_clause"), "")
-        if not left and not right:
-            if node.child_by_field_name("body") is not None and cond:
-                return f"loops while {code(cond)}:"
-            return "loops:"
-    if left and right:
-        return f"for each {code(left)} in {code(right)}:"
-    return f"loops: {code(text_of(node).split(chr(10))[0])}"
+def _paired_values(node: Node, targets: tuple[str, ...], value_nodes: list[Node]) -> tuple[str | None, ...]:
+    """One value per target when each has its own: `int a = 1, b;`, `a, b = 1, 2`, `x, y := f(), 2`."""
+    if len(targets) < 2:
+        return ()
+    declarators = [c for c in node.named_children if c.type in ("variable_declarator", "init_declarator")
+                   or (c.type in ("identifier", "pointer_declarator", "array_declarator")
+                       and node.field_name_for_child(node.children.index(c)) == "declarator")]
+    if len(declarators) == len(targets):
+        return tuple((text_of(v) if (v := d.child_by_field_name("value")) is not None else None)
+                     for d in declarators)
+    if len(value_nodes) == 1 and value_nodes[0].type in ("expression_list", "pattern_list", "tuple") and \
+            len(value_nodes[0].named_children) == len(targets):
+        return tuple(text_of(v) for v in value_nodes[0].named_children)
+    return ()
 
 
-def _assignment(walk: _Walk, node: Node, depth: int) -> None:
-    src = walk.src
-    targets = _targets(src, node)
-    value_nodes = _values(node)
-    value = " ".join(text_of(v) for v in value_nodes)
-    names = ", ".join(f"`{t}`" for t in targets) if targets else code(text_of(node).split("=")[0])
-    if node.type in ("augmented_assignment", "augmented_assignment_expression", "compound_assignment_expr"):
-        op = text_of(node.child_by_field_name("operator")) or "op="
-        text = f"updates {names} with {code(op + ' ' + value)}"
-    elif node.type in ("inc_statement", "dec_statement", "update_expression"):
-        operand = text_of(node).replace("++", "").replace("--", "").strip()
-        text = f"{'increments' if '++' in text_of(node) else 'decrements'} {code(operand)}"
-    elif value:
-        text = f"sets {names} to {code(value)}"
-    else:
-        text = f"declares {names}"
-    walk.add(_action(src, node, depth, "assign", text, head=value_nodes or [node], targets=targets))
+def _operator(node: Node) -> str:
+    op = node.child_by_field_name("operator")
+    if op is not None:
+        return text_of(op)
+    left = node.child_by_field_name("left")
+    for child in node.children:
+        if not child.is_named and child.type.endswith("=") and (left is None or child.start_byte >= left.end_byte):
+            return child.type
+    return "="
+
+
+def _left_names(left: Node | None) -> tuple[str, ...]:
+    if left is None:
+        return ()
+    if left.type in ("expression_list", "pattern_list", "tuple_pattern", "tuple", "list_pattern", "array_pattern",
+                     "object_pattern"):
+        return tuple(text_of(c) for c in left.named_children if not c.type.endswith("comment"))
+    return (text_of(left),)
+
+
+def _declared_names(src: Source, node: Node) -> tuple[str, ...]:
+    """The names a declaration declares, in order (`int a = 1, *b;` → a, b; `let (x, y) = ...` → x, y)."""
+    names = [n for n, kind, _ in bindings_in(src, node, include_nested=False) if kind == "var"]
+    if not names:
+        name = node.child_by_field_name("name") or node.child_by_field_name("pattern")
+        if name is not None:
+            names = [text_of(name)]
+    return tuple(dict.fromkeys(names))
 
 
 def _values(node: Node) -> list[Node]:
@@ -362,38 +386,311 @@ def _values(node: Node) -> list[Node]:
     return out
 
 
-def _targets(src: Source, node: Node) -> tuple[str, ...]:
-    names = [n for n, kind, _ in bindings_in(src, node, include_nested=False) if kind == "var"]
-    return tuple(dict.fromkeys(names))
+def _cond_text(node: Node | None) -> str:
+    return strip_parens(text_of(node)) if node is not None else ""
 
 
-def _class_outline(walk: _Walk, node: Node) -> None:
-    """A class: what it extends, its fields and its methods (each with what it calls and returns)."""
-    src = walk.src
-    bases = class_bases(node)
-    name = def_name(node)
-    if bases:
-        walk.add(Action(node.start_point.row, 0, "class",
-                        f"class {code(name)} extends {', '.join(code(b) for b in bases)}"))
-    body = body_of(node)
-    for member in statements(src, body):
+def _exception_parts(what: str) -> tuple[str | None, str | None]:
+    """`ValueError as e` → (ValueError, e); `IOException e` → (IOException, e); `(e)` → (None, e)."""
+    what = what.strip()
+    if not what:
+        return None, None
+    m = re.fullmatch(r"(.+?)\s+as\s+(\w+)", what)
+    if m:
+        return m.group(1), m.group(2)
+    m = re.fullmatch(r"(.*[\w>\]|])\s+(\w+)", what)  # Java/C++/C#: `IOException | X e`
+    if m and not re.search(r"[(=]", what):
+        return m.group(1), m.group(2)
+    if re.fullmatch(r"\w+", what) and what[:1].islower():  # JS `catch (e)`
+        return None, what
+    return what, None
+
+
+def _case_labels(head: Node) -> list[str]:
+    """The values one case header lists (`case 1, 2:`, `1 | 2 =>`, `case A, B ->`)."""
+    node = head
+    while node.type in ("match_pattern", "case_pattern", "switch_label") and len(node.named_children) == 1:
+        node = node.named_children[0]
+    if node.type in ("or_pattern", "expression_list", "union_pattern"):
+        parts = []
+        for c in node.named_children:
+            parts += _case_labels(c)
+        return parts
+    if node.type in ("switch_label",) and node.named_children:
+        return [text_of(c) for c in node.named_children]
+    text = text_of(node).strip().rstrip(":").strip()
+    text = re.sub(r"^(case|default)\b\s*", lambda m: "default" if m.group(1) == "default" else "", text).strip()
+    return [text or "default"]
+
+
+_ENDLESS = {"1", "true", "True", "!0", "TRUE"}
+
+
+def _loop_parts(node: Node) -> tuple[F.LoopKind, str | None, str | None, str | None]:
+    """(kind, variable, iterable, condition) of a loop node."""
+    t = node.type
+
+    def field(*names: str) -> str:
+        for name in names:
+            child = node.child_by_field_name(name)
+            if child is not None:
+                return strip_parens(text_of(child))
+        return ""
+
+    if t == "loop_expression":
+        return F.LoopKind.ENDLESS, None, None, None
+    if t in ("while_statement", "while_expression"):
+        cond = field("condition")
+        return (F.LoopKind.ENDLESS if cond in _ENDLESS else F.LoopKind.WHILE), None, None, cond or None
+    if t == "do_statement":
+        cond = field("condition")
+        return (F.LoopKind.ENDLESS if cond in _ENDLESS else F.LoopKind.DO_WHILE), None, None, cond or None
+    if t == "for_statement":
+        rng = next((c for c in node.named_children if c.type == "range_clause"), None)
+        if rng is not None:  # Go: for k, v := range xs
+            left = rng.child_by_field_name("left")
+            right = rng.child_by_field_name("right")
+            return F.LoopKind.FOR_EACH, text_of(left) or None, text_of(right), None
+        clause = next((c for c in node.named_children if c.type == "for_clause"), None)
+        if clause is not None:  # Go: for i := 0; i < n; i++
+            cond = text_of(clause.child_by_field_name("condition"))
+            init = clause.child_by_field_name("initializer")
+            var = _init_var(init)
+            return (F.LoopKind.C_FOR if cond else F.LoopKind.ENDLESS), var, None, cond or None
+        left, right = field("left"), field("right")
+        if left and right:  # Python: for x in xs
+            return F.LoopKind.FOR_EACH, left, right, None
+        init = node.child_by_field_name("initializer")
+        cond_node = node.child_by_field_name("condition")
+        cond = "" if cond_node is None or cond_node.type == "empty_statement" else strip_parens(text_of(cond_node))
+        cond = cond.rstrip(";").strip()
+        has_c_parts = init is not None or node.child_by_field_name("update") is not None or \
+            node.child_by_field_name("increment") is not None or cond_node is not None
+        if not has_c_parts and node.child_by_field_name("body") is not None and src_is_go(node):
+            # Go: `for cond {` (a while) or `for {` (endless)
+            cond = " ".join(text_of(c) for c in node.named_children if c.type not in ("block",)
+                            and not c.type.endswith("comment"))
+        if not cond or cond in _ENDLESS:
+            return F.LoopKind.ENDLESS, _init_var(init), None, None
+        if not has_c_parts:
+            return F.LoopKind.WHILE, None, None, cond
+        return F.LoopKind.C_FOR, _init_var(init), None, cond
+    if t in ("for_in_statement", "for_expression", "enhanced_for_statement", "for_range_loop"):
+        var = field("left", "pattern", "name", "declarator")
+        iterable = field("right", "value")
+        return F.LoopKind.FOR_EACH, var or None, iterable or None, None
+    return F.LoopKind.WHILE, None, None, field("condition") or None
+
+
+def src_is_go(node: Node) -> bool:
+    return node.child_by_field_name("body") is not None and node.child_by_field_name("body").type == "block" and \
+        not any(c.type in ("(", ";") for c in node.children)
+
+
+def _init_var(init: Node | None) -> str | None:
+    """The variable a C-style for loop sets up (`int i = 0`, `i := 0`, `let i = 0`)."""
+    if init is None or init.type == "empty_statement":
+        return None
+    m = re.match(r"\s*(?:(?:let|var|const|auto|int|size_t|unsigned|long|char|Py_ssize_t|[\w:<>]+)\s+)*\**"
+                 r"([A-Za-z_]\w*)\s*(?::=|=)", text_of(init))
+    return m.group(1) if m else None
+
+
+def _exits(body: tuple[F.Fact, ...], when: tuple[str, ...]) -> list[F.Exit]:
+    """The breaks (not a nested loop's or switch's), returns and raises under a loop body, with the conditions
+    they sit under."""
+    out: list[F.Exit] = []
+    for f in body:
+        if isinstance(f, (F.Return, F.Raise)) or (isinstance(f, F.Jump) and f.kind == F.JumpKind.BREAK
+                                                  and not f.leaves_switch) or (
+                isinstance(f, F.Expr) and f.propagates):
+            out.append(F.Exit(span=f.span, code=f.code, fact=f, when=when))
+        elif isinstance(f, F.Branch):
+            negated: tuple[str, ...] = ()
+            for arm in f.arms:
+                cond = (arm.condition,) if arm.condition is not None else negated
+                out += _exits(arm.body, when + cond)
+        elif isinstance(f, F.Loop):  # its breaks stay inside it; its returns leave this loop too
+            out += [e for e in _exits(f.body, when) if not isinstance(e.fact, F.Jump)]
+        elif isinstance(f, F.Switch):
+            for case in f.cases:
+                label = (f"{f.subject} is {' or '.join(case.labels)}",) if f.subject and case.labels else ()
+                out += [e for e in _exits(case.body, when + label)
+                        if not (isinstance(e.fact, F.Jump) and e.fact.leaves_switch)]
+        elif isinstance(f, F.Try):
+            out += _exits(f.body, when)
+            for h in f.handlers:
+                out += _exits(h.body, when)
+            out += _exits(f.orelse + f.final, when)
+        elif isinstance(f, F.With):
+            out += _exits(f.body, when)
+    return out
+
+
+def _rust_tail(node: Node) -> bool:
+    parent = node.parent
+    return (parent is not None and parent.type == "block" and node.type not in ("let_declaration",)
+            and not node.type.endswith(("_item", "_statement")) and parent.named_children[-1] == node
+            and node.type not in BRANCHES | LOOPS | SWITCHES and parent.parent is not None
+            and parent.parent.type == "function_item")
+
+
+def read(src: Source, block: Block) -> F.Outline:
+    """The block's facts in code order (a class block: its members; a function: its body's statements)."""
+    reader = _Reader(src)
+    definition = definition_node(src, block)
+    if definition is not None and definition.type in src.lang.classes:
+        return F.Outline(_class_members(reader, definition), name=def_name(definition),
+                         extends=tuple(class_bases(definition)))
+    if definition is not None:
+        body = body_of(definition)
+        if body is not None and not holds_statements(src, body):  # `(a, b) => a + b`
+            facts: tuple[F.Fact, ...] = (F.Return(**reader.base(body, [body]), value=text_of(body), implicit=True),)
+        else:
+            facts = reader.statements(_skip_docstring(src, statements(src, body)))
+    else:
+        facts = reader.statements(list(block_nodes(src, block)))
+    return F.Outline(facts, unread=reader.unread)
+
+
+def _class_members(reader: _Reader, node: Node) -> tuple[F.Fact, ...]:
+    """A class's methods (each with its body's facts), nested types and fields."""
+    src = reader.src
+    out: list[F.Fact] = []
+    for member in statements(src, body_of(node)):
         inner = unwrap(member)
         if inner.type in src.lang.functions:
-            summary = _method_summary(src, inner)
-            walk.add(Action(inner.start_point.row, 0, "define",
-                            f"method {code(signature_text(inner), 60)}" + (f": {summary}" if summary else ""),
-                            calls=tuple(dict.fromkeys(n for n, _ in _calls_in(src, [body_of(inner) or inner]))),
-                            awaits=_has(src, [body_of(inner) or inner], AWAITS),
-                            targets=(def_name(inner),)))
+            body = reader.statements(_skip_docstring(src, statements(src, body_of(inner)))) \
+                if body_of(inner) is not None and holds_statements(src, body_of(inner)) else ()
+            out.append(F.Define(**reader.base(inner, [body_of(inner) or inner]), kind=F.DefineKind.METHOD,
+                                name=def_name(inner), signature=signature_text(inner), members=body))
         elif inner.type in src.lang.classes:
-            walk.add(Action(inner.start_point.row, 0, "define", f"nested type {code(def_name(inner))}",
-                            targets=(def_name(inner),)))
+            out.append(F.Define(**reader.base(inner, []), kind=F.DefineKind.CLASS, name=def_name(inner),
+                                signature=signature_text(inner)))
         elif inner.type in ASSIGNS or inner.type in ("field_definition", "public_field_definition",
                                                      "property_declaration", "field_declaration"):
-            targets = _targets(src, inner) or ((def_name(inner),) if def_name(inner) else ())
-            walk.add(_action(src, inner, 0, "assign", f"field {code(text_of(inner), 60)}", head=_values(inner),
-                             targets=targets))
-        elif inner.type == "expression_statement" or (inner.type == "string" and src.lang.key == "python"):
-            continue
+            fact = reader.assign(inner)
+            if isinstance(fact, F.Assign) and not fact.targets and def_name(inner):
+                fact = F.Assign(span=fact.span, code=fact.code, calls=fact.calls, targets=(def_name(inner),),
+                                op=fact.op, value=fact.value, declared=True)
+            out.append(fact)
+    return tuple(out)
 
 
+# --- the facts flattened (the step grouping and the prompt's lines) ---------------------------------------------
+def outline(src: Source, block: Block) -> list[Action]:
+    """The block's statements in code order, one Action each, nested ones one level deeper."""
+    return flatten(read(src, block))
+
+
+def flatten(out: F.Outline) -> list[Action]:
+    from blockguide.core import phrase
+
+    actions: list[Action] = []
+    if out.extends:
+        first = out.facts[0].line if out.facts else 0
+        actions.append(Action(first, 0, "class", phrase.extends(out.name, out.extends)))
+
+    def add(fact: F.Fact, depth: int) -> None:
+        actions.append(Action(fact.line, depth, _kind(fact), phrase.outline_line(fact),
+                              calls=tuple(dict.fromkeys(c.callee for c in _own_calls(fact))),
+                              io=tuple(dict.fromkeys(f"{c.io}: {c.callee}" for c in _own_calls(fact) if c.io)),
+                              awaits=fact.awaits, targets=_bound(fact), fact=fact))
+        if isinstance(fact, F.Define):
+            return
+        if isinstance(fact, F.Branch):
+            for n, arm in enumerate(fact.arms):
+                if n:
+                    actions.append(Action(arm.line, depth, "else", phrase.outline_line(arm, first=False),
+                                          calls=tuple(dict.fromkeys(c.callee for c in arm.calls)),
+                                          awaits=arm.awaits, fact=arm))
+                for child in arm.body:
+                    add(child, depth + 1)
+            return
+        if isinstance(fact, F.Try):
+            for child in fact.body:
+                add(child, depth + 1)
+            for h in fact.handlers:
+                actions.append(Action(h.line, depth, "except", phrase.outline_line(h), fact=h))
+                for child in h.body:
+                    add(child, depth + 1)
+            if fact.orelse:
+                actions.append(Action(fact.orelse[0].line, depth, "else", "else (no exception):"))
+                for child in fact.orelse:
+                    add(child, depth + 1)
+            if fact.final:
+                actions.append(Action(fact.final[0].line, depth, "finally", "finally:"))
+                for child in fact.final:
+                    add(child, depth + 1)
+            return
+        if isinstance(fact, F.Loop):
+            for child in fact.body:
+                add(child, depth + 1)
+            if fact.orelse:
+                actions.append(Action(fact.orelse[0].line, depth, "else", "else (the loop ended without a break):"))
+                for child in fact.orelse:
+                    add(child, depth + 1)
+            return
+        if isinstance(fact, F.Switch):
+            for case in fact.cases:
+                actions.append(Action(case.line, depth + 1, "case", phrase.outline_line(case), fact=case))
+                for child in case.body:
+                    add(child, depth + 2)
+            return
+        for child in fact.children():
+            add(child, depth + 1)
+
+    for f in out.facts:
+        add(f, 0)
+    return actions
+
+
+def _own_calls(fact: F.Fact) -> tuple[F.CallRef, ...]:
+    if isinstance(fact, F.Branch) and fact.arms:
+        return fact.arms[0].calls
+    if isinstance(fact, F.Define) and fact.kind == F.DefineKind.METHOD:
+        return fact.calls
+    return fact.calls
+
+
+def _bound(fact: F.Fact) -> tuple[str, ...]:
+    if isinstance(fact, F.Assign):
+        return tuple(t for t in fact.targets if re.fullmatch(r"[A-Za-z_$][\w$]*", t)) if fact.op != F.Op.DECLARE \
+            or fact.declared else fact.targets
+    if isinstance(fact, F.With):
+        return fact.targets
+    if isinstance(fact, F.Define):
+        return (fact.name,) if fact.name else ()
+    if isinstance(fact, F.Loop) and fact.var:
+        return ()
+    return ()
+
+
+_KINDS = {F.Assign: "assign", F.Call: "call", F.Return: "return", F.Raise: "raise", F.Yield: "yield",
+          F.Branch: "branch", F.Switch: "switch", F.Loop: "loop", F.Try: "try", F.With: "with", F.Jump: "jump",
+          F.Define: "define", F.Import: "import", F.Assert: "check", F.Defer: "defer", F.Expr: "statement",
+          F.Arm: "else", F.Case: "case", F.Handler: "except"}
+
+
+def _kind(fact: F.Fact) -> str:
+    if isinstance(fact, F.Try) and fact.resources:
+        return "with"
+    if isinstance(fact, F.Expr) and fact.propagates:
+        return "call"
+    return _KINDS[type(fact)]
+
+
+def describe(actions: list[Action]) -> list[str]:
+    """The outline as text lines for the prompt: `line N: <indent>what it does (calls ...)`."""
+    lines = []
+    for a in actions:
+        extra = []
+        called = [c for c in a.calls if c not in a.text] if a.kind != "define" else []
+        if called:
+            extra.append("calls " + ", ".join(f"`{c}`" for c in called[:6]))
+        for io in a.io:
+            extra.append(io.replace(": ", " I/O: `", 1) + "`")
+        if a.awaits and "await" not in a.text:
+            extra.append("awaits")
+        lines.append(f"line {a.line + 1}: {'  ' * a.depth}{a.text}" + (f" ({'; '.join(extra)})" if extra else ""))
+    return lines

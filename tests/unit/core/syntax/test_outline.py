@@ -46,7 +46,7 @@ def test_outline_follows_the_code_order_with_nesting():
     assert text[0] == "line 7: sets `results` to `{}`"
     assert "async with `aiohttp.ClientSession() as session` (context manager):" in text[1]
     assert "for each `url` in `urls`:" in text[2]
-    assert any("except `aiohttp.ClientError as exc`:" in t for t in text)
+    assert any("except `aiohttp.ClientError` as `exc`:" in t for t in text)
     assert any("yields `url`" in t for t in text)
     network = [a for a in actions if a.io]
     assert network[0].io == ("network: aiohttp.ClientSession",) and network[0].targets == ("session",)
@@ -65,10 +65,10 @@ def test_a_class_outline_lists_bases_and_methods():
     src = Source(PY, "class Cache(dict, Base):\n    size = 3\n\n    def __init__(self, n):\n        self.n = n\n\n"
                      "    def get(self, key):\n        return self.load(key)\n")
     actions = outline.outline(src, find_definition(src, "Cache"))
-    assert actions[0].text == "class `Cache` extends `dict`, `Base`"
+    assert actions[0].text == "class `Cache` extends `dict` and `Base`"
     assert actions[1].kind == "assign" and actions[1].targets == ("size",)
     assert "method `__init__(self, n)`: sets `self.n`" == actions[2].text
-    assert "calls `self.load`; returns `self.load(key)`" in actions[3].text
+    assert "calls `self.load` and returns `self.load(key)`" in actions[3].text
 
 
 def test_statements_inputs_and_outputs():
@@ -96,8 +96,13 @@ def test_io_kinds():
     assert io_kind("items.get") is None and io_kind("list.remove") is None
 
 
-def test_the_outline_is_bounded():
+def test_every_statement_is_read_and_the_bound_is_a_field(monkeypatch):
     body = "\n".join(f"    x{i} = f({i})" for i in range(80))
     src = Source(PY, f"def big():\n{body}\n")
-    actions = outline.outline(src, find_definition(src, "big"))
-    assert len(actions) == outline.MAX_ACTIONS + 1 and actions[-1].text == "... and 40 more statements"
+    block = find_definition(src, "big")
+    actions = outline.outline(src, block)
+    assert len(actions) == 80 and actions[-1].text == "sets `x79` to `f(79)`"
+    assert not any("more statements" in a.text for a in actions)
+    monkeypatch.setattr(outline, "MAX_FACTS", 50)
+    read = outline.read(src, block)
+    assert len(read.facts) == 50 and read.unread == 30

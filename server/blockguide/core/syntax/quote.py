@@ -1,10 +1,10 @@
-"""Code quoted in backticks: shortened whole (arguments dropped, brackets closed), never cut inside."""
+"""Code quoted in backticks: shortened whole (arguments dropped, brackets closed), never cut inside. Used by
+core.phrase and the guide writer (core.fallback)."""
 
 from __future__ import annotations
 
 import re
 
-from blockguide.core.fallback.words import _names
 
 
 _CLOSE = {"(": ")", "[": "]", "{": "}"}
@@ -109,6 +109,12 @@ def _collapse(text: str) -> str | None:
         elif depth == 0:
             out += value
     return out if depth == 0 else None
+
+
+def _names(items: list[str], limit: int) -> str:
+    items = list(dict.fromkeys(items))
+    shown = [f"`{i}`" for i in items[:limit]] + ([f"{len(items) - limit} more"] if len(items) > limit else [])
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def _quote(text: str, limit: int = 60, cut: bool = False) -> str:

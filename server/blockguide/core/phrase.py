@@ -1,0 +1,269 @@
+"""The facts of core.facts in English: one phrase per fact kind, shared by every language.
+
+`clause(fact)` is what a statement does, as a verb phrase that follows "it" ("adds `bytes` to `ptr`",
+"doubles `size`", "repeats until it returns `x` or breaks when `c == '\\n'`"); `outline_line(fact)` is the
+prompt's line for it (a compound statement's header: "if `x`:", "for each `x` in `xs`:"). Names, values and
+conditions are quoted as code, shortened whole (never cut inside a bracket).
+"""
+
+from __future__ import annotations
+
+import re
+
+from blockguide.core import facts as F
+from blockguide.core.syntax.quote import _quote
+
+
+LIMIT = 72
+
+
+def code(text: str | None, limit: int = LIMIT) -> str:
+    """`text` as inline code on one line, shortened whole (`f(a, ...)`), never cut inside a bracket."""
+    return _quote(re.sub(r"\s+", " ", text or "").strip(), limit)
+
+
+def join(items: list[str], word: str = "and") -> str:
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def _names(names: tuple[str, ...] | list[str]) -> str:
+    return join([code(n, 40) for n in names])
+
+
+_STRING = re.compile(r"""^[a-zA-Z]{0,2}("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)$""", re.DOTALL)
+
+
+def is_string(value: str | None) -> bool:
+    return bool(value) and bool(_STRING.match(value.strip()))
+
+
+def _number(value: str | None) -> str | None:
+    """The value as a plain number (`2`, `2.0`, `0x10`, `1u`, `2L`), else None."""
+    if value is None:
+        return None
+    v = value.strip().rstrip("uUlLfF").removesuffix("usize").removesuffix("i32").removesuffix("u32") \
+        .removesuffix("i64").removesuffix("u64")
+    return v if re.fullmatch(r"\d+(\.0+)?|0[xX][0-9a-fA-F]+", v) else None
+
+
+# --- one statement -----------------------------------------------------------------------------------------
+def assign(f: F.Assign) -> str:
+    """An assignment of any operator, said as what it does."""
+    targets = f.targets or ("a value",)
+    target = code(targets[0], 40) if len(targets) == 1 else _names(targets)
+    value = code(f.value) if f.value is not None else ""
+    n = _number(f.value)
+    op = f.op
+    if op == F.Op.INC or (op == F.Op.ADD and n in ("1",)):
+        return f"increments {target}"
+    if op == F.Op.DEC or (op == F.Op.SUB and n in ("1",)):
+        return f"decrements {target}"
+    if op == F.Op.ADD:
+        return f"appends {value} to {target}" if is_string(f.value) else f"adds {value} to {target}"
+    if op == F.Op.SUB:
+        return f"subtracts {value} from {target}"
+    if op == F.Op.MUL:
+        return f"doubles {target}" if n == "2" else f"multiplies {target} by {value}"
+    if op == F.Op.DIV:
+        return f"halves {target}" if n == "2" else f"divides {target} by {value}"
+    if op == F.Op.FLOOR_DIV:
+        return f"divides {target} by {value}, rounding down"
+    if op == F.Op.MOD:
+        return f"sets {target} to its remainder after dividing by {value}"
+    if op == F.Op.POW:
+        return f"raises {target} to the power {value}"
+    if op == F.Op.BIT_OR:
+        return f"sets the bits of {value} in {target}"
+    if op == F.Op.BIT_AND:
+        return f"keeps only the bits of {value} in {target}"
+    if op == F.Op.BIT_XOR:
+        return f"flips the bits of {value} in {target}"
+    if op == F.Op.SHL:
+        return f"shifts {target} left by {value} bits"
+    if op == F.Op.SHR:
+        return f"shifts {target} right by {value} bits"
+    if op == F.Op.NULLISH:
+        return f"sets {target} to {value} if it is null or undefined"
+    if op == F.Op.OR:
+        return f"sets {target} to {value} if it is empty or false"
+    if op == F.Op.AND:
+        return f"sets {target} to {value} if it is set"
+    if op == F.Op.DECLARE:
+        return f"declares {target}"
+    if f.values and len(f.values) == len(targets):
+        declares = op == F.Op.WALRUS and f.declared
+        said = [f"{code(t, 40)} {'as' if declares else 'to'} {code(v)}" for t, v in zip(targets, f.values)
+                if v is not None]
+        bare = [code(t, 40) for t, v in zip(targets, f.values) if v is None]
+        verb = "declares" if declares else "sets"
+        return join(([f"{verb} " + join(said)] if said else []) + (["declares " + join(bare)] if bare else []))
+    if f.value is None:
+        return f"declares {target}"
+    if f.destructured and len(targets) > 1:
+        return f"unpacks {value} into {target}"
+    if op == F.Op.WALRUS and f.declared:
+        return f"declares {target} as {value}"
+    return f"sets {target} to {value}"
+
+
+def _exits(loop: F.Loop, limit: int = 3) -> list[str]:
+    """How a loop ends, one clause per way out: "returns `x`", "breaks when `c == '\\n'`"."""
+    out = []
+    for e in loop.exits:
+        f = e.fact
+        if isinstance(f, F.Return):
+            what = f"returns {code(f.value, 40)}" if f.value else "returns"
+        elif isinstance(f, F.Raise):
+            verb = "throws" if f.code.lstrip().startswith("throw") else "raises"
+            what = f"{verb} {code(f.value, 40)}" if f.value else f"re-{verb} the error"
+        elif isinstance(f, F.Expr):
+            what = f"returns early on an error from {code(f.code, 40)}"
+        else:
+            what = "breaks"
+        when = f" when {code(e.when[-1], 50)}" if e.when else ""
+        clause = what + when
+        if clause not in out:
+            out.append(clause)
+    if len(out) > limit:
+        out = out[:limit - 1] + [f"{len(out) - limit + 1} other ways"]
+    return out
+
+
+def loop(f: F.Loop) -> str:
+    """What a loop repeats over, or for an endless one, how it ends."""
+    if f.kind == F.LoopKind.FOR_EACH:
+        var = f" (as {code(f.var, 30)})" if f.var else ""
+        return f"loops over {code(f.iterable, 50)}{var}"
+    if f.kind == F.LoopKind.ENDLESS:
+        exits = _exits(f)
+        return f"repeats until it {join(exits, 'or')}" if exits else "repeats forever"
+    if f.kind == F.LoopKind.C_FOR:
+        var = f" {code(f.var, 30)}" if f.var else ""
+        return f"steps{var} while {code(f.condition, 50)}" if var else f"repeats while {code(f.condition, 50)}"
+    if f.kind == F.LoopKind.DO_WHILE:
+        return f"runs its body, then repeats while {code(f.condition, 50)}"
+    return f"repeats while {code(f.condition, 50)}"
+
+
+def clause(f: F.Fact) -> str:
+    """What one statement does, as the words that follow "it"."""
+    if isinstance(f, F.Assign):
+        return assign(f)
+    if isinstance(f, F.Call):
+        said = re.sub(r"^await\s+", "", f.code.rstrip(";"))
+        return f"{'awaits' if f.awaited else 'calls'} {code(said)}"
+    if isinstance(f, F.Return):
+        return f"returns {code(f.value)}" if f.value else "returns"
+    if isinstance(f, F.Raise):
+        verb = "throws" if f.code.lstrip().startswith("throw") else "raises"
+        return f"{verb} {code(f.value)}" if f.value else f"re-{verb} the error it is handling"
+    if isinstance(f, F.Yield):
+        return f"yields {code(f.value)}" if f.value else "yields"
+    if isinstance(f, F.Loop):
+        return loop(f)
+    if isinstance(f, F.Branch):
+        first = f.arms[0]
+        return f"checks {code(first.condition)}" if first.condition else "runs a branch"
+    if isinstance(f, F.Arm):
+        return f"checks {code(f.condition)}" if f.condition else "otherwise runs the else branch"
+    if isinstance(f, F.Switch):
+        return f"{'matches' if f.is_match else 'switches on'} {code(f.subject)}" if f.subject else \
+            "runs the first ready case"
+    if isinstance(f, F.Case):
+        return ""
+    if isinstance(f, F.Try):
+        return f"opens {code(f.resources)}" if f.resources else "tries the statements below"
+    if isinstance(f, F.Handler):
+        return f"catches {code(f.exceptions)}" if f.exceptions else "catches errors"
+    if isinstance(f, F.With):
+        return "enters " + join([code(i) for i in f.items]) if f.items else "enters a context"
+    if isinstance(f, F.Jump):
+        return {F.JumpKind.CONTINUE: "continues with the next iteration", F.JumpKind.GOTO: f"jumps: {code(f.code)}"
+                }.get(f.kind, "leaves the switch" if f.leaves_switch else "breaks out of the loop")
+    if isinstance(f, F.Define):
+        return f"defines the {f.kind} {code(f.signature or f.name, 60)}"
+    if isinstance(f, F.Import):
+        return f"imports {code(f.code)}"
+    if isinstance(f, F.Assert):
+        return f"asserts {code(f.condition)}"
+    if isinstance(f, F.Defer):
+        verb = "defers" if f.kind == F.DeferKind.DEFER else "starts a goroutine running"
+        return f"{verb} {code(f.call)}"
+    if isinstance(f, F.Expr) and f.propagates:
+        return f"evaluates {code(f.code)} and returns early on an error"
+    return f"evaluates {code(f.code.rstrip(';'))}"
+
+
+def outline_line(f: F.Fact, first: bool = True) -> str:
+    """The prompt's line for one statement: a compound statement's header, else its clause."""
+    if isinstance(f, F.Branch):
+        return f"if {code(f.arms[0].condition)}:"
+    if isinstance(f, F.Arm):
+        if f.condition is None:
+            return "else:"
+        return f"{'if' if first else 'else if'} {code(f.condition)}:"
+    if isinstance(f, F.Loop):
+        if f.kind == F.LoopKind.FOR_EACH:
+            return f"for each {code(f.var or '_')} in {code(f.iterable)}:"
+        return loop(f) + ":"
+    if isinstance(f, F.Switch):
+        return f"{'match' if f.is_match else 'switch'} on {code(f.subject)}:" if f.subject else "select:"
+    if isinstance(f, F.Case):
+        return f"case {code(' | '.join(f.labels))}:" if f.labels else "default:"
+    if isinstance(f, F.Try):
+        return f"try with resources {code(f.resources)}:" if f.resources else "try:"
+    if isinstance(f, F.Handler):
+        word = "except" if f.code.lstrip().startswith("except") else "catch"
+        what = f" {code(f.exceptions)}" if f.exceptions else ""
+        name = f" as {code(f.name)}" if f.name else ""
+        return f"{word}{what}{name}:"
+    if isinstance(f, F.With):
+        return f"{'async with' if f.asynchronous else 'with'} {join([code(i) for i in f.items])} (context manager):"
+    if isinstance(f, F.Return) and f.implicit:
+        return f"returns {code(f.value)}"
+    if isinstance(f, F.Define) and f.kind == F.DefineKind.METHOD:
+        summary = method_summary(f)
+        return f"method {code(f.signature or f.name, 60)}" + (f": {summary}" if summary else "")
+    if isinstance(f, F.Assign) and f.declared and f.op == F.Op.DECLARE:
+        return f"declares {_names(f.targets)}"
+    return clause(f)
+
+
+def extends(name: str, bases: tuple[str, ...]) -> str:
+    return f"class {code(name)} extends {join([code(b) for b in bases])}"
+
+
+# --- a method's top level, for a class's steps -------------------------------------------------------------
+def method_summary(f: F.Define) -> str:
+    """What a method does: "sets `self.a`, calls `b` and returns `c`"."""
+    body = f.members
+    parts = []
+    sets = [t for s in body if isinstance(s, F.Assign) for t in s.targets if t.startswith(("self.", "this."))]
+    if sets:
+        parts.append("sets " + _names(list(dict.fromkeys(sets))[:4]))
+    raised = [re.split(r"[(\s]", s.value.removeprefix("new "))[0] for s in F.walk(body)
+              if isinstance(s, F.Raise) and s.value]
+    raised = list(dict.fromkeys(r for r in raised if r))
+    calls = [c.callee for s in F.walk(body) for c in s.calls if c.callee.removeprefix("new ") not in raised]
+    calls = list(dict.fromkeys(calls))
+    if calls:
+        parts.append("calls " + _names(calls[:4]))
+    top = [s for s in body if isinstance(s, F.Return) and s.value]
+    if top:
+        parts.append("returns " + code(top[-1].value, 50))
+    else:
+        nested = [s for s in F.walk(body) if isinstance(s, F.Return) and s.value]
+        if len(nested) == 1:
+            parts.append("returns " + code(nested[0].value, 50))
+        elif nested:
+            parts.append("returns " + join([code(s.value, 30) for s in nested[:3]], "or"))
+    if raised:
+        verb = "throws" if any(isinstance(s, F.Raise) and s.code.lstrip().startswith("throw")
+                               for s in F.walk(body)) else "raises"
+        parts.append(f"{verb} " + join([code(r, 40) for r in raised[:3]], "or"))
+    if any(isinstance(s, F.Yield) for s in F.walk(body)):
+        parts.append("yields values")
+    return join(parts)
