@@ -68,7 +68,7 @@ def _draft(case: dict, tree, model: str, host: str | None, budget: int) -> dict:
         return {"error": str(exc)}
     from dataclasses import asdict
 
-    return {"guide": asdict(drafted.guide), "markdown": to_markdown(drafted.guide), "grounding": grounding,
+    return {"guide": asdict(drafted.guide, dict_factory=lambda kv: {k: v for k, v in kv if k != "facts"}), "markdown": to_markdown(drafted.guide), "grounding": grounding,
             "seconds": time.monotonic() - t0, "prompt_tokens": drafted.prompt_tokens}
 
 

@@ -147,7 +147,7 @@ def main() -> int:
         print(json.dumps({"error": str(exc), "seconds": time.monotonic() - t0}))
         return 0
     guide = drafted.guide
-    print(json.dumps({"guide": asdict(guide), "markdown": api("to_markdown")(guide), "seconds": time.monotonic() - t0,
+    print(json.dumps({"guide": asdict(guide, dict_factory=lambda kv: {k: v for k, v in kv if k != "facts"}), "markdown": api("to_markdown")(guide), "seconds": time.monotonic() - t0,
                       "warning": getattr(drafted, "warning", None), "span": [block.span.start, block.span.end],
                       "kind": block.kind, "api": draft.__module__}))
     return 0

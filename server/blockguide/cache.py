@@ -12,7 +12,6 @@ import os
 import sqlite3
 import threading
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 from blockguide.core.types import Example, FieldOutcome, Guide, Provenance, Step
@@ -43,7 +42,7 @@ def default_path() -> Path:
 
 
 def guide_to_json(guide: Guide) -> str:
-    return json.dumps(asdict(guide))
+    return json.dumps(guide.to_dict())
 
 
 def guide_from_json(text: str) -> Guide:

@@ -8,7 +8,6 @@ import asyncio
 import json
 import os
 import sys
-from dataclasses import asdict
 
 from blockguide.cli.parser import build_parser
 
@@ -91,7 +90,7 @@ def cmd_doc(args) -> int:
         print(f"{path}: guide {'replaced' if edit.replaces_guide else 'inserted'} at line {edit.span.start + 1}",
               file=sys.stderr)
     elif args.format == "json":
-        print(json.dumps({**asdict(guide), "markdown": to_markdown(guide), "block": {
+        print(json.dumps({**guide.to_dict(), "markdown": to_markdown(guide), "block": {
             "kind": block.kind, "name": block.name, "lines": [block.span.start + 1, block.span.end]},
             "import": outcome.grounding.import_line, "fromCache": outcome.from_cache}, indent=2))
     elif args.format == "comment":

@@ -7,7 +7,7 @@ block, `end` the line after its last one. Columns are never needed: blocks are w
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import Enum
 
 
@@ -186,6 +186,11 @@ class Grounding:
 class Step:
     label: str
     detail: str
+    # the statements the step tells of (core.facts records) and their lines, up to the next step (document
+    # lines); the prompt and the field checks read the step's code from these. Not part of a step's identity,
+    # and never stored (a model's step or a cached one has none).
+    span: Span | None = field(default=None, compare=False)
+    facts: tuple = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -209,6 +214,10 @@ class Guide:
     @property
     def static(self) -> bool:
         return self.model == "none"
+
+    def to_dict(self) -> dict:
+        """The guide as plain data (JSON), without the facts its steps keep for the checks."""
+        return asdict(self, dict_factory=lambda items: {k: v for k, v in items if k != "facts"})
 
 
 # --- where each field of a guide came from (the model may only add what the code confirms) ----------------

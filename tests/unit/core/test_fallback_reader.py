@@ -189,13 +189,15 @@ def test_a_long_switch_is_one_step_naming_every_case(tmp_path, lang, name, text,
 LONG = "def long(a):\n" + "".join(f"    v{i} = step{i}(a)\n" for i in range(60)) + "    return v59\n"
 
 
-def test_a_long_body_groups_its_tail_and_never_says_the_outline_stops(tmp_path):
+def test_a_long_body_groups_its_tail_and_says_every_statement_of_it(tmp_path):
     guide, _ = _guide(tmp_path, "python", "long.py", LONG, symbol="long")
     assert len(guide.steps) == MAX_STEPS
     tail = guide.steps[-1].detail
-    assert re.search(r"runs \d+ (more )?statements that call `step\d+`", tail) and tail.endswith("returns `v59`.")
+    first_of_tail = int(re.search(r"`v(\d+)`", tail).group(1))
+    assert all(f"`v{i}` to `step{i}(a)`" in tail for i in range(first_of_tail, 60)) and tail.endswith("returns `v59`.")
+    assert not re.search(r"runs \d+ (more )?statements", tail)
     assert guide.steps[0].detail.startswith("It sets `v0` to `step0(a)`")
-    assert guide.steps[0].label == "Compute `v0`, `v1`, `v2`"
+    assert guide.steps[0].label == "Compute `v0`, `v1` and `v2`"
     _readable(guide)
 
 

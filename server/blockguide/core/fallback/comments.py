@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from blockguide.core.syntax.steplines import comment_marker, is_comment, step_lines
-from blockguide.core.types import Action, Grounding
+from blockguide.core.types import Grounding
 
 COMMENT_CHARS = 220  # at most this much of a step's comments is quoted
 
@@ -21,12 +21,12 @@ _TOOLING = re.compile(r"\b(?:TODO|FIXME|XXX|HACK|noqa|NOLINT\w*|eslint-\w+|prett
 _CODE_CHARS = re.compile(r"[;{}()=<>\[\]]")
 
 
-def step_comments(g: Grounding, first: Action, end_line: int) -> str | None:
+def step_comments(g: Grounding, first: int, end_line: int) -> str | None:
     """The prose of the comments of the step that starts at `first` and runs to `end_line` (exclusive, a
-    document line): those right above `first` and those inside, without the trailing ones. None when there
+    document line): those right above line `first` and those inside, without the trailing ones. None when there
     is none worth quoting."""
     lang = g.block.language
-    comments = [s for s in step_lines(g.block, first.line, end_line) if is_comment(s, lang)]
+    comments = [s for s in step_lines(g.block, first, end_line) if is_comment(s, lang)]
     return _prose([comment_marker(lang).sub("", c).rstrip("*/ ").strip() for c in comments])
 
 

@@ -6,8 +6,9 @@ import re
 
 from blockguide.core.checks.prose import vague_terms
 from blockguide.core.types import Grounding
-from blockguide.core.syntax.quote import _clean, _fit
-from blockguide.core.fallback.flow import _is_more
+from blockguide.core.syntax.quote import _fit
+from blockguide.core import phrase
+from blockguide.core.facts import Define, DefineKind, IOKind, Raise, Return, Yield
 from blockguide.core.fallback.words import _join, _names, _plural, _short
 
 
@@ -68,8 +69,7 @@ def description(g: Grounding) -> str:
 def _statements_sentence(g: Grounding) -> str:
     """`These 3 lines of `add` in `m.py` run 3 statements in order.` (counted, singular or plural)."""
     top = [a for a in g.flow if a.depth == min((b.depth for b in g.flow), default=0)]
-    count = len([a for a in top if a.kind not in ("else", "except", "finally", "case") and not _is_more(a)])
-    count += sum(int(m.group(0)) for a in top if _is_more(a) for m in [re.search(r"\d+", a.text)] if m)
+    count = len([a for a in top if a.kind not in ("else", "except", "finally", "case")])
     inside = next((m.group(1) for n in g.notes for m in [re.search(r"run inside `([^`]+)`", n)] if m), None)
     lines = g.block.span.lines
     where = (f" of `{inside}`" if inside else "") + (f" in `{g.path}`" if g.path else "")
@@ -85,7 +85,7 @@ def _adjective(g: Grounding) -> str:
     text = g.block.text.lstrip()
     text = re.sub(r"^(@.*\n\s*)+", "", text)
     is_async = bool(re.match(r"(export\s+(default\s+)?)?(pub(\([^)]*\))?\s+)?(static\s+)?async\b", text))
-    generator = any(a.kind == "yield" for a in g.flow)
+    generator = any(isinstance(a.fact, Yield) for a in g.flow)
     if is_async and generator:
         return "async generator "
     if is_async:
@@ -117,7 +117,7 @@ def _class_facts(g: Grounding) -> list[str]:
         inherited = [m for b in g.bases for m in b.inherited]
         if inherited:
             out.append(f"It inherits {_names(inherited, 6)} without overriding them.")
-    methods = [t for a in g.flow if a.kind == "define" and a.text.startswith("method") for t in a.targets]
+    methods = [a.fact.name for a in g.flow if isinstance(a.fact, Define) and a.fact.kind == DefineKind.METHOD]
     if methods:
         out.append(f"It defines the method{'s' if len(methods) > 1 else ''} {_names(methods, 6)}.")
     fields = [t for a in g.flow if a.kind == "assign" for t in a.targets]
@@ -127,31 +127,31 @@ def _class_facts(g: Grounding) -> list[str]:
 
 
 def _flow_facts(g: Grounding) -> list[str]:
+    """What the block calls, reads or writes, raises and returns, from its facts (no count a reader gains
+    nothing from: several returns are said by their values when there are few, else not at all)."""
     if g.block.kind == "class":
         return []
-    flow = g.flow
+    facts = [a.fact for a in g.flow if a.fact is not None]
     out = []
     it, does = ("They", "") if g.block.kind == "statements" else ("It", "s")
-    calls = [c for a in flow for c in a.calls]
+    calls = [c for f in facts for c in f.calls]
     if calls:
-        out.append(f"{it} call{does} {_names(calls, 5)}.")
-    io = list(dict.fromkeys(i for a in flow for i in a.io))
-    files = [i.split(": ", 1)[1] for i in io if i.startswith("file")]
-    net = [i.split(": ", 1)[1] for i in io if i.startswith("network")]
+        out.append(f"{it} call{does} {_names([c.callee for c in calls], 5)}.")
+    files = [c.callee for c in calls if c.io == IOKind.FILE]
+    net = [c.callee for c in calls if c.io == IOKind.NETWORK]
     if files:
         out.append(f"{it} read{does} or write{does} files ({_names(files, 3)}).")
     if net:
         out.append(f"{it} make{does} network requests ({_names(net, 3)}).")
-    raises = [_clean(a.text.split(" ", 1)[1]) for a in flow if a.kind == "raise" and " " in a.text]
+    raises = [f for f in facts if isinstance(f, Raise) and f.value]
     if raises:
-        verb = "raise" if g.block.language == "python" else "throw"
-        out.append(f"{it} {verb}{does} {_join(list(dict.fromkeys(raises))[:3], 'or')}.")
-    returns = [a for a in flow if a.kind == "return"]
-    if len(returns) == 1 and returns[0].text != "returns":
-        said = _clean(returns[0].text)
-        out.append(f"{it} {said if does else said.replace('returns', 'return', 1)}.")
-    elif len(returns) > 1:
-        out.append(f"{it} {'has' if does else 'have'} {len(returns)} return statements.")
-    if any(a.kind == "yield" for a in flow) and g.block.kind != "statements":
+        verb = "throw" if raises[0].code.lstrip().startswith("throw") else "raise"
+        said = list(dict.fromkeys(phrase.code(f.value) for f in raises))
+        out.append(f"{it} {verb}{does} {_join(said[:3], 'or')}" + (" among other errors." if len(said) > 3 else "."))
+    values = list(dict.fromkeys(f.value for f in facts if isinstance(f, Return) and f.value))
+    if values and len(values) <= 3:
+        verb = "return" + ("s" if does else "")
+        out.append(f"{it} {verb} {_join([phrase.code(v) for v in values], 'or')}.")
+    if any(isinstance(f, Yield) for f in facts) and g.block.kind != "statements":
         out.append("It yields its results one at a time.")
     return out

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from blockguide.core.types import Action, Grounding, Step
-from blockguide.core.syntax.quote import _clean, _fit, _quote
-from blockguide.core.fallback.flow import _groups, _is_more, _plain_else
-from blockguide.core.fallback.labels import _cap, _first_span, _label, _simple
-from blockguide.core.fallback.words import _join, _names, _sentence
+from blockguide.core import phrase
+from blockguide.core.facts import Arm, Branch, Case, Handler, Loop, LoopKind, Return, Switch, Try, With
+from blockguide.core.fallback.flow import _groups, _plain_else
+from blockguide.core.fallback.labels import _cap, _label, _simple
+from blockguide.core.fallback.words import _join, _sentence
 
 
 def _extras(action: Action, text: str) -> list[str]:
@@ -44,75 +45,63 @@ def _merge_clauses(clauses: list[str]) -> str:
 
 def _clause(action: Action) -> str:
     """One statement as a clause that follows "it": `returns `x``, `loops over `items``."""
-    text = _clean(action.text.rstrip(":"))
-    k = action.kind
-    if k == "assign" and " to `" in text:
-        names, value = text.split(" to `", 1)
-        loop_vars = set(re.findall(r"\bfor\s+\(?([A-Za-z_]\w*)", value))  # a comprehension's own names
-        kept = [n for n in re.findall(r"`([^`]*)`", names) if n not in loop_vars]
-        if kept and len(kept) < len(re.findall(r"`([^`]*)`", names)):
-            text = names.split(" ", 1)[0] + " " + _join([f"`{n}`" for n in kept]) + " to `" + value
-    if k in ("branch", "else") and _first_span(text):
-        return f"checks {_first_span_code(text)}"
-    if k == "else":
-        return "" if action.text.startswith("else (") else "otherwise runs the else branch"
-    if k == "loop":
-        spans = re.findall(r"`[^`]*`", text)
-        return f"loops over {spans[-1]}" if "for each" in text and spans else "repeats a loop"
-    if k == "switch":
-        return f"switches on {_first_span_code(text)}" if _first_span(text) else "switches on a value"
-    if k == "with":
-        return "enters " + text.removeprefix("async ").removeprefix("with ").replace(" (context manager)", "")
-    if k == "except":
-        return f"catches {_first_span_code(text)}" if _first_span(text) else "catches errors"
-    if k == "finally":
+    if action.fact is not None:
+        return phrase.clause(action.fact)
+    if action.kind == "finally":
         return "cleans up"
-    if k == "try":
-        return "tries the statements below"
-    if k == "case":
-        return ""
-    if k == "statement" and not text.startswith(("...",)) and text.startswith("`"):
-        return f"evaluates {text}"
-    return text
+    return ""
 
 
-def _first_span_code(text: str) -> str:
-    m = re.search(r"`[^`]*`", text)
-    return m.group(0) if m else ""
+_NEVER_HIDDEN = {"return", "raise", "loop", "branch", "switch", "jump", "yield"}
 
 
 def _nested(kids: list[Action], limit: int = 3) -> str:
-    """What the nested actions do, as one clause: `returns `x``, `sets `a` to `b` and returns `a``."""
+    """What the nested actions do, as one clause: `returns `x``, `sets `a` to `b` and returns `a``. Past
+    `limit`, plain statements are counted; a return, raise, jump, loop or branch is always said."""
     if not kids:
         return ""
-    top = [k for k, _ in _groups(kids) if k.kind not in ("case",) and not _is_more(k)]
-    clauses = [c for c in dict.fromkeys(_clause(k) for k in top) if c]
-    if not clauses:
-        return ""
-    if len(clauses) > limit:
-        return _join(clauses[:limit - 1], "and") + f", then {len(clauses) - limit + 1} more statements"
-    return _join(clauses)
+    top = [k for k, _ in _groups(kids) if k.kind not in ("case",)]
+    said = [(k, c) for k in top for c in [_clause(k)] if c]
+    said = list({c: (k, c) for k, c in reversed(said)}.values())[::-1]
+    if len(said) > limit:
+        kept = [kc for n, kc in enumerate(said) if n < limit - 1 or kc[0].kind in _NEVER_HIDDEN]
+        dropped = len(said) - len(kept)
+        clauses = [c for _, c in kept]
+        if dropped:
+            first_hidden = next(n for n, kc in enumerate(said) if kc not in kept)
+            clauses.insert(first_hidden, f"runs {dropped} other statement{'s' if dropped > 1 else ''}")
+        return _join(clauses)
+    return _join([c for _, c in said])
 
 
 def _lead(action: Action) -> str:
-    text = _clean(action.text.rstrip(":"))
-    k = action.kind
-    cond = _first_span_code(text)
-    if k == "branch":
-        return f"If {cond}" if text.startswith("if ") else f"Otherwise, if {cond}"
-    if k == "else":
-        if text.startswith(("elif ", "else if ")):
-            return f"Otherwise, if {cond}"
-        return "Otherwise" if text == "else" else "If no error was raised"
-    if k == "except":
-        return f"When {cond} is raised" if cond else "When an error is raised"
-    if k == "with":
-        return "Within " + text.removeprefix("async ").removeprefix("with ").replace(" (context manager)", "")
-    if k == "loop":
-        return _cap(text)
-    if k == "finally":
+    f = action.fact
+    if isinstance(f, Branch):
+        f = f.arms[0]
+    if isinstance(f, Arm):
+        if f.condition is None:
+            return "Otherwise"
+        return f"If {phrase.code(f.condition)}" if action.kind == "branch" else \
+            f"Otherwise, if {phrase.code(f.condition)}"
+    if isinstance(f, Handler):
+        return f"When {phrase.code(f.exceptions)} is raised" if f.exceptions else "When an error is raised"
+    if isinstance(f, With):
+        return "Within " + phrase.join([phrase.code(i) for i in f.items])
+    if isinstance(f, Try) and f.resources:
+        return f"With {phrase.code(f.resources)} open"
+    if isinstance(f, Loop):
+        if f.kind == LoopKind.FOR_EACH:
+            return f"For each {phrase.code(f.var or '_')} in {phrase.code(f.iterable)}"
+        if f.kind == LoopKind.ENDLESS:
+            return "Over and over"
+        if f.kind == LoopKind.C_FOR and f.var:
+            return f"For each `{f.var}` while {phrase.code(f.condition)}"
+        return f"While {phrase.code(f.condition)}"
+    if action.kind == "finally":
         return "Finally"
-    return _cap(text)
+    if action.kind == "else":
+        return "If no error was raised" if "exception" in action.text else "When the loop ends without a break"
+    return _cap(_clause(action))
 
 
 def _detail(action: Action, kids: list[Action], ctx: dict) -> str:
@@ -122,12 +111,14 @@ def _detail(action: Action, kids: list[Action], ctx: dict) -> str:
         lead = _lead(action)
         body = _nested(kids)
         sentence = lead + (f", it {body}" if body else "")
-        extra = _extras(action, _clean(action.text))
+        extra = _extras(action, phrase.outline_line(action.fact) if action.fact is not None else action.text)
         if extra:
             sentence += f" ({'; '.join(extra)})"
-        return _sentence(sentence + _io_note(action))
-    if _is_more(action):
-        return _sentence(_more_clause(action, ctx))
+        sentence = _sentence(sentence + _io_note(action))
+        f = action.fact
+        if isinstance(f, Loop) and f.kind == LoopKind.ENDLESS:
+            sentence += " " + _sentence("It " + phrase.loop(f))
+        return sentence
     text = _clause(action)
     extra = _extras(action, text)
     return _sentence("It " + text + (f", {', '.join(extra)}" if extra else "") + _io_note(action))
@@ -144,28 +135,18 @@ def _arm_step(arms: list[tuple[Action, list[Action]]], ctx: dict) -> Step:
     return Step(_label(arms[0][0], ctx), detail)
 
 
-def _chain_step(arms: list[tuple[Action, list[Action]]], ctx: dict, shown: int = 5) -> Step:
-    """A long if/elif/else chain as one step that names every case."""
-    conds = [_first_span(a.text) for a, _ in arms if not _plain_else(a)]
+def _chain_step(arms: list[tuple[Action, list[Action]]], ctx: dict) -> Step:
+    """A long if/elif/else chain as one step: a clause per arm, its condition and what it does."""
+    conds = [_condition(a) for a, _ in arms if not _plain_else(a)]
     parts = []
-    for n, (a, kids) in enumerate(arms):
-        if n >= shown and not _plain_else(a):
-            continue
+    for a, kids in arms:
         body = _nested(kids, limit=2) or "does nothing"
-        if _plain_else(a):
-            parts.append(f"otherwise, it {body}")
-        else:
-            parts.append(f"if {_first_span_code(_clean(a.text))}, it {body}")
-    more = [c for c in conds[shown:]]
-    detail = "It checks the conditions in turn: " + "; ".join(parts[:shown] + ([] if len(parts) <= shown else []))
-    if more:
-        detail += f"; it also checks {_names([_fit(c, 30, c.endswith('...')) or c.split('(')[0] for c in more], 4)}"
-    if len(parts) > shown:
-        detail += "; " + parts[-1]
+        parts.append(f"otherwise, it {body}" if _plain_else(a) else f"if {phrase.code(_condition(a))}, it {body}")
+    detail = "It checks the conditions in turn: " + "; ".join(parts)
     subjects = [set(re.findall(r"[A-Za-z_][\w.]*", c)) - _NOT_SUBJECTS for c in conds]
     common = set.intersection(*subjects) if subjects else set()
     subject = next((w for w in re.findall(r"[A-Za-z_][\w.]*", conds[0]) if w in common), None) if conds else None
-    label = f"Classify `{subject}`" if subject else "Check conditions in turn"
+    label = f"Classify `{subject}`" if subject else _label(arms[0][0], ctx)
     return Step(label, _sentence(detail))
 
 
@@ -173,135 +154,98 @@ _NOT_SUBJECTS = {"not", "and", "or", "is", "in", "None", "null", "nil", "NULL", 
                  "True", "False", "undefined", "instanceof", "let", "Some", "Ok", "Err"}
 
 
-def _case_label(text: str) -> str | None:
-    """`case `"a"`:` → `"a"`; a default case → None."""
-    label = _first_span(text).strip()
-    label = re.sub(r"^case\s+", "", label).rstrip(":").strip()
-    if label in ("default", "_", "") or label.startswith("default"):
-        return None
-    return label
+def _condition(a: Action) -> str:
+    f = a.fact.arms[0] if isinstance(a.fact, Branch) else a.fact
+    return f.condition or "" if isinstance(f, Arm) else ""
 
 
 def _switch_detail(action: Action, kids: list[Action], shown: int = 6) -> str:
-    """A switch or match as one sentence that names its cases and what each does."""
-    lead = _clean(action.text.rstrip(":"))
-    subject = _first_span_code(lead)
-    verb = "matches" if action.text.startswith("match") else "switches on"
-    if subject in ("", "``"):
-        verb, subject = "runs the first ready case", ""
-    if not kids:
+    """A switch or match as one sentence that names its cases and what each does (every case named)."""
+    f = action.fact
+    assert isinstance(f, Switch)
+    verb = "matches" if f.is_match else "switches on"
+    subject = phrase.code(f.subject) if f.subject else ""
+    if not subject:
+        verb = "runs the first ready case"
+    if not f.cases:
         return _sentence(f"It {verb} {subject}".rstrip())
     base = min(k.depth for k in kids)
-    arms: list[tuple[list[str | None], list[Action]]] = []
+    bodies: list[tuple[Case, list[Action]]] = []
     for k in kids:
-        if k.kind == "case" and k.depth == base:
-            if arms and not arms[-1][1]:
-                arms[-1][0].append(_case_label(k.text))  # falls through to the next case
-            else:
-                arms.append(([_case_label(k.text)], []))
-        elif arms:
-            arms[-1][1].append(k)
+        if k.kind == "case" and k.depth == base and isinstance(k.fact, Case):
+            bodies.append((k.fact, []))
+        elif bodies:
+            bodies[-1][1].append(k)
+    arms: list[tuple[list[str | None], list[Action]]] = []
+    for case, body in bodies:
+        labels: list[str | None] = list(case.labels) if case.labels else [None]
+        if arms and not arms[-1][1]:
+            arms[-1][0].extend(labels)  # falls through to the next case
+        else:
+            arms.append((labels, body))
     if sum(1 for labels, _ in arms if labels == [None]) > 1:  # Go's select: each case is its first statement
         for n, (labels, body) in enumerate(arms):
-            if labels == [None] and body and _first_span(body[0].text):
-                arms[n] = ([_first_span(body[0].text)], body[1:])
+            if labels == [None] and body and body[0].fact is not None:
+                arms[n] = ([body[0].fact.code.strip()], body[1:])
     parts = []
     named: list[str] = []
     for labels, body in arms:
         real = [l for l in labels if l is not None]
-        what = _nested([b for b in body if b.kind != "jump"], limit=2) or (
+        what = _nested([b for b in body if b.kind != "jump" or not b.fact.leaves_switch], limit=2) or (
             "leaves the switch" if any(b.kind == "jump" for b in body) else "does nothing")
-        names = _join([f"`{_fit(l, 30, l.endswith('...')) or 'case'}`" for l in real], "or")
+        names = _join([phrase.code(l, 30) for l in real], "or")
         if len(parts) < shown:
             parts.append(f"for {names}, it {what}" if real and None not in labels else
                          f"otherwise, it {what}" if not real else f"for {names} and by default, it {what}")
         else:
-            named += [f"`{_fit(l, 30, l.endswith('...')) or 'case'}`" for l in real]
+            named += [phrase.code(l, 30) for l in real]
     detail = f"It {verb}{' ' + subject if subject else ''}: " + "; ".join(parts)
     if named:
-        shown_names = named[:10] + ([f"{len(named) - 10} more"] if len(named) > 10 else [])
-        detail += f"; it also has cases for {_join(shown_names)}"
+        detail += f"; it also has cases for {_join(named)}"
     return _sentence(detail)
 
 
 def _run_step(groups: list[tuple[Action, list[Action]]], ctx: dict, then: bool) -> Step:
-    """Several statements as one step that names what they call and return."""
+    """Several statements as one step that says each of them (a branch or loop among them by its detail)."""
     actions = [a for a, _ in groups]
-    more = [a for a in actions if _is_more(a)]
-    actions = [a for a in actions if not _is_more(a)]
+    if any(kids for _, kids in groups) or any(a.kind not in _SIMPLE for a in actions):
+        # a bounded tail holding compound statements: each is said as its own sentence
+        detail = " ".join(_detail(a, kids, ctx) for a, kids in groups)
+        label = _run_label(actions, ctx)
+        return Step(label, detail)
     returns = [a for a in actions if a.kind == "return"]
     clauses = [c for c in dict.fromkeys(_clause(a) for a in actions if a.kind != "return") if c]
-    ret = _clean(returns[-1].text) if returns else None
+    if returns:
+        clauses.append(_clause(returns[-1]))
+    detail = _sentence(("It then " if then else "It ") + _merge_clauses(clauses))
+    return Step(_run_label(actions, ctx), detail)
+
+
+_SIMPLE = {"call", "assign", "statement", "defer", "check", "import", "define", "yield", "jump", "return", "raise"}
+
+
+def _run_label(actions: list[Action], ctx: dict) -> str:
+    """A label for several statements: the first two things done ("Read `x` and return `y`"), or the one
+    verb they share with the names it applies to."""
+    returns = [a for a in actions if a.kind == "return"]
     labels = [_label(a, ctx) for a in actions if a.kind != "return"]
     verbs = list(dict.fromkeys(" ".join(l.split(" ")[:2]) if l.split(" ")[1:2] == ["up"] else l.split(" ", 1)[0]
                                for l in labels))
-    if len(clauses) > 5 or (more and len(clauses) > 2):
-        calls = list(dict.fromkeys(c for a in actions for c in a.calls))
-        count = len([a for a in actions if a.kind != "return"])
-        if more:
-            extra_calls, extra_ret = _scan_more(more[0], ctx)
-            calls = list(dict.fromkeys(calls + extra_calls))
-            count += sum(int(n) for n in re.findall(r"\d+", more[0].text)[:1])
-            ret = f"returns {_quote(extra_ret, 40)}" if extra_ret else ret
-            more = []
-        clauses = [f"runs {count} statements" + (f" that call {_names(calls, 5)}" if calls else "")]
-    if more:
-        clauses.append(_more_clause(more[0], ctx, lead=False))
-    if ret:
-        clauses.append(ret)
-    detail = _sentence(("It then " if then else "It ") + _merge_clauses(clauses))
     last_return = returns[-1] if returns else None
-    if more and not last_return:
-        found = _scan_more(more[0], ctx)
-        if found[1]:
-            verbs.append("Return")
     if last_return is not None:
-        value = _first_span(last_return.text)
+        value = last_return.fact.value if isinstance(last_return.fact, Return) else None
         head = verbs[0] if verbs else None
         if head and head not in ("Return",):
-            label = f"{head} and return" + (f" `{value}`" if _simple(value, 20) else "")
-        else:
-            label = _label(last_return, ctx)
-    elif len(verbs) >= 2:
-        label = f"{verbs[0]} and {verbs[1].lower()}"
-    elif labels:
-        names = [n for l in labels for n in re.findall(r"`[^`]*`", l)[:1]]
-        if len(labels) == 1:
-            label = labels[0]
-        elif len(set(labels)) == 1 and names:
-            label = f"{verbs[0]} {names[0]} repeatedly"
-        elif len(names) == len(labels) and len(names) <= 3:
-            label = f"{verbs[0]} " + (", ".join(names) if len(names) == 3 else " and ".join(names))
-        else:
-            label = f"{verbs[0]} several values" if verbs[0] in ("Compute", "Set", "Initialize") else \
-                f"{verbs[0]} several times"
-    else:
-        label = "Finish remaining work"
-    return Step(label, detail)
-
-
-def _scan_more(marker: Action, ctx: dict) -> tuple[list[str], str | None]:
-    """The calls and the last return in the code past the outline's end (read from the block's text)."""
-    g: Grounding = ctx["g"]
-    lines = g.block.text.split("\n")[marker.line - g.block.span.start + 1:]
-    text = "\n".join(lines)
-    calls = [c for c in re.findall(r"\b([A-Za-z_][\w.]*(?:::\w+)*!?)\s*\(", text) if c not in _CODE_WORDS]
-    returns = [r for r in re.findall(r"\breturn[ \t]+([^;\n]+)", text) if re.search(r"\w", r)]
-    return list(dict.fromkeys(calls)), (returns[-1].strip() if returns else None)
-
-
-_CODE_WORDS = {"if", "for", "while", "switch", "catch", "return", "function", "sizeof", "elif", "with", "match",
-               "and", "or", "not", "in", "func", "fn", "def", "class", "new", "typeof", "await", "yield", "assert"}
-
-
-def _more_clause(marker: Action, ctx: dict, lead: bool = True) -> str:
-    """The statements past the outline's end, summarised from the block's text: what they call and return."""
-    count = re.search(r"\d+", marker.text)
-    n = int(count.group(0)) if count else 0
-    calls, ret = _scan_more(marker, ctx)
-    clause = f"runs {n} more statement{'s' if n != 1 else ''}"
-    if calls:
-        clause += f" that call {_names(calls, 5)}"
-    if ret:
-        clause += f"{',' if calls else ''} and returns {_quote(ret, 40)}"
-    return ("It then " + clause) if lead else clause
+            return f"{head} and return" + (f" `{value}`" if value and _simple(value, 20) else "")
+        return _label(last_return, ctx)
+    names = [n for l in labels for n in re.findall(r"`[^`]*`", l)[:1]]
+    if len(verbs) >= 2:
+        return f"{verbs[0]} and {verbs[1].lower()}"
+    if len(labels) == 1:
+        return labels[0]
+    if len(set(labels)) == 1 and names:
+        return f"{verbs[0]} {names[0]} repeatedly"
+    if names and len(names) == len(labels):
+        shown = list(dict.fromkeys(names))
+        return f"{verbs[0]} " + (_join(shown) if len(shown) <= 3 else ", ".join(shown[:2]) + " and others")
+    return labels[0] if labels else "Run statements"

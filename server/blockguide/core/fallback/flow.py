@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from blockguide.core.facts import Arm
 from blockguide.core.types import Action
 
 
@@ -37,13 +38,11 @@ def _groups(flow: list[Action]) -> list[tuple[Action, list[Action]]]:
     return out
 
 
-def _is_more(a: Action) -> bool:
-    return a.text.startswith("... and ")
-
-
 def _plain_else(a: Action) -> bool:
-    return a.kind == "else" and a.text.rstrip(":") == "else"
+    """The `else` arm of an if (not a try's or a loop's else)."""
+    return a.kind == "else" and isinstance(a.fact, Arm) and a.fact.condition is None
 
 
 def _arm_of_chain(a: Action) -> bool:
-    return a.kind == "else" and (a.text.startswith(("elif ", "else if ")) or _plain_else(a))
+    """A later arm of an if-chain (`elif`, `else if`, `else`)."""
+    return a.kind == "else" and isinstance(a.fact, Arm)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from blockguide.core import facts as F
+from blockguide.core.phrase import is_string
 from blockguide.core.types import Action
 from blockguide.core.syntax.quote import _spans
 from blockguide.core.syntax.nodes import tail_name
@@ -272,60 +274,138 @@ def _first_span(text: str) -> str:
 
 
 def _label(action: Action, context: dict | None = None) -> str:
-    k = action.kind
-    first = _first_span(action.text)
-    main = _main_name(action)
-    lang = (context or {}).get("language", "")
-    if k in ("branch", "else"):
-        if action.text.startswith("else (") or action.text.rstrip(":") == "else":
-            return "Handle other cases" if action.text.rstrip(":") == "else" else "Run when no error"
-        return _cond_label(first, context)
-    io_call = next((c for c in action.calls if any(i.endswith(": " + c) for i in action.io)), None)
-    if io_call and not (main and _words(main) and re.match(r"(read|write|close|send|recv|receive|get|post|put|"
-                                                            r"delete|fetch|flush|print|dump|load)", _words(main)[0])):
+    """A statement's label, from its fact (the few outline lines without one: a class's bases, an else/finally
+    of a try)."""
+    if action.fact is not None:
+        return label(action.fact, context)
+    if action.kind == "class":
+        return "Extend base class"
+    if action.kind == "finally":
+        return "Clean up"
+    return "Run when no error" if action.kind == "else" else "Handle other cases"
+
+
+def _io_strings(f: F.Fact) -> tuple[str, ...]:
+    return tuple(f"{c.io}: {c.callee}" for c in f.calls if c.io)
+
+
+def _main_call(f: F.Fact, calls: tuple[F.CallRef, ...] | None = None) -> tuple[str | None, tuple[str, ...]]:
+    """The call a statement is about (an I/O call when there is one and the last call is not a read or write
+    verb), and the I/O strings for `_call_label`."""
+    calls = f.calls if calls is None else calls
+    if not calls:
+        return None, ()
+    main = calls[-1].callee
+    io_call = next((c.callee for c in calls if c.io), None)
+    words = _words(main)
+    if io_call and not (words and re.match(r"(read|write|close|send|recv|receive|get|post|put|delete|fetch|flush|"
+                                           r"print|dump|load)", words[0])):
         main = io_call
-    if k == "assign":
-        targets = action.targets or tuple(re.findall(r"[A-Za-z_]\w*", first)[:1])
-        value_text = _spans(action.text)[-1] if len(_spans(action.text)) > 1 else ""
-        loop_vars = set(re.findall(r"\bfor\s+\(?([A-Za-z_]\w*)", value_text))
-        targets = tuple(t for t in targets if t not in loop_vars) or targets
-        names = " and ".join(f"`{_tail(t, 24)}`" for t in targets[:2]) or "value"
-        if action.text.startswith("increments"):
-            return f"Increment {names}"
-        if action.text.startswith("decrements"):
-            return f"Decrement {names}"
-        if action.text.startswith("updates"):
-            op = _spans(action.text)[-1] if _spans(action.text) else ""
-            if re.fullmatch(r"\+= 1|-= 1", op):
-                return f"{'Increment' if op.startswith('+') else 'Decrement'} {names}"
-            word = {"+": "Add to", "-": "Subtract from", "*": "Multiply", "/": "Divide", "|": "Merge into",
-                    "&": "Mask"}.get(op[:1], "Update")
-            return f"{word} {names}"
-        if action.text.startswith("declares"):
-            return f"Declare {names}"
-        if action.text.startswith("field"):
-            return f"Declare {names}"
-        value = _spans(action.text)[-1] if len(_spans(action.text)) > 1 else ""
-        if main:
-            call = _call_label(main, value, action.io, lang)
-            if action.io or call.startswith("Create"):
-                return call if action.io else f"Create {names}"
-            words = _words(main)
-            verb = _verb(words[0]) if words else None
-            verb = "create" if lang == "go" and main == "make" else verb
-            if verb and verb not in ("print", "return", "run", "call", "execute", "invoke", "use"):
-                return _cap(f"{verb} {names}")
-            return f"Compute {names}"
-        if re.fullmatch(r"""[-+]?\d[\w.]*|["'].*["']|\[\]|\{\}|\(\)|true|false|True|False|""" + _NONE, value.strip()):
-            return f"Initialize {names}"
+    return main, tuple(f"{c.io}: {c.callee}" for c in calls if c.io)
+
+
+def _targets_text(targets: tuple[str, ...]) -> str:
+    return " and ".join(f"`{_tail(t, 24)}`" for t in targets[:2]) or "value"
+
+
+_LITERAL = re.compile(r"""[-+]?\d[\w.]*|["'].*["']|\[\]|\{\}|\(\)|true|false|True|False|""" + _NONE)
+
+
+def _assign_label(f: F.Assign, lang: str) -> str:
+    names = _targets_text(f.targets)
+    op = f.op
+    number = (f.value or "").strip()
+    if op == F.Op.INC or (op == F.Op.ADD and number == "1"):
+        return f"Increment {names}"
+    if op == F.Op.DEC or (op == F.Op.SUB and number == "1"):
+        return f"Decrement {names}"
+    words = {F.Op.ADD: "Append to" if is_string(f.value) else "Add to", F.Op.SUB: "Subtract from",
+             F.Op.MUL: "Double" if number == "2" else "Multiply", F.Op.DIV: "Halve" if number == "2" else "Divide",
+             F.Op.FLOOR_DIV: "Divide", F.Op.MOD: "Reduce", F.Op.POW: "Raise", F.Op.BIT_OR: "Set bits in",
+             F.Op.BIT_AND: "Mask", F.Op.BIT_XOR: "Flip bits in", F.Op.SHL: "Shift", F.Op.SHR: "Shift",
+             F.Op.NULLISH: "Default", F.Op.OR: "Default", F.Op.AND: "Update", F.Op.DECLARE: "Declare"}
+    if op in words:
+        return f"{words[op]} {names}"
+    main, io = _main_call(f)
+    if main:
+        call = _call_label(main, f.value or "", io, lang)
+        if io or call.startswith("Create"):
+            return call if io else f"Create {names}"
+        w = _words(main)
+        verb = _verb(w[0]) if w else None
+        verb = "create" if lang == "go" and main == "make" else verb
+        if verb and verb not in ("print", "return", "run", "call", "execute", "invoke", "use"):
+            return _cap(f"{verb} {names}")
         return f"Compute {names}"
-    if k == "call":
+    if f.value is not None and _LITERAL.fullmatch(f.value.strip()):
+        return f"Initialize {names}"
+    if f.value is None:
+        return f"Declare {names}"
+    return f"Compute {names}" if not f.destructured else f"Unpack into {names}"
+
+
+def _loop_label(f: F.Loop, context: dict | None, lang: str) -> str:
+    if f.kind == F.LoopKind.FOR_EACH:
+        if f.iterable and _simple(f.iterable):
+            return f"Loop over `{f.iterable}`"
+        call = re.match(r"([\w.:]+)\(", f.iterable or "")
+        if call and _words(call.group(1)) and _words(call.group(1))[0] in ("range", "enumerate", "zip", "items",
+                                                                           "keys", "values", "iter", "reversed"):
+            args = _split_top(call.group(0)[len(call.group(1)) + 1:] + (f.iterable or "")[call.end():-1], (",",))
+            inner = next((a.strip() for a in args if _simple(a.strip())), None)
+            if inner:
+                return f"Loop over `{inner}`"
+        if f.var and _simple(f.var):
+            return f"Visit each `{f.var}`"
+        return f"Loop over `{_tail(call.group(1), 24)}` result" if call else "Loop over items"
+    if f.kind == F.LoopKind.ENDLESS:
+        body_calls = [c for s in F.walk(f.body) for c in s.calls]
+        main, io = _main_call(f, tuple(body_calls[:1]))
+        verb = _call_label(main, "", io, lang).split(" ")[0] if main else "Repeat"
+        verb = verb if verb not in ("Call", "Create", "Evaluate") else "Repeat"
+        until = next((e.when[-1] for e in f.exits if e.when and _simple(e.when[-1], 24)), None)
+        if until:
+            return f"{verb} until `{until}`"
+        exits = {type(e.fact) for e in f.exits}
+        if F.Return in exits:
+            return f"{verb} until a result"
+        if F.Raise in exits:
+            return f"{verb} until an error"
+        return f"{verb} until stopped" if exits else f"{verb} forever"
+    cond = f.condition or ""
+    if f.kind == F.LoopKind.C_FOR and f.var:
+        m = re.fullmatch(re.escape(f.var) + r"\s*(<=|<|>=|>|!=)\s*(.+)", cond)
+        if m and _simple(m.group(2).strip(), 20):
+            return f"Count `{f.var}` {'up' if m.group(1) in ('<', '<=', '!=') else 'down'} to `{m.group(2).strip()}`"
+        return f"Step through `{f.var}`"
+    if _simple(cond, 28):
+        return f"Repeat while `{cond}`"
+    meaning = _cond_label(cond, context)
+    if meaning.startswith("Check "):
+        return "Repeat while " + meaning.removeprefix("Check ")
+    if meaning.startswith("Handle "):
+        return "Repeat unless " + meaning.removeprefix("Handle ")
+    return "Repeat while condition holds"
+
+
+def label(f: F.Fact, context: dict | None = None) -> str:
+    """What one statement does, in two to four words: a verb from the callee, the variable set, the meaning
+    of a condition; never a label that would fit any statement."""
+    lang = (context or {}).get("language", "")
+    main, io = _main_call(f)
+    if isinstance(f, F.Branch):
+        return label(f.arms[0], context)
+    if isinstance(f, F.Arm):
+        return _cond_label(f.condition, context) if f.condition is not None else "Handle other cases"
+    if isinstance(f, F.Assign):
+        return _assign_label(f, lang)
+    if isinstance(f, F.Call):
         if main:
-            label = _call_label(main, first, action.io, lang)
-            return ("Await " + label[0].lower() + label[1:]) if action.awaits and label.startswith("Call") else label
-        return f"Evaluate `{_tail(first, 24)}`" if _simple(first) else "Evaluate expression"
-    if k == "return":
-        value = first
+            text = _call_label(main, f.code, io, lang)
+            return ("Await " + text[0].lower() + text[1:]) if f.awaited and text.startswith("Call") else text
+        return f"Evaluate `{_tail(f.code, 24)}`" if _simple(f.code) else "Evaluate expression"
+    if isinstance(f, F.Return):
+        value = f.value or ""
         if not value:
             return "Return to caller" if (context or {}).get("last") else "Return early"
         if _simple(value, 28) or (len(value) <= 20 and "(" not in value):
@@ -337,55 +417,52 @@ def _label(action: Action, context: dict | None = None) -> str:
         if main:
             return f"Return `{_tail(main, 28)}` result"
         return "Return computed value"
-    if k == "raise":
-        what = main or re.split(r"[(\s]", first)[0]
-        verb = "Raise" if "raises" in action.text else "Throw"
+    if isinstance(f, F.Raise):
+        verb = "Throw" if f.code.lstrip().startswith("throw") else "Raise"
+        if f.value is None:
+            return f"Re-{verb.lower()} error"
+        what = main or re.split(r"[(\s]", f.value.removeprefix("new "))[0]
         return f"{verb} `{_tail(what, 28)}`" if what and _simple(what, 40) else f"{verb} error"
-    if k == "loop":
-        spans = _spans(action.text)
-        if "for each" in action.text and spans:
-            return f"Loop over `{spans[-1]}`" if _simple(spans[-1]) else "Loop over items"
-        if spans and action.text.startswith(("while", "loops while", "do")):
-            return f"Repeat while `{spans[0]}`" if _simple(spans[0]) else "Repeat until done"
-        return "Repeat until done"
-    if k == "with":
+    if isinstance(f, F.Loop):
+        return _loop_label(f, context, lang)
+    if isinstance(f, F.With) or (isinstance(f, F.Try) and f.resources):
         if main:
-            label = _call_label(main, first, action.io, lang)
-            if label.startswith(("Open", "Read", "Write", "Create")):
-                return label
+            text = _call_label(main, f.code, io, lang)
+            if text.startswith(("Open", "Read", "Write", "Create")):
+                return text
             return f"Enter `{_tail(main, 28)}` context"
         return "Enter context"
-    if k == "except":
-        return f"Catch `{first}`" if _simple(first, 30) else "Catch errors"
-    if k == "finally":
-        return "Clean up"
-    if k == "yield":
-        return f"Yield `{first}`" if _simple(first) else "Yield value"
-    if k == "switch":
-        word = "Match" if action.text.startswith("match") else "Switch on"
-        if not first:
+    if isinstance(f, F.Try):
+        return "Try statements"
+    if isinstance(f, F.Handler):
+        return f"Catch `{f.exceptions}`" if f.exceptions and _simple(f.exceptions, 30) else "Catch errors"
+    if isinstance(f, F.Yield):
+        return f"Yield `{f.value}`" if f.value and _simple(f.value) else "Yield value"
+    if isinstance(f, F.Switch):
+        word = "Match" if f.is_match else "Switch on"
+        if not f.subject:
             return "Wait for ready case" if lang == "go" else "Switch on value"
-        return f"{word} `{first}`" if _simple(first, 28) else f"{word} value"
-    if k == "defer":
-        if action.text.startswith("starts a goroutine"):
+        return f"{word} `{f.subject}`" if _simple(f.subject, 28) else f"{word} `{_tail(main, 24)}` result" \
+            if main else f"{word} value"
+    if isinstance(f, F.Case):
+        return f"Handle `{f.labels[0]}`" if f.labels and _simple(f.labels[0]) else "Handle default case"
+    if isinstance(f, F.Defer):
+        if f.kind == F.DeferKind.GO:
             return f"Start `{_tail(main, 24)}` goroutine" if main else "Start goroutine"
         return f"Defer `{_tail(main, 28)}`" if main else "Defer call"
-    if k == "define":
-        name = action.targets[0] if action.targets else ""
-        return f"Define `{name}`" if name else "Define function"
-    if k == "class":
-        return "Extend base class"
-    if k == "check":
-        return f"Assert `{first}`" if _simple(first, 24) else "Assert condition"
-    if k == "import":
+    if isinstance(f, F.Define):
+        return f"Define `{f.name}`" if f.name else "Define function"
+    if isinstance(f, F.Assert):
+        return f"Assert `{f.condition}`" if _simple(f.condition, 24) else "Assert condition"
+    if isinstance(f, F.Import):
         return "Import names"
-    if k == "jump":
-        return {"c": "Continue loop", "l": "Leave switch"}.get(action.text[:1], "Break loop")
-    if k == "case":
-        return "Handle case"
+    if isinstance(f, F.Jump):
+        return {F.JumpKind.CONTINUE: "Continue loop", F.JumpKind.GOTO: "Jump to label"}.get(
+            f.kind, "Leave switch" if f.leaves_switch else "Break loop")
     if main:
-        return _call_label(main, first, action.io, lang)
-    return f"Evaluate `{first}`" if _simple(first) else "Evaluate expression"
+        return _call_label(main, f.code, io, lang)
+    text = f.code.rstrip(";")
+    return f"Evaluate `{text}`" if _simple(text) else "Evaluate expression"
 
 
 def _main_name(action: Action) -> str | None:

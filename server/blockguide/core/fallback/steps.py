@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from blockguide.core.types import Action, Grounding, Step
+from blockguide.core.facts import Assign
+from blockguide.core.types import Action, Grounding, Span, Step
 from blockguide.core.fallback.classes import _class_steps
 from blockguide.core.syntax.quote import _code, _spans
 from blockguide.core.fallback.comments import step_comments
 from blockguide.core.fallback.details import _arm_step, _chain_step, _clause, _detail, _merge_clauses, _run_step
-from blockguide.core.fallback.flow import _arm_of_chain, _groups, _is_more, _plain_else
+from blockguide.core.fallback.flow import _arm_of_chain, _groups, _plain_else
 from blockguide.core.fallback.labels import _ERROR_NAMES, _label
 from blockguide.core.fallback.words import MAX_STEPS, _sentence, _short
 
@@ -45,7 +47,7 @@ def _unique(out: list[Step]) -> list[Step]:
                 [f"{short} again", f"{short} once more"] + [f"{short}, {o} time" for o in _ORDINALS]
             label = next((c for c in candidates if c.lower() not in seen), f"{short}, once again")
         seen.add(label.lower())
-        result.append(Step(label, s.detail))
+        result.append(replace(s, label=label))
     return result
 
 
@@ -72,14 +74,12 @@ def _units(groups: list[tuple[Action, list[Action]]]) -> list[_Unit]:
     i = 0
     while i < len(groups):
         a, kids = groups[i]
-        if a.kind == "assign" and not a.calls and not kids and not _is_more(a):
+        if a.kind == "assign" and not a.calls and not kids:
             values.append((a, kids))
             i += 1
             continue
         flush()
-        if _is_more(a):
-            units.append(_Unit("more", [(a, kids)]))
-        elif a.kind == "branch":
+        if a.kind == "branch":
             arms = [(a, kids)]
             i += 1
             while i < len(groups) and _arm_of_chain(groups[i][0]) and not _plain_else(arms[-1][0]):
@@ -131,12 +131,9 @@ def _compact(units: list[_Unit]) -> list[_Unit]:
             at += n
             merged.append(part[0] if n == 1 else _Unit("run", [grp for u in part for grp in u.groups]))
         units = units[:start] + merged + units[end:]
-    if len(units) > MAX_STEPS:
+    if len(units) > MAX_STEPS:  # still too many: the last ones share a step that says each of them
         rest = [grp for u in units[MAX_STEPS - 1:] for grp in u.groups]
         units = units[: MAX_STEPS - 1] + [_Unit("tail", rest)]
-    elif units and units[-1].kind == "more" and len(units) > 1 and units[-2].kind in ("run", "values", "one") \
-            and all(not kids for _, kids in units[-2].groups):
-        units = units[:-2] + [_Unit("tail", units[-2].groups + units[-1].groups)]
     return units
 
 
@@ -170,19 +167,37 @@ def _flow_steps(g: Grounding) -> list[Step]:
         if u.kind == "one":
             out.append(Step(_label(first, ctx), _detail(first, u.groups[0][1], ctx)))
         elif u.kind == "values":
-            out.append(Step("Set up values", _sentence("It " + _merge_clauses([_clause(a) for a, _ in u.groups]))))
+            out.append(Step(_values_label(u.groups), _sentence("It " + _merge_clauses([_clause(a) for a, _ in u.groups]))))
         elif u.kind == "arm":
             out.append(_arm_step(u.groups, ctx))
         elif u.kind == "chain":
             out.append(_chain_step(u.groups, ctx))
-        else:  # run, tail, more
+        else:  # run, tail
             out.append(_run_step(u.groups, ctx, then=u.kind != "run"))
         end = units[n + 1].groups[0][0].line if n + 1 < len(units) else g.block.span.end
-        said = step_comments(g, first, end)
-        if said:  # the author's words about the step, quoted as they are
-            out[-1] = Step(out[-1].label, f'{out[-1].detail} The comment here says: "{said}"')
+        said = step_comments(g, first.line, end)
+        detail = f'{out[-1].detail} The comment here says: "{said}"' if said else out[-1].detail
+        # the step keeps its statements: their facts and lines, up to the next step's first statement
+        facts = tuple(a.fact for a, _ in u.groups if a.fact is not None)
+        last = max((a.fact.span.end for a, kids in u.groups for a in [a] + kids if a.fact is not None),
+                   default=first.line + 1)
+        out[-1] = Step(out[-1].label, detail, span=Span(first.line, max(min(last, end), first.line + 1)),
+                       facts=facts)
         prev = u.groups[-1][0]
     return out
+
+
+def _values_label(groups: list[tuple[Action, list[Action]]]) -> str:
+    """Several plain assignments: the variables they set ("Set `a`, `b` and `c`", "Initialize `x` and `y`")."""
+    names = list(dict.fromkeys(t for a, _ in groups for t in (a.fact.targets if isinstance(a.fact, Assign) else ())))
+    labels = [_label(a) for a, _ in groups]
+    verb = "Initialize" if all(l.startswith("Initialize") for l in labels) else "Set"
+    if not names:
+        return labels[0]
+    shown = [f"`{_short(n, 20)}`" for n in names[:3]]
+    if len(names) > 3:
+        return f"{verb} {shown[0]}, {shown[1]} and others"
+    return f"{verb} " + (" and ".join(shown) if len(shown) <= 2 else f"{shown[0]}, {shown[1]} and {shown[2]}")
 
 
 def _error_source(prev: Action | None) -> str | None:
