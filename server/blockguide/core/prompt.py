@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.checks.prose import VAGUE_TERMS
 from blockguide.core.syntax.steplines import step_lines
+from blockguide.core.facts import Assign
 from blockguide.core.types import Grounding
 
 SYSTEM = """You write documentation guides for blocks of source code.
@@ -182,70 +183,38 @@ Rules:
 
 
 def step_code(g: Grounding, steps) -> list[str]:
-    """Each step's code: the first source line of the outline action the step was built from ("" when no
-    action matches, e.g. a class's base-class step). Steps and actions are matched in order, by the action's
-    text or its first name in backticks appearing in the step's label or detail; the steps of a merged run of
-    assignments get their lines joined with "; "."""
+    """Each step's code: the first source line of the statement it tells of ("" for a step without one, e.g.
+    a class's base-class step); a step that stands for a run of plain assignments gets their lines joined
+    with "; " (at most four)."""
     lines = g.block.text.split("\n")
     out = []
-    for picked in _step_actions(g, steps):
-        out.append("; ".join(filter(None, (_line(lines, g, a.line) for a in picked))))
+    for step in steps:
+        facts = getattr(step, "facts", ()) or ()
+        if facts and all(isinstance(f, Assign) for f in facts):
+            picked = facts[:4]
+        else:
+            picked = facts[:1]
+        if not picked and getattr(step, "span", None) is not None:
+            out.append(_line(lines, g, step.span.start))
+            continue
+        out.append("; ".join(filter(None, (_line(lines, g, f.span.start) for f in picked))))
     return out
 
 
 def step_source(g: Grounding, steps) -> list[str]:
-    """Each step's whole source ("" when no action matches): its lines up to the next statement of the outline
+    """Each step's whole source ("" for a step without lines): its lines up to the next step's first statement
     (`core.syntax.steplines.step_lines`: the comments right above it included, the trailing ones not). The
     checks use it to tell whether a label or a sentence is about its own step."""
-    actions = [a for a in g.flow if not a.text.startswith("... and ")]
     out = []
-    for picked in _step_actions(g, steps):
-        if not picked:
-            out.append("")
-            continue
-        first, last = picked[0].line, picked[-1].line
-        end = next((a.line for a in actions if a.line > last and a.depth <= picked[0].depth), g.block.span.end)
-        out.append("\n".join(step_lines(g.block, first, end)))
+    for step in steps:
+        span = getattr(step, "span", None)
+        out.append("\n".join(step_lines(g.block, span.start, span.end)) if span is not None else "")
     return out
 
 
 def _line(lines: list[str], g: Grounding, line: int) -> str:
     i = line - g.block.span.start
     return lines[i].strip() if 0 <= i < len(lines) else ""
-
-
-def _step_actions(g: Grounding, steps) -> list[list]:
-    """For each step, the outline actions it was built from (none when no action matches)."""
-    actions = [a for a in g.flow if not a.text.startswith("... and ")]
-    out: list[list] = []
-    cursor = 0
-    for step in steps:
-        hay = f"{step.label} {step.detail}"
-        found = None
-        low = step.detail.lower()
-        for j in range(cursor, len(actions)):  # the first action, in code order, that the step tells of
-            text = actions[j].text.rstrip(":")
-            spans = _BACKTICKED.findall(text)
-            if text.lower() in low or (spans and spans[0] and spans[0] in hay):
-                found = j
-                break
-        if found is None:
-            out.append([])
-            continue
-        picked = [found]
-        depth = actions[found].depth
-        j = found + 1
-        while j < len(actions) and actions[j].depth > depth:  # its nested actions belong to the same step
-            j += 1
-        # a merged run of plain assignments ("Set up values"): the next ones at the same depth whose text is
-        # in the detail too
-        while (actions[found].kind == "assign" and j < len(actions) and actions[j].depth == depth
-               and actions[j].kind == "assign" and actions[j].text in step.detail and len(picked) < 4):
-            picked.append(j)
-            j += 1
-        cursor = j
-        out.append([actions[k] for k in picked])
-    return out
 
 
 def build_phrase_prompt(g: Grounding, steps, budget: int = PHRASE_BUDGET) -> Prompt:
@@ -294,9 +263,6 @@ def build_phrase_prompt(g: Grounding, steps, budget: int = PHRASE_BUDGET) -> Pro
         dropped.append("part of the steps' code")
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
     return Prompt(messages, estimate_tokens(system) + estimate_tokens(user), dropped)
-
-
-_BACKTICKED = re.compile(r"`([^`]*)`")
 
 
 def _one_line(text: str, limit: int) -> str:

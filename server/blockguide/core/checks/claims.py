@@ -10,6 +10,7 @@ import textwrap
 from typing import Iterable
 
 from blockguide.core.checks.prose import context_text, invented_names, known_names, vague_terms
+from blockguide.core.facts import Raise, Return, Yield
 from blockguide.core.types import Grounding
 
 # --- text helpers -----------------------------------------------------------------------------------------
@@ -189,18 +190,18 @@ class _Returns:
         # Only what an explicit return statement shows: other languages return in other ways (Rust's last
         # expression, arrow functions), so the absence of a return says nothing there.
         for a in g.flow:
-            if a.kind == "return":
+            if isinstance(a.fact, Return):
                 self.any_return = True
-                if a.text.strip() in ("returns", "return") or re.search(r"`(?:nil|null|None|undefined)`", a.text):
+                if a.fact.value is None or a.fact.value.strip() in ("nil", "null", "None", "undefined"):
                     self.bare = True
                 else:
                     self.values.append(None)
-            elif a.kind == "yield":
+            elif isinstance(a.fact, Yield):
                 self.generator = True
         self.known = bool(self.values) and g.block.kind != "statements"
         top = [a for a in g.flow if a.depth == 0]
         # the block's last statement returns a value: no path ends without one (unless another return is bare)
-        self.falls_through = not (top and top[-1].kind in ("return", "raise") and not top[-1].text.startswith("... and "))
+        self.falls_through = not (top and isinstance(top[-1].fact, (Return, Raise)))
 
     @property
     def returns_value(self) -> bool:

@@ -108,7 +108,8 @@ def _class_steps(g: Grounding) -> list[Step]:
         params = sig[len(name):] if sig.startswith(name) else ""
         shown = _quote(sig or name, 60, sig.endswith("..."))
         detail = shown + (f" {summary}" if summary else " is defined here")
-        methods.append(Step(_method_label(name, g, params.strip("()")), _sentence(detail)))
+        methods.append(Step(_method_label(name, g, params.strip("()")), _sentence(detail), span=a.fact.span,
+                            facts=(a.fact,)))
     room = MAX_STEPS - len(out) - (1 if private else 0)
     if len(methods) > room:
         rest = methods[room - 1:]

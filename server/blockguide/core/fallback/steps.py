@@ -179,9 +179,9 @@ def _flow_steps(g: Grounding) -> list[Step]:
         detail = f'{out[-1].detail} The comment here says: "{said}"' if said else out[-1].detail
         # the step keeps its statements: their facts and lines, up to the next step's first statement
         facts = tuple(a.fact for a, _ in u.groups if a.fact is not None)
-        last = max((a.fact.span.end for a, kids in u.groups for a in [a] + kids if a.fact is not None),
-                   default=first.line + 1)
-        out[-1] = Step(out[-1].label, detail, span=Span(first.line, max(min(last, end), first.line + 1)),
+        own_end = max((b.fact.span.end for a, kids in u.groups for b in [a] + kids if b.fact is not None),
+                      default=end)
+        out[-1] = Step(out[-1].label, detail, span=Span(first.line, max(min(end, own_end), first.line + 1)),
                        facts=facts)
         prev = u.groups[-1][0]
     return out
