@@ -313,12 +313,12 @@ class _Reader:
         if op == F.Op.SET and value is None and declared:
             op = F.Op.DECLARE
         values = _paired_values(node, targets, value_nodes)
-        destructured = not values and len(targets) > 1 or any(
+        destructured = not values and (len(targets) > 1 or any(
             n.type in ("tuple_pattern", "object_pattern", "array_pattern", "pattern_list", "tuple",
                        "list_pattern", "expression_list") and len(n.named_children) > 1
             for n in ([left] if left is not None else []) + [
                 c.child_by_field_name("name") or c.child_by_field_name("pattern") or c
-                for c in node.named_children])
+                for c in node.named_children]))
         return F.Assign(**self.base(node, value_nodes or [node]), targets=targets, op=op, value=value,
                         values=values, declared=declared or op == F.Op.WALRUS and t == "short_var_declaration",
                         destructured=destructured)
@@ -460,7 +460,7 @@ def _loop_parts(node: Node) -> tuple[F.LoopKind, str | None, str | None, str | N
         left, right = field("left"), field("right")
         if left and right:  # Python: for x in xs
             return F.LoopKind.FOR_EACH, left, right, None
-        init = node.child_by_field_name("initializer")
+        init = node.child_by_field_name("initializer") or node.child_by_field_name("init")
         cond_node = node.child_by_field_name("condition")
         cond = "" if cond_node is None or cond_node.type == "empty_statement" else strip_parens(text_of(cond_node))
         cond = cond.rstrip(";").strip()
