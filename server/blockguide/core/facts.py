@@ -169,6 +169,7 @@ class Case(Fact):
     labels: tuple[str, ...] = ()
     default: bool = False
     body: tuple[Fact, ...] = ()
+    falls_through: bool = False  # C, C++, Java, JS: an empty case runs the next case's body (not Go, not match)
 
     def children(self) -> tuple[Fact, ...]:
         return self.body

@@ -115,7 +115,7 @@ def _exits(loop: F.Loop, limit: int = 3) -> list[str]:
     for e in loop.exits:
         f = e.fact
         if isinstance(f, F.Return):
-            what = f"returns {code(f.value, 40)}" if f.value else "returns"
+            what = f"returns {code(f.value, 40)}" if f.value else "returns without a value"
         elif isinstance(f, F.Raise):
             verb = "throws" if f.code.lstrip().startswith("throw") else "raises"
             what = f"{verb} {code(f.value, 40)}" if f.value else f"re-{verb} the error"
@@ -156,7 +156,7 @@ def clause(f: F.Fact) -> str:
         said = re.sub(r"^await\s+", "", f.code.rstrip(";"))
         return f"{'awaits' if f.awaited else 'calls'} {code(said)}"
     if isinstance(f, F.Return):
-        return f"returns {code(f.value)}" if f.value else "returns"
+        return f"returns {code(f.value)}" if f.value else "returns without a value"
     if isinstance(f, F.Raise):
         verb = "throws" if f.code.lstrip().startswith("throw") else "raises"
         return f"{verb} {code(f.value)}" if f.value else f"re-{verb} the error it is handling"
@@ -166,6 +166,8 @@ def clause(f: F.Fact) -> str:
         return loop(f)
     if isinstance(f, F.Branch):
         first = f.arms[0]
+        if len(f.arms) == 1 and len(first.body) == 1 and first.condition and not first.body[0].children():
+            return f"{clause(first.body[0])} if {code(first.condition)}"  # `if (!p) return -1;`
         return f"checks {code(first.condition)}" if first.condition else "runs a branch"
     if isinstance(f, F.Arm):
         return f"checks {code(f.condition)}" if f.condition else "otherwise runs the else branch"

@@ -177,6 +177,13 @@ def test_switch_and_match_keep_each_case_its_labels_and_the_default(lang, text, 
     assert any(c.body for c in switch.cases)
 
 
+def test_only_a_c_family_empty_case_falls_through():
+    js = _read("javascript", "function f(k) { switch (k) { case 1: case 2: g(); } }")[0]
+    assert [c.falls_through for c in js.cases] == [True, False]
+    go = _read("go", "package m\nfunc f(k int) { switch k { case 1:\n case 2: g() } }")[0]
+    assert [c.falls_through for c in go.cases] == [False, False] and go.cases[0].body == ()
+
+
 def test_a_case_body_and_a_break_that_leaves_the_switch():
     switch = _read("c", "void f(int k) { switch (k) { case 1: g(); break; default: h(); } }")[0]
     call, jump = switch.cases[0].body

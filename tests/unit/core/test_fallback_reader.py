@@ -269,11 +269,10 @@ def test_a_long_signature_is_shortened_whole(tmp_path, lang, name, text, symbol,
 
 
 def test_a_cut_code_span_is_made_whole():
-    from blockguide.core.syntax.quote import _clean, _quote
-    assert _clean("returns `this.items.reduce((s, i) => s + i.qty * i.item....`") == \
-        "returns `this.items.reduce(...)`"
-    assert _clean('sets `label` to `match value { 0 => "zero", 1 => "one", 2 => "two", 3 => "three", _ =>...`') == \
-        'sets `label` to `match value { 0 => "zero", 1 => "one", 2 => "two", 3 => "three", ...}`'
+    from blockguide.core.syntax.quote import _quote
+    assert _quote("this.items.reduce((s, i) => s + i.qty * i.item....", cut=True) == "`this.items.reduce(...)`"
+    assert _quote('match value { 0 => "zero", 1 => "one", 2 => "two", 3 => "three", _ =>...', 72, cut=True) == \
+        '`match value { 0 => "zero", 1 => "one", 2 => "two", 3 => "three", ...}`'
     assert _quote("first_long_name + second_long_name + third_long_name + fourth_name", 40) == \
         "an expression over `first_long_name`, `second_long_name`, `third_long_name` and 1 more"
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from blockguide.core.facts import Define
+from blockguide.core import phrase
+from blockguide.core.facts import Define, DefineKind
 from blockguide.core.phrase import method_summary
 from blockguide.core.types import Action, Grounding, Step
-from blockguide.core.syntax.quote import _clean, _quote, _spans
-from blockguide.core.fallback.labels import _cap, _first_span, _simple, _split_top, _verb, _words
+from blockguide.core.syntax.quote import _quote, _spans
+from blockguide.core.fallback.labels import _cap, _simple, _split_top, _verb, _words
 from blockguide.core.fallback.words import MAX_STEPS, _join, _names, _sentence
 
 
@@ -94,22 +95,22 @@ def _class_steps(g: Grounding) -> list[Step]:
     private: list[str] = []
     methods: list[Step] = []
     for a in g.flow:
-        if a.kind != "define":
+        f = a.fact
+        if not isinstance(f, Define):
             continue
-        name = a.targets[0] if a.targets else "member"
-        sig = _first_span(a.text)
-        if not a.text.startswith("method"):
-            methods.append(Step(f"Define `{name}`", _sentence(_cap(_clean(a.text)))))
+        name = f.name or "member"
+        if f.kind != DefineKind.METHOD:
+            methods.append(Step(f"Define `{name}`", _sentence(f"It {phrase.clause(f)}"), span=f.span, facts=(f,)))
             continue
         if _private(g, a, name):
             private.append(name)
             continue
-        summary = method_summary(a.fact) if isinstance(a.fact, Define) else ""
+        summary = method_summary(f)
+        sig = f.signature or name
         params = sig[len(name):] if sig.startswith(name) else ""
-        shown = _quote(sig or name, 60, sig.endswith("..."))
-        detail = shown + (f" {summary}" if summary else " is defined here")
-        methods.append(Step(_method_label(name, g, params.strip("()")), _sentence(detail), span=a.fact.span,
-                            facts=(a.fact,)))
+        detail = _quote(sig, 60, sig.endswith("...")) + (f" {summary}" if summary else " is defined here")
+        methods.append(Step(_method_label(name, g, params.strip("()")), _sentence(detail), span=f.span,
+                            facts=(f,)))
     room = MAX_STEPS - len(out) - (1 if private else 0)
     if len(methods) > room:
         rest = methods[room - 1:]

@@ -27,7 +27,7 @@ def _extras(action: Action, text: str) -> list[str]:
 
 
 def _io_note(action: Action) -> str:
-    kinds = list(dict.fromkeys(i.split(":", 1)[0] for i in action.io))
+    kinds = list(dict.fromkeys(str(c.io) for c in (action.fact.calls if action.fact is not None else ()) if c.io))
     return f" ({_join([f'{k} I/O' for k in kinds])})" if kinds else ""
 
 
@@ -109,7 +109,7 @@ def _detail(action: Action, kids: list[Action], ctx: dict) -> str:
         return _switch_detail(action, kids)
     if action.kind in ("branch", "else", "except", "with", "loop", "finally"):
         lead = _lead(action)
-        body = _nested(kids)
+        body = _nested(kids, limit=6 if action.kind == "loop" else 3)
         sentence = lead + (f", it {body}" if body else "")
         extra = _extras(action, phrase.outline_line(action.fact) if action.fact is not None else action.text)
         if extra:
@@ -159,7 +159,7 @@ def _condition(a: Action) -> str:
     return f.condition or "" if isinstance(f, Arm) else ""
 
 
-def _switch_detail(action: Action, kids: list[Action], shown: int = 6) -> str:
+def _switch_detail(action: Action, kids: list[Action]) -> str:
     """A switch or match as one sentence that names its cases and what each does (every case named)."""
     f = action.fact
     assert isinstance(f, Switch)
@@ -177,31 +177,27 @@ def _switch_detail(action: Action, kids: list[Action], shown: int = 6) -> str:
         elif bodies:
             bodies[-1][1].append(k)
     arms: list[tuple[list[str | None], list[Action]]] = []
+    falls = False
     for case, body in bodies:
         labels: list[str | None] = list(case.labels) if case.labels else [None]
-        if arms and not arms[-1][1]:
-            arms[-1][0].extend(labels)  # falls through to the next case
+        if arms and falls:  # the case before is empty and runs this one's body
+            arms[-1] = (arms[-1][0] + labels, body)
         else:
             arms.append((labels, body))
+        falls = case.falls_through
     if sum(1 for labels, _ in arms if labels == [None]) > 1:  # Go's select: each case is its first statement
         for n, (labels, body) in enumerate(arms):
             if labels == [None] and body and body[0].fact is not None:
                 arms[n] = ([body[0].fact.code.strip()], body[1:])
     parts = []
-    named: list[str] = []
     for labels, body in arms:
         real = [l for l in labels if l is not None]
         what = _nested([b for b in body if b.kind != "jump" or not b.fact.leaves_switch], limit=2) or (
             "leaves the switch" if any(b.kind == "jump" for b in body) else "does nothing")
         names = _join([phrase.code(l, 30) for l in real], "or")
-        if len(parts) < shown:
-            parts.append(f"for {names}, it {what}" if real and None not in labels else
-                         f"otherwise, it {what}" if not real else f"for {names} and by default, it {what}")
-        else:
-            named += [phrase.code(l, 30) for l in real]
+        parts.append(f"for {names}, it {what}" if real and None not in labels else
+                     f"otherwise, it {what}" if not real else f"for {names} and by default, it {what}")
     detail = f"It {verb}{' ' + subject if subject else ''}: " + "; ".join(parts)
-    if named:
-        detail += f"; it also has cases for {_join(named)}"
     return _sentence(detail)
 
 

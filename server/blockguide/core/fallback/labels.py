@@ -268,9 +268,6 @@ def _cond_label(cond: str, context: dict | None = None) -> str:
     return f"Check `{first.group(0)}` condition" if first else "Check condition"
 
 
-def _first_span(text: str) -> str:
-    m = re.search(r"`([^`]*)`", text)
-    return m.group(1) if m else ""
 
 
 def _label(action: Action, context: dict | None = None) -> str:
@@ -363,7 +360,8 @@ def _loop_label(f: F.Loop, context: dict | None, lang: str) -> str:
         main, io = _main_call(f, tuple(body_calls[:1]))
         verb = _call_label(main, "", io, lang).split(" ")[0] if main else "Repeat"
         verb = verb if verb not in ("Call", "Create", "Evaluate") else "Repeat"
-        until = next((e.when[-1] for e in f.exits if e.when and _simple(e.when[-1], 24)), None)
+        until = next((e.when[-1] for e in f.exits if e.when and (_simple(e.when[-1], 24) or (
+            len(e.when[-1]) <= 24 and "(" not in e.when[-1]))), None)
         if until:
             return f"{verb} until `{until}`"
         exits = {type(e.fact) for e in f.exits}
@@ -463,9 +461,3 @@ def label(f: F.Fact, context: dict | None = None) -> str:
         return _call_label(main, f.code, io, lang)
     text = f.code.rstrip(";")
     return f"Evaluate `{text}`" if _simple(text) else "Evaluate expression"
-
-
-def _main_name(action: Action) -> str | None:
-    if action.calls:
-        return action.calls[-1]
-    return None

@@ -283,8 +283,9 @@ class _Reader:
         guard = case.child_by_field_name("guard")
         if guard is not None:
             labels = [f"{' | '.join(labels) or '_'} if {text_of(guard)}"]
-        return F.Case(**self.base(case, []), labels=tuple(labels), default=default and not labels,
-                      body=self.statements(body))
+        facts = self.statements(body)
+        return F.Case(**self.base(case, []), labels=tuple(labels), default=default and not labels, body=facts,
+                      falls_through=not facts and case.type in _FALLING_CASES)
 
     # assignments
     def assign(self, node: Node) -> F.Fact:
@@ -338,6 +339,9 @@ def _paired_values(node: Node, targets: tuple[str, ...], value_nodes: list[Node]
             len(value_nodes[0].named_children) == len(targets):
         return tuple(text_of(v) for v in value_nodes[0].named_children)
     return ()
+
+
+_FALLING_CASES = {"switch_case", "switch_default", "case_statement", "switch_block_statement_group"}
 
 
 def _operator(node: Node) -> str:

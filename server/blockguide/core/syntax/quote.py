@@ -130,15 +130,6 @@ def _quote(text: str, limit: int = 60, cut: bool = False) -> str:
     return ("an expression over " + _names(names, 3)) if names else "a long expression"
 
 
-def _clean(text: str, limit: int = 72) -> str:
-    """An outline line with every code span whole: spans the outline cut ('...') are repaired, long ones fit."""
-    def one(m: re.Match) -> str:
-        span = m.group(1)
-        cut = span.endswith("...") and span.strip(".") != ""
-        if not cut and len(span) <= limit:
-            return m.group(0)
-        return _quote(span, limit, cut)
-    return re.sub(r"`([^`\n]*)`", one, text)
 
 
 def _spans(text: str) -> list[str]:
