@@ -20,7 +20,7 @@ from blockguide.core.python.grounding import ground_python
 from blockguide.core.syntax.blocks import enclosing_definition
 from blockguide.core.syntax.dataflow import dataflow
 from blockguide.core.syntax.nodes import class_bases, definition_node, text_of
-from blockguide.core.syntax.outline import describe, outline
+from blockguide.core.phrase import describe, outline
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import BaseClass, Block, Grounding, Symbol
 

@@ -1,6 +1,8 @@
 """The facts of core.facts in English: one phrase per fact kind, shared by every language.
 
-`clause(fact)` is what a statement does, as a verb phrase that follows "it" ("adds `bytes` to `ptr`",
+`outline(src, block)` reads a block's facts and flattens them into `Action`s (one per statement, with its depth,
+its line for the prompt and its fact) for the guide writer's step grouping; `describe` renders those as the
+prompt's text lines. `clause(fact)` is what a statement does, as a verb phrase that follows "it" ("adds `bytes` to `ptr`",
 "doubles `size`", "repeats until it returns `x` or breaks when `c == '\\n'`"); `outline_line(fact)` is the
 prompt's line for it (a compound statement's header: "if `x`:", "for each `x` in `xs`:"). Names, values and
 conditions are quoted as code, shortened whole (never cut inside a bracket).
@@ -11,7 +13,10 @@ from __future__ import annotations
 import re
 
 from blockguide.core import facts as F
+from blockguide.core.syntax.outline import read
 from blockguide.core.syntax.quote import _quote
+from blockguide.core.syntax.source import Source
+from blockguide.core.types import Action, Block
 
 
 LIMIT = 72
@@ -269,3 +274,120 @@ def method_summary(f: F.Define) -> str:
     if any(isinstance(s, F.Yield) for s in F.walk(body)):
         parts.append("yields values")
     return join(parts)
+
+
+# --- the facts flattened: the step grouping's Actions and the prompt's lines -------------------------------------
+def outline(src: Source, block: Block) -> list[Action]:
+    """The block's statements in code order, one Action each, nested ones one level deeper."""
+    return flatten(read(src, block))
+
+
+def flatten(out: F.Outline) -> list[Action]:
+    actions: list[Action] = []
+    if out.extends:
+        first = out.facts[0].line if out.facts else 0
+        actions.append(Action(first, 0, "class", extends(out.name, out.extends)))
+
+    def add(fact: F.Fact, depth: int) -> None:
+        actions.append(Action(fact.line, depth, _kind(fact), outline_line(fact),
+                              calls=tuple(dict.fromkeys(c.callee for c in _own_calls(fact))),
+                              io=tuple(dict.fromkeys(f"{c.io}: {c.callee}" for c in _own_calls(fact) if c.io)),
+                              awaits=fact.awaits, targets=_bound(fact), fact=fact))
+        if isinstance(fact, F.Define):
+            return
+        if isinstance(fact, F.Branch):
+            for n, arm in enumerate(fact.arms):
+                if n:
+                    actions.append(Action(arm.line, depth, "else", outline_line(arm, first=False),
+                                          calls=tuple(dict.fromkeys(c.callee for c in arm.calls)),
+                                          awaits=arm.awaits, fact=arm))
+                for child in arm.body:
+                    add(child, depth + 1)
+            return
+        if isinstance(fact, F.Try):
+            for child in fact.body:
+                add(child, depth + 1)
+            for h in fact.handlers:
+                actions.append(Action(h.line, depth, "except", outline_line(h), fact=h))
+                for child in h.body:
+                    add(child, depth + 1)
+            if fact.orelse:
+                actions.append(Action(fact.orelse[0].line, depth, "else", "else (no exception):"))
+                for child in fact.orelse:
+                    add(child, depth + 1)
+            if fact.final:
+                actions.append(Action(fact.final[0].line, depth, "finally", "finally:"))
+                for child in fact.final:
+                    add(child, depth + 1)
+            return
+        if isinstance(fact, F.Loop):
+            for child in fact.body:
+                add(child, depth + 1)
+            if fact.orelse:
+                actions.append(Action(fact.orelse[0].line, depth, "else", "else (the loop ended without a break):"))
+                for child in fact.orelse:
+                    add(child, depth + 1)
+            return
+        if isinstance(fact, F.Switch):
+            for case in fact.cases:
+                actions.append(Action(case.line, depth + 1, "case", outline_line(case), fact=case))
+                for child in case.body:
+                    add(child, depth + 2)
+            return
+        for child in fact.children():
+            add(child, depth + 1)
+
+    for f in out.facts:
+        add(f, 0)
+    return actions
+
+
+def _own_calls(fact: F.Fact) -> tuple[F.CallRef, ...]:
+    if isinstance(fact, F.Branch) and fact.arms:
+        return fact.arms[0].calls
+    if isinstance(fact, F.Define) and fact.kind == F.DefineKind.METHOD:
+        return fact.calls
+    return fact.calls
+
+
+def _bound(fact: F.Fact) -> tuple[str, ...]:
+    if isinstance(fact, F.Assign):
+        return tuple(t for t in fact.targets if re.fullmatch(r"[A-Za-z_$][\w$]*", t)) if fact.op != F.Op.DECLARE \
+            or fact.declared else fact.targets
+    if isinstance(fact, F.With):
+        return fact.targets
+    if isinstance(fact, F.Define):
+        return (fact.name,) if fact.name else ()
+    if isinstance(fact, F.Loop) and fact.var:
+        return ()
+    return ()
+
+
+_KINDS = {F.Assign: "assign", F.Call: "call", F.Return: "return", F.Raise: "raise", F.Yield: "yield",
+          F.Branch: "branch", F.Switch: "switch", F.Loop: "loop", F.Try: "try", F.With: "with", F.Jump: "jump",
+          F.Define: "define", F.Import: "import", F.Assert: "check", F.Defer: "defer", F.Expr: "statement",
+          F.Arm: "else", F.Case: "case", F.Handler: "except"}
+
+
+def _kind(fact: F.Fact) -> str:
+    if isinstance(fact, F.Try) and fact.resources:
+        return "with"
+    if isinstance(fact, F.Expr) and fact.propagates:
+        return "call"
+    return _KINDS[type(fact)]
+
+
+def describe(actions: list[Action]) -> list[str]:
+    """The outline as text lines for the prompt: `line N: <indent>what it does (calls ...)`."""
+    lines = []
+    for a in actions:
+        extra = []
+        called = [c for c in a.calls if c not in a.text] if a.kind != "define" else []
+        if called:
+            extra.append("calls " + ", ".join(f"`{c}`" for c in called[:6]))
+        for io in a.io:
+            extra.append(io.replace(": ", " I/O: `", 1) + "`")
+        if a.awaits and "await" not in a.text:
+            extra.append("awaits")
+        lines.append(f"line {a.line + 1}: {'  ' * a.depth}{a.text}" + (f" ({'; '.join(extra)})" if extra else ""))
+    return lines

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from blockguide.core.syntax import outline
+from blockguide.core import phrase
 from blockguide.core.syntax.blocks import find_definition
 from blockguide.core.syntax.dataflow import dataflow
 from blockguide.core.syntax.blocks import enclosing_definition, snap
@@ -241,7 +241,7 @@ def test_a_partial_selection_snaps_to_whole_statements(case):
 def test_outline_follows_the_code(case):
     src = _src(case)
     block = find_definition(src, case.function)
-    actions = outline.outline(src, block)
+    actions = phrase.outline(src, block)
     assert [a.kind for a in actions if a.depth == 0] == case.kinds
     calls = [c for a in actions for c in a.calls]
     positions = [calls.index(c) for c in case.calls]

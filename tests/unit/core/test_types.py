@@ -10,7 +10,7 @@ from blockguide.core.fallback import static_guide
 from blockguide.core.grounding import ground
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.syntax.blocks import find_definition
-from blockguide.core.syntax.outline import outline
+from blockguide.core.phrase import outline
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Action, ActionKind, Block, BlockKind, Span
 

@@ -6,8 +6,8 @@ a loop with its kind and exits, ... each with its lines, its code and the calls 
 English is written here (core.phrase says the facts). One walker serves every language in languages.py:
 tree-sitter grammars share most node names (the tables are in syntax.nodes).
 
-`outline` flattens the facts into `Action`s (one per statement, with its depth) for the guide writer's step
-grouping, and `describe` renders them as the prompt's text lines.
+core.phrase flattens the facts into `Action`s (one per statement, with its depth) for the guide writer's step
+grouping, and renders them as the prompt's text lines.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from blockguide.core.syntax.nodes import (
 )
 from blockguide.core.syntax.source import Source
 from blockguide.core.syntax.summary import _calls_in, _has, _skip_docstring
-from blockguide.core.types import Action, Block, Span
+from blockguide.core.types import Block, Span
 
 
 MAX_FACTS = 400  # statements read into facts; past it `Outline.unread` counts the rest (a generated table, ...)
@@ -579,122 +579,3 @@ def _class_members(reader: _Reader, node: Node) -> tuple[F.Fact, ...]:
                                 op=fact.op, value=fact.value, declared=True)
             out.append(fact)
     return tuple(out)
-
-
-# --- the facts flattened (the step grouping and the prompt's lines) ---------------------------------------------
-def outline(src: Source, block: Block) -> list[Action]:
-    """The block's statements in code order, one Action each, nested ones one level deeper."""
-    return flatten(read(src, block))
-
-
-def flatten(out: F.Outline) -> list[Action]:
-    from blockguide.core import phrase
-
-    actions: list[Action] = []
-    if out.extends:
-        first = out.facts[0].line if out.facts else 0
-        actions.append(Action(first, 0, "class", phrase.extends(out.name, out.extends)))
-
-    def add(fact: F.Fact, depth: int) -> None:
-        actions.append(Action(fact.line, depth, _kind(fact), phrase.outline_line(fact),
-                              calls=tuple(dict.fromkeys(c.callee for c in _own_calls(fact))),
-                              io=tuple(dict.fromkeys(f"{c.io}: {c.callee}" for c in _own_calls(fact) if c.io)),
-                              awaits=fact.awaits, targets=_bound(fact), fact=fact))
-        if isinstance(fact, F.Define):
-            return
-        if isinstance(fact, F.Branch):
-            for n, arm in enumerate(fact.arms):
-                if n:
-                    actions.append(Action(arm.line, depth, "else", phrase.outline_line(arm, first=False),
-                                          calls=tuple(dict.fromkeys(c.callee for c in arm.calls)),
-                                          awaits=arm.awaits, fact=arm))
-                for child in arm.body:
-                    add(child, depth + 1)
-            return
-        if isinstance(fact, F.Try):
-            for child in fact.body:
-                add(child, depth + 1)
-            for h in fact.handlers:
-                actions.append(Action(h.line, depth, "except", phrase.outline_line(h), fact=h))
-                for child in h.body:
-                    add(child, depth + 1)
-            if fact.orelse:
-                actions.append(Action(fact.orelse[0].line, depth, "else", "else (no exception):"))
-                for child in fact.orelse:
-                    add(child, depth + 1)
-            if fact.final:
-                actions.append(Action(fact.final[0].line, depth, "finally", "finally:"))
-                for child in fact.final:
-                    add(child, depth + 1)
-            return
-        if isinstance(fact, F.Loop):
-            for child in fact.body:
-                add(child, depth + 1)
-            if fact.orelse:
-                actions.append(Action(fact.orelse[0].line, depth, "else", "else (the loop ended without a break):"))
-                for child in fact.orelse:
-                    add(child, depth + 1)
-            return
-        if isinstance(fact, F.Switch):
-            for case in fact.cases:
-                actions.append(Action(case.line, depth + 1, "case", phrase.outline_line(case), fact=case))
-                for child in case.body:
-                    add(child, depth + 2)
-            return
-        for child in fact.children():
-            add(child, depth + 1)
-
-    for f in out.facts:
-        add(f, 0)
-    return actions
-
-
-def _own_calls(fact: F.Fact) -> tuple[F.CallRef, ...]:
-    if isinstance(fact, F.Branch) and fact.arms:
-        return fact.arms[0].calls
-    if isinstance(fact, F.Define) and fact.kind == F.DefineKind.METHOD:
-        return fact.calls
-    return fact.calls
-
-
-def _bound(fact: F.Fact) -> tuple[str, ...]:
-    if isinstance(fact, F.Assign):
-        return tuple(t for t in fact.targets if re.fullmatch(r"[A-Za-z_$][\w$]*", t)) if fact.op != F.Op.DECLARE \
-            or fact.declared else fact.targets
-    if isinstance(fact, F.With):
-        return fact.targets
-    if isinstance(fact, F.Define):
-        return (fact.name,) if fact.name else ()
-    if isinstance(fact, F.Loop) and fact.var:
-        return ()
-    return ()
-
-
-_KINDS = {F.Assign: "assign", F.Call: "call", F.Return: "return", F.Raise: "raise", F.Yield: "yield",
-          F.Branch: "branch", F.Switch: "switch", F.Loop: "loop", F.Try: "try", F.With: "with", F.Jump: "jump",
-          F.Define: "define", F.Import: "import", F.Assert: "check", F.Defer: "defer", F.Expr: "statement",
-          F.Arm: "else", F.Case: "case", F.Handler: "except"}
-
-
-def _kind(fact: F.Fact) -> str:
-    if isinstance(fact, F.Try) and fact.resources:
-        return "with"
-    if isinstance(fact, F.Expr) and fact.propagates:
-        return "call"
-    return _KINDS[type(fact)]
-
-
-def describe(actions: list[Action]) -> list[str]:
-    """The outline as text lines for the prompt: `line N: <indent>what it does (calls ...)`."""
-    lines = []
-    for a in actions:
-        extra = []
-        called = [c for c in a.calls if c not in a.text] if a.kind != "define" else []
-        if called:
-            extra.append("calls " + ", ".join(f"`{c}`" for c in called[:6]))
-        for io in a.io:
-            extra.append(io.replace(": ", " I/O: `", 1) + "`")
-        if a.awaits and "await" not in a.text:
-            extra.append("awaits")
-        lines.append(f"line {a.line + 1}: {'  ' * a.depth}{a.text}" + (f" ({'; '.join(extra)})" if extra else ""))
-    return lines

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from blockguide.core import phrase
 from blockguide.core.syntax import outline
 from blockguide.core.syntax.blocks import find_definition
 from blockguide.core.syntax.dataflow import dataflow
@@ -39,10 +40,10 @@ async def fetch_all(urls, limit=3):
 def test_outline_follows_the_code_order_with_nesting():
     src = Source(PY, FETCH)
     block = find_definition(src, "fetch_all")
-    actions = outline.outline(src, block)
+    actions = phrase.outline(src, block)
     assert [(a.depth, a.kind) for a in actions][:6] == [
         (0, "assign"), (0, "with"), (1, "loop"), (2, "try"), (3, "with"), (4, "assign")]
-    text = outline.describe(actions)
+    text = phrase.describe(actions)
     assert text[0] == "line 7: sets `results` to `{}`"
     assert "async with `aiohttp.ClientSession() as session` (context manager):" in text[1]
     assert "for each `url` in `urls`:" in text[2]
@@ -57,14 +58,14 @@ def test_outline_follows_the_code_order_with_nesting():
 
 def test_the_docstring_is_not_a_step_and_calls_run_inner_first():
     src = Source(PY, "def f(uri):\n    '''Doc.'''\n    return quote(unquote(uri), safe='/')\n")
-    actions = outline.outline(src, find_definition(src, "f"))
+    actions = phrase.outline(src, find_definition(src, "f"))
     assert len(actions) == 1 and actions[0].calls == ("unquote", "quote")
 
 
 def test_a_class_outline_lists_bases_and_methods():
     src = Source(PY, "class Cache(dict, Base):\n    size = 3\n\n    def __init__(self, n):\n        self.n = n\n\n"
                      "    def get(self, key):\n        return self.load(key)\n")
-    actions = outline.outline(src, find_definition(src, "Cache"))
+    actions = phrase.outline(src, find_definition(src, "Cache"))
     assert actions[0].text == "class `Cache` extends `dict` and `Base`"
     assert actions[1].kind == "assign" and actions[1].targets == ("size",)
     assert "method `__init__(self, n)`: sets `self.n`" == actions[2].text
@@ -100,7 +101,7 @@ def test_every_statement_is_read_and_the_bound_is_a_field(monkeypatch):
     body = "\n".join(f"    x{i} = f({i})" for i in range(80))
     src = Source(PY, f"def big():\n{body}\n")
     block = find_definition(src, "big")
-    actions = outline.outline(src, block)
+    actions = phrase.outline(src, block)
     assert len(actions) == 80 and actions[-1].text == "sets `x79` to `f(79)`"
     assert not any("more statements" in a.text for a in actions)
     monkeypatch.setattr(outline, "MAX_FACTS", 50)
