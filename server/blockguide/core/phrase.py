@@ -153,6 +153,23 @@ def loop(f: F.Loop) -> str:
     return f"repeats while {code(f.condition, 50)}"
 
 
+def _body(facts: tuple[F.Fact, ...], limit: int) -> str:
+    said = [c for c in dict.fromkeys(clause(b) for b in facts) if c]
+    if len(said) > limit:
+        rest = len(said) - limit + 1
+        said = said[:limit - 1] + [f"runs {rest} other statement{'s' if rest > 1 else ''}"]
+    return join(said) or "does nothing"
+
+
+def branch(f: F.Branch, limit: int = 2) -> str:
+    """An if-chain as one clause, arm by arm: "returns `-1` if `!p`, otherwise adds `n` to `total`"."""
+    parts = []
+    for arm in f.arms:
+        body = _body(arm.body, limit)
+        parts.append(f"otherwise {body}" if arm.condition is None else f"{body} if {code(arm.condition)}")
+    return ", ".join(parts)
+
+
 def clause(f: F.Fact) -> str:
     """What one statement does, as the words that follow "it"."""
     if isinstance(f, F.Assign):
@@ -170,10 +187,7 @@ def clause(f: F.Fact) -> str:
     if isinstance(f, F.Loop):
         return loop(f)
     if isinstance(f, F.Branch):
-        first = f.arms[0]
-        if len(f.arms) == 1 and len(first.body) == 1 and first.condition and not first.body[0].children():
-            return f"{clause(first.body[0])} if {code(first.condition)}"  # `if (!p) return -1;`
-        return f"checks {code(first.condition)}" if first.condition else "runs a branch"
+        return branch(f)
     if isinstance(f, F.Arm):
         return f"checks {code(f.condition)}" if f.condition else "otherwise runs the else branch"
     if isinstance(f, F.Switch):

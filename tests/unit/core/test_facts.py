@@ -257,3 +257,11 @@ def test_an_endless_loop_is_said_by_its_exits():
     said = phrase.clause(loop)
     assert said.startswith("repeats until it ") and "breaks when `*p == '\\n'`" in said
     assert "returns `-1` when `!*p`" in said and "`1`" not in said.replace("-1", "")
+
+
+def test_a_bare_block_runs_in_place_and_unreadable_text_says_nothing():
+    c = _read("c", "void f(int a) { { int n = a; while (n--) { g(n); } } }")
+    assert [type(f) for f in c] == [F.Assign, F.Loop] and c[1].condition == "n--"
+    constructor = _read("java", "class E extends Exception {\n  E(String m) { super(m); this.m = m; }\n}", "E")[0]
+    java = constructor.members
+    assert isinstance(java[0], F.Call) and java[0].callee == "super" and java[0].args == ("m",)

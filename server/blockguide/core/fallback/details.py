@@ -60,7 +60,8 @@ def _nested(kids: list[Action], limit: int = 3) -> str:
     `limit`, plain statements are counted; a return, raise, jump, loop or branch is always said."""
     if not kids:
         return ""
-    top = [k for k, _ in _groups(kids) if k.kind not in ("case",)]
+    # a branch's clause says all its arms: its `else if` / `else` arms are not said again
+    top = [k for k, _ in _groups(kids) if k.kind not in ("case",) and not isinstance(k.fact, Arm)]
     said = [(k, c) for k in top for c in [_clause(k)] if c]
     said = list({c: (k, c) for k, c in reversed(said)}.values())[::-1]
     if len(said) > limit:

@@ -383,7 +383,8 @@ def _loop_label(f: F.Loop, context: dict | None, lang: str) -> str:
         return "Repeat while " + meaning.removeprefix("Check ")
     if meaning.startswith("Handle "):
         return "Repeat unless " + meaning.removeprefix("Handle ")
-    return "Repeat while condition holds"
+    subject = re.search(r"[A-Za-z_][\w.]*(?:->\w+)*", cond)
+    return f"Repeat while `{_tail(subject.group(0), 24)}` holds" if subject else "Repeat while condition holds"
 
 
 def label(f: F.Fact, context: dict | None = None) -> str:
@@ -398,6 +399,8 @@ def label(f: F.Fact, context: dict | None = None) -> str:
     if isinstance(f, F.Assign):
         return _assign_label(f, lang)
     if isinstance(f, F.Call):
+        if f.callee in ("super", "this"):
+            return "Call parent constructor" if f.callee == "super" else "Call other constructor"
         if main:
             text = _call_label(main, f.code, io, lang)
             return ("Await " + text[0].lower() + text[1:]) if f.awaited and text.startswith("Call") else text

@@ -60,6 +60,12 @@ class _Reader:
             if self.count >= MAX_FACTS:
                 self.unread += 1
                 continue
+            inner = unwrap(node)
+            if inner.type in _SCOPES:  # `{ int n = ...; ... }`: a bare block's statements run in place
+                out.extend(self.statements(statements(self.src, inner)))
+                continue
+            if inner.type == "ERROR" or not re.search(r"\w", text_of(inner)):
+                continue  # what the parser could not read (a stray `)` or `;`) says nothing
             fact = self.statement(node)
             if fact is not None:
                 self.count += 1
@@ -122,6 +128,11 @@ class _Reader:
             return self.assign(node)
         if t in CALLS or t in AWAITS:
             return self.call(node)
+        if t == "explicit_constructor_invocation":  # Java's `super(msg)` / `this(a, b)`
+            callee = text_of(node).split("(", 1)[0].strip()
+            args = node.child_by_field_name("arguments")
+            return F.Call(**self.base(node, [node]), callee=callee,
+                          args=tuple(text_of(a) for a in args.named_children) if args is not None else ())
         if t == "try_expression":  # Rust `expr?`
             return F.Expr(**self.base(node, [node]), propagates=True)
         return F.Expr(**self.base(node, [node]))
@@ -341,6 +352,7 @@ def _paired_values(node: Node, targets: tuple[str, ...], value_nodes: list[Node]
     return ()
 
 
+_SCOPES = {"compound_statement", "statement_block", "block"}
 _FALLING_CASES = {"switch_case", "switch_default", "case_statement", "switch_block_statement_group"}
 
 
