@@ -265,3 +265,12 @@ def test_a_bare_block_runs_in_place_and_unreadable_text_says_nothing():
     constructor = _read("java", "class E extends Exception {\n  E(String m) { super(m); this.m = m; }\n}", "E")[0]
     java = constructor.members
     assert isinstance(java[0], F.Call) and java[0].callee == "super" and java[0].args == ("m",)
+
+
+def test_preprocessor_branches_unsafe_blocks_and_assert_macros():
+    cpp = _read("cpp", "void f() {\n#if X\n  b();\n#elif Y\n  c();\n#else\n  d();\n#endif\n#ifndef Z\n  e();\n#endif\n}")
+    assert [[a.condition for a in f.arms] for f in cpp] == [["X", "Y", None], ["!defined(Z)"]]
+    assert [f.body[0].callee for f in cpp[0].arms] == ["b", "c", "d"]
+    rust = _read("rust", "fn f() { debug_assert!(a == 1); unsafe { ptr::write(p, s) } }")
+    assert isinstance(rust[0], F.Assert) and rust[0].condition == "a == 1"
+    assert isinstance(rust[1], F.Call) and rust[1].callee == "ptr::write"

@@ -454,7 +454,10 @@ def label(f: F.Fact, context: dict | None = None) -> str:
     if isinstance(f, F.Define):
         return f"Define `{f.name}`" if f.name else "Define function"
     if isinstance(f, F.Assert):
-        return f"Assert `{f.condition}`" if _simple(f.condition, 24) else "Assert condition"
+        if _simple(f.condition, 24):
+            return f"Assert `{f.condition}`"
+        meaning = _cond_label(f.condition, context)
+        return "Assert " + meaning.removeprefix("Check ") if meaning.startswith("Check ") else "Assert condition"
     if isinstance(f, F.Import):
         return "Import names"
     if isinstance(f, F.Jump):

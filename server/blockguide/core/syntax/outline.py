@@ -61,6 +61,8 @@ class _Reader:
                 self.unread += 1
                 continue
             inner = unwrap(node)
+            if inner.type == "unsafe_block" and inner.named_children:  # Rust `unsafe { ... }`
+                inner = inner.named_children[-1]
             if inner.type in _SCOPES:  # `{ int n = ...; ... }`: a bare block's statements run in place
                 out.extend(self.statements(statements(self.src, inner)))
                 continue
@@ -128,6 +130,10 @@ class _Reader:
             return self.assign(node)
         if t in CALLS or t in AWAITS:
             return self.call(node)
+        if t in ("preproc_if", "preproc_ifdef"):  # `#if X ... #else ... #endif` in a body: a branch at build time
+            arms: list[F.Arm] = []
+            self._preproc(node, arms)
+            return F.Branch(**self.base(node, []), arms=tuple(arms))
         if t == "explicit_constructor_invocation":  # Java's `super(msg)` / `this(a, b)`
             callee = text_of(node).split("(", 1)[0].strip()
             args = node.child_by_field_name("arguments")
@@ -137,7 +143,26 @@ class _Reader:
             return F.Expr(**self.base(node, [node]), propagates=True)
         return F.Expr(**self.base(node, [node]))
 
+    def _preproc(self, node: Node, arms: list[F.Arm]) -> None:
+        head = text_of(node).split("\n", 1)[0].strip()
+        if node.type == "preproc_else":
+            condition = None
+        elif node.type == "preproc_ifdef":  # the directive as the expression it stands for: `defined(NAME)`
+            name = text_of(node.child_by_field_name("name"))
+            condition = f"!defined({name})" if head.startswith("#ifndef") else f"defined({name})"
+        else:
+            condition = text_of(node.child_by_field_name("condition"))
+        body = [c for i, c in enumerate(node.children) if c.is_named and node.field_name_for_child(i)
+                not in ("condition", "name", "alternative")]
+        arms.append(F.Arm(**self.base(node, []), condition=condition, body=self.statements(body)))
+        alternative = node.child_by_field_name("alternative")
+        if alternative is not None:
+            self._preproc(alternative, arms)
+
     def call(self, node: Node) -> F.Fact:
+        if node.type == "macro_invocation" and "assert" in text_of(node.child_by_field_name("macro")):
+            return F.Assert(**self.base(node, [node]), condition=re.sub(r"^[\w:]+!\s*[(\[{]|[)\]}]$", "",
+                                                                         text_of(node)).strip())
         awaited = node.type in AWAITS
         inner = node
         if awaited:
