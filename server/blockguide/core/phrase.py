@@ -325,12 +325,12 @@ def flatten(out: F.Outline) -> list[Action]:
                 actions.append(Action(h.line, depth, "except", outline_line(h), fact=h))
                 for child in h.body:
                     add(child, depth + 1)
-            if fact.orelse:
-                actions.append(Action(fact.orelse[0].line, depth, "else", "else (no exception):"))
+            if fact.orelse:  # a try's `else` and `finally` keep the try as their fact
+                actions.append(Action(fact.orelse[0].line, depth, "else", "else (no exception):", fact=fact))
                 for child in fact.orelse:
                     add(child, depth + 1)
             if fact.final:
-                actions.append(Action(fact.final[0].line, depth, "finally", "finally:"))
+                actions.append(Action(fact.final[0].line, depth, "finally", "finally:", fact=fact))
                 for child in fact.final:
                     add(child, depth + 1)
             return
@@ -338,7 +338,8 @@ def flatten(out: F.Outline) -> list[Action]:
             for child in fact.body:
                 add(child, depth + 1)
             if fact.orelse:
-                actions.append(Action(fact.orelse[0].line, depth, "else", "else (the loop ended without a break):"))
+                actions.append(Action(fact.orelse[0].line, depth, "else", "else (the loop ended without a break):",
+                                      fact=fact))
                 for child in fact.orelse:
                     add(child, depth + 1)
             return

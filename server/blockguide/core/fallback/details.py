@@ -45,11 +45,11 @@ def _merge_clauses(clauses: list[str]) -> str:
 
 def _clause(action: Action) -> str:
     """One statement as a clause that follows "it": `returns `x``, `loops over `items``."""
-    if action.fact is not None:
-        return phrase.clause(action.fact)
     if action.kind == "finally":
         return "cleans up"
-    return ""
+    if action.kind == "else" and not isinstance(action.fact, Arm):  # a try's or a loop's `else`
+        return ""
+    return phrase.clause(action.fact) if action.fact is not None else ""
 
 
 _NEVER_HIDDEN = {"return", "raise", "loop", "branch", "switch", "jump", "yield"}
@@ -77,6 +77,10 @@ def _nested(kids: list[Action], limit: int = 3) -> str:
 
 def _lead(action: Action) -> str:
     f = action.fact
+    if action.kind == "finally":
+        return "Finally"
+    if action.kind == "else" and not isinstance(f, Arm):
+        return "If no error was raised" if isinstance(f, Try) else "When the loop ends without a break"
     if isinstance(f, Branch):
         f = f.arms[0]
     if isinstance(f, Arm):
@@ -101,7 +105,7 @@ def _lead(action: Action) -> str:
     if action.kind == "finally":
         return "Finally"
     if action.kind == "else":
-        return "If no error was raised" if "exception" in action.text else "When the loop ends without a break"
+        return "If no error was raised" if isinstance(f, Try) else "When the loop ends without a break"
     return _cap(_clause(action))
 
 
@@ -112,7 +116,7 @@ def _detail(action: Action, kids: list[Action], ctx: dict) -> str:
         lead = _lead(action)
         body = _nested(kids, limit=6 if action.kind == "loop" else 3)
         sentence = lead + (f", it {body}" if body else "")
-        extra = _extras(action, phrase.outline_line(action.fact) if action.fact is not None else action.text)
+        extra = _extras(action, phrase.outline_line(action.fact) if action.fact is not None else "")
         if extra:
             sentence += f" ({'; '.join(extra)})"
         sentence = _sentence(sentence + _io_note(action))

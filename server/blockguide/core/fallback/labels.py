@@ -273,6 +273,10 @@ def _cond_label(cond: str, context: dict | None = None) -> str:
 def _label(action: Action, context: dict | None = None) -> str:
     """A statement's label, from its fact (the few outline lines without one: a class's bases, an else/finally
     of a try)."""
+    if action.kind == "finally":
+        return "Clean up"
+    if action.kind == "else" and not isinstance(action.fact, F.Arm):  # a try's `else`, a loop's `else`
+        return "Run when no error" if isinstance(action.fact, F.Try) else "Run when the loop completes"
     if action.fact is not None:
         return label(action.fact, context)
     if action.kind == "class":
