@@ -285,3 +285,56 @@ def test_go_error_checks_name_the_call_they_check(tmp_path):
     labels = [s.label for s in guide.steps]
     assert "Handle `os.Open` error" in labels and "Handle `os.Create` error" in labels
     _readable(guide)
+
+
+LEXER = r'''/* Read a quoted token. */
+static int read_token(const char *p, char *out, size_t size) {
+    size_t n = 0;
+    int quoted = 0;
+    while (1) {
+        char c = *p++;
+        if (c == '\0')
+            return -1;
+        if (c == '"') {
+            quoted = !quoted;
+            continue;
+        }
+        if (c == '\n' && !quoted)
+            break;
+        if (n + 1 >= size) {
+            size *= 2;
+        }
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    switch (out[0]) {
+    case '#':
+        return 0;
+    case '[':
+    case '{':
+        n += 2;
+        break;
+    default:
+        n -= 1;
+    }
+    return (int)n;
+}
+'''
+
+GENERIC = ("Set up values", "Finish remaining work", "Repeat until done", "Repeat while `1`", "Handle case",
+           "Check conditions in turn")
+
+
+def test_an_endless_loop_a_switch_and_compound_assignments_say_what_they_do(tmp_path):
+    guide, _ = _guide(tmp_path, "c", "lex.c", LEXER, symbol="read_token")
+    labels = [s.label for s in guide.steps]
+    assert not any(l.startswith(GENERIC) for l in labels), labels
+    loop = next(s for s in guide.steps if "repeats until" in s.detail)
+    assert "returns `-1` when `c == '\\0'`" in loop.detail and "breaks when `c == '\\n' && !quoted`" in loop.detail
+    assert "doubles `size`" in loop.detail and "`1`" not in loop.label
+    switch = next(s for s in guide.steps if "switches on `out[0]`" in s.detail)
+    assert "for `'#'`, it returns `0`" in switch.detail and "for `'['` or `'{'`, it adds `2` to `n`" in switch.detail
+    assert "otherwise, it decrements `n`" in switch.detail
+    assert "return statements" not in guide.description and "`-1`" in guide.description
+    assert all(s.span is not None and s.facts for s in guide.steps)  # each step keeps its statements
+    _readable(guide)
