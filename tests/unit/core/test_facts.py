@@ -201,6 +201,8 @@ def test_calls_returns_raises_and_their_io_in_run_order():
     reraise = _read("java", "class A {\n  void f() { try { g(); } catch (IOException e) { throw e; } }\n}")[0]
     assert isinstance(reraise, F.Try) and reraise.handlers[0].exceptions == "IOException"
     assert reraise.handlers[0].name == "e"
+    final = _read("java", "class A {\n  void f() { try { g(); } catch (final IOException e) { h(e); } }\n}")[0]
+    assert (final.handlers[0].exceptions, final.handlers[0].name) == ("IOException", "e")
 
 
 def test_try_with_defer_yield_await_and_rust_tail():

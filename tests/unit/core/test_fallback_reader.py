@@ -273,6 +273,8 @@ def test_a_cut_code_span_is_made_whole():
     assert _quote("this.items.reduce((s, i) => s + i.qty * i.item....", cut=True) == "`this.items.reduce(...)`"
     assert _quote('match value { 0 => "zero", 1 => "one", 2 => "two", 3 => "three", _ =>...', 72, cut=True) == \
         '`match value { 0 => "zero", 1 => "one", 2 => "two", 3 => "three", ...}`'
+    cut_in_string = _quote("process.platform === 'win32' ? 'clang-format-for-windows-with-a-long-name.exe' : 'x'", 50)
+    assert cut_in_string.count("'") % 2 == 0 and cut_in_string.count('"') % 2 == 0, cut_in_string
     assert _quote("first_long_name + second_long_name + third_long_name + fourth_name", 40) == \
         "an expression over `first_long_name`, `second_long_name`, `third_long_name` and 1 more"
 

@@ -433,7 +433,7 @@ def _cond_text(node: Node | None) -> str:
 
 def _exception_parts(what: str) -> tuple[str | None, str | None]:
     """`ValueError as e` → (ValueError, e); `IOException e` → (IOException, e); `(e)` → (None, e)."""
-    what = what.strip()
+    what = re.sub(r"^(?:final\s+|const\s+)+", "", what.strip())  # Java's `final IOException e`, C++'s `const E& e`
     if not what:
         return None, None
     m = re.fullmatch(r"(.+?)\s+as\s+(\w+)", what)

@@ -51,8 +51,8 @@ def _repair(text: str) -> str | None:
             stack.append(i)
         elif kind == "close" and stack:
             stack.pop()
-    if not stack:
-        return body if in_string and body else None
+    if not stack:  # cut inside a string at the top level: the string becomes "..." (its quote closed)
+        return "".join(v for _, v in tokens) if in_string and body else None
     inner = stack[-1]
     # the last comma at the innermost open bracket's own level
     depth, last_comma = 0, None
