@@ -184,13 +184,13 @@ Rules:
 
 def step_code(g: Grounding, steps) -> list[str]:
     """Each step's code: the first source line of the statement it tells of ("" for a step without one, e.g.
-    a class's base-class step); a step that stands for a run of plain assignments gets their lines joined
-    with "; " (at most four)."""
+    a class's base-class step); a step that stands for a run of plain assignments (no calls) gets their lines
+    joined with "; " (at most four)."""
     lines = g.block.text.split("\n")
     out = []
     for step in steps:
         facts = getattr(step, "facts", ()) or ()
-        if facts and all(isinstance(f, Assign) for f in facts):
+        if facts and all(isinstance(f, Assign) and not f.calls for f in facts):
             picked = facts[:4]
         else:
             picked = facts[:1]
