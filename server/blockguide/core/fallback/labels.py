@@ -356,8 +356,9 @@ def _loop_label(f: F.Loop, context: dict | None, lang: str) -> str:
             inner = next((a.strip() for a in args if _simple(a.strip())), None)
             if inner:
                 return f"Loop over `{inner}`"
-        if f.var and _simple(f.var):
-            return f"Visit each `{f.var}`"
+        names = [v.strip() for v in (f.var or "").strip("()[]").split(",") if _simple(v.strip())]
+        if names and names[-1] != "_":  # `for i, x := range ...`: the value, not the index
+            return f"Visit each `{names[-1]}`"
         return f"Loop over `{_tail(call.group(1), 24)}` result" if call else "Loop over items"
     if f.kind == F.LoopKind.ENDLESS:
         body_calls = [c for s in F.walk(f.body) for c in s.calls]
@@ -413,8 +414,8 @@ def label(f: F.Fact, context: dict | None = None) -> str:
         value = f.value or ""
         if not value:
             return "Return to caller" if (context or {}).get("last") else "Return early"
-        if _simple(value, 28) or (len(value) <= 20 and "(" not in value):
-            return f"Return `{value}`"
+        if _simple(value, 28) or (len(value) <= 24 and not re.search(r"\w\s*\(|\n", value)):
+            return f"Return `{value}`"  # a name, a literal, `(int)n`, `a + b`
         if main and re.search(r"(errorf|errors\.new|^err$|error$|exception$)", main, re.IGNORECASE):
             return "Return error"
         if main in ("Ok", "Some"):
