@@ -136,6 +136,7 @@ class Return(Fact):
 @dataclass(frozen=True, kw_only=True)
 class Raise(Fact):
     value: str | None = None  # None: re-raise the error being handled
+    cause: str | None = None  # Python's `raise X from e`
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -181,7 +181,8 @@ def clause(f: F.Fact) -> str:
         return f"returns {code(f.value)}" if f.value else "returns without a value"
     if isinstance(f, F.Raise):
         verb = "throws" if f.code.lstrip().startswith("throw") else "raises"
-        return f"{verb} {code(f.value)}" if f.value else f"re-{verb} the error it is handling"
+        cause = f" from {code(f.cause, 30)}" if f.cause else ""
+        return f"{verb} {code(f.value)}{cause}" if f.value else f"re-{verb} the error it is handling"
     if isinstance(f, F.Yield):
         return f"yields {code(f.value)}" if f.value else "yields"
     if isinstance(f, F.Loop):

@@ -198,6 +198,8 @@ def test_calls_returns_raises_and_their_io_in_run_order():
     assert facts[1].calls == (F.CallRef("requests.get", F.IOKind.NETWORK),)
     assert isinstance(facts[2], F.Call) and [c.callee for c in facts[2].calls] == ["format", "log"]
     assert isinstance(facts[3], F.Raise) and facts[3].value == "KeyError(p)"
+    chained = _read("python", "def f():\n    try:\n        g()\n    except E as e:\n        raise Bad('x') from e\n")
+    assert (chained[0].handlers[0].body[0].value, chained[0].handlers[0].body[0].cause) == ("Bad('x')", "e")
     reraise = _read("java", "class A {\n  void f() { try { g(); } catch (IOException e) { throw e; } }\n}")[0]
     assert isinstance(reraise, F.Try) and reraise.handlers[0].exceptions == "IOException"
     assert reraise.handlers[0].name == "e"

@@ -108,8 +108,10 @@ class _Reader:
             value = " ".join(text_of(c) for c in node.named_children)
             return F.Return(**self.base(node, list(node.named_children)), value=value or None)
         if t in RAISES:
-            value = " ".join(text_of(c) for c in node.named_children)
-            return F.Raise(**self.base(node, list(node.named_children)), value=value or None)
+            cause = node.child_by_field_name("cause")
+            value = " ".join(text_of(c) for c in node.named_children if cause is None or c.id != cause.id)
+            return F.Raise(**self.base(node, list(node.named_children)), value=value or None,
+                           cause=text_of(cause) if cause is not None else None)
         if t in YIELDS:
             value = " ".join(text_of(c) for c in node.named_children)
             return F.Yield(**self.base(node, list(node.named_children)), value=value or None)
