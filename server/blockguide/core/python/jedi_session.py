@@ -40,7 +40,7 @@ def _project(root: Path):
 # follows (about 2 KB a line): past MAX_PARSED_LINES the least recently used modules are dropped down to
 # half of it (they come back from parso's disk cache, a pickle load, when needed again). jedi expects the
 # modules of a live Script to stay in that cache, so the Scripts kept below are dropped with them.
-MAX_PARSED_LINES = 24_000
+MAX_PARSED_LINES = 40_000
 
 
 def parsed_lines() -> int:
@@ -72,14 +72,14 @@ def trim_parsed_modules(limit: int | None = None) -> None:
 
 
 SCRIPT_SECONDS = 60.0  # a Script remembers what it inferred about other files: keep it only this long
-# The two most recent texts' Scripts and names, each for SCRIPT_SECONDS.
+# The two most recent texts' Scripts, each for SCRIPT_SECONDS: the blocks of one file version share one
+# Script, so what jedi inferred for one block serves the next.
 _scripts: TTLCache = TTLCache(maxsize=2, ttl=SCRIPT_SECONDS)
 _scripts_lock = threading.Lock()
 
 
-def script_and_names(text: str, path: Path, root: Path):
-    """jedi's Script for the file's text and every name in it, kept for the next block of the same text
-    (listing the names of a large module costs jedi 100+ ms); the two most recent texts are kept."""
+def script_for(text: str, path: Path, root: Path):
+    """jedi's Script for the file's text, kept for the next block of the same text (hold JEDI_LOCK)."""
     import jedi  # start-up cost: see the module's docstring
 
     key = (str(path), str(root), hash(text))
@@ -88,10 +88,27 @@ def script_and_names(text: str, path: Path, root: Path):
     if kept is not None:
         return kept
     script = jedi.Script(text, path=str(path), project=jedi_project(root))
-    names = script.get_names(all_scopes=True, definitions=True, references=True)
     with _scripts_lock:
-        _scripts[key] = (script, names)
-    return script, names
+        _scripts[key] = script
+    return script
+
+
+def names_in(script, first: int, last: int) -> list:
+    """Every name (definitions and references) on 1-based lines first..last, in code order: what
+    `script.get_names(all_scopes=True, definitions=True, references=True)` gives there, without making a
+    jedi Name for each of the module's thousands of others (3-4 s for click's core.py under load)."""
+    try:
+        from jedi.api.classes import Name
+
+        module_context = script._get_module_context()
+        used = script._module_node.get_used_names()
+        inference_state = script._inference_state
+    except AttributeError:  # a jedi without these internals: the whole module's names, filtered
+        return [n for n in script.get_names(all_scopes=True, definitions=True, references=True)
+                if first <= n.line <= last]
+    leaves = sorted((leaf for leaves in used.values() for leaf in leaves if first <= leaf.start_pos[0] <= last),
+                    key=lambda leaf: leaf.start_pos)
+    return [Name(inference_state, module_context.create_name(leaf)) for leaf in leaves]
 
 
 def example_script(code: str, root: Path | None):
