@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from blockguide.core.callsites import Confirm
-from blockguide.core.python.jedi_session import JEDI_LOCK, jedi_project
+from blockguide.core.python.jedi_session import JEDI_LOCK, jedi_project, script_for
 
 
 def python_confirmer(path: Path, span: range, root: Path) -> Confirm:
@@ -23,7 +23,10 @@ def python_confirmer(path: Path, span: range, root: Path) -> Confirm:
         with JEDI_LOCK:
             script = scripts.get(file)
             if script is None:
-                script = scripts[file] = jedi.Script(text, path=str(file), project=jedi_project(root))
+                if file.resolve() == target:  # the block's own file: the Script its analysis keeps (same text)
+                    script = scripts[file] = script_for(text, file, root)
+                else:
+                    script = scripts[file] = jedi.Script(text, path=str(file), project=jedi_project(root))
             try:
                 found = script.goto(line + 1, column, follow_imports=True)
             except Exception:  # jedi can fail on odd code: it cannot tell
