@@ -11,7 +11,7 @@ SAMPLE_FILE ?= src/requests/utils.py
 SAMPLE_SYMBOL ?= requote_uri
 
 .PHONY: setup venv ollama model ollama-serve ollama-stop run test test-fast test-python test-vscode e2e-vscode \
-        e2e-vscode-real e2e-vscode-first-run bench bench-quality bench-profile vsix check dist clean
+        e2e-vscode-real e2e-vscode-first-run bench bench-day bench-quality bench-profile vsix check dist clean
 
 setup: venv ollama model
 
@@ -100,6 +100,11 @@ bench-quality: $(if $(findstring --model none,$(ARGS)),venv,setup)
 	PATH="$(CURDIR)/vscode-client/node_modules/.bin:$$PATH" $(PY) -m bench.quality $(ARGS)
 
 # Where the analysis spends its time (pyinstrument over Django blocks)
+# An editor's day against the real server (issue 23): a pinned click from PyPI, a replayed model, a seed.
+# ARGS="--rounds 100 --files 1" for a short day (about a minute); --model none for guides without a model.
+bench-day: venv
+	$(PY) -m bench.day $(ARGS)
+
 bench-profile: setup
 	$(PY) -m bench.profile_analysis $(ARGS)
 

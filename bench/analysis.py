@@ -99,9 +99,13 @@ def _worker(root: Path, mode: str, picked: list[dict], warmup: int) -> dict:
 
     settings = Settings(model="none")
     search_ms: list[float] = []
+    tallies: list = []  # one callsites.Tally per search (absent in a checkout from before it existed)
     find = callsites.find_call_sites
 
     def timed_find(*args, **kwargs):
+        if hasattr(callsites, "Tally"):
+            kwargs["tally"] = callsites.Tally()
+            tallies.append(kwargs["tally"])
         t0 = time.perf_counter()
         try:
             return find(*args, **kwargs)
@@ -120,7 +124,7 @@ def _worker(root: Path, mode: str, picked: list[dict], warmup: int) -> dict:
         line = item["line"]
         text = src.line(line)
         block = blocks.enclosing_definition(src, line, len(text) - len(text.lstrip()) + 1)
-        before = len(search_ms)
+        before, searches = len(search_ms), len(tallies)
         grounding = drafting.analyse(src, block, path, [root], settings)
         total = (time.perf_counter() - t0) * 1000
         search = sum(search_ms[before:])
@@ -128,7 +132,11 @@ def _worker(root: Path, mode: str, picked: list[dict], warmup: int) -> dict:
         for budget in BUDGETS:
             prompt = build_prompt(grounding, budget)
             prompts[budget] = {"tokens": prompt.tokens, "dropped": prompt.dropped}
+        counts = {k: sum(getattr(t, k) for t in tallies[searches:])
+                  for k in ("candidates", "confirmed", "rejected", "unresolved", "unchecked")}
         return {"ms": total, "search_ms": search, "sites": len(grounding.call_sites), "uses": len(grounding.uses),
+                "confirmed_sites": sum(1 for c in grounding.call_sites if getattr(c, "confirmed", True)),
+                "tally": counts,
                 "name": block.name, "prompts": prompts}
 
     result: dict = {}
@@ -240,6 +248,12 @@ def run(section_analysis, section_memory, memory: dict, quick: bool) -> None:
                           f"lines); call sites found per block: median {sorted(found)[len(found) // 2]}, "
                           f"{sum(1 for f in found if f == 0)} with none; worker max RSS "
                           f"{warm['maxrss_mb']:.0f} MB.")
+    section_analysis.note("call sites per block, warm (kept of them confirmed; the search's name matches: "
+                          "confirmed/rejected/unresolved/unchecked): " + "; ".join(
+                              f"{w['name']} {w['sites']} ({w.get('confirmed_sites', w['sites'])}; "
+                              + "/".join(str(w.get("tally", {}).get(k, "?")) for k in
+                                         ("confirmed", "rejected", "unresolved", "unchecked")) + ")"
+                              for w in warm["warm"]))
     asyncio.run(_memory_over_lsp(tree, picked[: 6 if quick else 16], section_memory, section_analysis, memory))
     return warm
 

@@ -20,10 +20,12 @@ SERVER_ENV = "BLOCKGUIDE_BENCH_SERVER"  # another checkout's server/ folder: mea
 
 
 def pythonpath() -> str:
-    """PYTHONPATH for server and worker processes: this checkout (for bench.*), or first another
-    checkout's server/ folder when BLOCKGUIDE_BENCH_SERVER names one (python -m bench --blockguide TREE)."""
+    """PYTHONPATH for server and worker processes: this checkout's server/ folder (or another checkout's when
+    BLOCKGUIDE_BENCH_SERVER names one: python -m bench --blockguide TREE), then this checkout (for bench.*)."""
     other = os.environ.get(SERVER_ENV)
-    return os.pathsep.join([other, str(ROOT)] if other else [str(ROOT)])
+    # this checkout's server/ first: the venv's editable install may point at another checkout (a worktree's
+    # benchmark measured the main tree's server without it)
+    return os.pathsep.join([other or str(ROOT / "server"), str(ROOT)])
 
 
 async def start(root: Path, cache_dir: Path, settings: dict | None = None, env: dict | None = None,

@@ -64,10 +64,11 @@ def markdown(sections: list[Section], machine: list[str], command: str, wall: fl
     return "\n".join(out)
 
 
-def write(path: Path, block: str) -> None:
-    """Replace our block in RESULTS.md (or append it), leaving every other section as it is."""
+def write(path: Path, block: str, begin: str = BEGIN, end: str = END) -> None:
+    """Replace our block (between `begin` and `end`) in RESULTS.md (or append it), leaving every other
+    section as it is."""
     text = path.read_text() if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.DOTALL)
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.DOTALL)
     if pattern.search(text):
         text = pattern.sub(lambda _: block, text, count=1)
     else:

@@ -84,6 +84,20 @@ class Editor:
             text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
             content_changes=[lsp.TextDocumentContentChangePartial(range=rng, text=new_text)]))
 
+    def changes(self, uri: str, edits: list[tuple[tuple[int, int], tuple[int, int], str]]) -> None:
+        """One didChange carrying several incremental changes, each on the text the earlier ones left (as
+        VS Code sends multi-cursor typing and a replace-all)."""
+        text = self.text(uri)
+        parts = []
+        for start, end, new_text in edits:
+            rng = lsp.Range(lsp.Position(*start), lsp.Position(*end))
+            text = apply_text_edits(text, [lsp.TextEdit(range=rng, new_text=new_text)])
+            parts.append(lsp.TextDocumentContentChangePartial(range=rng, text=new_text))
+        version = self.docs[uri][0] + 1
+        self.docs[uri] = (version, text)
+        self.client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version), content_changes=parts))
+
     def apply(self, edit: lsp.WorkspaceEdit) -> bool:
         """Apply a workspace edit as an editor would: refuse a stale version."""
         changes: list[tuple[str, int | None, list]] = []

@@ -124,6 +124,7 @@ class CallSite:
     path: str  # relative to the project root
     line: int  # 0-based
     code: str  # the lines around the call
+    confirmed: bool = True  # False: the name matches but the reference could not be resolved (nor refuted)
 
 
 @dataclass(frozen=True)

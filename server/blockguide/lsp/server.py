@@ -8,6 +8,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from cachetools import LRUCache
 from lsprotocol import types as lsp
 from pygls.exceptions import FeatureRequestError
 from pygls.lsp.server import LanguageServer
@@ -31,6 +32,8 @@ from blockguide.settings import Settings, parse as parse_settings
 
 log = logging.getLogger(__name__)
 
+MAX_PREVIEWS = 32  # guides kept per open document for hover (a day of previews must not pile up)
+
 
 class BlockguideServer(LanguageServer):
     def __init__(self) -> None:
@@ -43,7 +46,8 @@ class BlockguideServer(LanguageServer):
         self.analysis_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blockguide-analysis")
         self.docs = Documents(lambda: self.workspace)
         self.analyses = job.Analyses()
-        self.previews: dict[str, dict[str, Guide]] = {}  # uri → block hash → guide (shown on hover)
+        # uri → block hash → guide (shown on hover): the MAX_PREVIEWS most recent of each open document
+        self.previews: dict[str, LRUCache] = {}
         self.diagnostic_tasks: dict[str, asyncio.Task] = {}
 
     def report_server_error(self, error: Exception, source) -> None:
@@ -82,6 +86,10 @@ class BlockguideServer(LanguageServer):
         self.previews.pop(uri, None)
         self.analyses.forget(lambda key: key[0][0] == uri)
 
+    def keep_preview(self, uri: str, block_hash: str, guide: Guide) -> None:
+        """Keep a drafted guide for hover over its block: the MAX_PREVIEWS most recent per open document."""
+        self.previews.setdefault(uri, LRUCache(maxsize=MAX_PREVIEWS))[block_hash] = guide
+
     def block_for(self, src: Source, rng: lsp.Range) -> Block | None:
         """The block a selection (whole statements) or a cursor (the definition around it) stands for."""
         try:
@@ -114,7 +122,7 @@ class BlockguideServer(LanguageServer):
                 status=self.status, offload=self.in_analysis, analyses=self.analyses,
                 analysis_key=(data.uri, self.docs.version(data.uri)))
             progress.report("rendering")
-        self.previews.setdefault(data.uri, {})[block.hash] = outcome.guide
+        self.keep_preview(data.uri, block.hash, outcome.guide)
         made = outcome.guide.provenance
         if outcome.warning:
             self.show(lsp.MessageType.Warning, f"blockguide: this guide was built from the code alone, without a "

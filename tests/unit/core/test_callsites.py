@@ -70,9 +70,11 @@ def test_a_confirmer_keeps_or_drops_each_candidate_and_a_slow_one_never_blocks(t
         seen.append((file.name, line, column, before))
         return not before.endswith(".")
 
-    sites = callsites.find_call_sites(tmp_path, ["f"], (".py",), 5, confirm=plain_only)
-    assert [(s.path, s.line) for s in sites] == [("a.py", 0), ("b.py", 0)]
+    tally = callsites.Tally()
+    sites = callsites.find_call_sites(tmp_path, ["f"], (".py",), 5, confirm=plain_only, tally=tally)
+    assert [(s.path, s.line, s.confirmed) for s in sites] == [("a.py", 0, True), ("b.py", 0, True)]
     assert ("a.py", 1, 2, "x.") in seen
+    assert (tally.candidates, tally.confirmed, tally.rejected, tally.rejected_at) == (3, 2, 1, ["a.py:2"])
 
     def slow(file, text, line, column, before):
         time.sleep(0.2)
@@ -80,5 +82,27 @@ def test_a_confirmer_keeps_or_drops_each_candidate_and_a_slow_one_never_blocks(t
 
     monkeypatch.setattr(callsites, "CONFIRM_SECONDS", 0.0)
     started = time.monotonic()
-    sites = callsites.find_call_sites(tmp_path, ["f"], (".py",), 5, seconds=0.1, confirm=slow)
-    assert sites == [] and time.monotonic() - started < 0.5  # the one confirmation ended late: dropped
+    tally = callsites.Tally()
+    sites = callsites.find_call_sites(tmp_path, ["f"], (".py",), 5, seconds=0.1, confirm=slow, tally=tally)
+    assert time.monotonic() - started < 0.5  # the one confirmation ended late: not waited for again
+    # ...and nothing found by name is lost: the candidates are kept, marked unconfirmed
+    assert sites and not any(s.confirmed for s in sites) and tally.unchecked == len(sites)
+
+
+def test_unresolved_candidates_follow_the_confirmed_ones_and_rejected_ones_never_come(tmp_path):
+    """Confirming by reference must not mean finding less: a call the confirmer cannot tell about is kept
+    (after every confirmed one), one it refutes is not."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests/test_a.py").write_text("obj.f(1)\nf(2)\nother.f(3)\n")
+    callsites._called_names.clear()
+
+    def verdict(file, text, line, column, before):
+        return {"obj.": None, "": True, "other.": False}[before.strip()]
+
+    tally = callsites.Tally()
+    sites = callsites.find_call_sites(tmp_path, ["f"], (".py",), 5, confirm=verdict, tally=tally)
+    assert [(s.line, s.confirmed) for s in sites] == [(1, True), (0, False)]
+    assert (tally.candidates, tally.confirmed, tally.unresolved, tally.rejected) == (3, 1, 1, 1)
+    tally = callsites.Tally()
+    assert [s.line for s in callsites.find_call_sites(tmp_path, ["f"], (".py",), 1, confirm=verdict,
+                                                      tally=tally)] == [1]  # the limit takes confirmed first

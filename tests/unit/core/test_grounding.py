@@ -95,7 +95,7 @@ def test_parsed_modules_are_bounded_and_analysis_goes_on_after_a_trim(project, m
 
     from blockguide.core.python import jedi_session
 
-    monkeypatch.setattr(jedi_session, "MAX_PARSED_MODULES", 1)  # every analysis trims all of them
+    monkeypatch.setattr(jedi_session, "MAX_PARSED_LINES", 1)  # every analysis trims all of them
     pkg = project / "src/textkit"
     for i in range(6):
         (pkg / f"m{i}.py").write_text(f"from textkit.slug import slugify\n\n\ndef f{i}(text):\n"
@@ -105,4 +105,29 @@ def test_parsed_modules_are_bounded_and_analysis_goes_on_after_a_trim(project, m
         for name in (f"f{i}", f"g{i}"):
             g = _g(project, f"src/textkit/m{i}.py", name)
             assert {"slugify", f"f{i}"} & {u.name for u in g.uses}
-            assert sum(len(v) for v in cache.parser_cache.values()) <= 1
+            assert sum(len(v) for v in cache.parser_cache.values()) == 0
+            assert jedi_session.parsed_lines() == 0
+
+
+def test_parsed_modules_are_trimmed_by_lines_least_recently_used_first(project, monkeypatch):
+    """Past the budget the oldest modules go until half of it is left; the newest stay."""
+    from parso import cache
+
+    from blockguide.core.python import jedi_session
+
+    monkeypatch.setattr(jedi_session, "MAX_PARSED_LINES", 10**9)
+    pkg = project / "src/textkit"
+    for i in range(4):
+        (pkg / f"big{i}.py").write_text("".join(f"x{j} = {j}\n" for j in range(300)) + f"\n\ndef f{i}():\n    return x1\n")
+        _g(project, f"src/textkit/big{i}.py", f"f{i}")
+    held = jedi_session.parsed_lines()
+    assert held > 4 * 300
+    before = {(g, p): item.last_used for g, by_path in cache.parser_cache.items() for p, item in by_path.items()}
+    jedi_session.trim_parsed_modules(held - 1)  # one line over: trimmed down to half the budget
+    left = jedi_session.parsed_lines()
+    assert 0 < left <= (held - 1) // 2
+    kept = {(g, p) for g, by_path in cache.parser_cache.items() for p in by_path}
+    dropped = set(before) - kept
+    assert dropped and min(before[k] for k in kept) >= max(before[k] for k in dropped)  # the oldest went
+    jedi_session.trim_parsed_modules(left)  # at the budget: nothing goes
+    assert jedi_session.parsed_lines() == left

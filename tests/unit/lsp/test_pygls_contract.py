@@ -11,6 +11,7 @@ from importlib.metadata import version
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import JsonRPCProtocol
 from pygls.workspace import Workspace
+from pygls.workspace.text_document import TextDocument
 
 from blockguide.lsp.protocol import BlockguideProtocol
 from blockguide.lsp.server import BlockguideServer
@@ -23,6 +24,9 @@ OVERRIDDEN = {
     (JsonRPCProtocol, "_handle_request"): "74d28ad48dd25dbf",
     (Workspace, "_create_text_document"): "2811348670bdc571",
     (LanguageServerProtocol, "lsp_initialize"): "25d45da16abef004",
+    # LspTextDocument edits the text in place of pygls's whole-text rewrite, and falls back to it
+    (TextDocument, "_apply_incremental_change"): "c24283bca7694447",
+    (TextDocument, "apply_change"): "94461cd5541fdfbb",
 }
 
 # private attributes of pygls's protocol that protocol.py and handlers.follow_cancellation read or call

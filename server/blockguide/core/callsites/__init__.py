@@ -1,9 +1,11 @@
 """A bounded search for the places a name is called, in the files under a project root.
 
 The text search (a called-name index, then a pattern per line) is a prefilter: when the caller passes a
-`confirm`, each candidate is kept only if it confirms that the call refers to the block (jedi for Python,
-core.python.references; import bindings for the other languages, callsites.confirm). Files are only read,
-never imported or run.
+`confirm`, each candidate is confirmed (the call refers to the block: jedi for Python, core.python.references;
+import bindings for the other languages, callsites.confirm), rejected (it refers to something else: a dict's
+`.get`), or left unresolved (jedi cannot tell what the receiver is, or the time for confirming ran out).
+Confirmed sites come first; unresolved ones follow, marked `confirmed=False`: confirming must not mean
+finding less. Files are only read, never imported or run.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import re
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
 from cachetools import LRUCache
 
@@ -132,15 +135,28 @@ def _index_for(root: Path, suffixes: tuple[str, ...]) -> _CalledNames:
 
 
 # A candidate's confirmation: (file, its whole text, 0-based line, column of the called name, the text right
-# before the name on that line) -> does the call refer to the block?
-Confirm = Callable[[Path, str, int, int, str], bool]
+# before the name on that line) -> True: the call refers to the block; False: it refers to something else;
+# None: cannot tell.
+Confirm = Callable[[Path, str, int, int, str], Optional[bool]]
 
 
 # Confirming costs more than matching (jedi infers the receiver): at most this many candidates per search, and
-# CONFIRM_SECONDS on top of the search's own time; a candidate whose confirmation ends past that is dropped.
+# CONFIRM_SECONDS on top of the search's own time; the candidates past either are kept unresolved.
 MAX_CANDIDATES = 40
 CONFIRM_SECONDS = 1.5
 
+
+@dataclass
+class Tally:
+    """What one search found: name matches (candidates), and of those confirmed, rejected, unresolved (the
+    confirmer could not tell) and unchecked (past the candidate or time limit of confirming)."""
+
+    candidates: int = 0
+    confirmed: int = 0
+    rejected: int = 0
+    unresolved: int = 0
+    unchecked: int = 0
+    rejected_at: list[str] = field(default_factory=list)  # path:line of the first few rejected
 
 def find_call_sites(
     root: Path,
@@ -151,13 +167,16 @@ def find_call_sites(
     seconds: float = 1.0,
     context: int = 2,
     confirm: Confirm | None = None,
+    tally: Tally | None = None,
 ) -> list[CallSite]:
-    """Up to `limit` places where one of `names` is called, in files under root.
+    """Up to `limit` places where one of `names` is called, in files under root: confirmed ones first, then
+    unresolved ones (`confirmed=False`); a rejected candidate is never one. `tally` counts what was found.
 
-    Bounded by count and time: a large tree is searched until either runs out. Lines in `exclude`
-    (the block itself) are skipped. With `confirm`, a line is a call site only when one of its matches is
-    confirmed; confirmation has CONFIRM_SECONDS more, and a slow one drops its candidate, never waits.
+    Bounded by count and time: a large tree is searched for `seconds` or until `limit` sites are confirmed.
+    Lines in `exclude` (the block itself) are skipped. With `confirm`, confirming has CONFIRM_SECONDS of its
+    own, and at most MAX_CANDIDATES candidates are confirmed; the rest are kept unresolved, never waited for.
     """
+    tally = tally if tally is not None else Tally()
     if not names or limit <= 0:
         return []
     pattern = re.compile(r"(?<![\w.])(?:[\w.]+(?:\.|::|->))?(" + "|".join(map(re.escape, names)) + ")" + _CALL_OPEN)
@@ -165,16 +184,18 @@ def find_call_sites(
                         r"async function|export async function|export default function|static|public|private|"
                         r"protected)\s")
     comment = re.compile(r"^\s*(#|//|/\*|\*)")
-    deadline = time.monotonic() + seconds
-    confirm_deadline = deadline + CONFIRM_SECONDS
-    candidates = 0
+    # The search's own time and confirming's are counted apart: a slow confirmation must not leave the
+    # files after it unsearched (the search's clock stops while a candidate is confirmed).
+    started = time.monotonic()
+    confirming = 0.0  # seconds spent confirming so far
     sites: list[CallSite] = []
+    unresolved: list[CallSite] = []
     # Tests and examples show how code is meant to be used: search them first (the index lists them first).
     index = _index_for(root, suffixes)
     wanted = set(names) if all(_ASCII_WORD.fullmatch(n) for n in names) else None  # else: no shortcut
     excluded = exclude[0].resolve() if exclude else None
     for file in index.listing():
-        if time.monotonic() > deadline or len(sites) >= limit:
+        if time.monotonic() - started - confirming > seconds or len(sites) >= limit:
             break
         known = index.names_in(file)
         if known is not None and wanted is not None and known.isdisjoint(wanted):
@@ -199,25 +220,50 @@ def find_call_sites(
             if i in skip:
                 continue
             if pattern.search(line) and not define.match(line) and not comment.match(line):
+                tally.candidates += 1
+                verdict: bool | None = True
                 if confirm is not None:
-                    if candidates >= MAX_CANDIDATES or time.monotonic() > confirm_deadline:
-                        return sites
-                    candidates += 1
-                    if not _confirmed(confirm, file, text, i, line, pattern) or time.monotonic() > confirm_deadline:
-                        continue
+                    if tally.candidates > MAX_CANDIDATES or confirming > CONFIRM_SECONDS:
+                        verdict = None
+                        tally.unchecked += 1
+                    else:
+                        t0 = time.monotonic()
+                        verdict = _confirmed(confirm, file, text, i, line, pattern)
+                        confirming += time.monotonic() - t0
+                        if confirming > CONFIRM_SECONDS and verdict is not False:
+                            verdict = None  # ended late: not waited for, kept unresolved
+                            tally.unchecked += 1
+                        elif verdict is None:
+                            tally.unresolved += 1
+                if verdict is False:
+                    tally.rejected += 1
+                    if len(tally.rejected_at) < 5:
+                        tally.rejected_at.append(f"{relative(file, root)}:{i + 1}")
+                    continue
                 lo, hi = max(0, i - context), min(len(lines), i + context + 1)
-                sites.append(CallSite(relative(file, root), i, "\n".join(l.rstrip() for l in lines[lo:hi])))
+                site = CallSite(relative(file, root), i, "\n".join(l.rstrip() for l in lines[lo:hi]),
+                                confirmed=verdict is True)
+                if verdict:
+                    tally.confirmed += 1
+                    sites.append(site)
+                elif len(unresolved) < limit:
+                    unresolved.append(site)
                 if len(sites) >= limit:
                     break
-    return sites
+    return (sites + unresolved)[:limit]
 
 
-def _confirmed(confirm: Confirm, file: Path, text: str, line_no: int, line: str, pattern: re.Pattern) -> bool:
-    """Does one of the line's matches refer to the block? A confirmer that fails counts as no."""
+def _confirmed(confirm: Confirm, file: Path, text: str, line_no: int, line: str, pattern: re.Pattern) -> bool | None:
+    """Does one of the line's matches refer to the block? True if one does, False if every one refers to
+    something else, None if the confirmer could not tell (a confirmer that fails cannot tell)."""
+    verdicts = []
     for m in pattern.finditer(line):
         try:
-            if confirm(file, text, line_no, m.start(1), line[:m.start(1)]):
-                return True
-        except Exception as exc:  # an odd file must not stop the search: the candidate is dropped
+            verdict = confirm(file, text, line_no, m.start(1), line[:m.start(1)])
+        except Exception as exc:  # an odd file must not stop the search
             log.debug("could not confirm a call in %s:%d: %s", file, line_no + 1, exc)
-    return False
+            verdict = None
+        if verdict:
+            return True
+        verdicts.append(verdict)
+    return False if verdicts and all(v is False for v in verdicts) else None

@@ -101,7 +101,8 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
     if block.language == "python":
         info = python_info(g, src)
         best: tuple[int, Example, str] | None = None
-        for site in g.call_sites[:MAX_SITES_TRIED] if root is not None else []:
+        confirmed = [site for site in g.call_sites if site.confirmed]  # a name match alone may be another call
+        for site in confirmed[:MAX_SITES_TRIED] if root is not None else []:
             adapted = adapt_python_site(site, root, g, info)
             if adapted is None:
                 continue

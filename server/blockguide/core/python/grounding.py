@@ -10,7 +10,7 @@ from pathlib import Path
 
 from blockguide.core import callsites
 from blockguide.core.project import python_module, relative
-from blockguide.core.python.jedi_session import JEDI_LOCK, script_and_names, trim_parsed_modules
+from blockguide.core.python.jedi_session import JEDI_LOCK, names_in, script_for, trim_parsed_modules
 from blockguide.core.python.references import python_confirmer
 from blockguide.core.syntax.nodes import body_of, definition_node, statements, text_of, unwrap
 from blockguide.core.syntax.source import Source
@@ -76,12 +76,13 @@ def _ground_python(g: Grounding, src: Source, path: Path, root: Path, references
     block = g.block
     g.module = python_module(path, root)
     try:
-        script, names = script_and_names(src.text, path, root)
+        script = script_for(src.text, path, root)
+        # only the block's names: listing the module's (thousands in a large file) cost seconds per block
+        inside = names_in(script, block.span.start + 1, block.span.end)
     except Exception as exc:  # syntax jedi cannot recover from: ground with what tree-sitter gave
         log.info("jedi could not analyse %s: %s", path, exc)
         g.notes.append("static analysis was incomplete for this file")
         return
-    inside = [n for n in names if block.span.start <= n.line - 1 < block.span.end]
 
     # What the block defines at its top level (a definition block: itself; statements: their defs).
     top = [n for n in inside if n.is_definition() and n.type in ("function", "class") and _scope_outside(n, block)]

@@ -47,3 +47,20 @@ def test_a_same_named_method_of_another_class_is_not_a_call_site(tmp_path):
     g = _g(root, "kit/slugs.py", "make")  # the first `make`: Slugger's
     assert g.block.span.start == 1
     assert [(s.path, s.line) for s in g.call_sites] == [("tests/test_slugs.py", 10)]
+
+
+def test_a_call_jedi_cannot_resolve_is_kept_unconfirmed_and_never_adapted(tmp_path, monkeypatch):
+    """Confirming must not mean finding less: `make()` on a receiver jedi cannot infer (a parameter without a
+    type) may be the block's call; it is kept after the confirmed ones, marked, and no example is built
+    from it."""
+    root = _project(tmp_path)
+    (root / "kit/slugs.py").write_text(
+        "class Slugger:\n    def make(self, text):\n        return text.lower()\n")
+    (root / "tests/test_slugs.py").write_text(
+        "from kit.slugs import Slugger\n\n\ndef check(slugger):\n    return slugger.make('B')\n\n\n"
+        "def test_slugger():\n    s = Slugger()\n    assert s.make('A') == 'a'\n")
+    monkeypatch.setattr(callsites, "CONFIRM_SECONDS", 60.0)  # a loaded machine must not turn a verdict late
+    g = _g(root, "kit/slugs.py", "make")
+    assert [(s.path, s.line, s.confirmed) for s in g.call_sites] == [
+        ("tests/test_slugs.py", 9, True), ("tests/test_slugs.py", 4, False)]
+    assert g.example_source in (None, "tests/test_slugs.py:10")
