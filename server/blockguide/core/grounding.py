@@ -11,13 +11,14 @@ import logging
 import re
 from pathlib import Path
 
-from blockguide.core import callsites
+from blockguide.core import callsites, doccomments
 from blockguide.core.callsites.confirm import confirmer
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.project import (
-    c_header, find_root, go_import, js_package_name, js_specifier, relative, rust_module, rust_root_export)
+    C_HEADER_SUFFIXES, c_header, c_header_paths, find_root, go_import, js_package_name, js_specifier, relative,
+    rust_module, rust_root_export)
 from blockguide.core.python.grounding import ground_python
-from blockguide.core.syntax.blocks import enclosing_definition
+from blockguide.core.syntax.blocks import enclosing_definition, owner_name
 from blockguide.core.syntax.dataflow import dataflow
 from blockguide.core.syntax.nodes import class_bases, definition_node, text_of
 from blockguide.core.syntax.outline import describe, outline
@@ -42,6 +43,10 @@ def ground(block: Block, source: Source | str, path: Path | None, root: Path | N
             grounding.inputs, grounding.outputs = dataflow(src, block)
     except Exception as exc:  # an odd tree must not stop the guide: it only loses the outline
         log.warning("outline failed for %s: %s", path, exc, exc_info=True)
+    try:
+        grounding.doc = doccomments.for_block(src, block)
+    except Exception as exc:  # an odd comment must not stop the guide: it only loses the documentation
+        log.warning("reading the documentation failed for %s: %s", path, exc, exc_info=True)
     if path is None:
         return grounding
     root = root or find_root(path)
@@ -63,9 +68,14 @@ def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, reference
         g.bases = [BaseClass(b) for b in class_bases(node)]
     owner = _owner(src, block)
     header = None
+    if block.language in ("c", "cpp") and g.doc is None and block.name and path.suffix not in C_HEADER_SUFFIXES:
+        try:  # documented where it is declared: the header's comment
+            g.doc = doccomments.declared_doc(c_header_paths(path, root), block.name, owner_name(src, block))
+        except Exception as exc:
+            log.info("reading the header's documentation failed for %s: %s", path, exc)
     if node is not None and block.name:
         g.defines.append(Symbol(name=block.name, kind=block.kind, module=None, signature=_header(src, node),
-                                doc=_leading_comment(src, block), path=rel, line=block.span.start))
+                                doc=(g.doc.summary or None) if g.doc else None, path=rel, line=block.span.start))
     if block.language in ("javascript", "typescript", "tsx") and block.name:
         name = owner.name if owner is not None and block.kind == "method" else block.name
         head = owner.text if owner is not None and block.kind == "method" else block.text
@@ -122,27 +132,6 @@ def _header(src: Source, node) -> str | None:
     text = re.sub(r"\s+", " ", text).strip().rstrip("{").strip()
     text = re.sub(r"\(\s+", "(", text)
     return text[:200] or None
-
-
-def _leading_comment(src: Source, block: Block) -> str | None:
-    """The doc comment right above a definition (`///`, `/** */`, `//`, `#`), its first paragraph as one line."""
-    lines: list[str] = []
-    i = block.span.start - 1
-    while i >= 0:
-        text = src.line(i).strip()
-        if not text or not text.startswith(("//", "/*", "*", "#")) or text.startswith(("#include", "#define")):
-            break
-        lines.insert(0, re.sub(r"^(///?!?|/\*\*?|\*/|\*|#)\s?", "", text).removesuffix("*/").strip())
-        i -= 1
-    paragraph: list[str] = []
-    for line in lines:
-        if not line or line.startswith("@"):
-            if paragraph:
-                break
-            continue
-        paragraph.append(line)
-    text = " ".join(paragraph).strip()
-    return text[:300] or None
 
 
 def _owner(src: Source, block: Block) -> Block | None:

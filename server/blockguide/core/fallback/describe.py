@@ -8,28 +8,12 @@ from blockguide.core.checks.prose import vague_terms
 from blockguide.core.types import Grounding
 from blockguide.core.fallback.code import _clean, _fit
 from blockguide.core.fallback.flow import _is_more
+from blockguide.core.fallback.purpose import contract, definition_purpose, statements_purpose
 from blockguide.core.fallback.words import _join, _names, _plural, _short
 
 
 def _own(g: Grounding):
     return next((s for s in g.defines if s.name == g.block.name), None)
-
-
-def _first_sentence(text: str | None) -> str | None:
-    if not text:
-        return None
-    text = re.sub(r"\s+", " ", text).strip().strip('"').strip("'").strip()
-    text = re.sub(r"``([^`]+)``", r"`\1`", text)  # reStructuredText literals → Markdown code
-    text = re.sub(r"\[([^\]]+)\]\([^)\s]+\)", r"\1", text)  # Markdown links → their text
-    if text.count("`") % 2:
-        text = text.replace("`", "'")
-    m = re.match(r"(.+?[.!?])(\s|$)", text)
-    sentence = _short(m.group(1) if m else text, 300)
-    if sentence.count("`") % 2:
-        sentence = sentence.replace("`", "'")
-    if not sentence or sentence.startswith((":", "@", "Args", "Returns", "Parameters")):
-        return None
-    return sentence if sentence.endswith((".", "!", "?")) else sentence + "."
 
 
 def description(g: Grounding) -> str:
@@ -38,7 +22,8 @@ def description(g: Grounding) -> str:
     where = f" in `{g.module}`" if g.module else (f" in `{g.path}`" if g.path else "")
     sentences: list[str] = []
     if block.kind == "statements":
-        sentences.append(_statements_sentence(g))
+        inside = next((m.group(1) for n in g.notes for m in [re.search(r"run inside `([^`]+)`", n)] if m), None)
+        sentences.append(statements_purpose(g, inside))
         if g.inputs:
             sentences.append(f"They read {_names(g.inputs)}, set before them.")
         if g.outputs:
@@ -54,10 +39,13 @@ def description(g: Grounding) -> str:
         article = "an" if (adjective or kind)[:1] in "aeiou" else "a"
         shown = _fit(sig, 100) if sig else None
         name = f"`{shown}`" if shown else f"`{block.name}`"
-        sentences.append(f"{name} is {article} {adjective}{kind}{owner_part}{where}.")
-        doc = _first_sentence(own.doc if own else None) or _python_docstring(g)
-        if doc:
-            sentences.append(f"Its documentation says: {doc}")
+        named = f"{name} is {article} {adjective}{kind}{owner_part}{where}."
+        said, quoted = definition_purpose(g, own.doc if own else None, named)
+        sentences += [said, named] if said else [named]
+        if quoted:
+            sentences.append(f"Its documentation says: {quoted}")
+        elif not said and (taken := contract(g)):
+            sentences.append(taken)
         if block.kind == "class":
             sentences += _class_facts(g)
     sentences += _flow_facts(g)
@@ -93,18 +81,6 @@ def _adjective(g: Grounding) -> str:
     if generator:
         return "generator "
     return ""
-
-
-def _python_docstring(g: Grounding) -> str | None:
-    if g.block.language != "python" or g.block.existing_docstring is None:
-        return None
-    start = g.block.existing_docstring.start - g.block.span.start
-    end = g.block.existing_docstring.end - g.block.span.start
-    lines = g.block.text.split("\n")[start:end]
-    text = "\n".join(lines).strip()
-    text = re.sub(r'^[rRuUbB]*("""|\'\'\'|"|\')', "", text)
-    text = re.sub(r'("""|\'\'\'|"|\')$', "", text)
-    return _first_sentence(text)
 
 
 def _class_facts(g: Grounding) -> list[str]:

@@ -1,0 +1,197 @@
+"""The Description's first sentence without a model: what the block is for.
+
+A definition's purpose is its author's documentation summary, whole (core.doccomments), said of the block:
+"`get` returns the value of the header." from "Returns the value of the header.", "`quote` re-quotes the
+URI." from "Re-quote the URI.". A definition without one is told by its contract: what it takes and whether
+it returns, raises or changes anything. A run of statements is told by what it does inside which function.
+"""
+
+from __future__ import annotations
+
+import re
+
+from blockguide.core.doccomments import summary_of
+from blockguide.core.types import DocComment, Grounding
+from blockguide.core.fallback.words import _join, _names
+
+# verbs a documentation summary starts with in the imperative ("Return the ...", PEP 257's style)
+_VERBS = frozenset("""
+accept acquire add adjust allocate append apply assert assign attach attempt bind build calculate call cancel
+capitalize check clean clear clone close collect combine compare compile compute configure connect construct
+convert copy count create decode decorate deep define delete deserialize destroy detach determine disable
+dispatch display dispose do draw drop dump emit enable encode encrypt decrypt ensure enqueue escape evaluate
+execute expand export extend extract fetch fill filter find finish fix flatten flush format free generate get
+give group guess handle hash hide ignore import increment decrement indent infer init initialize initialise
+insert install invoke iterate join keep list load lock log look lookup make map mark match measure merge
+migrate modify move normalize normalise notify open order output pack pad parse pass patch peek perform pick
+pop populate prepare prepend print process produce prompt push put quote query raise read rebuild receive
+record reduce refresh register reject release reload remove rename render reorder repeat replace report
+request require requote reset resolve restore retrieve retry return reverse rewrite run save scan schedule
+search select send serialize set setup show shuffle skip sort split start stop store strip submit subscribe
+substitute swap sync take tell test throw toggle tokenize track transform translate traverse trim truncate
+try turn unescape unlock unpack unquote unregister unsubscribe unwrap update upgrade upload use validate
+verify visit wait walk warn watch wrap write yield
+""".split())
+# a first word ending in "s" that is no verb
+_NOT_VERBS = frozenset({"this", "its", "as", "is", "was", "thus", "always", "perhaps", "unless", "various",
+                        "previous", "series", "status", "alias", "class", "process", "access", "address",
+                        "bus", "canvas", "less", "unless", "whereas", "bonus", "plus", "minus", "towards",
+                        "news", "options", "settings", "utils", "tools", "helpers", "details", "sometimes"})
+_THIS = re.compile(r"^(this|the)\s+(function|method|class|constructor|routine|helper|procedure|func|"
+                   r"macro|struct|type|interface|decorator|property|getter|setter|module|code)\s+(?=[a-z])", re.I)
+_FOLLOWS_VERB = frozenset({"the", "a", "an", "all", "each", "this", "that", "these", "those", "its", "any",
+                           "given", "one", "some", "every", "it", "them", "if", "whether", "to", "up", "out",
+                           "from", "in", "into", "on", "off", "over", "back", "down", "with", "for", "and"})
+
+
+def documented(doc: DocComment | None, fallback: str | None = None) -> str:
+    """The summary of the documentation, or of a first line (jedi's), or ""."""
+    if doc is not None and doc.summary:
+        return doc.summary
+    return summary_of(fallback) if fallback else ""
+
+
+def said_of(name: str, summary: str) -> str | None:
+    """The documentation's summary said of the block named `name` ("`f` returns ..."), or None when its
+    first words are no verb phrase this can join to the name without changing what the author wrote."""
+    short = re.split(r"::|\.", name)[-1]
+    text = summary.strip()
+    m = re.match(rf"^(`?){re.escape(short)}\1(\(\))?\s+(?=[a-z])", text)
+    if m:  # Go and Javadoc style: "Foo returns ..."
+        return f"`{short}` " + text[m.end():]
+    text = _THIS.sub("", text)
+    words = text.split(maxsplit=2)
+    if not words:
+        return None
+    first = words[0]
+    word = first.lower()
+    second = words[1].lower().strip(",") if len(words) > 1 else ""
+    rest = text[len(first):]
+    if not re.fullmatch(r"[A-Za-z][a-z]+(-[a-z]+)?", first):
+        return None
+    if word.endswith("s") and not word.endswith("ss") and word not in _NOT_VERBS and \
+            (word[:-1] in _VERBS or word[:-2] in _VERBS or (word.endswith("ies") and word[:-3] + "y" in _VERBS)
+             or second in _FOLLOWS_VERB):
+        return f"`{short}` {word}{rest}"
+    base = word.split("-")[-1]
+    if word in _VERBS or base in _VERBS or (second in _FOLLOWS_VERB and not word.endswith(("ed", "ing", "ly"))
+                                             and word not in _NOT_VERBS and len(words) > 2):
+        return f"`{short}` {_third_person(word)}{rest}"
+    if word in ("a", "an") and len(words) > 2:
+        return f"`{short}` is {word}{rest}"
+    return None
+
+
+def _third_person(verb: str) -> str:
+    if verb.endswith(("s", "sh", "ch", "x", "z")) or verb in ("do", "go", "undo", "veto", "echo"):
+        return verb + "es"
+    if verb.endswith("y") and len(verb) > 1 and verb[-2] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def definition_purpose(g: Grounding, own_doc: str | None, named: str) -> tuple[str | None, str | None]:
+    """(the purpose sentence said of the block, the summary to quote after the kind sentence instead): one of
+    them is None. `named` is the sentence that names the block and its kind."""
+    summary = documented(g.doc, own_doc)
+    if not summary or not g.block.name:
+        return None, None
+    said = said_of(g.block.name, summary)
+    if said is None:
+        return None, summary
+    return said, None
+
+
+def contract(g: Grounding) -> str | None:
+    """What an undocumented definition takes, as the documentation's tags say (`@param`, `Args:`) when they
+    do: "It takes `name` (the header's name) and `default`."."""
+    doc = g.doc
+    if doc is None or not doc.params:
+        return None
+    parts = []
+    for name, text in doc.params[:4]:
+        said = re.sub(r"\s+", " ", text).strip().rstrip(".")
+        parts.append(f"`{name}`" + (f" ({said[0].lower() + said[1:] if said[1:2].islower() else said})"
+                                     if said and len(said) <= 80 and "(" not in said else ""))
+    out = f"It takes {_join(parts)}"
+    if doc.returns:
+        said = re.sub(r"\s+", " ", doc.returns).strip().rstrip(".")
+        if said and len(said) <= 100:
+            out += f" and returns {said[0].lower() + said[1:] if said[1:2].islower() else said}"
+    return out + "."
+
+
+# what the sentences after the purpose already say of a run of statements (describe._flow_facts)
+_SAID_LATER = {"call", "return", "raise", "yield"}
+
+
+def statements_purpose(g: Grounding, inside: str | None) -> str:
+    """What a run of statements does inside which function: "These 34 lines of `parse` in `m.py` set
+    `total`, loop for each `i` in `items` and check `x > 0`." (the calls, returns and raises are said after
+    it); "This line is part of `parse` in `m.py`." when it does nothing else."""
+    lines = g.block.span.lines
+    where = (f" of `{inside}`" if inside else "") + (f" in `{g.path}`" if g.path else "")
+    plural = lines != 1
+    subject = f"These {lines} lines" if plural else "This line"
+    top_depth = min((a.depth for a in g.flow), default=0)
+    doings: list[str] = []
+    for a in g.flow:
+        if a.depth != top_depth or str(a.kind) in _SAID_LATER:
+            continue
+        doing = _doing(a, plural)
+        if doing and doing not in doings:
+            doings.append(doing)
+    if not doings:
+        if not g.flow:
+            return f"{subject}{where} {'declare' if plural else 'declares'} code only."
+        part = f" part of `{inside}`" if inside else " code"
+        return f"{subject} {'are' if plural else 'is'}{part}" + (f" in `{g.path}`" if g.path else "") + "."
+    if len(doings) > 4:
+        doings = doings[:3] + [f"{'take' if plural else 'takes'} {len(doings) - 3} more steps"]
+    return f"{subject}{where} {_join(doings)}."
+
+
+def _first_code(text: str) -> str | None:
+    m = re.search(r"`([^`]+)`", text)
+    return m.group(1) if m else None
+
+
+def _doing(a, plural: bool) -> str | None:
+    """One top-level statement of a run, as a verb phrase."""
+    s = "" if plural else "s"
+    es = "" if plural else "es"
+    code = _first_code(a.text)
+    kind = str(a.kind)
+    if kind == "assign" and a.targets:
+        return f"set{s} {_names(list(a.targets), 3)}"
+    if kind == "call" and a.calls:
+        return f"call{s} `{a.calls[-1]}`"
+    if kind == "loop":
+        said = _short_code(a.text)
+        return f"loop{s} {said}" if said.startswith(("for ", "while ", "until ", "over ")) else f"loop{s}"
+    if kind in ("branch", "switch"):
+        return f"check{s} `{code}`" if code else f"branch{es}"
+    if kind == "return":
+        return f"return{s} `{code}`" if code else f"return{s}"
+    if kind == "raise":
+        return f"raise{s} `{code}`" if code else f"raise{s} an error"
+    if kind == "try":
+        return f"guard{s} against errors"
+    if kind == "with":
+        return f"use{s} `{code}`" if code else None
+    if kind == "yield":
+        return f"yield{s} `{code}`" if code else f"yield{s} a value"
+    if kind == "define" and a.targets:
+        return f"define{s} {_names(list(a.targets), 3)}"
+    if kind == "import":
+        return f"import{s} what {'they' if plural else 'it'} use{s}"
+    if kind == "defer":
+        return f"defer{s} `{code}`" if code else None
+    if kind == "check":
+        return f"assert{s} `{code}`" if code else None
+    return None
+
+
+def _short_code(text: str) -> str:
+    text = re.sub(r":\s*$", "", text.strip())
+    return text if len(text) <= 60 else text[:57].rstrip() + "..."
