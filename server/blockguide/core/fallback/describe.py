@@ -34,7 +34,8 @@ def description(g: Grounding) -> str:
         if block.kind == "class":
             word = re.search(r"\b(struct|interface|enum|trait|record|union|impl)\b", (sig or "").split("{")[0])
             kind = (word.group(1) if word.group(1) != "impl" else "impl block") if word else kind
-        owner_part = f" of class `{g.owner}`" if g.owner else ""
+        owner_part = f" of class `{g.owner}`" if g.owner and block.kind != "function" else \
+            f" on `{g.owner}`" if g.owner else ""  # a function assigned to an object's property
         adjective = _adjective(g)
         article = "an" if (adjective or kind)[:1] in "aeiou" else "a"
         shown = _fit(sig, 100) if sig else None
