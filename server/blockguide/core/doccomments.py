@@ -71,6 +71,11 @@ def comment_above(src: Source, node: Node | None = None, line: int | None = None
         i -= 1  # attributes between the documentation and the item
     if i < 0 or any(g.start <= i < g.end for g in guides):
         return None
+    if not src.line(i).strip() and not hash_comments and i > 0 and src.line(i - 1).strip().endswith("*/"):
+        i -= 1  # a `/** ... */` block one blank line above (express's style) still documents what follows
+        loose = True
+    else:
+        loose = False
     last = i
     text = src.line(i).strip()
     if not hash_comments and text.endswith("*/"):
@@ -81,6 +86,8 @@ def comment_above(src: Source, node: Node | None = None, line: int | None = None
         opening = src.line(i)
         if opening[:opening.index("/*")].strip():  # a comment trailing code on its line
             return None
+        if loose and not opening.lstrip().startswith(("/**", "/*!")):
+            return None  # a plain comment a blank line apart is not the definition's documentation
         span = Span(i, last + 1)
         raw = "\n".join(src.line(j) for j in range(span.start, span.end))
         return None if _DIRECTIVE.match(raw.strip()) else RawComment(raw, span)
@@ -465,6 +472,9 @@ def inline(text: str, language: str = "") -> str:
         return f"`{target}`"
     text = re.sub(r"\{@(link|linkplain|linkcode|code|literal|value|inheritDoc|inheritdoc)\s*([^}]*)\}", link, text)
     text = re.sub(r"\[([^\]]+)\]\{@link\s+[^}]*\}", r"\1", text)  # JSDoc's [label]{@link X}
+    text = re.sub(r"(?<![\w`])[@\\](p|c)\s+([\w:*()\[\]-]+(?:\.\w+)*)", r"`\2`", text)  # Doxygen's inline code
+    text = re.sub(r"(?<![\w`])[@\\](a|e|b|em|ref)\s+(\S+)", r"\2", text)
+    text = re.sub(r"(?<![\w:`])::(\w+)", r"`\1`", text)  # Doxygen's link to a global name
     text = re.sub(r"<code>(.*?)</code>", r"`\1`", text, flags=re.S | re.I)
     text = re.sub(r"</?(p|br)\s*/?>", "\n\n", text, flags=re.I)
     text = re.sub(r"</?(b|i|em|strong|tt|ul|ol|li|pre|a\b[^>]*|a|span[^>]*|div[^>]*|blockquote|h\d|dl|dt|dd|"

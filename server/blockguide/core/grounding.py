@@ -18,7 +18,8 @@ from blockguide.core.project import (
     C_HEADER_SUFFIXES, c_header, c_header_paths, find_root, go_import, js_package_name, js_specifier, relative,
     rust_module, rust_root_export)
 from blockguide.core.python.grounding import ground_python
-from blockguide.core.syntax.blocks import enclosing_definition, owner_name, property_owner
+from blockguide.core.syntax.blocks import enclosing_definition, property_owner
+from blockguide.core.syntax.blocks import owner_name as class_of_method
 from blockguide.core.syntax.dataflow import dataflow
 from blockguide.core.syntax.nodes import class_bases, definition_node, text_of
 from blockguide.core.syntax.outline import describe, outline
@@ -71,7 +72,7 @@ def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, reference
     prop = _property_of(src, node) if block.language in ("javascript", "typescript", "tsx") else None
     if block.language in ("c", "cpp") and g.doc is None and block.name and path.suffix not in C_HEADER_SUFFIXES:
         try:  # documented where it is declared: the header's comment
-            g.doc = doccomments.declared_doc(c_header_paths(path, root), block.name, owner_name(src, block))
+            g.doc = doccomments.declared_doc(c_header_paths(path, root), block.name, class_of_method(src, block))
         except Exception as exc:
             log.info("reading the header's documentation failed for %s: %s", path, exc)
     if node is not None and block.name:

@@ -165,7 +165,7 @@ def c_header(path: Path, root: Path) -> str | None:
 
 
 C_HEADER_SUFFIXES = (".h", ".hpp", ".hh", ".hxx")
-MAX_HEADERS = 60  # headers looked through for a declaration's comment, at most
+MAX_HEADERS = 200  # headers looked through for a declaration's comment, at most (each read only if it names it)
 
 
 def c_header_paths(path: Path, root: Path) -> list[Path]:
@@ -176,9 +176,12 @@ def c_header_paths(path: Path, root: Path) -> list[Path]:
                                  if f.is_dir()))
     same = [f / (path.stem + s) for f in folders for s in C_HEADER_SUFFIXES if (f / (path.stem + s)).is_file()]
     others: list[Path] = []
-    for folder in folders:
+    # an include/ folder's public headers (include/brotli/encode.h), then the source file's neighbours
+    for folder in sorted(folders, key=lambda f: f == path.parent):
         try:
-            others += sorted(p for p in folder.iterdir() if p.suffix in C_HEADER_SUFFIXES and p.is_file())
+            found = folder.iterdir() if folder == path.parent else folder.rglob("*")
+            others += sorted(p for _, p in zip(range(MAX_HEADERS * 4), found)
+                             if p.suffix in C_HEADER_SUFFIXES and p.is_file())
         except OSError:
             continue
     return list(dict.fromkeys(same + others))[:MAX_HEADERS]

@@ -7,6 +7,9 @@ import pytest
 
 from blockguide.core import doccomments
 from blockguide.core.doccomments import parse, summary_of
+from blockguide.core.fallback.describe import description
+from blockguide.core.fallback.purpose import said_of
+from blockguide.core.grounding import ground
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.syntax.blocks import find_definition
 from blockguide.core.syntax.source import Source
@@ -133,3 +136,45 @@ def test_a_definition_in_a_source_file_reads_the_comment_on_its_declaration(tmp_
     assert doccomments.declared_doc(headers, "free_all").summary == "Frees every buffer."
     assert doccomments.declared_doc(headers, "size", "Buffer") is None  # declared, but without a comment
     assert doccomments.declared_doc(headers, "append").summary == "Appends to something else."
+
+
+def test_a_c_definition_is_documented_by_its_public_header(tmp_path):
+    (tmp_path / "include" / "lib").mkdir(parents=True)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "include" / "lib" / "enc.h").write_text(
+        "/**\n * Calculates the output size bound for the given @p input_size.\n *\n"
+        " * @param input_size size of projected input\n * @returns @c 0 if it does not fit\n */\n"
+        "LIB_API size_t MaxSize(size_t input_size);\n")
+    path = tmp_path / "src" / "enc.c"
+    path.write_text("#include <lib/enc.h>\n\nsize_t MaxSize(size_t input_size) {\n  return input_size * 2;\n}\n")
+    src = _src("c", path.read_text())
+    g = ground(find_definition(src, "MaxSize"), src, path, tmp_path, 0)
+    assert g.doc is not None and g.doc.summary == "Calculates the output size bound for the given `input_size`."
+    assert g.doc.param("input_size") == "size of projected input" and g.doc.returns == "`0` if it does not fit"
+    assert description(g).startswith("`MaxSize` calculates the output size bound for the given `input_size`.")
+
+
+def test_a_jsdoc_block_one_blank_line_above_documents_the_function():
+    text = "/**\n * Send a response.\n *\n * @param {string} body\n */\n\nres.send = function send(body) {};\n"
+    src = _src("javascript", text)
+    assert doccomments.for_block(src, find_definition(src, "res.send")).summary == "Send a response."
+    text = "/* a plain note */\n\nfunction f() {}\n"  # a plain comment a blank line apart is not its documentation
+    src = _src("javascript", text)
+    assert doccomments.for_block(src, find_definition(src, "f")) is None
+
+
+@pytest.mark.parametrize("summary, said", [
+    ("Returns the value of the header.", "`get` returns the value of the header."),
+    ("Re-quote the given URI.", "`get` re-quotes the given URI."),
+    ("Apply the patch to every file.", "`get` applies the patch to every file."),
+    ("This function parses the header.", "`get` parses the header."),
+    ("A mapping of header names to values.", "`get` is a mapping of header names to values."),
+    ("get returns the header.", "`get` returns the header."),
+])
+def test_the_summary_is_said_of_the_block(summary, said):
+    assert said_of("Headers.get", summary) == said
+
+
+def test_a_summary_that_is_no_verb_phrase_is_quoted_as_written():
+    assert said_of("get", "Helper for the CLI.") is None
+    assert said_of("get", "HTTP headers.") is None

@@ -39,9 +39,9 @@ _NOT_VERBS = frozenset({"this", "its", "as", "is", "was", "thus", "always", "per
                         "news", "options", "settings", "utils", "tools", "helpers", "details", "sometimes"})
 _THIS = re.compile(r"^(this|the)\s+(function|method|class|constructor|routine|helper|procedure|func|"
                    r"macro|struct|type|interface|decorator|property|getter|setter|module|code)\s+(?=[a-z])", re.I)
-_FOLLOWS_VERB = frozenset({"the", "a", "an", "all", "each", "this", "that", "these", "those", "its", "any",
-                           "given", "one", "some", "every", "it", "them", "if", "whether", "to", "up", "out",
-                           "from", "in", "into", "on", "off", "over", "back", "down", "with", "for", "and"})
+# words that follow a verb, not a noun ("Frob the ..."): an unknown first word before one is taken as a verb
+_FOLLOWS_VERB = frozenset({"the", "a", "an", "all", "each", "this", "these", "those", "its", "any", "given",
+                           "every", "it", "them", "whether", "up", "out"})
 
 
 def documented(doc: DocComment | None, fallback: str | None = None) -> str:
@@ -67,6 +67,8 @@ def said_of(name: str, summary: str) -> str | None:
     word = first.lower()
     second = words[1].lower().strip(",") if len(words) > 1 else ""
     rest = text[len(first):]
+    if word in ("a", "an") and len(words) > 2:
+        return f"`{short}` is {word}{rest}"
     if not re.fullmatch(r"[A-Za-z][a-z]+(-[a-z]+)?", first):
         return None
     if word.endswith("s") and not word.endswith("ss") and word not in _NOT_VERBS and \
@@ -77,8 +79,6 @@ def said_of(name: str, summary: str) -> str | None:
     if word in _VERBS or base in _VERBS or (second in _FOLLOWS_VERB and not word.endswith(("ed", "ing", "ly"))
                                              and word not in _NOT_VERBS and len(words) > 2):
         return f"`{short}` {_third_person(word)}{rest}"
-    if word in ("a", "an") and len(words) > 2:
-        return f"`{short}` is {word}{rest}"
     return None
 
 
