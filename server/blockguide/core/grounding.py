@@ -18,7 +18,7 @@ from blockguide.core.project import (
     C_HEADER_SUFFIXES, c_header, c_header_paths, find_root, go_import, js_package_name, js_specifier, relative,
     rust_module, rust_root_export)
 from blockguide.core.python.grounding import ground_python
-from blockguide.core.syntax.blocks import enclosing_definition, property_owner
+from blockguide.core.syntax.blocks import definition_around, enclosing_definition, property_owner
 from blockguide.core.syntax.blocks import owner_name as class_of_method
 from blockguide.core.syntax.dataflow import dataflow
 from blockguide.core.syntax.nodes import class_bases, definition_node, text_of
@@ -46,6 +46,8 @@ def ground(block: Block, source: Source | str, path: Path | None, root: Path | N
         log.warning("outline failed for %s: %s", path, exc, exc_info=True)
     try:
         grounding.doc = doccomments.for_block(src, block)
+        around = definition_around(src, block) if block.kind == "statements" else None
+        grounding.inside_doc = doccomments.for_block(src, around) if around is not None else None
     except Exception as exc:  # an odd comment must not stop the guide: it only loses the documentation
         log.warning("reading the documentation failed for %s: %s", path, exc, exc_info=True)
     if path is None:

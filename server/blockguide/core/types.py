@@ -196,6 +196,7 @@ class Grounding:
     example_checks: tuple[str, ...] = ()
     example_problems: tuple[str, ...] = ()
     doc: DocComment | None = None  # the block's own documentation (core.doccomments)
+    inside_doc: DocComment | None = None  # statements: the documentation of the function they run inside
 
 
 @dataclass(frozen=True)

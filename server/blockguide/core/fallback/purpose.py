@@ -135,12 +135,24 @@ def statements_purpose(g: Grounding, inside: str | None) -> str:
     subject = f"These {lines} lines" if plural else "This line"
     top_depth = min((a.depth for a in g.flow), default=0)
     doings: list[str] = []
+    set_names: list[str] = []  # consecutive assignments are said as one "set `a`, `b` and `c`"
     for a in g.flow:
         if a.depth != top_depth or str(a.kind) in _SAID_LATER:
             continue
+        if str(a.kind) == "assign" and a.targets:
+            if not set_names:
+                doings.append("")  # its place among the others
+            set_names += [t for t in a.targets if t not in set_names]
+            continue
+        if set_names and "" in doings:
+            doings[doings.index("")] = f"set{'' if plural else 's'} {_names(set_names, 4)}"
+            set_names = []
         doing = _doing(a, plural)
         if doing and doing not in doings:
             doings.append(doing)
+    if set_names and "" in doings:
+        doings[doings.index("")] = f"set{'' if plural else 's'} {_names(set_names, 4)}"
+    doings = [d for d in doings if d]
     if not doings:
         if not g.flow:
             return f"{subject}{where} {'declare' if plural else 'declares'} code only."
@@ -148,7 +160,14 @@ def statements_purpose(g: Grounding, inside: str | None) -> str:
         return f"{subject} {'are' if plural else 'is'}{part}" + (f" in `{g.path}`" if g.path else "") + "."
     if len(doings) > 4:
         doings = doings[:3] + [f"{'take' if plural else 'takes'} {len(doings) - 3} more steps"]
-    return f"{subject}{where} {_join(doings)}."
+    return f"{subject}{where} {_join(doings)}." + _inside_purpose(g, inside)
+
+
+def _inside_purpose(g: Grounding, inside: str | None) -> str:
+    """" `send` sends a response." — what the function around the statements is for, from its documentation."""
+    summary = documented(g.inside_doc)
+    said = said_of(inside, summary) if inside and summary else None
+    return f" {said}" if said else ""
 
 
 def _first_code(text: str) -> str | None:
@@ -175,6 +194,8 @@ def _doing(a, plural: bool) -> str | None:
         return f"return{s} `{code}`" if code else f"return{s}"
     if kind == "raise":
         return f"raise{s} `{code}`" if code else f"raise{s} an error"
+    if kind == "case":
+        return f"cover{s} the case `{code}`" if code else None
     if kind == "try":
         return f"guard{s} against errors"
     if kind == "with":
