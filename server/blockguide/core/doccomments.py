@@ -549,6 +549,9 @@ def summary_of(text: str) -> str:
     paragraph = re.sub(r"\s+", " ", _first_paragraph(text)).strip()
     if not paragraph or paragraph.startswith(("@", ":", ">>>", "\\")):
         return ""
+    words = len(re.findall(r"[A-Za-z]{2,}", re.sub(r"\S*://\S*|`[^`]*`", " ", paragraph)))
+    if words < 1 or words + paragraph.count("`") // 2 < 2:
+        return ""  # a link, a name or a code span alone says nothing of what the block is for
     if paragraph.count("`") % 2:
         paragraph = paragraph.replace("`", "'")
     sentences = _sentences(paragraph)

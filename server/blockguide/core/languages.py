@@ -45,8 +45,10 @@ _JS_CONTAINERS = frozenset({"program", "statement_block", "class_body", "switch_
 _TS_CLASSES = _JS_CLASSES | {"abstract_class_declaration", "interface_declaration", "enum_declaration",
                              "type_alias_declaration"}
 _TS_CONTAINERS = _JS_CONTAINERS | {"interface_body", "enum_body", "module"}
+# a header's classes and functions often sit inside `#ifndef GUARD` / `#if ...` blocks: those hold them too
 _C_CONTAINERS = frozenset({"translation_unit", "compound_statement", "field_declaration_list",
-                           "declaration_list"})
+                           "declaration_list", "preproc_ifdef", "preproc_if", "preproc_else", "preproc_elif",
+                           "preproc_elifdef"})
 
 LANGUAGES: dict[str, Language] = {
     lang.key: lang

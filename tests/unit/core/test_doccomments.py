@@ -178,3 +178,8 @@ def test_the_summary_is_said_of_the_block(summary, said):
 def test_a_summary_that_is_no_verb_phrase_is_quoted_as_written():
     assert said_of("get", "Helper for the CLI.") is None
     assert said_of("get", "HTTP headers.") is None
+
+
+@pytest.mark.parametrize("text", ["https://cxx.rs/binding/string.html", "`String`", "TODO", "---"])
+def test_a_link_or_a_name_alone_is_no_summary(text):
+    assert summary_of(text) == ""

@@ -100,3 +100,12 @@ def test_outputs_are_what_the_code_after_reads(lang, code, lines, inputs, output
     got_in, got_out = dataflow(src, snap(src, *lines))
     assert got_out == outputs
     assert got_in == inputs
+
+
+def test_a_header_guard_or_an_if_block_does_not_hide_its_classes(tmp_path):
+    text = ("#ifndef BUF_H\n#define BUF_H\nnamespace io {\n#if defined(FAST)\nclass Buffer final {\n public:\n"
+            "  int size() const { return n_; }\n};\n#endif\n}\n#endif\n")
+    src = Source(for_file(tmp_path / "buf.h", text), text)
+    found = {(b.kind, b.name) for b in definitions(src)}
+    assert ("class", "Buffer") in found and ("method", "size") in found
+    assert find_definition(src, "Buffer.size") is not None
