@@ -131,6 +131,8 @@ def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, reference
         g.module = header or rel
         if header:
             g.import_line = f'#include "{header}"'
+        if block.language == "cpp" and block.name and block.kind != "class":
+            g.owner = _cpp_class(src, block, path, root)
     else:
         g.module = rel
     if block.name:
@@ -177,6 +179,30 @@ def _top_class(src: Source, block: Block) -> str | None:
             top = text_of(node.child_by_field_name("name"))
         node = node.parent
     return top
+
+
+def _cpp_class(src: Source, block: Block, path: Path, root: Path) -> str | None:
+    """The class a C++ method belongs to: the class around an inline method; for an out-of-class definition
+    (`Buffer::append`), its scope when this file or a header declares a class or struct of that name (a
+    namespace's function is no method)."""
+    if block.kind == "method":
+        owner = _owner(src, block)
+        return owner.name if owner is not None and owner.name else None
+    if "::" not in (block.name or ""):
+        return None
+    scope = block.name.rsplit("::", 1)[0]
+    name = re.escape(re.sub(r"<.*>$", "", scope.rsplit("::", 1)[-1]))
+    declared = re.compile(rf"\b(class|struct)\s+(\w+\s+)*{name}\b[^;{{]*\{{")
+    texts = [src.text]
+    for candidate in c_header_paths(path, root)[:MAX_CLASS_HEADERS]:
+        try:
+            texts.append(candidate.read_text("utf-8", errors="replace"))
+        except OSError:
+            continue
+    return scope if any(declared.search(t) for t in texts) else None
+
+
+MAX_CLASS_HEADERS = 20  # headers read to tell a method's class from a namespace
 
 
 def _property_of(src: Source, node) -> str | None:

@@ -183,3 +183,19 @@ def test_a_summary_that_is_no_verb_phrase_is_quoted_as_written():
 @pytest.mark.parametrize("text", ["https://cxx.rs/binding/string.html", "`String`", "TODO", "---"])
 def test_a_link_or_a_name_alone_is_no_summary(text):
     assert summary_of(text) == ""
+
+
+def test_a_cpp_method_defined_in_its_source_file_is_a_method_documented_by_its_header(tmp_path):
+    (tmp_path / "buffer.h").write_text(
+        "#pragma once\nclass Buffer {\n public:\n  // Appends `n` bytes to the end, growing the buffer.\n"
+        "  void append(const char* p, int n);\n};\nnamespace util {\nint twice(int x);\n}\n")
+    path = tmp_path / "buffer.cc"
+    path.write_text('#include "buffer.h"\n\nvoid Buffer::append(const char* p, int n) {\n  n_ += n;\n}\n\n'
+                    "int util::twice(int x) { return 2 * x; }\n")
+    src = _src("cpp", path.read_text())
+    g = ground(find_definition(src, "Buffer.append"), src, path, tmp_path, 0)
+    assert g.owner == "Buffer"
+    assert description(g).startswith("`append` appends `n` bytes to the end, growing the buffer. "
+                                      "`void Buffer::append(const char* p, int n)` is a method of class `Buffer`")
+    g = ground(find_definition(src, "util.twice"), src, path, tmp_path, 0)
+    assert g.owner is None and "is a function in" in description(g)  # a namespace's function is no method

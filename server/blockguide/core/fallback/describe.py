@@ -31,10 +31,12 @@ def description(g: Grounding) -> str:
     else:
         sig = own.signature if own and own.signature else block.name
         kind = {"function": "function", "method": "method", "class": "class"}.get(block.kind, block.kind)
+        if block.language == "cpp" and g.owner and block.kind == "function":
+            kind = "method"  # `Buffer::append` defined outside its class
         if block.kind == "class":
             word = re.search(r"\b(struct|interface|enum|trait|record|union|impl)\b", (sig or "").split("{")[0])
             kind = (word.group(1) if word.group(1) != "impl" else "impl block") if word else kind
-        owner_part = f" of class `{g.owner}`" if g.owner and block.kind != "function" else \
+        owner_part = f" of class `{g.owner}`" if g.owner and kind != "function" else \
             f" on `{g.owner}`" if g.owner else ""  # a function assigned to an object's property
         adjective = _adjective(g)
         article = "an" if (adjective or kind)[:1] in "aeiou" else "a"
