@@ -49,6 +49,9 @@ _DIRECTIVE = re.compile(
     r"/\*\s*(eslint|global|jshint|istanbul|c8|prettier|webpackChunkName)\b)", re.I)
 
 
+_BANNER = re.compile(r"\b(copyright|licensed|license:|@license|spdx-license-identifier)\b|\(c\)\s*\d{4}", re.I)
+
+
 def comment_above(src: Source, node: Node | None = None, line: int | None = None) -> RawComment | None:
     """The comment that documents the definition starting at `node` (its wrappers included) or at `line`:
     the comment lines right above it, or None. Rust attributes (`#[...]`) between the comment and the
@@ -90,7 +93,9 @@ def comment_above(src: Source, node: Node | None = None, line: int | None = None
             return None  # a plain comment a blank line apart is not the definition's documentation
         span = Span(i, last + 1)
         raw = "\n".join(src.line(j) for j in range(span.start, span.end))
-        return None if _DIRECTIVE.match(raw.strip()) else RawComment(raw, span)
+        if _DIRECTIVE.match(raw.strip()) or (loose and _BANNER.search(raw)):
+            return None  # a tool's directive; a file's license banner a blank line above its first function
+        return RawComment(raw, span)
     prefix = "#" if hash_comments else "//"
     lines: list[int] = []
     while i >= 0:

@@ -199,3 +199,9 @@ def test_a_cpp_method_defined_in_its_source_file_is_a_method_documented_by_its_h
                                       "`void Buffer::append(const char* p, int n)` is a method of class `Buffer`")
     g = ground(find_definition(src, "util.twice"), src, path, tmp_path, 0)
     assert g.owner is None and "is a function in" in description(g)  # a namespace's function is no method
+
+
+def test_a_license_banner_a_blank_line_above_the_first_function_is_not_its_documentation():
+    text = "/*!\n * express\n * Copyright(c) 2009-2013 TJ Holowaychuk\n * MIT Licensed\n */\n\nfunction f() {}\n"
+    src = _src("javascript", text)
+    assert doccomments.for_block(src, find_definition(src, "f")) is None
