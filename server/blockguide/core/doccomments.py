@@ -469,10 +469,11 @@ def inline(text: str, language: str = "") -> str:
             return f"`{target}`" if kind == "code" else target
         if kind in ("inheritDoc", "inheritdoc"):
             return ""
-        parts = re.split(r"\s*\|\s*|\s+", target, maxsplit=1)
-        if len(parts) == 2 and parts[1]:
-            return parts[1]  # {@link X#m label} / {@link url|label}
-        target = parts[0].lstrip("#")
+        m = re.match(r"([^\s(|]+(?:\([^)]*\))?)\s*\|?\s*(.*)$", target, re.S)
+        ref, label = (m.group(1), m.group(2).strip()) if m else (target, "")
+        if label:
+            return label  # {@link X#m label} / {@link X#m(A, B) label} / {@link url|label}
+        target = ref.lstrip("#")
         target = re.sub(r"\(.*\)$", "", target).replace("#", ".")
         return f"`{target}`"
     text = re.sub(r"\{@(link|linkplain|linkcode|code|literal|value|inheritDoc|inheritdoc)\s*([^}]*)\}", link, text)
@@ -482,8 +483,9 @@ def inline(text: str, language: str = "") -> str:
     text = re.sub(r"(?<![\w:`])::(\w+)", r"`\1`", text)  # Doxygen's link to a global name
     text = re.sub(r"<code>(.*?)</code>", r"`\1`", text, flags=re.S | re.I)
     text = re.sub(r"</?(p|br)\s*/?>", "\n\n", text, flags=re.I)
-    text = re.sub(r"</?(b|i|em|strong|tt|ul|ol|li|pre|a\b[^>]*|a|span[^>]*|div[^>]*|blockquote|h\d|dl|dt|dd|"
-                  r"sup|sub|u|small|big|table|tr|td|th)\s*>", "", text, flags=re.I)
+    text = re.sub(r"</?(b|i|em|strong|tt|ul|ol|li|pre|a|span|div|blockquote|h\d|dl|dt|dd|sup|sub|u|small|big|"
+                  r"table|tr|td|th|thead|tbody|tfoot|caption|cite|var|kbd|samp|abbr|dfn|q|s|strike|del|ins|"
+                  r"mark|hr|img|font|center|section|nav|figure|figcaption)\b[^<>]*>", "", text, flags=re.I)
     if "&" in text:
         text = html.unescape(text)
     text = re.sub(r":(?:py:)?(?:func|meth|class|attr|mod|obj|data|exc|const|ref|term|doc|envvar)?:`~?([^`<]+?)"

@@ -205,3 +205,11 @@ def test_a_license_banner_a_blank_line_above_the_first_function_is_not_its_docum
     text = "/*!\n * express\n * Copyright(c) 2009-2013 TJ Holowaychuk\n * MIT Licensed\n */\n\nfunction f() {}\n"
     src = _src("javascript", text)
     assert doccomments.for_block(src, find_definition(src, "f")) is None
+
+
+@pytest.mark.parametrize("summary, said", [
+    ("Raised when a version string is not valid.", "`get` is raised when a version string is not valid."),
+    ("Provides basic behaviour for decorating an iterator.", "`get` provides basic behaviour for decorating an iterator."),
+])
+def test_more_summaries_said_of_the_block(summary, said):
+    assert said_of("get", summary) == said

@@ -30,7 +30,9 @@ request require requote reset resolve restore retrieve retry return reverse rewr
 search select send serialize set setup show shuffle skip sort split start stop store strip submit subscribe
 substitute swap sync take tell test throw toggle tokenize track transform translate traverse trim truncate
 try turn unescape unlock unpack unquote unregister unsubscribe unwrap update upgrade upload use validate
-verify visit wait walk warn watch wrap write yield
+verify visit wait walk warn watch wrap write yield provide contain describe represent hold manage implement
+support allow indicate specify serve act help encapsulate keep define decide declare expose delegate forward
+override retain schedule sanitize
 """.split())
 # a first word ending in "s" that is no verb
 _NOT_VERBS = frozenset({"this", "its", "as", "is", "was", "thus", "always", "perhaps", "unless", "various",
@@ -67,6 +69,10 @@ def said_of(name: str, summary: str) -> str | None:
     word = first.lower()
     second = words[1].lower().strip(",") if len(words) > 1 else ""
     rest = text[len(first):]
+    if word in ("raised", "thrown", "called", "used", "returned", "invoked", "emitted", "fired", "triggered",
+                "created", "generated", "sent") and second in ("when", "if", "by", "on", "to", "for", "after",
+                                                               "before", "once", "whenever", "in"):
+        return f"`{short}` is {word}{rest}"  # "Raised when ..." / "Called by ..."
     if word in ("a", "an") and len(words) > 2:
         return f"`{short}` is {word}{rest}"
     if not re.fullmatch(r"[A-Za-z][a-z]+(-[a-z]+)?", first):
