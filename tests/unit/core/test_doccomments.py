@@ -213,3 +213,18 @@ def test_a_license_banner_a_blank_line_above_the_first_function_is_not_its_docum
 ])
 def test_more_summaries_said_of_the_block(summary, said):
     assert said_of("get", summary) == said
+
+
+@pytest.mark.parametrize("summary, said", [
+    ("Parse the given `str` and return milliseconds.", "`get` parses the given `str` and returns milliseconds."),
+    ("Check the environment and merge it with some settings.",
+     "`get` checks the environment and merges it with some settings."),
+    ("Given a url with authentication components, extract them.", None),  # no verb first: quoted as written
+])
+def test_every_verb_of_an_imperative_summary_is_said_of_the_block(summary, said):
+    assert said_of("get", summary) == said
+
+
+def test_a_noun_after_and_is_left_alone():
+    assert said_of("get", "Build the index and map of names.") == "`get` builds the index and map of names."
+    assert said_of("get", "Build the index and map it to names.") == "`get` builds the index and maps it to names."

@@ -38,7 +38,10 @@ override retain schedule sanitize
 _NOT_VERBS = frozenset({"this", "its", "as", "is", "was", "thus", "always", "perhaps", "unless", "various",
                         "previous", "series", "status", "alias", "class", "process", "access", "address",
                         "bus", "canvas", "less", "unless", "whereas", "bonus", "plus", "minus", "towards",
-                        "news", "options", "settings", "utils", "tools", "helpers", "details", "sometimes"})
+                        "news", "options", "settings", "utils", "tools", "helpers", "details", "sometimes",
+                        "given", "when", "if", "for", "to", "in", "on", "with", "after", "before", "once", "unlike",
+                        "like", "by", "since", "while", "because", "although", "internal", "private", "public",
+                        "deprecated", "note", "only", "same", "default", "convenience", "shortcut", "alias"})
 _THIS = re.compile(r"^(this|the)\s+(function|method|class|constructor|routine|helper|procedure|func|"
                    r"macro|struct|type|interface|decorator|property|getter|setter|module|code)\s+(?=[a-z])", re.I)
 # words that follow a verb, not a noun ("Frob the ..."): an unknown first word before one is taken as a verb
@@ -82,10 +85,26 @@ def said_of(name: str, summary: str) -> str | None:
              or second in _FOLLOWS_VERB):
         return f"`{short}` {word}{rest}"
     base = word.split("-")[-1]
-    if word in _VERBS or base in _VERBS or (second in _FOLLOWS_VERB and not word.endswith(("ed", "ing", "ly"))
-                                             and word not in _NOT_VERBS and len(words) > 2):
+    if word not in _NOT_VERBS and (word in _VERBS or base in _VERBS or (
+            second in _FOLLOWS_VERB and not word.endswith(("ed", "ing", "ly", "en")) and len(words) > 2)):
+        # "Parse the string and return its value." → "`f` parses the string and returns its value."
+        rest = re.sub(r"\b(and|or|then)\s+([a-z]+)\b(?=\s+(\w+))", _and_verb, rest)
         return f"`{short}` {_third_person(word)}{rest}"
     return None
+
+
+# verbs that are nouns as often ("the header and map"): a verb after "and" only before its object ("and map it")
+_NOUN_LIKE = frozenset("map list order record report log group hash test sync track mark count display filter "
+                       "format output match search request query export import patch dump process lock free "
+                       "release input index sort set pass call use print store keep scan push pop".split())
+
+
+def _and_verb(m: re.Match) -> str:
+    """The verb after "and"/"or"/"then" in an imperative summary, in the third person."""
+    word, after = m.group(2), m.group(3).lower()
+    if word not in _VERBS or (word in _NOUN_LIKE and after not in _FOLLOWS_VERB | {"them", "it", "its"}):
+        return m.group(0)
+    return f"{m.group(1)} {_third_person(word)}"
 
 
 def _third_person(verb: str) -> str:
