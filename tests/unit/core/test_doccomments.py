@@ -8,7 +8,7 @@ import pytest
 from blockguide.core import doccomments
 from blockguide.core.doccomments import parse, summary_of
 from blockguide.core.fallback.describe import description
-from blockguide.core.fallback.purpose import said_of
+from blockguide.core.fallback.purpose import by_name, said_of
 from blockguide.core.grounding import ground
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.syntax.blocks import find_definition
@@ -228,3 +228,13 @@ def test_every_verb_of_an_imperative_summary_is_said_of_the_block(summary, said)
 def test_a_noun_after_and_is_left_alone():
     assert said_of("get", "Build the index and map of names.") == "`get` builds the index and map of names."
     assert said_of("get", "Build the index and map it to names.") == "`get` builds the index and maps it to names."
+
+
+@pytest.mark.parametrize("name, said", [
+    ("escape_unicode", "As its name says, `escape_unicode` escapes unicode."),
+    ("Session.parseArgs", "As its name says, `parseArgs` parses args."),
+    ("getURLParts", "As its name says, `getURLParts` gets url parts."),
+    ("run", None), ("value_of", None), ("Parser", None), ("map_items", None),
+])
+def test_an_undocumented_name_that_starts_with_a_verb_says_what_it_does(name, said):
+    assert by_name(name) == said

@@ -8,7 +8,7 @@ from blockguide.core.checks.prose import vague_terms
 from blockguide.core.types import Grounding
 from blockguide.core.fallback.code import _clean, _fit
 from blockguide.core.fallback.flow import _is_more
-from blockguide.core.fallback.purpose import contract, definition_purpose, statements_purpose
+from blockguide.core.fallback.purpose import by_name, contract, definition_purpose, statements_purpose
 from blockguide.core.fallback.words import _join, _names, _plural, _short
 
 
@@ -44,6 +44,7 @@ def description(g: Grounding) -> str:
         name = f"`{shown}`" if shown else f"`{block.name}`"
         named = f"{name} is {article} {adjective}{kind}{owner_part}{where}."
         said, quoted = definition_purpose(g, own.doc if own else None, named)
+        said = said or (None if quoted or block.kind == "class" else by_name(block.name))
         sentences += [said, named] if said else [named]
         if quoted:
             sentences.append(f"Its documentation says: {quoted}")

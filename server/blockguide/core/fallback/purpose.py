@@ -127,6 +127,17 @@ def definition_purpose(g: Grounding, own_doc: str | None, named: str) -> tuple[s
     return said, None
 
 
+def by_name(name: str | None) -> str | None:
+    """What a name made of a verb and its object says the block does: `escape_unicode` → "As its name says,
+    `escape_unicode` escapes unicode."; None for a name that does not start with a verb (`value`, `Parser`) or
+    is the verb alone (`run`)."""
+    short = re.split(r"::|\.", name or "")[-1]
+    words = [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", short)]
+    if len(words) < 2 or words[0] not in _VERBS or words[0] in _NOUN_LIKE - {"set", "use", "call", "store"}:
+        return None
+    return f"As its name says, `{short}` {_third_person(words[0])} {' '.join(words[1:])}."
+
+
 def contract(g: Grounding) -> str | None:
     """What an undocumented definition takes, as the documentation's tags say (`@param`, `Args:`) when they
     do: "It takes `name` (the header's name) and `default`."."""
