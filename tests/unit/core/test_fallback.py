@@ -27,7 +27,7 @@ def test_a_function_guide_from_the_code(project):
     guide = static_guide(g)
     assert guide.model == "none" and guide.static and guide.notes == () and NOTE in guide.provenance.notes
     # the purpose first, from the docstring's summary said of the block ("Turn text into a URL slug.")
-    assert guide.description.startswith('`slugify` turns text into a URL slug. '
+    assert guide.description.startswith('`slugify`: Turn text into a URL slug. '
                                         '`slugify(text: str, sep: str="-") -> str` is a function in `textkit.slug`.')
     assert "It returns `text.strip(sep)`." in guide.description
     assert [s.label for s in guide.steps] == ["Decode `text`", "Substitute `text`", "Return `text.strip` result"]

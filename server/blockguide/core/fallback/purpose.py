@@ -1,9 +1,10 @@
 """The Description's first sentence without a model: what the block is for.
 
-A definition's purpose is its author's documentation summary, whole (core.doccomments), said of the block:
-"`get` returns the value of the header." from "Returns the value of the header.", "`quote` re-quotes the
-URI." from "Re-quote the URI.". A definition without one is told by its contract: what it takes and whether
-it returns, raises or changes anything. A run of statements is told by what it does inside which function.
+A definition's purpose is its author's documentation summary, whole (core.doccomments), said of the block
+with the author's words kept: "`get` returns the value of the header." from "Returns the value of the
+header.", "`quote`: Re-quote the URI." from "Re-quote the URI.". A definition without one is told by what its
+name says it does, or by its documented parameters. A run of statements is told by what it does inside which
+function.
 """
 
 from __future__ import annotations
@@ -42,8 +43,6 @@ _NOT_VERBS = frozenset({"this", "its", "as", "is", "was", "thus", "always", "per
                         "given", "when", "if", "for", "to", "in", "on", "with", "after", "before", "once", "unlike",
                         "like", "by", "since", "while", "because", "although", "internal", "private", "public",
                         "deprecated", "note", "only", "same", "default", "convenience", "shortcut", "alias"})
-_THIS = re.compile(r"^(this|the)\s+(function|method|class|constructor|routine|helper|procedure|func|"
-                   r"macro|struct|type|interface|decorator|property|getter|setter|module|code)\s+(?=[a-z])", re.I)
 # words that follow a verb, not a noun ("Frob the ..."): an unknown first word before one is taken as a verb
 _FOLLOWS_VERB = frozenset({"the", "a", "an", "all", "each", "this", "these", "those", "its", "any", "given",
                            "every", "it", "them", "whether", "up", "out"})
@@ -57,17 +56,18 @@ def documented(doc: DocComment | None, fallback: str | None = None) -> str:
 
 
 def said_of(name: str, summary: str) -> str | None:
-    """The documentation's summary said of the block named `name` ("`f` returns ..."), or None when its
-    first words are no verb phrase this can join to the name without changing what the author wrote."""
+    """The documentation's summary said of the block named `name`, its words kept whole (only the case of its
+    first letter changes): "`f` returns ..." from "Returns ...", "`Foo` returns ..." from Go's "Foo returns
+    ...", "`f` is a mapping ..." from "A mapping ...", "`E` is raised when ..." from "Raised when ..."; any
+    other summary (an imperative "Re-quote the URI.", a noun phrase) follows the name and a colon as written."""
     short = re.split(r"::|\.", name)[-1]
     text = summary.strip()
+    if not text:
+        return None
     m = re.match(rf"^(`?){re.escape(short)}\1(\(\))?\s+(?=[a-z])", text)
     if m:  # Go and Javadoc style: "Foo returns ..."
         return f"`{short}` " + text[m.end():]
-    text = _THIS.sub("", text)
     words = text.split(maxsplit=2)
-    if not words:
-        return None
     first = words[0]
     word = first.lower()
     second = words[1].lower().strip(",") if len(words) > 1 else ""
@@ -78,33 +78,17 @@ def said_of(name: str, summary: str) -> str | None:
         return f"`{short}` is {word}{rest}"  # "Raised when ..." / "Called by ..."
     if word in ("a", "an") and len(words) > 2:
         return f"`{short}` is {word}{rest}"
-    if not re.fullmatch(r"[A-Za-z][a-z]+(-[a-z]+)?", first):
-        return None
-    if word.endswith("s") and not word.endswith("ss") and word not in _NOT_VERBS and \
-            (word[:-1] in _VERBS or word[:-2] in _VERBS or (word.endswith("ies") and word[:-3] + "y" in _VERBS)
-             or second in _FOLLOWS_VERB):
-        return f"`{short}` {word}{rest}"
-    base = word.split("-")[-1]
-    if word not in _NOT_VERBS and (word in _VERBS or base in _VERBS or (
-            second in _FOLLOWS_VERB and not word.endswith(("ed", "ing", "ly", "en")) and len(words) > 2)):
-        # "Parse the string and return its value." → "`f` parses the string and returns its value."
-        rest = re.sub(r"\b(and|or|then)\s+([a-z]+)\b(?=\s+(\w+))", _and_verb, rest)
-        return f"`{short}` {_third_person(word)}{rest}"
-    return None
+    if re.fullmatch(r"[A-Za-z][a-z]+(-[a-z]+)?", first) and word.endswith("s") and not word.endswith("ss") and \
+            word not in _NOT_VERBS and (word[:-1] in _VERBS or word[:-2] in _VERBS or
+                                        (word.endswith("ies") and word[:-3] + "y" in _VERBS) or second in _FOLLOWS_VERB):
+        return f"`{short}` {word}{rest}"  # "Returns the value." → "`f` returns the value."
+    return f"`{short}`: {text}"
 
 
-# verbs that are nouns as often ("the header and map"): a verb after "and" only before its object ("and map it")
+# verbs that are nouns as often ("a map of names"): a name starting with one says nothing of what it does
 _NOUN_LIKE = frozenset("map list order record report log group hash test sync track mark count display filter "
                        "format output match search request query export import patch dump process lock free "
                        "release input index sort set pass call use print store keep scan push pop".split())
-
-
-def _and_verb(m: re.Match) -> str:
-    """The verb after "and"/"or"/"then" in an imperative summary, in the third person."""
-    word, after = m.group(2), m.group(3).lower()
-    if word not in _VERBS or (word in _NOUN_LIKE and after not in _FOLLOWS_VERB | {"them", "it", "its"}):
-        return m.group(0)
-    return f"{m.group(1)} {_third_person(word)}"
 
 
 def _third_person(verb: str) -> str:
