@@ -43,12 +43,10 @@ def description(g: Grounding) -> str:
         shown = _fit(sig, 100) if sig else None
         name = f"`{shown}`" if shown else f"`{block.name}`"
         named = f"{name} is {article} {adjective}{kind}{owner_part}{where}."
-        said, quoted = definition_purpose(g, own.doc if own else None, named)
-        said = said or (None if quoted or block.kind == "class" else by_name(block.name))
+        documented = definition_purpose(g, own.doc if own else None)
+        said = documented or (None if block.kind == "class" else by_name(block.name))
         sentences += [said, named] if said else [named]
-        if quoted:
-            sentences.append(f"Its documentation says: {quoted}")
-        elif not said and (taken := contract(g)):
+        if not documented and (taken := contract(g)):
             sentences.append(taken)
         if block.kind == "class":
             sentences += _class_facts(g)

@@ -78,9 +78,9 @@ def said_of(name: str, summary: str) -> str | None:
         return f"`{short}` is {word}{rest}"  # "Raised when ..." / "Called by ..."
     if word in ("a", "an") and len(words) > 2:
         return f"`{short}` is {word}{rest}"
+    verb = word[:-1] in _VERBS or word[:-2] in _VERBS or (word.endswith("ies") and word[:-3] + "y" in _VERBS)
     if re.fullmatch(r"[A-Za-z][a-z]+(-[a-z]+)?", first) and word.endswith("s") and not word.endswith("ss") and \
-            word not in _NOT_VERBS and (word[:-1] in _VERBS or word[:-2] in _VERBS or
-                                        (word.endswith("ies") and word[:-3] + "y" in _VERBS) or second in _FOLLOWS_VERB):
+            word not in _NOT_VERBS and (verb or second in _FOLLOWS_VERB):
         return f"`{short}` {word}{rest}"  # "Returns the value." → "`f` returns the value."
     return f"`{short}`: {text}"
 
@@ -99,16 +99,10 @@ def _third_person(verb: str) -> str:
     return verb + "s"
 
 
-def definition_purpose(g: Grounding, own_doc: str | None, named: str) -> tuple[str | None, str | None]:
-    """(the purpose sentence said of the block, the summary to quote after the kind sentence instead): one of
-    them is None. `named` is the sentence that names the block and its kind."""
+def definition_purpose(g: Grounding, own_doc: str | None) -> str | None:
+    """The purpose sentence of a documented definition (its documentation's summary said of it), or None."""
     summary = documented(g.doc, own_doc)
-    if not summary or not g.block.name:
-        return None, None
-    said = said_of(g.block.name, summary)
-    if said is None:
-        return None, summary
-    return said, None
+    return said_of(g.block.name, summary) if summary and g.block.name else None
 
 
 def by_name(name: str | None) -> str | None:
