@@ -11,13 +11,15 @@ import logging
 import re
 from pathlib import Path
 
-from blockguide.core import callsites
+from blockguide.core import callsites, doccomments
 from blockguide.core.callsites.confirm import confirmer
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.project import (
-    c_header, find_root, go_import, js_package_name, js_specifier, relative, rust_module, rust_root_export)
+    C_HEADER_SUFFIXES, c_header, c_header_paths, find_root, go_import, js_package_name, js_specifier, relative,
+    rust_module, rust_root_export)
 from blockguide.core.python.grounding import ground_python
-from blockguide.core.syntax.blocks import enclosing_definition
+from blockguide.core.syntax.blocks import definition_around, enclosing_definition, property_owner
+from blockguide.core.syntax.blocks import owner_name as class_of_method
 from blockguide.core.syntax.dataflow import dataflow
 from blockguide.core.syntax.nodes import class_bases, definition_node, text_of
 from blockguide.core.phrase import describe, outline
@@ -42,6 +44,12 @@ def ground(block: Block, source: Source | str, path: Path | None, root: Path | N
             grounding.inputs, grounding.outputs = dataflow(src, block)
     except Exception as exc:  # an odd tree must not stop the guide: it only loses the outline
         log.warning("outline failed for %s: %s", path, exc, exc_info=True)
+    try:
+        grounding.doc = doccomments.for_block(src, block)
+        around = definition_around(src, block) if block.kind == "statements" else None
+        grounding.inside_doc = doccomments.for_block(src, around) if around is not None else None
+    except Exception as exc:  # an odd comment must not stop the guide: it only loses the documentation
+        log.warning("reading the documentation failed for %s: %s", path, exc, exc_info=True)
     if path is None:
         return grounding
     root = root or find_root(path)
@@ -63,13 +71,34 @@ def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, reference
         g.bases = [BaseClass(b) for b in class_bases(node)]
     owner = _owner(src, block)
     header = None
+    prop = _property_of(src, node) if block.language in ("javascript", "typescript", "tsx") else None
+    if block.language in ("c", "cpp") and g.doc is None and block.name and path.suffix not in C_HEADER_SUFFIXES:
+        try:  # documented where it is declared: the header's comment
+            g.doc = doccomments.declared_doc(c_header_paths(path, root), block.name, class_of_method(src, block))
+        except Exception as exc:
+            log.info("reading the header's documentation failed for %s: %s", path, exc)
     if node is not None and block.name:
-        g.defines.append(Symbol(name=block.name, kind=block.kind, module=None, signature=_header(src, node),
-                                doc=_leading_comment(src, block), path=rel, line=block.span.start))
-    if block.language in ("javascript", "typescript", "tsx") and block.name:
+        signature = _header(src, node)
+        if prop is not None:  # `function (name, value)` is called as `app.send(name, value)`
+            params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
+            shown = block.name if prop in ("exports", "module.exports") else f"{prop}.{block.name}"
+            args = text_of(params) if params is not None else "()"
+            signature = shown + (args if args.startswith("(") else f"({args})")
+        g.defines.append(Symbol(name=block.name, kind=block.kind, module=None, signature=signature,
+                                doc=(g.doc.summary or None) if g.doc else None, path=rel, line=block.span.start))
+    if block.language in ("javascript", "typescript", "tsx") and block.name and prop is not None:
+        _ground_property(g, src, path, root, prop)
+    elif block.language in ("javascript", "typescript", "tsx") and block.name:
         name = owner.name if owner is not None and block.kind == "method" else block.name
         head = owner.text if owner is not None and block.kind == "method" else block.text
         exported = _js_exported(src.text, name, head)
+        if not exported and block.kind == "function":
+            # defined inside a setup function and exposed as a property (`app.handle = handle;`): reached
+            # through that object, which is what the example calls it on (and no "not exported" is said)
+            exposed = re.search(rf"(?<![\w$.])([A-Za-z_$][\w$.]*)\.{re.escape(name)}\s*=\s*{re.escape(name)}\s*[;,\n]",
+                                src.text)
+            if exposed:
+                g.owner = re.sub(r"\.prototype$", "", exposed.group(1))
         spec = (js_package_name(path, root, name) if exported else None) or js_specifier(path, root)
         if exported and spec:
             default = head.lstrip().startswith("export default") or \
@@ -102,6 +131,8 @@ def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, reference
         g.module = header or rel
         if header:
             g.import_line = f'#include "{header}"'
+        if block.language == "cpp" and block.name and block.kind != "class":
+            g.owner = _cpp_class(src, block, path, root)
     else:
         g.module = rel
     if block.name:
@@ -122,27 +153,6 @@ def _header(src: Source, node) -> str | None:
     text = re.sub(r"\s+", " ", text).strip().rstrip("{").strip()
     text = re.sub(r"\(\s+", "(", text)
     return text[:200] or None
-
-
-def _leading_comment(src: Source, block: Block) -> str | None:
-    """The doc comment right above a definition (`///`, `/** */`, `//`, `#`), its first paragraph as one line."""
-    lines: list[str] = []
-    i = block.span.start - 1
-    while i >= 0:
-        text = src.line(i).strip()
-        if not text or not text.startswith(("//", "/*", "*", "#")) or text.startswith(("#include", "#define")):
-            break
-        lines.insert(0, re.sub(r"^(///?!?|/\*\*?|\*/|\*|#)\s?", "", text).removesuffix("*/").strip())
-        i -= 1
-    paragraph: list[str] = []
-    for line in lines:
-        if not line or line.startswith("@"):
-            if paragraph:
-                break
-            continue
-        paragraph.append(line)
-    text = " ".join(paragraph).strip()
-    return text[:300] or None
 
 
 def _owner(src: Source, block: Block) -> Block | None:
@@ -169,6 +179,67 @@ def _top_class(src: Source, block: Block) -> str | None:
             top = text_of(node.child_by_field_name("name"))
         node = node.parent
     return top
+
+
+def _cpp_class(src: Source, block: Block, path: Path, root: Path) -> str | None:
+    """The class a C++ method belongs to: the class around an inline method; for an out-of-class definition
+    (`Buffer::append`), its scope when this file or a header declares a class or struct of that name (a
+    namespace's function is no method)."""
+    if block.kind == "method":
+        owner = _owner(src, block)
+        return owner.name if owner is not None and owner.name else None
+    if "::" not in (block.name or ""):
+        return None
+    scope = block.name.rsplit("::", 1)[0]
+    name = re.escape(re.sub(r"<.*>$", "", scope.rsplit("::", 1)[-1]))
+    declared = re.compile(rf"\b(class|struct)\s+(\w+\s+)*{name}\b[^;{{]*\{{")
+    texts = [src.text]
+    for candidate in c_header_paths(path, root)[:MAX_CLASS_HEADERS]:
+        try:
+            texts.append(candidate.read_text("utf-8", errors="replace"))
+        except OSError:
+            continue
+    return scope if any(declared.search(t) for t in texts) else None
+
+
+MAX_CLASS_HEADERS = 20  # headers read to tell a method's class from a namespace
+
+
+def _property_of(src: Source, node) -> str | None:
+    """For a function assigned to a property (`app.send = function`, `Foo.prototype.bar = function`,
+    `exports.f = ...`): the object it is assigned to (`app`, `Foo`, `exports`), else None."""
+    parent = node.parent if node is not None else None
+    if parent is None or parent.type != "assignment_expression" or parent.child_by_field_name("right") != node:
+        return None
+    target = parent.child_by_field_name("left")
+    if target is None or target.type != "member_expression":
+        return None
+    return property_owner(target.child_by_field_name("object"))
+
+
+def _ground_property(g: Grounding, src: Source, path: Path, root: Path, obj: str) -> None:
+    """A function assigned to a property is reached through its object: the package itself for `exports.f`
+    and `module.exports.f`, an instance for `Foo.prototype.m`, the object for `app.send`. Its import is the
+    object's (or the function's, from the package) when the module exports it; when it cannot tell, the
+    guide says nothing about exports rather than a false "not exported"."""
+    name = g.block.name or ""
+    if obj in ("exports", "module.exports"):
+        spec = js_package_name(path, root, name) or js_specifier(path, root)
+        g.import_line = f'import {{ {name} }} from "{spec}";' if spec else None
+        g.module = spec
+        return
+    g.owner = obj
+    if g.block.kind == "method":
+        g.notes.append(f"`{name}` is a method of `{obj}` (assigned to `{obj}.prototype`)")
+    esc = re.escape(obj)
+    is_module = re.search(rf"(?<![\w$.]){esc}\s*=\s*(exports\s*=\s*)?module\.exports\b|"
+                          rf"(?<![\w$.]){esc}\s*=\s*exports\b|module\.exports\s*=\s*(exports\s*=\s*)?{esc}\s*(;|$)",
+                          src.text, re.M)
+    exported = is_module is not None or _js_exported(src.text, obj, "")
+    spec = (js_package_name(path, root, obj) if exported else None) or js_specifier(path, root)
+    g.module = spec
+    if exported and spec and "." not in obj:
+        g.import_line = f'import {obj} from "{spec}";' if is_module else f'import {{ {obj} }} from "{spec}";'
 
 
 def _js_exported(text: str, name: str, head: str) -> bool:

@@ -7,6 +7,8 @@ tree-sitter-language-pack, which bundles them (nothing is downloaded).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import os
+import re
 import threading
 from pathlib import PurePath
 
@@ -43,8 +45,10 @@ _JS_CONTAINERS = frozenset({"program", "statement_block", "class_body", "switch_
 _TS_CLASSES = _JS_CLASSES | {"abstract_class_declaration", "interface_declaration", "enum_declaration",
                              "type_alias_declaration"}
 _TS_CONTAINERS = _JS_CONTAINERS | {"interface_body", "enum_body", "module"}
+# a header's classes and functions often sit inside `#ifndef GUARD` / `#if ...` blocks: those hold them too
 _C_CONTAINERS = frozenset({"translation_unit", "compound_statement", "field_declaration_list",
-                           "declaration_list"})
+                           "declaration_list", "preproc_ifdef", "preproc_if", "preproc_else", "preproc_elif",
+                           "preproc_elifdef"})
 
 LANGUAGES: dict[str, Language] = {
     lang.key: lang
@@ -120,6 +124,46 @@ def for_language_id(language_id: str | None) -> Language | None:
 
 def for_path(path: str) -> Language | None:
     return _BY_SUFFIX.get(PurePath(path).suffix.lower())
+
+
+# --- C or C++: decided once, for the CLI, the language server and the batch runner --------------------------
+_C_HEADER = ".h"
+_CPP_SOURCES = (".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".ipp", ".tcc")
+_COMMENTS_AND_STRINGS = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
+_CPP_CODE = re.compile(
+    r"^\s*(template\s*<|namespace\s+[\w:]*\s*\{|namespace\s*\{|using\s+namespace\b|using\s+\w+\s*=|"
+    r"(public|private|protected)\s*:|class\s+(\w+\s+)?\w+\s*(final\s*)?[:{;]|class\s+\w+\s*$|"
+    r"struct\s+(\w+\s+)?\w+\s*(final\s*)?:\s*(public|private|protected|virtual|\w+\s*\{))|"
+    r"\b\w+::~?\w+|\b(constexpr|nullptr|noexcept|static_cast|dynamic_cast|reinterpret_cast|const_cast|"
+    r"decltype|typename|virtual)\b|\boperator\s*(\(\)|[-+*/%^&|~!=<>\[]+)\s*\(|\bstd::", re.M)
+
+
+def header_is_cpp(path: str | os.PathLike, text: str | None = None) -> bool:
+    """A `.h` file is C++ when it holds C++ (a class, a namespace, a template, `::`, an access specifier, a
+    C++ keyword) or when its folder's other sources are C++ (.cc/.cpp/.hpp ... and no .c)."""
+    if text is not None:
+        code = _COMMENTS_AND_STRINGS.sub(" ", text)
+        code = re.sub(r"#\s*if(def)?\s+[^\n]*__cplusplus.*?#\s*endif", " ", code, flags=re.S)  # C's extern "C" guard
+        if _CPP_CODE.search(code):
+            return True
+    try:
+        names = os.listdir(os.path.dirname(os.path.abspath(path)) or ".")
+    except OSError:
+        return False
+    cpp = sum(1 for n in names if n.lower().endswith(_CPP_SOURCES))
+    c = sum(1 for n in names if n.lower().endswith(".c"))
+    return cpp > c
+
+
+def for_file(path: str | os.PathLike, text: str | None = None, language_id: str | None = None) -> Language | None:
+    """The language of a file: by its suffix, else by the editor's language id; a `.h` header is C or C++ by
+    what it holds and where it is (`header_is_cpp`), whatever the editor says (VS Code calls every `.h` "c")."""
+    name = os.fspath(path)
+    if PurePath(name.split("?", 1)[0]).suffix.lower() == _C_HEADER:
+        local = name[7:] if name.startswith("file://") else name
+        from urllib.parse import unquote
+        return LANGUAGES["cpp"] if header_is_cpp(unquote(local), text) else LANGUAGES["c"]
+    return for_path(name) or for_language_id(language_id)
 
 
 def supported_ids() -> list[str]:

@@ -164,6 +164,29 @@ def c_header(path: Path, root: Path) -> str | None:
     return None
 
 
+C_HEADER_SUFFIXES = (".h", ".hpp", ".hh", ".hxx")
+MAX_HEADERS = 200  # headers looked through for a declaration's comment, at most (each read only if it names it)
+
+
+def c_header_paths(path: Path, root: Path) -> list[Path]:
+    """The headers that may declare a C/C++ source file's functions, likeliest first: the header with the
+    same stem (next to it, in root/include, in ../include), then the other headers of those folders."""
+    path = path.resolve()
+    folders = list(dict.fromkeys(f for f in (path.parent, root.resolve() / "include", path.parent.parent / "include")
+                                 if f.is_dir()))
+    same = [f / (path.stem + s) for f in folders for s in C_HEADER_SUFFIXES if (f / (path.stem + s)).is_file()]
+    others: list[Path] = []
+    # an include/ folder's public headers (include/brotli/encode.h), then the source file's neighbours
+    for folder in sorted(folders, key=lambda f: f == path.parent):
+        try:
+            found = folder.iterdir() if folder == path.parent else folder.rglob("*")
+            others += sorted(p for _, p in zip(range(MAX_HEADERS * 4), found)
+                             if p.suffix in C_HEADER_SUFFIXES and p.is_file())
+        except OSError:
+            continue
+    return list(dict.fromkeys(same + others))[:MAX_HEADERS]
+
+
 def relative(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()

@@ -120,6 +120,22 @@ class Symbol:
 
 
 @dataclass(frozen=True)
+class DocComment:
+    """The author's documentation of a definition, as core.doccomments reads it from any convention."""
+
+    summary: str  # the first sentence, whole ("" when none reads whole)
+    body: str = ""  # the text before its sections and tags, markup made Markdown
+    params: tuple[tuple[str, str], ...] = ()  # (parameter, what the documentation says of it)
+    returns: str | None = None  # what it says the definition returns (or yields)
+    raises: tuple[tuple[str, str], ...] = ()  # (error type, when)
+    examples: tuple[str, ...] = ()  # code of its examples (doctests, @example, fenced code)
+    span: Span | None = None  # the lines of the comment or docstring in its file
+
+    def param(self, name: str) -> str | None:
+        return next((text for p, text in self.params if p == name), None)
+
+
+@dataclass(frozen=True)
 class CallSite:
     path: str  # relative to the project root
     line: int  # 0-based
@@ -181,6 +197,8 @@ class Grounding:
     # still found wrong with it when nothing better could be built (core.examples.attach)
     example_checks: tuple[str, ...] = ()
     example_problems: tuple[str, ...] = ()
+    doc: DocComment | None = None  # the block's own documentation (core.doccomments)
+    inside_doc: DocComment | None = None  # statements: the documentation of the function they run inside
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Protocol
 
 from blockguide.cache import GuideCache
-from blockguide.core import languages
+from blockguide.core import doccomments, languages
 from blockguide.core.syntax import markers
 from blockguide.core.syntax.blocks import definitions
 from blockguide.core.syntax.source import Source
@@ -133,12 +133,7 @@ def is_documented(src: Source, block: Block, guides: list[markers.FoundGuide]) -
         line -= 1
     if any(g.style == "comment" and g.span.end - 1 == line for g in guides):
         return True
-    above = src.line(block.span.start - 1).strip() if block.span.start > 0 else ""
-    if not above:
-        return False
-    if above.startswith(src.lang.comment):
-        return True
-    return src.lang.comment != "#" and (above.startswith(("/*", "*")) or above.endswith("*/"))
+    return doccomments.comment_above(src, line=block.span.start) is not None
 
 
 def plan(paths: list[Path], settings: Settings, options: Options, cache: GuideCache | None) -> Summary:
@@ -152,7 +147,7 @@ def plan(paths: list[Path], settings: Settings, options: Options, cache: GuideCa
         except InputError as exc:
             unreadable.append((rel, str(exc)))
             continue
-        work = FileWork(path, rel, text, Source(languages.for_path(str(path)), text))
+        work = FileWork(path, rel, text, Source(languages.for_file(path, text), text))
         guides = markers.find_guides(work.src) if options.missing_only else []
         for block in definitions(work.src):
             item = Item(work, block)

@@ -36,7 +36,8 @@ class Documents:
         doc = self.get(uri)
         if doc is None:
             return None
-        return languages.for_language_id(doc.language_id) or languages.for_path(uri)
+        return languages.for_file(uri, doc.source, doc.language_id) if uri.lower().endswith(".h") else \
+            languages.for_language_id(doc.language_id) or languages.for_path(uri)
 
     def version(self, uri: str) -> int | None:
         return self._sources.get(uri, (None,))[0]

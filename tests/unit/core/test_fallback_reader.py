@@ -60,7 +60,9 @@ def _readable(guide, g=None) -> None:
 def test_the_smallest_statements_read_well(tmp_path):
     guide, g = _guide(tmp_path, "python", "add.py", ADD, lines=(2, 4))
     assert g.block.kind == "statements"
-    assert guide.description.startswith("These 3 lines of `add` in `add.py` run 3 statements in order.")
+    # what they do inside which function, not a count of statements; the call and the return are said after
+    assert guide.description.startswith("These 3 lines of `add` in `add.py` set `total`.")
+    assert "statement" not in guide.description
     assert [s.label for s in guide.steps] == ["Compute `total`", "Print `total`", "Return `total`"]
     assert guide.steps[0].detail == "It sets `total` to `a + b`."
     _readable(guide, g)
@@ -68,7 +70,7 @@ def test_the_smallest_statements_read_well(tmp_path):
 
 def test_one_line_is_singular(tmp_path):
     guide, _ = _guide(tmp_path, "python", "add.py", ADD, lines=(3, 3))
-    assert guide.description.startswith("This line of `add` in `add.py` runs 1 statement.")
+    assert guide.description.startswith("This line is part of `add` in `add.py`.")
     assert [s.label for s in guide.steps] == ["Print `total`"]
 
 
@@ -82,7 +84,7 @@ def test_one_line_is_singular(tmp_path):
 ])
 def test_a_whole_body_selected_is_its_statements(tmp_path, lang, name, text, lines):
     guide, _ = _guide(tmp_path, lang, name, text, lines=lines)
-    assert "run 3 statements in order" in guide.description
+    assert guide.description.startswith(f"These 3 lines of `add` in `{name}` set `total`.")
     assert len(guide.steps) == 3 and guide.steps[-1].label == "Return `total`"
     _readable(guide)
 
@@ -263,8 +265,10 @@ def test_class_steps_say_what_methods_call_return_and_raise(tmp_path):
 ])
 def test_a_long_signature_is_shortened_whole(tmp_path, lang, name, text, symbol, head):
     guide, _ = _guide(tmp_path, lang, name, text, symbol=symbol)
-    first = guide.description.split("` is ", 1)[0] + "`"
-    assert guide.description.startswith(head) and first.endswith(")`"), guide.description
+    # the sentence that names the block by its signature (after what its name says it does, when it does)
+    named = re.sub(r"^As its name says, [^.]*\. ", "", guide.description)
+    first = named.split("` is ", 1)[0] + "`"
+    assert named.startswith(head) and first.endswith(")`"), guide.description
     _readable(guide)
 
 

@@ -14,7 +14,7 @@ from blockguide.core.types import Grounding
 
 def js_example(g: Grounding, src: Source, node: Node | None, params: list[GenericParam]) -> str:
     block = g.block
-    head = [g.import_line, ""] if g.import_line else \
+    head = [g.import_line, ""] if g.import_line else [] if g.owner else \
         [f"// `{block.name}` is not exported: this runs in the module that defines it", ""]
     is_async = node is not None and text_of(node).lstrip().startswith(("async", "export async"))
     is_gen = node is not None and ("generator" in node.type or text_of(node).split("(")[0].count("*") > 0)
@@ -24,7 +24,7 @@ def js_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
         body = [f"const obj = new {block.name}({guessed_args('javascript', ctor)});", "console.log(obj);"]
     elif block.kind == "method":
         cls = class_node_of(src, node)
-        owner = text_of(cls.child_by_field_name("name")) if cls is not None else "Owner"
+        owner = text_of(cls.child_by_field_name("name")) if cls is not None else g.owner or "Owner"
         static = node is not None and text_of(node).lstrip().startswith("static")
         ctor = constructor_params(src, cls, ("constructor",))
         target = owner if static else "obj"
@@ -39,8 +39,9 @@ def js_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
         call = f"{target}.{block.name}({guessed_args('javascript', params)})"
         body += [f"for (const item of {call}) console.log(item);"] if is_gen else \
             [f"const result = {aw}{call};", "console.log(result);"]
-    else:
-        call = f"{block.name}({guessed_args('javascript', params)})"
+    else:  # a function assigned to an object's property (`app.send = function`) is called through it
+        through = f"{g.owner}." if g.owner else ""
+        call = f"{through}{block.name}({guessed_args('javascript', params)})"
         body = [f"for (const item of {call}) console.log(item);"] if is_gen else \
             [f"const result = {aw}{call};", "console.log(result);"]
     return "\n".join(head + body) + "\n"

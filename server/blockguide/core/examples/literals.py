@@ -15,6 +15,7 @@ try:  # the regular expression parser of the standard library (sre_parse before 
 except ImportError:  # pragma: no cover - Python < 3.11
     import sre_parse as sre  # type: ignore[no-redef]
 
+from blockguide.core.doccomments import comment_above
 from blockguide.core.syntax.split import split_top_level
 
 
@@ -207,19 +208,6 @@ def fill_values(params, name: str, code: str, comment: str) -> None:
 
 
 def leading_comment(src, node) -> str:
-    """The comment right above a definition (a `/** ... */` block, or `//` / `///` lines), else ""."""
-    if node is None:
-        return ""
-    outer = node
-    while outer.parent is not None and outer.parent.type in src.lang.wrappers:
-        outer = outer.parent
-    before = src.data[:outer.start_byte].decode("utf-8", "replace").rstrip()
-    block = re.search(r"/\*\*(?:(?!\*/).)*\*/$", before, re.S)
-    if block:
-        return block.group(0)
-    lines = []
-    for line in reversed(before.split("\n")):
-        if not line.strip().startswith("//"):
-            break
-        lines.insert(0, line)
-    return "\n".join(lines)
+    """The comment right above a definition as written (core.doccomments finds it), else ""."""
+    raw = comment_above(src, node) if node is not None else None
+    return raw.text if raw is not None else ""

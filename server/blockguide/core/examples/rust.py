@@ -11,6 +11,7 @@ import re
 
 from tree_sitter import Node
 
+from blockguide.core.doccomments import comment_above, strip_markers
 from blockguide.core.examples.generic import GenericParam, class_node_of, constructor_params, guess, guessed_args
 from blockguide.core.syntax.nodes import text_of
 from blockguide.core.syntax.source import Source
@@ -77,18 +78,11 @@ def module_example(g: Grounding, body: list[str], is_async: bool) -> str:
 def doc_code(src: Source, node: Node | None) -> str:
     """The code of the `///` documentation above a definition (its attributes skipped): the lines inside its
     code fences, hidden `# ` lines included."""
-    if node is None:
+    raw = comment_above(src, node) if node is not None else None
+    if raw is None or not raw.text.lstrip().startswith("///"):
         return ""
-    lines = src.text.split("\n")[:node.start_point.row]
-    doc: list[str] = []
-    for line in reversed(lines):
-        stripped = line.strip()
-        if stripped.startswith("///"):
-            doc.insert(0, re.sub(r"^///\s?", "", stripped))
-        elif not (stripped.startswith("#[") and not doc):  # attributes between the documentation and the item
-            break
     code, inside = [], False
-    for line in doc:
+    for line in strip_markers(raw.text).split("\n"):
         fence = re.match(r"^\s*```(\w*)", line)
         if fence:
             inside = not inside and fence.group(1) in ("", "rust", "no_run", "should_panic", "ignore")

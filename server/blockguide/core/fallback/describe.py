@@ -9,28 +9,12 @@ from blockguide.core.types import Grounding
 from blockguide.core.syntax.quote import _fit
 from blockguide.core import phrase
 from blockguide.core.facts import Define, DefineKind, IOKind, Raise, Return, Yield
-from blockguide.core.fallback.words import _join, _names, _plural, _short
+from blockguide.core.fallback.purpose import by_name, contract, definition_purpose, statements_purpose
+from blockguide.core.fallback.words import _join, _names, _short
 
 
 def _own(g: Grounding):
     return next((s for s in g.defines if s.name == g.block.name), None)
-
-
-def _first_sentence(text: str | None) -> str | None:
-    if not text:
-        return None
-    text = re.sub(r"\s+", " ", text).strip().strip('"').strip("'").strip()
-    text = re.sub(r"``([^`]+)``", r"`\1`", text)  # reStructuredText literals → Markdown code
-    text = re.sub(r"\[([^\]]+)\]\([^)\s]+\)", r"\1", text)  # Markdown links → their text
-    if text.count("`") % 2:
-        text = text.replace("`", "'")
-    m = re.match(r"(.+?[.!?])(\s|$)", text)
-    sentence = _short(m.group(1) if m else text, 300)
-    if sentence.count("`") % 2:
-        sentence = sentence.replace("`", "'")
-    if not sentence or sentence.startswith((":", "@", "Args", "Returns", "Parameters")):
-        return None
-    return sentence if sentence.endswith((".", "!", "?")) else sentence + "."
 
 
 def description(g: Grounding) -> str:
@@ -39,7 +23,8 @@ def description(g: Grounding) -> str:
     where = f" in `{g.module}`" if g.module else (f" in `{g.path}`" if g.path else "")
     sentences: list[str] = []
     if block.kind == "statements":
-        sentences.append(_statements_sentence(g))
+        inside = next((m.group(1) for n in g.notes for m in [re.search(r"run inside `([^`]+)`", n)] if m), None)
+        sentences.append(statements_purpose(g, inside))
         if g.inputs:
             sentences.append(f"They read {_names(g.inputs)}, set before them.")
         if g.outputs:
@@ -47,38 +32,28 @@ def description(g: Grounding) -> str:
     else:
         sig = own.signature if own and own.signature else block.name
         kind = {"function": "function", "method": "method", "class": "class"}.get(block.kind, block.kind)
+        if block.language == "cpp" and g.owner and block.kind == "function":
+            kind = "method"  # `Buffer::append` defined outside its class
         if block.kind == "class":
             word = re.search(r"\b(struct|interface|enum|trait|record|union|impl)\b", (sig or "").split("{")[0])
             kind = (word.group(1) if word.group(1) != "impl" else "impl block") if word else kind
-        owner_part = f" of class `{g.owner}`" if g.owner else ""
+        owner_part = f" of class `{g.owner}`" if g.owner and kind != "function" else \
+            f" on `{g.owner}`" if g.owner else ""  # a function assigned to an object's property
         adjective = _adjective(g)
         article = "an" if (adjective or kind)[:1] in "aeiou" else "a"
         shown = _fit(sig, 100) if sig else None
         name = f"`{shown}`" if shown else f"`{block.name}`"
-        sentences.append(f"{name} is {article} {adjective}{kind}{owner_part}{where}.")
-        doc = _first_sentence(own.doc if own else None) or _python_docstring(g)
-        if doc:
-            sentences.append(f"Its documentation says: {doc}")
+        named = f"{name} is {article} {adjective}{kind}{owner_part}{where}."
+        documented = definition_purpose(g, own.doc if own else None)
+        said = documented or (None if block.kind == "class" else by_name(block.name))
+        sentences += [said, named] if said else [named]
+        if not documented and (taken := contract(g)):
+            sentences.append(taken)
         if block.kind == "class":
             sentences += _class_facts(g)
     sentences += _flow_facts(g)
     text = " ".join(sentences)
     return text if not vague_terms(text) else text  # facts from code: the doc is quoted as written
-
-
-def _statements_sentence(g: Grounding) -> str:
-    """`These 3 lines of `add` in `m.py` run 3 statements in order.` (counted, singular or plural)."""
-    top = [a for a in g.flow if a.depth == min((b.depth for b in g.flow), default=0)]
-    count = len([a for a in top if a.kind not in ("else", "except", "finally", "case")])
-    inside = next((m.group(1) for n in g.notes for m in [re.search(r"run inside `([^`]+)`", n)] if m), None)
-    lines = g.block.span.lines
-    where = (f" of `{inside}`" if inside else "") + (f" in `{g.path}`" if g.path else "")
-    subject = f"This line{where}" if lines == 1 else f"These {lines} lines{where}"
-    verb = "runs" if lines == 1 else "run"
-    if count == 0:
-        return f"{subject} {verb} no statements: {'it declares' if lines == 1 else 'they declare'} code only."
-    order = " in order" if count > 1 else ""
-    return f"{subject} {verb} {_plural(count, 'statement')}{order}."
 
 
 def _adjective(g: Grounding) -> str:
@@ -93,18 +68,6 @@ def _adjective(g: Grounding) -> str:
     if generator:
         return "generator "
     return ""
-
-
-def _python_docstring(g: Grounding) -> str | None:
-    if g.block.language != "python" or g.block.existing_docstring is None:
-        return None
-    start = g.block.existing_docstring.start - g.block.span.start
-    end = g.block.existing_docstring.end - g.block.span.start
-    lines = g.block.text.split("\n")[start:end]
-    text = "\n".join(lines).strip()
-    text = re.sub(r'^[rRuUbB]*("""|\'\'\'|"|\')', "", text)
-    text = re.sub(r'("""|\'\'\'|"|\')$', "", text)
-    return _first_sentence(text)
 
 
 def _class_facts(g: Grounding) -> list[str]:

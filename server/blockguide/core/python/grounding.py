@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from blockguide.core import callsites
+from blockguide.core.doccomments import parse
 from blockguide.core.project import python_module, relative
 from blockguide.core.python.jedi_session import JEDI_LOCK, names_in, script_for, trim_parsed_modules
 from blockguide.core.python.references import python_confirmer
@@ -57,7 +58,8 @@ def _symbol_of(definition, root: Path) -> Symbol:
         signature = None
     doc = None
     try:
-        doc = _first_line(definition.docstring(raw=True))
+        raw = definition.docstring(raw=True)
+        doc = (parse(raw, "python").summary or _first_line(raw)) if raw else None
     except Exception:
         doc = None
     module_path = definition.module_path

@@ -10,8 +10,8 @@ from tree_sitter import Node, Point
 from blockguide.core.languages import Language
 from blockguide.core.syntax.markers import FoundGuide, find_guides
 from blockguide.core.syntax.nodes import (
-    first_code_column, indent_of, innermost_declarator, is_container, last_row, python_docstring,
-    statement_children,
+    assigned_function, first_code_column, indent_of, innermost_declarator, is_container, last_row,
+    python_docstring, statement_children, text_of,
 )
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Block, BlockKind, Span, text_hash
@@ -40,6 +40,10 @@ def _definition_kind(lang: Language, node: Node) -> BlockKind | None:
         if parent is not None and parent.type in lang.classes and parent.type not in _NAMESPACES:
             return BlockKind.METHOD
         return BlockKind.FUNCTION
+    if node.type == "expression_statement" and assigned_function(lang, node) is not None:
+        # `obj.send = function (name) {}`, `X.prototype.m = function () {}`, `exports.f = () => {}`
+        target = assigned_function(lang, node)[0]
+        return BlockKind.METHOD if ".prototype." in text_of(target) else BlockKind.FUNCTION
     if node.type in lang.extra_definitions:
         # `const f = () => {}` / `let f = function () {}`: a definition only when the value is a function.
         for decl in node.named_children:
@@ -63,6 +67,9 @@ def _definition_name(node: Node) -> str | None:
         name = spec.child_by_field_name("name") if spec is not None else None
     if name is None and node.type == "impl_item":  # Rust
         name = node.child_by_field_name("type")
+    if name is None and node.type == "expression_statement":  # `obj.send = function ...`: the property
+        target = node.named_children[0].child_by_field_name("left") if node.named_children else None
+        name = target.child_by_field_name("property") if target is not None else None
     if name is None or name.text is None:
         return None
     return name.text.decode("utf-8", "replace")
@@ -180,11 +187,13 @@ def _definition_from(src: Source, node):
         if kind is not None and node.parent is not None:
             # an arrow function bound by `const f = () => ...` is documented as its declaration
             decl = node.parent.parent
-            if decl is not None and _definition_kind(src.lang, decl):
+            decl_kind = _definition_kind(src.lang, decl) if decl is not None else None
+            if decl_kind is not None:
                 outer = decl
                 while outer.parent is not None and outer.parent.type in src.lang.wrappers:
                     outer = outer.parent
-                return make_block(src, [outer], BlockKind.FUNCTION, _definition_name(decl), decl), node
+                kind = decl_kind if decl.type == "expression_statement" else BlockKind.FUNCTION
+                return make_block(src, [outer], kind, _definition_name(decl), decl), node
         node = node.parent
     return None
 
@@ -297,6 +306,10 @@ def owner_name(src: Source, block: Block) -> str | None:
         kind = types[0].child_by_field_name("type") if types else None
         text = kind.text.decode("utf-8", "replace") if kind is not None and kind.text else ""
         return re.sub(r"\[.*\]$", "", text.lstrip("*")) or None
+    assigned = assigned_function(src.lang, node)
+    if assigned is not None:  # `obj.send = function`: `obj`; `X.prototype.m = function`: `X`
+        obj = assigned[0].child_by_field_name("object")
+        return property_owner(obj)
     name = _definition_name(node) or ""
     if "::" in name:
         return name.rsplit("::", 1)[0].split("::")[-1] or None
@@ -307,6 +320,13 @@ def owner_name(src: Source, block: Block) -> str | None:
         return None
     owner = _definition_name(parent)
     return re.sub(r"<.*$", "", owner).strip() if owner else None
+
+
+def property_owner(obj: Node | None) -> str | None:
+    """The object a function is assigned to as a property, as written: `app` for `app.send = ...`, `Foo` for
+    `Foo.prototype.bar = ...`, `module.exports` for `module.exports.f = ...`."""
+    text = text_of(obj)
+    return re.sub(r"\.prototype$", "", text) or None
 
 
 def _definition_at(src: Source, block: Block) -> Node | None:

@@ -209,18 +209,62 @@ def dataflow(src: Source, block: Block) -> tuple[list[str], list[str]]:
             inputs.append(name)
     # locals of the enclosing function first, then module-level variables
     inputs.sort(key=lambda n: outside.get(n) == "module")
-    outputs: list[str] = []
-    later = _reads_in(src, scope, end, None)
-    later_names = {n for n, _ in later}
-    for name in inside_bound:
-        if name in later_names and name not in outputs:
-            outputs.append(name)
+    # outputs: names the selection binds in its own scope (not in a function it defines, not a loop's own
+    # variable) that the code after it reads before binding them again
+    own: list[str] = []
+    for node in nodes:
+        for name, kind, ident in bindings_in(src, node, include_nested=False):
+            if kind == "var" and not _loop_variable(ident) and _scope_of(src, ident) == scope and name not in own:
+                own.append(name)
+    first_after: dict[str, str] = {}
+    events = [(ident.start_byte, name, "read") for name, ident in _reads_in(src, scope, end, None)]
+    events += [(ident.start_byte, name, "bind") for name, kind, ident in bindings_in(src, scope, include_nested=False)
+               if ident.start_byte >= end and not _same_statement_rhs_bind(ident)]
+    for _, name, what in sorted(events):
+        first_after.setdefault(name, what)
+    outputs = [name for name in own if first_after.get(name) == "read"]
     return inputs, outputs
+
+
+_LOOPS = {"for_statement", "for_in_statement", "enhanced_for_statement", "for_range_loop", "for_expression",
+          "range_clause", "for_in_clause"}
+
+
+def _loop_variable(ident: Node) -> bool:
+    """An identifier bound as a `for` loop's own variable (`for (let i = 0; ...)`, `for x in xs`, `for _, v :=
+    range m`, `for (int i ...)`): it belongs to the loop, never to the code after it."""
+    node = ident.parent
+    while node is not None and node.type not in _LOOPS:
+        if node.type in ("block", "statement_block", "compound_statement", "expression_statement") or \
+                node.type in NESTED_FUNCTIONS:
+            return False
+        node = node.parent
+    if node is None:
+        return False
+    body = node.child_by_field_name("body")
+    return body is None or not (body.start_byte <= ident.start_byte < body.end_byte)
+
+
+def _same_statement_rhs_bind(ident: Node) -> bool:
+    """A binding the same statement reads first (`x = x + 1`, `x += 1`): the read comes first for the order."""
+    node = ident.parent
+    while node is not None and node.type in _PATTERNS:
+        node = node.parent
+    return node is not None and node.type in ("augmented_assignment", "augmented_assignment_expression",
+                                              "compound_assignment_expr")
 
 
 def _same_statement_rhs(ident: Node, first_bind: int) -> bool:
     """`x = x + 1`: the read on the right runs before the binding on the left."""
     node = ident
-    while node.parent is not None and node.parent.type not in ("block", "statement_block", "module", "program"):
+    while node.parent is not None and node.parent.type not in ("block", "statement_block", "module", "program",
+                                                               "statement_list", "compound_statement"):
         node = node.parent
+    if node.type in _COMPOUND:
+        return False  # a loop's variable read in its condition is bound before it, by the loop
     return node.start_byte <= first_bind < node.end_byte and ident.start_byte > first_bind
+
+
+_COMPOUND = _LOOPS | {"if_statement", "while_statement", "do_statement", "try_statement", "with_statement",
+                      "switch_statement", "match_statement", "if_expression", "while_expression",
+                      "loop_expression", "expression_switch_statement", "type_switch_statement"}

@@ -152,6 +152,9 @@ def definition_node(src: Source, block: Block) -> Node | None:
     nodes = block_nodes(src, block)
     if len(nodes) != 1:
         return None
+    assigned = assigned_function(src.lang, nodes[0])
+    if assigned is not None:
+        return assigned[1]
     node = unwrap(nodes[0])
     if node.type in ("lexical_declaration", "variable_declaration"):
         for decl in node.named_children:
@@ -159,6 +162,25 @@ def definition_node(src: Source, block: Block) -> Node | None:
             if value is not None and value.type in src.lang.functions:
                 return value
     return node
+
+
+_PROPERTY_TARGETS = {"member_expression"}  # JavaScript/TypeScript: `obj.send`, `X.prototype.m`, `exports.f`
+
+
+def assigned_function(lang: Language, node: Node) -> tuple[Node, Node] | None:
+    """(target, function) of a statement that assigns a function to a property — `obj.send = function
+    (name, value) {...}`, `Foo.prototype.bar = function () {}`, `module.exports.f = (x) => {}` — else None."""
+    if node.type != "expression_statement" or not node.named_children:
+        return None
+    inner = node.named_children[0]
+    if inner.type != "assignment_expression":
+        return None
+    target, value = inner.child_by_field_name("left"), inner.child_by_field_name("right")
+    if target is None or value is None or target.type not in _PROPERTY_TARGETS:
+        return None
+    if value.type not in lang.functions or target.child_by_field_name("property") is None:
+        return None
+    return target, value
 
 
 def body_of(node: Node) -> Node | None:

@@ -1,0 +1,111 @@
+"""The kind of a block decided once: a `.h` header is C or C++ by what it holds and where it is; a function
+assigned to a property is a definition. A selection's outputs are only what the code after it reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from blockguide.core.languages import LANGUAGES, for_file
+from blockguide.core.syntax.blocks import definitions, enclosing_definition, find_definition, owner_name, snap
+from blockguide.core.syntax.dataflow import dataflow
+from blockguide.core.syntax.nodes import definition_node
+from blockguide.core.syntax.source import Source
+
+
+@pytest.mark.parametrize("text, language", [
+    ("int f(int);\n#ifdef __cplusplus\nextern \"C\" {\n#endif\nstruct s {\n  int a;\n};\n", "c"),
+    ("typedef struct foo { int a; } foo_t;\n/* see Foo::bar */\nint g(void);\n", "c"),
+    ("class Buffer {\n public:\n  int size() const { return n_; }\n};\n", "cpp"),
+    ("namespace util {\nint f();\n}\n", "cpp"),
+    ("template <typename T> T max(T a, T b);\n", "cpp"),
+    ("struct Derived : public Base {\n  int a;\n};\n", "cpp"),
+    ("inline int twice(int x) { return x * 2; }\nstd::string name();\n", "cpp"),
+])
+def test_a_header_is_c_or_cpp_by_what_it_holds(tmp_path, text, language):
+    path = tmp_path / "x.h"
+    path.write_text(text)
+    assert for_file(path, text).key == language
+    assert for_file(f"file://{path}", text, "c").key == language  # what VS Code says of a .h is not trusted
+
+
+def test_a_header_of_a_cpp_project_is_cpp(tmp_path):
+    text = "int f(int);\n"  # nothing C++ in it, but its folder's sources are C++
+    (tmp_path / "x.h").write_text(text)
+    (tmp_path / "x.cc").write_text("#include \"x.h\"\nint f(int a) { return a; }\n")
+    assert for_file(tmp_path / "x.h", text).key == "cpp"
+    (tmp_path / "y.c").write_text("int g;\n")
+    (tmp_path / "z.c").write_text("int h;\n")
+    assert for_file(tmp_path / "x.h", text).key == "c"
+    assert for_file(tmp_path / "x.py").key == "python" and for_file(tmp_path / "x.cc").key == "cpp"
+
+
+def test_a_cpp_class_in_a_header_is_a_class_and_its_inline_methods_are_methods(tmp_path):
+    text = "class Buffer {\n public:\n  int size() const { return n_; }\n private:\n  int n_;\n};\n"
+    src = Source(for_file(tmp_path / "b.h", text), text)
+    found = {(b.kind, b.name) for b in definitions(src)}
+    assert ("class", "Buffer") in found and ("method", "size") in found
+
+
+JS = """\
+var app = exports = module.exports = {};
+
+/**
+ * Send a response.
+ */
+app.send = function (name, value, options) {
+  var x = name + value;
+  return options ? x : null;
+};
+
+Foo.prototype.bar = function () {
+  return this.x;
+};
+
+exports.parse = function parse(str) { return str.trim(); };
+module.exports.add = (a, b) => a + b;
+"""
+
+
+def test_a_function_assigned_to_a_property_is_a_definition():
+    src = Source(LANGUAGES["javascript"], JS)
+    found = [(b.kind, b.name, owner_name(src, b)) for b in definitions(src)]
+    assert found == [("function", "send", "app"), ("method", "bar", "Foo"), ("function", "parse", "exports"),
+                     ("function", "add", "module.exports")]
+    send = find_definition(src, "app.send")
+    assert send.span.start == 5 and definition_node(src, send).type == "function_expression"
+    params = definition_node(src, send).child_by_field_name("parameters")
+    assert [p.text.decode() for p in params.named_children] == ["name", "value", "options"]
+    assert enclosing_definition(src, 6, 4).name == "send"  # a cursor in its body
+    assert snap(src, 5, 8).kind == "function"
+
+
+@pytest.mark.parametrize("lang, code, lines, inputs, outputs", [
+    # parameters the selection sets that nothing after it reads are no outputs
+    ("javascript", "function f(name, value, options) {\n  var opts = options || {};\n"
+                   "  if (typeof value === 'object') {\n    options = value;\n    value = 1;\n  }\n"
+                   "  return opts;\n}\n", (1, 5), ["options", "value"], ["opts"]),
+    # a for loop's own variable is never an output; one set again before it is read is not either
+    ("javascript", "function f(xs) {\n  let t = 0;\n  for (let i = 0; i < xs.length; i++) { t += xs[i]; }\n"
+                   "  let i = 5;\n  return t + i;\n}\n", (1, 2), ["xs"], ["t"]),
+    ("python", "def f(items):\n    total = 0\n    for i in items:\n        total += i\n    x = 1\n    x = 2\n"
+               "    print(total, x, i)\n", (1, 4), ["items"], ["total"]),
+    ("go", "package m\n\nfunc f(xs []int) int {\n\tt := 0\n\tfor _, v := range xs {\n\t\tt += v\n\t}\n"
+           "\tv := 2\n\treturn t + v\n}\n", (3, 6), ["xs"], ["t"]),
+    # a name bound inside a callback the selection defines is not the selection's
+    ("javascript", "function f(value) {\n  items.forEach(function (value) { value = 2; });\n  return value;\n}\n",
+     (1, 1), [], []),
+])
+def test_outputs_are_what_the_code_after_reads(lang, code, lines, inputs, outputs):
+    src = Source(LANGUAGES[lang], code)
+    got_in, got_out = dataflow(src, snap(src, *lines))
+    assert got_out == outputs
+    assert got_in == inputs
+
+
+def test_a_header_guard_or_an_if_block_does_not_hide_its_classes(tmp_path):
+    text = ("#ifndef BUF_H\n#define BUF_H\nnamespace io {\n#if defined(FAST)\nclass Buffer final {\n public:\n"
+            "  int size() const { return n_; }\n};\n#endif\n}\n#endif\n")
+    src = Source(for_file(tmp_path / "buf.h", text), text)
+    found = {(b.kind, b.name) for b in definitions(src)}
+    assert ("class", "Buffer") in found and ("method", "size") in found
+    assert find_definition(src, "Buffer.size") is not None
