@@ -10,7 +10,7 @@ from blockguide.core.syntax.quote import _fit
 from blockguide.core import phrase
 from blockguide.core.facts import Define, DefineKind, IOKind, Raise, Return, Yield
 from blockguide.core.fallback.purpose import by_name, contract, definition_purpose, statements_purpose
-from blockguide.core.fallback.words import _join, _names, _short
+from blockguide.core.fallback.words import _join, _names
 
 
 def _own(g: Grounding):
