@@ -186,6 +186,24 @@ def ci_failures(cases: list[checks.Case], thresholds: dict[str, float] = CI_THRE
     return out
 
 
+def rejudge(args) -> int:
+    """The checks again over the guides an earlier run saved: a checker's fix is measured without drafting."""
+    saved = json.loads(args.again.read_text("utf-8"))
+    blocks, results = [], {}
+    for b in saved["blocks"]:
+        blocks.append(draw.Drawn(b["package"], b["tree"], b["file"], b["language"], b["start"], b["end"], b["kind"],
+                                 b["what"], tuple(b["kinds"]), b.get("name")))
+        results[b["id"]] = b["result"]
+    cases = evaluate(blocks, results)
+    skipped = saved.get("skipped", {})
+    print(report.console(cases, saved["seed"], skipped, {}, args.worst))
+    if args.out != DEFAULT_OUT:
+        args.out.write_text(report.results_file(cases, saved["seed"], skipped, {}), "utf-8")
+    if args.record:
+        report.record(ROOT / "bench" / "RESULTS.md", args.record, cases, saved["seed"], args.blockguide, skipped)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.sample", description=__doc__.split("\n\n")[1])
     ap.add_argument("--seed", type=int, help="the draw's seed (default: a new one, printed)")
@@ -197,7 +215,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--worst", type=int, default=12, help="how many of the worst guides to list")
     ap.add_argument("--ci", action="store_true", help=f"{CI_BLOCKS} blocks, seed from the date, thresholds")
+    ap.add_argument("--from", dest="again", type=Path, metavar="JSON",
+                    help="check the guides of an earlier run's JSON again (no draw, no drafting)")
     args = ap.parse_args(argv)
+    if args.again:
+        return rejudge(args)
     if args.ci:
         args.blocks = CI_BLOCKS
         if args.seed is None:
@@ -221,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report.results_file(cases, args.seed, files.skipped, files.failed), "utf-8")
-    args.out.with_suffix(".json").write_text(json.dumps(report.as_json(cases, blocks, args.seed), indent=1), "utf-8")
+    args.out.with_suffix(".json").write_text(json.dumps(
+        {**report.as_json(cases, blocks, args.seed), "skipped": files.skipped}, indent=1), "utf-8")
     print(f"bench.sample: every guide in {args.out}", file=sys.stderr)
     if args.record:
         report.record(ROOT / "bench" / "RESULTS.md", args.record, cases, args.seed, args.blockguide, files.skipped)

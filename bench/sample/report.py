@@ -105,15 +105,16 @@ def results_file(cases: list[Case], seed: int, skipped: dict[str, int], failed: 
 def as_json(cases: list[Case], blocks, seed: int) -> dict:
     drawn = {b.id: b for b in blocks}
     return {"seed": seed, "blocks": [
-        {"id": c.id, "package": drawn[c.id].package, "file": drawn[c.id].file, "start": c.start, "end": c.end,
-         "language": c.language, "kind": c.kind, "what": c.what, "result": c.result,
+        {"id": c.id, "package": drawn[c.id].package, "tree": drawn[c.id].tree, "file": drawn[c.id].file,
+         "start": c.start, "end": c.end, "language": c.language, "kind": c.kind, "kinds": list(c.kinds),
+         "what": c.what, "name": c.name, "result": c.result,
          "verdicts": {p: [v.status, v.reason] for p, v in c.verdicts.items()}} for c in cases]}
 
 
 def _commit(tree: Path) -> str:
     try:
-        return subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, timeout=30).stdout.strip() or "?"
+        return subprocess.run(["git", "-C", str(tree), "log", "-1", "--format=%h", "--", "server"],
+                              capture_output=True, text=True, timeout=30).stdout.strip() or "?"
     except (OSError, subprocess.TimeoutExpired):
         return "?"
 
