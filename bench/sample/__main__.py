@@ -44,7 +44,11 @@ CI_THRESHOLDS = {
     "extent": 0.0,
     "example": 0.0,
 }
-# the module that runs the examples (issue 20, bench/run_examples.py): `run_sampled(case) -> checks.Verdict`
+# The hook for running the examples (issue 20): when bench/run_examples.py defines
+#   run_sampled(case: bench.sample.checks.Case) -> bench.sample.checks.Verdict
+# (the example is case.guide["example"]["code"], its language case.language, the pinned package's tree
+# case.tree, the block case.id), its verdict fills the "run" column: pass (it ran without an error), fail (with
+# the first error line), n/a (the language cannot be run here). Without it the column says n/a.
 RUNNER = ("bench.run_examples", "run_sampled")
 
 
@@ -104,9 +108,10 @@ def taken_suffixes(checkout: Path) -> set[str]:
     return set(json.loads(out.stdout))
 
 
-def draft_all(blocks: list[draw.Drawn], checkout: Path, workers: int, quiet: bool = False) -> dict[str, dict]:
+def draft_all(blocks: list[draw.Drawn], checkout: Path, workers: int, quiet: bool = False,
+              log: Path | None = None) -> dict[str, dict]:
     """Every block's worker answer by id, drafted by `workers` subprocesses; a worker that dies is restarted
-    on the blocks it had left."""
+    on the blocks it had left. Each answer is also appended to `log` (JSON lines) as it comes."""
     items = [{"id": b.id, "tree": b.tree, "file": b.file, "start": b.start, "end": b.end} for b in blocks]
     results: dict[str, dict] = {}
     lock = threading.Lock()
@@ -135,6 +140,9 @@ def draft_all(blocks: list[draw.Drawn], checkout: Path, workers: int, quiet: boo
                     continue
                 with lock:
                     results[answer["id"]] = answer
+                    if log is not None:
+                        with log.open("a", encoding="utf-8") as f:
+                            f.write(json.dumps(answer) + "\n")
                     if not quiet:
                         print(f"\r  drafted {len(results)}/{total}", end="", file=sys.stderr, flush=True)
                 left = [i for i in left if i["id"] != answer["id"]]
@@ -163,12 +171,18 @@ def runner():
         return None
 
 
+def timed_out(result: dict) -> bool:
+    """A guide that did not come within the worker's time limit: on a shared machine that says more about the
+    load than about blockguide, so it is counted apart (report.console lists them) rather than failed."""
+    return "timeout" in result or str(result.get("error", "")).startswith("no guide after")
+
+
 def evaluate(blocks: list[draw.Drawn], results: dict[str, dict]) -> list[checks.Case]:
     run_example = runner()
     cases = []
     for b in blocks:
         result = results.get(b.id) or {"error": "no answer"}
-        if "untaken" in result:
+        if "untaken" in result or timed_out(result):
             continue
         text = (Path(b.tree) / b.file).read_text("utf-8", errors="replace")
         case = checks.Case(id=b.id, language=b.language, kind=b.kind, kinds=b.kinds, start=b.start, end=b.end,
@@ -197,10 +211,14 @@ def rejudge(args) -> int:
     cases = evaluate(blocks, results)
     skipped = saved.get("skipped", {})
     print(report.console(cases, saved["seed"], skipped, {}, args.worst))
+    late = [i for i, r in results.items() if timed_out(r)]
+    if late:
+        print(f"{len(late)} block(s) timed out and are left out: {', '.join(late)}")
     if args.out != DEFAULT_OUT:
         args.out.write_text(report.results_file(cases, saved["seed"], skipped, {}), "utf-8")
     if args.record:
-        report.record(ROOT / "bench" / "RESULTS.md", args.record, cases, saved["seed"], args.blockguide, skipped)
+        report.record(ROOT / "bench" / "RESULTS.md", args.record, cases, saved["seed"], args.blockguide, skipped,
+                      saved.get("timed_out", []))
     return 0
 
 
@@ -236,18 +254,26 @@ def main(argv: list[str] | None = None) -> int:
             packages.setdefault(lang, []).append(entry["fetch"])
     blocks = draw.draw(packages, files, args.blocks, args.seed, tuple(args.languages))
     print(f"bench.sample: {len(blocks)} blocks drawn from {len({b.package for b in blocks})} packages", file=sys.stderr)
-    results = draft_all(blocks, args.blockguide, args.workers, quiet=args.ci)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    log = args.out.with_suffix(".drafts.jsonl")
+    log.write_text("", "utf-8")
+    results = draft_all(blocks, args.blockguide, args.workers, quiet=args.ci, log=log)
     cases = evaluate(blocks, results)
 
     text = report.console(cases, args.seed, files.skipped, files.failed, args.worst)
     print(text)
+    late = [i for i, r in results.items() if timed_out(r)]
+    if late:
+        print(f"{len(late)} block(s) timed out and are left out: {', '.join(late)}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report.results_file(cases, args.seed, files.skipped, files.failed), "utf-8")
     args.out.with_suffix(".json").write_text(json.dumps(
-        {**report.as_json(cases, blocks, args.seed), "skipped": files.skipped}, indent=1), "utf-8")
+        {**report.as_json(cases, blocks, args.seed), "skipped": files.skipped, "timed_out": late}, indent=1),
+        "utf-8")
     print(f"bench.sample: every guide in {args.out}", file=sys.stderr)
     if args.record:
-        report.record(ROOT / "bench" / "RESULTS.md", args.record, cases, args.seed, args.blockguide, files.skipped)
+        report.record(ROOT / "bench" / "RESULTS.md", args.record, cases, args.seed, args.blockguide, files.skipped,
+                      late)
         print(f"bench.sample: recorded in bench/RESULTS.md as {args.record!r}", file=sys.stderr)
     if args.ci:
         failures = ci_failures(cases)

@@ -119,14 +119,17 @@ def _commit(tree: Path) -> str:
         return "?"
 
 
-def record(results: Path, label: str, cases: list[Case], seed: int, checkout: Path, skipped: dict[str, int]) -> None:
+def record(results: Path, label: str, cases: list[Case], seed: int, checkout: Path, skipped: dict[str, int],
+           timed_out: list[str] = ()) -> None:
     """Append this run's tables to RESULTS.md's "Sampled benchmark" section (made the first time)."""
     text = results.read_text("utf-8") if results.exists() else "# Benchmark results\n"
     if SECTION not in text:
         text = text.rstrip("\n") + f"\n\n{SECTION}\n\n{INTRO}"
     when = datetime.date.today().isoformat()
     block = [f"### {label} (seed {seed}, {len(cases)} blocks, blockguide at {_commit(checkout)}, {when})", "",
-             *table(cases, "language"), "", *table(cases, "kind"), "", every_property(cases) + ".", ""]
+             *table(cases, "language"), "", *table(cases, "kind"), "", every_property(cases) + "."
+             + (f" {len(timed_out)} block(s) timed out on the shared machine and are left out." if timed_out else ""),
+             ""]
     start = text.index(SECTION)
     rest = text[start + len(SECTION):]
     nxt = rest.find("\n## ")
