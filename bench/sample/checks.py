@@ -123,7 +123,7 @@ def check_assignments(case: Case) -> Verdict:
     claims = claims_of_assignment(case.prose)
     if not claims:
         return Verdict(NA, "no assignment is stated")
-    found = reader.assignments(case.language, case.block)
+    found = reader.assignments(case.language, case.file_text, *case.lines)
     for targets, value in claims:
         for target in targets:
             t = squash(target)
@@ -167,7 +167,7 @@ def check_counts(case: Case) -> Verdict:
     claims = claims_of_count(case.prose)
     if not claims:
         return Verdict(NA, "no count is stated")
-    right = reader.counts(case.language, case.block)
+    right = reader.counts(case.language, case.file_text, *case.lines)
     for n, noun, partial in claims:
         if partial:
             total = max(right["statements"] | {0})
@@ -268,7 +268,7 @@ def check_steps(case: Case) -> Verdict:
         m = _MORE_STATEMENTS.search(s.get("detail") or "")
         if m and int(m.group(1)) > MAX_UNDESCRIBED:
             return Verdict(FAIL, f"step {i} stands for {m.group(1)} statements it does not describe")
-    tops = reader.statements(case.language, case.block, case.kind)
+    tops = reader.statements(case.language, case.file_text, *case.lines, case.kind)
     if len(tops) <= MAX_UNDESCRIBED:
         return Verdict(PASS if tops or case.kind != "class" else NA, f"{len(tops)} top-level statement(s)")
     texts = [f"{s.get('label') or ''} {s.get('detail') or ''}" for s in steps]

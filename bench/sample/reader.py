@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from bench.sample.draw import parse, top_statements
@@ -44,22 +45,52 @@ _ASSIGN_TYPES = {"assignment", "augmented_assignment", "assignment_expression", 
 _DECL_TYPES = {"variable_declarator", "init_declarator", "let_declaration", "short_var_declaration", "var_spec",
                "const_spec", "const_item", "static_item"}
 _UPDATE_TYPES = {"update_expression", "inc_statement", "dec_statement"}
+_COMMENTS = ("comment", "line_comment", "block_comment")
 
 
-def assignments(lang: str, code: str) -> list[Assignment]:
-    """Every assignment, declaration with a value, and increment in the code."""
-    tree = parse(lang, code)
-    raw = code.encode("utf-8")
-    out = []
-    stack = [tree.root_node]
+@lru_cache(maxsize=8)
+def _parsed(lang: str, text: str):
+    return parse(lang, text)
+
+
+def top_nodes(lang: str, text: str, first: int | None = None, last: int | None = None) -> list:
+    """The block's own nodes, read in its file's tree (a block parsed alone is not valid code in most
+    languages): the named nodes wholly inside lines first..last (1-based, inclusive) whose parent is not;
+    comments left out. Without lines, the file's top-level nodes."""
+    root = _parsed(lang, text).root_node
+    if first is None or last is None:
+        return [c for c in root.named_children if c.type not in _COMMENTS]
+    lo, hi = first - 1, last - 1
+    out, stack = [], list(reversed(root.named_children))
     while stack:
         node = stack.pop()
+        end = node.end_point.row - (1 if node.end_point.column == 0 and node.end_point.row > node.start_point.row else 0)
+        if node.start_point.row >= lo and end <= hi:
+            if node.type not in _COMMENTS:
+                out.append(node)
+        elif node.start_point.row <= hi and end >= lo:
+            stack.extend(reversed(node.named_children))
+    return out
+
+
+def _walk(nodes):
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        yield node
         stack.extend(node.named_children)
+
+
+def assignments(lang: str, text: str, first: int | None = None, last: int | None = None) -> list[Assignment]:
+    """Every assignment, declaration with a value, and increment in lines first..last of the text."""
+    raw = text.encode("utf-8")
+    out = []
+    for node in _walk(top_nodes(lang, text, first, last)):
         t = node.type
         if t in _UPDATE_TYPES:
-            text = node.text.decode("utf-8", "replace")
-            op = "++" if "++" in text else "--"
-            out.append(Assignment(text.replace(op, "").strip(), op, ""))
+            code = node.text.decode("utf-8", "replace")
+            op = "++" if "++" in code else "--"
+            out.append(Assignment(code.replace(op, "").strip(), op, ""))
             continue
         if t not in _ASSIGN_TYPES and t not in _DECL_TYPES:
             continue
@@ -68,13 +99,13 @@ def assignments(lang: str, code: str) -> list[Assignment]:
         right = node.child_by_field_name("right") or node.child_by_field_name("value")
         if left is None or right is None:
             continue
-        if t == "var_spec" or t == "const_spec":  # Go: var a, b = 1, 2 (names are children "name")
-            names = ", ".join(n.text.decode() for n in node.children_by_field_name("name"))
+        if t in ("var_spec", "const_spec"):  # Go: var a, b = 1, 2 (the names are children "name")
+            names = ", ".join(n.text.decode("utf-8", "replace") for n in node.children_by_field_name("name"))
             out.append(Assignment(names, "=", right.text.decode("utf-8", "replace")))
             continue
         between = raw[left.end_byte:right.start_byte].decode("utf-8", "replace")
-        op = _operator(between)
-        out.append(Assignment(left.text.decode("utf-8", "replace"), op, right.text.decode("utf-8", "replace")))
+        out.append(Assignment(left.text.decode("utf-8", "replace"), _operator(between),
+                              right.text.decode("utf-8", "replace")))
     return out
 
 
@@ -90,53 +121,20 @@ _RETURNS = {"return_statement", "return_expression"}
 _NESTED = {"function_definition", "function_declaration", "method_definition", "arrow_function",
            "function_expression", "function", "function_item", "closure_expression", "lambda", "func_literal",
            "lambda_expression", "class_definition", "class_declaration", "generator_function_declaration"}
-_PARAMS = {"parameters", "formal_parameters", "parameter_list", "function_declarator"}
 
 
-def counts(lang: str, code: str) -> dict[str, set[int]]:
-    """What a right count of each noun may be, for the block as a whole: returns (with and without those of
-    nested functions), lines (all, non-blank), statements (top-level, and in the body of a definition),
-    parameters (of each definition in the block, with and without a receiver like self)."""
-    tree = parse(lang, code)
-    root = tree.root_node
-    lines = code.split("\n")
-    out = {"lines": {len(lines), sum(1 for line in lines if line.strip())}, "return statements": set(),
-           "statements": set(), "parameters": set()}
-    own = nested = 0
-    stack = [(root, False)]
-    while stack:
-        node, inside = stack.pop()
-        if node.type in _RETURNS:
-            nested += 1
-            own += 0 if inside else 1
-        deeper = inside or (node.type in _NESTED and node is not _outer_definition(root))
-        stack.extend((c, deeper) for c in node.named_children)
-    out["return statements"] = {own, nested}
-    tops = [c for c in root.named_children if c.type not in ("comment", "line_comment", "block_comment")]
-    out["statements"].add(len(tops))
-    definition = _outer_definition(root)
-    if definition is not None:
-        body = definition.child_by_field_name("body")
-        if body is not None:
-            out["statements"].add(len(top_statements(body, lang)))
-    for params in _param_lists(root):
-        items = [c for c in params.named_children if "comment" not in c.type]
-        out["parameters"].add(len(items))
-        names = {IDENT.findall(c.text.decode("utf-8", "replace"))[0] if IDENT.findall(c.text.decode()) else ""
-                 for c in items[:1]}
-        if names & {"self", "cls", "this"} or (items and items[0].type == "self_parameter"):
-            out["parameters"].add(len(items) - 1)
-    return out
-
-
-def _outer_definition(root):
-    """The block's own definition when the block is one (the first named node of the root, unwrapped)."""
-    node = root.named_children[0] if root.named_children else None
+def definition_of(tops: list):
+    """The definition a block is, when it is one node holding a body (decorators, templates, `export`, a
+    property or variable a function is assigned to unwrapped); else None."""
+    if len(tops) != 1:
+        return None
+    node = tops[0]
     while node is not None and node.type in ("decorated_definition", "template_declaration", "export_statement",
                                              "expression_statement", "lexical_declaration", "variable_declaration"):
         inner = node.child_by_field_name("definition") or node.child_by_field_name("declaration")
         if inner is None:
-            kids = [c for c in node.named_children if c.type not in ("decorator", "template_parameter_list")]
+            kids = [c for c in node.named_children if c.type not in ("decorator", "template_parameter_list")
+                    and c.type not in _COMMENTS]
             inner = kids[-1] if kids else None
         if inner is None or inner is node:
             break
@@ -146,38 +144,59 @@ def _outer_definition(root):
     return node if node is not None and node.child_by_field_name("body") is not None else None
 
 
-def _param_lists(root):
-    definition = _outer_definition(root)
-    if definition is None:
-        return []
-    params = definition.child_by_field_name("parameters")
-    if params is None:
+def counts(lang: str, text: str, first: int | None = None, last: int | None = None) -> dict[str, set[int]]:
+    """What a right count of each noun may be for lines first..last: returns (with and without those of nested
+    functions), lines (all, non-blank), statements (the block's top-level ones, and those of a definition's
+    body), parameters (of the definition, with and without a receiver like self)."""
+    tops = top_nodes(lang, text, first, last)
+    lines = text.split("\n")[(first or 1) - 1:last or None]
+    out = {"lines": {len(lines), sum(1 for line in lines if line.strip())}, "return statements": set(),
+           "statements": {len(tops)}, "parameters": set()}
+    definition = definition_of(tops)
+    own = every = 0
+    stack = [(n, False) for n in tops]
+    while stack:
+        node, inside = stack.pop()
+        if node.type in _RETURNS:
+            every += 1
+            own += 0 if inside else 1
+        deeper = inside or (node.type in _NESTED and node != definition)
+        stack.extend((c, deeper) for c in node.named_children)
+    out["return statements"] = {own, every}
+    if definition is not None:
+        body = definition.child_by_field_name("body")
+        if body is not None:
+            out["statements"].add(len(top_statements(body, lang)))
+        params = definition.child_by_field_name("parameters")
         decl = definition.child_by_field_name("declarator")
-        while decl is not None and params is None:
+        while params is None and decl is not None:
             params = decl.child_by_field_name("parameters")
             decl = decl.child_by_field_name("declarator")
-    return [params] if params is not None else []
+        if params is not None:
+            items = [c for c in params.named_children if c.type not in _COMMENTS]
+            out["parameters"].add(len(items))
+            head = IDENT.findall(items[0].text.decode("utf-8", "replace")) if items else []
+            if (head and head[0] in ("self", "cls", "this")) or (items and items[0].type == "self_parameter"):
+                out["parameters"].add(len(items) - 1)
+    return out
 
 
 # --- top-level statements --------------------------------------------------------------------------------
-def statements(lang: str, code: str, kind: str) -> list[str]:
+def statements(lang: str, text: str, first: int, last: int, kind: str) -> list[str]:
     """The texts of the block's top-level statements: its body's for a function or method, the block's own
     for statements; [] for a class (its members are not statements run in order)."""
     if kind == "class":
         return []
-    tree = parse(lang, code)
+    tops = top_nodes(lang, text, first, last)
     if kind in ("function", "method"):
-        definition = _outer_definition(tree.root_node)
-        if definition is None:
-            return []
-        body = definition.child_by_field_name("body")
-        if body is None or body.type in ("expression", "binary_expression", "call_expression"):
+        definition = definition_of(tops)
+        body = definition.child_by_field_name("body") if definition is not None else None
+        if body is None or not body.named_children or body.type not in (
+                "block", "statement_block", "compound_statement", "constructor_body"):
             return []
         nodes = top_statements(body, lang)
     else:
-        nodes = [c for c in tree.root_node.named_children if "comment" not in c.type]
-        if len(nodes) == 1 and nodes[0].type in ("function_definition",) and lang in ("c", "cpp"):
-            nodes = []
+        nodes = tops
     return [n.text.decode("utf-8", "replace") for n in nodes]
 
 

@@ -207,3 +207,17 @@ def test_a_crash_fails_every_property_and_the_run_hook_fills_the_run_column():
                        run_example=lambda c: checks.Verdict(PASS, "ran"))
     assert ran.verdicts["run"] == checks.Verdict(PASS, "ran")
     assert checks.judge(case(_SIX, "x")).verdicts["run"].status == NA
+
+
+def test_a_run_of_statements_inside_a_body_is_read_in_its_files_tree():
+    text = "def grow(size, step):\n    size *= 2\n    step = size + 1\n    return step\n"
+    run = "    size *= 2\n    step = size + 1"
+    said = case(run, steps=[("Grow", "It sets `size` to `2` and `step` to `size + 1`.")], kind="statements",
+                file_text=text)
+    assert checks.check_assignments(said).status == FAIL
+    assert checks.check_counts(case(run, "These 2 statements grow it.", kind="statements", file_text=text)).status == PASS
+    assert checks.check_counts(case(run, "These 3 statements grow it.", kind="statements", file_text=text)).status == FAIL
+    go = "package a\n\nfunc f() int {\n\tx := 1\n\tx += 2\n\treturn x\n}\n"
+    said = case("\tx := 1\n\tx += 2", steps=[("Set", "It sets `x` to `1`.")], language="go", kind="statements",
+                file_text=go)
+    assert checks.check_assignments(said).status == PASS
