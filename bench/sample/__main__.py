@@ -177,6 +177,15 @@ def timed_out(result: dict) -> bool:
     return "timeout" in result or str(result.get("error", "")).startswith("no guide after")
 
 
+def still_drawn(b: draw.Drawn, text: str) -> bool:
+    """Whether a saved definition is still a candidate under the draw's current rules (--from after a fix of
+    the draw leaves out what it would no longer draw)."""
+    if b.kind == "statements":
+        return True
+    sf = draw.SourceFile(b.package, Path(b.tree), b.file, b.language)
+    return any((d[0] + 1, d[1] + 1) == (b.start, b.end) for d in draw.definitions(sf, text))
+
+
 def evaluate(blocks: list[draw.Drawn], results: dict[str, dict]) -> list[checks.Case]:
     run_example = runner()
     cases = []
@@ -185,6 +194,9 @@ def evaluate(blocks: list[draw.Drawn], results: dict[str, dict]) -> list[checks.
         if "untaken" in result or timed_out(result):
             continue
         text = (Path(b.tree) / b.file).read_text("utf-8", errors="replace")
+        if not still_drawn(b, text):
+            print(f"bench.sample: {b.id} is no longer drawn (the draw's rules changed); left out", file=sys.stderr)
+            continue
         case = checks.Case(id=b.id, language=b.language, kind=b.kind, kinds=b.kinds, start=b.start, end=b.end,
                            file_text=text, result=result, what=b.what, name=b.name, tree=Path(b.tree))
         cases.append(checks.judge(case, run_example))

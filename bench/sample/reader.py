@@ -45,7 +45,13 @@ _ASSIGN_TYPES = {"assignment", "augmented_assignment", "assignment_expression", 
 _DECL_TYPES = {"variable_declarator", "init_declarator", "let_declaration", "short_var_declaration", "var_spec",
                "const_spec", "const_item", "static_item"}
 _UPDATE_TYPES = {"update_expression", "inc_statement", "dec_statement"}
-_COMMENTS = ("comment", "line_comment", "block_comment")
+_COMMENTS = ("comment", "line_comment", "block_comment", "empty_statement")
+
+
+# nodes that only hold statements or members: a block that is all of one is its statements, not one node
+_CONTAINERS = {"block", "statement_block", "compound_statement", "statement_list", "constructor_body",
+               "declaration_list", "field_declaration_list", "class_body", "program", "module", "translation_unit",
+               "source_file"}
 
 
 @lru_cache(maxsize=8)
@@ -65,7 +71,7 @@ def top_nodes(lang: str, text: str, first: int | None = None, last: int | None =
     while stack:
         node = stack.pop()
         end = node.end_point.row - (1 if node.end_point.column == 0 and node.end_point.row > node.start_point.row else 0)
-        if node.start_point.row >= lo and end <= hi:
+        if node.start_point.row >= lo and end <= hi and node.type not in _CONTAINERS:
             if node.type not in _COMMENTS:
                 out.append(node)
         elif node.start_point.row <= hi and end >= lo:
@@ -123,6 +129,10 @@ _NESTED = {"function_definition", "function_declaration", "method_definition", "
            "lambda_expression", "class_definition", "class_declaration", "generator_function_declaration"}
 
 
+def _key(node) -> tuple | None:
+    return None if node is None else (node.start_byte, node.end_byte, node.type)
+
+
 def definition_of(tops: list):
     """The definition a block is, when it is one node holding a body (decorators, templates, `export`, a
     property or variable a function is assigned to unwrapped); else None."""
@@ -160,13 +170,17 @@ def counts(lang: str, text: str, first: int | None = None, last: int | None = No
         if node.type in _RETURNS:
             every += 1
             own += 0 if inside else 1
-        deeper = inside or (node.type in _NESTED and node != definition)
+        deeper = inside or (node.type in _NESTED and _key(node) != _key(definition))
         stack.extend((c, deeper) for c in node.named_children)
     out["return statements"] = {own, every}
     if definition is not None:
         body = definition.child_by_field_name("body")
         if body is not None:
             out["statements"].add(len(top_statements(body, lang)))
+            tail = [c for c in body.named_children if c.type not in _COMMENTS]
+            if lang == "rust" and tail and tail[-1].type.endswith("expression") and \
+                    tail[-1].type != "return_expression":  # a Rust body's last expression is its value
+                out["return statements"] |= {own + 1, every + 1}
         params = definition.child_by_field_name("parameters")
         decl = definition.child_by_field_name("declarator")
         while params is None and decl is not None:
@@ -314,12 +328,13 @@ def first_sentence(doc: str) -> str | None:
     text = _TAG.sub(lambda m: m.group(2) or m.group(1), text)
     text = re.sub(r"\[`?([^\]`]+)`?\]\([^)]*\)", r"\1", text)  # markdown links
     text = re.sub(r"\[`([^\]`]+)`\]", r"\1", text)  # rustdoc intra-doc links
-    text = re.sub(r"</?\w+[^>]*>", "", text)  # html tags in javadoc
+    text = re.sub(r"</?(?:code|p|b|i|em|strong|tt|pre|a|br|ul|ol|li|var|sup|sub|blockquote)\b[^>]*>", "", text,
+                  flags=re.I)  # HTML in Javadoc (not a generic type's <T>)
     if not text or re.search(r"copyright|licen[cs]e|SPDX|TODO|FIXME|eslint|noinspection|nolint|clang-format",
                              text, re.I):
         return None
     sentence = text
-    for m in re.finditer(r"[.!?](\s|$)", text):
+    for m in re.finditer(r"[.!?](?=\s+[A-Z(\[`\"'<*]|\s*$)", text):
         head = text[:m.start() + 1]
         if _ABBREV.search(head) or re.search(r"\b[A-Z]\.$", head):
             continue
@@ -331,8 +346,11 @@ def first_sentence(doc: str) -> str | None:
 
 
 def comparable(text: str) -> str:
-    """Prose compared as a reader reads it: no backticks, quotes or markup, white space collapsed, lower case,
-    no final full stop."""
+    """Prose compared as a reader reads it: no backticks, quotes or markup (Markdown and rustdoc links, Sphinx
+    roles), white space collapsed, lower case, no final full stop."""
+    text = re.sub(r":[\w:]+:(?=`)", "", text)  # :func:`x` -> `x`
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [x](y) -> x
+    text = re.sub(r"\[`([^\]`]*)`\]", r"\1", text)  # [`x`] -> x
     text = re.sub(r"[`*_]", "", text)
     text = re.sub(r"[\"'“”‘’]", "", text)
     return normal(text).lower().rstrip(".:;,")

@@ -221,3 +221,32 @@ def test_a_run_of_statements_inside_a_body_is_read_in_its_files_tree():
     said = case("\tx := 1\n\tx += 2", steps=[("Set", "It sets `x` to `1`.")], language="go", kind="statements",
                 file_text=go)
     assert checks.check_assignments(said).status == PASS
+
+
+def test_a_steps_count_of_a_part_is_held_to_the_blocks_total_only():
+    steps = [("Load", "It runs 4 statements that call `load`, `clean`, `split` and `merge`.")]
+    assert checks.check_counts(case(_SIX, "It builds.", steps=steps)).status == PASS
+    assert checks.check_counts(case(_SIX, "It runs 4 statements.", steps=steps)).status == FAIL
+    too_many = [("Load", "It then runs 40 more statements.")]
+    assert checks.check_counts(case(_SIX, "It builds.", steps=too_many)).status == FAIL
+
+
+def test_a_shortened_fragment_is_its_codes_text():
+    code = "function f(key) {\n  (aliases[key] || []).forEach(function (x) {\n    setKey(argv, x, value);\n  });\n}"
+    assert checks.check_names(case(code, "It calls `(aliases[key] || []).forEach(function (x) { setKey(argv, ...)})`.",
+                                   language="javascript")).status == PASS
+    template = "function t(d) {\n  console.log(`[trace] '${d.name}' on`);\n}"
+    assert checks.check_names(case(template, "It calls `console.log('[trace] '${d.name}' on')`.",
+                                   language="javascript")).status == PASS
+    assert checks.check_names(case(template, "It calls `console.log('[trace] off')`.",
+                                   language="javascript")).status == FAIL
+
+
+def test_rustdoc_links_and_sphinx_roles_are_read_as_their_text():
+    rust = ("/// Converts `self` into a [`Left`] variant of [`Either<Self, Self>`](Either).\n"
+            "pub fn into_left(self) -> Either<Self, Self> {\n    Left(self)\n}")
+    fn = "pub fn into_left(self) -> Either<Self, Self> {\n    Left(self)\n}"
+    said = "Converts `self` into a [`Left`] variant of `Either<Self, Self>`."
+    assert checks.check_doc(case(fn, said, language="rust", file_text=rust)).status == PASS
+    py = 'def split(s):\n    """Split a string as with :func:`shlex.split`, but never fail."""\n    return [s]'
+    assert checks.check_doc(case(py, "Split a string as with `shlex.split`, but never fail.")).status == PASS
