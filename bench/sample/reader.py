@@ -334,7 +334,7 @@ def first_sentence(doc: str) -> str | None:
                              text, re.I):
         return None
     sentence = text
-    for m in re.finditer(r"[.!?](?=\s+[A-Z(\[`\"'<*]|\s*$)", text):
+    for m in re.finditer(r"\.(?=\s|$)|[!?](?=\s+[A-Z(\[`\"'<*]|\s*$)", text):  # "x ? y : z" goes on
         head = text[:m.start() + 1]
         if _ABBREV.search(head) or re.search(r"\b[A-Z]\.$", head):
             continue
