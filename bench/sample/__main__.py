@@ -27,22 +27,24 @@ from bench.sample import checks, draw, report
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).with_name("corpus.toml")
 DEFAULT_OUT = fetching.CACHE / "sample-results.md"
-CI_BLOCKS = 20
-# The CI draw fails when a property holds for fewer of its drawn blocks (pass / (pass + fail)) than this.
-# Set at what the code reached at three seeds of the full draw (bench/RESULTS.md, "Sampled benchmark"),
-# rounded down, with room for a 20-block draw's spread; raise them as the analysis gets right.
+CI_BLOCKS = 20  # the quota is per language, so the draw takes ceil(20 / 8) = 3 blocks of each: 24
+# The CI draw fails when a property holds for fewer of its drawn blocks (pass / (pass + fail)) than this. A
+# 24-block draw swings far more than the full one, so each threshold is what 99.9% of 24-block draws reached
+# (5000 drawn, 3 per language, from the 893 guides of the three full runs of bench/RESULTS.md's "Sampled
+# benchmark", the code at 0cb4369), rounded down to 5%: a regression shows, a new day's draw does not fail.
+# The full draws' level (the lowest of the three seeds) is in the comment; raise both as the analysis gets right.
 CI_THRESHOLDS = {
-    "drafted": 0.90,
-    "assignments": 0.0,
-    "counts": 0.0,
-    "names": 0.0,
-    "doc": 0.0,
-    "steps": 0.0,
-    "labels": 0.0,
-    "kind": 0.0,
-    "language": 0.0,
-    "extent": 0.0,
-    "example": 0.0,
+    "drafted": 0.95,  # full draws: 99.7%
+    "assignments": 0.55,  # 88.6%
+    "counts": 0.65,  # 91.9%
+    "names": 0.80,  # 94.6%
+    "doc": 0.0,  # 72.4% (a 24-block draw has few documented definitions)
+    "steps": 0.70,  # 90.9%
+    "labels": 0.60,  # 82.9%
+    "kind": 0.60,  # 81.4%
+    "language": 0.80,  # 91.2%
+    "extent": 0.75,  # 90.2%
+    "example": 0.10,  # 58.0%
 }
 # The hook for running the examples (issue 20): when bench/run_examples.py defines
 #   run_sampled(case: bench.sample.checks.Case) -> bench.sample.checks.Verdict
