@@ -114,14 +114,21 @@ def _exec(argv: list[str], cwd: Path, seconds: float, env: dict | None = None, o
     return _Done(done.returncode, done.stdout + done.stderr)
 
 
-def _first(out: str, pattern: str = r"\berror\b|Error|panic|Exception") -> str:
-    """The first line of `out` matching `pattern` (else its last non-empty line), shortened."""
+def _first(out: str, *patterns: str) -> str:
+    """The first line of `out` matching the first of `patterns` that any line matches (else its last non-empty
+    line), shortened; a Rust panic's line is followed by its message."""
     lines = [l.strip() for l in out.splitlines() if l.strip()]
-    hit = next((l for l in lines if re.search(pattern, l)), lines[-1] if lines else "")
-    return hit[:240]
+    for pattern in patterns or (r"\berror\b|Error|panic|Exception",):
+        at = next((i for i, l in enumerate(lines) if re.search(pattern, l)), None)
+        if at is not None:
+            hit = lines[at]
+            if re.search(r"panicked at .*:$", hit) and at + 1 < len(lines):
+                hit += " " + lines[at + 1]
+            return hit[:240]
+    return lines[-1][:240] if lines else ""
 
 
-def _finished(done: _Done, how: str, seconds: float, pattern: str = r"\berror\b|Error|panic|Exception") -> Ran:
+def _finished(done: _Done, how: str, seconds: float, *patterns: str) -> Ran:
     """A program that was built and started: ok, or a crash (exception, panic, signal, exit code, time)."""
     if done.rc is None:
         return Ran(CRASH, how, f"timed out after {seconds:.0f} s")
@@ -129,8 +136,8 @@ def _finished(done: _Done, how: str, seconds: float, pattern: str = r"\berror\b|
         return Ran(OK, how)
     if done.rc < 0 or done.rc > 128:
         signal = -done.rc if done.rc < 0 else done.rc - 128
-        return Ran(CRASH, how, f"killed by signal {signal}" + (f": {_first(done.out, pattern)}" if done.out else ""))
-    return Ran(CRASH, how, _first(done.out, pattern) or f"exit code {done.rc}")
+        return Ran(CRASH, how, f"killed by signal {signal}" + (f": {_first(done.out, *patterns)}" if done.out else ""))
+    return Ran(CRASH, how, _first(done.out, *patterns) or f"exit code {done.rc}")
 
 
 @contextlib.contextmanager
@@ -290,7 +297,7 @@ def _go(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
     built = not re.search(r"^#\s|\[build failed\]|\[setup failed\]|cannot find|no required module", done.out, re.M)
     if done.rc not in (0, None) and not built:
         return Ran(ERROR, how, _first(done.out, r"\.go:\d+|error|cannot|missing"))
-    return _finished(done, how, seconds, r"panic|FAIL|\.go:\d+")
+    return _finished(done, how, seconds, r"^panic:", r"\.go:\d+", r"FAIL")
 
 
 # --- JavaScript and TypeScript ---------------------------------------------------------------------------------
@@ -350,10 +357,10 @@ def _js(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
         out = tmp / "out"
         built = _exec([tsc, "--outDir", str(out), "--rootDir", str(package), "--module", "commonjs", "--target",
                        "es2020", "--moduleResolution", "node", "--esModuleInterop", "--skipLibCheck", "--lib",
-                       "es2020,dom", "--types", "node", str(entry)], package, seconds)
+                       "es2020,dom", str(entry)], package, seconds)
         if built.rc is None:
             return Ran(CRASH, "tsc + node", f"tsc timed out after {seconds:.0f} s")
-        errors = [l for l in built.out.splitlines() if "error TS" in l and entry.name in l]
+        errors = [l for l in built.out.splitlines() if "error TS" in l and (entry.name in l or l.startswith("error"))]
         if errors:
             return Ran(ERROR, "tsc + node", errors[0].strip()[:240])
         entry = out / entry.relative_to(package).with_suffix(".js")
@@ -450,7 +457,7 @@ def _rust(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
         return Ran(ERROR, how, line)
     if module and done.rc == 0 and re.search(r"running 0 tests", done.out):
         return Ran(NOT_RUNNABLE, how, "no test of the example ran")
-    return _finished(done, how, seconds, r"panicked|error")
+    return _finished(done, how, seconds, r"panicked at", r"error")
 
 
 # --- C and C++ --------------------------------------------------------------------------------------------------
@@ -499,10 +506,13 @@ def _c(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
         example = tmp / ("example.cpp" if cpp else "example.c")
         example.write_text(code, "utf-8")
         ran = _c_build_run(tool, how, cpp, flags, links, [example, block_file], tmp, seconds)
-        static = re.search(r"undefined \S*?(\w+)", ran.detail) if ran.status == NOT_RUNNABLE else None
-        if static is None or not re.search(rf"\bstatic\b[^;{{}}]*\b{re.escape(static.group(1))}\s*\(", text):
+        if ran.status in (OK, CRASH) or own_main:
             return ran
-        # the block is static in its file: the example is only reached from inside that file
+        # it did not build on its own: a static function is reached only from inside its file (as the
+        # example's comment says); that way is kept when it builds
+        block_file.write_text(text + "\n\n/* the usage example */\n" + code, "utf-8")
+        inside = _c_build_run(tool, how, cpp, flags, links, [block_file], tmp, seconds, example_in=block_file)
+        return inside if inside.status != ERROR else ran
     if own_main:
         return Ran(NOT_RUNNABLE, how, "the block's file has a main of its own")
     block_file.write_text(text + "\n\n/* the usage example */\n" + code, "utf-8")
@@ -535,6 +545,54 @@ def _c_build_run(tool: str, how: str, cpp: bool, flags: list[str], links: list[s
         return Ran(ERROR, how, _first(linked.out, r"error|undefined"))
     done = _exec([str(program)], tmp, seconds)
     return _finished(done, how, seconds, r"error|Error|Assertion|Traceback|Segmentation")
+
+
+# --- placeholders ------------------------------------------------------------------------------------------
+PLACEHOLDERS = re.compile(r"""^(null|nil|None|nullptr|NULL|undefined|\{\s*\}|&?Default::default\(\)|todo!\(.*\)|"""
+                          r"""(\w+::)*\w+::default\(\)|["']example["']|\.\.\.|\(\w+\s*\*\)\s*(0|NULL))$""", re.S)
+
+
+def placeholder_args(code: str, name: str = "") -> list[str]:
+    """The arguments in the example's calls of `name` (any call when it is "") that are a placeholder or a null:
+    null/nil/None/nullptr/NULL/undefined, `{}`, `Default::default()`, `todo!()`, "example". Read from the text
+    by its own small scanner (strings and brackets respected), apart from the code that writes the example."""
+    found = []
+    short = re.split(r"::|\.", name)[-1] if name else r"[A-Za-z_]\w*"
+    for m in re.finditer(rf"(?<![\w$])({short})\s*\(", code):
+        args = _call_args(code, m.end())
+        found += [a for a in args if PLACEHOLDERS.match(a)]
+    return found
+
+
+def _call_args(code: str, at: int) -> list[str]:
+    """The top-level arguments of the call whose "(" ends just before `at`."""
+    depth, quote, current, args, i = 0, "", "", [], at
+    while i < len(code):
+        ch = code[i]
+        if quote:
+            current += ch
+            if ch == "\\" and i + 1 < len(code):
+                current += code[i + 1]
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'`":
+            quote, current = ch, current + ch
+        elif ch in "([{":
+            depth, current = depth + 1, current + ch
+        elif ch in ")]}":
+            if depth == 0:
+                break
+            depth, current = depth - 1, current + ch
+        elif ch == "," and depth == 0:
+            args.append(current.strip())
+            current = ""
+        else:
+            current += ch
+        i += 1
+    if current.strip():
+        args.append(current.strip())
+    return args
 
 
 def run_report(rows: list[tuple[str, str, Ran]]) -> tuple[list[str], list[str]]:

@@ -27,7 +27,7 @@ from bench.quality import draft as bg
 from bench.quality.checked import Checked, toolchain_report
 from bench.quality.fetch import CACHE, ROOT, FetchError, fetch
 from bench.quality.score import Score, score
-from bench.run_examples import run_example, run_report
+from bench.run_examples import placeholder_args, run_example, run_report
 
 CASES = Path(__file__).with_name("cases.toml")
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -72,6 +72,7 @@ def run_side(case: dict, tree: Path, model: str, args) -> tuple[Score | None, di
     s = score(case, res["guide"], res["markdown"], problems)
     if args.run:
         res["ran"] = run_example(case["language"], res["guide"]["example"]["code"], tree, case["file"])
+    res["placeholders"] = placeholder_args(res["guide"]["example"]["code"], case.get("symbol") or "")
     saved = CACHE / "guides" / model.replace("/", "_") / f"{case['id']}.md"
     saved.parent.mkdir(parents=True, exist_ok=True)
     saved.write_text(res["markdown"] + "\n")
@@ -135,6 +136,14 @@ def checked_section(cases: list[dict], sides: dict[str, dict]) -> str:
             lines, failures = run_report(ran)
             out.append(f"Examples that ran ({side}, bench/run_examples.py): " + "; ".join(lines) + ".")
             out += [f"- {f}" for f in failures]
+        held: dict[str, list[str]] = {}
+        for c in cases:
+            res = results.get(c["id"], (None, {}))[1]
+            if "placeholders" in res:
+                held.setdefault(c["language"], []).extend(f"{c['id']}: {a}" for a in res["placeholders"])
+        if held:
+            out.append(f"Placeholder or null arguments in the examples ({side}): " + "; ".join(
+                f"{lang} {len(args)}" + (f" ({', '.join(args)})" if args else "") for lang, args in held.items()) + ".")
     return "\n".join(out)
 
 
