@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from blockguide.core.examples.c import c_example, cpp_example
-from blockguide.core.examples.generic import generic_params
+from blockguide.core.examples.generic import GenericParam, generic_params, guess
 from blockguide.core.examples.go import go_example
 from blockguide.core.examples.java import java_example
 from blockguide.core.examples.literals import fill_values, leading_comment
@@ -21,6 +21,7 @@ from blockguide.core.examples.js import js_example
 from blockguide.core.examples.python import python_from_signature, rebind_python
 from blockguide.core.examples.python_sites import adapt_python_site
 from blockguide.core.examples.rust import rust_example
+from blockguide.core.examples.usage import PLACEHOLDER, VALUES, param_use, tolerates_missing
 from blockguide.core.grounding import ground
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.python.jedi_session import JEDI_LOCK
@@ -126,6 +127,22 @@ def _enclosing_grounding(g: Grounding, src: Source, path: Path | None, root: Pat
     return ground(enc, src, path, root, MAX_SITES_TRIED)
 
 
+def by_use(language: str, params: list[GenericParam], code: str) -> list[GenericParam]:
+    """Values from how the block uses a parameter where its type would give a placeholder (a called parameter
+    gets a function, not `{}`); trailing parameters the block defaults when left out are left out (JS)."""
+    values = VALUES.get(language, {})
+    for p in params:
+        if p.value is None and PLACEHOLDER.match(guess(language, p)):
+            use = param_use(p.name, code)
+            if use in values:
+                p.value = values[use]
+    if language in ("javascript", "typescript", "tsx"):
+        while params and params[-1].value is None and PLACEHOLDER.match(guess(language, params[-1])) and \
+                tolerates_missing(params[-1].name, code):
+            params = params[:-1]
+    return params
+
+
 def generic_from_signature(g: Grounding, src: Source) -> Example | None:
     block = g.block
     lang = LANGUAGES[block.language]
@@ -134,6 +151,7 @@ def generic_from_signature(g: Grounding, src: Source) -> Example | None:
     node = definition_node(src, block)
     params = generic_params(node if node is not None and node.type in lang.functions else None)
     fill_values(params, block.name, block.text, leading_comment(src, node))
+    params = by_use(block.language, params, block.text)
     # a method's or class's object is made with guessed constructor arguments; a function's values are guesses
     # only where the block's text gave none
     g.example_guessed = block.kind in ("class", "method") or any(p.value is None for p in params)

@@ -11,6 +11,7 @@ from pathlib import Path
 from blockguide.core.examples.generic import PATHISH, URLISH
 from blockguide.core.python.jedi_session import JEDI_LOCK, example_script, trim_parsed_modules
 from blockguide.core.examples.literals import argument_values
+from blockguide.core.examples.usage import PLACEHOLDER, VALUES, param_use
 from blockguide.core.python.signatures import (
     MAX_BOUND_CALLS, Param, PyInfo, bind_problems, calls_in_order, parse_block, project_params)
 from blockguide.core.types import Example, Grounding
@@ -18,7 +19,8 @@ from blockguide.core.types import Example, Grounding
 
 def guess_python(p: Param) -> str:
     """A plausible literal for a required parameter, from its annotation or its name."""
-    name, ann = p.name.lower(), (p.annotation or "").replace(" ", "")
+    name = p.name.lower()
+    ann = re.sub(r"^(typing|t|collections\.abc|typing_extensions)\.", "", (p.annotation or "").replace(" ", ""))
     if URLISH.search(name):
         return '"https://example.com/path?q=1"'
     if PATHISH.search(name):
@@ -117,8 +119,14 @@ def _block_values(g: Grounding, info: PyInfo) -> dict[str, str]:
         else ""
     values = argument_values(info.name or "", [p.name for p in info.params], g.block.text, doc)
     kinds = {p.name: (p.annotation or "").replace(" ", "") for p in info.params}
-    return {k: v for k, v in values.items()
-            if not v.startswith('"') or kinds.get(k) in ("", "str", "Optional[str]", "str|None", "AnyStr")}
+    values = {k: v for k, v in values.items()
+              if not v.startswith('"') or kinds.get(k) in ("", "str", "Optional[str]", "str|None", "AnyStr")}
+    for p in info.params:  # where the guess would be a placeholder, what the block does with the parameter
+        if p.name not in values and p.required and PLACEHOLDER.match(guess_python(p)):
+            use = param_use(p.name, g.block.text)
+            if use is not None:
+                values[p.name] = VALUES["python"][use]
+    return values
 
 
 def _python_statements_example(g: Grounding) -> Example:
