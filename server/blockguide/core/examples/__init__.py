@@ -58,6 +58,8 @@ def attach(g: Grounding, src: Source, path: Path | None, root: Path | None, chec
         problems = check(g.example, g)
         if problems and g.block.language == "python" and g.example_source is None:
             problems = _rebound(g, root, check, problems)
+        elif problems and g.example_source is None and g.block.kind != "statements":
+            problems = _by_type_only(g, src, check, problems)
     except Exception as exc:
         log.warning("could not check the example for %s: %s", path, exc, exc_info=True)
         return
@@ -78,6 +80,20 @@ def _rebound(g: Grounding, root: Path | None, check: Check, problems: list[str])
         return problems
     g.example = example
     return again
+
+
+def _by_type_only(g: Grounding, src: Source, check: Check, problems: list[str]) -> list[str]:
+    """A signature example the checks reject (a value the block's text gave that is not of the parameter's
+    type): the next source of arguments, the types alone; kept when it passes, so no rejected example ships
+    where one that passes exists."""
+    again = generic_from_signature(g, src, from_text=False)
+    if again is None or again.code == g.example.code:
+        return problems
+    found = check(again, g)
+    if found:
+        return problems
+    g.example = again
+    return found
 
 
 def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
@@ -143,15 +159,18 @@ def by_use(language: str, params: list[GenericParam], code: str) -> list[Generic
     return params
 
 
-def generic_from_signature(g: Grounding, src: Source) -> Example | None:
+def generic_from_signature(g: Grounding, src: Source, from_text: bool = True) -> Example | None:
+    """The example from the signature: values the block's text gives (its doc example, regexes, compared
+    literals, the use of a parameter) before the type's; `from_text=False`: the types' values alone."""
     block = g.block
     lang = LANGUAGES[block.language]
     if not block.name:
         return Example(lang.fence_tag, block.text.strip("\n"))
     node = definition_node(src, block)
     params = generic_params(node if node is not None and node.type in lang.functions else None)
-    fill_values(params, block.name, block.text, leading_comment(src, node))
-    params = by_use(block.language, params, block.text)
+    if from_text:
+        fill_values(params, block.name, block.text, leading_comment(src, node))
+        params = by_use(block.language, params, block.text)
     # a method's or class's object is made with guessed constructor arguments; a function's values are guesses
     # only where the block's text gave none
     g.example_guessed = block.kind in ("class", "method") or any(p.value is None for p in params)

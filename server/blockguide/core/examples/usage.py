@@ -57,6 +57,22 @@ def param_use(name: str, code: str) -> str | None:
     return None
 
 
+_INVERSES = (("decode", "encode"), ("loads", "dumps"), ("load", "dump"), ("unquote", "quote"),
+             ("unescape", "escape"), ("deserialize", "serialize"), ("unpack", "pack"), ("decompress", "compress"),
+             ("decrypt", "encrypt"), ("unsign", "sign"), ("parse", "format"), ("parse", "stringify"),
+             ("from_", "to_"), ("Decode", "Encode"), ("Parse", "Format"), ("Unmarshal", "Marshal"))
+
+
+def inverses(name: str) -> list[str]:
+    """The names a function doing the inverse of `name` may have (`base64_decode` -> `base64_encode`,
+    `loads` -> `dumps`): an input `name` reads is best made by the project's own writer of it."""
+    out = []
+    for reads, writes in _INVERSES:
+        if reads in name and not (writes in name and writes.startswith(reads)):
+            out.append(name.replace(reads, writes, 1))
+    return list(dict.fromkeys(o for o in out if o != name))
+
+
 def tolerates_missing(name: str, code: str) -> bool:
     """The block gives the parameter a default when the caller leaves it out (`{...options}`, `options || {}`,
     `options ?? x`, `if (!options)`, `options === undefined`): a trailing one can be left out of an example."""

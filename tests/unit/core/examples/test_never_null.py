@@ -120,3 +120,29 @@ def test_c_out_parameters_get_a_variable_s_address_and_buffers_their_size():
     setup = []
     assert _c_args([GenericParam("out", "Foo&"), GenericParam("in", "const Foo&")], setup, cpp=True) == "out, Foo{}"
     assert setup == ["Foo out{};"]
+
+
+def test_an_input_the_function_reads_is_made_by_the_module_s_own_inverse(tmp_path):
+    root = _write(tmp_path, {
+        "setup.py": "", "codec/__init__.py": "",
+        "codec/b64.py": "import base64\n\n\ndef b64_encode(data):\n    return base64.b64encode(data.encode())\n\n\n"
+                        "def b64_decode(text):\n    return base64.b64decode(text)\n"})
+    code = _example(root, "codec/b64.py", "b64_decode")
+    assert "from codec.b64 import b64_decode, b64_encode" in code
+    assert 'b64_decode(b64_encode("Hello, World"))' in code
+
+
+def test_an_example_no_compiler_ran_on_is_said_not_compiled():
+    from types import SimpleNamespace
+
+    from blockguide.core.fallback import example_checked
+    from blockguide.core.types import Example
+
+    g = SimpleNamespace(example=Example("rust", "fn main() {}\n"), example_problems=(),
+                        example_checks=("static", "parse only (no target/)"))
+    assert example_checked(g) == ("The usage example was not compiled (no target/): only its syntax, its import "
+                                  "and the names it uses were checked.")
+    g.example_checks = ("static",)
+    assert "was not compiled (no toolchain for it ran here)" in example_checked(g)
+    g.example_checks = ("static", "go vet")
+    assert example_checked(g) == "The usage example passed go vet."
