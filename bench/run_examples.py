@@ -355,9 +355,11 @@ def _js(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
         if tsc is None:
             return Ran(NOT_RUNNABLE, "tsc + node", "tsc is not on PATH")
         out = tmp / "out"
-        built = _exec([tsc, "--outDir", str(out), "--rootDir", str(package), "--module", "commonjs", "--target",
-                       "es2020", "--moduleResolution", "node", "--esModuleInterop", "--skipLibCheck", "--lib",
-                       "es2020,dom", str(entry)], package, seconds)
+        esm = bool(re.search(r"^(?!\s*//)[^\n]*\bawait\b", _outside_functions(code), re.M))  # top-level await
+        module = ["--module", "es2022", "--target", "es2022", "--moduleResolution", "bundler"] if esm else \
+            ["--module", "commonjs", "--target", "es2020", "--moduleResolution", "node"]
+        built = _exec([tsc, "--outDir", str(out), "--rootDir", str(package), *module, "--esModuleInterop",
+                       "--skipLibCheck", "--lib", "es2022,dom", str(entry)], package, seconds)
         if built.rc is None:
             return Ran(CRASH, "tsc + node", f"tsc timed out after {seconds:.0f} s")
         errors = [l for l in built.out.splitlines() if "error TS" in l and (entry.name in l or l.startswith("error"))]
@@ -366,12 +368,22 @@ def _js(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
         entry = out / entry.relative_to(package).with_suffix(".js")
         if not entry.is_file():
             return Ran(ERROR, "tsc + node", _first(built.out))
-        (out / "package.json").write_text('{"type": "commonjs"}\n', "utf-8")
+        (out / "package.json").write_text(f'{{"type": "{"module" if esm else "commonjs"}"}}\n', "utf-8")
         how = "tsc + " + how
     done = _exec([node, str(entry)], entry.parent, seconds)
     if done.rc not in (0, None) and re.search(r"SyntaxError|ERR_MODULE_NOT_FOUND|Cannot find module", done.out):
         return Ran(ERROR, how, _first(done.out, r"SyntaxError|ERR_MODULE_NOT_FOUND|Cannot find module"))
-    return _finished(done, how, seconds, r"^\w*Error\b|Error:|Exception")
+    return _finished(done, how, seconds, r"^\w*Error\b", r"^\w+:\s", r"Error:", r"Exception\b(?!\()")
+
+
+def _outside_functions(code: str) -> str:
+    """The example's lines outside any function body (a rough cut by braces: enough to see a top-level await)."""
+    out, depth = [], 0
+    for line in code.split("\n"):
+        if depth == 0:
+            out.append(line)
+        depth = max(0, depth + line.count("{") - line.count("}"))
+    return "\n".join(out)
 
 
 # --- Java -------------------------------------------------------------------------------------------------------
@@ -411,6 +423,39 @@ def _rust_crate(tree: Path, file: str) -> Path | None:
     return None
 
 
+def _without_tests(text: str) -> str:
+    """Rust source without its `#[cfg(test)]` modules (inline ones cut at their matching brace)."""
+    while True:
+        m = re.search(r"^[ \t]*#\[cfg\(test\)\](?:\s*(?://[^\n]*|#\[[^\]\n]*\]))*\s*(pub(\([^)]*\))?\s+)?"
+                      r"mod\s+\w+\s*(;|\{)", text, re.M)
+        if m is None:
+            return text
+        end = m.end()
+        if m.group(3) == "{":
+            depth = 1
+            while end < len(text) and depth:
+                depth += {"{": 1, "}": -1}.get(text[end], 0)
+                end += 1
+        text = text[:m.start()] + text[end:]
+
+
+def _rust_lock(copy: Path, name: str) -> Path:
+    """The lock file of the crate built on its own (its optional dependencies too, which cargo resolves for a
+    root crate), its dependencies fetched into cargo's cache from crates.io: once per package."""
+    lock = RUN_CACHE / "cargo-lock" / name / "Cargo.lock"
+    with _locked(lock):
+        if lock.is_file():
+            return lock
+        with tempfile.TemporaryDirectory(prefix="bench-cargo-") as tmp:
+            crate = _copy(copy, Path(tmp) / "crate")
+            done = _exec(["cargo", "fetch"], crate, PREPARE_SECONDS, offline=False)
+            if done.rc != 0:
+                raise _Prepare("cargo", _first(done.out, r"^error"))
+            lock.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(crate / "Cargo.lock", lock)
+    return lock
+
+
 def _rust(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
     from blockguide.core.checks.toolchain_rust import copied_manifest  # the crate's manifest without its tests
 
@@ -433,6 +478,9 @@ def _rust(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
     env = {"CARGO_TARGET_DIR": str(target), "CARGO_NET_OFFLINE": "true"}
     module = re.search(r"^\s*use super::\*;", code, re.M) and not re.search(r"\bfn\s+main\s*\(", code)
     if module:  # a private function's example: a test module at the end of its file (the same module)
+        (copy / "Cargo.lock").write_bytes(_rust_lock(copy, tree.name).read_bytes())
+        for source in (copy / "src").rglob("*.rs"):  # the crate's own tests need its dev-dependencies: left out
+            source.write_text(_without_tests(source.read_text("utf-8")), "utf-8")
         inside = copy / (tree / file).relative_to(crate)
         inside.write_text(inside.read_text("utf-8") + "\n" + code, "utf-8")
         test = re.search(r"\bmod\s+(\w+)", code)
