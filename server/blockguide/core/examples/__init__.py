@@ -126,8 +126,8 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
             # the site whose real arguments survive best (tests and examples come first on a tie)
             if (best is None or kept > best[0]) and not check(example, g):
                 best = (kept, example, f"{site.path}:{site.line + 1}")
-        if best is not None:
-            return best[1], best[2]
+        if best is not None and (best[0] > 0 or not info.params):  # a site none of whose values survive
+            return best[1], best[2]                                   # is no better than the signature's
         return python_from_signature(g, info), None
     made = generic_from_signature(g, src)
     return (made, None) if made is not None else None

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 
-CALLABLE, STRING, SEQUENCE, MAPPING, NUMBER = "callable", "string", "sequence", "mapping", "number"
+CALLABLE, STRING, SEQUENCE, MAPPING, NUMBER, BOOLEAN = "callable", "string", "sequence", "mapping", "number", "boolean"
 
 # A value of each use, per language: what an example passes where the use is all that is known.
 VALUES = {
     "python": {CALLABLE: "print", STRING: '"Hello, World"', SEQUENCE: '["a", "b"]', MAPPING: '{"key": "value"}',
-               NUMBER: "3"},
+               NUMBER: "3", BOOLEAN: "True"},
     "javascript": {CALLABLE: '() => "done"', STRING: '"Hello, World"', SEQUENCE: '["a", "b"]',
-                   MAPPING: '{ key: "value" }', NUMBER: "3"},
+                   MAPPING: '{ key: "value" }', NUMBER: "3", BOOLEAN: "true"},
 }
 VALUES["typescript"] = VALUES["tsx"] = VALUES["javascript"]
 
@@ -32,8 +32,8 @@ _MAPPING_METHODS = r"get|items|keys|values|setdefault|hasOwnProperty|containsKey
 
 
 def param_use(name: str, code: str) -> str | None:
-    """CALLABLE, STRING, SEQUENCE, MAPPING or NUMBER for the parameter `name` from the block's text `code`;
-    None when its use says nothing (only passed on, or not used)."""
+    """CALLABLE, STRING, SEQUENCE, MAPPING, NUMBER or BOOLEAN (only tested for truth: `if (condition)`) for the
+    parameter `name` from the block's text `code`; None when its use says nothing (only passed on, or unused)."""
     if not name or not name.isidentifier():
         return None
     n = re.escape(name)
@@ -54,6 +54,8 @@ def param_use(name: str, code: str) -> str | None:
     if re.search(rf"(?<![\w.$]){n}\s*([-*/%]|\+(?!\s*[\"'`]))\s*[\w(]|[-*/%]\s*{n}\b(?!\s*[\"'`])|"
                  rf"(?<![\w.$]){n}\s*[<>]=?\s*-?\d", code):
         return NUMBER
+    if re.search(rf"\bif\s*\(?\s*(!|not\s+)?\s*{n}\s*(\)|:)", code):
+        return BOOLEAN
     return None
 
 

@@ -13,7 +13,7 @@ from blockguide.core.examples.c import _c_args
 from blockguide.core.examples.generic import GenericParam, guess
 from blockguide.core.examples.literals import doc_example
 from blockguide.core.examples.python import guess_python
-from blockguide.core.examples.usage import (CALLABLE, MAPPING, NUMBER, SEQUENCE, STRING, param_use,
+from blockguide.core.examples.usage import (BOOLEAN, CALLABLE, MAPPING, NUMBER, SEQUENCE, STRING, param_use,
                                             tolerates_missing)
 from blockguide.core.languages import for_path
 from blockguide.core.python.signatures import Param
@@ -47,6 +47,7 @@ def test_the_use_of_a_parameter_says_what_it_must_be():
     assert param_use("list", "for (const x of list) {") == SEQUENCE
     assert param_use("conf", 'return conf["name"]') == MAPPING
     assert param_use("n", "return n * 2") == NUMBER
+    assert param_use("condition", "if (condition) {\n  return;\n}") == BOOLEAN
     assert param_use("parse", "def parse(text):\n    return text") is None  # the definition is no call
 
 
@@ -146,3 +147,19 @@ def test_an_example_no_compiler_ran_on_is_said_not_compiled():
     assert "was not compiled (no toolchain for it ran here)" in example_checked(g)
     g.example_checks = ("static", "go vet")
     assert example_checked(g) == "The usage example passed go vet."
+
+
+def test_a_call_site_whose_values_are_all_guesses_is_no_example(tmp_path):
+    """The only call passes a variable the example cannot have: the signature's example (with the module's
+    inverse making the input) is better than the site with a guess in its place."""
+    root = _write(tmp_path, {
+        "setup.py": "", "codec/__init__.py": "",
+        "codec/b64.py": "import base64\n\n\ndef b64_encode(data):\n    return base64.b64encode(data.encode())\n\n\n"
+                        "def b64_decode(text):\n    return base64.b64decode(text)\n",
+        "app.py": "from codec.b64 import b64_decode\n\n\ndef load(blob):\n    return b64_decode(blob)\n"})
+    path = root / "codec/b64.py"
+    src = Source(for_path(str(path)), path.read_text())
+    g = grounding.ground(find_definition(src, "b64_decode"), src, path, root, 5)
+    assert g.call_sites
+    examples.attach(g, src, path, root, checks.check_example)
+    assert g.example_source is None and 'b64_decode(b64_encode("Hello, World"))' in g.example.code
