@@ -163,3 +163,17 @@ def test_a_call_site_whose_values_are_all_guesses_is_no_example(tmp_path):
     assert g.call_sites
     examples.attach(g, src, path, root, checks.check_example)
     assert g.example_source is None and 'b64_decode(b64_encode("Hello, World"))' in g.example.code
+
+
+def test_java_object_parameter_is_made_with_its_class_s_public_constructor(tmp_path):
+    root = _write(tmp_path, {
+        "org/kit/Range.java": "package org.kit;\n\npublic class Range {\n    private final int low;\n"
+                              "    public Range(int low) {\n        this.low = low;\n    }\n"
+                              "    public Range(Range other, String name) {\n        this.low = other.low;\n    }\n"
+                              "    public int low() {\n        return low;\n    }\n}\n",
+        "org/kit/Ranges.java": "package org.kit;\n\nimport java.util.Iterator;\n\npublic class Ranges {\n"
+                               "    public static int lowest(Range range, Iterator<String> names) {\n"
+                               "        return range.low();\n    }\n}\n"})
+    code = _example(root, "org/kit/Ranges.java", "lowest")
+    assert 'Ranges.lowest(new Range(3), java.util.List.of("a", "b").iterator())' in code
+    assert "null" not in code
