@@ -45,6 +45,8 @@ def adapt_python_site(site: CallSite, root: Path, g: Grounding, info: PyInfo) ->
     needed: list[str] = []
     for arg, param in zip(call.args, positional):
         value = _portable(arg, imports, literals, needed)
+        if value == "None":  # a local first set to None (`handler = None`, then chosen): no value to copy
+            value = None
         kept += value is not None
         given[param.name] = value or guess_python(param)
     known = {p.name for p in info.params}

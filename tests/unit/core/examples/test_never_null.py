@@ -177,3 +177,13 @@ def test_java_object_parameter_is_made_with_its_class_s_public_constructor(tmp_p
     code = _example(root, "org/kit/Ranges.java", "lowest")
     assert 'Ranges.lowest(new Range(3), java.util.List.of("a", "b").iterator())' in code
     assert "null" not in code
+
+
+def test_a_call_site_local_first_set_to_none_is_not_copied(tmp_path):
+    root = _write(tmp_path, {
+        "setup.py": "", "pool/__init__.py": "",
+        "pool/run.py": "def run_now(func, *args):\n    return func(*args)\n",
+        "pool/app.py": "from pool.run import run_now\n\n\ndef handle(handlers, key):\n    handler = None\n"
+                       "    if key in handlers:\n        handler = handlers[key]\n    return run_now(handler, key)\n"})
+    code = _example(root, "pool/run.py", "run_now")
+    assert "run_now(print)" in code and "None" not in code
