@@ -21,7 +21,7 @@ from blockguide.core.examples.js import js_example
 from blockguide.core.examples.python import python_from_signature, rebind_python
 from blockguide.core.examples.python_sites import adapt_python_site
 from blockguide.core.examples.rust import rust_example
-from blockguide.core.examples.usage import PLACEHOLDER, VALUES, param_use, tolerates_missing
+from blockguide.core.examples.usage import PLACEHOLDER, VALUES, better, param_use, tolerates_missing
 from blockguide.core.grounding import ground
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.python.jedi_session import JEDI_LOCK
@@ -148,9 +148,9 @@ def by_use(language: str, params: list[GenericParam], code: str) -> list[Generic
     gets a function, not `{}`); trailing parameters the block defaults when left out are left out (JS)."""
     values = VALUES.get(language, {})
     for p in params:
-        if p.value is None and PLACEHOLDER.match(guess(language, p)):
+        if p.value is None:
             use = param_use(p.name, code)
-            if use in values:
+            if use in values and better(use, guess(language, p)):
                 p.value = values[use]
     if language in ("javascript", "typescript", "tsx"):
         while params and params[-1].value is None and PLACEHOLDER.match(guess(language, params[-1])) and \

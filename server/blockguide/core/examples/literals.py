@@ -197,7 +197,8 @@ def jsdoc_types(comment: str) -> dict[str, str]:
             re.finditer(r"@param\s+\{([^}]+)\}\s+\[?([A-Za-z_$][\w$]*)", comment)}
 
 
-_STRINGY = re.compile(r"^(string|String|&str|str|&'\w+str|char\*|constchar\*|std::string|conststd::string&|)$")
+_STRINGY = re.compile(r"^(string|String|CharSequence|&str|str|&'\w+str|char\*|constchar\*|std::string|"
+                      r"conststd::string&|)$")
 _JSDOC_TYPES = {"String": "string", "Number": "number", "Boolean": "boolean", "Array": "any[]"}
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from blockguide.core.examples.generic import PATHISH, URLISH
 from blockguide.core.python.jedi_session import JEDI_LOCK, example_script, trim_parsed_modules
 from blockguide.core.examples.literals import argument_values
-from blockguide.core.examples.usage import PLACEHOLDER, VALUES, inverses, param_use
+from blockguide.core.examples.usage import VALUES, better, inverses, param_use
 from blockguide.core.python.signatures import (
     MAX_BOUND_CALLS, Param, PyInfo, bind_problems, calls_in_order, parse_block, project_params)
 from blockguide.core.types import Example, Grounding
@@ -149,9 +149,9 @@ def _block_values(g: Grounding, info: PyInfo) -> dict[str, str]:
     values = {k: v for k, v in values.items()
               if not v.startswith('"') or kinds.get(k) in ("", "str", "Optional[str]", "str|None", "AnyStr")}
     for p in info.params:  # where the guess would be a placeholder, what the block does with the parameter
-        if p.name not in values and p.required and PLACEHOLDER.match(guess_python(p)):
+        if p.name not in values and p.required:
             use = param_use(p.name, g.block.text)
-            if use is not None:
+            if better(use, guess_python(p)):
                 values[p.name] = VALUES["python"][use]
     return values
 

@@ -19,7 +19,8 @@ VALUES = {
 }
 VALUES["typescript"] = VALUES["tsx"] = VALUES["javascript"]
 
-# Placeholders: values that stand for "something of this type" and fail as soon as the block uses them.
+# Placeholders: values that stand for "something of this type" and fail as soon as the block uses them. A
+# string use does not replace "example" (one arbitrary string for another): see `better`.
 PLACEHOLDER = re.compile(r"^(None|null|nil|NULL|nullptr|undefined|\{\s*\}|&?Default::default\(\)|[\"']example[\"'])$")
 
 _STRING_METHODS = (r"lower|upper|strip|lstrip|rstrip|split|rsplit|startswith|endswith|encode|replace|find|rfind|"
@@ -63,6 +64,12 @@ _INVERSES = (("decode", "encode"), ("loads", "dumps"), ("load", "dump"), ("unquo
              ("unescape", "escape"), ("deserialize", "serialize"), ("unpack", "pack"), ("decompress", "compress"),
              ("decrypt", "encrypt"), ("unsign", "sign"), ("parse", "format"), ("parse", "stringify"),
              ("from_", "to_"), ("Decode", "Encode"), ("Parse", "Format"), ("Unmarshal", "Marshal"))
+
+
+def better(use: str | None, guessed: str) -> bool:
+    """The use's value says more than the guess: a function, sequence, mapping, number or truth value for a
+    null or `{}`; a string only where the guess is not already one."""
+    return use is not None and bool(PLACEHOLDER.match(guessed)) and not (use == STRING and guessed[:1] in "\"'")
 
 
 def inverses(name: str) -> list[str]:

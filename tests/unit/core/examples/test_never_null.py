@@ -187,3 +187,19 @@ def test_a_call_site_local_first_set_to_none_is_not_copied(tmp_path):
                        "    if key in handlers:\n        handler = handlers[key]\n    return run_now(handler, key)\n"})
     code = _example(root, "pool/run.py", "run_now")
     assert "run_now(print)" in code and "None" not in code
+
+
+def test_a_string_use_does_not_trade_one_made_up_string_for_another():
+    from blockguide.core.examples.usage import better
+
+    assert better(CALLABLE, "None") and better(BOOLEAN, "{}")
+    assert not better(STRING, '"example"') and better(STRING, "None")
+    assert not better(None, "None")
+
+
+def test_a_doc_example_string_fills_a_char_sequence_parameter(tmp_path):
+    root = _write(tmp_path, {"org/kit/Texts.java": (
+        "package org.kit;\n\npublic class Texts {\n    /**\n     * <pre>\n     * Texts.isBlank(null)  = true\n"
+        "     * Texts.isBlank(\"bob\") = false\n     * </pre>\n     */\n"
+        "    public static boolean isBlank(final CharSequence cs) {\n        return cs == null;\n    }\n}\n")})
+    assert 'Texts.isBlank("bob")' in _example(root, "org/kit/Texts.java", "isBlank")
