@@ -608,7 +608,7 @@ def placeholder_args(code: str, name: str = "") -> list[str]:
     short = re.split(r"::|\.", name)[-1] if name else r"[A-Za-z_]\w*"
     for m in re.finditer(rf"(?<![\w$])({short})\s*\(", code):
         args = _call_args(code, m.end())
-        found += [a for a in args if PLACEHOLDERS.match(a)]
+        found += [a for a in args if PLACEHOLDERS.match(re.sub(r"^\w+\s*=(?!=)\s*", "", a))]  # keyword's value too
     return found
 
 

@@ -193,3 +193,12 @@ def test_the_report_counts_runnable_examples_and_lists_failures():
                                   ("c", "c", Ran(NOT_RUNNABLE, "cc (compiled only)", "undefined f"))])
     assert lines == ["go: 1/2 ran (go run, go test); 1 crash", "c: 0/0 ran (cc (compiled only)); 1 not runnable"]
     assert failures == ["b (go): crash (go test): panic: x", "c (c): not runnable (cc (compiled only)): undefined f"]
+
+
+def test_placeholder_arguments_are_counted_in_the_block_s_calls_only():
+    from bench.run_examples import placeholder_args
+
+    code = 'x := errors.Wrap(nil, "example")\nfmt.Println(nil)\nf(a, cert=None, s="a, {}")\n'
+    assert placeholder_args(code, "Wrap") == ["nil", '"example"']
+    assert placeholder_args(code, "f") == ["cert=None"]
+    assert placeholder_args("StringUtils.isBlank(\"bob\")", "StringUtils.isBlank") == []
