@@ -27,6 +27,7 @@ from bench.quality import draft as bg
 from bench.quality.checked import Checked, toolchain_report
 from bench.quality.fetch import CACHE, ROOT, FetchError, fetch
 from bench.quality.score import Score, score
+from bench.run_examples import placeholder_args, run_example, run_report
 
 CASES = Path(__file__).with_name("cases.toml")
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -69,6 +70,9 @@ def run_side(case: dict, tree: Path, model: str, args) -> tuple[Score | None, di
     if checked is not None:
         res["checked"] = Checked(case["language"], checked[1], tuple(checked[0]))
     s = score(case, res["guide"], res["markdown"], problems)
+    if args.run:
+        res["ran"] = run_example(case["language"], res["guide"]["example"]["code"], tree, case["file"])
+    res["placeholders"] = placeholder_args(res["guide"]["example"]["code"], case.get("symbol") or "")
     saved = CACHE / "guides" / model.replace("/", "_") / f"{case['id']}.md"
     saved.parent.mkdir(parents=True, exist_ok=True)
     saved.write_text(res["markdown"] + "\n")
@@ -126,6 +130,20 @@ def checked_section(cases: list[dict], sides: dict[str, dict]) -> str:
     for side, results in sides.items():
         rows = [res["checked"] for c in cases for _, res in [results.get(c["id"], (None, {}))] if "checked" in res]
         out.append(f"Examples the toolchain accepted ({side}): " + "; ".join(toolchain_report(rows)) + ".")
+        ran = [(c["language"], c["id"], res["ran"]) for c in cases for _, res in [results.get(c["id"], (None, {}))]
+               if "ran" in res]
+        if ran:
+            lines, failures = run_report(ran)
+            out.append(f"Examples that ran ({side}, bench/run_examples.py): " + "; ".join(lines) + ".")
+            out += [f"- {f}" for f in failures]
+        held: dict[str, list[str]] = {}
+        for c in cases:
+            res = results.get(c["id"], (None, {}))[1]
+            if "placeholders" in res:
+                held.setdefault(c["language"], []).extend(f"{c['id']}: {a}" for a in res["placeholders"])
+        if held:
+            out.append(f"Placeholder or null arguments in the examples ({side}): " + "; ".join(
+                f"{lang} {len(args)}" + (f" ({', '.join(args)})" if args else "") for lang, args in held.items()) + ".")
     return "\n".join(out)
 
 
@@ -200,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=600, help="seconds per model call (default 600)")
     p.add_argument("--out", type=Path, default=OUT, help=f"results file (default {OUT.relative_to(ROOT)})")
     p.add_argument("--record", metavar="LABEL", help="also write the table into bench/RESULTS.md under LABEL")
+    p.add_argument("--no-run", dest="run", action="store_false",
+                   help="do not run the examples (bench/run_examples.py): the toolchain's acceptance only")
     p.add_argument("-v", "--verbose", action="store_true", help="print each guide's breakdown")
     args = p.parse_args(argv)
     model = None if args.model == "none" else args.model
@@ -225,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
             s, res = run_side(case, tree, "none" if side == "static" else side, args)
             results[case["id"]] = (s, res)
             shown = f"{s.total:.0f} (facts {s.facts})" if s else f"error: {res.get('error', '')[:200]}"
+            shown += f"; example: {res['ran']}" if "ran" in res else ""
             print(f"  {side} {case['id']}: {shown} ({res.get('seconds', 0):.1f} s)", file=sys.stderr)
             if args.verbose and s is not None:
                 print("    " + "\n    ".join(s.breakdown()), file=sys.stderr)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from blockguide.core.examples.c import c_example, cpp_example
-from blockguide.core.examples.generic import generic_params
+from blockguide.core.examples.generic import GenericParam, generic_params, guess
 from blockguide.core.examples.go import go_example
 from blockguide.core.examples.java import java_example
 from blockguide.core.examples.literals import fill_values, leading_comment
@@ -21,6 +21,7 @@ from blockguide.core.examples.js import js_example
 from blockguide.core.examples.python import python_from_signature, rebind_python
 from blockguide.core.examples.python_sites import adapt_python_site
 from blockguide.core.examples.rust import rust_example
+from blockguide.core.examples.usage import PLACEHOLDER, VALUES, better, param_use, tolerates_missing
 from blockguide.core.grounding import ground
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.python.jedi_session import JEDI_LOCK
@@ -57,6 +58,8 @@ def attach(g: Grounding, src: Source, path: Path | None, root: Path | None, chec
         problems = check(g.example, g)
         if problems and g.block.language == "python" and g.example_source is None:
             problems = _rebound(g, root, check, problems)
+        elif problems and g.example_source is None and g.block.kind != "statements":
+            problems = _by_type_only(g, src, check, problems)
     except Exception as exc:
         log.warning("could not check the example for %s: %s", path, exc, exc_info=True)
         return
@@ -77,6 +80,20 @@ def _rebound(g: Grounding, root: Path | None, check: Check, problems: list[str])
         return problems
     g.example = example
     return again
+
+
+def _by_type_only(g: Grounding, src: Source, check: Check, problems: list[str]) -> list[str]:
+    """A signature example the checks reject (a value the block's text gave that is not of the parameter's
+    type): the next source of arguments, the types alone; kept when it passes, so no rejected example ships
+    where one that passes exists."""
+    again = generic_from_signature(g, src, from_text=False)
+    if again is None or again.code == g.example.code:
+        return problems
+    found = check(again, g)
+    if found:
+        return problems
+    g.example = again
+    return found
 
 
 def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
@@ -110,8 +127,8 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
             # the site whose real arguments survive best (tests and examples come first on a tie)
             if (best is None or kept > best[0]) and not check(example, g):
                 best = (kept, example, f"{site.path}:{site.line + 1}")
-        if best is not None:
-            return best[1], best[2]
+        if best is not None and (best[0] > 0 or not info.params):  # a site none of whose values survive
+            return best[1], best[2]                                   # is no better than the signature's
         return python_from_signature(g, info), None
     made = generic_from_signature(g, src)
     return (made, None) if made is not None else None
@@ -127,14 +144,34 @@ def _enclosing_grounding(g: Grounding, src: Source, path: Path | None, root: Pat
     return ground(enc, src, path, root, MAX_SITES_TRIED)
 
 
-def generic_from_signature(g: Grounding, src: Source) -> Example | None:
+def by_use(language: str, params: list[GenericParam], code: str) -> list[GenericParam]:
+    """Values from how the block uses a parameter where its type would give a placeholder (a called parameter
+    gets a function, not `{}`); trailing parameters the block defaults when left out are left out (JS)."""
+    values = VALUES.get(language, {})
+    for p in params:
+        if p.value is None:
+            use = param_use(p.name, code)
+            if use in values and better(use, guess(language, p)):
+                p.value = values[use]
+    if language in ("javascript", "typescript", "tsx"):
+        while params and params[-1].value is None and PLACEHOLDER.match(guess(language, params[-1])) and \
+                tolerates_missing(params[-1].name, code):
+            params = params[:-1]
+    return params
+
+
+def generic_from_signature(g: Grounding, src: Source, from_text: bool = True) -> Example | None:
+    """The example from the signature: values the block's text gives (its doc example, regexes, compared
+    literals, the use of a parameter) before the type's; `from_text=False`: the types' values alone."""
     block = g.block
     lang = LANGUAGES[block.language]
     if not block.name:
         return Example(lang.fence_tag, block.text.strip("\n"))
     node = definition_node(src, block)
     params = generic_params(node if node is not None and node.type in lang.functions else None)
-    fill_values(params, block.name, block.text, leading_comment(src, node))
+    if from_text:
+        fill_values(params, block.name, block.text, leading_comment(src, node))
+        params = by_use(block.language, params, block.text)
     # a method's or class's object is made with guessed constructor arguments; a function's values are guesses
     # only where the block's text gave none
     g.example_guessed = block.kind in ("class", "method") or any(p.value is None for p in params)

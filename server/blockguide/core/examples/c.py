@@ -41,7 +41,7 @@ def c_example(g: Grounding, src: Source, node: Node | None, params: list[Generic
     _pair_lengths(params)
     setup: list[str] = []
     cleanup: list[str] = []
-    args = _python_args(params, block.name or "", setup, cleanup) if python else guessed_args(lang, params)
+    args = _python_args(params, block.name or "", setup, cleanup) if python else _c_args(params, setup, cpp)
     returns = _returns(node)
     owner = owner_of(g, src, node) if cpp and node is not None else None
     if owner is not None:
@@ -116,6 +116,48 @@ def _pair_lengths(params: list[GenericParam]) -> None:
             p.value = p.value or '"example"'
             if re.fullmatch(r'"[^"\\]*"', p.value):
                 after.value = str(len(p.value) - 2)
+
+
+def _c_args(params: list[GenericParam], setup: list[str], cpp: bool) -> str:
+    """Arguments a C/C++ function takes without a null: an out-parameter (`int *argc`, `struct foo *out`) gets
+    the address of a variable declared for it, a writable `char *` a buffer (its size passed for a length
+    after it), a struct by value a zero-initialised one; strings and numbers as guessed."""
+    lang = "cpp" if cpp else "c"
+    args: list[str] = []
+    for i, p in enumerate(params):
+        flat = p.type.replace(" ", "")
+        base = re.sub(r"\s*[*&]\s*$", "", p.type).strip()
+        if cpp and p.value is None and flat.endswith("&") and not flat.endswith("&&") and guess(lang, p) == "{}":
+            if flat.startswith("const"):  # a value the reference binds to
+                args.append(f"{base.removeprefix('const').strip()}{{}}")
+            else:  # a variable the block may write through the reference
+                setup.append(f"{base} {p.name}{{}};")
+                args.append(p.name)
+            continue
+        if p.value is None and re.fullmatch(r"(const)?char\*(const)?\*", flat):  # argv-like: strings, then NULL
+            element = "const char" if flat.startswith("const") else "char"
+            setup += [f'char {p.name}0[] = "example";', f"{element} *{p.name}[] = {{{p.name}0, 0}};"]
+            args.append(p.name)
+            continue
+        if p.value is not None or "*" not in flat or flat.startswith("const") and "char" in flat or \
+                flat.count("*") > 1 or re.fullmatch(r"(const)?void\*", flat) or "(" in flat:
+            value = guess(lang, p)
+            if value == "{}" and p.type.strip():  # a struct by value: a zero-initialised one, written as such
+                value = f"{p.type.strip()}{{}}" if cpp else f"({p.type.strip()}){{0}}"
+            args.append(value)
+            continue
+        var = f"{p.name or 'value'}_value" if p.name in ("", "value") else p.name
+        if re.fullmatch(r"(unsigned)?char\*", flat):  # a buffer the block writes into
+            setup.append(f"char {var}[64] = \"\";")
+            args.append(var)
+            after = params[i + 1] if i + 1 < len(params) else None
+            if after is not None and after.value is None and _LENGTH.match(after.name):
+                after.value = f"sizeof {var}"
+            continue
+        scalar = re.search(r"\b(int|long|short|size_t|unsigned|double|float|bool|int\d+_t|uint\d+_t|ssize_t)\b", base)
+        setup.append(f"{base} {var}{{}};" if cpp else f"{base} {var} = {'0' if scalar else '{0}'};")
+        args.append(f"&{var}")
+    return ", ".join(args)
 
 
 def _python_args(params: list[GenericParam], name: str, setup: list[str], cleanup: list[str]) -> str:

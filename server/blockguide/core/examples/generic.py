@@ -124,6 +124,20 @@ def guess(lang: str, p: GenericParam) -> str:
             return "true"
         if t == "char":
             return "'a'"
+        if t in ("CharSequence", "Object", "Comparable", "Serializable"):
+            return '"Hello, World"'
+        if t in ("String[]", "String..."):
+            return 'new String[] {"a", "b"}'
+        if re.fullmatch(r"(int|long|short|byte|double|float)(\[\]|\.\.\.)", t):
+            return f"new {t.rstrip('.[]')}[] {{1, 2, 3}}"
+        if t == "char[]":
+            return '"Hello".toCharArray()'
+        collection = re.match(r"(List|Collection|Iterable|Set|Map)\b", t)
+        if collection:
+            kind = {"Iterable": "List", "Collection": "List"}.get(collection.group(1), collection.group(1))
+            strings = re.fullmatch(r"\w+(<String(,String)?>)?", t) is not None
+            filled = {"Map": '("key", "value")', "Set": '("a", "b")', "List": '("a", "b")'}[kind]
+            return f"java.util.{kind}.of{filled if strings else '()'}"
         return "null"
     if lang in ("c", "cpp"):
         if "char*" in t or "string" in t:

@@ -6,10 +6,43 @@ import re
 
 from tree_sitter import Node
 
-from blockguide.core.examples.generic import GenericParam, guessed_args
+from blockguide.core.examples.generic import GenericParam, guess
 from blockguide.core.syntax.nodes import text_of
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Grounding
+
+
+_GO_BUILTIN = {"string", "bool", "byte", "rune", "error", "any", "uintptr", "float32", "float64", "complex64",
+               "complex128"}
+
+
+def go_value(p: GenericParam, prefix: str) -> str:
+    """A value of the parameter's type a reader can pass: the block's own literal first, then one the type
+    admits that is not nil: an error made with fmt.Errorf, a filled slice, an empty map, a struct of the
+    package (`&pkg.Options{}`), a context, a reader over a string; nil only for what nothing here can make
+    (a function type, another package's pointer)."""
+    if p.value is not None:
+        return p.value
+    t = p.type.replace(" ", "")
+    if t == "error":
+        return 'fmt.Errorf("something failed")'
+    if t in ("interface{}", "any"):
+        return '"value"'
+    if t == "context.Context":
+        return "context.Background()"
+    if t == "io.Reader":
+        return 'strings.NewReader("Hello, World")'
+    if t in ("[]string", "...string"):
+        return '[]string{"a", "b"}'
+    if re.fullmatch(r"(\[\]|\.\.\.)(u?int\d*|float\d+)", t):
+        return f"[]{t.lstrip('[].')}{{1, 2, 3}}"
+    if t.startswith("map["):
+        return f"{t}{{}}"
+    named = re.fullmatch(r"(\*?)([A-Za-z_]\w*)", t)
+    if named and named.group(2) not in _GO_BUILTIN and not re.fullmatch(r"u?int\d*|float\d+", named.group(2)):
+        qualified = prefix if named.group(2)[:1].isupper() else ""
+        return f"{'&' if named.group(1) else ''}{qualified}{named.group(2)}{{}}"
+    return guess("go", p)
 
 
 def go_example(g: Grounding, src: Source, node: Node | None, params: list[GenericParam]) -> str:
@@ -19,6 +52,7 @@ def go_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
     qualified = bool(g.import_line) and block.name[:1].isupper()
     prefix = f"{pkg}." if qualified else ""
     imports = ['"fmt"'] + ([f'"{g.module}"'] if qualified else [])
+    args = ", ".join(go_value(p, prefix) for p in params)
     results = 0
     if node is not None:
         result = node.child_by_field_name("result")
@@ -28,14 +62,14 @@ def go_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
     if block.kind == "class":
         body = [f"var value {prefix}{block.name}", 'fmt.Printf("%+v\\n", value)']
     else:
-        call = f"{prefix}{block.name}({guessed_args('go', params)})"
+        call = f"{prefix}{block.name}({args})"
         receiver = node.child_by_field_name("receiver") if node is not None and \
             node.type == "method_declaration" else None
         if receiver is not None:
             rtype = re.sub(r"^\(?\s*\w*\s*", "", text_of(receiver).strip("()")).strip()
             base = rtype.lstrip("*")
             body.append(f"value := &{prefix}{base}{{}}" if rtype.startswith("*") else f"var value {prefix}{base}")
-            call = f"value.{block.name}({guessed_args('go', params)})"
+            call = f"value.{block.name}({args})"
         if results == 0:
             body.append(call)
         else:
@@ -44,6 +78,8 @@ def go_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
             body.append(f"fmt.Println({', '.join(names)})")
     if not any("fmt." in line for line in body):
         imports.remove('"fmt"')
+    imports[len(imports) - bool(qualified):len(imports) - bool(qualified)] = \
+        [f'"{std}"' for std in ("context", "strings") if any(f"{std}." in line for line in body)]
     head = [f"import {imports[0]}"] if len(imports) == 1 else ["import ("] + [f"\t{i}" for i in imports] + [")"]
     head = [*head, ""] if imports else []
     if not qualified:  # a file of the block's own package: the only place an unexported name is reached from

@@ -41,19 +41,28 @@ def argument_values(name: str, params: list[str], code: str, doc: str = "") -> d
 
 
 def doc_example(name: str, params: list[str], doc: str) -> dict[str, str]:
-    """The arguments of the first call of `name` in a doctest (`>>> name(...)`) or an `@example` block."""
+    """The arguments of a call of `name` in a doctest (`>>> name(...)`) or an `@example` block: the first whose
+    arguments are all literals, none of them a null (a doc lists `isBlank(null) = true` first; a reader's
+    example shows a real value), a non-empty one before one with an empty string."""
+    fallback: dict[str, str] = {}
     for m in re.finditer(rf"(?:>>>|@example|^\s*\*?\s*(?:const|let|var)?\s*\w*\s*=?)\s*(?:\w+\.)?{re.escape(name)}"
                          rf"\(([^()\n]*)\)", doc, re.M):
         args = split_top_level(m.group(1))
         values = [re.sub(r"^\s*\w+\s*=(?!=)", "", a) for a in args]
-        if args and all(_LITERAL.match(v) for v in values):  # a name in the doc is no value the example has
-            positional = [a for a in args if not re.match(r"^\s*\w+\s*=[^=]", a)]
-            out = dict(zip(params, (a.strip() for a in positional)))
-            out.update({a.split("=", 1)[0].strip(): a.split("=", 1)[1].strip() for a in args if a not in positional
-                        and a.split("=", 1)[0].strip() in params})
-            if out:
-                return out
-    return {}
+        if not args or not all(_LITERAL.match(v) for v in values) or any(_NULL.match(v) for v in values):
+            continue  # a name in the doc is no value the example has; a null is no example of use
+        positional = [a for a in args if not re.match(r"^\s*\w+\s*=[^=]", a)]
+        out = dict(zip(params, (a.strip() for a in positional)))
+        out.update({a.split("=", 1)[0].strip(): a.split("=", 1)[1].strip() for a in args if a not in positional
+                    and a.split("=", 1)[0].strip() in params})
+        if out and not any(_EMPTY.match(v) for v in values):
+            return out
+        fallback = fallback or out
+    return fallback
+
+
+_NULL = re.compile(r"^\s*(null|None|nil|undefined|NULL|nullptr)\s*$")
+_EMPTY = re.compile(r"""^\s*(""|''|``|\[\s*\]|\{\s*\})\s*$""")
 
 
 _LITERAL = re.compile(r"""^\s*(["'`].*["'`]|b["'].*["']|-?\d[\d_.]*|true|false|True|False|None|null|\[.*\]|"""
@@ -189,7 +198,8 @@ def jsdoc_types(comment: str) -> dict[str, str]:
             re.finditer(r"@param\s+\{([^}]+)\}\s+\[?([A-Za-z_$][\w$]*)", comment)}
 
 
-_STRINGY = re.compile(r"^(string|String|&str|str|&'\w+str|char\*|constchar\*|std::string|conststd::string&|)$")
+_STRINGY = re.compile(r"^(string|String|CharSequence|&str|str|&'\w+str|char\*|constchar\*|std::string|"
+                      r"conststd::string&|)$")
 _JSDOC_TYPES = {"String": "string", "Number": "number", "Boolean": "boolean", "Array": "any[]"}
 
 

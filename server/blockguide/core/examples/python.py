@@ -11,6 +11,7 @@ from pathlib import Path
 from blockguide.core.examples.generic import PATHISH, URLISH
 from blockguide.core.python.jedi_session import JEDI_LOCK, example_script, trim_parsed_modules
 from blockguide.core.examples.literals import argument_values
+from blockguide.core.examples.usage import VALUES, better, inverses, param_use
 from blockguide.core.python.signatures import (
     MAX_BOUND_CALLS, Param, PyInfo, bind_problems, calls_in_order, parse_block, project_params)
 from blockguide.core.types import Example, Grounding
@@ -18,7 +19,8 @@ from blockguide.core.types import Example, Grounding
 
 def guess_python(p: Param) -> str:
     """A plausible literal for a required parameter, from its annotation or its name."""
-    name, ann = p.name.lower(), (p.annotation or "").replace(" ", "")
+    name = p.name.lower()
+    ann = re.sub(r"^(typing|t|collections\.abc|typing_extensions)\.", "", (p.annotation or "").replace(" ", ""))
     if URLISH.search(name):
         return '"https://example.com/path?q=1"'
     if PATHISH.search(name):
@@ -102,10 +104,37 @@ def python_from_signature(g: Grounding, info: PyInfo) -> Example:
     imports = [g.import_line] if g.import_line else []
     if block.kind == "statements" or not info.name:
         return _python_statements_example(g)
-    setup, call = call_of(g, info, call_args(info.params, _block_values(g, info)))
+    values = _block_values(g, info)
+    made = _made_by_inverse(g, info, values)
+    if made is not None:
+        imports = [f"{imports[0]}, {made[0]}"] if imports and imports[0].startswith("from ") else imports
+    setup, call = call_of(g, info, call_args(info.params, values))
     if not g.import_line:
         setup.insert(0, f"# `{info.name}` is not importable from another module; this runs where it is defined")
     return Example("python", render_python(imports, setup, call, info))
+
+
+def _made_by_inverse(g: Grounding, info: PyInfo, values: dict[str, str]) -> tuple[str, str] | None:
+    """A function that reads a string it is given (`base64_decode`, `loads`, `unquote`) gets one made by the
+    module's own inverse (`base64_encode("Hello, World")`), not "example", which it may not read: (the
+    inverse's name, the value), set in `values`; None when the module has no such function of one argument."""
+    if g.block.kind != "function" or not info.name or g.root is None or g.path is None:
+        return None
+    first = next((p for p in info.params if p.kind in ("positional", "posonly") and p.required), None)
+    if first is None or first.name in values or guess_python(first) != '"example"':
+        return None
+    try:
+        module = ast.parse((Path(g.root) / g.path).read_text("utf-8", "replace"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    functions = {n.name: n for n in module.body if isinstance(n, ast.FunctionDef)}
+    for name in inverses(info.name):
+        fn = functions.get(name)
+        required = [a for a in fn.args.args[:len(fn.args.args) - len(fn.args.defaults)]] if fn else []
+        if fn is not None and len(required) == 1 and not fn.args.posonlyargs and not name.startswith("_"):
+            values[first.name] = f'{name}("Hello, World")'
+            return name, values[first.name]
+    return None
 
 
 def _block_values(g: Grounding, info: PyInfo) -> dict[str, str]:
@@ -117,8 +146,14 @@ def _block_values(g: Grounding, info: PyInfo) -> dict[str, str]:
         else ""
     values = argument_values(info.name or "", [p.name for p in info.params], g.block.text, doc)
     kinds = {p.name: (p.annotation or "").replace(" ", "") for p in info.params}
-    return {k: v for k, v in values.items()
-            if not v.startswith('"') or kinds.get(k) in ("", "str", "Optional[str]", "str|None", "AnyStr")}
+    values = {k: v for k, v in values.items()
+              if not v.startswith('"') or kinds.get(k) in ("", "str", "Optional[str]", "str|None", "AnyStr")}
+    for p in info.params:  # where the guess would be a placeholder, what the block does with the parameter
+        if p.name not in values and p.required:
+            use = param_use(p.name, g.block.text)
+            if better(use, guess_python(p)):
+                values[p.name] = VALUES["python"][use]
+    return values
 
 
 def _python_statements_example(g: Grounding) -> Example:

@@ -4,6 +4,7 @@ imports, its literal arguments kept and literal locals inlined, the other argume
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 import threading
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ def adapt_python_site(site: CallSite, root: Path, g: Grounding, info: PyInfo) ->
     if not calls:
         return None
     call = max(calls, key=lambda c: (c.lineno, -c.col_offset))  # the innermost on that line
+    if expects_error(index.module, call):
+        return None  # a test showing the error path (`with pytest.raises(BadData): f("12345")`): no example of use
     imports = _module_imports(index.imports, site.path)
     literals = _local_literals(index, call)
     given: dict[str, str] = {}
@@ -42,6 +45,8 @@ def adapt_python_site(site: CallSite, root: Path, g: Grounding, info: PyInfo) ->
     needed: list[str] = []
     for arg, param in zip(call.args, positional):
         value = _portable(arg, imports, literals, needed)
+        if value == "None":  # a local first set to None (`handler = None`, then chosen): no value to copy
+            value = None
         kept += value is not None
         given[param.name] = value or guess_python(param)
     known = {p.name for p in info.params}
@@ -58,6 +63,21 @@ def adapt_python_site(site: CallSite, root: Path, g: Grounding, info: PyInfo) ->
     setup, text = call_of(g, info, args)
     head = [g.import_line] if g.import_line else []
     return Example("python", render_python(head + needed, setup, text, info)), kept
+
+
+_RAISES = re.compile(r"(^|\.)(raises|assertRaises\w*|assertWarns\w*|expectedFailure)$")
+
+
+def expects_error(module: ast.Module, call: ast.Call) -> bool:
+    """The call is inside a `with pytest.raises(...)` / `with self.assertRaises(...)` block: the test expects it
+    to fail."""
+    for node in ast.walk(module):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and node.lineno <= call.lineno <= (node.end_lineno or 0):
+            for item in node.items:
+                ctx = item.context_expr
+                if isinstance(ctx, ast.Call) and _RAISES.search(ast.unparse(ctx.func)):
+                    return True
+    return False
 
 
 def _call_args_given(params: list[Param], given: dict[str, str]) -> str:

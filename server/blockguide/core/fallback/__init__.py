@@ -52,6 +52,11 @@ def static_example(g: Grounding) -> tuple[Example, str | None]:
 def example_checked(g: Grounding) -> str | None:
     """What the real toolchain said of the analysis' example, when one ran ("static" checks go unsaid)."""
     tools = [c for c in g.example_checks if c != "static"]
+    compiled = [c for c in tools if not c.startswith("parse only")]
+    if g.example is not None and g.example_checks and not compiled:  # never claim more than was checked
+        why = "; ".join(c.removeprefix("parse only").strip(" ()") for c in tools)
+        return ("The usage example was not compiled (" + (why or "no toolchain for it ran here") +
+                "): only its syntax, its import and the names it uses were checked.")
     if not tools:
         return None
     if g.example_problems:

@@ -1,0 +1,95 @@
+"""What a parameter must be, read from how the block uses it (any language, from its text; never run): a
+parameter the block calls is a function, one whose string methods it calls is a string, one it iterates is a
+sequence, one it looks keys up in is a mapping, one it does arithmetic with is a number. The example builders
+use this where neither the block's text nor the parameter's type gives a value, instead of a placeholder
+(`None`, `{}`, `null`) that fails as soon as the block uses it."""
+
+from __future__ import annotations
+
+import re
+
+CALLABLE, STRING, SEQUENCE, MAPPING, NUMBER, BOOLEAN = "callable", "string", "sequence", "mapping", "number", "boolean"
+
+# A value of each use, per language: what an example passes where the use is all that is known.
+VALUES = {
+    "python": {CALLABLE: "print", STRING: '"Hello, World"', SEQUENCE: '["a", "b"]', MAPPING: '{"key": "value"}',
+               NUMBER: "3", BOOLEAN: "True"},
+    "javascript": {CALLABLE: '() => "done"', STRING: '"Hello, World"', SEQUENCE: '["a", "b"]',
+                   MAPPING: '{ key: "value" }', NUMBER: "3", BOOLEAN: "true"},
+}
+VALUES["typescript"] = VALUES["tsx"] = VALUES["javascript"]
+
+# Placeholders: values that stand for "something of this type" and fail as soon as the block uses them. A
+# string use does not replace "example" (one arbitrary string for another): see `better`.
+PLACEHOLDER = re.compile(r"^(None|null|nil|NULL|nullptr|undefined|\{\s*\}|&?Default::default\(\)|[\"']example[\"'])$")
+
+_STRING_METHODS = (r"lower|upper|strip|lstrip|rstrip|split|rsplit|startswith|endswith|encode|replace|find|rfind|"
+                   r"isdigit|isalpha|isspace|casefold|splitlines|partition|toLowerCase|toUpperCase|trim|trimStart|"
+                   r"trimEnd|charCodeAt|charAt|codePointAt|substring|substr|padStart|padEnd|normalize|localeCompare|"
+                   r"ToLower|ToUpper|TrimSpace|to_lowercase|to_uppercase|trim_start|trim_end|chars|as_bytes|"
+                   r"toLowerCase|equalsIgnoreCase|isEmpty|isBlank")
+_SEQUENCE_METHODS = r"forEach|map|filter|reduce|some|every|append|extend|push|pop|iter|into_iter|stream"
+_MAPPING_METHODS = r"get|items|keys|values|setdefault|hasOwnProperty|containsKey|entrySet"
+
+
+def param_use(name: str, code: str) -> str | None:
+    """CALLABLE, STRING, SEQUENCE, MAPPING, NUMBER or BOOLEAN (only tested for truth: `if (condition)`) for the
+    parameter `name` from the block's text `code`; None when its use says nothing (only passed on, or unused)."""
+    if not name or not name.isidentifier():
+        return None
+    n = re.escape(name)
+    if re.search(rf"(?<![\w.$]){n}\s*\((?!\s*\))|(?<![\w.$]){n}\s*\(\s*\)|(?<![\w.$]){n}\s*\.\s*(call|apply|bind)\s*\(",
+                 _without_definition(code, name)):
+        return CALLABLE
+    if re.search(rf"(?<![\w.$]){n}\s*\.\s*({_STRING_METHODS})\s*\(", code) or \
+            re.search(rf"(?<![\w.$])(len|strlen)\s*\(\s*{n}\s*\)\s*(==|!=|<|>)", code) and \
+            re.search(rf"(?<![\w.$]){n}\s*(\+\s*[\"']|\[\s*\d)", code):
+        return STRING
+    if re.search(rf"\bfor\s*\(?\s*(const|let|var|auto|final)?\s*[\w\s,&*()\[\]]*\s+(in|of|:)\s+\*?&?{n}\s*[):{{\n]",
+                 code) or re.search(rf"(?<![\w.$]){n}\s*\.\s*({_SEQUENCE_METHODS})\s*\(", code) or \
+            re.search(rf"\bfor\s+\w+(\s*,\s*\w+)?\s*:?=\s*range\s+{n}\b", code):
+        return SEQUENCE
+    if re.search(rf"(?<![\w.$]){n}\s*\[\s*[\"'][^\"']+[\"']\s*\]", code) or \
+            re.search(rf"(?<![\w.$]){n}\s*\.\s*({_MAPPING_METHODS})\s*\(", code):
+        return MAPPING
+    if re.search(rf"(?<![\w.$]){n}\s*([-*/%]|\+(?!\s*[\"'`]))\s*[\w(]|[-*/%]\s*{n}\b(?!\s*[\"'`])|"
+                 rf"(?<![\w.$]){n}\s*[<>]=?\s*-?\d", code):
+        return NUMBER
+    if re.search(rf"\bif\s*\(?\s*(!|not\s+)?\s*{n}\s*(\)|:)", code):
+        return BOOLEAN
+    return None
+
+
+_INVERSES = (("decode", "encode"), ("loads", "dumps"), ("load", "dump"), ("unquote", "quote"),
+             ("unescape", "escape"), ("deserialize", "serialize"), ("unpack", "pack"), ("decompress", "compress"),
+             ("decrypt", "encrypt"), ("unsign", "sign"), ("parse", "format"), ("parse", "stringify"),
+             ("from_", "to_"), ("Decode", "Encode"), ("Parse", "Format"), ("Unmarshal", "Marshal"))
+
+
+def better(use: str | None, guessed: str) -> bool:
+    """The use's value says more than the guess: a function, sequence, mapping, number or truth value for a
+    null or `{}`; a string only where the guess is not already one."""
+    return use is not None and bool(PLACEHOLDER.match(guessed)) and not (use == STRING and guessed[:1] in "\"'")
+
+
+def inverses(name: str) -> list[str]:
+    """The names a function doing the inverse of `name` may have (`base64_decode` -> `base64_encode`,
+    `loads` -> `dumps`): an input `name` reads is best made by the project's own writer of it."""
+    out = []
+    for reads, writes in _INVERSES:
+        if reads in name and not (writes in name and writes.startswith(reads)):
+            out.append(name.replace(reads, writes, 1))
+    return list(dict.fromkeys(o for o in out if o != name))
+
+
+def tolerates_missing(name: str, code: str) -> bool:
+    """The block gives the parameter a default when the caller leaves it out (`{...options}`, `options || {}`,
+    `options ?? x`, `if (!options)`, `options === undefined`): a trailing one can be left out of an example."""
+    n = re.escape(name)
+    return bool(re.search(rf"\.\.\.\s*{n}\b|(?<![\w.$]){n}\s*(\|\||\?\?)|!\s*{n}\b(?!\s*\.)|"
+                          rf"(?<![\w.$]){n}\s*===?\s*(undefined|null)\b|typeof\s+{n}\s*===?\s*['\"]undefined", code))
+
+
+def _without_definition(code: str, name: str) -> str:
+    """The code without the line that defines a function called `name` (a parameter named like the block)."""
+    return re.sub(rf"^.*\b(def|function|fn|func)\s+{re.escape(name)}\b.*$", "", code, flags=re.M)

@@ -1,0 +1,205 @@
+"""Usage examples pass real values, never a placeholder: a parameter the block calls gets a function, one it
+iterates a sequence; Go's `error` an error, a struct pointer a struct of the package; Java a doc example's
+non-null call and collections of the parameter's type; C an out-parameter the address of a variable, a buffer
+for a writable `char *`; a test call that expects an error is not the example."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from blockguide.core import checks, examples, grounding
+from blockguide.core.examples.c import _c_args
+from blockguide.core.examples.generic import GenericParam, guess
+from blockguide.core.examples.literals import doc_example
+from blockguide.core.examples.python import guess_python
+from blockguide.core.examples.usage import (BOOLEAN, CALLABLE, MAPPING, NUMBER, SEQUENCE, STRING, param_use,
+                                            tolerates_missing)
+from blockguide.core.languages import for_path
+from blockguide.core.python.signatures import Param
+from blockguide.core.syntax.blocks import find_definition
+from blockguide.core.syntax.source import Source
+
+NULLS = re.compile(r"\((?:[^()]*,\s*)?(None|null|nil|nullptr|NULL|\{\}|undefined)\s*[,)]")
+
+
+def _example(root: Path, rel: str, name: str) -> str:
+    path = root / rel
+    src = Source(for_path(str(path)), path.read_text())
+    g = grounding.ground(find_definition(src, name), src, path, root, 5)
+    examples.attach(g, src, path, root, checks.check_example)
+    assert g.example is not None
+    return g.example.code
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def test_the_use_of_a_parameter_says_what_it_must_be():
+    assert param_use("input", "const result = await input(attemptNumber);") == CALLABLE
+    assert param_use("cb", "items.forEach(cb)") is None  # passed on, not used: nothing is known
+    assert param_use("s", "return s.lower().strip()") == STRING
+    assert param_use("rows", "for row in rows:\n    print(row)") == SEQUENCE
+    assert param_use("list", "for (const x of list) {") == SEQUENCE
+    assert param_use("conf", 'return conf["name"]') == MAPPING
+    assert param_use("n", "return n * 2") == NUMBER
+    assert param_use("condition", "if (condition) {\n  return;\n}") == BOOLEAN
+    assert param_use("parse", "def parse(text):\n    return text") is None  # the definition is no call
+
+
+def test_a_trailing_options_object_the_block_defaults_may_be_left_out():
+    assert tolerates_missing("options", "options = {retries: 10, ...options};")
+    assert tolerates_missing("opts", "opts = opts || {};")
+    assert not tolerates_missing("options", "return options.retries + 1;")
+
+
+def test_python_callable_annotation_with_its_module_is_a_function():
+    assert guess_python(Param("func", "positional", True, "typing.Callable[P, T]")) == "print"
+
+
+def test_javascript_called_parameter_gets_a_function_and_defaulted_options_are_left_out(tmp_path):
+    root = _write(tmp_path, {
+        "package.json": '{"name": "retrying", "version": "1.0.0", "main": "index.js"}\n',
+        "index.js": "function retrying(input, options) {\n  options = {retries: 3, ...options};\n"
+                    "  return input(options.retries);\n}\n\nmodule.exports = retrying;\n"})
+    code = _example(root, "index.js", "retrying")
+    assert 'retrying(() => "done")' in code
+    assert not NULLS.search(code)
+
+
+def test_python_parameter_the_block_iterates_gets_a_sequence(tmp_path):
+    root = _write(tmp_path, {"setup.py": "", "pkg/__init__.py": "",
+                             "pkg/sums.py": "def total(rows):\n    out = 0\n    for row in rows:\n"
+                                            "        out += len(row)\n    return out\n"})
+    code = _example(root, "pkg/sums.py", "total")
+    assert 'total(["a", "b"])' in code and "None" not in code
+
+
+def test_a_test_call_that_expects_an_error_is_not_the_example(tmp_path):
+    root = _write(tmp_path, {
+        "setup.py": "", "pkg/__init__.py": "",
+        "pkg/codec.py": "def decode(text):\n    if len(text) % 4:\n        raise ValueError(text)\n    return text\n",
+        "tests/test_codec.py": "import pytest\nfrom pkg.codec import decode\n\n\ndef test_bad():\n"
+                               "    with pytest.raises(ValueError):\n        decode('12345')\n\n\n"
+                               "def test_good():\n    assert decode('abcd') == 'abcd'\n"})
+    code = _example(root, "pkg/codec.py", "decode")
+    assert "decode('abcd')" in code and "12345" not in code
+
+
+def test_go_error_and_struct_pointer_parameters_get_values_of_their_type(tmp_path):
+    root = _write(tmp_path, {
+        "go.mod": "module example.com/wrap\n\ngo 1.20\n",
+        "wrap.go": "package wrap\n\ntype Options struct{ Depth int }\n\n"
+                   "func Wrap(err error, o *Options, names []string, msg string) error {\n"
+                   "\tif err == nil {\n\t\treturn nil\n\t}\n\treturn err\n}\n"})
+    code = _example(root, "wrap.go", "Wrap")
+    assert 'wrap.Wrap(fmt.Errorf("something failed"), &wrap.Options{}, []string{"a", "b"}, ' in code
+    assert "nil" not in code
+
+
+def test_java_doc_example_without_null_and_collections_of_their_type():
+    doc = (' * StringUtils.isBlank(null)      = true\n * StringUtils.isBlank("")        = true\n'
+           ' * StringUtils.isBlank("bob")     = false\n')
+    assert doc_example("isBlank", ["cs"], doc) == {"cs": '"bob"'}
+    assert doc_example("f", ["a"], " * f(null) = 0\n") == {}
+    assert guess("java", GenericParam("names", "List<String>")) == 'java.util.List.of("a", "b")'
+    assert guess("java", GenericParam("counts", "Map<String, Integer>")) == "java.util.Map.of()"
+    assert guess("java", GenericParam("text", "CharSequence")) != "null"
+
+
+def test_c_out_parameters_get_a_variable_s_address_and_buffers_their_size():
+    setup: list[str] = []
+    args = _c_args([GenericParam("argc", "int*"), GenericParam("argv", "char**"), GenericParam("buf", "char*"),
+                    GenericParam("len", "size_t"), GenericParam("opts", "struct opts")], setup, cpp=False)
+    assert args == "&argc, argv, buf, sizeof buf, (struct opts){0}"
+    assert setup == ["int argc = 0;", 'char argv0[] = "example";', "char *argv[] = {argv0, 0};",
+                     'char buf[64] = "";']
+    setup = []
+    assert _c_args([GenericParam("out", "Foo&"), GenericParam("in", "const Foo&")], setup, cpp=True) == "out, Foo{}"
+    assert setup == ["Foo out{};"]
+
+
+def test_an_input_the_function_reads_is_made_by_the_module_s_own_inverse(tmp_path):
+    root = _write(tmp_path, {
+        "setup.py": "", "codec/__init__.py": "",
+        "codec/b64.py": "import base64\n\n\ndef b64_encode(data):\n    return base64.b64encode(data.encode())\n\n\n"
+                        "def b64_decode(text):\n    return base64.b64decode(text)\n"})
+    code = _example(root, "codec/b64.py", "b64_decode")
+    assert "from codec.b64 import b64_decode, b64_encode" in code
+    assert 'b64_decode(b64_encode("Hello, World"))' in code
+
+
+def test_an_example_no_compiler_ran_on_is_said_not_compiled():
+    from types import SimpleNamespace
+
+    from blockguide.core.fallback import example_checked
+    from blockguide.core.types import Example
+
+    g = SimpleNamespace(example=Example("rust", "fn main() {}\n"), example_problems=(),
+                        example_checks=("static", "parse only (no target/)"))
+    assert example_checked(g) == ("The usage example was not compiled (no target/): only its syntax, its import "
+                                  "and the names it uses were checked.")
+    g.example_checks = ("static",)
+    assert "was not compiled (no toolchain for it ran here)" in example_checked(g)
+    g.example_checks = ("static", "go vet")
+    assert example_checked(g) == "The usage example passed go vet."
+
+
+def test_a_call_site_whose_values_are_all_guesses_is_no_example(tmp_path):
+    """The only call passes a variable the example cannot have: the signature's example (with the module's
+    inverse making the input) is better than the site with a guess in its place."""
+    root = _write(tmp_path, {
+        "setup.py": "", "codec/__init__.py": "",
+        "codec/b64.py": "import base64\n\n\ndef b64_encode(data):\n    return base64.b64encode(data.encode())\n\n\n"
+                        "def b64_decode(text):\n    return base64.b64decode(text)\n",
+        "app.py": "from codec.b64 import b64_decode\n\n\ndef load(blob):\n    return b64_decode(blob)\n"})
+    path = root / "codec/b64.py"
+    src = Source(for_path(str(path)), path.read_text())
+    g = grounding.ground(find_definition(src, "b64_decode"), src, path, root, 5)
+    assert g.call_sites
+    examples.attach(g, src, path, root, checks.check_example)
+    assert g.example_source is None and 'b64_decode(b64_encode("Hello, World"))' in g.example.code
+
+
+def test_java_object_parameter_is_made_with_its_class_s_public_constructor(tmp_path):
+    root = _write(tmp_path, {
+        "org/kit/Range.java": "package org.kit;\n\npublic class Range {\n    private final int low;\n"
+                              "    public Range(int low) {\n        this.low = low;\n    }\n"
+                              "    public Range(Range other, String name) {\n        this.low = other.low;\n    }\n"
+                              "    public int low() {\n        return low;\n    }\n}\n",
+        "org/kit/Ranges.java": "package org.kit;\n\nimport java.util.Iterator;\n\npublic class Ranges {\n"
+                               "    public static int lowest(Range range, Iterator<String> names) {\n"
+                               "        return range.low();\n    }\n}\n"})
+    code = _example(root, "org/kit/Ranges.java", "lowest")
+    assert 'Ranges.lowest(new Range(3), java.util.List.of("a", "b").iterator())' in code
+    assert "null" not in code
+
+
+def test_a_call_site_local_first_set_to_none_is_not_copied(tmp_path):
+    root = _write(tmp_path, {
+        "setup.py": "", "pool/__init__.py": "",
+        "pool/run.py": "def run_now(func, *args):\n    return func(*args)\n",
+        "pool/app.py": "from pool.run import run_now\n\n\ndef handle(handlers, key):\n    handler = None\n"
+                       "    if key in handlers:\n        handler = handlers[key]\n    return run_now(handler, key)\n"})
+    code = _example(root, "pool/run.py", "run_now")
+    assert "run_now(print)" in code and "None" not in code
+
+
+def test_a_string_use_does_not_trade_one_made_up_string_for_another():
+    from blockguide.core.examples.usage import better
+
+    assert better(CALLABLE, "None") and better(BOOLEAN, "{}")
+    assert not better(STRING, '"example"') and better(STRING, "None")
+    assert not better(None, "None")
+
+
+def test_a_doc_example_string_fills_a_char_sequence_parameter(tmp_path):
+    root = _write(tmp_path, {"org/kit/Texts.java": (
+        "package org.kit;\n\npublic class Texts {\n    /**\n     * <pre>\n     * Texts.isBlank(null)  = true\n"
+        "     * Texts.isBlank(\"bob\") = false\n     * </pre>\n     */\n"
+        "    public static boolean isBlank(final CharSequence cs) {\n        return cs == null;\n    }\n}\n")})
+    assert 'Texts.isBlank("bob")' in _example(root, "org/kit/Texts.java", "isBlank")
