@@ -11,7 +11,7 @@ SAMPLE_FILE ?= src/requests/utils.py
 SAMPLE_SYMBOL ?= requote_uri
 
 .PHONY: setup venv ollama model ollama-serve ollama-stop run test test-fast test-python test-vscode e2e-vscode \
-        e2e-vscode-real e2e-vscode-first-run bench bench-quality bench-profile vsix check dist clean
+        e2e-vscode-real e2e-vscode-first-run bench bench-quality bench-verifier bench-profile vsix check dist clean
 
 setup: venv ollama model
 
@@ -98,6 +98,12 @@ bench: setup
 bench-quality: $(if $(findstring --model none,$(ARGS)),venv,setup)
 	$(MAKE) -C vscode-client deps
 	PATH="$(CURDIR)/vscode-client/node_modules/.bin:$$PATH" $(PY) -m bench.quality $(ARGS)
+
+# The field checks as a classifier (bench/verifier): hand-written correct answers and planted errors replayed
+# through the stand-in Ollama (tests/replay/fake_ollama.py); no model runs. Recall and the share of errors stopped.
+bench-verifier: venv
+	$(MAKE) -C vscode-client deps
+	PATH="$(CURDIR)/vscode-client/node_modules/.bin:$$PATH" $(PY) -m bench.verifier $(ARGS)
 
 # Where the analysis spends its time (pyinstrument over Django blocks)
 bench-profile: setup
