@@ -43,6 +43,8 @@ from blockguide.llm import (
     BadAnswer,
     DraftRequest,
     ModelNotRunning,
+    ModelTimeout,
+    ModelUnreachable,
     guide_schema,
     parse_draft,
     parse_phrase,
@@ -107,9 +109,11 @@ async def draft(
     """A guide for the block: from the store, else the analysis' guide with the model's checked fields.
 
     A model failure of a kind in `fallback_on` does not raise: the analysis' guide is returned and
-    `Drafted.warning` carries the message for the user. The editor and the CLI pass (ModelNotRunning,) —
-    the server could not be reached at all — unless the user turned that off; a generation that fails
-    midway still raises, so nothing half-made is inserted. Cancellation always propagates.
+    `Drafted.warning` carries the message for the user. The editor and the CLI pass `fallback_for(settings)`
+    (no server, a timeout, a cut stream, an unreadable answer) unless the user turned that off: the guide is
+    then the analysis' alone, marked so, with the reason; it is never half the model's. Such a guide, and one
+    the model added nothing to (every field failed its checks), is not stored: the next request asks the
+    model again. Cancellation always propagates.
     """
     block = grounding.block
     key = cache_key(settings)
@@ -137,14 +141,16 @@ async def draft(
         return Drafted(replace(base, provenance=why), False, warning=str(exc))
     log.info("guide for %s %s: %s (%d model call(s))", block.kind, block.name or "", provenance_text(guide.provenance),
              usage.calls)
-    if cache is not None:
-        cache.put(block.hash, key, guide)
+    if cache is not None and not (guide.provenance is not None and guide.provenance.model_unused):
+        cache.put(block.hash, key, guide)  # a guide the model added nothing to is not its guide: ask again next time
     return Drafted(guide, False, usage.prompt_tokens, usage.output_tokens)
 
 
 def fallback_for(settings: Settings) -> tuple[type[BackendError], ...]:
-    """The model failures the editor and the CLI answer with a guide built without the model."""
-    return (ModelNotRunning,) if settings.offline_fallback else ()
+    """The model failures the editor and the CLI answer with a guide built without the model (and a warning
+    saying why): nothing answers at the host, the model times out, its stream is cut off, or its answer cannot
+    be read. A missing model or a server error stays an error with what to do."""
+    return (ModelUnreachable, ModelTimeout, BadAnswer) if settings.offline_fallback else ()
 
 
 async def _ask(backend: Backend, request: DraftRequest, progress: Progress | None, usage: _Usage, label: str):
@@ -185,8 +191,7 @@ async def _phrase(g: Grounding, base: Guide, settings: Settings, backend: Backen
                         + FEEDBACK_HEAD + f"- {exc}\n- Answer with the JSON object only."}]
             request = replace(request, messages=messages)
     else:
-        note = f"The model's answer could not be read twice ({problem}); the analysis' guide stands."
-        return replace(base, provenance=Provenance(backend.model, "phrase", notes=(note,)))
+        raise BadAnswer(f"The model {backend.model} gave an answer that could not be read, twice ({problem}).")
     guide, outcomes = accept_phrase(answer, base, g, model=backend.model)
     record = provenance(backend.model, "phrase", outcomes)
     tools = tuple(c for c in g.example_checks if c != "static" and c not in record.checks)  # the analysis' example

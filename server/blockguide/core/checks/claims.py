@@ -9,6 +9,7 @@ import re
 import textwrap
 from typing import Iterable
 
+from blockguide.core.checks.commitments import commitment_problems
 from blockguide.core.checks.prose import context_text, invented_names, known_names, vague_terms
 from blockguide.core.types import Grounding
 
@@ -104,6 +105,7 @@ def claim_problems(text: str, g: Grounding, known: set[str] | None = None) -> li
     if invented:
         problems.append("names not in the code: " + ", ".join(f"`{n}`" for n in invented[:5]))
     problems += return_claim_problems(text, g)
+    problems += commitment_problems(text, g)
     return problems
 
 
@@ -150,6 +152,7 @@ class _Returns:
         self.any_return = False
         self.generator = False
         self.falls_through = True  # the body may end without a return (an implicit None)
+        self.may_be_none = False  # the return annotation allows None (Optional, X | None)
         if g.block.kind == "class":
             return
         if g.block.language == "python":
@@ -170,6 +173,7 @@ class _Returns:
             body = fn.body
             if fn.returns is not None:
                 self.annotation = _annotation_kind(fn.returns)
+                self.may_be_none = "None" in ast.unparse(fn.returns) or "Optional" in ast.unparse(fn.returns)
         elif g.block.kind != "statements":
             return
         for node in _own_nodes(body):
@@ -302,7 +306,7 @@ def return_claim_problems(text: str, g: Grounding) -> list[str]:
     if nothing:
         if facts.annotation not in (None, "none", "?") or facts.generator:
             problems.append(f'says it returns nothing ("{nothing.group(0)}") but it returns a value')
-        elif facts.values and not facts.bare and not facts.falls_through and facts.annotation != "?":
+        elif facts.values and not facts.bare and not facts.falls_through and not facts.may_be_none:
             problems.append(f'says it returns nothing ("{nothing.group(0)}") but every return gives a value')
         return problems
     claimed = None
