@@ -174,6 +174,8 @@ async def test_a_good_whole_guide_is_used_as_it_is(project, fake):
     prompt = fake.chat_requests[0].prompt_text
     assert "What the code does, in order:" in prompt and "line 12: sets `text` to `_SEP.sub(sep, text.lower())`" in prompt
     assert "A usage example that passes every check:" in prompt and "adapted from the call at app.py:5" in prompt
+    said = drafted.guide.provenance.notes[-1]
+    assert said.startswith("The usage example is the model's, checked by static, python bind")
 
 
 async def test_a_failing_example_goes_back_once_then_the_analysis_example_stands(project, fake):
@@ -189,6 +191,8 @@ async def test_a_failing_example_goes_back_once_then_the_analysis_example_stands
     assert guide.example == static_guide(g).example and guide.notes == ()
     example = next(f for f in guide.provenance.fields if f.field == "example")
     assert example.source == "analysis" and "uses `txt`" in example.reasons[0]
+    assert guide.provenance.notes[-1] == "The usage example is blockguide's own (example adapted from the call at " \
+        "`app.py:5`)."
 
 
 async def test_the_example_check_runs_through_the_callers_offload(project, fake):

@@ -28,6 +28,7 @@ from typing import Awaitable, Callable
 from blockguide.cache import GuideCache
 from blockguide.core.accept import accept_draft, accept_phrase, provenance
 from blockguide.core.checks import check_example, ensure_import, last_checks
+from blockguide.core.checks.agreement import compiled, disagreements
 from blockguide.core.examples import attach
 from blockguide.core.fallback import static_guide
 from blockguide.core.grounding import ground
@@ -231,6 +232,8 @@ async def _draft_whole(g: Grounding, base: Guide, settings: Settings, backend: B
         if progress is not None:
             progress("checking the example")
         problems = await offload(check_example, example, g) if example is not base.example else []
+        if example is not base.example and not problems and not compiled(last_checks(problems)):
+            problems += disagreements(example.code, g)  # no compiler could check it: held to blockguide's own
         steps = tuple(Step(s.label, s.detail) for s in answer.steps if s.label.strip() or s.detail.strip())
         drafted = replace(base, description=answer.description, steps=steps, example=example)
         if best is None or len(problems) < len(best[1]):
@@ -251,7 +254,22 @@ async def _draft_whole(g: Grounding, base: Guide, settings: Settings, backend: B
         ran = g.example_checks
     record = provenance(backend.model, "draft", outcomes)
     tools = tuple(c for c in ran if c != "static" and c not in record.checks)  # e.g. "go vet" on the example
-    return replace(guide, provenance=replace(record, checks=record.checks + tools))
+    if guide.example is not base.example:  # the model's example: the notes about blockguide's own go with it
+        guide = replace(guide, notes=tuple(n for n in guide.notes if n not in base.notes or not _about_example(n)))
+        said = (f"The usage example is the model's, checked by {', '.join(ran)}"
+                + ("" if compiled(ran) else " and held to blockguide's checked example (no compiler could check it)")
+                + ".")
+    else:
+        said = "The usage example is blockguide's own" + (f" ({why.lower().rstrip('.')})" if (why := next(
+            (n for n in base.provenance.notes if n.startswith("Example ")), None)) else "") + "."
+    record = replace(record, checks=record.checks + tools, notes=record.notes + (said,))
+    return replace(guide, provenance=record)
+
+
+def _about_example(note: str) -> bool:
+    """A note of the static guide about its own example (where it came from, a placeholder to replace, what the
+    compiler said of it)."""
+    return note.startswith(("Example ", "The example ", "The usage example")) or "this example" in note
 
 
 def _read_answer(text: str, capped: bool, max_tokens: int):
