@@ -47,7 +47,8 @@ def words(text: str) -> list[str]:
 # (pattern, what it is about). A match passes when its words occur in the block or its context.
 _CLAIMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.IGNORECASE), what) for p, what in (
     (r"\bpython\s*[23](?:\.\d+)*\b|\bpy[23]k?\b", "a Python version"),
-    (r"\b(?:java|node(?:\.js)?|c\+\+|ecmascript|es|php|ruby|rust)\s*v?\d+(?:\.\d+)*\b|\bgo\s*1\.\d+\b",
+    (r"\b(?:java|node(?:\.js)?|c\+\+|ecmascript|es|php|ruby|rust|typescript|kotlin|swift)\s*v?\d+(?:\.\d+)*\b"
+     r"|\bgo\s*1\.\d+\b|\b(?:c|gnu)(?:89|90|99|11|17|18|23)\b|\bc\+\+(?:0x|1[147z]|2[03ac])\b",
      "a language version"),
     (r"\bversions?\s+v?\d|\b(?:newer|older|later|earlier|all|some|recent|current|previous|future) versions?\b"
      r"|\bversions? of (?:python|node|java|go|rust|the language)\b|\bdeprecated\b|\blegacy\b|\bbackwards? compatib\w*"
@@ -171,9 +172,12 @@ class _Returns:
             if fn is None:
                 return
             body = fn.body
+            rtype = re.search(r":rtype:\s*([\w.]+)\s*$", ast.get_docstring(fn) or "", re.M)
             if fn.returns is not None:
                 self.annotation = _annotation_kind(fn.returns)
                 self.may_be_none = "None" in ast.unparse(fn.returns) or "Optional" in ast.unparse(fn.returns)
+            elif rtype:  # the docstring's declared type (reST `:rtype: str`)
+                self.annotation = _ANNOTATION_KINDS.get(rtype.group(1), "?")
         elif g.block.kind != "statements":
             return
         for node in _own_nodes(body):
@@ -267,6 +271,9 @@ def _expression_kind(node: ast.expr) -> str | None:
         return "tuple"
     if isinstance(node, ast.JoinedStr):
         return "str"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Constant) \
+            and isinstance(node.func.value.value, str) and node.func.attr in ("join", "format"):
+        return "str"  # "".join(parts), "{}".format(x)
     if isinstance(node, ast.Compare) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)):
         return "bool"
     if isinstance(node, ast.Constant):

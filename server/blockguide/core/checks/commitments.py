@@ -158,10 +158,11 @@ def declared_return_problems(text: str, g: Grounding) -> list[str]:
     if declared is None:
         return []
     name = g.block.name or ""
+    names = {name, re.split(r"::|\.", name)[-1], ""}
 
     def about_block(m: re.Match) -> bool:  # "`quote` returns a list" is about a callee
         subject = _SUBJECT.search(text[max(0, m.start() - 80):m.start()])
-        return subject is None or subject.group(1).split("(")[0].strip().split(".")[-1].split("::")[-1] in (name, "")
+        return subject is None or re.split(r"::|\.", subject.group(1).split("(")[0].strip())[-1] in names
 
     problems = []
     for m in _RETURNS_NOTHING.finditer(text):

@@ -9,6 +9,8 @@ Two lints for the prose (description and steps):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from blockguide.core.types import Grounding, Guide
 
@@ -57,19 +59,51 @@ def context_text(g: Grounding) -> str:
 
 
 def known_names(g: Grounding, extra: str = "") -> set[str]:
-    return set(_IDENT.findall(context_text(g) + "\n" + extra))
+    """The names a guide may use: those of the block, its context and its own file (a method of the same file
+    the model mentions, `isBlank` beside `isEmpty`, is a real name)."""
+    return set(_IDENT.findall(context_text(g) + "\n" + extra)) | file_names(g)
+
+
+def file_names(g: Grounding) -> frozenset[str]:
+    """The identifiers of the block's file (read once per version of the file); empty when it has none."""
+    if not g.path:
+        return frozenset()
+    path = Path(g.path) if g.root is None else Path(g.root) / g.path
+    try:
+        stat = path.stat()
+    except OSError:
+        return frozenset()
+    return _names_of(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _names_of(path: str, mtime: int, size: int) -> frozenset[str]:
+    if size > 2_000_000:
+        return frozenset()
+    try:
+        return frozenset(_IDENT.findall(Path(path).read_text("utf-8", errors="replace")))
+    except OSError:
+        return frozenset()
+
+
+# what a span in backticks may be besides code: a URL or a path, words of output ("message: original error")
+_TEXT_SPAN = re.compile(r"^\w+://\S*$|^/[\w./%~-]*$|^[A-Za-z][\w'-]*(?::? [A-Za-z][\w'-]*)+$")
+# names of languages and tools a guide may write as they are spelled (CamelCase, but not code)
+PROPER_NOUNS = frozenset("""TypeScript JavaScript CoffeeScript PowerShell GitHub GitLab macOS iOS NumPy PyPI
+WebAssembly OpenSSL MySQL PostgreSQL SQLite MongoDB NodeJS jQuery CPython PyPy LaTeX YAML JSON HTML CSS UTF""".split())
 
 
 def invented_names(text: str, known: set[str]) -> list[str]:
     """Identifiers in backticks that are not among the known names (literals and keywords are fine)."""
     out: list[str] = []
     for span in _BACKTICKS.findall(text):
-        if _LITERAL.match(span):
+        if _LITERAL.match(span) or _TEXT_SPAN.match(span.strip()):
             continue
         # drop string literals inside the span: their words are data, not names
         stripped = re.sub(r"""(["'])(?:\\.|(?!\1).)*\1""", " ", span)
         for ident in _IDENT.findall(stripped):
-            if len(ident) < 2 or ident in known or ident in _KEYWORDS or ident.lower() in _KEYWORDS:
+            if len(ident) < 2 or ident in known or ident in _KEYWORDS or ident.lower() in _KEYWORDS \
+                    or ident in PROPER_NOUNS:
                 continue
             if ident not in out:
                 out.append(ident)

@@ -149,3 +149,31 @@ def test_python_returns_nothing_against_a_function_that_always_returns():
     assert return_claim_problems("`run` returns nothing.", g)
     g = _g("python", "def find(k) -> Optional[int]:\n    return table.get(k)\n", "find")
     assert return_claim_problems("`find` returns nothing when the key is missing.", g) == []
+
+
+def test_urls_output_text_and_language_names_in_backticks_are_not_invented_names():
+    from blockguide.core.checks.prose import invented_names
+    known = {"url"}
+    assert invented_names("It reads `https://user:pass@host/` and prints `message: original error`.", known) == []
+    assert invented_names("Written in `TypeScript`, it calls `frobnicate`.", known) == ["frobnicate"]
+
+
+def test_a_name_of_the_blocks_own_file_is_a_real_name(tmp_path):
+    from blockguide.core.checks.prose import known_names
+    code = "def is_empty(s):\n    return not s\n\n\ndef is_blank(s):\n    return not s.strip()\n"
+    (tmp_path / "m.py").write_text(code)
+    src = Source(LANGUAGES["python"], code)
+    g = ground(find_definition(src, "is_empty"), src, tmp_path / "m.py", tmp_path, 0)
+    assert "is_blank" in known_names(g) and "frobnicate" not in known_names(g)
+
+
+def test_a_c_standard_is_a_version_claim():
+    from blockguide.core.checks.claims import claim_problems
+    g = _g("c", "static int twice(int x) {\n  return 2 * x;\n}\n", "twice")
+    assert any("version" in p for p in claim_problems("It requires a C23 compiler.", g))
+
+
+def test_a_docstrings_rtype_declares_what_is_returned():
+    g = _g("python", 'def requote(uri):\n    """Quote again.\n\n    :rtype: str\n    """\n    return quote(uri)\n', "requote")
+    assert return_claim_problems("`requote` returns a list of strings.", g)
+    assert return_claim_problems("`requote` returns a string.", g) == []
