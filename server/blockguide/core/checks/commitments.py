@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from blockguide.core.checks.prose import file_text
 from blockguide.core.types import Grounding
 
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
@@ -225,8 +226,21 @@ def return_kind(g: Grounding) -> str | None:
         pointer = m.group(2).strip()
         return _type_kind(" ".join(words) + (" " + pointer if pointer else ""), lang)
     if lang == "javascript":
-        return _js_return_kind(g)
+        return _js_return_kind(g) or _doc_return_kind(g)
     return None
+
+
+def _doc_return_kind(g: Grounding) -> str | None:
+    """The type a JSDoc comment right above the block declares it returns (`@return {String}`)."""
+    text = file_text(g)
+    if not text:
+        return None
+    above = "\n".join(text.split("\n")[max(0, g.block.span.start - 30):g.block.span.start]).rstrip()
+    if not above.endswith("*/"):
+        return None
+    doc = above[above.rfind("/**"):]
+    m = re.search(r"@returns?\s*\{([^}]+)\}", doc)
+    return _type_kind(m.group(1).strip().lower(), "javascript") if m else None
 
 
 def _header(text: str) -> str:

@@ -65,25 +65,31 @@ def known_names(g: Grounding, extra: str = "") -> set[str]:
 
 
 def file_names(g: Grounding) -> frozenset[str]:
-    """The identifiers of the block's file (read once per version of the file); empty when it has none."""
+    """The identifiers of the block's file; empty when it has none."""
+    text = file_text(g)
+    return frozenset(_IDENT.findall(text)) if text else frozenset()
+
+
+def file_text(g: Grounding) -> str | None:
+    """The text of the block's file as it is on disk (read once per version of the file), None without one."""
     if not g.path:
-        return frozenset()
+        return None
     path = Path(g.path) if g.root is None else Path(g.root) / g.path
     try:
         stat = path.stat()
     except OSError:
-        return frozenset()
-    return _names_of(str(path), stat.st_mtime_ns, stat.st_size)
+        return None
+    return _read(str(path), stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=8)
-def _names_of(path: str, mtime: int, size: int) -> frozenset[str]:
+def _read(path: str, mtime: int, size: int) -> str | None:
     if size > 2_000_000:
-        return frozenset()
+        return None
     try:
-        return frozenset(_IDENT.findall(Path(path).read_text("utf-8", errors="replace")))
+        return Path(path).read_text("utf-8", errors="replace")
     except OSError:
-        return frozenset()
+        return None
 
 
 # what a span in backticks may be besides code: a URL or a path, words of output ("message: original error")

@@ -177,3 +177,12 @@ def test_a_docstrings_rtype_declares_what_is_returned():
     g = _g("python", 'def requote(uri):\n    """Quote again.\n\n    :rtype: str\n    """\n    return quote(uri)\n', "requote")
     assert return_claim_problems("`requote` returns a list of strings.", g)
     assert return_claim_problems("`requote` returns a string.", g) == []
+
+
+def test_a_jsdoc_return_type_declares_what_an_untyped_function_returns(tmp_path):
+    code = "/**\n * Long format.\n * @return {String}\n */\nfunction fmt(ms) {\n  return plural(ms, 'day');\n}\n"
+    (tmp_path / "index.js").write_text(code)
+    src = Source(LANGUAGES["javascript"], code)
+    g = ground(find_definition(src, "fmt"), src, tmp_path / "index.js", tmp_path, 0)
+    assert return_kind(g) == "str"
+    assert declared_return_problems("`fmt` returns a list of strings.", g)
