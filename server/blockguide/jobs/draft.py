@@ -192,7 +192,7 @@ async def _phrase(g: Grounding, base: Guide, settings: Settings, backend: Backen
                         + FEEDBACK_HEAD + f"- {exc}\n- Answer with the JSON object only."}]
             request = replace(request, messages=messages)
     else:
-        raise BadAnswer(f"The model {backend.model} gave an answer that could not be read, twice ({problem}).")
+        raise BadAnswer(f"The answer of the model {backend.model} could not be read twice ({problem}).")
     guide, outcomes = accept_phrase(answer, base, g, model=backend.model)
     record = provenance(backend.model, "phrase", outcomes)
     tools = tuple(c for c in g.example_checks if c != "static" and c not in record.checks)  # the analysis' example
