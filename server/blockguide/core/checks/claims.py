@@ -176,15 +176,25 @@ class _Returns:
             if fn.returns is not None:
                 self.annotation = _annotation_kind(fn.returns)
                 self.may_be_none = "None" in ast.unparse(fn.returns) or "Optional" in ast.unparse(fn.returns)
-            elif rtype:  # the docstring's declared type (reST `:rtype: str`)
+            elif rtype:  # the docstring's declared type (reST `:rtype: str`, `:rtype: (str,str)`)
                 self.annotation = _ANNOTATION_KINDS.get(rtype.group(1), "?")
+            elif re.search(r":rtype:\s*\(", ast.get_docstring(fn) or ""):
+                self.annotation = "tuple"
         elif g.block.kind != "statements":
             return
+        assigned: dict[str, set[str | None]] = {}  # kinds of the values each plain name is given
+        for node in _own_nodes(body):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                assigned.setdefault(node.targets[0].id, set()).add(_expression_kind(node.value))
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name):
+                assigned.setdefault(node.target.id, set()).add(None)
         for node in _own_nodes(body):
             if isinstance(node, ast.Return):
                 self.any_return = True
                 if node.value is None or (isinstance(node.value, ast.Constant) and node.value.value is None):
                     self.bare = True
+                elif isinstance(node.value, ast.Name) and len(assigned.get(node.value.id, ())) == 1:
+                    self.values.append(next(iter(assigned[node.value.id])))  # `auth = (a, b)` ... `return auth`
                 else:
                     self.values.append(_expression_kind(node.value))
             elif isinstance(node, (ast.Yield, ast.YieldFrom)):

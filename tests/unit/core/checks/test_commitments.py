@@ -186,3 +186,11 @@ def test_a_jsdoc_return_type_declares_what_an_untyped_function_returns(tmp_path)
     g = ground(find_definition(src, "fmt"), src, tmp_path / "index.js", tmp_path, 0)
     assert return_kind(g) == "str"
     assert declared_return_problems("`fmt` returns a list of strings.", g)
+
+
+def test_a_returned_name_has_the_kind_of_what_it_was_given():
+    code = ("def auth_of(url):\n    parsed = urlparse(url)\n    try:\n        auth = (parsed.username, parsed.password)\n"
+            "    except AttributeError:\n        auth = ('', '')\n    return auth\n")
+    g = _g("python", code, "auth_of")
+    assert return_claim_problems("`auth_of` returns a dict.", g)
+    assert return_claim_problems("`auth_of` returns a tuple of the username and password.", g) == []
