@@ -290,3 +290,25 @@ async def test_model_none_is_the_static_guide_and_is_cached_with_how_it_was_made
     again = await drafting.draft(g, settings, None, cache)
     assert again.from_cache and again.guide == drafted.guide
     assert again.guide.provenance == drafted.guide.provenance and NOTE in again.guide.provenance.notes
+
+
+async def test_a_model_example_no_compiler_checked_must_call_the_block_as_blockguides_does(tmp_path, fake):
+    root = tmp_path / "padkit"
+    root.mkdir()
+    (root / "package.json").write_text('{"name": "padkit", "version": "1.0.0", "main": "index.js"}\n')
+    code = ("/**\n * Pad text on the left.\n */\nfunction pad(text, width) {\n  return String(text).padStart(width);\n}\n\n"
+            "module.exports = pad;\n")
+    (root / "index.js").write_text(code)
+    src = Source(LANGUAGES["javascript"], code)
+    g = drafting.analyse(src, find_definition(src, "pad"), root / "index.js", [root], Settings())
+    checked = g.example.code
+    assert "pad(" in checked
+    steps = [{"label": "Pad the text", "detail": "It pads `text` on the left to `width` characters."}]
+    wrong = checked.replace("pad(", "pad(1, 2, ", 1)
+    fake.add(*[guide_answer(_guide(description="`pad` pads text on the left to a width.", steps=steps,
+                                   example={"language": "javascript", "code": wrong}))] * 2)
+    guide = (await _draft(g, fake.url, role="draft")).guide
+    example = next(f for f in guide.provenance.fields if f.field == "example")
+    assert guide.example.code == checked and example.source == "analysis"
+    assert "no compiler could check it" in example.reasons[0]
+    assert guide.provenance.notes[-1].startswith("The usage example is blockguide's own")
