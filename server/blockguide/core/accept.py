@@ -98,7 +98,7 @@ def accept_draft(draft, fallback: Guide, g: Grounding, model: str | None = None
     MIN_STEPS_KEPT of the model's steps (or none) survive, the static guide's steps are used. The example is
     passed through unchecked (it is checked elsewhere); an empty one keeps the fallback's.
     """
-    known = known_names(g, fallback.example.code + "\n" + (draft.example.code or ""))
+    known = known_names(g, fallback.example.code + "\n" + (draft.example.code or ""), whole_file=True)
     outcomes: list[FieldOutcome] = []
     description = fallback.description
     problems = description_problems(draft.description, g, known, strict=False)

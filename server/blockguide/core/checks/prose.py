@@ -58,10 +58,12 @@ def context_text(g: Grounding) -> str:
     return "\n".join(parts)
 
 
-def known_names(g: Grounding, extra: str = "") -> set[str]:
-    """The names a guide may use: those of the block, its context and its own file (a method of the same file
-    the model mentions, `isBlank` beside `isEmpty`, is a real name)."""
-    return set(_IDENT.findall(context_text(g) + "\n" + extra)) | file_names(g)
+def known_names(g: Grounding, extra: str = "", whole_file: bool = False) -> set[str]:
+    """The names a guide may use: those of the block and its context; with `whole_file` (a larger model's
+    draft) also those of its own file (a method of the same file it mentions, `isBlank` beside `isEmpty`, is a
+    real name; a small model is held to the block's context)."""
+    names = set(_IDENT.findall(context_text(g) + "\n" + extra))
+    return names | file_names(g) if whole_file else names
 
 
 def file_names(g: Grounding) -> frozenset[str]:
