@@ -139,6 +139,7 @@ def main() -> int:
     stopped = {r: defaultdict(Tally) for r in roles}
     others = {r: defaultdict(Tally) for r in roles}
     misses: list[str] = []
+    rubric: list[tuple[str, tuple[float, float]]] = []
     models = [{"name": BIG, "parameter_size": BIG_SIZE}, {"name": "tiny", "parameter_size": SMALL_SIZE}]
     with FakeOllama(models=models) as fake:
         for case in cases:
@@ -155,7 +156,9 @@ def main() -> int:
                                     model_role="auto", timeout=60)
                 content = guide_json(a) if role == "draft" else phrase_json(a, static_steps)
                 names = fields_of(a) if role == "draft" else ["description"]
-                got, _ = asyncio.run(replay(fake, g, settings, content))
+                got, kept_guide = asyncio.run(replay(fake, g, settings, content))
+                if role == "draft" and case.get("facts"):  # a bench/quality case: its rubric, kept vs hand-written
+                    rubric.append((case["id"], _rubric(case, a, kept_guide)))
                 for f in names:
                     o = got.get(f)
                     ok = o is not None and o.from_model
@@ -191,6 +194,14 @@ def main() -> int:
                         ot.kept += bool(got.get(f) is not None and got[f].from_model)
             print(f"{case['id']}: done", file=sys.stderr, flush=True)
     table = report(roles, recall, recall_by_lang, stopped, others, len(cases))
+    if rubric:
+        diffs = [kept - hand for _, (hand, kept) in rubric]
+        table += (f"\n\nbench/quality's rubric on its {len(rubric)} cases (example checks left out): the hand-written "
+                  f"answer {sum(h for _, (h, _) in rubric) / len(rubric):.1f}, the guide blockguide kept from it "
+                  f"{sum(k for _, (_, k) in rubric) / len(rubric):.1f}; within 2 points on "
+                  f"{sum(1 for d in diffs if d >= -2)} of {len(rubric)} (lowest: " +
+                  ", ".join(f"{cid} {kept - hand:+.0f}" for cid, (hand, kept) in sorted(rubric, key=lambda r: r[1][1] - r[1][0])[:3])
+                  + ")")
     print(table)
     print("\n".join(misses))
     out = CACHE / "verifier-results.md"
@@ -198,6 +209,20 @@ def main() -> int:
     if args.record:
         record(args.record, table)
     return 0
+
+
+def _rubric(case: dict, answer: dict, kept) -> tuple[float, float]:
+    """(bench/quality's score of the hand-written answer as a guide, of the guide blockguide kept from it)."""
+    from dataclasses import asdict, replace
+
+    from blockguide.core.render import to_markdown
+    from blockguide.core.types import Example, Step
+    from bench.quality.score import score
+
+    hand = replace(kept, description=answer["description"].strip(),
+                   steps=tuple(Step(s["label"], s["detail"].strip()) for s in answer["steps"]),
+                   example=Example(kept.example.language, answer["example"].strip() + "\n"), notes=())
+    return score(case, asdict(hand), to_markdown(hand)).total, score(case, asdict(kept), to_markdown(kept)).total
 
 
 def _reason_kind(reason: str) -> str:
