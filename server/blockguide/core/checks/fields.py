@@ -22,7 +22,10 @@ list accepts the field.
   "the second step", "this JSON object"), none to the reader ("you", "here's how"), no claims about language
   versions, platforms or performance that the code does not show, no code-like names that exist nowhere in
   the block or its context, and no claim about what the block returns that contradicts it
-  (`return_claim_problems`).
+  (`return_claim_problems`); behaviours, parameters, errors and declared return kinds (checks.commitments).
+- `strict=False` (a larger model's whole draft, `core.accept.accept_draft`): limits sized to that role
+  (DRAFT_*), and no vocabulary rule: its words are its own ("normalises", "percent-encodes"), what it commits the
+  code to is checked, and its numbers must be the code's (a sum of two counts: `36 + 9` is 45).
 
 The step's code (`core.prompt.step_source`, from `core.syntax.steplines`) is its lines up to the next statement, with the
 comment lines right above it: what the author wrote about a step counts as that step's words.
@@ -83,7 +86,7 @@ SECTION_NAMES = {"description", "execution steps", "execution step", "usage exam
 
 CHECKS = ("length", "sentences", "names the block", "label form", "unique label", "about its step",
           "repeated sentence", "copied code", "vague terms", "talk about the guide", "talk to the reader",
-          "unconfirmed claims", "invented names", "return claims")
+          "unconfirmed claims", "invented names", "return claims", "behaviours", "parameters", "errors", "numbers")
 
 
 # --- the field checks -------------------------------------------------------------------------------------
