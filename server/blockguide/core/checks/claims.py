@@ -206,7 +206,7 @@ class _Returns:
     def _outline(self, g: Grounding) -> None:
         # Only what an explicit return statement shows: other languages return in other ways (Rust's last
         # expression, arrow functions), so the absence of a return says nothing there.
-        for a in g.flow:
+        for a in _flow(g):
             if a.kind == "return":
                 self.any_return = True
                 if a.text.strip() in ("returns", "return") or re.search(r"`(?:nil|null|None|undefined)`", a.text):
@@ -216,7 +216,7 @@ class _Returns:
             elif a.kind == "yield":
                 self.generator = True
         self.known = bool(self.values) and g.block.kind != "statements"
-        top = [a for a in g.flow if a.depth == 0]
+        top = [a for a in _flow(g) if a.depth == 0]
         # the block's last statement returns a value: no path ends without one (unless another return is bare)
         self.falls_through = not (top and top[-1].kind in ("return", "raise") and not top[-1].text.startswith("... and "))
 
@@ -233,6 +233,12 @@ class _Returns:
             if len(kinds) == 1 and None not in kinds:
                 return kinds.pop()
         return None
+
+
+def _flow(g: Grounding) -> list:
+    """The analysis' statements of the block, in order (each with .kind, .text, .depth): the one place the claim
+    checks read the outline's facts."""
+    return list(g.flow)
 
 
 def _own_nodes(body: list[ast.stmt]) -> Iterable[ast.AST]:
