@@ -145,16 +145,6 @@ async def test_a_timeout_and_a_cut_stream_build_the_guide_without_the_model_and_
         assert cache.get(g.block.hash, drafting.cache_key(settings)) is None
 
 
-async def test_a_guide_the_model_added_nothing_to_is_not_stored(project, fake, tmp_path):
-    fake.add(answer(BAD_PHRASE))
-    g = _grounding(project)
-    settings = Settings(ollama_host=fake.url)
-    cache = GuideCache(tmp_path / "c.sqlite")
-    drafted = await drafting.draft(g, settings, make_backend(settings), cache)
-    assert drafted.guide.provenance.model_unused
-    assert cache.get(g.block.hash, drafting.cache_key(settings)) is None
-
-
 async def test_a_phrase_cut_off_by_the_token_cap_keeps_its_finished_fields(project, fake):
     text = json.dumps(GOOD_PHRASE)
     fake.add(answer(text[: text.index('{"label": "Trim')], done_reason="length"))

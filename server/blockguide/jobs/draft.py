@@ -112,9 +112,9 @@ async def draft(
     A model failure of a kind in `fallback_on` does not raise: the analysis' guide is returned and
     `Drafted.warning` carries the message for the user. The editor and the CLI pass `fallback_for(settings)`
     (no server, a timeout, a cut stream, an unreadable answer) unless the user turned that off: the guide is
-    then the analysis' alone, marked so, with the reason; it is never half the model's. Such a guide, and one
-    the model added nothing to (every field failed its checks), is not stored: the next request asks the
-    model again. Cancellation always propagates.
+    then the analysis' alone, marked so, with the reason; it is never half the model's. Such a guide is not
+    stored: the next request asks the model again. (A readable answer whose every field failed its checks is
+    stored with its provenance: the same model would answer the same again.) Cancellation always propagates.
     """
     block = grounding.block
     key = cache_key(settings)
@@ -142,8 +142,8 @@ async def draft(
         return Drafted(replace(base, provenance=why), False, warning=str(exc))
     log.info("guide for %s %s: %s (%d model call(s))", block.kind, block.name or "", provenance_text(guide.provenance),
              usage.calls)
-    if cache is not None and not (guide.provenance is not None and guide.provenance.model_unused):
-        cache.put(block.hash, key, guide)  # a guide the model added nothing to is not its guide: ask again next time
+    if cache is not None:
+        cache.put(block.hash, key, guide)
     return Drafted(guide, False, usage.prompt_tokens, usage.output_tokens)
 
 
