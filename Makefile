@@ -118,6 +118,12 @@ bench-sample-ci: venv
 bench-day: venv
 	$(PY) -m bench.day $(ARGS)
 
+# The field checks as a classifier (bench/verifier): hand-written correct answers and planted errors replayed
+# through the stand-in Ollama (tests/replay/fake_ollama.py); no model runs. Recall and the share of errors stopped.
+bench-verifier: venv
+	$(MAKE) -C vscode-client deps
+	PATH="$(CURDIR)/vscode-client/node_modules/.bin:$$PATH" $(PY) -m bench.verifier $(ARGS)
+
 # Where the analysis spends its time (pyinstrument over Django blocks)
 bench-profile: setup
 	$(PY) -m bench.profile_analysis $(ARGS)

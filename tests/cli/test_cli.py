@@ -119,5 +119,5 @@ def test_a_garbage_answer_twice_gives_the_guide_from_the_code_and_says_why(proje
     fake.add(invalid_json(), invalid_json())
     out = run("doc", str(project / "src/textkit/slug.py"), "--lines", "9", "--host", fake.url, env_extra=env)
     assert out.returncode == 0 and len(fake.chat_requests) == 2
-    assert "did not pass the checks" in out.stderr and "could not be read twice" in out.stderr
+    assert "without a model" in out.stderr and "could not be read twice" in out.stderr
     assert out.stdout.startswith("How to Use This Code Block\n" + "=" * 89) and "Sure! Here is" not in out.stdout

@@ -1,7 +1,9 @@
 """Model-server faults, each through a real editor session (pytest-lsp, VS Code's capabilities).
 
-Each ends with: a clear message, no edit (or a complete one when the answer was usable), the document
-unchanged, every progress bar ended, the server still answering, and a normal run working afterwards.
+Each ends with: a clear message; no edit for a server that refuses the request (or is not a working Ollama with
+offlineFallback off), the guide built from the code alone when the model could not be used (a timeout, a cut
+stream, an answer that cannot be used), a complete one when the answer was usable; every progress bar ended,
+the server still answering, and a normal run working afterwards.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ SCRIPTED = {
     "http-500": ([http_error(500)], [r"answered with an error \(500\)", "llama runner"]),
     "http-503-busy": ([http_error(503)], [r"\(503\)", "busy"]),
     "http-404-plain-text": ([http_error(404, "404 page not found")], ["not available"]),
+}
+# the model could not be used: the guide built from the code, marked (none), and a warning that says why
+WITHOUT_MODEL = {
     "slow-past-timeout": ([slow(6)], ["did not answer within 2 s", "timeout"]),
     "stalls-mid-stream": ([guide_answer(chunks=10, chunk_delay=6)], ["did not answer within 2 s"]),
     "killed-mid-generation": ([drop_mid_stream(3)], ["broke during generation", "still running"]),
@@ -72,6 +77,25 @@ async def test_scripted_model_fault(clean: Survival, fault: str) -> None:
     await session.still_documents()
 
 
+@pytest.mark.parametrize("fault", list(WITHOUT_MODEL))
+async def test_a_model_that_cannot_be_used_gives_the_guide_from_the_code_and_says_why(clean: Survival,
+                                                                                     fault: str) -> None:
+    session = clean
+    answers, expected = WITHOUT_MODEL[fault]
+    ed = session.editor
+    session.fake.add(*answers)
+    uri = session.fresh_copy()
+    mark = len(ed.client.messages)
+    resolved = await asyncio.wait_for(ed.resolve(await ed.action(uri, *SLUG_BLOCK)), 60)
+    assert resolved.edit is not None and ed.apply(resolved.edit)
+    session.message(mark, "built from the code alone, without a model", *expected, kinds=(lsp.MessageType.Warning,))
+    text = ed.text(uri)
+    assert guide_free(text) == session.original[uri] and "(none) ---" in text
+    session.progress_closed()
+    await session.still_answers(uri)
+    await session.still_documents()
+
+
 # answers the model's job cannot use at all: the guide built from the code, marked (none), and a warning
 UNREADABLE = {
     "non-json-twice": [invalid_json(), invalid_json()],
@@ -89,7 +113,8 @@ async def test_an_unreadable_answer_twice_gives_the_guide_from_the_code(clean: S
     mark = len(ed.client.messages)
     resolved = await asyncio.wait_for(ed.resolve(await ed.action(uri, *SLUG_BLOCK)), 60)
     assert ed.apply(resolved.edit)
-    session.message(mark, "did not pass the checks", "could not be read twice", kinds=(lsp.MessageType.Warning,))
+    session.message(mark, "built from the code alone, without a model", "could not be read twice",
+                    kinds=(lsp.MessageType.Warning,))
     text = ed.text(uri)
     assert guide_free(text) == session.original[uri] and "(none) ---" in text
     session.progress_closed()
@@ -176,16 +201,16 @@ async def test_no_model_server_gives_the_guide_built_without_a_model(clean: Surv
         await set_settings(session, {"ollamaHost": session.fake.url, "timeout": 2})
 
 
-async def test_a_connection_that_breaks_midway_never_falls_back(clean: Survival) -> None:
+async def test_a_connection_that_breaks_midway_gives_the_guide_from_the_code_and_says_why(clean: Survival) -> None:
     session = clean
     ed = session.editor
     session.fake.add(drop_mid_stream(reset=True))
     uri = session.fresh_copy()
     mark = len(ed.client.messages)
     resolved = await asyncio.wait_for(ed.resolve(await ed.action(uri, *SLUG_BLOCK)), 60)
-    assert resolved.edit is None
-    session.message(mark, "broke during generation")
-    assert ed.text(uri) == session.original[uri]
+    assert resolved.edit is not None and ed.apply(resolved.edit)
+    session.message(mark, "broke during generation|Cannot reach", "without a model")
+    assert "(none) ---" in ed.text(uri) and guide_free(ed.text(uri)) == session.original[uri]
     await session.still_documents()
 
 

@@ -239,18 +239,19 @@ async def test_progress_cancel_aborts_too(editor, project, fake):
     assert editor.client.progress_reports[token][-1].kind == "end"
 
 
-@pytest.mark.parametrize("fault, expected", [
-    (http_error(500, "boom"), "answered with an error (500)"),
-    (slow(5), "did not answer within 1 s"),
+@pytest.mark.parametrize("fault, expected, edit", [
+    (http_error(500, "boom"), "answered with an error (500)", False),  # the server refused: an error, no edit
+    (slow(5), "did not answer within 1 s", True),  # the model could not be used: the guide from the code, and why
 ])
-async def test_model_server_faults_give_a_clear_message_and_no_edit(project, fake, tmp_path, fault, expected):
+async def test_model_server_faults_give_a_clear_message(project, fake, tmp_path, fault, expected, edit):
     editor = await start_editor(project, tmp_path / "c", settings={"ollamaHost": fake.url, "timeout": 1})
     try:
         fake.add(fault)
         uri = editor.open(project / "src/textkit/slug.py")
         resolved = await editor.resolve(await editor.action(uri, (8, 0), (12, 0)))
-        assert resolved.edit is None
-        assert any(expected in m.message for m in editor.client.messages), editor.client.messages
+        assert (resolved.edit is not None) == edit
+        assert any(expected in m.message and (not edit or "without a model" in m.message)
+                   for m in editor.client.messages), editor.client.messages
     finally:
         await editor.client.shutdown_session()
         await editor.client.stop()

@@ -27,6 +27,7 @@ from tests.replay.fake_ollama import (
     invalid_json,
     refused_url,
     answer,
+    slow,
     truncated_json,
 )
 
@@ -112,13 +113,36 @@ async def test_an_unreadable_answer_is_asked_again_once(project, fake):
     assert len(fake.chat_requests) == 2 and guide.steps[0].label == "Normalize text"
 
 
-async def test_unreadable_twice_leaves_the_analysis_guide_and_says_why(project, fake):
+async def test_unreadable_twice_is_an_unusable_answer_told_to_the_user_and_never_stored(project, fake, tmp_path):
     fake.add(invalid_json(), invalid_json())
     g = _grounding(project)
-    drafted = await _draft(g, fake.url)
-    assert len(fake.chat_requests) == 2 and drafted.warning is None
-    assert drafted.guide == static_guide(g)
-    assert "could not be read twice" in drafted.guide.provenance.notes[0]
+    with pytest.raises(BadAnswer):  # without a fallback it is an error with the reason
+        await _draft(g, fake.url)
+    assert len(fake.chat_requests) == 2
+    fake.add(invalid_json(), invalid_json())
+    settings = Settings(ollama_host=fake.url)
+    cache = GuideCache(tmp_path / "c.sqlite")
+    drafted = await drafting.draft(g, settings, make_backend(settings), cache,
+                                   fallback_on=drafting.fallback_for(settings))
+    assert drafted.guide.model == "none" and drafted.guide.steps == static_guide(g).steps
+    assert "could not be read" in drafted.warning and "not used" in drafted.guide.provenance.notes[0]
+    assert cache.get(g.block.hash, drafting.cache_key(settings)) is None  # the next request asks again
+    fake.add(answer(GOOD_PHRASE))
+    again = await drafting.draft(g, settings, make_backend(settings), cache, fallback_on=drafting.fallback_for(settings))
+    assert not again.from_cache and again.guide.steps[0].label == "Normalize text"
+
+
+async def test_a_timeout_and_a_cut_stream_build_the_guide_without_the_model_and_say_why(project, fake, tmp_path):
+    g = _grounding(project)
+    settings = Settings(ollama_host=fake.url, timeout=1)
+    cache = GuideCache(tmp_path / "c.sqlite")
+    for failure, said in ((slow(3), "time"), (drop_mid_stream(), "")):
+        fake.add(failure, failure)
+        drafted = await drafting.draft(g, settings, make_backend(settings), cache,
+                                       fallback_on=drafting.fallback_for(settings))
+        assert drafted.warning and said in drafted.warning.lower()
+        assert drafted.guide.model == "none" and drafted.guide.steps == static_guide(g).steps
+        assert cache.get(g.block.hash, drafting.cache_key(settings)) is None
 
 
 async def test_a_phrase_cut_off_by_the_token_cap_keeps_its_finished_fields(project, fake):
@@ -140,6 +164,8 @@ async def test_a_good_whole_guide_is_used_as_it_is(project, fake):
     prompt = fake.chat_requests[0].prompt_text
     assert "What the code does, in order:" in prompt and "line 12: sets `text` to `_SEP.sub(sep, text.lower())`" in prompt
     assert "A usage example that passes every check:" in prompt and "adapted from the call at app.py:5" in prompt
+    said = drafted.guide.provenance.notes[-1]
+    assert said.startswith("The usage example is the model's, checked by static, python bind")
 
 
 async def test_a_failing_example_goes_back_once_then_the_analysis_example_stands(project, fake):
@@ -155,6 +181,8 @@ async def test_a_failing_example_goes_back_once_then_the_analysis_example_stands
     assert guide.example == static_guide(g).example and guide.notes == ()
     example = next(f for f in guide.provenance.fields if f.field == "example")
     assert example.source == "analysis" and "uses `txt`" in example.reasons[0]
+    assert guide.provenance.notes[-1] == "The usage example is blockguide's own (example adapted from the call at " \
+        "`app.py:5`)."
 
 
 async def test_the_example_check_runs_through_the_callers_offload(project, fake):
@@ -217,7 +245,7 @@ async def test_unreachable_raises_unless_asked_to_fall_back(project, tmp_path):
         await _draft(g, refused_url())
     cache = GuideCache(tmp_path / "c.sqlite")
     settings = Settings(ollama_host=refused_url())
-    assert drafting.fallback_for(settings) == (ModelNotRunning,)
+    assert any(issubclass(ModelNotRunning, e) for e in drafting.fallback_for(settings))
     assert drafting.fallback_for(Settings(offline_fallback=False)) == ()
     drafted = await drafting.draft(g, settings, make_backend(settings), cache, fallback_on=(ModelNotRunning,))
     assert drafted.warning and "Cannot reach Ollama" in drafted.warning
@@ -236,7 +264,7 @@ async def test_unusable_whole_guides_twice_fall_back_when_asked(project, fake):
     assert drafted.guide.static and "unusable answer twice" in drafted.warning
 
 
-async def test_a_stream_broken_midway_never_falls_back(project, fake):
+async def test_a_stream_broken_midway_raises_unless_asked_to_fall_back(project, fake):
     fake.add(drop_mid_stream())
     with pytest.raises(ModelUnreachable) as caught:
         await _draft(_grounding(project), fake.url, fallback_on=(ModelNotRunning,))
@@ -252,3 +280,25 @@ async def test_model_none_is_the_static_guide_and_is_cached_with_how_it_was_made
     again = await drafting.draft(g, settings, None, cache)
     assert again.from_cache and again.guide == drafted.guide
     assert again.guide.provenance == drafted.guide.provenance and NOTE in again.guide.provenance.notes
+
+
+async def test_a_model_example_no_compiler_checked_must_call_the_block_as_blockguides_does(tmp_path, fake):
+    root = tmp_path / "padkit"
+    root.mkdir()
+    (root / "package.json").write_text('{"name": "padkit", "version": "1.0.0", "main": "index.js"}\n')
+    code = ("/**\n * Pad text on the left.\n */\nfunction pad(text, width) {\n  return String(text).padStart(width);\n}\n\n"
+            "module.exports = pad;\n")
+    (root / "index.js").write_text(code)
+    src = Source(LANGUAGES["javascript"], code)
+    g = drafting.analyse(src, find_definition(src, "pad"), root / "index.js", [root], Settings())
+    checked = g.example.code
+    assert "pad(" in checked
+    steps = [{"label": "Pad the text", "detail": "It pads `text` on the left to `width` characters."}]
+    wrong = checked.replace("pad(", "pad(1, 2, ", 1)
+    fake.add(*[guide_answer(_guide(description="`pad` pads text on the left to a width.", steps=steps,
+                                   example={"language": "javascript", "code": wrong}))] * 2)
+    guide = (await _draft(g, fake.url, role="draft")).guide
+    example = next(f for f in guide.provenance.fields if f.field == "example")
+    assert guide.example.code == checked and example.source == "analysis"
+    assert "no compiler could check it" in example.reasons[0]
+    assert guide.provenance.notes[-1].startswith("The usage example is blockguide's own")

@@ -98,7 +98,7 @@ def accept_draft(draft, fallback: Guide, g: Grounding, model: str | None = None
     MIN_STEPS_KEPT of the model's steps (or none) survive, the static guide's steps are used. The example is
     passed through unchecked (it is checked elsewhere); an empty one keeps the fallback's.
     """
-    known = known_names(g, fallback.example.code + "\n" + (draft.example.code or ""))
+    known = known_names(g, fallback.example.code + "\n" + (draft.example.code or ""), whole_file=True)
     outcomes: list[FieldOutcome] = []
     description = fallback.description
     problems = description_problems(draft.description, g, known, strict=False)
@@ -113,8 +113,8 @@ def accept_draft(draft, fallback: Guide, g: Grounding, model: str | None = None
     kept: list[Step] = []
     step_outcomes: list[FieldOutcome] = []
     for i, s in enumerate(given):
-        label_reasons = label_problems(s.label, [k.label for k in kept], g, known)
-        detail_reasons = sentence_problems(s.detail, "", g, details[:i] + details[i + 1:], known)
+        label_reasons = label_problems(s.label, [k.label for k in kept], g, known, strict=False)
+        detail_reasons = sentence_problems(s.detail, "", g, details[:i] + details[i + 1:], known, strict=False)
         dropped = ("step dropped",) if label_reasons or detail_reasons else ()
         step_outcomes.append(FieldOutcome(f"steps[{i + 1}].label", "analysis" if dropped else "model",
                                           tuple(label_reasons) + (dropped if not label_reasons else ())))

@@ -28,6 +28,7 @@ from typing import Awaitable, Callable
 from blockguide.cache import GuideCache
 from blockguide.core.accept import accept_draft, accept_phrase, provenance
 from blockguide.core.checks import check_example, ensure_import, last_checks
+from blockguide.core.checks.agreement import compiled, disagreements
 from blockguide.core.examples import attach
 from blockguide.core.fallback import static_guide
 from blockguide.core.grounding import ground
@@ -43,6 +44,8 @@ from blockguide.llm import (
     BadAnswer,
     DraftRequest,
     ModelNotRunning,
+    ModelTimeout,
+    ModelUnreachable,
     guide_schema,
     parse_draft,
     parse_phrase,
@@ -107,9 +110,11 @@ async def draft(
     """A guide for the block: from the store, else the analysis' guide with the model's checked fields.
 
     A model failure of a kind in `fallback_on` does not raise: the analysis' guide is returned and
-    `Drafted.warning` carries the message for the user. The editor and the CLI pass (ModelNotRunning,) —
-    the server could not be reached at all — unless the user turned that off; a generation that fails
-    midway still raises, so nothing half-made is inserted. Cancellation always propagates.
+    `Drafted.warning` carries the message for the user. The editor and the CLI pass `fallback_for(settings)`
+    (no server, a timeout, a cut stream, an unreadable answer) unless the user turned that off: the guide is
+    then the analysis' alone, marked so, with the reason; it is never half the model's. Such a guide is not
+    stored: the next request asks the model again. (A readable answer whose every field failed its checks is
+    stored with its provenance: the same model would answer the same again.) Cancellation always propagates.
     """
     block = grounding.block
     key = cache_key(settings)
@@ -143,8 +148,10 @@ async def draft(
 
 
 def fallback_for(settings: Settings) -> tuple[type[BackendError], ...]:
-    """The model failures the editor and the CLI answer with a guide built without the model."""
-    return (ModelNotRunning,) if settings.offline_fallback else ()
+    """The model failures the editor and the CLI answer with a guide built without the model (and a warning
+    saying why): nothing answers at the host, the model times out, its stream is cut off, or its answer cannot
+    be read. A missing model or a server error stays an error with what to do."""
+    return (ModelUnreachable, ModelTimeout, BadAnswer) if settings.offline_fallback else ()
 
 
 async def _ask(backend: Backend, request: DraftRequest, progress: Progress | None, usage: _Usage, label: str):
@@ -185,8 +192,7 @@ async def _phrase(g: Grounding, base: Guide, settings: Settings, backend: Backen
                         + FEEDBACK_HEAD + f"- {exc}\n- Answer with the JSON object only."}]
             request = replace(request, messages=messages)
     else:
-        note = f"The model's answer could not be read twice ({problem}); the analysis' guide stands."
-        return replace(base, provenance=Provenance(backend.model, "phrase", notes=(note,)))
+        raise BadAnswer(f"The answer of the model {backend.model} could not be read twice ({problem}).")
     guide, outcomes = accept_phrase(answer, base, g, model=backend.model)
     record = provenance(backend.model, "phrase", outcomes)
     tools = tuple(c for c in g.example_checks if c != "static" and c not in record.checks)  # the analysis' example
@@ -226,6 +232,8 @@ async def _draft_whole(g: Grounding, base: Guide, settings: Settings, backend: B
         if progress is not None:
             progress("checking the example")
         problems = await offload(check_example, example, g) if example is not base.example else []
+        if example is not base.example and not problems and not compiled(last_checks(problems)):
+            problems += disagreements(example.code, g)  # no compiler could check it: held to blockguide's own
         steps = tuple(Step(s.label, s.detail) for s in answer.steps if s.label.strip() or s.detail.strip())
         drafted = replace(base, description=answer.description, steps=steps, example=example)
         if best is None or len(problems) < len(best[1]):
@@ -246,7 +254,22 @@ async def _draft_whole(g: Grounding, base: Guide, settings: Settings, backend: B
         ran = g.example_checks
     record = provenance(backend.model, "draft", outcomes)
     tools = tuple(c for c in ran if c != "static" and c not in record.checks)  # e.g. "go vet" on the example
-    return replace(guide, provenance=replace(record, checks=record.checks + tools))
+    if guide.example is not base.example:  # the model's example: the notes about blockguide's own go with it
+        guide = replace(guide, notes=tuple(n for n in guide.notes if n not in base.notes or not _about_example(n)))
+        said = (f"The usage example is the model's, checked by {', '.join(ran)}"
+                + ("" if compiled(ran) else " and held to blockguide's checked example (no compiler could check it)")
+                + ".")
+    else:
+        said = "The usage example is blockguide's own" + (f" ({why.lower().rstrip('.')})" if (why := next(
+            (n for n in base.provenance.notes if n.startswith("Example ")), None)) else "") + "."
+    record = replace(record, checks=record.checks + tools, notes=record.notes + (said,))
+    return replace(guide, provenance=record)
+
+
+def _about_example(note: str) -> bool:
+    """A note of the static guide about its own example (where it came from, a placeholder to replace, what the
+    compiler said of it)."""
+    return note.startswith(("Example ", "The example ", "The usage example")) or "this example" in note
 
 
 def _read_answer(text: str, capped: bool, max_tokens: int):

@@ -9,6 +9,7 @@ import re
 import textwrap
 from typing import Iterable
 
+from blockguide.core.checks.commitments import commitment_problems
 from blockguide.core.checks.prose import context_text, invented_names, known_names, vague_terms
 from blockguide.core.facts import Raise, Return, Yield
 from blockguide.core.types import Grounding
@@ -47,7 +48,8 @@ def words(text: str) -> list[str]:
 # (pattern, what it is about). A match passes when its words occur in the block or its context.
 _CLAIMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.IGNORECASE), what) for p, what in (
     (r"\bpython\s*[23](?:\.\d+)*\b|\bpy[23]k?\b", "a Python version"),
-    (r"\b(?:java|node(?:\.js)?|c\+\+|ecmascript|es|php|ruby|rust)\s*v?\d+(?:\.\d+)*\b|\bgo\s*1\.\d+\b",
+    (r"\b(?:java|node(?:\.js)?|c\+\+|ecmascript|es|php|ruby|rust|typescript|kotlin|swift)\s*v?\d+(?:\.\d+)*\b"
+     r"|\bgo\s*1\.\d+\b|\b(?:c|gnu)(?:89|90|99|11|17|18|23)\b|\bc\+\+(?:0x|1[147z]|2[03ac])\b",
      "a language version"),
     (r"\bversions?\s+v?\d|\b(?:newer|older|later|earlier|all|some|recent|current|previous|future) versions?\b"
      r"|\bversions? of (?:python|node|java|go|rust|the language)\b|\bdeprecated\b|\blegacy\b|\bbackwards? compatib\w*"
@@ -105,6 +107,7 @@ def claim_problems(text: str, g: Grounding, known: set[str] | None = None) -> li
     if invented:
         problems.append("names not in the code: " + ", ".join(f"`{n}`" for n in invented[:5]))
     problems += return_claim_problems(text, g)
+    problems += commitment_problems(text, g)
     return problems
 
 
@@ -151,6 +154,7 @@ class _Returns:
         self.any_return = False
         self.generator = False
         self.falls_through = True  # the body may end without a return (an implicit None)
+        self.may_be_none = False  # the return annotation allows None (Optional, X | None)
         if g.block.kind == "class":
             return
         if g.block.language == "python":
@@ -169,15 +173,29 @@ class _Returns:
             if fn is None:
                 return
             body = fn.body
+            rtype = re.search(r":rtype:\s*([\w.]+)\s*$", ast.get_docstring(fn) or "", re.M)
             if fn.returns is not None:
                 self.annotation = _annotation_kind(fn.returns)
+                self.may_be_none = "None" in ast.unparse(fn.returns) or "Optional" in ast.unparse(fn.returns)
+            elif rtype:  # the docstring's declared type (reST `:rtype: str`, `:rtype: (str,str)`)
+                self.annotation = _ANNOTATION_KINDS.get(rtype.group(1), "?")
+            elif re.search(r":rtype:\s*\(", ast.get_docstring(fn) or ""):
+                self.annotation = "tuple"
         elif g.block.kind != "statements":
             return
+        assigned: dict[str, set[str | None]] = {}  # kinds of the values each plain name is given
+        for node in _own_nodes(body):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                assigned.setdefault(node.targets[0].id, set()).add(_expression_kind(node.value))
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name):
+                assigned.setdefault(node.target.id, set()).add(None)
         for node in _own_nodes(body):
             if isinstance(node, ast.Return):
                 self.any_return = True
                 if node.value is None or (isinstance(node.value, ast.Constant) and node.value.value is None):
                     self.bare = True
+                elif isinstance(node.value, ast.Name) and len(assigned.get(node.value.id, ())) == 1:
+                    self.values.append(next(iter(assigned[node.value.id])))  # `auth = (a, b)` ... `return auth`
                 else:
                     self.values.append(_expression_kind(node.value))
             elif isinstance(node, (ast.Yield, ast.YieldFrom)):
@@ -189,7 +207,7 @@ class _Returns:
     def _outline(self, g: Grounding) -> None:
         # Only what an explicit return statement shows: other languages return in other ways (Rust's last
         # expression, arrow functions), so the absence of a return says nothing there.
-        for a in g.flow:
+        for a in _flow(g):
             if isinstance(a.fact, Return):
                 self.any_return = True
                 if a.fact.value is None or a.fact.value.strip() in ("nil", "null", "None", "undefined"):
@@ -199,7 +217,7 @@ class _Returns:
             elif isinstance(a.fact, Yield):
                 self.generator = True
         self.known = bool(self.values) and g.block.kind != "statements"
-        top = [a for a in g.flow if a.depth == 0]
+        top = [a for a in _flow(g) if a.depth == 0]
         # the block's last statement returns a value: no path ends without one (unless another return is bare)
         self.falls_through = not (top and isinstance(top[-1].fact, (Return, Raise)))
 
@@ -216,6 +234,12 @@ class _Returns:
             if len(kinds) == 1 and None not in kinds:
                 return kinds.pop()
         return None
+
+
+def _flow(g: Grounding) -> list:
+    """The analysis' statements of the block, in order (each with .kind, .text, .depth): the one place the claim
+    checks read the outline's facts."""
+    return list(g.flow)
 
 
 def _own_nodes(body: list[ast.stmt]) -> Iterable[ast.AST]:
@@ -264,6 +288,9 @@ def _expression_kind(node: ast.expr) -> str | None:
         return "tuple"
     if isinstance(node, ast.JoinedStr):
         return "str"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Constant) \
+            and isinstance(node.func.value.value, str) and node.func.attr in ("join", "format"):
+        return "str"  # "".join(parts), "{}".format(x)
     if isinstance(node, ast.Compare) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)):
         return "bool"
     if isinstance(node, ast.Constant):
@@ -303,7 +330,7 @@ def return_claim_problems(text: str, g: Grounding) -> list[str]:
     if nothing:
         if facts.annotation not in (None, "none", "?") or facts.generator:
             problems.append(f'says it returns nothing ("{nothing.group(0)}") but it returns a value')
-        elif facts.values and not facts.bare and not facts.falls_through and facts.annotation != "?":
+        elif facts.values and not facts.bare and not facts.falls_through and not facts.may_be_none:
             problems.append(f'says it returns nothing ("{nothing.group(0)}") but every return gives a value')
         return problems
     claimed = None

@@ -22,7 +22,10 @@ list accepts the field.
   "the second step", "this JSON object"), none to the reader ("you", "here's how"), no claims about language
   versions, platforms or performance that the code does not show, no code-like names that exist nowhere in
   the block or its context, and no claim about what the block returns that contradicts it
-  (`return_claim_problems`).
+  (`return_claim_problems`); behaviours, parameters, errors and declared return kinds (checks.commitments).
+- `strict=False` (a larger model's whole draft, `core.accept.accept_draft`): limits sized to that role
+  (DRAFT_*), and no vocabulary rule: its words are its own ("normalises", "percent-encodes"), what it commits the
+  code to is checked, and its numbers must be the code's (a sum of two counts: `36 + 9` is 45).
 
 The step's code (`core.prompt.step_source`, from `core.syntax.steplines`) is its lines up to the next statement, with the
 comment lines right above it: what the author wrote about a step counts as that step's words.
@@ -53,7 +56,7 @@ from blockguide.core.checks.claims import (
     vocabulary,
     words,
 )
-from blockguide.core.checks.prose import invented_names, known_names, vague_terms
+from blockguide.core.checks.prose import context_text, invented_names, known_names, vague_terms
 from blockguide.core.types import Grounding
 
 # --- thresholds -------------------------------------------------------------------------------------------
@@ -62,6 +65,14 @@ DESCRIPTION_SENTENCES = (1, 2)
 LABEL_WORDS = (2, 5)  # "two to four words" is asked; one word ("Start", "Memcpy", "A") says too little
 SENTENCE_CHARS = (15, 200)
 SENTENCE_MAX = 1  # "one plain sentence" is asked
+# A larger model drafting the whole guide (`strict=False`) is asked for a Description of two to four sentences
+# and steps of a sentence or two: its limits are sized to that, and its words are its own to choose (what it
+# commits the code to is checked instead: checks.commitments).
+DRAFT_DESCRIPTION_CHARS = (20, 700)
+DRAFT_DESCRIPTION_SENTENCES = (1, 4)
+DRAFT_LABEL_WORDS = (1, 7)
+DRAFT_SENTENCE_CHARS = (10, 320)
+DRAFT_SENTENCE_MAX = 2
 # A field whose content words the code does not support: more than this share of them, and at least
 # UNSUPPORTED_MIN of them (labels: one is enough when it is the majority) — see checks.claims.unsupported_words.
 UNSUPPORTED_SHARE = 0.5
@@ -75,7 +86,7 @@ SECTION_NAMES = {"description", "execution steps", "execution step", "usage exam
 
 CHECKS = ("length", "sentences", "names the block", "label form", "unique label", "about its step",
           "repeated sentence", "copied code", "vague terms", "talk about the guide", "talk to the reader",
-          "unconfirmed claims", "invented names", "return claims")
+          "unconfirmed claims", "invented names", "return claims", "behaviours", "parameters", "errors", "numbers")
 
 
 # --- the field checks -------------------------------------------------------------------------------------
@@ -87,18 +98,21 @@ def description_problems(text: str, g: Grounding, known: set[str] | None = None,
     if not text:
         return ["empty"]
     problems: list[str] = []
-    low, high = DESCRIPTION_CHARS
+    low, high = DESCRIPTION_CHARS if strict else DRAFT_DESCRIPTION_CHARS
     if not low <= len(text) <= high:
         problems.append(f"{len(text)} characters (wants {low}-{high})")
     n = len(sentences(text))
-    if not DESCRIPTION_SENTENCES[0] <= n <= DESCRIPTION_SENTENCES[1]:
-        problems.append(f"{n} sentences (wants {DESCRIPTION_SENTENCES[0]}-{DESCRIPTION_SENTENCES[1]})")
+    fewest, most = DESCRIPTION_SENTENCES if strict else DRAFT_DESCRIPTION_SENTENCES
+    if not fewest <= n <= most:
+        problems.append(f"{n} sentences (wants {fewest}-{most})")
     name = g.block.name if g.block.kind != "statements" else None
     if name and not re.search(r"(?<![\w])" + re.escape(name) + r"(?![\w])", text):
         problems.append(f"does not name `{name}`")
     if not _content_words(text, g):
         problems.append("says nothing about what the block does")
-    return problems + (_unshown_in(text, g.block.text, g, "the block") if strict else []) + _unsupported(text, g) + \
+    if not strict:
+        return problems + _numbers_unshown(text, g) + claim_problems(text, g, known)
+    return problems + _unshown_in(text, g.block.text, g, "the block") + _unsupported(text, g) + \
         claim_problems(text, g, known)
 
 
@@ -123,9 +137,10 @@ _PLACEHOLDER = re.compile(r"([A-Za-z])\1{3,}")
 
 
 def label_problems(label: str, others: Iterable[str] = (), g: Grounding | None = None,
-                   known: set[str] | None = None, step_source: str = "") -> list[str]:
+                   known: set[str] | None = None, step_source: str = "", strict: bool = True) -> list[str]:
     """Problems of a step label; `others` are the guide's other labels. With `g`, its names must exist; with
-    `step_source` (the step's code), it must be about that code."""
+    `step_source` (the step's code), it must be about that code. `strict=False` (a larger model's own steps):
+    DRAFT_LABEL_WORDS, and its words are not held to the code's vocabulary."""
     label = (label or "").strip()
     if not label:
         return ["empty"]
@@ -138,8 +153,9 @@ def label_problems(label: str, others: Iterable[str] = (), g: Grounding | None =
     if _DECLARATION.match(prose) or _CODE_MARKS.search(prose) or _PLACEHOLDER.search(prose):
         problems.append("code, not a label")
     label_words = words(label)
-    if not problems and not LABEL_WORDS[0] <= len(label_words) <= LABEL_WORDS[1]:
-        problems.append(f"{len(label_words)} words (wants {LABEL_WORDS[0]}-{LABEL_WORDS[1]})")
+    fewest, most = LABEL_WORDS if strict else DRAFT_LABEL_WORDS
+    if not problems and not fewest <= len(label_words) <= most:
+        problems.append(f"{len(label_words)} words (wants {fewest}-{most})")
     key = norm(label)
     if key in SECTION_NAMES:
         problems.append("a section name")
@@ -153,7 +169,8 @@ def label_problems(label: str, others: Iterable[str] = (), g: Grounding | None =
                                   known if known is not None else known_names(g))
         if invented:
             problems.append("names not in the code: " + ", ".join(f"`{n}`" for n in invented[:5]))
-        problems += _unsupported(label, g, minimum=1)  # a label's words are the code's: any majority strays
+        if strict:
+            problems += _unsupported(label, g, minimum=1)  # a label's words are the code's: any majority strays
     return problems + off_step(label, step_source)
 
 
@@ -199,20 +216,22 @@ def _vocabulary(g: Grounding) -> frozenset[str]:
 
 
 def sentence_problems(sentence: str, step_code: str, g: Grounding, others: Iterable[str] = (),
-                      known: set[str] | None = None, step_source: str = "") -> list[str]:
+                      known: set[str] | None = None, step_source: str = "", strict: bool = True) -> list[str]:
     """Problems of a step's sentence; `step_code` is the step's code line ("" when unknown), `others` the
     other steps' sentences (a sentence that repeats one is rejected wherever it occurs), `step_source` the
-    step's whole code (the sentence must be about it)."""
+    step's whole code (the sentence must be about it). `strict=False` (a larger model's own steps): the DRAFT_
+    limits, its words its own, its numbers the block's."""
     sentence = (sentence or "").strip()
     if not sentence:
         return ["empty"]
     problems: list[str] = []
-    low, high = SENTENCE_CHARS
+    low, high = SENTENCE_CHARS if strict else DRAFT_SENTENCE_CHARS
     if not low <= len(sentence) <= high:
         problems.append(f"{len(sentence)} characters (wants {low}-{high})")
     n = len(sentences(sentence))
-    if n > SENTENCE_MAX:
-        problems.append(f"{n} sentences (wants one)")
+    most = SENTENCE_MAX if strict else DRAFT_SENTENCE_MAX
+    if n > most:
+        problems.append(f"{n} sentences (wants {'one' if most == 1 else f'at most {most}'})")
     if len(re.findall(r"[A-Za-z]{2,}", CODE_SPAN.sub(" ", sentence))) < 2:
         problems.append("code, not a sentence")
     elif step_code and (code_norm(sentence) == code_norm(step_code)
@@ -223,10 +242,27 @@ def sentence_problems(sentence: str, step_code: str, g: Grounding, others: Itera
         if other and fuzz.ratio(mine, norm(other)) >= SIMILAR:
             problems.append("repeats another step's sentence")
             break
+    if not strict:
+        return problems + off_step(sentence, step_source) + _numbers_unshown(sentence, g) + \
+            claim_problems(sentence, g, known)
     if _WHOLE_BLOCK.match(sentence):
         problems.append("speaks of the whole block, not of its step")
     return (problems + off_step(sentence, step_source) + _unshown_in(sentence, step_source, g, "its step")
             + _unsupported(sentence, g) + claim_problems(sentence, g, known))
+
+
+def _numbers_unshown(text: str, g: Grounding) -> list[str]:
+    """Numbers in the prose that neither the block nor its context shows ("the first 256 bits", "up to 3
+    retries"): a number is the code's or it is made up. A sum of two of the block's numbers counts (`36 + 9`
+    is a length of 45)."""
+    shown = {int(n) for n in re.findall(r"(?<![\w.])\d+(?![\w])", context_text(g)) if len(n) < 10}
+    made_up = []
+    for n in dict.fromkeys(re.findall(r"(?<![\w.`-])\d+(?![\w.`]|\.\d)", CODE_SPAN.sub(" ", text))):
+        value = int(n)
+        if value in shown or value <= 1 or any(value - a in shown for a in shown if a < value):
+            continue
+        made_up.append(n)
+    return [f"numbers the code does not show: {', '.join(made_up[:5])}"] if made_up else []
 
 
 # a step's sentence whose subject is the block ("This function checks ...") tells what the model thinks the whole

@@ -9,6 +9,8 @@ Two lints for the prose (description and steps):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from blockguide.core.types import Grounding, Guide
 
@@ -56,20 +58,60 @@ def context_text(g: Grounding) -> str:
     return "\n".join(parts)
 
 
-def known_names(g: Grounding, extra: str = "") -> set[str]:
-    return set(_IDENT.findall(context_text(g) + "\n" + extra))
+def known_names(g: Grounding, extra: str = "", whole_file: bool = False) -> set[str]:
+    """The names a guide may use: those of the block and its context; with `whole_file` (a larger model's
+    draft) also those of its own file (a method of the same file it mentions, `isBlank` beside `isEmpty`, is a
+    real name; a small model is held to the block's context)."""
+    names = set(_IDENT.findall(context_text(g) + "\n" + extra))
+    return names | file_names(g) if whole_file else names
+
+
+def file_names(g: Grounding) -> frozenset[str]:
+    """The identifiers of the block's file; empty when it has none."""
+    text = file_text(g)
+    return frozenset(_IDENT.findall(text)) if text else frozenset()
+
+
+def file_text(g: Grounding) -> str | None:
+    """The text of the block's file as it is on disk (read once per version of the file), None without one."""
+    if not g.path:
+        return None
+    path = Path(g.path) if g.root is None else Path(g.root) / g.path
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _read(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read(path: str, mtime: int, size: int) -> str | None:
+    if size > 2_000_000:
+        return None
+    try:
+        return Path(path).read_text("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+# what a span in backticks may be besides code: a URL or a path, words of output ("message: original error")
+_TEXT_SPAN = re.compile(r"^\w+://\S*$|^/[\w./%~-]*$|^[A-Za-z][\w'-]*(?::? [A-Za-z][\w'-]*)+$")
+# names of languages and tools a guide may write as they are spelled (CamelCase, but not code)
+PROPER_NOUNS = frozenset("""TypeScript JavaScript CoffeeScript PowerShell GitHub GitLab macOS iOS NumPy PyPI
+WebAssembly OpenSSL MySQL PostgreSQL SQLite MongoDB NodeJS jQuery CPython PyPy LaTeX YAML JSON HTML CSS UTF""".split())
 
 
 def invented_names(text: str, known: set[str]) -> list[str]:
     """Identifiers in backticks that are not among the known names (literals and keywords are fine)."""
     out: list[str] = []
     for span in _BACKTICKS.findall(text):
-        if _LITERAL.match(span):
+        if _LITERAL.match(span) or _TEXT_SPAN.match(span.strip()):
             continue
         # drop string literals inside the span: their words are data, not names
         stripped = re.sub(r"""(["'])(?:\\.|(?!\1).)*\1""", " ", span)
         for ident in _IDENT.findall(stripped):
-            if len(ident) < 2 or ident in known or ident in _KEYWORDS or ident.lower() in _KEYWORDS:
+            if len(ident) < 2 or ident in known or ident in _KEYWORDS or ident.lower() in _KEYWORDS \
+                    or ident in PROPER_NOUNS:
                 continue
             if ident not in out:
                 out.append(ident)

@@ -118,10 +118,11 @@ def check_python(code: str, g: Grounding) -> tuple[list[str], bool]:
 def _bind(tree: ast.AST, code: str, g: Grounding, info, block_calls: list[ast.Call]) -> tuple[list[str], bool]:
     """Bind the arguments of the example's calls, as Python would, to the signatures they call: for every call
     into the user's project, jedi's signature of it (a class's inherited `__init__`, a method of the object the
-    example made); for a call of the block jedi cannot follow, the block's own parameters. (problems, whether a
-    call was bound)."""
+    example made); for a call of the block, the block's own parameters, read from its source (jedi may drop
+    some: a `*args: P.args` of a ParamSpec). (problems, whether a call was bound)."""
     problems: list[str] = []
     done: set[int] = set()
+    own = {id(call) for call in block_calls} if info is not None and info.kind in ("function", "method") else set()
     root = Path(g.root) if g.root else None
     if root is not None:
         with JEDI_LOCK:
@@ -131,6 +132,8 @@ def _bind(tree: ast.AST, code: str, g: Grounding, info, block_calls: list[ast.Ca
                 script = None
             try:
                 for call in calls_in_order(tree)[:MAX_BOUND_CALLS] if script is not None else []:
+                    if id(call) in own:
+                        continue
                     overloads = project_params(script, code, call, root)
                     if overloads is not None:
                         done.add(id(call))

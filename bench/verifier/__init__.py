@@ -1,0 +1,1 @@
+"""The verifier benchmark: python -m bench.verifier (see __main__)."""
