@@ -129,7 +129,7 @@ def record(results: Path, label: str, cases: list[Case], seed: int, checkout: Pa
     block = [f"### {label} (seed {seed}, {len(cases)} blocks, blockguide at {_commit(checkout)}, {when})", "",
              *table(cases, "language"), "", *table(cases, "kind"), "", every_property(cases) + "."
              + (f" {len(timed_out)} block(s) timed out on the shared machine and are left out." if timed_out else ""),
-             ""]
+             *[line + "\n" for line in _skips(skipped, {})], ""]
     start = text.index(SECTION)
     rest = text[start + len(SECTION):]
     nxt = rest.find("\n## ")
