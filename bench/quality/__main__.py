@@ -1,11 +1,13 @@
 """python -m bench.quality [--model M] [--host URL] [--case ID ...] [--blockguide TREE] [--out FILE] [--record LABEL]
+                         [--no-run]
 
 Fetches each case's project at its pinned version (cached in .tools/bench-cache), drafts the static guide (no
 model) and the model's guide for the case's block, scores both with the reader's rubric of score.py (out of
 100) and prints one row per case: static score, model score, the difference and the seconds the model guide
 took; then the means and the median/p95 seconds per model guide, and per language the share of shipped usage
-examples the real toolchain accepted and which check ran (bench/quality/checked.py). `--model none` scores
-the static side only.
+examples the real toolchain accepted and which check ran (bench/quality/checked.py), the share that ran
+(bench/run_examples.py: offline, in a throwaway copy of the package; `--no-run` skips it) with the failures
+listed, and the placeholder or null arguments each example passes. `--model none` scores the static side only.
 The per-case breakdown and every guide go to the results file (--out). `--record LABEL` also writes the
 table into bench/RESULTS.md, section "Quality", subsection LABEL. `--blockguide TREE` drafts with another
 checkout of blockguide (its `server/` folder); scoring always uses this checkout.
