@@ -12,7 +12,7 @@
 #   BLOCKGUIDE_E2E_ARTIFACTS    screenshots and logs (default <repo>/test-artifacts/vscode)
 #   BLOCKGUIDE_E2E_PYTHON       Python with blockguide installed (default <repo>/.venv/bin/python): blockguide.python
 #                               in the replayed and real tests; it also builds the .vsix's bundle (it has pip)
-#   BLOCKGUIDE_E2E_VSIX         test this .vsix instead of building vscode-client/blockguide.vsix
+#   BLOCKGUIDE_E2E_VSIX         test this .vsix instead of building vscode-client/blockguide-linux-x64.vsix
 #   BLOCKGUIDE_E2E_OLLAMA_HOST  a real Ollama to use instead of the replayed one (tests/replay)
 #   BLOCKGUIDE_E2E_FIRST_RUN=1  the first-run test instead: a real Ollama with NO model is started here
 #                               (scripts/ollama.sh bin), the install takes the wheel from

@@ -84,13 +84,16 @@ def version_bound(info: Path) -> bool:
 
 
 def remove_dist(target: Path, info: Path) -> None:
-    """Removes an installed distribution from a --target folder, by its RECORD."""
+    """Removes an installed distribution from a --target folder, by its RECORD (and the folders it empties)."""
+    folders = set()
     for line in (info / "RECORD").read_text(encoding="utf-8").splitlines():
         rel = line.rsplit(",", 2)[0]
         if rel:
-            (target / rel).unlink(missing_ok=True)
-    for folder in sorted({p for p in target.rglob("*") if p.is_dir()}, key=lambda p: -len(p.parts)):
-        if not any(folder.iterdir()):
+            path = target / rel
+            path.unlink(missing_ok=True)
+            folders.update(p for p in path.parents if p != target and target in p.parents)
+    for folder in sorted(folders, key=lambda p: -len(p.parts)):
+        if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
 
 
