@@ -530,22 +530,25 @@ async function bundledTests() {
     // The server's first status (the model's name) shows once it has initialized.
     await statusItem(`${MODEL}:`).waitFor({ timeout: 90000 });
     const cold = (Date.now() - vscodeStartedAt) / 1000;
+    log(`timing: VS Code start -> server ready (cold: fresh install, no bytecode yet): ${cold.toFixed(1)} s`);
     await statusItem('model server unreachable').waitFor({ timeout: 60000 });
     const servers = serverPids();
     assert(servers.length === 1, `expected one blockguide server, found ${servers.length}`);
     const cmd = fs.readFileSync(`/proc/${servers[0]}/cmdline`, 'utf8').split('\0');
     const exe = fs.readlinkSync(`/proc/${servers[0]}/exe`);
-    assert(fs.realpathSync(exe) === fs.realpathSync(NO_BLOCKGUIDE_PYTHON), `the server runs ${exe}, not ${NO_BLOCKGUIDE_PYTHON}`);
+    // The Python VS Code found (its extension host resolves PATH from the login shell): it has no blockguide.
+    const own = require('child_process').spawnSync(exe, ['-c', 'import blockguide'], { env: { PATH: process.env.PATH } });
+    assert(own.status !== 0, `${exe} can import blockguide by itself: not the machine this test needs`);
     const env = environOf(servers[0]);
     const paths = (env.PYTHONPATH || '').split(':');
     assert(paths.length === 2 && paths.every((p) => p.startsWith(fs.realpathSync(EXTENSIONS_DIR)) && p.includes('/bundled/libs')), `PYTHONPATH ${env.PYTHONPATH}`);
     log(`server: ${cmd.join(' ')} (${exe}); PYTHONPATH=${env.PYTHONPATH}`);
-    log(`timing: VS Code start -> server ready (cold: fresh install, no bytecode yet): ${cold.toFixed(1)} s`);
   });
 
   await test('bundled: with no Ollama, one message says how to install and start it', async () => {
+    // after the server's first status the extension asks Ollama (python -m blockguide model list): slow on a busy machine
     const message = toasts('Ollama does not answer');
-    await message.first().waitFor({ timeout: 60000 });
+    await message.first().waitFor({ timeout: 180000 });
     await sleep(2500); // would a second one follow?
     await shot('b-1-no-ollama');
     const text = await message.first().innerText();
@@ -575,13 +578,15 @@ async function bundledTests() {
 
   await test('bundled: hovering over the block shows the guide, saying it was built from the code', async () => {
     await dismissToasts();
+    await editor().locator('.view-line').first().click(); // no selection left over the block
+    await sleep(500);
     const word = editor().locator('.view-line').filter({ hasText: /def\s+slugify/ }).locator('span span', { hasText: /^slugify$/ }).first();
     const wb = await word.boundingBox();
     assert(wb, 'the word slugify is not on screen');
     await page.mouse.move(wb.x - 40, wb.y - 30);
     await page.mouse.move(wb.x + wb.width / 2, wb.y + wb.height / 2, { steps: 5 });
     const hover = page.locator('.monaco-hover').filter({ hasText: 'Execution Steps' }).first();
-    await hover.waitFor({ state: 'visible', timeout: 15000 });
+    await hover.waitFor({ state: 'visible', timeout: 30000 });
     await sleep(300);
     await shot('b-4-hover');
     const text = await hover.innerText();

@@ -139,6 +139,7 @@ rm -rf "$RUN" && mkdir -p "$RUN"/{ext,data/User,ws/.vscode,xdg/cache,xdg/config,
 rm -f "$ARTIFACTS"/*.png "$ARTIFACTS"/*.log "$ARTIFACTS"/textkit.after.py  # only what a run writes there
 cp "$HERE/fixtures/textkit.py" "$RUN/ws/textkit.py"
 # `python3` for the extension host: a Python without blockguide (the bundled server needs no blockguide in it).
+# VS Code may take PATH from the login shell instead; drive.cjs checks the Python the server runs has none.
 mkdir -p "$RUN/bin" && ln -s "$(command -v "$NO_BG_PYTHON")" "$RUN/bin/python3"
 cat >"$RUN/data/User/settings.json" <<'EOF'
 {
