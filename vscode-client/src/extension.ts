@@ -54,7 +54,7 @@ function errorText(e: unknown): string {
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('Blockguide');
   const log = (line: string) => output.appendLine(`[client ${new Date().toISOString().slice(11, 23)}] ${line}`);
-  const mgr = new ServerManager(output, log);
+  const mgr = new ServerManager(output, log, context.extensionPath);
   manager = mgr;
   context.subscriptions.push(output, mgr);
 
@@ -342,7 +342,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration((e) => {
       const change = classifyChange((section) => e.affectsConfiguration(section));
       if (change === 'restart') {
-        log('blockguide.python changed: restarting the server');
+        log('blockguide.python or blockguide.serverSource changed: restarting the server');
         void mgr.restart();
       } else if (change === 'notify') {
         mgr.notifySettingsChanged();

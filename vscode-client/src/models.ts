@@ -96,13 +96,14 @@ export class ModelAssistant implements vscode.Disposable {
 
   /** `blockguide model list --json` with the server's Python; undefined when no server runs. */
   private async list(host: string | undefined, model: string | undefined): Promise<ListOutcome | undefined> {
-    const python = this.mgr.python;
-    if (!python) return undefined;
+    const launch = this.mgr.launch;
+    if (!launch) return undefined;
+    const python = launch.command;
     return new Promise((resolve) => {
       execFile(
         python,
         listArgs(host, model),
-        { cwd: this.mgr.cwd, env: { ...process.env, PYTHONIOENCODING: 'utf-8' }, timeout: 30000, windowsHide: true, maxBuffer: 4 * 1024 * 1024 },
+        { cwd: this.mgr.cwd, env: launch.env, timeout: 30000, windowsHide: true, maxBuffer: 4 * 1024 * 1024 },
         (error, stdout, stderr) => {
           const e = error as (NodeJS.ErrnoException & { code?: unknown; killed?: boolean }) | null;
           if (e && typeof e.code === 'string') {
@@ -161,8 +162,9 @@ export class ModelAssistant implements vscode.Disposable {
   }
 
   private async runInstall(host: string | undefined): Promise<boolean> {
-    const python = this.mgr.python ?? (await this.mgr.ready().then(() => this.mgr.python));
-    if (!python) return false;
+    const launch = this.mgr.launch ?? (await this.mgr.ready().then(() => this.mgr.launch));
+    if (!launch) return false;
+    const python = launch.command;
     const args = installArgs(host);
     this.log(`installing the bundled model: ${python} ${args.join(' ')}`);
     type Done = { code: number | null; result?: InstallEvent; error?: string; cancelled: boolean };
@@ -172,7 +174,7 @@ export class ModelAssistant implements vscode.Disposable {
         new Promise<Done>((resolve) => {
           let child: ChildProcess;
           try {
-            child = spawn(python, args, { cwd: this.mgr.cwd, env: { ...process.env, PYTHONIOENCODING: 'utf-8' }, windowsHide: true });
+            child = spawn(python, args, { cwd: this.mgr.cwd, env: launch.env, windowsHide: true });
           } catch (e) {
             resolve({ code: null, error: String(e), cancelled: false });
             return;

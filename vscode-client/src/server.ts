@@ -16,10 +16,13 @@ import {
   ServerOptions,
   State,
 } from 'vscode-languageclient/node';
+import * as path from 'path';
+import { BUNDLE_DIR, BundleManifest, bundledEnv, bundledProbeArgs, checkPython, INSPECT_ARGS, parseInspect, readManifest, servedRange } from './lib/bundle';
 import { chooseInterpreter, Interpreter, SERVER_ARGS } from './lib/interpreter';
 import { CLIENT_COMMANDS, SUPPORTED_LANGUAGES } from './lib/languages';
-import { ACTION_INSTALL, ACTION_OPEN_SETTING, startErrorMessage, ServerStatus, StartProblem, ClientState } from './lib/messages';
-import { probeServer } from './lib/probe';
+import { ACTION_OPEN_SETTING, startErrorMessage, ServerSource, ServerStatus, StartProblem, ClientState } from './lib/messages';
+import { probeServer, runProbe } from './lib/probe';
+import { classifyProbe, ProbeResult } from './lib/version';
 import { mapConfigurationItem, toServerSettings } from './lib/settings';
 import { NotificationProgressFeature, ProgressRouter } from './progress';
 
@@ -80,6 +83,12 @@ class CapturingOutputChannel implements vscode.OutputChannel {
 
 type ManagerState = 'stopped' | 'starting' | 'running' | 'failed';
 
+/** How the server's Python is run: the interpreter and the environment (the bundle's PYTHONPATH). */
+export interface Launch {
+  command: string;
+  env: NodeJS.ProcessEnv;
+}
+
 interface PythonEnvironmentsApi {
   getActiveEnvironmentPath(resource?: vscode.Uri): { id: string; path: string };
   resolveEnvironment(env: { id: string; path: string } | string): Promise<{ executable?: { uri?: vscode.Uri } } | undefined>;
@@ -106,6 +115,9 @@ export class ServerManager implements vscode.Disposable {
   private client: BlockguideLanguageClient | undefined;
   private state: ManagerState = 'stopped';
   private interpreter: Interpreter | undefined;
+  private launchWith: Launch | undefined;
+  private source: ServerSource = 'bundled';
+  private manifest: BundleManifest | undefined;
   private problem: StartProblem | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private starting: Promise<void> | undefined;
@@ -126,6 +138,8 @@ export class ServerManager implements vscode.Disposable {
   constructor(
     private readonly output: vscode.OutputChannel,
     private readonly log: (line: string) => void,
+    /** The extension's folder, which holds the bundled server (bundled/). */
+    private readonly extensionPath: string,
   ) {
     this.capture = new CapturingOutputChannel(output);
     this.disposables.push(this.statusEmitter, this.clientEmitter);
@@ -136,9 +150,9 @@ export class ServerManager implements vscode.Disposable {
     return this.state === 'running' && this.client?.state === State.Running ? this.client : undefined;
   }
 
-  /** The Python that runs the server, while it runs (for `python -m blockguide model …`). */
-  get python(): string | undefined {
-    return this.running ? this.interpreter?.command : undefined;
+  /** How the server's Python runs, while it runs (for `python -m blockguide model …`). */
+  get launch(): Launch | undefined {
+    return this.running ? this.launchWith : undefined;
   }
 
   /** Shows a state the client found out itself (the model check) until the server reports again. */
@@ -263,20 +277,40 @@ export class ServerManager implements vscode.Disposable {
   }
 
   private async presentProblem(problem: StartProblem, interpreter: Interpreter): Promise<void> {
-    const msg = startErrorMessage(problem, interpreter);
+    const pythons = this.manifest ? servedRange(this.manifest) : '3';
+    const msg = startErrorMessage(problem, interpreter, this.source, pythons);
     const choice = await vscode.window.showErrorMessage(msg.text, ...msg.actions);
     if (choice === ACTION_OPEN_SETTING) {
-      await vscode.commands.executeCommand('workbench.action.openSettings', 'blockguide.python');
-    } else if (choice === ACTION_INSTALL) {
-      const terminal = vscode.window.createTerminal({ name: 'Blockguide: pip install' });
-      terminal.show();
-      terminal.sendText(msg.pipCommand);
-      const again = await vscode.window.showInformationMessage(
-        'Blockguide: when pip has finished installing, restart the server.',
-        'Restart server',
-      );
-      if (again) await this.restart();
+      await vscode.commands.executeCommand('workbench.action.openSettings', msg.setting);
     }
+  }
+
+  /**
+   * The bundled server: is this Python one it can run with (version, implementation, platform), and do its
+   * compiled packages load? Returns the environment to start it with, or the problem.
+   */
+  private async checkBundled(command: string, cwd: string | undefined): Promise<{ env: NodeJS.ProcessEnv; probe: ProbeResult } | StartProblem> {
+    const manifest = (this.manifest = readManifest(this.extensionPath));
+    if (!manifest) {
+      return { ok: false, kind: 'noBundle', detail: `no ${path.join(this.extensionPath, BUNDLE_DIR, 'manifest.json')}` };
+    }
+    const inspected = await runProbe(command, { cwd, args: INSPECT_ARGS });
+    const info = parseInspect(inspected.stdout);
+    if (!info) {
+      const failed = classifyProbe(inspected);
+      return failed.ok || failed.kind !== 'noPython' && failed.kind !== 'timeout'
+        ? { ok: false, kind: 'pythonVersion', detail: `it does not run as Python 3 (${inspected.stderr.trim().split(/\r?\n/).pop() || `exit code ${inspected.exitCode}`}); the bundled server needs Python ${servedRange(manifest)}` }
+        : failed;
+    }
+    const checked = checkPython(info, manifest, path.join(this.extensionPath, BUNDLE_DIR));
+    if (!checked.ok) return checked;
+    const env = bundledEnv(process.env, checked.pythonPath);
+    this.log(`Python ${info.version} (${info.implementation}, ${info.platform} ${info.machine}); bundled server for ${manifest.target}: ${checked.pythonPath.join(path.delimiter)}`);
+    const probe = await probeServer(command, { cwd, env, args: bundledProbeArgs(manifest) });
+    if (!probe.ok && (probe.kind === 'notInstalled' || probe.kind === 'brokenInstall')) {
+      return { ok: false, kind: 'pythonAbi', detail: `the bundled packages do not load in it (${probe.detail})` };
+    }
+    return { env, probe };
   }
 
   private async doStart(): Promise<void> {
@@ -297,18 +331,31 @@ export class ServerManager implements vscode.Disposable {
     const interpreter = await this.resolveInterpreter();
     this.interpreter = interpreter;
     const cwd = this.workspaceFolder();
-    this.log(`Python: ${interpreter.command} (${interpreter.source}); checking "import blockguide"`);
-    const probe = await probeServer(interpreter.command, { cwd });
+    this.source = vscode.workspace.getConfiguration('blockguide').get<string>('serverSource') === 'environment' ? 'environment' : 'bundled';
+    this.log(`Python: ${interpreter.command} (${interpreter.source}); server: ${this.source}`);
+    let env: NodeJS.ProcessEnv = process.env;
+    let probe: ProbeResult;
+    if (this.source === 'bundled') {
+      const checked = await this.checkBundled(interpreter.command, cwd);
+      if ('ok' in checked) {
+        this.fail(checked, interpreter);
+        return;
+      }
+      ({ env, probe } = checked);
+    } else {
+      probe = await probeServer(interpreter.command, { cwd });
+    }
     if (!probe.ok) {
       this.fail(probe, interpreter);
       return;
     }
+    this.launchWith = { command: interpreter.command, env: { ...env, PYTHONIOENCODING: 'utf-8' } };
     this.log(`blockguide ${probe.version}: starting ${interpreter.command} ${SERVER_ARGS.join(' ')}`);
 
     const serverOptions: ServerOptions = {
       command: interpreter.command,
       args: [...SERVER_ARGS],
-      options: { cwd, env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' } },
+      options: { cwd, env: { ...env, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' } },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: SUPPORTED_LANGUAGES.flatMap((language) => [

@@ -2,12 +2,9 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { Interpreter } from '../src/lib/interpreter';
 import {
-  ACTION_INSTALL,
   ACTION_OPEN_SETTING,
   fixCommand,
   fixSetting,
-  pipCommandLine,
-  shellQuote,
   startErrorMessage,
   StartProblem,
   statusView,
@@ -26,50 +23,49 @@ describe('startErrorMessage', () => {
     { ok: false, kind: 'timeout', detail: '' },
     { ok: false, kind: 'startFailed', detail: 'OSError: [Errno 98] Address already in use' },
     { ok: false, kind: 'crashed', detail: 'Segmentation fault' },
+    { ok: false, kind: 'pythonVersion', detail: 'it is Python 3.8.10; the bundled server needs Python 3.10 to 3.14' },
+    { ok: false, kind: 'pythonAbi', detail: 'it is pypy 3.10.14; the bundled server needs CPython 3.10 to 3.14' },
+    { ok: false, kind: 'noBundle', detail: 'no /ext/bundled/manifest.json' },
   ];
 
-  it('always offers exactly "Open setting" and "Install with pip"', () => {
-    for (const p of problems) {
-      const m = startErrorMessage(p, fromSetting, 'linux');
-      assert.deepEqual(m.actions, [ACTION_OPEN_SETTING, ACTION_INSTALL], p.kind);
-      assert.deepEqual(m.actions, ['Open setting', 'Install with pip']);
-      assert.match(m.text, /^Blockguide/, p.kind);
-      assert.ok(m.text.includes('/usr/bin/python3'), `${p.kind}: names the interpreter`);
+  it('offers only "Open setting": nothing is installed from the message (no pip)', () => {
+    for (const source of ['bundled', 'environment'] as const) {
+      for (const p of problems) {
+        const m = startErrorMessage(p, fromSetting, source, '3.10 to 3.14');
+        assert.deepEqual(m.actions, [ACTION_OPEN_SETTING], p.kind);
+        assert.match(m.setting, /^blockguide\.(python|serverSource)$/, p.kind);
+        assert.match(m.text, /^(Blockguide|This build of Blockguide)/, p.kind);
+        assert.doesNotMatch(m.text, /pip install/, p.kind);
+        if (p.kind !== 'noBundle') assert.ok(m.text.includes('/usr/bin/python3'), `${p.kind}: names the interpreter`);
+      }
     }
   });
 
-  it('says what is wrong in each case', () => {
-    const text = (i: number, interp = fromSetting) => startErrorMessage(problems[i], interp, 'linux').text;
+  it('says what is wrong in each case, and what to install or set', () => {
+    const text = (i: number, interp = fromSetting, source: 'bundled' | 'environment' = 'environment') =>
+      startErrorMessage(problems[i], interp, source, '3.10 to 3.14').text;
     assert.match(text(0), /no Python interpreter/);
     assert.match(text(0, fromDefault), /python3 \(the default/);
-    assert.match(text(1), /not installed in \/usr\/bin\/python3 \(from the blockguide\.python setting\)/);
+    assert.match(text(0, fromDefault, 'bundled'), /needs Python 3\.10 to 3\.14 to run its server and found no Python at python3 .*Install Python 3\.10 to 3\.14/);
+    assert.match(text(1), /not installed in \/usr\/bin\/python3 \(from the blockguide\.python setting\).*serverSource to "bundled"/);
     assert.match(text(2), /has blockguide 2\.0\.0, this extension needs >= 0\.1\.0, < 1\.0\.0/);
     assert.match(text(3), /import blockguide" fails.*pygls/);
     assert.match(text(4), /did not answer/);
     assert.match(text(5), /failed to start: OSError/);
     assert.match(text(6), /stopped repeatedly/);
+    assert.match(text(7, fromSetting, 'bundled'), /Python 3\.8\.10.*Install Python 3\.10 to 3\.14 .* or set blockguide\.python/);
+    assert.match(text(8, fromSetting, 'bundled'), /pypy.*Set blockguide\.python to a CPython 3\.10 to 3\.14/);
+    assert.match(text(9, fromSetting, 'bundled'), /no bundled server.*serverSource to "environment"/);
   });
 
-  it('installs into the interpreter it tried, upgrading a wrong version', () => {
-    assert.equal(startErrorMessage(problems[1], fromSetting, 'linux').pipCommand, '/usr/bin/python3 -m pip install blockguide');
-    assert.equal(startErrorMessage(problems[2], fromSetting, 'linux').pipCommand, '/usr/bin/python3 -m pip install --upgrade blockguide');
+  it('opens the setting that fixes it', () => {
+    assert.equal(startErrorMessage(problems[1], fromSetting, 'environment').setting, 'blockguide.serverSource');
+    assert.equal(startErrorMessage(problems[7], fromSetting, 'bundled').setting, 'blockguide.python');
   });
 
   it('keeps long details short', () => {
-    const m = startErrorMessage({ ok: false, kind: 'brokenInstall', detail: 'x'.repeat(1000) }, fromSetting, 'linux');
+    const m = startErrorMessage({ ok: false, kind: 'brokenInstall', detail: 'x'.repeat(1000) }, fromSetting, 'environment');
     assert.ok(m.text.length < 500);
-  });
-});
-
-describe('pipCommandLine', () => {
-  it('quotes for POSIX shells only when needed', () => {
-    assert.equal(pipCommandLine('python3', { platform: 'linux' }), 'python3 -m pip install blockguide');
-    assert.equal(pipCommandLine('/home/a b/.venv/bin/python', { platform: 'linux' }), "'/home/a b/.venv/bin/python' -m pip install blockguide");
-    assert.equal(shellQuote("it's"), `'it'\\''s'`);
-  });
-  it('uses the call operator for a quoted program in PowerShell', () => {
-    assert.equal(pipCommandLine('C:\\Program Files\\Python312\\python.exe', { platform: 'win32' }), '& "C:\\Program Files\\Python312\\python.exe" -m pip install blockguide');
-    assert.equal(pipCommandLine('python', { platform: 'win32', upgrade: true }), 'python -m pip install --upgrade blockguide');
   });
 });
 

@@ -54,7 +54,7 @@ describe('classifyList', () => {
   it('names an old package without the model command', () => {
     const r = classifyList(2, '', "usage: blockguide ...\nblockguide: error: argument command: invalid choice: 'model' (choose from 'doc', 'check', 'serve')\n");
     assert.equal(r.kind, 'failed');
-    assert.match(r.kind === 'failed' ? r.message : '', /upgrade/);
+    assert.match(r.kind === 'failed' ? r.message : '', /serverSource = bundled/);
   });
 });
 

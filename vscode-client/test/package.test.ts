@@ -4,16 +4,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { CLIENT_COMMANDS, SUPPORTED_LANGUAGES } from '../src/lib/languages';
-import { SERVER_SETTING_DEFAULTS } from '../src/lib/settings';
+import { CLIENT_ONLY_KEYS, SERVER_SETTING_DEFAULTS } from '../src/lib/settings';
 
 const root = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const props: Record<string, { default: unknown; description?: string; markdownDescription?: string }> = pkg.contributes.configuration.properties;
 
 describe('package.json', () => {
-  it('declares every server setting with the protocol default, plus blockguide.python', () => {
+  it('declares every server setting with the protocol default, plus the client-only ones', () => {
     const keys = Object.keys(props).map((k) => k.replace(/^blockguide\./, '')).sort();
-    assert.deepEqual(keys, [...Object.keys(SERVER_SETTING_DEFAULTS), 'python'].sort());
+    assert.deepEqual(keys, [...Object.keys(SERVER_SETTING_DEFAULTS), ...CLIENT_ONLY_KEYS].sort());
+    assert.equal(props['blockguide.serverSource'].default, 'bundled');
     for (const [key, value] of Object.entries(SERVER_SETTING_DEFAULTS)) {
       assert.deepEqual(props[`blockguide.${key}`].default, value, key);
     }
@@ -37,6 +38,12 @@ describe('package.json', () => {
     assert.deepEqual(langs, [...SUPPORTED_LANGUAGES]);
     const key = pkg.contributes.keybindings.find((k: { command: string }) => k.command === 'blockguide.documentBlock');
     assert.equal(key.key, 'ctrl+alt+d');
+  });
+
+  it('packages the bundled server (bundled/) and builds per platform', () => {
+    const ignore = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split(/\r?\n/);
+    assert.ok(ignore.includes('!bundled/**'), '.vscodeignore keeps bundled/');
+    assert.doesNotMatch(pkg.scripts.package, / -o /, 'the Makefile names the per-target .vsix');
   });
 
   it('targets VS Code ^1.85 and ships what the marketplace needs', () => {

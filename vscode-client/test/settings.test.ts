@@ -54,6 +54,7 @@ describe('mapConfigurationItem (workspace/configuration answers)', () => {
   });
   it('answers null for a client-only key and for an empty host', () => {
     assert.equal(mapConfigurationItem('blockguide.python', '/p'), null);
+    assert.equal(mapConfigurationItem('blockguide.serverSource', 'bundled'), null);
     assert.equal(mapConfigurationItem('blockguide.ollamaHost', ''), null);
     assert.equal(mapConfigurationItem('blockguide.ollamaHost', 'http://h:1'), 'http://h:1');
     assert.equal(mapConfigurationItem('blockguide.model', 'm'), 'm');
@@ -67,8 +68,9 @@ describe('mapConfigurationItem (workspace/configuration answers)', () => {
 describe('classifyChange', () => {
   const affects = (...changed: string[]) => (section: string) =>
     changed.some((c) => c === section || c.startsWith(section + '.') || section.startsWith(c + '.'));
-  it('restarts only for blockguide.python', () => {
+  it('restarts only for blockguide.python and blockguide.serverSource', () => {
     assert.equal(classifyChange(affects('blockguide.python')), 'restart');
+    assert.equal(classifyChange(affects('blockguide.serverSource')), 'restart');
     assert.equal(classifyChange(affects('blockguide.python', 'blockguide.model')), 'restart');
   });
   it('notifies the running server for its own settings', () => {

@@ -1,22 +1,26 @@
 """What blockguide knows about each language: grammar, definitions, containers, comments.
 
-One table, so adding a language is adding one entry. Grammars come from
-tree-sitter-language-pack, which bundles them (nothing is downloaded).
+One table, so adding a language is adding one entry. Each grammar is its own PyPI wheel
+(tree-sitter-python, tree-sitter-typescript, ...: compiled in, nothing is downloaded), pinned in
+pyproject.toml.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import importlib
 import os
 import re
 import threading
 from pathlib import PurePath
 
+from tree_sitter import Language as TSLanguage, Parser
+
 
 @dataclass(frozen=True)
 class Language:
     key: str  # our name, also the Markdown fence tag
-    grammar: str  # tree-sitter-language-pack name
+    grammar: str  # "module:function" of the grammar's wheel, which returns its tree-sitter language
     language_ids: tuple[str, ...]  # LSP languageId values
     suffixes: tuple[str, ...]
     comment: str  # line-comment prefix
@@ -54,43 +58,43 @@ LANGUAGES: dict[str, Language] = {
     lang.key: lang
     for lang in [
         Language(
-            key="python", grammar="python", language_ids=("python",), suffixes=(".py", ".pyi"), comment="#",
+            key="python", grammar="tree_sitter_python:language", language_ids=("python",), suffixes=(".py", ".pyi"), comment="#",
             functions=frozenset({"function_definition"}), classes=frozenset({"class_definition"}),
             wrappers=frozenset({"decorated_definition"}),
             containers=frozenset({"module", "block"}),
         ),
         Language(
-            key="javascript", grammar="javascript", language_ids=("javascript", "javascriptreact"),
+            key="javascript", grammar="tree_sitter_javascript:language", language_ids=("javascript", "javascriptreact"),
             suffixes=(".js", ".mjs", ".cjs", ".jsx"), comment="//", functions=_JS_FUNCS, classes=_JS_CLASSES,
             wrappers=frozenset({"export_statement"}), containers=_JS_CONTAINERS,
             extra_definitions=frozenset({"lexical_declaration", "variable_declaration"}),
         ),
         Language(
-            key="typescript", grammar="typescript", language_ids=("typescript",), suffixes=(".ts", ".mts", ".cts"),
+            key="typescript", grammar="tree_sitter_typescript:language_typescript", language_ids=("typescript",), suffixes=(".ts", ".mts", ".cts"),
             comment="//", functions=_JS_FUNCS | {"function_signature", "method_signature"}, classes=_TS_CLASSES,
             wrappers=frozenset({"export_statement"}), containers=_TS_CONTAINERS,
             extra_definitions=frozenset({"lexical_declaration", "variable_declaration"}),
         ),
         Language(
-            key="tsx", grammar="tsx", language_ids=("typescriptreact",), suffixes=(".tsx",), comment="//",
+            key="tsx", grammar="tree_sitter_typescript:language_tsx", language_ids=("typescriptreact",), suffixes=(".tsx",), comment="//",
             functions=_JS_FUNCS | {"function_signature", "method_signature"}, classes=_TS_CLASSES,
             wrappers=frozenset({"export_statement"}), containers=_TS_CONTAINERS,
             extra_definitions=frozenset({"lexical_declaration", "variable_declaration"}),
         ),
         Language(
-            key="go", grammar="go", language_ids=("go",), suffixes=(".go",), comment="//",
+            key="go", grammar="tree_sitter_go:language", language_ids=("go",), suffixes=(".go",), comment="//",
             functions=frozenset({"function_declaration", "method_declaration", "func_literal"}),
             classes=frozenset({"type_declaration"}),
             containers=frozenset({"source_file", "block", "statement_list"}),
         ),
         Language(
-            key="rust", grammar="rust", language_ids=("rust",), suffixes=(".rs",), comment="//",
+            key="rust", grammar="tree_sitter_rust:language", language_ids=("rust",), suffixes=(".rs",), comment="//",
             functions=frozenset({"function_item"}),
             classes=frozenset({"struct_item", "enum_item", "trait_item", "impl_item", "mod_item", "union_item"}),
             containers=frozenset({"source_file", "block", "declaration_list"}),
         ),
         Language(
-            key="java", grammar="java", language_ids=("java",), suffixes=(".java",), comment="//",
+            key="java", grammar="tree_sitter_java:language", language_ids=("java",), suffixes=(".java",), comment="//",
             functions=frozenset({"method_declaration", "constructor_declaration"}),
             classes=frozenset({"class_declaration", "interface_declaration", "enum_declaration",
                                "record_declaration"}),
@@ -98,13 +102,13 @@ LANGUAGES: dict[str, Language] = {
                                   "constructor_body"}),
         ),
         Language(
-            key="c", grammar="c", language_ids=("c",), suffixes=(".c", ".h"), comment="//",
+            key="c", grammar="tree_sitter_c:language", language_ids=("c",), suffixes=(".c", ".h"), comment="//",
             functions=frozenset({"function_definition"}),
             classes=frozenset({"struct_specifier", "union_specifier", "enum_specifier"}),
             containers=_C_CONTAINERS,
         ),
         Language(
-            key="cpp", grammar="cpp", language_ids=("cpp", "cuda-cpp"),
+            key="cpp", grammar="tree_sitter_cpp:language", language_ids=("cpp", "cuda-cpp"),
             suffixes=(".cpp", ".cc", ".cxx", ".hpp", ".hh", ".hxx"), comment="//",
             functions=frozenset({"function_definition"}),
             classes=frozenset({"class_specifier", "struct_specifier", "union_specifier", "enum_specifier",
@@ -176,11 +180,23 @@ _local = threading.local()
 def parser_for(lang: Language):
     """This thread's tree-sitter parser for the language (parsers are not shared across threads).
 
-    Grammars are bundled in tree-sitter-language-pack's wheel: nothing is downloaded.
+    The only place grammars are loaded: each comes compiled in its own wheel (`Language.grammar` names the
+    module and its function); nothing is downloaded.
     """
     parsers = _local.__dict__.setdefault("parsers", {})
     if lang.key not in parsers:
-        from tree_sitter_language_pack import get_parser
-
-        parsers[lang.key] = get_parser(lang.grammar)  # type: ignore[arg-type]
+        parsers[lang.key] = Parser(grammar_of(lang))
     return parsers[lang.key]
+
+
+_grammars: dict[str, TSLanguage] = {}
+_grammars_lock = threading.Lock()
+
+
+def grammar_of(lang: Language) -> TSLanguage:
+    """The tree-sitter language of `lang`, loaded once per process from its grammar wheel."""
+    with _grammars_lock:
+        if lang.grammar not in _grammars:
+            module, function = lang.grammar.split(":")
+            _grammars[lang.grammar] = TSLanguage(getattr(importlib.import_module(module), function)())
+        return _grammars[lang.grammar]

@@ -36,7 +36,8 @@ def _parsers() -> Check:
             broken.append(f"{lang.key} ({exc})")
     if broken:
         return Check("parsers", False, "cannot load: " + ", ".join(broken),
-                     "reinstall the grammars: pip install 'tree-sitter-language-pack==0.13.0'")
+                     "reinstall blockguide: its grammar wheels (tree-sitter-python, -javascript, -typescript, "
+                     "-go, -rust, -java, -c, -cpp, pinned in its requirements) are missing or broken")
     return Check("parsers", True, f"{len(LANGUAGES)} languages: " + ", ".join(LANGUAGES))
 
 

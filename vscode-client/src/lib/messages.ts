@@ -1,22 +1,30 @@
-/** User-facing texts and the pip command line. No `vscode` import. */
+/** User-facing texts. No `vscode` import. */
 import { describeSource, Interpreter } from './interpreter';
 import { ProbeResult, SERVER_VERSION_BELOW, SERVER_VERSION_MIN } from './version';
 
 export const ACTION_OPEN_SETTING = 'Open setting';
-export const ACTION_INSTALL = 'Install with pip';
 export const ACTION_SHOW_LOGS = 'Show logs';
+
+/** Where the server's Python code comes from (`blockguide.serverSource`). */
+export type ServerSource = 'bundled' | 'environment';
 
 /** Why the server is not running, as far as the client can tell. */
 export type StartProblem =
   | Exclude<ProbeResult, { ok: true }>
   | { ok: false; kind: 'startFailed'; detail: string }
-  | { ok: false; kind: 'crashed'; detail: string };
+  | { ok: false; kind: 'crashed'; detail: string }
+  /** bundled: this build of the extension has no bundled/ folder */
+  | { ok: false; kind: 'noBundle'; detail: string }
+  /** bundled: a Python version the bundle has no packages for */
+  | { ok: false; kind: 'pythonVersion'; detail: string }
+  /** bundled: not CPython, another platform, or the compiled packages do not load */
+  | { ok: false; kind: 'pythonAbi'; detail: string };
 
 export interface StartErrorMessage {
   text: string;
   actions: string[];
-  /** The pip command line that "Install with pip" sends to a terminal. */
-  pipCommand: string;
+  /** The setting "Open setting" opens. */
+  setting: string;
 }
 
 function clip(text: string, max = 200): string {
@@ -24,30 +32,50 @@ function clip(text: string, max = 200): string {
   return t.length > max ? t.slice(0, max - 1) + '…' : t;
 }
 
-/** One message per failed start, always with "Open setting" and "Install with pip". */
-export function startErrorMessage(problem: StartProblem, interpreter: Interpreter, platform: NodeJS.Platform = process.platform): StartErrorMessage {
+/**
+ * One message per failed start, saying what to install or set, with "Open setting". Nothing is ever installed
+ * from here: the bundled server needs only a Python; `environment` is for a Python with its own blockguide.
+ * `pythons` is the range the bundled server serves (`3.10 to 3.14`).
+ */
+export function startErrorMessage(problem: StartProblem, interpreter: Interpreter, source: ServerSource = 'bundled', pythons = '3'): StartErrorMessage {
   const py = interpreter.command;
   const where = `${py} (${describeSource(interpreter)})`;
   const range = `>= ${SERVER_VERSION_MIN}, < ${SERVER_VERSION_BELOW}`;
+  const needPython = `Install Python ${pythons} (python.org, or your system's packages) or set blockguide.python to one.`;
+  const useBundled = 'Set blockguide.serverSource to "bundled" to use the server inside the extension, or set blockguide.python to a Python that has blockguide.';
   let text: string;
-  let upgrade = false;
+  let setting = 'blockguide.python';
   switch (problem.kind) {
     case 'noPython':
-      text = `Blockguide cannot start its server: no Python interpreter at ${where}${problem.detail ? ` [${clip(problem.detail, 80)}]` : ''}. Set blockguide.python to a Python 3 that has the blockguide package.`;
+      text =
+        source === 'bundled'
+          ? `Blockguide needs Python ${pythons} to run its server and found no Python at ${where}${problem.detail ? ` [${clip(problem.detail, 80)}]` : ''}. ${needPython}`
+          : `Blockguide cannot start its server: no Python interpreter at ${where}${problem.detail ? ` [${clip(problem.detail, 80)}]` : ''}. Set blockguide.python to a Python 3 that has the blockguide package.`;
+      break;
+    case 'pythonVersion':
+      text = `Blockguide cannot run its server with ${where}: ${clip(problem.detail)}. ${needPython}`;
+      break;
+    case 'pythonAbi':
+      text = `Blockguide cannot run its server with ${where}: ${clip(problem.detail)}. Set blockguide.python to a CPython ${pythons} of this machine's platform.`;
+      break;
+    case 'noBundle':
+      setting = 'blockguide.serverSource';
+      text = `This build of Blockguide has no bundled server (${clip(problem.detail, 120)}). Set blockguide.serverSource to "environment" and blockguide.python to a Python with blockguide, or install the .vsix built for this platform.`;
       break;
     case 'notInstalled':
-      text = `Blockguide cannot start its server: the blockguide package is not installed in ${where}. Install it with pip, or set blockguide.python to a Python that has it.`;
+      setting = 'blockguide.serverSource';
+      text = `Blockguide cannot start its server: the blockguide package is not installed in ${where} (blockguide.serverSource is "environment"). ${useBundled}`;
       break;
     case 'wrongVersion':
-      upgrade = true;
-      text = `Blockguide cannot start its server: ${where} has blockguide ${problem.version || '(unknown version)'}, this extension needs ${range}. Upgrade it with pip, or set blockguide.python to another Python.`;
+      setting = 'blockguide.serverSource';
+      text = `Blockguide cannot start its server: ${where} has blockguide ${problem.version || '(unknown version)'}, this extension needs ${range}. ${useBundled}`;
       break;
     case 'brokenInstall':
-      upgrade = true;
-      text = `Blockguide cannot start its server: "import blockguide" fails in ${where}: ${clip(problem.detail)}. Reinstall it with pip, or set blockguide.python to another Python.`;
+      setting = 'blockguide.serverSource';
+      text = `Blockguide cannot start its server: "import blockguide" fails in ${where}: ${clip(problem.detail)}. ${useBundled}`;
       break;
     case 'timeout':
-      text = `Blockguide cannot start its server: ${where} did not answer "import blockguide" in time. Check the interpreter in blockguide.python.`;
+      text = `Blockguide cannot start its server: ${where} did not answer in time. Check the interpreter in blockguide.python.`;
       break;
     case 'startFailed':
       text = `Blockguide's server (${py} -m blockguide serve) failed to start: ${clip(problem.detail)}. See "Blockguide: Show logs".`;
@@ -56,24 +84,7 @@ export function startErrorMessage(problem: StartProblem, interpreter: Interprete
       text = `Blockguide's server (${py} -m blockguide serve) stopped repeatedly and will not be restarted: ${clip(problem.detail)}. See "Blockguide: Show logs".`;
       break;
   }
-  return { text, actions: [ACTION_OPEN_SETTING, ACTION_INSTALL], pipCommand: pipCommandLine(py, { upgrade, platform }) };
-}
-
-/** Quote one word for a POSIX shell, only when needed. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * `python -m pip install blockguide` for the terminal's shell (bash/zsh, or PowerShell on
- * Windows, where a quoted program needs the call operator).
- */
-export function pipCommandLine(python: string, opts: { upgrade?: boolean; platform?: NodeJS.Platform } = {}): string {
-  const tail = `-m pip install ${opts.upgrade ? '--upgrade ' : ''}blockguide`;
-  if ((opts.platform ?? process.platform) === 'win32') {
-    return /[\s&'"()]/.test(python) ? `& "${python}" ${tail}` : `${python} ${tail}`;
-  }
-  return `${shellQuote(python)} ${tail}`;
+  return { text, actions: [ACTION_OPEN_SETTING], setting };
 }
 
 // ---------------------------------------------------------------------------------------------

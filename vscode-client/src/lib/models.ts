@@ -70,7 +70,7 @@ export function classifyList(exitCode: number | null, stdout: string, stderr: st
   const message = lastError(stderr);
   if (/cannot reach Ollama/i.test(message)) return { kind: 'unreachable', message };
   if (/invalid choice: 'model'/.test(stderr)) {
-    return { kind: 'failed', message: 'this blockguide package has no `model` command; upgrade it (pip install --upgrade blockguide)' };
+    return { kind: 'failed', message: 'this blockguide has no `model` command: use the server inside the extension (blockguide.serverSource = bundled) or a newer blockguide' };
   }
   return { kind: 'failed', message: message || `blockguide model list exited with ${exitCode}` };
 }

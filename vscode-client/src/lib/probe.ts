@@ -1,4 +1,4 @@
-/** Runs the pre-start check: `python -c "import blockguide; print(blockguide.__version__)"`. No `vscode` import. */
+/** Runs the pre-start checks: `python -c "import blockguide; print(blockguide.__version__)"` and the like. No `vscode` import. */
 import { execFile } from 'child_process';
 import { PROBE_ARGS } from './interpreter';
 import { classifyProbe, ProbeOutcome, ProbeResult } from './version';
@@ -8,13 +8,15 @@ export interface ProbeOptions {
   env?: NodeJS.ProcessEnv;
   /** Milliseconds; a cold Python with a slow disk can take a few seconds to import. */
   timeoutMs?: number;
+  /** The arguments (default PROBE_ARGS: `import blockguide` and print its version). */
+  args?: readonly string[];
 }
 
 export function runProbe(python: string, opts: ProbeOptions = {}): Promise<ProbeOutcome> {
   return new Promise((resolve) => {
     execFile(
       python,
-      [...PROBE_ARGS],
+      [...(opts.args ?? PROBE_ARGS)],
       {
         cwd: opts.cwd,
         env: { ...(opts.env ?? process.env), PYTHONIOENCODING: 'utf-8' },

@@ -24,10 +24,10 @@ export type ServerSettingKey = keyof typeof SERVER_SETTING_DEFAULTS;
 export const SERVER_SETTING_KEYS = Object.keys(SERVER_SETTING_DEFAULTS) as ServerSettingKey[];
 
 /** Settings only the client reads; they are never sent to the server. */
-export const CLIENT_ONLY_KEYS = ['python'] as const;
+export const CLIENT_ONLY_KEYS = ['python', 'serverSource'] as const;
 
 /** Settings whose change needs a new server process rather than didChangeConfiguration. */
-export const RESTART_KEYS = ['python'] as const;
+export const RESTART_KEYS = ['python', 'serverSource'] as const;
 
 export type WireSettings = Partial<Record<ServerSettingKey, unknown>>;
 
