@@ -8,14 +8,13 @@ as "property function" or "inner class") as this module decides it, and the kind
 
 from __future__ import annotations
 
+import importlib
 import math
 import random
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-import importlib
 
 from tree_sitter import Language, Parser
 
