@@ -24,7 +24,8 @@ from bench.quality.draft import api, settings_for
 
 BLOCK_SECONDS = 600  # a block whose guide takes longer is reported as timed out, and the worker goes on
 
-WHERE = {"for_path": ("blockguide.core.syntax.languages", "blockguide.core.languages"),
+WHERE = {"for_file": ("blockguide.core.languages",),
+         "for_path": ("blockguide.core.syntax.languages", "blockguide.core.languages"),
          "LANGUAGES": ("blockguide.core.syntax.languages", "blockguide.core.languages")}
 
 
@@ -40,7 +41,12 @@ def _api(name: str):
 
 
 def language_for(path: Path, text: str):
-    """blockguide's own decision of the file's language (given the text where the checkout takes it)."""
+    """blockguide's own decision of the file's language, as its CLI and server make it (`for_file`: a `.h` is C
+    or C++ by what it holds; an older checkout has only `for_path`, given the text where it takes it)."""
+    try:
+        return _api("for_file")(str(path), text)
+    except ImportError:
+        pass
     for_path = _api("for_path")
     if len(inspect.signature(for_path).parameters) >= 2:
         return for_path(str(path), text)
