@@ -215,8 +215,13 @@ def statements(lang: str, text: str, first: int, last: int, kind: str) -> list[s
 
 
 # --- the author's documentation ---------------------------------------------------------------------------
-_TAG = re.compile(r"\{@(?:link|linkplain|code|literal|value)\s+([^}\s]+)(?:\s+([^}]*))?\}")
+_TAG = re.compile(r"\{@(?:link|linkplain|code|literal|value)\s+([^}\s(]+(?:\([^)]*\))?)(?:\s+([^}]*))?\}")
 _ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|cf|approx|incl|resp)\.$", re.I)
+
+
+def _member(target: str) -> str:
+    """A Javadoc link's target as a reader sees it: `X#m(A, B)` -> `X.m`, `#m` -> `m`."""
+    return re.sub(r"\(.*\)$", "", target).lstrip("#").replace("#", ".")
 
 
 def doc_of(lang: str, file_text: str, start: int, kind: str, tree_root: Path | None = None,
@@ -325,7 +330,7 @@ def first_sentence(doc: str) -> str | None:
             break
         paragraph.append(s)
     text = normal(" ".join(paragraph))
-    text = _TAG.sub(lambda m: m.group(2) or m.group(1), text)
+    text = _TAG.sub(lambda m: m.group(2) or _member(m.group(1)), text)
     text = re.sub(r"\[`?([^\]`]+)`?\]\([^)]*\)", r"\1", text)  # markdown links
     text = re.sub(r"\[`([^\]`]+)`\]", r"\1", text)  # rustdoc intra-doc links
     text = re.sub(r"</?(?:code|p|b|i|em|strong|tt|pre|a|br|ul|ol|li|var|sup|sub|blockquote)\b[^>]*>", "", text,

@@ -99,6 +99,7 @@ LANGUAGES: dict[str, Language] = {
             classes=frozenset({"class_declaration", "interface_declaration", "enum_declaration",
                                "record_declaration"}),
             containers=frozenset({"program", "block", "class_body", "interface_body", "enum_body",
+                                  "enum_body_declarations",
                                   "constructor_body"}),
         ),
         Language(

@@ -6,7 +6,6 @@ import re
 
 from blockguide.core.checks.prose import vague_terms
 from blockguide.core.types import Grounding
-from blockguide.core.syntax.quote import _fit
 from blockguide.core import phrase
 from blockguide.core.facts import Define, DefineKind, IOKind, Raise, Return, Yield
 from blockguide.core.fallback.purpose import by_name, contract, definition_purpose, statements_purpose
@@ -41,8 +40,7 @@ def description(g: Grounding) -> str:
             f" on `{g.owner}`" if g.owner else ""  # a function assigned to an object's property
         adjective = _adjective(g)
         article = "an" if (adjective or kind)[:1] in "aeiou" else "a"
-        shown = _fit(sig, 100) if sig else None
-        name = f"`{shown}`" if shown else f"`{block.name}`"
+        name = f"`{_as_written(sig, block) or block.name}`"
         named = f"{name} is {article} {adjective}{kind}{owner_part}{where}."
         documented = definition_purpose(g, own.doc if own else None)
         said = documented or (None if block.kind == "class" else by_name(block.name))
@@ -54,6 +52,16 @@ def description(g: Grounding) -> str:
     sentences += _flow_facts(g)
     text = " ".join(sentences)
     return text if not vague_terms(text) else text  # facts from code: the doc is quoted as written
+
+
+def _as_written(sig: str | None, block) -> str | None:
+    """The signature to quote, when the block's own text shows it (spacing aside) and it is short: jedi's
+    signature of a decorated function, a class's constructor or a property-assigned function reads otherwise
+    than the code, and the reader must find what the guide quotes."""
+    if not sig or len(sig) > 100:
+        return None
+    spaced = " ".join(sig.split())
+    return sig if spaced in " ".join(block.text.split()) else None
 
 
 def _adjective(g: Grounding) -> str:

@@ -34,6 +34,8 @@ def _definition_kind(lang: Language, node: Node) -> BlockKind | None:
     if node.type in lang.classes:
         return BlockKind.CLASS
     if node.type in lang.functions:
+        if node.type == "method_declaration" and lang.key == "go":  # `func (r *Route) Name()`: a receiver's method
+            return BlockKind.METHOD
         parent = node.parent
         while parent is not None and parent.type in lang.containers | lang.wrappers:
             parent = parent.parent
@@ -122,6 +124,9 @@ def snap(src: Source, first_line: int, last_line: int) -> Block | None:
     node = src.tree.root_node.descendant_for_point_range(start, end)
     if node is None:
         return None
+    method = _object_method(node, first_line, last_line)
+    if method is not None:  # `{ get(state, prop) {...} }`: a method of an object literal, selected whole
+        return make_block(src, [method], BlockKind.METHOD, _definition_name(method), method)
     # Lowest container that holds the whole selection.
     container = node
     while not is_container(src.lang, container) or not (
@@ -142,6 +147,20 @@ def snap(src: Source, first_line: int, last_line: int) -> Block | None:
         if kind is not None:
             return make_block(src, chosen, kind, _definition_name(inner), inner)
     return make_block(src, chosen, BlockKind.STATEMENTS, None, None)
+
+
+def _object_method(node: Node, first_line: int, last_line: int) -> Node | None:
+    """The named method of a JavaScript/TypeScript object literal whose lines the selection spans exactly."""
+    while node is not None and node.type not in ("method_definition", "object"):
+        node = node.parent
+    if node is not None and node.type == "object":  # the selection ends past the method (its comma)
+        node = next((c for c in node.named_children if c.type == "method_definition"
+                     and c.start_point.row == first_line), None)
+    if node is None or node.parent is None or node.parent.type != "object":
+        return None
+    if node.start_point.row != first_line or last_row(node) != last_line:
+        return None
+    return node if node.child_by_field_name("name") is not None else None
 
 
 def enclosing_definition(src: Source, line: int, column: int = 0) -> Block | None:
