@@ -28,7 +28,7 @@ def test_a_function_guide_from_the_code(project):
     assert guide.model == "none" and guide.static and guide.notes == () and NOTE in guide.provenance.notes
     # the purpose first, from the docstring's summary said of the block ("Turn text into a URL slug.")
     assert guide.description.startswith('`slugify`: Turn text into a URL slug. '
-                                        '`slugify(text: str, sep: str="-") -> str` is a function in `textkit.slug`.')
+                                        '`slugify(text: str, sep: str = "-") -> str` is a function in `textkit.slug`.')
     assert "It returns `text.strip(sep)`." in guide.description
     assert [s.label for s in guide.steps] == ["Decode `text`", "Substitute `text`", "Return `text.strip` result"]
     assert "calling `text.lower` and `_SEP.sub` in that order" in guide.steps[1].detail

@@ -248,7 +248,7 @@ def test_class_steps_say_what_methods_call_return_and_raise(tmp_path):
 @pytest.mark.parametrize("lang, name, text, symbol, head", [
     ("python", "w.py", 'def describe_items(items, *, verbose: bool = False, formatter=None, separator: str = ", ", '
      'limit: int = 100, encoding: str = "utf-8") -> str:\n    return separator.join(items)\n', "describe_items",
-     "`describe_items(items, *, verbose: bool=False, formatter=None, separator: str=\", \", ...)`"),
+     "`describe_items(items, *, verbose: bool = False, formatter=None, separator: str = \", \", ...)`"),
     ("typescript", "w.ts", "export async function processRequest(request: Request, response: Response, "
      "{ timeout = 1000, retries = 3 }: Options = {}): Promise<void> {\n  await send(request, response);\n}\n",
      "processRequest", "`async function processRequest("),

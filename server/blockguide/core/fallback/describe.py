@@ -6,6 +6,7 @@ import re
 
 from blockguide.core.checks.prose import vague_terms
 from blockguide.core.types import Grounding
+from blockguide.core.syntax.quote import _fit
 from blockguide.core import phrase
 from blockguide.core.facts import Define, DefineKind, IOKind, Raise, Return, Yield
 from blockguide.core.fallback.purpose import by_name, contract, definition_purpose, statements_purpose
@@ -40,7 +41,8 @@ def description(g: Grounding) -> str:
             f" on `{g.owner}`" if g.owner else ""  # a function assigned to an object's property
         adjective = _adjective(g)
         article = "an" if (adjective or kind)[:1] in "aeiou" else "a"
-        name = f"`{_as_written(sig, block) or block.name}`"
+        written = _as_written(sig, block)
+        name = f"`{_fit(written, 100) if written else block.name}`"
         named = f"{name} is {article} {adjective}{kind}{owner_part}{where}."
         documented = definition_purpose(g, own.doc if own else None)
         said = documented or (None if block.kind == "class" else by_name(block.name))
@@ -55,13 +57,16 @@ def description(g: Grounding) -> str:
 
 
 def _as_written(sig: str | None, block) -> str | None:
-    """The signature to quote, when the block's own text shows it (spacing aside) and it is short: jedi's
-    signature of a decorated function, a class's constructor or a property-assigned function reads otherwise
-    than the code, and the reader must find what the guide quotes."""
-    if not sig or len(sig) > 100:
-        return None
-    spaced = " ".join(sig.split())
-    return sig if spaced in " ".join(block.text.split()) else None
+    """The signature to quote as the block's own text writes it (spacing aside): jedi's signature of a
+    function, a decorated one or a class's constructor reads otherwise than the code (`sep: str="-"` for
+    `sep: str = "-"`), and the reader must find what the guide quotes. A long one is shortened whole (`_fit`)."""
+    code = " ".join(block.text.split())
+    if sig and " ".join(sig.split()) in code:
+        return " ".join(sig.split())
+    if block.language == "python" and block.name:  # the `def` line itself
+        m = re.search(rf"\bdef\s+({re.escape(block.name)}\s*\(.*?\)(?:\s*->\s*[^:]+?)?)\s*:", code)
+        return m.group(1) if m else None
+    return None
 
 
 def _adjective(g: Grounding) -> str:

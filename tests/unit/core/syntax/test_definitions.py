@@ -180,7 +180,7 @@ EXPECTED = [
              ("class", "Crate", "9-11", None), ("method", "open", "10-10", "Crate")],
      [], {"Box.open": 6, "Crate.open": 10, "View": 1}),
     ("go", [("class", "Box", "3-3", None), ("class", "Crate", "5-5", None), ("function", "Top", "7-10", None),
-            ("function", "Open", "12-12", "Box"), ("function", "Open", "14-14", "Crate")],
+            ("method", "Open", "12-12", "Box"), ("method", "Open", "14-14", "Crate")],
      [], {"Box.Open": 12, "Crate.Open": 14, "Top": 7}),
     ("rust", [("function", "top", "1-4", None), ("class", "Stack", "6-6", None), ("class", "Stack<T>", "8-11", None),
               ("method", "push", "9-9", "Stack"), ("method", "open", "10-10", "Stack"), ("class", "Crate", "13-13", None),
