@@ -50,9 +50,13 @@ def ensure_import(example: Example, g: Grounding) -> tuple[Example, str | None]:
     elif g.block.language in ("javascript", "typescript", "tsx"):
         if js_imports_block(code, g):
             return example, None
-        name = g.block.name or ""
+        # the names the import line brings in (a method's example imports its class, not the method)
+        head = re.match(r"\s*import\s+(.*?)\s+from\b", g.import_line)
+        names = (set(re.findall(r"[A-Za-z_$][\w$]*", head.group(1))) - {"type", "as"}) if head else \
+            {g.block.name or ""}
         kept = [l for l in code.split("\n")
-                if not (re.match(r"\s*(import\b|const\s.*=\s*require\()", l) and re.search(rf"\b{re.escape(name)}\b", l))]
+                if not (re.match(r"\s*(import\b|const\s.*=\s*require\()", l)
+                        and any(re.search(rf"(?<![\w$]){re.escape(n)}(?![\w$])", l) for n in names if n))]
         code = "\n".join(kept)
     else:
         return example, None  # other languages: reported by check_example, not rewritten

@@ -108,3 +108,16 @@ def test_other_languages_parse_and_use_the_real_name(tmp_path):
         'the example must import the block with `import "example.com/tool/pkg"`']
     assert "never uses `Sum`" in check_example(Example("go", 'import "example.com/tool/pkg"\n'), g)[0]
     assert "does not parse" in check_example(Example("go", "func {"), g)[0]
+
+
+def test_a_methods_example_importing_its_class_from_elsewhere_gets_one_import_from_the_real_path():
+    from blockguide.core.grounding import ground as ground_block
+    code = "export class Mutation {\n  async execute(variables: number): Promise<number> {\n    return variables\n  }\n}\n"
+    src = Source(LANGUAGES["typescript"], code)
+    g = ground_block(find_definition(src, "Mutation.execute"), src, None, None, 0)
+    g.import_line = 'import { Mutation } from "./src/mutation.js";'
+    example = Example("typescript", 'import { Mutation } from "@tanstack/query-core";\n\n'
+                                    "declare const m: Mutation;\nawait m.execute(1);\n")
+    fixed, note = ensure_import(example, g)
+    assert note and fixed.code.count("import { Mutation }") == 1
+    assert fixed.code.startswith('import { Mutation } from "./src/mutation.js";')
