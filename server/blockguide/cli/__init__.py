@@ -58,8 +58,8 @@ def cmd_doc(args) -> int:
                        f"(supported: {', '.join(suffixes)})")
     progress = DraftProgress(enabled=False if args.quiet else None)
     try:
-        text = without_bom(read_text(path))
-        src = Source(languages.for_file(path, text) or lang, text)
+        text = read_text(path)  # as on disk (a byte-order mark too): the write compares it with the file
+        src = Source(languages.for_file(path, text) or lang, without_bom(text))
         lines = (args.lines[0] - 1, args.lines[1] - 1) if args.lines else None
         block = job.find_block(src, lines=lines, symbol=args.symbol)
         if args.verbose:
