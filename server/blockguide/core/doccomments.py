@@ -496,6 +496,8 @@ def inline(text: str, language: str = "") -> str:
     text = re.sub(r"\[(`[^`\]]+`)\](?:\[[^\]]*\])?", r"\1", text)  # rustdoc intra-doc links [`X`]
     text = re.sub(r"\[([^\]`]+)\]\[[^\]]*\]", r"\1", text)  # reference links [text][ref]
     text = re.sub(r"(?<![\w*])\*\*([^*\n]+)\*\*(?![\w*])", r"\1", text)  # bold
+    # emphasis: reST's and Markdown's `*word*` (not `*args` or `a * b`: no space inside the stars)
+    text = re.sub(r"(?<![\w*])\*([^*\s](?:[^*\n]*[^*\s])?)\*(?![\w*])", r"\1", text)
     text = re.sub(r"(?<![\w`])_([^_\n]+)_(?![\w`])", r"\1", text) if language not in ("python",) else text
     return text
 

@@ -266,6 +266,7 @@ class Import(Fact):
 @dataclass(frozen=True, kw_only=True)
 class Assert(Fact):
     condition: str = ""
+    message: str = ""  # what it says when the condition is false (Python's and Java's second part)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -154,20 +154,32 @@ def loop(f: F.Loop) -> str:
 
 
 def _body(facts: tuple[F.Fact, ...], limit: int) -> str:
-    said = [c for c in dict.fromkeys(clause(b) for b in facts) if c]
+    said = [c for c in dict.fromkeys(nested(b) for b in facts) if c]
     if len(said) > limit:
         rest = len(said) - limit + 1
         said = said[:limit - 1] + [f"runs {rest} other statement{'s' if rest > 1 else ''}"]
     return join(said) or "does nothing"
 
 
+def nested(f: F.Fact) -> str:
+    """A statement inside another one's body: a branch in brackets, so its arms cannot be read as the outer
+    statement's ("sets `r` and (if `a`, adds `x`; otherwise removes `x`)")."""
+    said = clause(f)
+    return f"({said})" if isinstance(f, F.Branch) and said else said
+
+
 def branch(f: F.Branch, limit: int = 2) -> str:
-    """An if-chain as one clause, arm by arm: "returns `-1` if `!p`, otherwise adds `n` to `total`"."""
+    """An if-chain as one clause that follows "it", each arm's condition before what it does: "checks `!p` and,
+    if so, returns `-1`; else if `q`, ...; otherwise adds `n` to `total`"."""
     parts = []
-    for arm in f.arms:
+    for n, arm in enumerate(f.arms):
         body = _body(arm.body, limit)
-        parts.append(f"otherwise {body}" if arm.condition is None else f"{body} if {code(arm.condition)}")
-    return ", ".join(parts)
+        if arm.condition is None:
+            parts.append(f"otherwise {body}")
+        else:
+            parts.append(f"checks {code(arm.condition)} and, if so, {body}" if n == 0 else
+                         f"else if {code(arm.condition)}, {body}")
+    return "; ".join(parts)
 
 
 def clause(f: F.Fact) -> str:

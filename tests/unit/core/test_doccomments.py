@@ -92,6 +92,12 @@ def test_the_summary_is_the_first_sentence_whole(text, summary):
     assert not summary.endswith(":.")
 
 
+def test_emphasis_is_read_as_its_words_but_not_a_star_argument_or_a_product():
+    assert parse("*message* (:class:`str`) is the error message.", "python").summary == \
+        "message (`str`) is the error message."
+    assert parse("Pass *args and **kwargs on to a * b.", "python").summary == "Pass *args and **kwargs on to a * b."
+
+
 def _src(lang: str, text: str) -> Source:
     return Source(LANGUAGES[lang], text)
 

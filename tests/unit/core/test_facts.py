@@ -278,3 +278,25 @@ def test_preprocessor_branches_unsafe_blocks_and_assert_macros():
     rust = _read("rust", "fn f() { debug_assert!(a == 1); unsafe { ptr::write(p, s) } }")
     assert isinstance(rust[0], F.Assert) and rust[0].condition == "a == 1"
     assert isinstance(rust[1], F.Call) and rust[1].callee == "ptr::write"
+
+
+def test_an_assert_keeps_its_condition_apart_from_its_message():
+    py = _read("python", 'def f(x):\n    assert x is None, (\n        f"x:{x!r} must be null"\n    )\n')[0]
+    assert isinstance(py, F.Assert) and py.condition == "x is None" and "must be null" in py.message
+    java = _read("java", 'class A {\n  void f(int x) { assert x > 0 : "positive"; }\n}', "A.f")[0]
+    assert java.condition == "x > 0" and java.message == '"positive"'
+    assert phrase.clause(py) == "asserts `x is None`"
+
+
+def test_an_if_chain_says_each_condition_before_its_arm_and_a_nested_one_in_brackets():
+    loop = _read("python", "def f(patterns, files):\n    for p in patterns:\n        if p.include is not None:\n"
+                 "            found = p.match(files)\n            if p.include:\n                add(found)\n"
+                 "            else:\n                remove(found)\n")[0]
+    outer = loop.body[0]
+    said = phrase.clause(outer)
+    assert said == ("checks `p.include is not None` and, if so, sets `found` to `p.match(files)` and (checks "
+                    "`p.include` and, if so, calls `add(found)`; otherwise calls `remove(found)`)")
+    chain = _read("python", "def f(n):\n    if n < 0:\n        return -1\n    elif n == 0:\n        return 0\n"
+                  "    else:\n        return 1\n")[0]
+    assert phrase.clause(chain) == "checks `n < 0` and, if so, returns `-1`; else if `n == 0`, returns `0`; " \
+                                   "otherwise returns `1`"

@@ -281,6 +281,10 @@ def test_a_cut_code_span_is_made_whole():
     assert cut_in_string.count("'") % 2 == 0 and cut_in_string.count('"') % 2 == 0, cut_in_string
     assert _quote("first_long_name + second_long_name + third_long_name + fourth_name", 40) == \
         "an expression over `first_long_name`, `second_long_name`, `third_long_name` and 1 more"
+    # a cut inside a string that more code follows keeps that code: not `"..."`, which is another expression
+    formatted = _quote('"Real path {real!r} was encountered at {first!r} and then {second!r}.".format(real=a, '
+                       'first=b, second=c)', 72)
+    assert formatted == '`"Real path {real!r} ...".format(real=a, first=b, second=c)`'
 
 
 def test_go_error_checks_name_the_call_they_check(tmp_path):
@@ -344,3 +348,36 @@ def test_an_endless_loop_a_switch_and_compound_assignments_say_what_they_do(tmp_
     assert "return statements" not in guide.description and "`-1`" in guide.description
     assert all(s.span is not None and s.facts for s in guide.steps)  # each step keeps its statements
     _readable(guide)
+
+
+PATTERN = '''import re
+
+
+class Pattern:
+    def __init__(self, pattern: str, include=None):
+        """Compile *pattern*."""
+        if isinstance(pattern, str):
+            assert include is None, "include must be null"
+            regex, include = split(pattern)
+            if include is not None:
+                regex = re.compile(regex)
+        else:
+            raise TypeError(pattern)
+        super().__init__()
+        self.regex = regex
+        """The compiled expression."""
+'''
+
+
+def test_statements_of_a_branch_are_said_and_a_constructor_is_called_as_its_class(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    guide, _ = _guide(tmp_path, "python", "pkg/pat.py", PATTERN, symbol="Pattern.__init__")
+    text = " ".join(s.detail for s in guide.steps)
+    # three statements in an arm: each said (no "runs 1 other statement"), the nested if in brackets
+    assert "other statement" not in text and "unpacks `split(pattern)` into `regex` and `include`" in text
+    assert "asserts `include is None`" in text and "(checks `include is not None` and, if so," in text
+    # the parent's constructor is named so; an attribute's docstring is documentation, not a step
+    assert "Initialize base class" in [s.label for s in guide.steps] and "compiled expression" not in text
+    # a constructor's example calls the class, never `obj.__init__(...)`
+    assert "__init__(" not in guide.example.code and "Pattern(" in guide.example.code

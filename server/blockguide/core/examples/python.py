@@ -4,11 +4,13 @@ object a method needs, calls it with plausible arguments and prints (or iterates
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 import textwrap
 from pathlib import Path
 
 from blockguide.core.examples.generic import PATHISH, URLISH
+from blockguide.core.syntax.split import split_top_level
 from blockguide.core.python.jedi_session import JEDI_LOCK, example_script, trim_parsed_modules
 from blockguide.core.examples.literals import argument_values
 from blockguide.core.examples.usage import VALUES, better, inverses, param_use
@@ -21,6 +23,13 @@ def guess_python(p: Param) -> str:
     """A plausible literal for a required parameter, from its annotation or its name."""
     name = p.name.lower()
     ann = re.sub(r"^(typing|t|collections\.abc|typing_extensions)\.", "", (p.annotation or "").replace(" ", ""))
+    union = re.fullmatch(r"(?:Union|Optional)\[(.+)\]", ann)
+    members = split_top_level(union.group(1), (",",)) if union else ann.split("|") if "|" in ann else []
+    if len(members) > 1 or (union and ann.startswith("Optional")):  # the first member a value is known for
+        for member in members:
+            guess = guess_python(dataclasses.replace(p, annotation=member)) if member != "None" else "None"
+            if guess != "None":
+                return guess
     if URLISH.search(name):
         return '"https://example.com/path?q=1"'
     if PATHISH.search(name):
@@ -90,8 +99,11 @@ def render_python(imports: list[str], setup: list[str], call: str, info: PyInfo)
 
 def call_of(g: Grounding, info: PyInfo, args: str) -> tuple[list[str], str]:
     """(setup lines, the call) for the block with these arguments: a method on an instance built with the
-    class's own constructor arguments (on the class for a static method, without a call for a property)."""
+    class's own constructor arguments (on the class for a static method, without a call for a property; the
+    class itself called for `__init__`)."""
     if g.block.kind == "method" and info.owner:
+        if info.name == "__init__":  # a constructor runs when the class is called, never as `obj.__init__(...)`
+            return [], f"{info.owner}({args})"
         if info.is_static:
             return [], f"{info.owner}.{info.name}" if info.is_property else f"{info.owner}.{info.name}({args})"
         setup = [f"obj = {info.owner}({call_args(info.owner_params)})"]

@@ -32,11 +32,29 @@ _SEQUENCE_METHODS = r"forEach|map|filter|reduce|some|every|append|extend|push|po
 _MAPPING_METHODS = r"get|items|keys|values|setdefault|hasOwnProperty|containsKey|entrySet"
 
 
+_COMMENT_OR_STRING = re.compile(r'''"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|/\*[\s\S]*?\*/|//[^\n]*|#[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`(?:\\.|[^`\\])*`''')
+
+
+def code_only(code: str) -> str:
+    """The code without its comments and docstrings (a string is kept whole, so a `#` or `//` in it starts
+    nothing): what it does, not what it says. (`#` starts a comment in Python; elsewhere it drops a
+    preprocessor line, which uses no parameter.)"""
+    def keep(m: re.Match) -> str:
+        text = m.group(0)
+        if text.startswith(("/*", "//", "#")):
+            return " "
+        if text[:3] in ('"""', "\'\'\'"):  # a docstring: prose
+            return text[:3] * 2
+        return text  # a string stays: `conf["name"]` uses `conf` as a mapping
+    return _COMMENT_OR_STRING.sub(keep, code)
+
+
 def param_use(name: str, code: str) -> str | None:
     """CALLABLE, STRING, SEQUENCE, MAPPING, NUMBER or BOOLEAN (only tested for truth: `if (condition)`) for the
     parameter `name` from the block's text `code`; None when its use says nothing (only passed on, or unused)."""
     if not name or not name.isidentifier():
         return None
+    code = code_only(code)  # a docstring's `*name*` or a comment's "name - 1" is not a use
     n = re.escape(name)
     if re.search(rf"(?<![\w.$]){n}\s*\((?!\s*\))|(?<![\w.$]){n}\s*\(\s*\)|(?<![\w.$]){n}\s*\.\s*(call|apply|bind)\s*\(",
                  _without_definition(code, name)):

@@ -49,7 +49,7 @@ def _clause(action: Action) -> str:
         return "cleans up"
     if action.kind == "else" and not isinstance(action.fact, Arm):  # a try's or a loop's `else`
         return ""
-    return phrase.clause(action.fact) if action.fact is not None else ""
+    return phrase.nested(action.fact) if action.fact is not None else ""
 
 
 _NEVER_HIDDEN = {"return", "raise", "loop", "branch", "switch", "jump", "yield"}
@@ -66,6 +66,8 @@ def _nested(kids: list[Action], limit: int = 3) -> str:
     said = list({c: (k, c) for k, c in reversed(said)}.values())[::-1]
     if len(said) > limit:
         kept = [kc for n, kc in enumerate(said) if n < limit - 1 or kc[0].kind in _NEVER_HIDDEN]
+        if len(said) - len(kept) == 1:  # "runs 1 other statement" is no shorter than the statement itself
+            kept = said
         dropped = len(said) - len(kept)
         clauses = [c for _, c in kept]
         if dropped:

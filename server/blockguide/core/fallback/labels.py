@@ -119,6 +119,8 @@ def _receiver(callee: str) -> str | None:
 def _call_label(callee: str, code: str, io: tuple[str, ...], language: str) -> str:
     """`session.send(...)` → "Send request", `open(p).write(s)` → "Write file", `items.add(x)` → "Add `x`"."""
     bare = callee.removeprefix("new ").rstrip("!")
+    if bare in ("super", "__init__", "base") and re.match(r"\s*(super|base)\b", code):  # the parent's constructor
+        return "Initialize base class"
     words = _words(bare) or ["value"]
     if any(re.search(r"\d", w) or len(w) == 1 for w in words[1:]):
         words = words[:1]  # `putUInt64`: the verb, then what it acts on

@@ -91,6 +91,8 @@ class _Reader:
         t = node.type
         if t in SKIPPED or t.endswith("comment"):
             return None
+        if t in ("string", "concatenated_string") and src.lang.key == "python":
+            return None  # a string standing alone documents what comes before it (an attribute's docstring)
         if src.lang.key == "rust" and _rust_tail(node):
             # the tail expression of a Rust function's block is its result
             return F.Return(**self.base(node, [node]), value=text_of(node), implicit=True)
@@ -122,8 +124,10 @@ class _Reader:
         if t in IMPORTS:
             return F.Import(**self.base(node, []))
         if t in ASSERTS:
-            value = ", ".join(text_of(c) for c in node.named_children)
-            return F.Assert(**self.base(node, list(node.named_children)), condition=value)
+            parts = [c for c in node.named_children if not c.type.endswith("comment")]
+            # `assert x is None, "why"` / Java's `assert x : "why"`: the condition, then the message
+            return F.Assert(**self.base(node, parts), condition=text_of(parts[0]) if parts else "",
+                            message=" ".join(text_of(c) for c in parts[1:]))
         if t in JUMPS or t == "goto_statement":
             return self.jump(node)
         if t in src.lang.functions or t in src.lang.classes:

@@ -86,11 +86,38 @@ def _fit(text: str, limit: int = 60, cut: bool = False) -> str | None:
             return fixed
         text = text[:-3] if text.endswith("...") else text
     for end in range(min(len(text), limit - 4), max(limit // 3, 8), -6):
+        if _in_top_string(text[:end]):  # `"Real path ...".format(x)` must not become `"..."`: another expression
+            continue
         fixed = _repair(text[:end] + "...")
         if fixed is not None and len(fixed) <= limit and fixed.strip("([{}]) ,.") != "":
             return fixed
-    collapsed = _collapse(text)
-    return collapsed if collapsed is not None and len(collapsed) <= limit else None
+    for candidate in (_short_strings(text), _collapse(_short_strings(text)), _collapse(text)):
+        if candidate is not None and len(candidate) <= limit:
+            return candidate
+    return None
+
+
+def _in_top_string(prefix: str) -> bool:
+    """Whether code cut here ends inside a string that no bracket holds."""
+    tokens, in_string = _tokens(prefix)
+    depth = 0
+    for kind, _ in tokens:
+        depth += 1 if kind == "open" else -1 if kind == "close" else 0
+    return in_string and depth <= 0
+
+
+def _short_strings(text: str, keep: int = 20) -> str:
+    """Every long string literal cut to its first words, its quotes kept: `"Real path {real!r} was ..."`."""
+    tokens, in_string = _tokens(text)
+    if in_string:
+        return text
+    out = []
+    for kind, value in tokens:
+        if kind == "str" and len(value) > keep + 6:
+            head = value[1:keep].rsplit(" ", 1)[0] if " " in value[1:keep] else value[1:keep]
+            value = f"{value[0]}{head.rstrip()} ...{value[-1]}"
+        out.append(value)
+    return "".join(out)
 
 
 def _collapse(text: str) -> str | None:

@@ -49,6 +49,16 @@ def test_the_use_of_a_parameter_says_what_it_must_be():
     assert param_use("n", "return n * 2") == NUMBER
     assert param_use("condition", "if (condition) {\n  return;\n}") == BOOLEAN
     assert param_use("parse", "def parse(text):\n    return text") is None  # the definition is no call
+    # what the docstring or a comment says is no use: reST's `*pattern*` is not a multiplication
+    assert param_use("pattern", 'def f(pattern):\n    """*pattern* (str) is the glob."""\n    # pattern - 1\n'
+                                '    return compile(pattern)') is None
+    assert param_use("n", 'label = "n * 2"  # n * 2\nreturn n * 2') == NUMBER  # the code's own use still counts
+
+
+def test_a_union_annotation_takes_the_value_of_its_first_member_with_one():
+    assert guess_python(Param("pattern", annotation="Union[AnyStr, PatternHint, None]")) == '"example"'
+    assert guess_python(Param("n", annotation="Optional[int]")) == "3"
+    assert guess_python(Param("v", annotation="None | bool")) == "True"
 
 
 def test_a_trailing_options_object_the_block_defaults_may_be_left_out():
