@@ -318,7 +318,7 @@ def flatten(out: F.Outline) -> list[Action]:
     def add(fact: F.Fact, depth: int) -> None:
         actions.append(Action(fact.line, depth, _kind(fact), outline_line(fact),
                               calls=tuple(dict.fromkeys(c.callee for c in _own_calls(fact))),
-                              io=tuple(dict.fromkeys(f"{c.io}: {c.callee}" for c in _own_calls(fact) if c.io)),
+                              io=tuple(dict.fromkeys((c.io, c.callee) for c in _own_calls(fact) if c.io)),
                               awaits=fact.awaits, targets=_bound(fact), fact=fact))
         if isinstance(fact, F.Define):
             return
@@ -331,30 +331,27 @@ def flatten(out: F.Outline) -> list[Action]:
                 for child in arm.body:
                     add(child, depth + 1)
             return
+        def clause_of(kind: str, text: str, owner: F.Fact, body: tuple[F.Fact, ...], line: int | None = None):
+            """A clause of a compound statement (a handler, an `else`, a `finally`) and the statements in it."""
+            if line is None and not body:
+                return
+            actions.append(Action(body[0].line if line is None else line, depth, kind, text, fact=owner))
+            for child in body:
+                add(child, depth + 1)
+
         if isinstance(fact, F.Try):
             for child in fact.body:
                 add(child, depth + 1)
             for h in fact.handlers:
-                actions.append(Action(h.line, depth, "except", outline_line(h), fact=h))
-                for child in h.body:
-                    add(child, depth + 1)
-            if fact.orelse:  # a try's `else` and `finally` keep the try as their fact
-                actions.append(Action(fact.orelse[0].line, depth, "else", "else (no exception):", fact=fact))
-                for child in fact.orelse:
-                    add(child, depth + 1)
-            if fact.final:
-                actions.append(Action(fact.final[0].line, depth, "finally", "finally:", fact=fact))
-                for child in fact.final:
-                    add(child, depth + 1)
+                clause_of("except", outline_line(h), h, h.body, h.line)
+            # a try's `else` and `finally` keep the try as their fact
+            clause_of("else", "else (no exception):", fact, fact.orelse)
+            clause_of("finally", "finally:", fact, fact.final)
             return
         if isinstance(fact, F.Loop):
             for child in fact.body:
                 add(child, depth + 1)
-            if fact.orelse:
-                actions.append(Action(fact.orelse[0].line, depth, "else", "else (the loop ended without a break):",
-                                      fact=fact))
-                for child in fact.orelse:
-                    add(child, depth + 1)
+            clause_of("else", "else (the loop ended without a break):", fact, fact.orelse)
             return
         if isinstance(fact, F.Switch):
             for case in fact.cases:
@@ -371,10 +368,9 @@ def flatten(out: F.Outline) -> list[Action]:
 
 
 def _own_calls(fact: F.Fact) -> tuple[F.CallRef, ...]:
+    """A statement's own calls: a branch's are its first condition's (its arms are flattened apart)."""
     if isinstance(fact, F.Branch) and fact.arms:
         return fact.arms[0].calls
-    if isinstance(fact, F.Define) and fact.kind == F.DefineKind.METHOD:
-        return fact.calls
     return fact.calls
 
 
@@ -386,9 +382,7 @@ def _bound(fact: F.Fact) -> tuple[str, ...]:
         return fact.targets
     if isinstance(fact, F.Define):
         return (fact.name,) if fact.name else ()
-    if isinstance(fact, F.Loop) and fact.var:
-        return ()
-    return ()
+    return ()  # a loop's variable is its own, never a name the block sets
 
 
 _KINDS = {F.Assign: "assign", F.Call: "call", F.Return: "return", F.Raise: "raise", F.Yield: "yield",
@@ -413,8 +407,8 @@ def describe(actions: list[Action]) -> list[str]:
         called = [c for c in a.calls if c not in a.text] if a.kind != "define" else []
         if called:
             extra.append("calls " + ", ".join(f"`{c}`" for c in called[:6]))
-        for io in a.io:
-            extra.append(io.replace(": ", " I/O: `", 1) + "`")
+        for kind, callee in a.io:
+            extra.append(f"{kind} I/O: `{callee}`")
         if a.awaits and "await" not in a.text:
             extra.append("awaits")
         lines.append(f"line {a.line + 1}: {'  ' * a.depth}{a.text}" + (f" ({'; '.join(extra)})" if extra else ""))

@@ -152,7 +152,7 @@ class Action:
     kind: ActionKind  # a plain string is turned into an ActionKind
     text: str  # one line, names in backticks, e.g. "if `not res.ok`:"
     calls: tuple[str, ...] = ()  # callees in the order they run (arguments before the call)
-    io: tuple[str, ...] = ()  # calls that read/write files or talk to the network, e.g. "file: open"
+    io: tuple[tuple[str, str], ...] = ()  # (I/O kind, callee) of calls that read/write files or talk to the network
     awaits: bool = False
     targets: tuple[str, ...] = ()  # names the statement binds
     fact: "Fact | None" = field(default=None, compare=False)  # the core.facts record it was flattened from

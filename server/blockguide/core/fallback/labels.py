@@ -116,7 +116,7 @@ def _receiver(callee: str) -> str | None:
     return None if recv in ("self", "this", "super", "") or not _simple(recv, 20) else recv
 
 
-def _call_label(callee: str, code: str, io: tuple[str, ...], language: str) -> str:
+def _call_label(callee: str, code: str, kinds: frozenset[F.IOKind], language: str) -> str:
     """`session.send(...)` → "Send request", `open(p).write(s)` → "Write file", `items.add(x)` → "Add `x`"."""
     bare = callee.removeprefix("new ").rstrip("!")
     if bare in ("super", "__init__", "base") and re.match(r"\s*(super|base)\b", code):  # the parent's constructor
@@ -127,9 +127,8 @@ def _call_label(callee: str, code: str, io: tuple[str, ...], language: str) -> s
     if bare in _PRINTS or callee in _PRINTS:
         args = _args(code, bare)
         return f"Print `{args[0]}`" if args and _simple(args[0]) else "Print output"
-    kinds = {i.split(":", 1)[0] for i in io}
     verb = _verb(words[0])
-    if "network" in kinds:
+    if F.IOKind.NETWORK in kinds:
         if words[0] in ("get", "post", "put", "patch", "delete", "head"):
             return f"Send {words[0].upper()} request"
         if words[0] in ("connect", "dial", "create") or "session" in words or "client" in words:
@@ -139,7 +138,7 @@ def _call_label(callee: str, code: str, io: tuple[str, ...], language: str) -> s
         if words[0] in ("listen", "serve", "bind") or "listen" in words:
             return "Start server"
         return f"{_cap(verb)} request" if verb and verb != "send" else "Send request"
-    if "file" in kinds:
+    if F.IOKind.FILE in kinds:
         w = words[0].lstrip("f") if words[0] in ("fopen", "fread", "fwrite", "fclose", "fgets", "fputs", "fprintf",
                                                  "fscanf", "fflush") else words[0]
         if w in ("open", "create", "openfile") or bare in ("open", "File::open"):
@@ -288,23 +287,19 @@ def _label(action: Action, context: dict | None = None) -> str:
     return "Run when no error" if action.kind == "else" else "Handle other cases"
 
 
-def _io_strings(f: F.Fact) -> tuple[str, ...]:
-    return tuple(f"{c.io}: {c.callee}" for c in f.calls if c.io)
-
-
-def _main_call(f: F.Fact, calls: tuple[F.CallRef, ...] | None = None) -> tuple[str | None, tuple[str, ...]]:
+def _main_call(f: F.Fact, calls: tuple[F.CallRef, ...] | None = None) -> tuple[str | None, frozenset[F.IOKind]]:
     """The call a statement is about (an I/O call when there is one and the last call is not a read or write
-    verb), and the I/O strings for `_call_label`."""
+    verb), and the kinds of I/O its calls do, for `_call_label`."""
     calls = f.calls if calls is None else calls
     if not calls:
-        return None, ()
+        return None, frozenset()
     main = calls[-1].callee
     io_call = next((c.callee for c in calls if c.io), None)
     words = _words(main)
     if io_call and not (words and re.match(r"(read|write|close|send|recv|receive|get|post|put|delete|fetch|flush|"
                                            r"print|dump|load)", words[0])):
         main = io_call
-    return main, tuple(f"{c.io}: {c.callee}" for c in calls if c.io)
+    return main, frozenset(c.io for c in calls if c.io)
 
 
 def _targets_text(targets: tuple[str, ...]) -> str:

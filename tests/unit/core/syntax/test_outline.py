@@ -50,8 +50,8 @@ def test_outline_follows_the_code_order_with_nesting():
     assert any("except `aiohttp.ClientError` as `exc`:" in t for t in text)
     assert any("yields `url`" in t for t in text)
     network = [a for a in actions if a.io]
-    assert network[0].io == ("network: aiohttp.ClientSession",) and network[0].targets == ("session",)
-    assert network[1].io == ("network: session.get",) and network[-1].io == ("file: open",)
+    assert network[0].io == (("network", "aiohttp.ClientSession"),) and network[0].targets == ("session",)
+    assert network[1].io == (("network", "session.get"),) and network[-1].io == (("file", "open"),)
     assert actions[4].awaits is False and actions[5].awaits is True  # `await resp.text()`
     assert actions[-1].kind == "return"
 
