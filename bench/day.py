@@ -34,8 +34,6 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from lsprotocol import types as lsp  # noqa: E402
-
 from bench import lspdrive, report  # noqa: E402
 from bench.machine import describe  # noqa: E402
 from bench.report import Section  # noqa: E402

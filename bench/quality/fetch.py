@@ -122,7 +122,7 @@ def _fetch(kind: str, what: str, tree: Path) -> None:
             top = tmp / "src"
             zipfile.ZipFile(dl / f"{artifact}-{version}-sources.jar").extractall(top)
         else:
-            raise FetchError(f"unknown fetch kind in {spec!r}")
+            raise FetchError(f"unknown fetch kind {kind!r} in {kind}:{what}")
         tree.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(top), str(tree))
     finally:

@@ -218,7 +218,6 @@ def check_names(case: Case) -> Verdict:
     if not spans:
         return Verdict(NA, "nothing is quoted")
     words = set(IDENT.findall(case.file_text)) | set(IDENT.findall(case.id))
-    flat = squash(case.file_text)
     where = case.id.rsplit(":", 1)[0]  # package@version/path/in/package
     for span in spans:
         s = span.strip()

@@ -8,7 +8,7 @@ import datetime
 import subprocess
 from pathlib import Path
 
-from bench.sample.checks import FAIL, NA, PASS, PROPERTIES, Case
+from bench.sample.checks import NA, PASS, PROPERTIES, Case
 
 SECTION = "## Sampled benchmark"
 INTRO = """\

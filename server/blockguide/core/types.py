@@ -198,7 +198,9 @@ class Grounding:
     example_checks: tuple[str, ...] = ()
     example_problems: tuple[str, ...] = ()
     doc: DocComment | None = None  # the block's own documentation (core.doccomments)
+    inside: str | None = None  # statements: the name of the function they run inside
     inside_doc: DocComment | None = None  # statements: the documentation of the function they run inside
+    example_via: str | None = None  # statements: the function whose usage example stands for them
 
 
 @dataclass(frozen=True)

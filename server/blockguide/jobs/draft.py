@@ -43,7 +43,6 @@ from blockguide.llm import (
     BackendError,
     BadAnswer,
     DraftRequest,
-    ModelNotRunning,
     ModelTimeout,
     ModelUnreachable,
     guide_schema,

@@ -381,3 +381,12 @@ def test_statements_of_a_branch_are_said_and_a_constructor_is_called_as_its_clas
     assert "Initialize base class" in [s.label for s in guide.steps] and "compiled expression" not in text
     # a constructor's example calls the class, never `obj.__init__(...)`
     assert "__init__(" not in guide.example.code and "Pattern(" in guide.example.code
+
+
+def test_statements_are_said_from_their_facts_inside_their_function(tmp_path):
+    code = ("def scan(items, limit):\n    total = 0\n    for item in items:\n        total += item\n"
+            "    if total > limit:\n        raise ValueError(total)\n    assert total >= 0, 'negative'\n"
+            "    return total\n")
+    guide, g = _guide(tmp_path, "python", "scan.py", code, lines=(2, 7))
+    assert guide.description.startswith("These 6 lines of `scan` in `scan.py` set `total`, loop for each `item` in "
+                                        "`items`, check `total > limit` and assert `total >= 0`.")

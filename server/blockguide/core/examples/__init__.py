@@ -112,8 +112,9 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
                 g.example_guessed = inner.example_guessed
                 if g.import_line is None:  # the statements are used through their function: its import
                     g.import_line, g.module = inner.import_line, g.module or inner.module
+                g.example_via = inner.block.name
                 g.notes.append(f"These statements run inside `{inner.block.name}`: a usage example calls "
-                               f"`{inner.block.name}`.")
+                               f"`{inner.block.name}`.")  # for the model
                 return built
     if block.language == "python":
         info = python_info(g, src)

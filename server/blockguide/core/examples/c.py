@@ -14,7 +14,7 @@ import re
 from tree_sitter import Node
 
 from blockguide.core.examples.cpp import find_owner, namespaces, owner_of, pick_constructor
-from blockguide.core.examples.generic import GenericParam, guess, guessed_args
+from blockguide.core.examples.generic import GenericParam, guess
 from blockguide.core.syntax.nodes import text_of
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Grounding
@@ -31,7 +31,6 @@ _HTMLISH = re.compile(r"escape|html|markup|quote", re.I)
 
 def c_example(g: Grounding, src: Source, node: Node | None, params: list[GenericParam], cpp: bool = False) -> str:
     block = g.block
-    lang = "cpp" if cpp else "c"
     python = not cpp and _PYTHON_H.search(src.text) is not None
     head = ["#include <Python.h>"] if python else []
     head += [g.import_line] if g.import_line else []

@@ -29,7 +29,8 @@ def static_guide(g: Grounding, reason: str | None = None) -> Guide:
     provenance."""
     example, example_note = static_example(g)
     notes = [example_note] if example_note == PLACEHOLDERS else []
-    notes += [n for n in g.notes if n.startswith("These statements run inside")]
+    if g.example_via:  # the reader must know why the example calls another function
+        notes.append(f"These statements run inside `{g.example_via}`: a usage example calls `{g.example_via}`.")
     rejected = example_rejected(g)
     if rejected:  # the reader must know before copying it
         notes.append(rejected)

@@ -23,8 +23,7 @@ def description(g: Grounding) -> str:
     where = f" in `{g.module}`" if g.module else (f" in `{g.path}`" if g.path else "")
     sentences: list[str] = []
     if block.kind == "statements":
-        inside = next((m.group(1) for n in g.notes for m in [re.search(r"run inside `([^`]+)`", n)] if m), None)
-        sentences.append(statements_purpose(g, inside))
+        sentences.append(statements_purpose(g))
         if g.inputs:
             sentences.append(f"They read {_names(g.inputs)}, set before them.")
         if g.outputs:

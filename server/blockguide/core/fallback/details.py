@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from blockguide.core.types import Action, Grounding, Step
+from blockguide.core.types import Action, Step
 from blockguide.core import phrase
 from blockguide.core.facts import Arm, Branch, Case, Handler, Loop, LoopKind, Return, Switch, Try, With
 from blockguide.core.fallback.flow import _groups, _plain_else

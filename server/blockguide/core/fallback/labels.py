@@ -7,7 +7,6 @@ import re
 from blockguide.core import facts as F
 from blockguide.core.phrase import is_string
 from blockguide.core.types import Action
-from blockguide.core.syntax.quote import _spans
 from blockguide.core.syntax.nodes import tail_name
 from blockguide.core.syntax.split import split_top_level
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 
+from blockguide.core import phrase
 from blockguide.core.doccomments import summary_of
+from blockguide.core.facts import Assert, Branch, Case, Define, Defer, Loop, LoopKind, Switch, With
 from blockguide.core.types import DocComment, Grounding
 from blockguide.core.fallback.words import _join, _names
 
@@ -139,12 +141,12 @@ def contract(g: Grounding) -> str | None:
 _SAID_LATER = {"call", "return", "raise", "yield"}
 
 
-def statements_purpose(g: Grounding, inside: str | None) -> str:
+def statements_purpose(g: Grounding) -> str:
     """What a run of statements does inside which function: "These 34 lines of `parse` in `m.py` set
     `total`, loop for each `i` in `items` and check `x > 0`." (the calls, returns and raises are said after
     it); "This line is part of `parse` in `m.py`." when it does nothing else."""
     lines = g.block.span.lines
-    where = (f" of `{inside}`" if inside else "") + (f" in `{g.path}`" if g.path else "")
+    where = (f" of `{g.inside}`" if g.inside else "") + (f" in `{g.path}`" if g.path else "")
     plural = lines != 1
     subject = f"These {lines} lines" if plural else "This line"
     top_depth = min((a.depth for a in g.flow), default=0)
@@ -170,63 +172,48 @@ def statements_purpose(g: Grounding, inside: str | None) -> str:
     if not doings:
         if not g.flow:
             return f"{subject}{where} {'declare' if plural else 'declares'} code only."
-        part = f" part of `{inside}`" if inside else " code"
+        part = f" part of `{g.inside}`" if g.inside else " code"
         return f"{subject} {'are' if plural else 'is'}{part}" + (f" in `{g.path}`" if g.path else "") + "."
     if len(doings) > 4:
         doings = doings[:3] + [f"{'take' if plural else 'takes'} {len(doings) - 3} more steps"]
-    return f"{subject}{where} {_join(doings)}." + _inside_purpose(g, inside)
+    return f"{subject}{where} {_join(doings)}." + _inside_purpose(g)
 
 
-def _inside_purpose(g: Grounding, inside: str | None) -> str:
+def _inside_purpose(g: Grounding) -> str:
     """" `send` sends a response." — what the function around the statements is for, from its documentation."""
     summary = documented(g.inside_doc)
-    said = said_of(inside, summary) if inside and summary else None
+    said = said_of(g.inside, summary) if g.inside and summary else None
     return f" {said}" if said else ""
 
 
-def _first_code(text: str) -> str | None:
-    m = re.search(r"`([^`]+)`", text)
-    return m.group(1) if m else None
-
-
 def _doing(a, plural: bool) -> str | None:
-    """One top-level statement of a run, as a verb phrase."""
+    """One top-level statement of a run, as a verb phrase, from its fact (calls, returns, raises and yields are
+    said after it: _SAID_LATER)."""
     s = "" if plural else "s"
-    es = "" if plural else "es"
-    code = _first_code(a.text)
+    f = a.fact
     kind = str(a.kind)
     if kind == "assign" and a.targets:
         return f"set{s} {_names(list(a.targets), 3)}"
-    if kind == "call" and a.calls:
-        return f"call{s} `{a.calls[-1]}`"
-    if kind == "loop":
-        said = _short_code(a.text)
-        return f"loop{s} {said}" if said.startswith(("for ", "while ", "until ", "over ")) else f"loop{s}"
-    if kind in ("branch", "switch"):
-        return f"check{s} `{code}`" if code else f"branch{es}"
-    if kind == "return":
-        return f"return{s} `{code}`" if code else f"return{s}"
-    if kind == "raise":
-        return f"raise{s} `{code}`" if code else f"raise{s} an error"
-    if kind == "case":
-        return f"cover{s} the case `{code}`" if code else None
+    if isinstance(f, Loop):
+        if f.kind == LoopKind.FOR_EACH:
+            return f"loop{s} for each {phrase.code(f.var or '_', 30)} in {phrase.code(f.iterable, 40)}"
+        return f"loop{s}"
+    if isinstance(f, Branch):
+        return f"check{s} {phrase.code(f.arms[0].condition, 60)}"
+    if isinstance(f, Switch):
+        return f"check{s} {phrase.code(f.subject, 60)}" if f.subject else f"wait{s} for the first ready case"
+    if isinstance(f, Case) and f.labels:
+        return f"cover{s} the case {phrase.code(' | '.join(f.labels), 40)}"
     if kind == "try":
         return f"guard{s} against errors"
-    if kind == "with":
-        return f"use{s} `{code}`" if code else None
-    if kind == "yield":
-        return f"yield{s} `{code}`" if code else f"yield{s} a value"
-    if kind == "define" and a.targets:
-        return f"define{s} {_names(list(a.targets), 3)}"
+    if isinstance(f, With) and f.items:
+        return f"use{s} {phrase.join([phrase.code(i, 40) for i in f.items])}"
+    if isinstance(f, Define) and f.name:
+        return f"define{s} {_names([f.name], 3)}"
     if kind == "import":
         return f"import{s} what {'they' if plural else 'it'} use{s}"
-    if kind == "defer":
-        return f"defer{s} `{code}`" if code else None
-    if kind == "check":
-        return f"assert{s} `{code}`" if code else None
+    if isinstance(f, Defer) and f.call:
+        return f"defer{s} {phrase.code(f.call, 60)}"
+    if isinstance(f, Assert) and f.condition:
+        return f"assert{s} {phrase.code(f.condition, 60)}"
     return None
-
-
-def _short_code(text: str) -> str:
-    text = re.sub(r":\s*$", "", text.strip())
-    return text if len(text) <= 60 else text[:57].rstrip() + "..."
