@@ -27,7 +27,6 @@ may use the registries; running never does.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import os
@@ -41,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.quality.fetch import CACHE
+from blockguide.core.checks.toolrun import file_lock
 
 RUN_CACHE = CACHE / "run"
 SECONDS = 180.0  # building and running one example (a first Go, Rust or C++ build under load is the slow part)
@@ -140,18 +140,9 @@ def _finished(done: _Done, how: str, seconds: float, *patterns: str) -> Ran:
     return Ran(CRASH, how, _first(done.out, *patterns) or f"exit code {done.rc}")
 
 
-@contextlib.contextmanager
 def _locked(path: Path):
     """One preparation of a package at a time, across processes (the benchmarks may run side by side)."""
-    import fcntl
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return file_lock(path.with_name(path.name + ".lock"))
 
 
 def _copy(tree: Path, to: Path) -> Path:

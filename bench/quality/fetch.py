@@ -15,6 +15,8 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+from blockguide.core.checks.toolrun import file_lock
+
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".tools" / "bench-cache"
 
@@ -43,10 +45,12 @@ def fetch(spec: str) -> Path:
     A crate's tree is also built once (its target/ folder), as a user's project would be."""
     kind, _, what = spec.partition(":")
     tree = CACHE / "trees" / what.replace("/", "_").replace(":", "_").replace("==", "-").replace("@", "-")
-    if not tree.is_dir():
-        _fetch(kind, what, tree)
-    if kind == "crate" and not (tree / "target").is_dir():
-        build_crate(tree)
+    # one fetch of a tree at a time: two benchmarks fetching it side by side moved one copy into the other
+    with file_lock(tree.with_name(tree.name + ".lock")):
+        if not tree.is_dir():
+            _fetch(kind, what, tree)
+        if kind == "crate" and not (tree / "target").is_dir():
+            build_crate(tree)
     return tree
 
 

@@ -14,7 +14,6 @@ parsed, and the check says so ("parse only (no target/)")."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import re
@@ -23,7 +22,8 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from blockguide.core.checks.toolrun import MAX_PROBLEMS, ToolResult, cached, digest, read, run, stamp
+from blockguide.core.checks.toolrun import (
+    MAX_PROBLEMS, ToolResult, cached, digest, file_lock, read, run, stamp)
 from blockguide.core.types import Grounding
 
 log = logging.getLogger(__name__)
@@ -111,22 +111,6 @@ def build_dir(crate: Path) -> Path:
     return folder
 
 
-@contextlib.contextmanager
-def _locked(folder: Path):
-    """One check at a time per build folder, across processes (the editor's server and the command line)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: cargo's own lock on the target folder only
-        yield
-        return
-    with open(folder / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def example_manifest(package: str, crate: Path) -> str:
     return (f'[package]\nname = "blockguide-example"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n'
             f'[dependencies]\n{package} = {{ path = "{crate.as_posix()}" }}\n\n[workspace]\n')
@@ -177,7 +161,7 @@ def module_copy(code: str, crate: Path, file: Path, at: int, copy: Path) -> int 
 
 def _in_module(cargo: str, code: str, crate: Path, package: str, file: Path, at: int) -> ToolResult | None:
     folder = build_dir(crate)
-    with _locked(folder):
+    with file_lock(folder / ".lock"):  # one check at a time per build folder
         copy = folder / "copy"
         start = module_copy(code, crate, file, at, copy)
         if start is None:

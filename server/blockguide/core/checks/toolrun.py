@@ -4,6 +4,7 @@ example's own file."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -87,3 +88,22 @@ def about(output: str, temp: Path, shown: str, errors_only: bool = False,
             if text not in out:
                 out.append(text)
     return out[:limit]
+
+
+@contextlib.contextmanager
+def file_lock(path: Path):
+    """Held by one process at a time (the editor's server, the command line, the benchmarks side by side):
+    an advisory lock on the file `path` (made, with its folder, if missing). Where there is no `fcntl`
+    (Windows) it only orders nothing: the tools' own locks remain."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
