@@ -60,15 +60,23 @@ USABLE = {
 }
 
 
-@pytest.mark.parametrize("fault", list(SCRIPTED))
-async def test_scripted_model_fault(clean: Survival, fault: str) -> None:
-    session = clean
-    answers, expected = SCRIPTED[fault]
+async def _document_with(session: Survival, answers: list) -> tuple[str, int, lsp.CodeAction]:
+    """The fake model scripted with `answers`, a fresh copy of the file documented: (its uri, the count of
+    messages before, the resolved action)."""
     ed = session.editor
     session.fake.add(*answers)
     uri = session.fresh_copy()
     mark = len(ed.client.messages)
     resolved = await asyncio.wait_for(ed.resolve(await ed.action(uri, *SLUG_BLOCK)), 60)
+    return uri, mark, resolved
+
+
+@pytest.mark.parametrize("fault", list(SCRIPTED))
+async def test_scripted_model_fault(clean: Survival, fault: str) -> None:
+    session = clean
+    answers, expected = SCRIPTED[fault]
+    ed = session.editor
+    uri, mark, resolved = await _document_with(session, answers)
     assert resolved.edit is None
     session.message(mark, *expected)
     assert ed.text(uri) == session.original[uri]
@@ -83,10 +91,7 @@ async def test_a_model_that_cannot_be_used_gives_the_guide_from_the_code_and_say
     session = clean
     answers, expected = WITHOUT_MODEL[fault]
     ed = session.editor
-    session.fake.add(*answers)
-    uri = session.fresh_copy()
-    mark = len(ed.client.messages)
-    resolved = await asyncio.wait_for(ed.resolve(await ed.action(uri, *SLUG_BLOCK)), 60)
+    uri, mark, resolved = await _document_with(session, answers)
     assert resolved.edit is not None and ed.apply(resolved.edit)
     session.message(mark, "built from the code alone, without a model", *expected, kinds=(lsp.MessageType.Warning,))
     text = ed.text(uri)
