@@ -32,7 +32,14 @@ class Documents:
         `file:///my%20project/a.py` for a path with a space or non-ASCII letters."""
         return self._workspace().text_documents.get(unquote(uri))
 
+    def supported(self, uri: str) -> bool:
+        """Whether the open document is in a language blockguide reads (cheap: no text is looked at)."""
+        doc = self.get(uri)
+        return doc is not None and (languages.for_language_id(doc.language_id) or languages.for_path(uri)) is not None
+
     def language_of(self, uri: str) -> languages.Language | None:
+        """The document's language; a `.h` is C or C++ by what it holds (`languages.for_file`), whatever the
+        editor calls it. Decided when a version is parsed, not on every request."""
         doc = self.get(uri)
         if doc is None:
             return None
@@ -47,12 +54,12 @@ class Documents:
         doc = self.get(uri)
         if doc is None:
             raise JobError("the document is not open in the editor any more; nothing was changed.")
-        lang = self.language_of(uri)
-        if lang is None:
-            raise JobError(f"blockguide does not support the language '{doc.language_id}' yet.")
         cached = self._sources.get(uri)
         if cached is not None and cached[0] == doc.version and cached[1].text == doc.source:
             return cached[1]
+        lang = self.language_of(uri)
+        if lang is None:
+            raise JobError(f"blockguide does not support the language '{doc.language_id}' yet.")
         try:
             text = check_text(doc.source)
         except InputError as exc:

@@ -88,7 +88,7 @@ def did_close(ls: BlockguideServer, params: lsp.DidCloseTextDocumentParams) -> N
 
 def schedule_diagnostics(ls: BlockguideServer, uri: str, delay: float) -> None:
     """Stale-guide diagnostics, debounced: typing does not re-scan on every key."""
-    if ls.docs.language_of(uri) is None:
+    if not ls.docs.supported(uri):
         return
     old = ls.diagnostic_tasks.pop(uri, None)
     if old:
@@ -112,7 +112,7 @@ def schedule_diagnostics(ls: BlockguideServer, uri: str, delay: float) -> None:
 def code_action(ls: BlockguideServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
     """Cheap: snap the selection on the kept tree; no analysis, no model, no disk."""
     uri = params.text_document.uri
-    if ls.docs.language_of(uri) is None:
+    if not ls.docs.supported(uri):
         return None
     only = params.context.only
     try:
@@ -249,7 +249,7 @@ def _command_data(args: tuple) -> convert.ActionData:
 def hover(ls: BlockguideServer, params: lsp.HoverParams) -> lsp.Hover | None:
     """Reads the text and the store; never calls the model."""
     uri = params.text_document.uri
-    if ls.docs.language_of(uri) is None:
+    if not ls.docs.supported(uri):
         return None
     try:
         found = ls.hover_guide(uri, params.position.line, params.position.character)
