@@ -21,7 +21,7 @@ from blockguide.core.types import Grounding
 
 
 _PRINTF = {"int": "%d", "long": "%ld", "unsigned": "%u", "size_t": "%zu", "double": "%f", "float": "%f",
-           "char*": "%s", "constchar*": "%s", "bool": "%d", "ssize_t": "%zd"}
+           "char*": "%s", "constchar*": "%s", "bool": "%d", "ssize_t": "%zd", "Py_ssize_t": "%zd"}
 _PRINTABLE = re.compile(r"\b(int|long|double|float|bool|size_t|string|char)\b")
 _PYTHON_H = re.compile(r'^\s*#\s*include\s*[<"]Python\.h[>"]', re.M)
 _PY_OBJECT = re.compile(r"^(const)?Py(Unicode)?Object\*$")
@@ -34,6 +34,9 @@ def c_example(g: Grounding, src: Source, node: Node | None, params: list[Generic
     python = not cpp and _PYTHON_H.search(src.text) is not None
     head = ["#include <Python.h>"] if python else []
     head += [g.import_line] if g.import_line else []
+    scope = namespaces(node) if cpp else []
+    if scope:  # the types of its parameters and its class are named as code in that namespace names them
+        head.append(f"using namespace {'::'.join(scope)};")
     if block.kind == "class":
         body = [f"{block.name} value{{}};" if cpp else f"struct {block.name} value = {{0}};", "(void)value;"]
         return _program(["#include <iostream>" if cpp else "#include <stdio.h>", *head], body, cpp)
@@ -64,13 +67,37 @@ def cpp_example(g: Grounding, src: Source, node: Node | None, params: list[Gener
 
 def _program(head: list[str], body: list[str], cpp: bool) -> str:
     main = "int main() {" if cpp else "int main(void) {"
+    head = _standard_headers(body, cpp) + head
     return "\n".join([*dict.fromkeys(head), "", main, *(f"    {l}" for l in body), "    return 0;", "}"]) + "\n"
 
 
+# The standard header that declares a type the example names (a project's header may not include it itself:
+# a header meant to be included after others, a type its declarations do not use).
+_STANDARD_TYPES = ((re.compile(r"\bu?int(8|16|32|64|ptr|max)_t\b"), "<stdint.h>", "<cstdint>"),
+                   (re.compile(r"\b(size_t|ptrdiff_t)\b"), "<stddef.h>", "<cstddef>"),
+                   (re.compile(r"\bbool\b"), "<stdbool.h>", None))
+
+
+def _standard_headers(body: list[str], cpp: bool) -> list[str]:
+    text = "\n".join(body)
+    return [f"#include {cpp_header if cpp else c_header}" for pattern, c_header, cpp_header in _STANDARD_TYPES
+            if (cpp_header if cpp else c_header) and pattern.search(text)]
+
+
 def _returns(node: Node | None) -> str:
+    """The return type as a declaration of the result spells it. A macro before it (`FORCE_INLINE int f()`,
+    which tree-sitter reads as the type, the real one left as an error after it) and a macro around it
+    (`COMPAT_INLINE(PyObject *) f()`) are not part of it."""
     if node is None:
         return "void"
-    returns = text_of(node.child_by_field_name("type"))
+    kind = node.child_by_field_name("type")
+    after = kind.next_sibling if kind is not None else None
+    if after is not None and after.type == "ERROR" and len(after.named_children) == 1 and \
+            after.named_children[0].type in ("identifier", "type_identifier", "primitive_type"):
+        kind = after.named_children[0]
+    elif kind is not None and kind.type == "macro_type_specifier" and kind.child_by_field_name("type") is not None:
+        kind = kind.child_by_field_name("type")
+    returns = text_of(kind)
     declarator = text_of(node.child_by_field_name("declarator"))
     return returns + " *" if declarator.startswith("*") else returns
 
@@ -93,7 +120,7 @@ def _use(call: str, returns: str, cpp: bool, released: str | None, python: bool,
         return [f"{call};"]
     declared = f"auto result = {call};" if cpp else f"{returns.replace(' *', '')} *result = {call};" \
         if returns.endswith("*") else f"{returns} result = {call};"
-    if python:
+    if python and _PY_OBJECT.match(flat.removeprefix("static")):
         return [declared, "if (result != NULL) {", "    PyObject_Print(result, stdout, 0);", "}",
                 "Py_XDECREF(result);"]
     if released:
@@ -164,8 +191,8 @@ def _python_args(params: list[GenericParam], name: str, setup: list[str], cleanu
     args = []
     for p in params:
         flat = p.type.replace(" ", "")
-        if not _PY_OBJECT.match(flat):
-            args.append(guess("c", p))
+        if not _PY_OBJECT.match(flat):  # a C value, made as in any C example (never `{}`, not C)
+            args.append(_c_args([p], setup, False))
         elif p.name == "self":
             args.append("NULL")  # the module: a module-level function does not use it
         else:
@@ -196,7 +223,7 @@ def _method(g: Grounding, src: Source, node: Node, owner: str, params: list[Gene
         taken = [f"{cls} &{var}", *(f"const {cls} &other" for _ in others[:1])]
         note = f"// `{cls}` has no public constructor a caller can use: this function takes one it already has"
         body = _use(call, returns, True, None, False, head)
-        lines = [*dict.fromkeys(head), "", note, f"void use_{var}({', '.join(taken)}) {{",
+        lines = [*dict.fromkeys(_standard_headers(body, True) + head), "", note, f"void use_{var}({', '.join(taken)}) {{",
                  *(f"    {l}" for l in body), "}"]
         return "\n".join(lines) + "\n"
     made = f"{cls} {var}({', '.join(guess('cpp', p) for p in ctor)});" if ctor else f"{cls} {var};"

@@ -142,7 +142,7 @@ def guess(lang: str, p: GenericParam) -> str:
     if lang in ("c", "cpp"):
         if "char*" in t or "string" in t:
             return '"example.txt"' if PATHISH.search(name) else '"example"'
-        if re.search(r"\b(int|long|short|size_t|unsigned|int\d+_t|uint\d+_t)\b", p.type):
+        if re.search(r"\b(int|long|short|\w*size_t|unsigned|int\d+_t|uint\d+_t|Py_hash_t)\b", p.type):
             return "3"
         if re.search(r"\b(double|float)\b", p.type):
             return "1.5"

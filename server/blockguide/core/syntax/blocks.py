@@ -34,6 +34,9 @@ def _definition_kind(lang: Language, node: Node) -> BlockKind | None:
     if node.type in lang.classes:
         return BlockKind.CLASS
     if node.type in lang.functions:
+        if node.type == "function_definition" and node.parent is not None and node.parent.type == "compound_statement":
+            # C/C++ have no functions inside a body: a macro statement misread (`Py_BEGIN_ALLOW_THREADS if (x) {`)
+            return None
         if node.type == "method_declaration" and lang.key == "go":  # `func (r *Route) Name()`: a receiver's method
             return BlockKind.METHOD
         parent = node.parent

@@ -110,3 +110,48 @@ def test_statements_of_an_operator_of_a_class_without_constructors_take_the_obje
     assert "void use_fault(kit::Fault &fault, const kit::Fault &other) {" in code and "fault = other;" in code
     assert any("`Fault::operator=`" in n for n in g.notes)
     _accepted(g, "c++ -fsyntax-only")
+
+
+MACROS = ('#include <stdint.h>\n#include <Python.h>\n#define FAST_INLINE static inline\n'
+          '#define COMPAT(T) static inline T\n\n'
+          'FAST_INLINE uint32_t rotate(uint32_t v, int by) {\n  return (v << by) | (v >> (32 - by));\n}\n\n'
+          'COMPAT(PyObject *) first_item(PyObject *list) {\n  return PyList_GetItem(list, 0);\n}\n\n'
+          'static Py_ssize_t width(Py_ssize_t n, PyObject *s) {\n  Py_ssize_t w;\n  Py_BEGIN_ALLOW_THREADS\n'
+          '  if (n > 0) {\n    w = n;\n  }\n  Py_END_ALLOW_THREADS\n  return w;\n}\n')
+
+
+@pytest.fixture
+def macros(tmp_path):
+    (tmp_path / "setup.py").write_text("")
+    (tmp_path / "fast.c").write_text(MACROS)
+    return tmp_path
+
+
+def test_a_macro_before_or_around_the_return_type_is_not_the_result_type(macros):
+    # tree-sitter reads `FAST_INLINE` as the type and leaves `uint32_t` as an error after it
+    g = _attached(macros, "fast.c", "rotate")
+    assert "uint32_t result = rotate(" in g.example.code and "FAST_INLINE result" not in g.example.code
+    assert "#include <stdint.h>" in g.example.code  # the standard header of a type the example names
+    g = _attached(macros, "fast.c", "first_item")
+    assert "PyObject *result = first_item(" in g.example.code and "COMPAT" not in g.example.code
+    if toolchain_c.python_include() is not None:
+        _accepted(g, "cc -fsyntax-only")
+
+
+def test_a_macro_statement_in_a_body_is_not_a_function_and_c_arguments_are_never_braces(macros):
+    # `Py_BEGIN_ALLOW_THREADS if (n > 0) {...}` reads like a definition of `if`: the statements are `width`'s
+    g = _attached(macros, "fast.c", lines=(15, 17))
+    assert g.block.kind == "statements" and g.example_via == "width"
+    assert "width(3, s)" in g.example.code and "{}" not in g.example.code
+    if toolchain_c.python_include() is not None:
+        _accepted(g, "cc -fsyntax-only")
+
+
+def test_a_cpp_example_names_the_types_of_the_namespace_its_block_is_in(tmp_path):
+    (tmp_path / "span.hpp").write_text(
+        "#pragma once\nnamespace text {\ntemplate <typename T> class Span {\npublic:\n  Span() : n(0) {}\n"
+        "  int size() const { return n; }\nprivate:\n  int n;\n};\n"
+        "inline int count(Span<const char> s) {\n  return s.size();\n}\n}\n")
+    g = _attached(tmp_path, "span.hpp", "count")
+    assert "using namespace text;" in g.example.code
+    _accepted(g, "c++ -fsyntax-only")
