@@ -81,7 +81,7 @@ def draft_one(item: dict) -> dict:
                                 **{k: v for k, v in kwargs.items() if k in accepted}))
     guide = drafted.guide
     return {"id": item["id"], "guide": _plain(asdict(guide)), "markdown": api("to_markdown")(guide),
-            "kind": str(block.kind), "language": block.language, "name": block.name,
+            "kind": str(grounding.block.kind), "language": block.language, "name": block.name,
             "lines": [block.span.start + 1, block.span.end],
             "example_checks": list(getattr(grounding, "example_checks", ()) or ()),
             "example_problems": list(getattr(grounding, "example_problems", ()) or ())}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from blockguide.core import callsites, doccomments
@@ -24,7 +25,7 @@ from blockguide.core.syntax.dataflow import dataflow
 from blockguide.core.syntax.nodes import class_bases, definition_node, text_of
 from blockguide.core.phrase import describe, outline
 from blockguide.core.syntax.source import Source
-from blockguide.core.types import BaseClass, Block, Grounding, Symbol
+from blockguide.core.types import BaseClass, Block, BlockKind, Grounding, Symbol
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +135,8 @@ def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, reference
             g.import_line = f'#include "{header}"'
         if block.language == "cpp" and block.name and block.kind != "class":
             g.owner = _cpp_class(src, block, path, root)
+            if block.kind == "method" and g.owner is None:  # `util::twice`: no class of that name, a namespace
+                g.block = block = replace(block, kind=BlockKind.FUNCTION)
     else:
         g.module = rel
     if block.name:
@@ -186,9 +189,9 @@ def _cpp_class(src: Source, block: Block, path: Path, root: Path) -> str | None:
     """The class a C++ method belongs to: the class around an inline method; for an out-of-class definition
     (`Buffer::append`), its scope when this file or a header declares a class or struct of that name (a
     namespace's function is no method)."""
-    if block.kind == "method":
-        owner = _owner(src, block)
-        return owner.name if owner is not None and owner.name else None
+    owner = _owner(src, block) if block.kind == "method" else None
+    if owner is not None and owner.name:
+        return owner.name
     if "::" not in (block.name or ""):
         return None
     scope = block.name.rsplit("::", 1)[0]

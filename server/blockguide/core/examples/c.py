@@ -35,7 +35,7 @@ def c_example(g: Grounding, src: Source, node: Node | None, params: list[Generic
     head = ["#include <Python.h>"] if python else []
     head += [g.import_line] if g.import_line else []
     scope = namespaces(node) if cpp else []
-    if scope:  # the types of its parameters and its class are named as code in that namespace names them
+    if scope and g.import_line:  # the types of its parameters and its class are named as code in that namespace names them
         head.append(f"using namespace {'::'.join(scope)};")
     if block.kind == "class":
         body = [f"{block.name} value{{}};" if cpp else f"struct {block.name} value = {{0}};", "(void)value;"]

@@ -37,6 +37,8 @@ def _definition_kind(lang: Language, node: Node) -> BlockKind | None:
         if node.type == "function_definition" and node.parent is not None and node.parent.type == "compound_statement":
             # C/C++ have no functions inside a body: a macro statement misread (`Py_BEGIN_ALLOW_THREADS if (x) {`)
             return None
+        if lang.key == "cpp" and node.type == "function_definition" and _defines_a_member(node):
+            return BlockKind.METHOD  # `Text::size() const {...}`, outside its class
         if node.type == "method_declaration" and lang.key == "go":  # `func (r *Route) Name()`: a receiver's method
             return BlockKind.METHOD
         parent = node.parent
@@ -56,6 +58,23 @@ def _definition_kind(lang: Language, node: Node) -> BlockKind | None:
             if value is not None and value.type in lang.functions:
                 return BlockKind.FUNCTION
     return None
+
+
+def _defines_a_member(node: Node) -> bool:
+    """A C++ definition of a qualified name whose scope is a class, not a namespace: the file neither opens
+    nor uses a namespace of that name (`namespace text {`, `using namespace text;`)."""
+    name = innermost_declarator(node)
+    if name is None or name.type != "qualified_identifier":
+        return False
+    scope = name.child_by_field_name("scope")
+    last = re.sub(r"<.*", "", text_of(scope)).rsplit("::", 1)[-1].strip() if scope is not None else ""
+    if not last:
+        return False
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    text = text_of(root)
+    return re.search(rf"\bnamespace\s+(\w+::)*{re.escape(last)}\b", text) is None
 
 
 def _definition_name(node: Node) -> str | None:

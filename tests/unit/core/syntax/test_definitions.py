@@ -195,7 +195,7 @@ EXPECTED = [
      [], {"add": 5, "find": 9}),
     ("cpp", [("class", "shapes", "3-22", None), ("function", "top", "5-5", None), ("class", "Box", "7-10", None),
              ("method", "open", "9-9", "Box"), ("class", "Crate", "12-15", None),
-             ("function", "Crate::open", "17-17", "Crate"), ("function", "twice", "19-20", None)],
+             ("method", "Crate::open", "17-17", "Crate"), ("function", "twice", "19-20", None)],
      [], {"Box.open": 9, "Crate.open": 17, "twice": 19}),
 ]
 
