@@ -27,9 +27,9 @@ from blockguide.core.languages import LANGUAGES
 from blockguide.core.python.jedi_session import JEDI_LOCK
 from blockguide.core.python.signatures import python_info
 from blockguide.core.syntax.blocks import definition_around
-from blockguide.core.syntax.nodes import definition_node
+from blockguide.core.syntax.nodes import assigned_function, block_nodes, definition_node, unwrap
 from blockguide.core.syntax.source import Source
-from blockguide.core.types import Example, Grounding
+from blockguide.core.types import Block, Example, Grounding
 
 
 MAX_SITES_TRIED = 6
@@ -58,7 +58,7 @@ def attach(g: Grounding, src: Source, path: Path | None, root: Path | None, chec
         problems = check(g.example, g)
         if problems and g.block.language == "python" and g.example_source is None:
             problems = _rebound(g, root, check, problems)
-        elif problems and g.example_source is None and g.block.kind != "statements":
+        elif problems and g.example_source is None and g.block.kind != "statements" and not g.example_via:
             problems = _by_type_only(g, src, check, problems)
     except Exception as exc:
         log.warning("could not check the example for %s: %s", path, exc, exc_info=True)
@@ -104,7 +104,7 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
     only when it passes.
     """
     block = g.block
-    if block.kind == "statements" and block.indent:
+    if (block.kind == "statements" and block.indent) or local_function(src, block):
         inner = _enclosing_grounding(g, src, path, root)
         if inner is not None:
             built = build(inner, src, path, root, check)
@@ -113,8 +113,7 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
                 if g.import_line is None:  # the statements are used through their function: its import
                     g.import_line, g.module = inner.import_line, g.module or inner.module
                 g.example_via = inner.block.name
-                g.notes.append(f"These statements run inside `{inner.block.name}`: a usage example calls "
-                               f"`{inner.block.name}`.")  # for the model
+                g.notes.append(via_note(g))  # for the model
                 return built
     if block.language == "python":
         info = python_info(g, src)
@@ -133,6 +132,26 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
         return python_from_signature(g, info), None
     made = generic_from_signature(g, src)
     return (made, None) if made is not None else None
+
+
+def local_function(src: Source, block: Block) -> bool:
+    """A function defined in another function's body (a closure, a helper it returns or passes on): no code
+    outside reaches it by its name, so its example is its enclosing function's. A function assigned to an
+    object's property (`obj.send = function ...`) is reached through the object, and is not one."""
+    if block.kind != "function" or not block.indent:
+        return False
+    nodes = block_nodes(src, block)
+    if len(nodes) == 1 and any(assigned_function(src.lang, n) is not None for n in (nodes[0], unwrap(nodes[0]))):
+        return False
+    around = definition_around(src, block)
+    return around is not None and around.kind != "class"
+
+
+def via_note(g: Grounding) -> str:
+    """Why the example calls another function than the block (`g.example_via`)."""
+    if g.block.kind == "statements":
+        return f"These statements run inside `{g.example_via}`: a usage example calls `{g.example_via}`."
+    return f"`{g.block.name}` is defined inside `{g.example_via}`: a usage example calls `{g.example_via}`."
 
 
 def _enclosing_grounding(g: Grounding, src: Source, path: Path | None, root: Path | None) -> Grounding | None:

@@ -66,3 +66,30 @@ def test_statements_inside_a_function_get_its_real_call_s_arguments(tmp_path: Pa
     examples.attach(g, src, path, tmp_path, checks.check_example)
     assert "add(1, 2)" in g.example.code and "None" not in g.example.code
     assert g.example_source == "calc.py:7"
+
+
+def test_a_function_defined_inside_another_is_shown_through_the_function_around_it(tmp_path: Path):
+    """A closure or a local helper has no name outside its function: the example calls the function around
+    it, and says why. A function assigned to an object's property is still reached through the object."""
+    from blockguide.core.fallback import static_guide
+
+    (tmp_path / "package.json").write_text('{"name": "pager", "version": "1.0.0", "main": "index.js"}\n')
+    path = tmp_path / "index.js"
+    path.write_text("function makePager(size) {\n  function pages(total) {\n    return Math.ceil(total / size);\n"
+                    "  }\n  const api = {};\n  api.count = function (total) {\n    return pages(total);\n  };\n"
+                    "  return api;\n}\n\nmodule.exports = { makePager };\n")
+    src = Source(for_path(str(path)), path.read_text())
+    g = grounding.ground(find_definition(src, "pages"), src, path, tmp_path, 5)
+    examples.attach(g, src, path, tmp_path, checks.check_example)
+    assert g.example_via == "makePager" and "makePager(" in g.example.code and "pages(" not in g.example.code
+    assert "`pages` is defined inside `makePager`: a usage example calls `makePager`." in static_guide(g).notes
+    assert examples.local_function(src, find_definition(src, "pages"))
+    assert not examples.local_function(src, find_definition(src, "count"))  # reached through `api`
+
+    py = tmp_path / "deco.py"
+    py.write_text("def tagged(name):\n    def wrap(func):\n        func.tag = name\n        return func\n"
+                  "    return wrap\n")
+    src = Source(for_path(str(py)), py.read_text())
+    g = grounding.ground(find_definition(src, "wrap"), src, py, tmp_path, 5)
+    examples.attach(g, src, py, tmp_path, checks.check_example)
+    assert g.example_via == "tagged" and "tagged(" in g.example.code and "wrap(" not in g.example.code
