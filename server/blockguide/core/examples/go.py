@@ -16,6 +16,10 @@ _GO_BUILTIN = {"string", "bool", "byte", "rune", "error", "any", "uintptr", "flo
                "complex128"}
 
 
+# Standard packages whose names an example's values may spell (`reflect.ValueOf(3)`): imported when used.
+_STANDARD = ("bytes", "context", "errors", "io", "os", "reflect", "sort", "strconv", "strings", "time", "unicode")
+
+
 def go_value(p: GenericParam, prefix: str) -> str:
     """A value of the parameter's type a reader can pass: the block's own literal first, then one the type
     admits that is not nil: an error made with fmt.Errorf, a filled slice, an empty map, a struct of the
@@ -49,7 +53,15 @@ def go_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
     block = g.block
     package = re.search(r"^\s*package\s+(\w+)", src.text, re.M)
     pkg = package.group(1) if package else "main"
-    qualified = bool(g.import_line) and block.name[:1].isupper()
+    receiver = node.child_by_field_name("receiver") if node is not None and node.type == "method_declaration" \
+        else None
+    rtype = re.sub(r"^\(?\s*\w*\s*", "", text_of(receiver).strip("()")).strip() if receiver is not None else ""
+    # a name the example must spell from the package that is unexported (the block's, its receiver's type, a
+    # parameter's type of the package) is reached only from inside the package
+    spelled = [block.name, re.sub(r"\[.*", "", rtype.lstrip("*"))] + \
+        [m.group(2) for p in params if p.value is None for m in [re.fullmatch(r"(\*?)([A-Za-z_]\w*)", p.type.replace(" ", ""))]
+         if m and m.group(2) not in _GO_BUILTIN and not re.fullmatch(r"u?int\d*|float\d+", m.group(2))]
+    qualified = bool(g.import_line) and all(n[:1].isupper() for n in spelled if n)
     prefix = f"{pkg}." if qualified else ""
     imports = ['"fmt"'] + ([f'"{g.module}"'] if qualified else [])
     args = ", ".join(go_value(p, prefix) for p in params)
@@ -63,10 +75,7 @@ def go_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
         body = [f"var value {prefix}{block.name}", 'fmt.Printf("%+v\\n", value)']
     else:
         call = f"{prefix}{block.name}({args})"
-        receiver = node.child_by_field_name("receiver") if node is not None and \
-            node.type == "method_declaration" else None
         if receiver is not None:
-            rtype = re.sub(r"^\(?\s*\w*\s*", "", text_of(receiver).strip("()")).strip()
             base = rtype.lstrip("*")
             body.append(f"value := &{prefix}{base}{{}}" if rtype.startswith("*") else f"var value {prefix}{base}")
             call = f"value.{block.name}({args})"
@@ -78,8 +87,9 @@ def go_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
             body.append(f"fmt.Println({', '.join(names)})")
     if not any("fmt." in line for line in body):
         imports.remove('"fmt"')
+    used = {m.group(1) for line in body for m in re.finditer(r"(?<![\w.])([a-z]\w*)\.[A-Z]", line)}
     imports[len(imports) - bool(qualified):len(imports) - bool(qualified)] = \
-        [f'"{std}"' for std in ("context", "strings") if any(f"{std}." in line for line in body)]
+        [f'"{std}"' for std in _STANDARD if std in used and std != pkg and f'"{std}"' not in imports]
     head = [f"import {imports[0]}"] if len(imports) == 1 else ["import ("] + [f"\t{i}" for i in imports] + [")"]
     head = [*head, ""] if imports else []
     if not qualified:  # a file of the block's own package: the only place an unexported name is reached from

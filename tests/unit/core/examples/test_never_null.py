@@ -111,6 +111,21 @@ def test_go_error_and_struct_pointer_parameters_get_values_of_their_type(tmp_pat
     assert "nil" not in code
 
 
+def test_go_an_exported_method_of_an_unexported_type_is_used_from_inside_its_package(tmp_path):
+    """`int32Value.Set` is exported, its receiver's type is not: no code outside the package can make one, so
+    the example is a file of the package; a parameter of an unexported type of the package likewise."""
+    root = _write(tmp_path, {
+        "go.mod": "module example.com/flags\n\ngo 1.20\n",
+        "flags.go": "package flags\n\nimport \"strconv\"\n\ntype int32Value int32\n\n"
+                    "func (i *int32Value) Set(s string) error {\n\tv, err := strconv.ParseInt(s, 0, 32)\n"
+                    "\t*i = int32Value(v)\n\treturn err\n}\n\ntype wrapper struct{ name string }\n\n"
+                    "func Describe(w *wrapper) string {\n\treturn w.name\n}\n"})
+    code = _example(root, "flags.go", "int32Value.Set")
+    assert code.startswith("package flags\n") and "value := &int32Value{}" in code and "flags.int32Value" not in code
+    code = _example(root, "flags.go", "Describe")
+    assert code.startswith("package flags\n") and "Describe(&wrapper{})" in code and "flags." not in code
+
+
 def test_java_doc_example_without_null_and_collections_of_their_type():
     doc = (' * StringUtils.isBlank(null)      = true\n * StringUtils.isBlank("")        = true\n'
            ' * StringUtils.isBlank("bob")     = false\n')
