@@ -143,21 +143,30 @@ _CPP_CODE = re.compile(
     r"decltype|typename|virtual)\b|\boperator\s*(\(\)|[-+*/%^&|~!=<>\[]+)\s*\(|\bstd::", re.M)
 
 
+HEADER_FOLDERS_UP = 2  # how far above a folder of headers alone its sources are looked for
+
+
 def header_is_cpp(path: str | os.PathLike, text: str | None = None) -> bool:
     """A `.h` file is C++ when it holds C++ (a class, a namespace, a template, `::`, an access specifier, a
-    C++ keyword) or when its folder's other sources are C++ (.cc/.cpp/.hpp ... and no .c)."""
+    C++ keyword) or when its folder's other sources are C++ (.cc/.cpp/.hpp ... and no .c); a folder with no
+    sources of either (platform/*.h) is judged by the nearest folder above it that has some."""
     if text is not None:
         code = _COMMENTS_AND_STRINGS.sub(" ", text)
         code = re.sub(r"#\s*if(def)?\s+[^\n]*__cplusplus.*?#\s*endif", " ", code, flags=re.S)  # C's extern "C" guard
         if _CPP_CODE.search(code):
             return True
-    try:
-        names = os.listdir(os.path.dirname(os.path.abspath(path)) or ".")
-    except OSError:
-        return False
-    cpp = sum(1 for n in names if n.lower().endswith(_CPP_SOURCES))
-    c = sum(1 for n in names if n.lower().endswith(".c"))
-    return cpp > c
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    for _ in range(HEADER_FOLDERS_UP + 1):  # a folder of headers alone goes with the sources above it
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return False
+        cpp = sum(1 for n in names if n.lower().endswith(_CPP_SOURCES))
+        c = sum(1 for n in names if n.lower().endswith(".c"))
+        if cpp or c:
+            return cpp > c
+        folder = os.path.dirname(folder)
+    return False
 
 
 def for_file(path: str | os.PathLike, text: str | None = None, language_id: str | None = None) -> Language | None:

@@ -39,6 +39,18 @@ def test_a_header_of_a_cpp_project_is_cpp(tmp_path):
     assert for_file(tmp_path / "x.py").key == "python" and for_file(tmp_path / "x.cc").key == "cpp"
 
 
+def test_a_folder_of_headers_alone_goes_with_the_sources_above_it(tmp_path):
+    text = "static int f(int a) { return a; }\n"  # nothing C++ in it; platform/ holds headers only
+    (tmp_path / "src/platform").mkdir(parents=True)
+    (tmp_path / "src/platform/x_arm.h").write_text(text)
+    (tmp_path / "src/platform/x_mips.h").write_text(text)
+    (tmp_path / "src/switch.cpp").write_text('#include "platform/x_arm.h"\n')
+    assert for_file(tmp_path / "src/platform/x_arm.h", text).key == "cpp"
+    (tmp_path / "src/switch.cpp").unlink()
+    (tmp_path / "src/switch.c").write_text('#include "platform/x_arm.h"\n')
+    assert for_file(tmp_path / "src/platform/x_arm.h", text).key == "c"
+
+
 def test_a_cpp_class_in_a_header_is_a_class_and_its_inline_methods_are_methods(tmp_path):
     text = "class Buffer {\n public:\n  int size() const { return n_; }\n private:\n  int n_;\n};\n"
     src = Source(for_file(tmp_path / "b.h", text), text)
