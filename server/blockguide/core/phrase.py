@@ -57,8 +57,9 @@ def _number(value: str | None) -> str | None:
 # --- one statement -----------------------------------------------------------------------------------------
 def assign(f: F.Assign) -> str:
     """An assignment of any operator, said as what it does."""
-    targets = f.targets or ("a value",)
-    target = code(targets[0], 40) if len(targets) == 1 else _names(targets)
+    targets = f.targets
+    # no name was read (a declaration the grammar could not take apart): plain words, never a made-up name
+    target = "a value" if not targets else code(targets[0], 40) if len(targets) == 1 else _names(targets)
     value = code(f.value) if f.value is not None else ""
     n = _number(f.value)
     op = f.op

@@ -254,6 +254,9 @@ def test_compound_assignments_are_said_as_what_they_do():
     assert phrase.clause(_assign(F.Op.WALRUS, "1", declared=True)) == "declares `x` as `1`"
     assert phrase.clause(_assign(F.Op.INC, None, "i")) == "increments `i`"
     assert phrase.clause(_assign(F.Op.ADD, "1", "self.n")) == "increments `self.n`"
+    # a declaration whose name was not read is said in plain words, never as a name in code
+    unnamed = F.Assign(span=F.Span(0, 1), code="", targets=(), op=F.Op.SET, value=None, declared=True)
+    assert "`" not in phrase.clause(unnamed)
 
 
 def test_an_endless_loop_is_said_by_its_exits():
