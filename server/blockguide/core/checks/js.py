@@ -61,8 +61,9 @@ def check_js(code: str, g: Grounding) -> list[str]:
         if not _js_spec_resolves(spec, root):
             problems.append(f"the example imports `{spec}`, which is not a project file, a declared dependency or "
                             f"a Node.js built-in module")
-    if g.block.name and not re.search(rf"\b{re.escape(g.block.name)}\b", _strip_js_imports(code)):
-        problems.append(f"the example never uses `{g.block.name}`")
+    used = g.example_via or g.block.name  # a function defined inside another is used through it
+    if used and not re.search(rf"\b{re.escape(used)}\b", _strip_js_imports(code)):
+        problems.append(f"the example never uses `{used}`")
     return problems
 
 

@@ -53,7 +53,7 @@ def check_other(code: str, g: Grounding) -> list[str]:
     if error:
         return [f"the example does not parse as {lang}: {error}"]
     problems = []
-    name = g.block.name
+    name = g.example_via or g.block.name  # a function defined inside another is used through it
     if name and not _uses(code, name, lang):
         problems.append(f"the example never uses `{name}`")
     if g.import_line:

@@ -51,7 +51,7 @@ def absolute_imports(code: str, root: Path) -> str:
 
 def tsconfig(root: Path, file: Path, g: Grounding, example: str) -> dict:
     paths: dict[str, list[str]] = {}
-    found = js_package_entry(file, root, g.owner or g.block.name)
+    found = js_package_entry(file, root, g.example_via or g.owner or g.block.name)
     if found is not None:
         package, source = found
         paths[package] = [source.as_posix()]

@@ -152,6 +152,10 @@ def guess(lang: str, p: GenericParam) -> str:
             return "NULL" if lang == "c" else "nullptr"
         return "{}"
     # JavaScript / TypeScript
+    typed = ts_value(t) if t else None
+    if typed is not None:
+        return typed
+    t = _first_member(t) if t else t
     if t in ("string",) or (not t and stringy):
         return '"https://example.com"' if URLISH.search(name) else '"example"'
     if t == "number" or re.search(r"^(n|num|count|size|limit|ms|wait|delay|timeout|index|length|max|min)$", name):
@@ -163,6 +167,47 @@ def guess(lang: str, p: GenericParam) -> str:
     if "=>" in t or t == "Function" or name in ("fn", "func", "callback", "cb", "handler", "listener"):
         return '() => console.log("called")'
     return "{}"
+
+
+def _first_member(t: str) -> str:
+    """The first member of a TypeScript union that is a value (`string | undefined` -> `string`)."""
+    parts, depth, begin = [], 0, 0
+    for i, ch in enumerate(t):
+        depth += ch in "<([{"
+        depth -= ch in ">)]}" and not (ch == ">" and t[i - 1:i] == "=")
+        if ch == "|" and depth == 0:
+            parts.append(t[begin:i])
+            begin = i + 1
+    parts.append(t[begin:])
+    values = [m for m in (p.strip() for p in parts) if m and m not in ("undefined", "null", "void")]
+    return values[0] if values else t
+
+
+_TS_LITERAL = re.compile(r"""'[^'\\]*'|"[^"\\]*"|-?\d+(\.\d+)?|true|false""")
+
+
+def ts_value(t: str) -> str | None:
+    """A value of a TypeScript type that is no placeholder, where the type says which: the first literal of
+    a union of literals, a built-in class made with `new`, an array of its element type; None where the
+    guesses by name decide."""
+    t = _first_member(t)
+    if _TS_LITERAL.fullmatch(t):
+        return '"' + t[1:-1] + '"' if t.startswith("'") else t
+    if re.fullmatch(r"(Type|Range|Syntax|Reference)?Error", t):
+        return f'new {t}("something failed")'
+    made = re.fullmatch(r"(Map|Set|WeakMap|WeakSet)(<.*>)?|Date|RegExp|URL|URLSearchParams|AbortController", t)
+    if made:
+        return {"RegExp": "/example/", "URL": 'new URL("https://example.com")',
+                "Date": "new Date(0)"}.get(t, f"new {made.group(1) or t}()")
+    if re.fullmatch(r"Promise<.*>", t):
+        return "Promise.resolve()"
+    element = re.fullmatch(r"(?:readonly)?(.+)\[\]|(?:Readonly)?Array<(.+)>", t)
+    if element:
+        kind = element.group(1) or element.group(2)
+        return {"string": '["a", "b"]', "number": "[1, 2, 3]", "boolean": "[true, false]"}.get(kind, "[]")
+    if t == "Function":
+        return '() => console.log("called")'
+    return None
 
 
 def guessed_args(lang: str, params: list[GenericParam]) -> str:

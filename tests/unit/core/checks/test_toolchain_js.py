@@ -188,3 +188,22 @@ def test_statements_are_shown_through_their_exported_function_and_tsc_accepts_it
     assert g.example.code.startswith('import retry from "retry-kit";') and "await retry(" in g.example.code
     assert g.example_checks == ("static", "tsc --noEmit") and g.example_problems == ()
     assert any(n.startswith("These statements run inside `retry`") for n in g.notes)
+
+
+def test_a_function_inside_an_exported_one_is_checked_through_the_package_entry_that_re_exports_it(
+        tmp_path, with_tsc):
+    """The helper inside `paginate` is shown through `paginate`, which users import by the package's name
+    (its entry re-exports the file); tsc is told where that name leads for the outer function's name."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "package.json").write_text(json.dumps({"name": "pager-kit", "main": "build/index.js",
+                                                       "types": "build/index.d.ts"}))
+    (tmp_path / "src/index.ts").write_text("export * from './paginate'\n")
+    (tmp_path / "src/paginate.ts").write_text(
+        "export function paginate(total: number, size: number): number[] {\n"
+        "  function pages(): number {\n    return Math.ceil(total / size);\n  }\n"
+        "  return Array.from({ length: pages() }, (_, i) => i);\n}\n")
+    g, src, path = _grounded(tmp_path, "src/paginate.ts", "pages")
+    attach(g, src, path, tmp_path, check_example)
+    assert g.example_via == "paginate"
+    assert g.example.code.startswith('import { paginate } from "pager-kit";') and "paginate(3, 3)" in g.example.code
+    assert g.example_checks == ("static", "tsc --noEmit") and g.example_problems == ()

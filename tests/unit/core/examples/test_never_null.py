@@ -6,6 +6,8 @@ for a writable `char *`; a test call that expects an error is not the example.""
 from __future__ import annotations
 
 import re
+
+import pytest
 from pathlib import Path
 
 from blockguide.core import checks, examples, grounding
@@ -228,3 +230,13 @@ def test_a_doc_example_string_fills_a_char_sequence_parameter(tmp_path):
         "     * Texts.isBlank(\"bob\") = false\n     * </pre>\n     */\n"
         "    public static boolean isBlank(final CharSequence cs) {\n        return cs == null;\n    }\n}\n")})
     assert 'Texts.isBlank("bob")' in _example(root, "org/kit/Texts.java", "isBlank")
+
+
+@pytest.mark.parametrize("type_, value", [
+    ('"Patches" | "MapSet"', '"Patches"'), ("'asc' | 'desc'", '"asc"'), ("string | undefined", '"example"'),
+    ("Error", 'new Error("something failed")'), ("Map<string, number>", "new Map()"), ("Set<Row>", "new Set()"),
+    ("string[]", '["a", "b"]'), ("Row<any>[]", "[]"), ("Array<number>", "[1, 2, 3]"),
+    ("Promise<void>", "Promise.resolve()"), ("Function", '() => console.log("called")'),
+])
+def test_typescript_parameters_get_a_value_their_type_admits_never_braces(type_, value):
+    assert guess("typescript", GenericParam("x", type_)) == value
