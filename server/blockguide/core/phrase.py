@@ -155,11 +155,40 @@ def loop(f: F.Loop) -> str:
 
 
 def _body(facts: tuple[F.Fact, ...], limit: int) -> str:
+    """A body inside another statement: its first statements said whole, the rest by what they change, call
+    and end with (a body of one more statement than the limit is said whole)."""
     said = [c for c in dict.fromkeys(nested(b) for b in facts) if c]
-    if len(said) > limit:
-        rest = len(said) - limit + 1
-        said = said[:limit - 1] + [f"runs {rest} other statement{'s' if rest > 1 else ''}"]
+    if len(said) > limit + 1:
+        rest = _rest(facts[limit - 1:])
+        if rest:
+            said = said[:limit - 1] + [rest]
     return join(said) or "does nothing"
+
+
+MAX_REST_NAMES = 3
+
+
+def _rest(facts: tuple[F.Fact, ...]) -> str:
+    """Statements past a body's limit, said by the names they set and call and how they end ("then sets `a`
+    and `b`, calls `f` and returns `x`"): names, never a count of statements."""
+    sets: list[str] = []
+    calls: list[str] = []
+    ends: list[str] = []
+    for f in F.walk(facts):
+        if isinstance(f, F.Assign):
+            sets += [t for t in f.targets if t not in sets]
+        elif isinstance(f, (F.Return, F.Raise, F.Yield)):
+            ends.append(clause(f))
+        calls += [c.callee for c in f.calls if c.callee not in calls]
+        if isinstance(f, F.Call) and f.callee not in calls:
+            calls.append(f.callee)
+    parts = []
+    for verb, names in (("sets", sets), ("calls", calls)):
+        if names:
+            shown = [code(n, 40) for n in names[:MAX_REST_NAMES]]
+            parts.append(f"{verb} {join(shown + ['others'] if len(names) > MAX_REST_NAMES else shown)}")
+    parts += list(dict.fromkeys(ends))[:2]
+    return "then " + join(parts) if parts else ""
 
 
 def nested(f: F.Fact) -> str:

@@ -303,3 +303,11 @@ def test_an_if_chain_says_each_condition_before_its_arm_and_a_nested_one_in_brac
                   "    else:\n        return 1\n")[0]
     assert phrase.clause(chain) == "checks `n < 0` and, if so, returns `-1`; else if `n == 0`, returns `0`; " \
                                    "otherwise returns `1`"
+
+
+def test_a_long_body_inside_a_branch_is_said_by_what_its_statements_do_never_by_their_count():
+    facts = _read("python", "def f(a, items):\n    if a:\n        x = 1\n        y = 2\n        log(x)\n"
+                            "        z = x + y\n        save(z)\n        return z\n    return 0\n")
+    said = phrase.clause(facts[0])
+    assert "other statement" not in said and "sets `x`" in said
+    assert "then sets `y` and `z`, calls `log` and `save` and returns `z`" in said
