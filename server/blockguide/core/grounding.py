@@ -16,8 +16,8 @@ from blockguide.core import callsites, doccomments
 from blockguide.core.callsites.confirm import confirmer
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.project import (
-    C_HEADER_SUFFIXES, c_header, c_header_paths, find_root, go_import, js_package_name, js_specifier, relative,
-    rust_module, rust_root_export)
+    C_HEADER_SUFFIXES, c_header, c_header_paths, find_root, go_import, including_header, js_package_name, js_specifier,
+    relative, rust_module, rust_root_export)
 from blockguide.core.python.grounding import ground_python
 from blockguide.core.syntax.blocks import definition_around, enclosing_definition, property_owner
 from blockguide.core.syntax.blocks import owner_name as class_of_method
@@ -130,6 +130,9 @@ def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, reference
                 g.notes.append(f"`{block.name}` is a method of class `{top}`")
     elif block.language in ("c", "cpp"):
         header = c_header(path, root)
+        included = including_header(path) if block.language == "cpp" and header == path.name else None
+        if included is not None:  # a fragment its namespace's header includes: users include that one
+            header = included[0].name
         g.module = header or rel
         if header:
             g.import_line = f'#include "{header}"'

@@ -165,6 +165,64 @@ def c_header(path: Path, root: Path) -> str | None:
 
 
 C_HEADER_SUFFIXES = (".h", ".hpp", ".hh", ".hxx")
+MAX_INCLUDERS_UP = 3  # headers followed up from a header that is included inside a namespace
+MAX_SIBLING_HEADERS = 200
+
+
+def including_header(path: Path) -> tuple[Path, tuple[str, ...]] | None:
+    """For a header that only works included by another one from inside a namespace (`napi-inl.h` includes
+    `napi-inl.deprecated.h` inside `namespace Napi {`): the header users include — its includer, followed up
+    through the headers of its folder while exactly one includes it — and the namespaces its names are in.
+    None for a header that stands on its own."""
+    path = path.resolve()
+    includer = _includer(path)
+    if includer is None or not includer[1]:
+        return None
+    top, scope = includer
+    for _ in range(MAX_INCLUDERS_UP - 1):
+        above = _includer(top)
+        if above is None:
+            break
+        top, scope = above[0], above[1] + scope
+    return top, scope
+
+
+def _includer(path: Path) -> tuple[Path, tuple[str, ...]] | None:
+    """The one header of the folder that includes `path`, and the namespaces around that #include."""
+    from blockguide.core.languages import LANGUAGES
+    from blockguide.core.syntax.source import Source
+
+    found = []
+    include = re.compile(rf'^\s*#\s*include\s*"(?:[^"]*/)?{re.escape(path.name)}"', re.M)
+    try:
+        siblings = [p for _, p in zip(range(MAX_SIBLING_HEADERS), sorted(path.parent.iterdir()))
+                    if p.suffix in C_HEADER_SUFFIXES and p != path]
+    except OSError:
+        return None
+    for header in siblings:
+        try:
+            text = header.read_text("utf-8", "replace")
+        except OSError:
+            continue
+        if include.search(text):
+            found.append((header, text))
+    if len(found) != 1:
+        return None
+    header, text = found[0]
+    tree = Source(LANGUAGES["cpp"], text).tree
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "preproc_include" and include.search(node.text.decode("utf-8", "replace")):
+            scope, up = [], node.parent
+            while up is not None:
+                name = up.child_by_field_name("name") if up.type == "namespace_definition" else None
+                if name is not None:
+                    scope.insert(0, name.text.decode("utf-8", "replace"))
+                up = up.parent
+            return header, tuple(scope)
+        stack.extend(node.named_children)
+    return header, ()
 MAX_HEADERS = 200  # headers looked through for a declaration's comment, at most (each read only if it names it)
 
 

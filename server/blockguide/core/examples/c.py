@@ -13,7 +13,7 @@ import re
 
 from tree_sitter import Node
 
-from blockguide.core.examples.cpp import find_owner, namespaces, owner_of, pick_constructor
+from blockguide.core.examples.cpp import find_owner, owner_of, pick_constructor, scope_of
 from blockguide.core.examples.generic import GenericParam, guess
 from blockguide.core.syntax.nodes import text_of
 from blockguide.core.syntax.source import Source
@@ -34,7 +34,7 @@ def c_example(g: Grounding, src: Source, node: Node | None, params: list[Generic
     python = not cpp and _PYTHON_H.search(src.text) is not None
     head = ["#include <Python.h>"] if python else []
     head += [g.import_line] if g.import_line else []
-    scope = namespaces(node) if cpp else []
+    scope = scope_of(g, node) if cpp else []
     if scope and g.import_line:  # the types of its parameters and its class are named as code in that namespace names them
         head.append(f"using namespace {'::'.join(scope)};")
     if block.kind == "class":
@@ -48,7 +48,7 @@ def c_example(g: Grounding, src: Source, node: Node | None, params: list[Generic
     owner = owner_of(g, src, node) if cpp and node is not None else None
     if owner is not None:
         return _method(g, src, node, owner, params, head, returns)
-    name = "::".join([*namespaces(node), block.name or ""]) if cpp else block.name
+    name = "::".join([*scope_of(g, node), block.name or ""]) if cpp else block.name
     call = f"{name}({args})"
     if node is not None and re.match(r"^\s*static\b", text_of(node)):
         setup.insert(0, (f"// `{block.name}` is static: this runs inside the file that defines it" if cpp else

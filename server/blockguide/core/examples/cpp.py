@@ -12,6 +12,7 @@ from tree_sitter import Node
 
 from blockguide.core.examples.generic import GenericParam
 from blockguide.core.languages import LANGUAGES
+from blockguide.core.project import including_header
 from blockguide.core.syntax.nodes import innermost_declarator, text_of
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Grounding
@@ -49,8 +50,18 @@ def owner_of(g: Grounding, src: Source, node: Node | None) -> str | None:
     return g.owner if g.block.kind == "method" else None
 
 
+def scope_of(g: Grounding, node: Node | None) -> list[str]:
+    """The namespaces the block's names are in: those around the #include of its file, when a header of
+    its folder includes it inside a namespace (project.including_header), then its own."""
+    outer: tuple[str, ...] = ()
+    if g.root and g.path and g.block.language == "cpp":
+        found = including_header(Path(g.root) / g.path)
+        outer = found[1] if found is not None else ()
+    return [*outer, *namespaces(node)]
+
+
 def find_owner(g: Grounding, src: Source, node: Node | None, owner: str) -> Owner:
-    qualified = "::".join([*namespaces(node), owner])
+    qualified = "::".join([*scope_of(g, node), owner])
     for text in _sources(g, src):
         cls = _class_node(text, owner.rsplit("::", 1)[-1])
         if cls is not None:

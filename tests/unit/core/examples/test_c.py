@@ -10,7 +10,7 @@ import pytest
 
 from blockguide.core import checks, examples, grounding
 from blockguide.core.checks import toolchain, toolchain_c, toolrun
-from blockguide.core.languages import for_path
+from blockguide.core.languages import for_file
 from blockguide.core.syntax.blocks import find_definition, snap
 from blockguide.core.syntax.source import Source
 
@@ -42,7 +42,7 @@ def toolchain_on(monkeypatch):
 
 def _attached(root, rel, name=None, lines=None):
     path = root / rel
-    src = Source(for_path(str(path)), path.read_text())
+    src = Source(for_file(path, path.read_text()), path.read_text())  # a .h is C or C++ as the server decides
     block = find_definition(src, name) if name else snap(src, *lines)
     g = grounding.ground(block, src, path, root, 5)
     examples.attach(g, src, path, root, checks.check_example)
@@ -154,4 +154,18 @@ def test_a_cpp_example_names_the_types_of_the_namespace_its_block_is_in(tmp_path
         "inline int count(Span<const char> s) {\n  return s.size();\n}\n}\n")
     g = _attached(tmp_path, "span.hpp", "count")
     assert "using namespace text;" in g.example.code
+    _accepted(g, "c++ -fsyntax-only")
+
+
+def test_a_header_its_namespace_s_header_includes_is_used_through_that_header(tmp_path):
+    """`shapes-inl.h` is included by `shapes.h` inside `namespace geo {`: alone it declares nothing a reader
+    can use; the example includes `shapes.h` and names the class in its namespace."""
+    (tmp_path / "shapes.h").write_text(
+        "#pragma once\nnamespace geo {\nclass Square {\npublic:\n  Square(int side) : side_(side) {}\n"
+        "  int Area() const;\nprivate:\n  int side_;\n};\n#include \"shapes-inl.h\"\n}\n")
+    (tmp_path / "shapes-inl.h").write_text("inline int Square::Area() const {\n  return side_ * side_;\n}\n")
+    (tmp_path / "main.cc").write_text('#include "shapes.h"\nint main() { return geo::Square(2).Area(); }\n')
+    g = _attached(tmp_path, "shapes-inl.h", "Square::Area")
+    assert g.import_line == '#include "shapes.h"'
+    assert "using namespace geo;" in g.example.code and "geo::Square square(3);" in g.example.code
     _accepted(g, "c++ -fsyntax-only")
