@@ -17,7 +17,7 @@ from blockguide.core.examples.generic import GenericParam, generic_params, guess
 from blockguide.core.examples.go import go_example
 from blockguide.core.examples.java import java_example
 from blockguide.core.examples.literals import fill_values, leading_comment
-from blockguide.core.examples.js import js_example
+from blockguide.core.examples.js import js_example, jsdoc_types
 from blockguide.core.examples.python import python_from_signature, rebind_python
 from blockguide.core.examples.python_sites import adapt_python_site
 from blockguide.core.examples.rust import rust_example
@@ -189,6 +189,8 @@ def generic_from_signature(g: Grounding, src: Source, from_text: bool = True) ->
         return Example(lang.fence_tag, block.text.strip("\n"))
     node = definition_node(src, block)
     params = generic_params(node if node is not None and node.type in lang.functions else None)
+    if block.language == "javascript":
+        jsdoc_types(params, leading_comment(src, node))
     if from_text:
         fill_values(params, block.name, block.text, leading_comment(src, node))
         params = by_use(block.language, params, block.text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from tree_sitter import Node
 
@@ -16,11 +17,39 @@ _GO_BUILTIN = {"string", "bool", "byte", "rune", "error", "any", "uintptr", "flo
                "complex128"}
 
 
-# Standard packages whose names an example's values may spell (`reflect.ValueOf(3)`): imported when used.
-_STANDARD = ("bytes", "context", "errors", "io", "os", "reflect", "sort", "strconv", "strings", "time", "unicode")
+# Standard packages whose names an example's values may spell (`reflect.ValueOf(3)`): imported when used, by
+# their import path.
+_STANDARD = {"bytes": "bytes", "context": "context", "errors": "errors", "io": "io", "os": "os", "reflect": "reflect",
+             "sort": "sort", "strconv": "strconv", "strings": "strings", "time": "time", "unicode": "unicode",
+             "net": "net", "http": "net/http", "url": "net/url", "json": "encoding/json", "regexp": "regexp",
+             "filepath": "path/filepath", "fs": "io/fs", "sync": "sync", "math": "math", "utf8": "unicode/utf8"}
+# Values of standard types that are no struct (a composite literal of them does not compile).
+_STANDARD_VALUES = {"time.Duration": "time.Second", "reflect.Kind": "reflect.String", "io.Writer": "os.Stdout",
+                    "net.IP": 'net.ParseIP("127.0.0.1")', "time.Time": "time.Now()", "fs.FileMode": "0o644",
+                    "os.FileMode": "0o644", "reflect.Type": 'reflect.TypeOf("")', "reflect.Value": 'reflect.ValueOf("")'}
+_NUMERIC = re.compile(r"u?int\d*|float\d+|byte|rune|uintptr")
 
 
-def go_value(p: GenericParam, prefix: str) -> str:
+def package_types(folder: Path | None) -> dict[str, str]:
+    """The underlying type of each named type the package declares (`type Kind int` -> "int")."""
+    found: dict[str, str] = {}
+    try:
+        files = sorted(folder.glob("*.go")) if folder is not None else []
+    except OSError:
+        return found
+    for file in files:
+        if file.name.endswith("_test.go"):
+            continue
+        try:
+            text = file.read_text("utf-8", "replace")
+        except OSError:
+            continue
+        for m in re.finditer(r"^\s*type\s+([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?(=\s*)?([^\s{(]+)", text, re.M):
+            found.setdefault(m.group(1), m.group(3))
+    return found
+
+
+def go_value(p: GenericParam, prefix: str, types: dict[str, str] | None = None) -> str:
     """A value of the parameter's type a reader can pass: the block's own literal first, then one the type
     admits that is not nil: an error made with fmt.Errorf, a filled slice, an empty map, a struct of the
     package (`&pkg.Options{}`), a context, a reader over a string; nil only for what nothing here can make
@@ -42,7 +71,15 @@ def go_value(p: GenericParam, prefix: str) -> str:
         return f"[]{t.lstrip('[].')}{{1, 2, 3}}"
     if t.startswith("map["):
         return f"{t}{{}}"
+    if t in _STANDARD_VALUES:
+        return _STANDARD_VALUES[t]
     named = re.fullmatch(r"(\*?)([A-Za-z_]\w*)", t)
+    underlying = (types or {}).get(named.group(2), "") if named else ""
+    if named and not named.group(1) and (_NUMERIC.fullmatch(underlying) or underlying == "string"):
+        # a named number or string: a conversion of a value of it (a composite literal of it does not compile)
+        qualified = prefix if named.group(2)[:1].isupper() else ""
+        value = '"example"' if underlying == "string" else "1"
+        return f"{qualified}{named.group(2)}({value})"
     if named and named.group(2) not in _GO_BUILTIN and not re.fullmatch(r"u?int\d*|float\d+", named.group(2)):
         qualified = prefix if named.group(2)[:1].isupper() else ""
         return f"{'&' if named.group(1) else ''}{qualified}{named.group(2)}{{}}"
@@ -64,7 +101,9 @@ def go_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
     qualified = bool(g.import_line) and all(n[:1].isupper() for n in spelled if n)
     prefix = f"{pkg}." if qualified else ""
     imports = ['"fmt"'] + ([f'"{g.module}"'] if qualified else [])
-    args = ", ".join(go_value(p, prefix) for p in params)
+    folder = (Path(g.root) / g.path).parent if g.root and g.path else None
+    types = package_types(folder)
+    args = ", ".join(go_value(p, prefix, types) for p in params)
     results = 0
     if node is not None:
         result = node.child_by_field_name("result")
@@ -89,7 +128,8 @@ def go_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
         imports.remove('"fmt"')
     used = {m.group(1) for line in body for m in re.finditer(r"(?<![\w.])([a-z]\w*)\.[A-Z]", line)}
     imports[len(imports) - bool(qualified):len(imports) - bool(qualified)] = \
-        [f'"{std}"' for std in _STANDARD if std in used and std != pkg and f'"{std}"' not in imports]
+        [f'"{path}"' for name, path in sorted(_STANDARD.items()) if name in used and name != pkg and
+         f'"{path}"' not in imports]
     head = [f"import {imports[0]}"] if len(imports) == 1 else ["import ("] + [f"\t{i}" for i in imports] + [")"]
     head = [*head, ""] if imports else []
     if not qualified:  # a file of the block's own package: the only place an unexported name is reached from

@@ -47,6 +47,28 @@ def js_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
     return "\n".join(head + body) + "\n"
 
 
+# JSDoc's names of types for the ones a TypeScript checker knows (`{String}` is the primitive `string`)
+_JSDOC_TYPES = {"string": "string", "number": "number", "boolean": "boolean", "function": "Function",
+                "array": "any[]", "object": "object", "error": "Error", "date": "Date", "regexp": "RegExp"}
+_JSDOC_PARAM = re.compile(r"@param\s*\{([^{}]+)\}\s*\[?([A-Za-z_$][\w$]*)")
+
+
+def jsdoc_types(params: list[GenericParam], comment: str) -> None:
+    """A JavaScript parameter without a type annotation takes the type its JSDoc `@param {Type} name` gives
+    (the first of a union), so its value is one of that type, not a guess by its name."""
+    declared = {m.group(2): m.group(1) for m in _JSDOC_PARAM.finditer(comment)}
+    for p in params:
+        if p.type or p.name not in declared:
+            continue
+        first = re.split(r"\|", declared[p.name].strip("() "))[0].strip()
+        array = re.fullmatch(r"(?:Array\.?<(\w+)>|(\w+)\[\])", first)
+        if array:
+            element = _JSDOC_TYPES.get((array.group(1) or array.group(2)).lower())
+            p.type = f"{element}[]" if element in ("string", "number", "boolean") else "any[]"
+        else:
+            p.type = _JSDOC_TYPES.get(first.lower(), first if re.fullmatch(r"[A-Z]\w*", first) else "")
+
+
 def _needs_a_real_value(params: list[GenericParam]) -> bool:
     """A constructor parameter typed with an object or interface type that no literal we can guess fills
     (`config: MutationConfig<...>`): only strings, numbers, booleans and arrays of them are guessed well."""

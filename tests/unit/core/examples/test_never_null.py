@@ -240,3 +240,26 @@ def test_a_doc_example_string_fills_a_char_sequence_parameter(tmp_path):
 ])
 def test_typescript_parameters_get_a_value_their_type_admits_never_braces(type_, value):
     assert guess("typescript", GenericParam("x", type_)) == value
+
+
+def test_go_a_named_number_or_string_is_converted_and_standard_types_get_their_values(tmp_path):
+    """`Level{}` and `time.Duration{}` do not compile: a named number is a conversion, a standard type one
+    of its values, and the standard package it comes from is imported by its path."""
+    root = _write(tmp_path, {
+        "go.mod": "module example.com/logx\n\ngo 1.20\n",
+        "logx.go": "package logx\n\nimport (\n\t\"net/http\"\n\t\"time\"\n)\n\ntype Level int\n\n"
+                   "func Log(l Level, every time.Duration, h http.Header) int {\n\treturn int(l) + len(h)\n}\n"})
+    code = _example(root, "logx.go", "Log")
+    assert "logx.Log(logx.Level(1), time.Second, http.Header{})" in code
+    assert '"net/http"' in code and '"time"' in code and "Level{}" not in code
+
+
+def test_javascript_parameters_take_their_jsdoc_types():
+    from blockguide.core.examples.js import jsdoc_types
+
+    params = [GenericParam("setting", ""), GenericParam("fn", ""), GenericParam("err", ""),
+              GenericParam("names", "")]
+    jsdoc_types(params, "/**\n * @param {String} setting\n * @param {Function} fn\n"
+                        " * @param {Error|null} err\n * @param {Array<string>} names\n */")
+    assert [guess("javascript", p) for p in params] == [
+        '"example"', '() => console.log("called")', 'new Error("something failed")', '["a", "b"]']
