@@ -40,6 +40,8 @@ def c_example(g: Grounding, src: Source, node: Node | None, params: list[Generic
     if block.kind == "class":
         body = [f"{block.name} value{{}};" if cpp else f"struct {block.name} value = {{0}};", "(void)value;"]
         return _program(["#include <iostream>" if cpp else "#include <stdio.h>", *head], body, cpp)
+    if cpp:
+        _concrete(params, node)
     _pair_lengths(params)
     setup: list[str] = []
     cleanup: list[str] = []
@@ -133,6 +135,27 @@ def _use(call: str, returns: str, cpp: bool, released: str | None, python: bool,
         head.insert(0, "#include <stdio.h>")
         return [declared, f'printf("{fmt}\\n", result);']
     return [declared, "(void)result;"]
+
+
+def _concrete(params: list[GenericParam], node: Node | None) -> None:
+    """A function template's type parameters are given a type a caller would use (`int`, or the parameter's
+    default), so its arguments are values the compiler deduces them from (`T{}` names no type)."""
+    template = node.parent if node is not None else None
+    while template is not None and template.type != "template_declaration":
+        template = template.parent if template.type in ("declaration", "function_definition") else None
+    if template is None:
+        return
+    concrete = {}
+    for t in (template.child_by_field_name("parameters") or template).named_children:
+        if t.type in ("type_parameter_declaration", "optional_type_parameter_declaration"):
+            name = t.child_by_field_name("name") or next((c for c in t.named_children if c.type == "type_identifier"),
+                                                          None)
+            default = t.child_by_field_name("default_type")
+            if name is not None:
+                concrete[text_of(name)] = text_of(default) if default is not None else "int"
+    for p in params:
+        for name, type_ in concrete.items():
+            p.type = re.sub(rf"\b{re.escape(name)}\b", type_, p.type)
 
 
 def _pair_lengths(params: list[GenericParam]) -> None:

@@ -169,3 +169,12 @@ def test_a_header_its_namespace_s_header_includes_is_used_through_that_header(tm
     assert g.import_line == '#include "shapes.h"'
     assert "using namespace geo;" in g.example.code and "geo::Square square(3);" in g.example.code
     _accepted(g, "c++ -fsyntax-only")
+
+
+def test_a_function_template_is_called_with_values_its_type_parameters_are_deduced_from(tmp_path):
+    (tmp_path / "minmax.hpp").write_text(
+        "#pragma once\ntemplate <typename T>\ninline T Min3(T a, T b, const T& c) {\n"
+        "  return a < b ? (a < c ? a : c) : (b < c ? b : c);\n}\n")
+    g = _attached(tmp_path, "minmax.hpp", "Min3")
+    assert "T{}" not in g.example.code and "Min3(3, 3, " in g.example.code
+    _accepted(g, "c++ -fsyntax-only")
