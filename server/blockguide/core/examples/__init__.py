@@ -104,7 +104,10 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
     only when it passes.
     """
     block = g.block
-    if block.kind == "statements" and block.indent:
+    # statements inside a function, and (Python) a function defined inside another one (a closure, a local
+    # helper: no other module can import it), are reached by calling the function around them
+    nested = block.language == "python" and block.kind == "function" and g.import_line is None
+    if (block.kind == "statements" or nested) and block.indent:
         inner = _enclosing_grounding(g, src, path, root)
         if inner is not None:
             built = build(inner, src, path, root, check)
@@ -113,8 +116,7 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
                 if g.import_line is None:  # the statements are used through their function: its import
                     g.import_line, g.module = inner.import_line, g.module or inner.module
                 g.example_via = inner.block.name
-                g.notes.append(f"These statements run inside `{inner.block.name}`: a usage example calls "
-                               f"`{inner.block.name}`.")  # for the model
+                g.notes.append(via_note(g))  # for the model
                 return built
     if block.language == "python":
         info = python_info(g, src)
@@ -133,6 +135,13 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
         return python_from_signature(g, info), None
     made = generic_from_signature(g, src)
     return (made, None) if made is not None else None
+
+
+def via_note(g: Grounding) -> str:
+    """Why the example calls another function than the block (g.example_via)."""
+    if g.block.kind == "statements":
+        return f"These statements run inside `{g.example_via}`: a usage example calls `{g.example_via}`."
+    return f"`{g.block.name}` is defined inside `{g.example_via}`: a usage example calls `{g.example_via}`."
 
 
 def _enclosing_grounding(g: Grounding, src: Source, path: Path | None, root: Path | None) -> Grounding | None:

@@ -8,6 +8,7 @@ or the signature (built by core.examples, checked by core.checks). It is plain, 
 
 from __future__ import annotations
 
+from blockguide.core.examples import via_note
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.render import title_for
 from blockguide.core.types import Example, Grounding, Guide, Provenance
@@ -30,7 +31,7 @@ def static_guide(g: Grounding, reason: str | None = None) -> Guide:
     example, example_note = static_example(g)
     notes = [example_note] if example_note == PLACEHOLDERS else []
     if g.example_via:  # the reader must know why the example calls another function
-        notes.append(f"These statements run inside `{g.example_via}`: a usage example calls `{g.example_via}`.")
+        notes.append(via_note(g))
     rejected = example_rejected(g)
     if rejected:  # the reader must know before copying it
         notes.append(rejected)
