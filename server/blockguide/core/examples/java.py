@@ -22,8 +22,8 @@ from tree_sitter import Node
 
 from blockguide.core.examples.generic import GenericParam, class_node_of, constructor_params, guess, guessed_args
 from blockguide.core.examples.java_model import (
-    CLASSES, JAVA_LANG, JavaClass, Member, Project, class_around, java_class, modifiers, params_of, top_class_named,
-    type_params)
+    CLASSES, JAVA_LANG, JavaClass, Member, Project, class_around, java_class, modifiers, params_of, supertypes,
+    top_class_named, type_params)
 from blockguide.core.syntax.nodes import text_of
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Grounding
@@ -31,6 +31,7 @@ from blockguide.core.types import Grounding
 log = logging.getLogger(__name__)
 
 MAX_DEPTH = 2  # objects made to be arguments of the objects made to be arguments ...
+MAX_SUPERTYPES = 3  # levels of classes and interfaces above a class whose abstract methods an example writes
 MAX_CALLER_HOPS = 3  # private methods called by private methods ... before a non-private one
 
 # JDK types an argument can be made of without the project
@@ -130,6 +131,7 @@ class _Builder:
         self.src = src
         self.same_package = False
         self.imports: set[str] = set()
+        self.unknown_abstract = False  # a class above the one being subclassed is the JDK's
         self.allow_null = False  # the second attempt: an object made with a null where nothing better is known
 
     # --- names ----------------------------------------------------------------------------------------------
@@ -241,8 +243,9 @@ class _Builder:
             return f"{ref}.{cls.constants[0]}" if cls.constants else None
         if cls.abstract:
             abstract = cls.abstract_methods()
-            if as_value and cls.kind == "interface" and len(abstract) == 1 and not abstract[0].node.child_by_field_name(
-                    "type_parameters"):
+            # a lambda implements an interface of one abstract method, its own (nothing it extends adds more)
+            if as_value and cls.kind == "interface" and len(abstract) == 1 and not supertypes(cls.node) and \
+                    not abstract[0].node.child_by_field_name("type_parameters"):
                 return _lambda(abstract[0])
             made = self.subclass_instance(cls, depth)
             if made is not None:
@@ -287,14 +290,14 @@ class _Builder:
                 return f"{ref}.{m.name}({made})"
         return None
 
-    def subclass_instance(self, cls: JavaClass, depth: int) -> str | None:
+    def subclass_instance(self, cls: JavaClass, depth: int, levels: int = 0) -> str | None:
         for project, node in self.project.subclasses(cls.name, cls.kind == "interface")[:8]:
             sub = java_class(node)
             sub.origin = project
             if sub.type_params and any(b for _, b in sub.type_params):
                 continue
-            if sub.abstract:  # its own concrete subclass, one level down
-                made = self.subclass_instance(sub, depth + 1) if depth < MAX_DEPTH else None
+            if sub.abstract:  # its own concrete subclass, a level down
+                made = self.subclass_instance(sub, depth, levels + 1) if levels < MAX_SUPERTYPES else None
             else:
                 made = self.instance(sub, project.package, depth)
             if made is not None:
@@ -308,12 +311,68 @@ class _Builder:
             ctor_args = self.fewest([c for c in cls.ctors if self.reachable(c, subclass=True)], depth, cls.ctors)
             if ctor_args is None:
                 return None
-        overrides = [self.override(m, cls) for m in cls.abstract_methods()]
+        overrides = self.overrides(cls)
+        if self.unknown_abstract:
+            return None
         body = " ".join(overrides)
         return f"new {ref}{cls.generic()}({ctor_args}) {{ {body} }}" if body else \
             f"new {ref}{cls.generic()}({ctor_args}) {{ }}"
 
-    def override(self, m: Member, cls: JavaClass) -> str:
+    def overrides(self, cls: JavaClass) -> list[str]:
+        """The methods a subclass of `cls` must write: the abstract ones of the class and of the project's
+        classes and interfaces above it that nothing on the way implements, with the type arguments each
+        `extends` and `implements` gives."""
+        out: list[str] = []
+        done: set[tuple[str, int]] = set()
+        self.unknown_abstract = False
+        self._collect(cls, {n: b or "Object" for n, b in cls.type_params}, out, done, 0)
+        return out
+
+    def _collect(self, cls: JavaClass, mapping: dict[str, str], out: list[str], done: set[tuple[str, int]],
+                 depth: int) -> None:
+        abstract = cls.abstract_methods()
+        done |= {(m.name, len(m.params)) for m in cls.methods if m not in abstract and not m.static}
+        for m in abstract:
+            if (m.name, len(m.params)) not in done:
+                done.add((m.name, len(m.params)))
+                out.append(self.override(m, cls, mapping))
+        if depth >= MAX_SUPERTYPES:
+            return
+        where = cls.origin or self.project
+        for name, args in supertypes(cls.node):
+            found = self.class_named(name, where)
+            if found is None:
+                if name.rsplit(".", 1)[-1] not in _MARKERS:  # the JDK's: its abstract methods are not read here
+                    self.unknown_abstract = True
+                continue
+            sup = found
+            for a in args:  # the types an `extends` names come from its own file
+                for t in re.findall(r"\b[A-Z]\w*", a):
+                    if t not in mapping:
+                        self.type_name(t, where)
+            given = {tp: _substituted(a, mapping) for (tp, _), a in zip(sup.type_params, args)}
+            self._collect(sup, {tp: given.get(tp) or b or "Object" for tp, b in sup.type_params}, out, done,
+                          depth + 1)
+
+    def class_named(self, name: str, where: Project) -> JavaClass | None:
+        """A class the file `where` names, read from the project (None for the JDK's and unknown ones)."""
+        simple = name.rsplit(".", 1)[-1]
+        own = where.file_at(where.file) if where.file is not None else None
+        node = top_class_named(own[0], simple) if own is not None else None
+        if node is not None:
+            cls = java_class(node)
+            cls.origin = where
+            return cls
+        q = where.qualified(name.split(".")[0])
+        found = where.source_of(q) if q else None
+        node = top_class_named(found[0], simple) if found is not None else None
+        if node is None:
+            return None
+        cls = java_class(node)
+        cls.origin = found[1]
+        return cls
+
+    def override(self, m: Member, cls: JavaClass, mapping: dict[str, str]) -> str:
         body = m.node.child_by_field_name("body")
         end = body.start_byte if body is not None else m.node.end_byte
         header = m.node.text[:end - m.node.start_byte].decode("utf-8", "replace").rstrip().rstrip(";")
@@ -321,15 +380,13 @@ class _Builder:
         if mods is not None:
             header = header[mods.end_byte - m.node.start_byte:].lstrip()
         header = re.sub(r"/\*.*?\*/|//[^\n]*", "", header, flags=re.S)
-        for name, bound in cls.type_params:
-            header = re.sub(rf"\b{re.escape(name)}\b", bound or "Object", header)
-        header = re.sub(r"\s+", " ", header)
+        header = re.sub(r"\s+", " ", _substituted(header, mapping))
         for t in _type_identifiers(m.node):
-            if t not in {n for n, _ in cls.type_params}:
+            if t not in mapping:
                 self.type_name(t, cls.origin)
         access = "public" if cls.kind == "interface" or m.access == "public" else \
             "protected" if m.access == "protected" else ""
-        returns = _raw(m.returns)
+        returns = _raw(_substituted(m.returns, mapping))
         return f"@Override {access} {header} {_default_return(returns)}".replace("  ", " ")
 
     # --- the example ----------------------------------------------------------------------------------------
@@ -365,7 +422,7 @@ class _Builder:
             ref = self.ref(cls, self.project.package)
             return self.render([f"// the constructor runs for each constant of `{cls.name}`",
                                 f"var value = {ref}.{cls.constants[0]};", "System.out.println(value);"])
-        for _ in range(MAX_CALLER_HOPS):
+        for _ in range(2 * MAX_CALLER_HOPS):  # private members and private classes on the way
             if member.access == "private":
                 caller = _caller(cls, member)
                 if caller is None and member.name in _SERIALIZATION and not member.static:
@@ -376,7 +433,9 @@ class _Builder:
                                        + self.class_use(cls))
                 if caller is None:
                     return None
-                comment.append(f"// `{member.name}` is private to `{cls.name}`: `{caller.name}` runs it")
+                what = f"the constructor of `{cls.name}`" if member.node.type == "constructor_declaration" else \
+                    f"`{member.name}`"
+                comment.append(f"// {what} is private to `{cls.name}`: `{caller.name}` runs it")
                 member, given = caller, {}
             elif "private" in cls.mods and class_around(cls.node) is not None:
                 outer = java_class(class_around(cls.node))
@@ -458,7 +517,9 @@ class _Builder:
         ref = self.ref(cls, self.project.package)
         throws = " throws Exception" if super_args else ""
         members = [f"Example(){throws} {{", f"    super({super_args});", "}"] if super_args else []
-        members += [self.override(m, cls) for m in cls.abstract_methods()]
+        members += self.overrides(cls)
+        if self.unknown_abstract and cls.abstract:
+            return None
         overloaded = len([m for m in cls.methods if m.name == member.name and len(m.params) == len(member.params)]) > 1
         args = self.args(member, 0, given, overloaded)
         if member.static:
@@ -482,6 +543,8 @@ class _Builder:
                          + [f"        {line}" for line in body] + ["    }", "}"]) + "\n"
 
 
+# interfaces that declare no method: a class implementing them has nothing more to write
+_MARKERS = frozenset({"Serializable", "Cloneable", "RandomAccess", "EventListener"})
 _SERIALIZATION = frozenset({"writeObject", "readObject", "readObjectNoData", "readResolve", "writeReplace"})
 
 
@@ -493,6 +556,14 @@ def _enum_constant(node: Node) -> str | None:
             return text_of(parent.child_by_field_name("name"))
         parent = parent.parent
     return None
+
+
+def _substituted(text: str, mapping: dict[str, str]) -> str:
+    """`text` with each type variable replaced by the type the example chose for it."""
+    if not mapping:
+        return text
+    pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in mapping) + r")\b")
+    return pattern.sub(lambda m: mapping[m.group(1)], text)
 
 
 def _type_identifiers(node: Node) -> set[str]:

@@ -259,6 +259,22 @@ class Project:
         return sorted(out, key=lambda pn: ("abstract" in modifiers(pn[1]), pn[0].package != self.package))
 
 
+def supertypes(node: Node) -> list[tuple[str, list[str]]]:
+    """(name, type arguments) of each class and interface a class declaration extends or implements."""
+    out = []
+    for c in node.children:
+        if c.type in ("superclass", "super_interfaces", "extends_interfaces"):
+            for t in c.named_children:
+                for k in t.named_children if t.type == "type_list" else [t]:
+                    if k.type == "generic_type":
+                        name = next((text_of(n) for n in k.named_children if n.type != "type_arguments"), "")
+                        args = next((n for n in k.named_children if n.type == "type_arguments"), None)
+                        out.append((name, [text_of(a) for a in args.named_children] if args is not None else []))
+                    else:
+                        out.append((text_of(k), []))
+    return out
+
+
 def _supertypes(node: Node) -> list[str]:
     out = []
     for c in node.children:

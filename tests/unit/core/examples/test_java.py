@@ -116,3 +116,21 @@ def test_overloads_of_one_arity_get_values_of_their_own_types_never_an_ambiguous
              "    public static long size(Path path) {\n        return path.toString().length();\n    }\n}\n")
     code = _example(tmp_path, {"Codec.java": codec}, "Codec.java", "size")
     assert 'Codec.size(new java.io.File("example.txt"))' in code and "null" not in code
+
+
+def test_an_anonymous_implementation_writes_the_abstract_methods_of_the_interfaces_above_it(tmp_path):
+    source = "import java.util.List;\n\npublic interface Source<T> {\n    List<T> next();\n}\n"
+    named = "public interface Named<V> extends Source<V> {\n    String name();\n\n" \
+            "    default String show() {\n        return name() + next();\n    }\n}\n"
+    code = _example(tmp_path, {"Source.java": source, "Named.java": named}, "Named.java", "show")
+    assert "new Named<Object>() {" in code and "public List<Object> next()" in code
+    assert "import java.util.List;" in code
+
+
+def test_a_method_of_a_private_nested_class_is_reached_through_the_outer_class(tmp_path):
+    shelf = ("public class Shelf {\n    private static final class Slot {\n        private final int size;\n\n"
+             "        Slot(int size) {\n            this.size = size;\n        }\n\n"
+             "        int half() {\n            return size / 2;\n        }\n    }\n\n"
+             "    public int split(int size) {\n        return new Slot(size).half();\n    }\n}\n")
+    code = _example(tmp_path, {"Shelf.java": shelf}, "Shelf.java", "half")
+    assert "new Shelf()" in code and "value.split(3)" in code and "`split` runs `half`" in code

@@ -213,3 +213,11 @@ def test_a_doc_example_string_fills_a_char_sequence_parameter(tmp_path):
         "     * Texts.isBlank(\"bob\") = false\n     * </pre>\n     */\n"
         "    public static boolean isBlank(final CharSequence cs) {\n        return cs == null;\n    }\n}\n")})
     assert 'Texts.isBlank("bob")' in _example(root, "org/kit/Texts.java", "isBlank")
+
+
+def test_java_narrow_number_parameters_get_literals_of_their_type():
+    # an int literal converts to a byte or short only in an assignment, never as a method's argument
+    assert guess("java", GenericParam("pad", "byte")) == "(byte) 3"
+    assert guess("java", GenericParam("n", "short")) == "(short) 3"
+    assert guess("java", GenericParam("ratio", "float")) == "1.5f"
+    assert guess("java", GenericParam("count", "int")) == "3"
