@@ -61,7 +61,9 @@ def check_other(code: str, g: Grounding) -> list[str]:
             # an unexported name is not reached through an import: the example runs inside its package
             "go": lambda: f'"{g.module}"' in code or not (g.owner or name or "")[:1].isupper(),
             "rust": lambda: bool(g.module) and (g.import_line.rstrip(";") in code or f"{g.module}::" in code),
-            "java": lambda: g.import_line.rstrip(";") in code or (g.module or "") + ".*" in code,
+            # a class or member visible only in its package is used by an example in that package
+            "java": lambda: g.import_line.rstrip(";") in code or (g.module or "") + ".*" in code or
+            re.search(rf"^\s*package\s+{re.escape(g.module or '')}\s*;", code, re.M) is not None,
             "c": lambda: _include(code, g.import_line),
             "cpp": lambda: _include(code, g.import_line),
         }.get(lang)

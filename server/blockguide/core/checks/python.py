@@ -98,7 +98,8 @@ def check_python(code: str, g: Grounding) -> tuple[list[str], bool]:
     for m in missing[:4]:
         problems.append(f"the example uses `{m}` but never imports or defines it")
     # 4. it calls the block; every call into the project binds to the signature it calls
-    info = python_info(g, _source_for(g)) if name and block.kind != "statements" else None
+    # a block reached through the function around it (example_via) is not called by the example itself
+    info = python_info(g, _source_for(g)) if name and block.kind != "statements" and not g.example_via else None
     calls = _calls_of(tree, info) if info is not None else []
     if info is not None and not calls and not _uses_name(tree, info):
         what = {"class": "creates or uses", "method": "calls"}.get(block.kind, "calls")

@@ -116,9 +116,13 @@ def guess(lang: str, p: GenericParam) -> str:
     if lang == "java":
         if t == "String":
             return '"example"'
-        if t in ("int", "long", "short", "byte", "Integer", "Long"):
-            return "3"
-        if t in ("double", "float", "Double", "Float"):
+        if t in ("int", "long", "Integer", "Long"):
+            return "3L" if t == "Long" else "3"
+        if t in ("short", "byte", "Short", "Byte"):  # an int literal is no argument of a narrower type
+            return f"({t.lower()}) 3"
+        if t in ("float", "Float"):
+            return "1.5f"
+        if t in ("double", "Double"):
             return "1.5"
         if t in ("boolean", "Boolean"):
             return "true"

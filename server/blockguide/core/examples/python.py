@@ -171,7 +171,7 @@ def _block_values(g: Grounding, info: PyInfo) -> dict[str, str]:
 def _python_statements_example(g: Grounding) -> Example:
     """Statements run where they are: show how to reach them (their function, or importing their module)."""
     lines = []
-    if g.module and not g.block.indent:
+    if g.module and (not g.block.indent or g.inside is None):  # in a top-level `if`/`try`: run on import
         names = [o for o in g.outputs if o.isidentifier()] or [t for a in g.flow for t in a.targets if a.depth == 0]
         names = [n for n in dict.fromkeys(names) if not n.startswith("_")][:3]
         if names:

@@ -74,6 +74,23 @@ def _symbol_of(definition, root: Path) -> Symbol:
     )
 
 
+_SCOPES = frozenset({"function_definition", "class_definition", "lambda"})
+
+
+def _module_scope(src: Source, block: Block) -> bool:
+    """An indented definition at module scope: inside a top-level `if PY3:`, `try:`, `else:` or `with` (no
+    function or class around it), it is a name of the module, importable like any other."""
+    node = definition_node(src, block)
+    if node is None:
+        return False
+    parent = node.parent
+    while parent is not None and parent.type != "module":
+        if parent.type in _SCOPES:
+            return False
+        parent = parent.parent
+    return parent is not None
+
+
 def _ground_python(g: Grounding, src: Source, path: Path, root: Path, references: int) -> None:
     block = g.block
     g.module = python_module(path, root)
@@ -90,7 +107,7 @@ def _ground_python(g: Grounding, src: Source, path: Path, root: Path, references
     top = [n for n in inside if n.is_definition() and n.type in ("function", "class") and _scope_outside(n, block)]
     for n in top:
         g.defines.append(_symbol_of(n, root))
-    module_level = not block.indent
+    module_level = not block.indent or _module_scope(src, block)
     if g.module and block.kind in ("function", "class") and module_level and block.name:
         g.import_line = f"from {g.module} import {block.name}"
     elif g.module and block.kind == "method":

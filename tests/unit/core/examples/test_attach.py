@@ -93,3 +93,30 @@ def test_a_function_defined_inside_another_is_shown_through_the_function_around_
     g = grounding.ground(find_definition(src, "wrap"), src, py, tmp_path, 5)
     examples.attach(g, src, py, tmp_path, checks.check_example)
     assert g.example_via == "tagged" and "tagged(" in g.example.code and "wrap(" not in g.example.code
+
+
+def _attached(root: Path, rel: str, text: str, name: str):
+    (root / "pyproject.toml").write_text("")
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    src = Source(for_path(str(path)), text)
+    g = grounding.ground(find_definition(src, name), src, path, root, 5)
+    examples.attach(g, src, path, root, checks.check_example)
+    return g
+
+
+def test_a_definition_inside_a_top_level_if_or_try_is_imported_like_any_other(tmp_path: Path):
+    text = ("import sys\n\nif sys.version_info >= (3,):\n    def shout(text):\n        return text.upper()\n"
+            "else:\n    def shout(text):\n        return text\n\ntry:\n    from json import loads\n"
+            "except ImportError:\n    def loads(text):\n        return text\n")
+    g = _attached(tmp_path, "compat.py", text, "shout")
+    assert g.import_line == "from compat import shout" and g.example_problems == ()
+    assert 'shout("example")' in g.example.code
+
+
+def test_a_function_defined_inside_another_is_reached_through_the_outer_one(tmp_path: Path):
+    text = ("def counter(start):\n    def step(n):\n        return start + n\n\n    return step(1)\n")
+    g = _attached(tmp_path, "count.py", text, "step")
+    assert g.example_via == "counter" and "from count import counter" in g.example.code
+    assert g.example_problems == () and "defined inside `counter`" in " ".join(g.notes)

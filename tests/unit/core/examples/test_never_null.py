@@ -263,3 +263,11 @@ def test_javascript_parameters_take_their_jsdoc_types():
                         " * @param {Error|null} err\n * @param {Array<string>} names\n */")
     assert [guess("javascript", p) for p in params] == [
         '"example"', '() => console.log("called")', 'new Error("something failed")', '["a", "b"]']
+
+
+def test_java_narrow_number_parameters_get_literals_of_their_type():
+    # an int literal converts to a byte or short only in an assignment, never as a method's argument
+    assert guess("java", GenericParam("pad", "byte")) == "(byte) 3"
+    assert guess("java", GenericParam("n", "short")) == "(short) 3"
+    assert guess("java", GenericParam("ratio", "float")) == "1.5f"
+    assert guess("java", GenericParam("count", "int")) == "3"
