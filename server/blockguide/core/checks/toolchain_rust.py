@@ -24,6 +24,9 @@ from pathlib import Path
 
 from blockguide.core.checks.toolrun import (
     MAX_PROBLEMS, ToolResult, cached, digest, file_lock, read, run, stamp)
+from blockguide.core.languages import LANGUAGES
+from blockguide.core.rust_crate import crate_of, lib_root
+from blockguide.core.syntax.source import Source
 from blockguide.core.types import Grounding
 
 log = logging.getLogger(__name__)
@@ -65,6 +68,8 @@ def rust_check(code: str, g: Grounding, file: Path) -> ToolResult | None:
     if not package:
         return None  # a workspace without a package of its own
     sources = sorted((crate / "src").rglob("*.rs")) if (crate / "src").is_dir() else []
+    modules = crate_of(file)
+    sources += [p for p in (modules.files if modules is not None else []) if p not in sources]
     stamps = [stamp(p) for p in [crate / "Cargo.toml", *sources]]
     if is_module_example(code):
         at = insertion_line(g, file)
@@ -81,22 +86,35 @@ def is_module_example(code: str) -> bool:
 
 
 def insertion_line(g: Grounding, file: Path) -> int | None:
-    """The 0-based line after the block in the file on disk (found by its text when the lines moved)."""
-    lines = read(file).split("\n")
+    """The 0-based line after the item the block is in, in the file on disk (the block found by its text
+    when the lines moved): after the function, or after the `impl` around a method (a module cannot be
+    written inside an `impl`)."""
+    text = read(file)
+    lines = text.split("\n")
     block = g.block.text.split("\n")
     start = g.block.span.start
     if lines[start:start + len(block)] != block:
         start = next((i for i in range(len(lines)) if lines[i:i + len(block)] == block), -1)
         if start < 0:
             return None
-    return start + len(block)
+    end = start + len(block)
+    node = Source(LANGUAGES["rust"], text).tree.root_node.named_descendant_for_point_range(
+        (start, len(block[0]) - len(block[0].lstrip())), (start, len(block[0])))
+    while node is not None and node.parent is not None and not (
+            node.parent.type == "source_file" or
+            (node.parent.type == "declaration_list" and node.parent.parent is not None
+             and node.parent.parent.type == "mod_item")):
+        node = node.parent
+    if node is not None and node.parent is not None:
+        end = max(end, node.end_point.row + 1)
+    return end
 
 
 def lib_file(file: Path, crate: Path) -> bool:
-    """The file belongs to the crate's library, not to a binary, a test or a benchmark (a guess by layout)."""
-    rel = file.relative_to(crate).as_posix()
-    return rel.startswith("src/") and rel != "src/main.rs" and not rel.startswith("src/bin/") and \
-        (crate / "src/lib.rs").is_file()
+    """The file is one of the library's modules (core.rust_crate reads them from its root file), not a
+    binary's, a test's or a benchmark's."""
+    found = crate_of(file)
+    return found is not None and found.folder.resolve() == crate.resolve() and found.module_at(file, 0) is not None
 
 
 def build_dir(crate: Path) -> Path:
@@ -149,7 +167,12 @@ def module_copy(code: str, crate: Path, file: Path, at: int, copy: Path) -> int 
     for item in crate.iterdir():
         if item.is_file() and item.name != "Cargo.toml" and item.stat().st_size <= MAX_COPIED_FILE:
             shutil.copy2(item, copy / item.name)
-    shutil.copytree(crate / "src", copy / "src", ignore=shutil.ignore_patterns("target", ".*"))
+    folders = {crate / "src"} if (crate / "src").is_dir() else set()
+    root = lib_root(crate)
+    if root is not None and root.parent != crate and (crate / "src") not in (root.parent, *root.parents):
+        folders.add(root.parent)  # `[lib] path` elsewhere
+    for folder in folders:
+        shutil.copytree(folder, copy / folder.relative_to(crate), ignore=shutil.ignore_patterns("target", ".*"))
     (copy / "Cargo.toml").write_text(manifest, "utf-8")
     lines = read(file).split("\n")
     checked = re.sub(r"^([ \t]*)#\[cfg\(test\)\]", r"\1#[allow(dead_code, unused)]", code, flags=re.M)

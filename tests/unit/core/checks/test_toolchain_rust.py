@@ -64,7 +64,7 @@ def test_a_crate_without_target_is_parsed_only_and_the_check_says_so(tmp_path):
     assert problems == [] and problems.checks == ("static", "parse only (no target/)")
 
 
-def test_a_pub_item_re_exported_at_the_root_is_imported_from_the_crate(tmp_path):
+def test_a_pub_item_re_exported_at_the_root_is_imported_from_the_crate_one_in_a_private_module_is_not(tmp_path):
     root = _crate(tmp_path, built=False)
     (root / "src/lib.rs").write_text("mod error;\npub use crate::error::Oops;\n\npub fn twice(x: u32) -> u32 {\n"
                                      "    x * 2\n}\n")
@@ -74,7 +74,7 @@ def test_a_pub_item_re_exported_at_the_root_is_imported_from_the_crate(tmp_path)
     oops = ground(find_definition(src, "Oops"), src, path, root, 5)
     assert oops.import_line == "use twice_kit::Oops;"
     code = ground(find_definition(src, "oops_code"), src, path, root, 5)
-    assert code.import_line == "use twice_kit::error::oops_code;"  # not re-exported: its module path
+    assert code.import_line is None  # `pub`, but in a private module nothing re-exports it from
 
 
 PRIVATE = '''/// Twice the number.
