@@ -284,6 +284,8 @@ class Crate:
         self.functions: dict[str, list[Function]] = {}  # type name -> its inherent impls' functions
         self.traits: dict[str, set[str]] = {}  # type name -> traits it implements or derives (last names)
         self.shapes: dict[str, Node] = {}  # type name -> its struct/enum item (the first one read)
+        self.constants: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # type name -> (module, const) of it
+        self.arrays: dict[str, str] = {}  # trait -> the array type an impl gives it (`[T; N]`)
         root = lib_root(folder, manifest)
         if root is not None and self.name:
             self._read(root, (), (), root.parent)
@@ -336,6 +338,11 @@ class Crate:
                 name = _text(node.child_by_field_name("name"))
                 if name:
                     module.items[name] = (_public(node), here)
+                if node.type in ("const_item", "static_item") and name:
+                    segs = type_segments(node.child_by_field_name("type"))
+                    if segs and "mutable_specifier" not in {c.type for c in node.children} and \
+                            node.child_by_field_name("type").type != "reference_type":
+                        self.constants.setdefault(segs[-1], []).append((path, name))
                 if node.type in ("struct_item", "enum_item", "union_item") and name:
                     self.shapes.setdefault(name, node)
                     for attr in _attributes(node):
@@ -348,9 +355,12 @@ class Crate:
 
     def _impl(self, node: Node, file: Path, module: tuple[str, ...]) -> None:
         segs = type_segments(node.child_by_field_name("type"))
-        if not segs:
-            return
         trait = type_segments(node.child_by_field_name("trait"))
+        if not segs:
+            written = node.child_by_field_name("type")
+            if trait and written is not None and written.type == "array_type":
+                self.arrays.setdefault(trait[-1], _text(written))  # `impl<T, const N: usize> Array for [T; N]`
+            return
         if trait:
             self.traits.setdefault(segs[-1], set()).add(trait[-1])
             return
@@ -392,6 +402,10 @@ class Crate:
             if node.start_point.row <= fn.row <= node.end_point.row:
                 stack.extend(node.named_children)
         return None
+
+    def implementors(self, trait: str) -> list[str]:
+        """The crate's types that implement (or derive) a trait, by their names."""
+        return sorted(t for t, traits in self.traits.items() if trait in traits)
 
     # --- where a file's line is ----------------------------------------------------------------------------
     def module_at(self, file: Path, row: int) -> tuple[str, ...] | None:

@@ -8,6 +8,7 @@ there, in a copy of the crate)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from tree_sitter import Node
@@ -36,10 +37,15 @@ def rust_example(g: Grounding, src: Source, node: Node | None, params: list[Gene
     place = _place(g, node)
     inside = module_form(g, place, text)
     crate = place.crate if place is not None else None
-    setup = fill_rust_values(params, block.name or "", node, doc_code(src, node), text)
-    returns = node.child_by_field_name("return_type") if node is not None else None
+    made = Values(crate, inside, place.module if place is not None else ())
     impl = impl_of(node)
+    generics = impl_generics(made, impl) if impl is not None else {}
+    setup = generic_values(params, generics) if impl is not None else []
+    setup += fill_rust_values([p for p in params if p.value is None or not setup], block.name or "", node,
+                              doc_code(src, node), text, made)
+    returns = node.child_by_field_name("return_type") if node is not None else None
     owner = _type_name(impl) if impl is not None else None
+    implied: list[str] = []
     if block.kind == "class":
         body = [f"let value: {block.name} = todo!(\"build a {block.name}\");", "let _ = value;"]
     elif block.kind == "method":
@@ -50,20 +56,20 @@ def rust_example(g: Grounding, src: Source, node: Node | None, params: list[Gene
         trait = type_segments(impl.child_by_field_name("trait")) if impl is not None else None
         implied = _implied(trait[-1] if trait else "", block.name or "")
         if self_param is not None:
-            before, make = receiver(crate, owner, inside, src, impl)
+            before, make = receiver(made, owner, impl)
             typed = text_of(self_param.child_by_field_name("type")).replace(" ", "")
             mut = "mut " if "mut" in text_of(self_param) else ""
-            body = before + setup + [f"let {mut}value = {make};"]
+            body = before + ([] if implied else setup) + [f"let {mut}value = {make};"]
             on = "value"
             if typed.startswith(("Pin<&mutSelf>", "core::pin::Pin<&mutSelf>", "std::pin::Pin<&mutSelf>")):
                 body[-1], on = f"let mut value = {make};", "std::pin::Pin::new(&mut value)"
             elif typed in ("Box<Self>", "Rc<Self>", "Arc<Self>"):
                 on = f"{typed[:-6]}::new(value)" if typed[0] == "B" else f"std::{'rc' if typed[0] == 'R' else 'sync'}::{typed[:-6]}::new(value)"
             call = f"{on}.{block.name}({guessed_args('rust', params)}){aw}"
-            body += implied if implied else _shown(call, returns, crate, owner)
+            body += implied if implied else _shown(call, returns, crate, owner, generics)
         else:
             call = f"{owner}::{block.name}({guessed_args('rust', params)}){aw}"
-            body = setup + _shown(call, returns, crate, owner)
+            body = setup + _shown(call, returns, crate, owner, generics)
     else:
         body = setup + _shown(f"{block.name}({guessed_args('rust', params)}){aw}", returns, crate, owner)
     if returns is None and block.kind != "class":  # nothing returned: what it wrote into its buffers
@@ -71,10 +77,10 @@ def rust_example(g: Grounding, src: Source, node: Node | None, params: list[Gene
                  _buffer(p, p.type.replace(" ", ""), "", params) != f"let mut {p.name} = Default::default();"]
     std = crate is not None and crate.no_std()
     if inside:
-        trait = place.trait_inside if place is not None else None
+        trait = place.trait_inside if place is not None and not implied else None
         return module_example(g, body, is_async, [f"use {trait};"] if trait else [], std)
     uses = [g.import_line] if g.import_line else []
-    if place is not None and place.trait:
+    if place is not None and place.trait and not implied:  # a trait's method is called with the trait in scope
         uses.append(f"use {place.trait};")
     head = uses + [""] if uses else []
     main = ["#[tokio::main]", "async fn main() {"] if is_async else ["fn main() {"]
@@ -140,7 +146,8 @@ _STD_PRINTABLE = {"String", "str", "Vec", "VecDeque", "Option", "Result", "Box",
                   "ErrorKind", "SystemTime", "File", "Metadata", "Chars", "Bytes", "Utf8Chunks"}
 
 
-def printable(node: Node | None, crate: Crate | None, owner: str | None) -> bool:
+def printable(node: Node | None, crate: Crate | None, owner: str | None,
+              generics: dict[str, tuple[str, str] | None] | None = None) -> bool:
     """A value of this type can be printed with `{:?}`: a primitive, a string, a tuple, array or slice of
     printable values, a standard container of them (Vec, Option, Result, Box ...), a crate type that derives
     or implements Debug. Not a generic parameter, an `impl Trait` or a type the crate does not show Debug for."""
@@ -150,30 +157,38 @@ def printable(node: Node | None, crate: Crate | None, owner: str | None) -> bool
     if t in ("primitive_type", "unit_type", "never_type"):
         return True
     if t in ("reference_type", "pointer_type"):
-        return printable(node.child_by_field_name("type"), crate, owner)
+        return printable(node.child_by_field_name("type"), crate, owner, generics)
     if t in ("array_type", "slice_type"):
-        return printable(node.child_by_field_name("element") or node.named_children[0], crate, owner)
+        return printable(node.child_by_field_name("element") or node.named_children[0], crate, owner, generics)
     if t == "tuple_type":
-        return all(printable(c, crate, owner) for c in node.named_children)
+        return all(printable(c, crate, owner, generics) for c in node.named_children)
     segs = type_segments(node)
     if not segs:
         return False
+    if generics and segs[0] in generics:  # a generic parameter the example chose (or its element, `A::Item`)
+        chosen = generics[segs[0]]
+        return chosen is not None and (len(segs) > 1 or chosen[0] in _PRINTABLE_CHOICES)
     name = owner if segs[-1] == "Self" and owner else segs[-1]
     if crate is not None and name in crate.shapes:
         return "Debug" in crate.traits.get(name, set())
     if name not in _STD_PRINTABLE:
         return False
     args = node.child_by_field_name("type_arguments") if node.type == "generic_type" else None
-    return all(printable(a, crate, owner) for a in (args.named_children if args is not None else ())
+    return all(printable(a, crate, owner, generics) for a in (args.named_children if args is not None else ())
                if a.type not in ("lifetime", "type_binding"))
 
 
-def _shown(call: str, returns: Node | None, crate: Crate | None, owner: str | None) -> list[str]:
+_PRINTABLE_CHOICES = {"i32", "&'static str", "&'static [u8]", "Vec<u8>", "Vec<i32>", "[i32; 4]", "4",
+                      "std::vec::IntoIter<i32>", "std::fmt::Error"}
+
+
+def _shown(call: str, returns: Node | None, crate: Crate | None, owner: str | None,
+           generics: dict[str, tuple[str, str] | None] | None = None) -> list[str]:
     """The call, then its result printed where its type can be (`{:?}`); an Option's or a Result's whether
     it holds a value, a Display type with `{}`; otherwise the result is bound without printing."""
     if returns is None:
         return [f"{call};"]
-    if printable(returns, crate, owner):
+    if printable(returns, crate, owner, generics):
         return [f"let result = {call};", 'println!("{:?}", result);']
     segs = type_segments(returns) or ("",)
     if segs[-1] in ("Option", "Result"):
@@ -185,38 +200,129 @@ def _shown(call: str, returns: Node | None, crate: Crate | None, owner: str | No
     return [f"let _result = {call};"]
 
 
-def receiver(crate: Crate | None, owner: str, inside: bool, src: Source, impl: Node | None) -> tuple[list[str], str]:
-    """(statements first, an expression) that makes a value of the method's type: its argument-less `new`
-    (or another argument-less constructor), its Default, a constructor given values of its parameters'
-    types (`.unwrap()` on a Result or Option), a unit struct, an enum's first unit variant. A constructor of
-    another crate's type is not known: `Owner::default()`."""
-    fns = [f for f in (crate.functions.get(owner, []) if crate is not None else [])
-           if not f.has_self and (f.public or inside) and _makes(f.returns, owner)]
-    fns.sort(key=lambda f: (f.name != "new", f.name))
-    for fn in fns:
-        found = crate.definition(fn) if crate is not None else None
-        if found is not None and not generic_params(found[1]):
-            return [], f"{owner}::{fn.name}(){_unwrap(fn.returns, owner)}"
-    if crate is not None and "Default" in crate.traits.get(owner, set()):
-        return [], f"{owner}::default()"
-    for fn in fns:
-        found = crate.definition(fn) if crate is not None else None
-        if found is None:
+def receiver(made: Values, owner: str, impl: Node | None = None) -> tuple[list[str], str]:
+    """(statements first, an expression) that makes a value of the method's type (`construct`, its generic
+    parameters given types their bounds in the `impl` allow); a type the crate has no way to make (or
+    another crate's): `Owner::default()`."""
+    return construct(made, owner, impl) or ([], f"{owner}::default()")
+
+
+# --- generic parameters: a type (and a value) their bounds allow -------------------------------------------------
+_ITER = ("std::vec::IntoIter<i32>", "vec![1, 2, 3].into_iter()")
+_TEXT = ("&'static str", '"example"')
+_BY_BOUND = {"Iterator": _ITER, "DoubleEndedIterator": _ITER, "ExactSizeIterator": _ITER, "FusedIterator": _ITER,
+             "IntoIterator": ("Vec<i32>", "vec![1, 2, 3]"), "Read": ("&'static [u8]", '&b"example"[..]'),
+             "BufRead": ("&'static [u8]", '&b"example"[..]'), "Write": ("Vec<u8>", "Vec::new()"),
+             "Seek": ("std::io::Cursor<Vec<u8>>", 'std::io::Cursor::new(b"example".to_vec())'),
+             "AsRef": _TEXT, "Display": _TEXT, "ToString": _TEXT, "Into": _TEXT, "Borrow": _TEXT,
+             "Error": ("std::fmt::Error", "std::fmt::Error"),
+             "Hasher": ("std::collections::hash_map::DefaultHasher",
+                        "std::collections::hash_map::DefaultHasher::new()"),
+             "BuildHasher": ("std::collections::hash_map::RandomState",
+                             "std::collections::hash_map::RandomState::new()")}
+_MARKERS = {"Clone", "Copy", "Debug", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "Default", "Send", "Sync",
+            "Sized", "Unpin", "RefUnwindSafe", "UnwindSafe", ""}
+
+
+def choose(bounds: str, made: Values) -> tuple[str, str] | None:
+    """(a type, a value of it) that meets a generic parameter's bounds: for a standard trait a standard type
+    (an Iterator: a vector's iterator of i32; Read: a byte slice; Write: a Vec<u8>), for the crate's trait a
+    type of the crate that implements it (its array impl: `[i32; 4]`), for markers only (Clone, Debug ...)
+    an i32; a closure for an Fn bound (its type is written `_`). None when nothing known meets them."""
+    names = []
+    for bound in split_top_level(bounds.replace("+", ",")) if bounds.strip() else []:
+        bound = bound.strip()
+        if bound.startswith(("?", "'")) or not bound:
             continue
-        fsrc, fnode = found
-        params = generic_params(fnode)
-        setup = fill_rust_values(params, fn.name, fnode, doc_code(fsrc, fnode), text_of(fnode))
-        return setup, f"{owner}::{fn.name}({guessed_args('rust', params)}){_unwrap(fn.returns, owner)}"
-    shape = crate.shapes.get(owner) if crate is not None else None
-    if shape is not None and shape.type == "struct_item" and shape.child_by_field_name("body") is None:
-        return [], owner
-    if shape is not None and shape.type == "enum_item":
-        body = shape.child_by_field_name("body")
-        unit = next((v for v in (body.named_children if body is not None else ())
-                     if v.type == "enum_variant" and v.child_by_field_name("body") is None), None)
-        if unit is not None:
-            return [], f"{owner}::{text_of(unit.child_by_field_name('name'))}"
-    return [], f"{owner}::default()"
+        head = re.match(r"(?:(?:dyn|impl)\s+)?((?:\w+::)*)(\w+)", bound)
+        if head:
+            names.append((head.group(2), bound))
+    for name, bound in names:
+        if name in ("Fn", "FnMut", "FnOnce"):
+            closure = _typed(GenericParam("f", ""), f"impl{bound}".replace(" ", ""))
+            return ("_", closure) if closure else None
+        if name in _BY_BOUND:
+            return _BY_BOUND[name]
+        crate = made.crate
+        if crate is None or name in _MARKERS:
+            continue
+        if name in crate.arrays:
+            return "[i32; 4]", "[0i32; 4]"
+        for owner in crate.implementors(name):
+            shape = crate.shapes.get(owner)
+            if shape is not None and shape.child_by_field_name("type_parameters") is not None:
+                continue
+            built = construct(Values(crate, made.inside, made.module, made.depth + 1), owner)
+            if built is not None and not built[0]:
+                return "_", built[1]
+        return None
+    return "i32", "1"
+
+
+def impl_generics(made: Values, impl: Node | None) -> dict[str, tuple[str, str] | None]:
+    """{an `impl`'s generic type parameter: (type, value) its bounds allow (None: none known)}."""
+    params = impl.child_by_field_name("type_parameters") if impl is not None else None
+    if params is None:
+        return {}
+    bounds = type_bounds(impl)
+    out: dict[str, tuple[str, str] | None] = {}
+    for param in params.named_children:
+        if param.type in ("type_parameter", "constrained_type_parameter"):
+            name = text_of(param.child_by_field_name("name") or param.named_children[0])
+            out[name] = choose(bounds.get(name, ""), made)
+        elif param.type == "const_parameter":
+            out[text_of(param.child_by_field_name("name"))] = ("4", "4")
+    return out
+
+
+def _substituted(written: str, generics: dict[str, tuple[str, str] | None]) -> str:
+    """A parameter's type with the `impl`'s generic parameters replaced by their chosen types (an associated
+    type of one, `A::Item`, is the i32 their elements are)."""
+    out = re.sub(r"<\s*(\w+)\s+as\s+[\w:]+(<[^<>]*>)?\s*>::\w+", lambda m: "i32" if m.group(1) in generics else m.group(0),
+                 written)
+    out = re.sub(r"\b(\w+)::\w+\b", lambda m: "i32" if m.group(1) in generics else m.group(0), out)
+    return re.sub(r"\b(\w+)\b", lambda m: generics[m.group(1)][0] if generics.get(m.group(1)) and
+                  generics[m.group(1)][0] != "_" else m.group(0), out)
+
+
+def generic_values(params: list[GenericParam], generics: dict[str, tuple[str, str] | None]) -> list[str]:
+    """Values for parameters of the `impl`'s generic types (`reader: R`, `engine: &E`) and the types of the
+    others with those parameters replaced; the statements a `&mut` one needs first."""
+    setup = []
+    for p in params:
+        m = re.fullmatch(r"(&\s*('\w+\s+)?(mut\s+)?)?(\w+)", p.type.strip())
+        chosen = generics.get(m.group(4)) if m else None
+        if chosen is not None:
+            if m.group(3):
+                setup.append(f"let mut {p.name} = {chosen[1]};")
+                p.value = f"&mut {p.name}"
+            else:
+                p.value = ("&" if m.group(1) else "") + chosen[1]
+        elif generics:
+            p.type = _substituted(p.type, generics)
+    return setup
+
+
+def turbofish(impl: Node | None, generics: dict[str, tuple[str, str] | None]) -> str:
+    """`::<[i32; 4]>` for an `impl`'s type `SmallVec<A>` (its arguments, lifetimes left out, each generic
+    parameter as its chosen type, `_` where only a value was chosen); "" without type arguments."""
+    written = impl.child_by_field_name("type") if impl is not None else None
+    while written is not None and written.type == "reference_type":
+        written = written.child_by_field_name("type")
+    args = written.child_by_field_name("type_arguments") if written is not None and \
+        written.type == "generic_type" else None
+    if args is None:
+        return ""
+    shown = []
+    for arg in args.named_children:
+        if arg.type == "lifetime":
+            continue
+        name = text_of(arg)
+        if name in generics:
+            shown.append(generics[name][0] if generics[name] else "_")
+        else:
+            shown.append(_substituted(name, generics))
+    return f"::<{', '.join(shown)}>" if shown else ""
 
 
 _FORMATS = {"Display": "{}", "Debug": "{:?}", "LowerHex": "{:x}", "UpperHex": "{:X}", "Octal": "{:o}",
@@ -299,9 +405,20 @@ def matched_literal(param: str, code: str) -> str | None:
     return m.group(1) if m else None
 
 
-def fill_rust_values(params: list[GenericParam], name: str, node: Node | None, doc: str, code: str) -> list[str]:
+@dataclass
+class Values:
+    """Where an example's values are made: the crate (its constructors and constants), whether the example
+    is inside it (a test module in `module`) or outside, and how deep a constructor's own arguments are."""
+    crate: Crate | None = None
+    inside: bool = False
+    module: tuple[str, ...] = ()
+    depth: int = 0
+
+
+def fill_rust_values(params: list[GenericParam], name: str, node: Node | None, doc: str, code: str,
+                     made: Values | None = None) -> list[str]:
     """Give each parameter a value of its type (p.value) and answer the statements the call needs first (a
-    buffer for a `&mut [u8]`)."""
+    buffer for a `&mut [u8]`, a value of the crate's own type made by its constructor)."""
     bounds = type_bounds(node)
     for p in params:
         if p.type in bounds:
@@ -311,17 +428,130 @@ def fill_rust_values(params: list[GenericParam], name: str, node: Node | None, d
     for i, p in enumerate(params):
         t = p.type.replace(" ", "")
         shown = from_doc[i] if i < len(from_doc) else ""
-        if t.startswith("&mut"):
-            setup.append(_buffer(p, t, doc, params))
+        if t.startswith("&mut") and not t.startswith("&mutimpl") and not t.startswith("&mutdyn"):
+            setup.append(_buffer(p, t, doc, params, made))
             p.value = f"&mut {p.name}"
         elif _LITERAL.match(shown):
             p.value = shown
         else:
             p.value = matched_literal(p.name, code) or _typed(p, t) or p.value
+            if p.value is None and made is not None and made.crate is not None:
+                built = _crate_value(made, p.type)
+                if built is not None:
+                    setup += built[0]
+                    p.value = built[1]
     return [s for s in setup if s]
 
 
-def _buffer(p: GenericParam, t: str, doc: str, params: list[GenericParam]) -> str:
+def _crate_value(made: Values, written: str) -> tuple[list[str], str] | None:
+    """A value of one of the crate's types (`&Config`, `Version`) from what the crate has to make one."""
+    m = re.fullmatch(r"(&\s*('\w+\s+)?)?((\w+::)*)(\w+)(<.*>)?", written.strip())
+    if m is None or made.crate is None or made.depth > 1:
+        return None
+    built = construct(made, m.group(5))
+    if built is None:
+        return None
+    return built[0], ("&" if m.group(1) else "") + built[1]
+
+
+def visible(crate: Crate, where: tuple[str, ...], module: tuple[str, ...], name: str) -> bool:
+    """Code in module `where` can name the item `name` of `module` by its path from the crate's root: each
+    module on the path is `pub` or declared in an ancestor of `where` (or `where` itself), and so is the item."""
+    for i in range(len(module)):
+        decl = crate.modules.get(module[:i])
+        pub = decl is not None and decl.children.get(module[i], (False, ()))[0]
+        if not pub and where[:i] != module[:i]:
+            return False
+    item = crate.modules[module].items.get(name, (False, ())) if module in crate.modules else (False, ())
+    return item[0] or where[:len(module)] == module
+
+
+def construct(made: Values, owner: str, impl: Node | None = None) -> tuple[list[str], str] | None:
+    """(statements first, an expression) making a value of the crate's type `owner`: its argument-less `new`
+    (or another argument-less constructor), its Default, one of the crate's constants of the type, a
+    constructor given values of its parameters' types (`.unwrap()` on a Result or Option), a unit struct,
+    an enum's unit variant or one holding a single value. A generic type's arguments are chosen from the
+    bounds of the `impl` (the method's, else the constructor's) and written as a turbofish; None when the
+    crate has none of these."""
+    crate = made.crate
+    if crate is None:
+        return None
+    fixed = turbofish(impl, impl_generics(made, impl)) if impl is not None else None
+    fns = [f for f in crate.functions.get(owner, [])
+           if not f.has_self and (f.public or made.inside) and _makes(f.returns, owner)]
+    fns.sort(key=lambda f: (f.name != "new", f.name))
+    found = [(f, crate.definition(f)) for f in fns]
+    found = [(f, w) for f, w in found if w is not None and w[1].child_by_field_name("type_parameters") is None]
+    for fn, (fsrc, fnode) in found:
+        if not [p for p in generic_params(fnode) if p.name != "self"]:
+            tf = fixed if fixed is not None else turbofish(impl_of(fnode), impl_generics(made, impl_of(fnode)))
+            return [], f"{owner}{tf}::{fn.name}(){_unwrap(fn.returns, owner)}"
+    if "Default" in crate.traits.get(owner, set()) and not fixed:
+        return [], f"{owner}::default()"
+    for module, name in crate.constants.get(owner, []):
+        if made.inside and visible(crate, made.module, module, name):
+            return [], "::".join(("crate", *module, name))
+        reach = crate.reach(module, name) if not made.inside else None
+        if reach is not None and not reach.features:
+            return [], reach.path
+    for fn, (fsrc, fnode) in found:
+        generics = impl_generics(made, impl_of(fnode))
+        params = [p for p in generic_params(fnode) if p.name != "self"]
+        inner = Values(crate, made.inside, made.module, made.depth + 1)
+        setup = generic_values(params, generics)
+        setup += fill_rust_values([p for p in params if p.value is None], fn.name, fnode,
+                                  doc_code(fsrc, fnode), text_of(fnode), inner)
+        if any(re.search(r"\bDefault::default\(\)", guess("rust", p)) for p in params):
+            continue
+        tf = fixed if fixed is not None else ""
+        return setup, f"{owner}{tf}::{fn.name}({guessed_args('rust', params)}){_unwrap(fn.returns, owner)}"
+    shape = crate.shapes.get(owner)
+    if shape is not None and shape.type == "struct_item" and shape.child_by_field_name("body") is None:
+        return [], owner
+    if shape is not None and shape.type == "enum_item":
+        return _variant(made, owner, shape, impl, fixed or "")
+    return None
+
+
+def _variant(made: Values, owner: str, shape: Node, impl: Node | None, tf: str) -> tuple[list[str], str] | None:
+    """An enum's value: its first unit variant, else its first variant holding one value of a type the
+    `impl`'s bounds (or the type's) give a value for."""
+    body = shape.child_by_field_name("body")
+    variants = [v for v in (body.named_children if body is not None else ()) if v.type == "enum_variant"]
+    unit = next((v for v in variants if v.child_by_field_name("body") is None), None)
+    if unit is not None:
+        return [], f"{owner}{tf}::{text_of(unit.child_by_field_name('name'))}"
+    # the enum's own parameter names, given the `impl`'s choices position by position
+    own = shape.child_by_field_name("type_parameters")
+    names = [text_of(p.child_by_field_name("name") or p.named_children[0]) for p in
+             (own.named_children if own is not None else ()) if p.type in ("type_parameter",
+                                                                            "constrained_type_parameter")]
+    chosen = impl_generics(made, impl) if impl is not None else {}
+    written = impl.child_by_field_name("type") if impl is not None else None
+    args = written.child_by_field_name("type_arguments") if written is not None and \
+        written.type == "generic_type" else None
+    given = [text_of(a) for a in (args.named_children if args is not None else ()) if a.type != "lifetime"]
+    values = {n: chosen.get(g) if g in chosen else ("i32", "1") for n, g in zip(names, given)} if given else \
+        {n: ("i32", "1") for n in names}
+    for v in variants:
+        fields = v.child_by_field_name("body")
+        if fields is None or fields.type != "ordered_field_declaration_list":
+            continue
+        types = [c for c in fields.named_children if c.type not in ("attribute_item", "visibility_modifier")]
+        if len(types) != 1:
+            continue
+        t = text_of(types[0])
+        value = values.get(t)[1] if values.get(t) else _typed(GenericParam("x", t), t.replace(" ", ""))
+        if value is None and t not in values:
+            value = guess("rust", GenericParam("x", t))
+        if value is not None and "Default::default()" not in value:
+            if not tf and names:
+                tf = "::<" + ", ".join(values[n][0] if values.get(n) else "_" for n in names) + ">"
+            return [], f"{owner}{tf}::{text_of(v.child_by_field_name('name'))}({value})"
+    return None
+
+
+def _buffer(p: GenericParam, t: str, doc: str, params: list[GenericParam], made: Values | None = None) -> str:
     if t in ("&mut[u8]", "&mut[u8;N]") or re.fullmatch(r"&mut\[u8;\w+\]", t):
         size = re.search(r"\[0(?:u8)?\s*;\s*(\d+)\s*\]", doc)
         given = next((v for v in (guess("rust", q) for q in params if q is not p) if re.match(r'^b?"', v)), None)
@@ -331,7 +561,18 @@ def _buffer(p: GenericParam, t: str, doc: str, params: list[GenericParam]) -> st
         return f"let mut {p.name} = Vec::new();"
     if t == "&mutString":
         return f"let mut {p.name} = String::new();"
+    array = re.fullmatch(r"&mut\[(\w+);(\w+)\]", t)
+    if array and array.group(1) in _ZEROS:
+        return f"let mut {p.name} = [{_ZEROS[array.group(1)]}; {array.group(2)}];"
+    built = _crate_value(made, t[4:]) if made is not None else None
+    if built is not None and not built[0]:
+        return f"let mut {p.name} = {built[1]};"
     return f"let mut {p.name} = Default::default();"
+
+
+_ZEROS = {**{t: f"0{t}" for t in ("u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128",
+                                  "isize")}, "f32": "0.0f32", "f64": "0.0f64", "bool": "false", "char": "' '"}
+_NONZERO = re.compile(r"((core|std)::num::)?(NonZero(U|I)(8|16|32|64|128|size)|NonZero<([iu](8|16|32|64|128|size))>)")
 
 
 def _typed(p: GenericParam, t: str) -> str | None:
@@ -357,4 +598,20 @@ def _typed(p: GenericParam, t: str) -> str | None:
         return '&String::from("example")'
     if t.startswith("Option<"):
         return "None"
+    array = re.fullmatch(r"(&?)\[(\w+);(\w+)\]", t)
+    if array and array.group(2) in _ZEROS:  # `Default` stops at 32 elements: a repeat expression does not
+        return f"{array.group(1)}[{_ZEROS[array.group(2)]}; {array.group(3)}]"
+    nonzero = _NONZERO.fullmatch(t.lstrip("&"))
+    if nonzero:
+        kind = nonzero.group(6) or (nonzero.group(4).lower() + nonzero.group(5))
+        return f"{'&' if t.startswith('&') else ''}std::num::NonZero{kind[0].upper()}{kind[1:]}::new(1).unwrap()"
+    if re.fullmatch(r"((core|std)::ptr::)?NonNull<(\w+)>", t):
+        return f"std::ptr::NonNull::<{t.split('<')[1][:-1]}>::dangling()"
+    closure = re.fullmatch(r"impl(FnMut|Fn|FnOnce)\((.*?)\)(->(.+))?", t)
+    if closure:
+        args = ", ".join("_" for a in split_top_level(closure.group(2)) if a.strip()) if closure.group(2) else ""
+        back = closure.group(4) or ""
+        result = {"bool": "true", "": "{}", "Ordering": "std::cmp::Ordering::Equal",
+                  "core::cmp::Ordering": "std::cmp::Ordering::Equal"}.get(back, _ZEROS.get(back))
+        return f"|{args}| {result}" if result is not None else None
     return None

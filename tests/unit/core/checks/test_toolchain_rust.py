@@ -142,3 +142,59 @@ def test_at_most_max_build_dirs_are_kept_the_least_recently_used_go(tmp_path, mo
     second = toolchain_rust.build_dir(tmp_path / "b")
     third = toolchain_rust.build_dir(tmp_path / "c")
     assert not first.exists() and second.is_dir() and third.is_dir()
+
+
+KIT = '''#![no_std]
+mod inner;
+pub use inner::Bag;
+
+pub trait Store {}
+
+impl<T, const N: usize> Store for [T; N] {}
+'''
+
+INNER = '''use crate::Store;
+use core::fmt;
+
+pub struct Bag<A: Store> {
+    items: A,
+    count: usize,
+}
+
+impl<A: Store + Default> Bag<A> {
+    pub fn new() -> Self {
+        Bag { items: A::default(), count: 0 }
+    }
+
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    fn bump(&mut self) -> usize {
+        self.count += 1;
+        self.count
+    }
+}
+
+impl<A: Store> fmt::Display for Bag<A> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{} items", self.count)
+    }
+}
+'''
+
+
+@pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is not installed")
+def test_examples_of_a_generic_no_std_types_methods_pass_cargo_check(tmp_path, monkeypatch):
+    monkeypatch.setattr(toolchain_rust, "BUILD_ROOT", tmp_path / "builds")
+    root = _crate(tmp_path / "proj")
+    (root / "src/lib.rs").write_text(KIT)
+    path = root / "src/inner.rs"
+    path.write_text(INNER)
+    src = Source(for_path(str(path)), INNER)
+    for name in ("count", "fmt", "bump"):
+        g = ground(find_definition(src, name), src, path, root, 5)
+        attach(g, src, path, root, check_example)
+        assert g.example_checks == ("static", "cargo check") and g.example_problems == (), (name, g.example.code)
+    # a private method: a test module after the impl around it (a module cannot be written inside an impl)
+    assert g.example.code.startswith("// In `src/inner.rs`, next to `bump`") and "extern crate std;" in g.example.code
