@@ -286,6 +286,7 @@ class Crate:
         self.shapes: dict[str, Node] = {}  # type name -> its struct/enum item (the first one read)
         self.constants: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # type name -> (module, const) of it
         self.arrays: dict[str, str] = {}  # trait -> the array type an impl gives it (`[T; N]`)
+        self.blanket: set[str] = set()  # traits implemented for a generic parameter (`impl<T> Trait for T`)
         root = lib_root(folder, manifest)
         if root is not None and self.name:
             self._read(root, (), (), root.parent)
@@ -356,6 +357,12 @@ class Crate:
     def _impl(self, node: Node, file: Path, module: tuple[str, ...]) -> None:
         segs = type_segments(node.child_by_field_name("type"))
         trait = type_segments(node.child_by_field_name("trait"))
+        params = node.child_by_field_name("type_parameters")
+        written = node.child_by_field_name("type")
+        if trait and segs and written.type == "type_identifier" and params is not None and any(
+                _text(p.child_by_field_name("name") or p) == segs[0] for p in params.named_children):
+            self.blanket.add(trait[-1])  # `impl<T: Bound> Trait for T`: every type meeting the bounds has it
+            return
         if not segs:
             written = node.child_by_field_name("type")
             if trait and written is not None and written.type == "array_type":

@@ -104,7 +104,8 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
     only when it passes.
     """
     block = g.block
-    if block.kind == "statements" and block.indent:
+    local = _local_function(src, block)
+    if (block.kind == "statements" and block.indent) or local:
         inner = _enclosing_grounding(g, src, path, root)
         if inner is not None:
             built = build(inner, src, path, root, check)
@@ -113,6 +114,12 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
                 if g.import_line is None:  # the statements are used through their function: its import
                     g.import_line, g.module = inner.import_line, g.module or inner.module
                 g.example_via = inner.block.name
+                if local:  # a function defined inside another is reached only by calling that one
+                    g.notes.append(f"`{block.name}` is defined inside `{inner.block.name}`: a usage example "
+                                   f"calls `{inner.block.name}`.")
+                    said = f"{LANGUAGES[block.language].comment} `{block.name}` is defined inside " \
+                           f"`{inner.block.name}`: calling `{inner.block.name}` runs it.\n"
+                    return Example(built[0].language, said + built[0].code), built[1]
                 g.notes.append(f"These statements run inside `{inner.block.name}`: a usage example calls "
                                f"`{inner.block.name}`.")  # for the model
                 return built
@@ -133,6 +140,19 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
         return python_from_signature(g, info), None
     made = generic_from_signature(g, src)
     return (made, None) if made is not None else None
+
+
+def _local_function(src: Source, block) -> bool:
+    """A Rust function item written inside another function's body: nothing outside that body can call it."""
+    if block.language != "rust" or block.kind != "function":
+        return False
+    node = definition_node(src, block)
+    parent = node.parent if node is not None else None
+    while parent is not None:
+        if parent.type in ("function_item", "closure_expression"):
+            return True
+        parent = parent.parent
+    return False
 
 
 def _enclosing_grounding(g: Grounding, src: Source, path: Path | None, root: Path | None) -> Grounding | None:

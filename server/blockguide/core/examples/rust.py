@@ -33,6 +33,8 @@ def rust_example(g: Grounding, src: Source, node: Node | None, params: list[Gene
     text = text_of(node) if node is not None else ""
     is_async = bool(re.match(r"^\s*(pub(\([^)]*\))?\s+)?async\b", text))
     aw = ".await" if is_async else ""
+    modifiers = next((c for c in node.children if c.type == "function_modifiers"), None) if node is not None else None
+    unsafe = modifiers is not None and "unsafe" in text_of(modifiers).split()
     params = [p for p in params if p.name != "self"]  # `self: Pin<&mut Self>` is the receiver
     place = _place(g, node)
     inside = module_form(g, place, text)
@@ -40,7 +42,8 @@ def rust_example(g: Grounding, src: Source, node: Node | None, params: list[Gene
     made = Values(crate, inside, place.module if place is not None else ())
     impl = impl_of(node)
     generics = impl_generics(made, impl) if impl is not None else {}
-    setup = generic_values(params, generics) if impl is not None else []
+    generics.update(impl_generics(Values(crate, inside, made.module, 1), node) if node is not None else {})
+    setup = generic_values(params, generics) if generics else []
     setup += fill_rust_values([p for p in params if p.value is None or not setup], block.name or "", node,
                               doc_code(src, node), text, made)
     returns = node.child_by_field_name("return_type") if node is not None else None
@@ -56,7 +59,13 @@ def rust_example(g: Grounding, src: Source, node: Node | None, params: list[Gene
         trait = type_segments(impl.child_by_field_name("trait")) if impl is not None else None
         implied = _implied(trait[-1] if trait else "", block.name or "")
         if self_param is not None:
-            before, make = receiver(made, owner, impl)
+            if owner in generics and generics[owner] is not None:  # `impl<S: Bound> Trait for S`
+                before, make = [], generics[owner][1]
+            elif impl is not None and impl.type == "trait_item":  # a trait's own method: a type that has it
+                chosen = choose(owner, made)
+                before, make = ([], chosen[1]) if chosen is not None else receiver(made, owner, impl)
+            else:
+                before, make = receiver(made, owner, impl)
             typed = text_of(self_param.child_by_field_name("type")).replace(" ", "")
             mut = "mut " if "mut" in text_of(self_param) else ""
             body = before + ([] if implied else setup) + [f"let {mut}value = {make};"]
@@ -65,13 +74,14 @@ def rust_example(g: Grounding, src: Source, node: Node | None, params: list[Gene
                 body[-1], on = f"let mut value = {make};", "std::pin::Pin::new(&mut value)"
             elif typed in ("Box<Self>", "Rc<Self>", "Arc<Self>"):
                 on = f"{typed[:-6]}::new(value)" if typed[0] == "B" else f"std::{'rc' if typed[0] == 'R' else 'sync'}::{typed[:-6]}::new(value)"
-            call = f"{on}.{block.name}({guessed_args('rust', params)}){aw}"
+            call = _safe(f"{on}.{block.name}({guessed_args('rust', params)}){aw}", unsafe)
             body += implied if implied else _shown(call, returns, crate, owner, generics)
         else:
-            call = f"{owner}::{block.name}({guessed_args('rust', params)}){aw}"
+            call = _safe(f"{owner}::{block.name}({guessed_args('rust', params)}){aw}", unsafe)
             body = setup + _shown(call, returns, crate, owner, generics)
     else:
-        body = setup + _shown(f"{block.name}({guessed_args('rust', params)}){aw}", returns, crate, owner)
+        body = setup + _shown(_safe(f"{block.name}({guessed_args('rust', params)}){aw}", unsafe), returns, crate,
+                              owner, generics)
     if returns is None and block.kind != "class":  # nothing returned: what it wrote into its buffers
         body += [f'println!("{{:?}}", {p.name});' for p in params if p.value == f"&mut {p.name}" and
                  _buffer(p, p.type.replace(" ", ""), "", params) != f"let mut {p.name} = Default::default();"]
@@ -85,6 +95,11 @@ def rust_example(g: Grounding, src: Source, node: Node | None, params: list[Gene
     head = uses + [""] if uses else []
     main = ["#[tokio::main]", "async fn main() {"] if is_async else ["fn main() {"]
     return "\n".join(head + main + [f"    {l}" for l in body] + ["}"]) + "\n"
+
+
+def _safe(call: str, unsafe: bool) -> str:
+    """An `unsafe fn` is called in an `unsafe` block (its caller answers for the contract its docs state)."""
+    return f"unsafe {{ {call} }}" if unsafe else call
 
 
 def _place(g: Grounding, node: Node | None) -> Place | None:
@@ -243,24 +258,36 @@ def choose(bounds: str, made: Values) -> tuple[str, str] | None:
             return ("_", closure) if closure else None
         if name in _BY_BOUND:
             return _BY_BOUND[name]
+        if name == "AsMut":
+            return ("String", "String::new()") if re.search(r"\b(String|str)\b", bound) else ("Vec<u8>", "Vec::new()")
+        if name == "RangeBounds":
+            return "std::ops::RangeFull", ".."
         crate = made.crate
         if crate is None or name in _MARKERS:
             continue
         if name in crate.arrays:
             return "[i32; 4]", "[0i32; 4]"
+        if name in crate.blanket:
+            return "i32", "1i32"
         for owner in crate.implementors(name):
             shape = crate.shapes.get(owner)
             if shape is not None and shape.child_by_field_name("type_parameters") is not None:
+                continue
+            if shape is None:  # a standard type the crate implements its trait for (`String`)
+                value = _typed(GenericParam("x", owner), owner) or guess("rust", GenericParam("x", owner))
+                if "Default::default()" not in value:
+                    return owner, value
                 continue
             built = construct(Values(crate, made.inside, made.module, made.depth + 1), owner)
             if built is not None and not built[0]:
                 return "_", built[1]
         return None
-    return "i32", "1"
+    return "i32", "1i32"
 
 
 def impl_generics(made: Values, impl: Node | None) -> dict[str, tuple[str, str] | None]:
-    """{an `impl`'s generic type parameter: (type, value) its bounds allow (None: none known)}."""
+    """{an `impl`'s (or a function's) generic type parameter: (type, value) its bounds allow (None: none
+    known)}; a parameter's bounds see the types chosen for those before it (`G: FnMut(Acc) -> Acc`)."""
     params = impl.child_by_field_name("type_parameters") if impl is not None else None
     if params is None:
         return {}
@@ -269,7 +296,7 @@ def impl_generics(made: Values, impl: Node | None) -> dict[str, tuple[str, str] 
     for param in params.named_children:
         if param.type in ("type_parameter", "constrained_type_parameter"):
             name = text_of(param.child_by_field_name("name") or param.named_children[0])
-            out[name] = choose(bounds.get(name, ""), made)
+            out[name] = choose(_substituted(bounds.get(name, ""), out), made)
         elif param.type == "const_parameter":
             out[text_of(param.child_by_field_name("name"))] = ("4", "4")
     return out
@@ -531,8 +558,8 @@ def _variant(made: Values, owner: str, shape: Node, impl: Node | None, tf: str) 
     args = written.child_by_field_name("type_arguments") if written is not None and \
         written.type == "generic_type" else None
     given = [text_of(a) for a in (args.named_children if args is not None else ()) if a.type != "lifetime"]
-    values = {n: chosen.get(g) if g in chosen else ("i32", "1") for n, g in zip(names, given)} if given else \
-        {n: ("i32", "1") for n in names}
+    values = {n: chosen.get(g) if g in chosen else ("i32", "1i32") for n, g in zip(names, given)} if given else \
+        {n: ("i32", "1i32") for n in names}
     for v in variants:
         fields = v.child_by_field_name("body")
         if fields is None or fields.type != "ordered_field_declaration_list":

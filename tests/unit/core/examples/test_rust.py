@@ -3,7 +3,7 @@ first; a private function's example is a test module next to it."""
 
 from __future__ import annotations
 
-from blockguide.core.examples import generic_from_signature
+from blockguide.core.examples import attach, generic_from_signature
 from blockguide.core.grounding import ground
 from blockguide.core.languages import for_path
 from blockguide.core.syntax.blocks import find_definition
@@ -208,3 +208,69 @@ def test_a_no_std_crates_test_module_brings_in_std_to_print(tmp_path):
     _, code = _crate_example(tmp_path, {"src/lib.rs": GENERIC}, "src/lib.rs", "helper")
     assert "mod helper_example {\n    extern crate std;\n    use super::*;" in code
     assert 'std::println!("{:?}", result);' in code
+
+
+TRAITS = '''pub trait Encode {
+    fn name(&self) -> &str;
+
+    fn shout(&self, suffix: &str) -> String {
+        format!("{}{}", self.name(), suffix)
+    }
+}
+
+pub struct Plain;
+
+impl Encode for Plain {
+    fn name(&self) -> &str {
+        "plain"
+    }
+}
+
+pub struct Tally;
+
+impl Tally {
+    pub fn new() -> Self {
+        Tally
+    }
+
+    pub fn feed<H: core::hash::Hasher>(&self, state: &mut H) {
+        state.write_u8(1);
+    }
+
+    pub unsafe fn raw(&self, at: usize) -> usize {
+        at
+    }
+}
+
+pub fn outer(x: u32) -> u32 {
+    fn local(y: u32) -> u32 {
+        y + 1
+    }
+    local(x)
+}
+'''
+
+
+def test_a_traits_own_method_is_called_on_a_type_of_the_crate_that_implements_it(tmp_path):
+    _, code = _crate_example(tmp_path, {"src/lib.rs": TRAITS}, "src/lib.rs", "shout")
+    assert "use kit::Encode;" in code and "let value = Plain;" in code and 'value.shout("example")' in code
+
+
+def test_a_methods_generic_parameter_and_an_unsafe_call(tmp_path):
+    _, code = _crate_example(tmp_path, {"src/lib.rs": TRAITS}, "src/lib.rs", "feed")
+    assert "let mut state = std::collections::hash_map::DefaultHasher::new();" in code
+    assert "value.feed(&mut state);" in code
+    _, code = _crate_example(tmp_path, {"src/lib.rs": TRAITS}, "src/lib.rs", "raw")
+    assert "let result = unsafe { value.raw(3) };" in code
+
+
+def test_a_function_defined_inside_another_is_shown_through_that_one(tmp_path):
+    (tmp_path / "Cargo.toml").write_text('[package]\nname = "kit"\nversion = "0.1.0"\nedition = "2021"\n')
+    (tmp_path / "src").mkdir()
+    path = tmp_path / "src/lib.rs"
+    path.write_text(TRAITS)
+    src = Source(for_path(str(path)), TRAITS)
+    g = ground(find_definition(src, "local"), src, path, tmp_path, 5)
+    attach(g, src, path, tmp_path, lambda example, grounding: [])
+    assert g.example.code.startswith("// `local` is defined inside `outer`: calling `outer` runs it.\n")
+    assert "use kit::outer;" in g.example.code and "outer(3)" in g.example.code
