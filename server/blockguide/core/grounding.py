@@ -118,9 +118,10 @@ def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, reference
         place = place_of(path, node) if node is not None and block.name else None
         if place is not None and place.public:  # the shortest public path to it (a method's: its type's)
             g.import_line = f"use {place.reach.path};"
-            if place.reach.features:
-                g.notes.append(f"`{place.reach.path}` is compiled only with the crate's "
-                               f"{_and(place.reach.features)} feature enabled.")
+        if place is not None and place.features:
+            g.needs_features = place.features
+            g.notes.append(f"`{block.name}` is compiled only with the crate's {_and(place.features)} "
+                           f"feature{'s' if len(place.features) > 1 else ''} enabled.")
     elif block.language == "java":
         package = re.search(r"^\s*package\s+([\w.]+)\s*;", src.text, re.M)
         top = _top_class(src, block)

@@ -284,6 +284,7 @@ class Crate:
         self.functions: dict[str, list[Function]] = {}  # type name -> its inherent impls' functions
         self.traits: dict[str, set[str]] = {}  # type name -> traits it implements or derives (last names)
         self.shapes: dict[str, Node] = {}  # type name -> its struct/enum item (the first one read)
+        self.shape_at: dict[str, tuple[str, ...]] = {}  # type name -> the module of that item
         self.constants: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # type name -> (module, const) of it
         self.arrays: dict[str, str] = {}  # trait -> the array type an impl gives it (`[T; N]`)
         self.blanket: set[str] = set()  # traits implemented for a generic parameter (`impl<T> Trait for T`)
@@ -346,6 +347,7 @@ class Crate:
                         self.constants.setdefault(segs[-1], []).append((path, name))
                 if node.type in ("struct_item", "enum_item", "union_item") and name:
                     self.shapes.setdefault(name, node)
+                    self.shape_at.setdefault(name, path)
                     for attr in _attributes(node):
                         key, args, _ = _attribute(attr)
                         if key == "derive" and args is not None:
@@ -568,6 +570,16 @@ class Crate:
                 return Reach(path, (feature,))
         return None
 
+    def needed(self, cfgs: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The non-default features under which these `#[cfg(...)]` predicates hold: () with the defaults,
+        one more feature, or None (not with one more: the tests', another target's)."""
+        if _cfgs_hold(cfgs, self.defaults):
+            return ()
+        for feature in sorted(set(self.table) - self.defaults - {"default"}):
+            if _cfgs_hold(cfgs, expand(self.table, [*self.defaults, feature])):
+                return (feature,)
+        return None
+
     def defined(self, module: tuple[str, ...], segs: tuple[str, ...]) -> tuple[tuple[str, ...], str] | None:
         """(defining module, name) of the item a path written in `module` names in this crate."""
         found = self.resolve(module, segs, expand(self.table, self.table), in_use=False)
@@ -655,6 +667,7 @@ class Place:
     trait: str | None
     trait_inside: str | None
     test_only: bool
+    features: tuple[str, ...] = ()  # the non-default features it is compiled with (its path's and its own)
 
 
 def type_segments(node: Node | None) -> tuple[str, ...] | None:
@@ -711,4 +724,9 @@ def place_of(file: Path, node: Node) -> Place | None:
                 if full and full[0] in ("core", "alloc", "std"):
                     trait, inside = "::".join(("std",) + full[1:]), "::".join(full)
     reach = crate.reach(*named) if named is not None and not test else None
-    return Place(crate, module, named, reach, public and reach is not None, trait, inside, test)
+    cfgs = crate.modules[module].cfgs + cfgs_of(node) + (cfgs_of(impl) if impl is not None else ())
+    features = crate.needed(cfgs)
+    if features is None:  # compiled under no single feature: as good as private
+        return Place(crate, module, named, None, False, trait, inside, test)
+    features = tuple(sorted(set(features) | set(reach.features if reach is not None else ())))
+    return Place(crate, module, named, reach, public and reach is not None, trait, inside, test, features)

@@ -71,14 +71,15 @@ def rust_check(code: str, g: Grounding, file: Path) -> ToolResult | None:
     modules = crate_of(file)
     sources += [p for p in (modules.files if modules is not None else []) if p not in sources]
     stamps = [stamp(p) for p in [crate / "Cargo.toml", *sources]]
+    features = tuple(g.needs_features)  # a block compiled only with them: its example is checked with them
     if is_module_example(code):
         at = insertion_line(g, file)
         if at is None or not lib_file(file, crate):
             return None  # the function is not where the file on disk has it, or not in a library
-        key = (CHECK, digest(cargo, code, str(crate), str(file), str(at), *stamps, stamp(file)))
-        return cached(key, lambda: _in_module(cargo, code, crate, package, file, at))
-    key = (CHECK, digest(cargo, code, str(crate), *stamps))
-    return cached(key, lambda: _cargo(cargo, code, crate, package))
+        key = (CHECK, digest(cargo, code, str(crate), str(file), str(at), *features, *stamps, stamp(file)))
+        return cached(key, lambda: _in_module(cargo, code, crate, package, file, at, features))
+    key = (CHECK, digest(cargo, code, str(crate), *features, *stamps))
+    return cached(key, lambda: _cargo(cargo, code, crate, package, features=features))
 
 
 def is_module_example(code: str) -> bool:
@@ -129,9 +130,12 @@ def build_dir(crate: Path) -> Path:
     return folder
 
 
-def example_manifest(package: str, crate: Path) -> str:
+def example_manifest(package: str, crate: Path, features: tuple[str, ...] = ()) -> str:
+    """The temporary crate's manifest: it depends on the project's crate (with the non-default features the
+    block is compiled under)."""
+    wanted = f", features = [{', '.join(repr(f).replace(chr(39), chr(34)) for f in features)}]" if features else ""
     return (f'[package]\nname = "blockguide-example"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n'
-            f'[dependencies]\n{package} = {{ path = "{crate.as_posix()}" }}\n\n[workspace]\n')
+            f'[dependencies]\n{package} = {{ path = "{crate.as_posix()}"{wanted} }}\n\n[workspace]\n')
 
 
 def copied_manifest(text: str, crate: Path) -> str | None:
@@ -182,7 +186,8 @@ def module_copy(code: str, crate: Path, file: Path, at: int, copy: Path) -> int 
     return at
 
 
-def _in_module(cargo: str, code: str, crate: Path, package: str, file: Path, at: int) -> ToolResult | None:
+def _in_module(cargo: str, code: str, crate: Path, package: str, file: Path, at: int,
+               features: tuple[str, ...] = ()) -> ToolResult | None:
     folder = build_dir(crate)
     with file_lock(folder / ".lock"):  # one check at a time per build folder
         copy = folder / "copy"
@@ -190,11 +195,11 @@ def _in_module(cargo: str, code: str, crate: Path, package: str, file: Path, at:
         if start is None:
             return None
         shown = (copy / file.relative_to(crate)).as_posix()
-        return _cargo(cargo, "fn main() {}\n", crate, package, depend_on=copy,
+        return _cargo(cargo, "fn main() {}\n", crate, package, depend_on=copy, features=features,
                       where=(rf"^{re.escape(shown)}:(\d+):\d+: (error.*)$", start, len(code.split("\n"))))
 
 
-def _cargo(cargo: str, code: str, crate: Path, package: str, depend_on: Path | None = None,
+def _cargo(cargo: str, code: str, crate: Path, package: str, depend_on: Path | None = None, features=(),
            where: tuple[str, int, int] | None = None) -> ToolResult | None:
     """`cargo check` of a temporary crate whose main.rs is `code`, depending on `depend_on` (the project's
     crate, or its copy); `where`: the messages about the example inside that copy (pattern, first line, lines)."""
@@ -203,7 +208,7 @@ def _cargo(cargo: str, code: str, crate: Path, package: str, depend_on: Path | N
         example = Path(tmp)
         (example / "src").mkdir()
         (example / "src/main.rs").write_text(code, "utf-8")
-        (example / "Cargo.toml").write_text(example_manifest(package, depend_on or crate), "utf-8")
+        (example / "Cargo.toml").write_text(example_manifest(package, depend_on or crate, features), "utf-8")
         lock = next((d / "Cargo.lock" for d in (crate, *crate.parents) if (d / "Cargo.lock").is_file()), None)
         if lock is not None:
             shutil.copyfile(lock, example / "Cargo.lock")
@@ -217,7 +222,9 @@ def _cargo(cargo: str, code: str, crate: Path, package: str, depend_on: Path | N
     pattern, first, count = where or (r"^src/main\.rs:(\d+):\d+: (error.*)$", 0, 1 << 30)
     problems = [f"cargo check: example.rs:{int(m.group(1)) - first}: {m.group(2)}"
                 for m in re.finditer(pattern, output, re.M) if first < int(m.group(1)) <= first + count]
-    if not problems:  # the crate itself does not build offline here: inconclusive
-        log.info("cargo check failed outside the example: %s", output.strip()[:300])
+    if not problems:  # the crate itself does not build offline here (with the features: their optional
+        # dependencies may not be in cargo's cache): inconclusive, and no check is claimed
+        log.info("cargo check failed outside the example%s: %s",
+                 f" (features {', '.join(features)})" if features else "", output.strip()[:300])
         return None
     return ToolResult(CHECK, tuple(problems[:MAX_PROBLEMS]))

@@ -113,6 +113,7 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
                 g.example_guessed = inner.example_guessed
                 if g.import_line is None:  # the statements are used through their function: its import
                     g.import_line, g.module = inner.import_line, g.module or inner.module
+                g.needs_features = g.needs_features or inner.needs_features
                 g.example_via = inner.block.name
                 if local:  # a function defined inside another is reached only by calling that one
                     g.notes.append(f"`{block.name}` is defined inside `{inner.block.name}`: a usage example "

@@ -39,10 +39,11 @@ def rust_example(g: Grounding, src: Source, node: Node | None, params: list[Gene
     place = _place(g, node)
     inside = module_form(g, place, text)
     crate = place.crate if place is not None else None
-    made = Values(crate, inside, place.module if place is not None else ())
+    imported = frozenset(re.findall(r"(\w+);$", g.import_line or ""))
+    made = Values(crate, inside, place.module if place is not None else (), 0, imported)
     impl = impl_of(node)
     generics = impl_generics(made, impl) if impl is not None else {}
-    generics.update(impl_generics(Values(crate, inside, made.module, 1), node) if node is not None else {})
+    generics.update(impl_generics(Values(crate, inside, made.module, 1, imported), node) if node is not None else {})
     setup = generic_values(params, generics) if generics else []
     setup += fill_rust_values([p for p in params if p.value is None or not setup], block.name or "", node,
                               doc_code(src, node), text, made)
@@ -86,10 +87,15 @@ def rust_example(g: Grounding, src: Source, node: Node | None, params: list[Gene
         body += [f'println!("{{:?}}", {p.name});' for p in params if p.value == f"&mut {p.name}" and
                  _buffer(p, p.type.replace(" ", ""), "", params) != f"let mut {p.name} = Default::default();"]
     std = crate is not None and crate.no_std()
+    wanted = ", ".join(f'"{f}"' for f in g.needs_features)
     if inside:
         trait = place.trait_inside if place is not None and not implied else None
-        return module_example(g, body, is_async, [f"use {trait};"] if trait else [], std)
-    uses = [g.import_line] if g.import_line else []
+        code = module_example(g, body, is_async, [f"use {trait};"] if trait else [], std)
+        return (f"// Compiled only with the crate's feature{'s' if len(g.needs_features) > 1 else ''} "
+                f"{wanted} (cargo test --features {','.join(g.needs_features)}).\n" if wanted else "") + code
+    uses = [f"// Needs the crate's feature{'s' if len(g.needs_features) > 1 else ''} {wanted}: "
+            f"`features = [{wanted}]` on its dependency in Cargo.toml."] if wanted else []
+    uses += [g.import_line] if g.import_line else []
     if place is not None and place.trait and not implied:  # a trait's method is called with the trait in scope
         uses.append(f"use {place.trait};")
     head = uses + [""] if uses else []
@@ -265,8 +271,10 @@ def choose(bounds: str, made: Values) -> tuple[str, str] | None:
         crate = made.crate
         if crate is None or name in _MARKERS:
             continue
-        if name in crate.arrays:
-            return "[i32; 4]", "[0i32; 4]"
+        if name in crate.arrays:  # `A: Array<Item = u8>` is a `[u8; 4]`
+            item = re.search(r"\bItem\s*=\s*(\w+)", bound)
+            element = item.group(1) if item and item.group(1) in _ZEROS else "i32"
+            return f"[{element}; 4]", f"[{_ZEROS[element]}; 4]"
         if name in crate.blanket:
             return "i32", "1i32"
         for owner in crate.implementors(name):
@@ -278,7 +286,7 @@ def choose(bounds: str, made: Values) -> tuple[str, str] | None:
                 if "Default::default()" not in value:
                     return owner, value
                 continue
-            built = construct(Values(crate, made.inside, made.module, made.depth + 1), owner)
+            built = construct(Values(crate, made.inside, made.module, made.depth + 1, made.imported), owner)
             if built is not None and not built[0]:
                 return "_", built[1]
         return None
@@ -305,9 +313,15 @@ def impl_generics(made: Values, impl: Node | None) -> dict[str, tuple[str, str] 
 def _substituted(written: str, generics: dict[str, tuple[str, str] | None]) -> str:
     """A parameter's type with the `impl`'s generic parameters replaced by their chosen types (an associated
     type of one, `A::Item`, is the i32 their elements are)."""
-    out = re.sub(r"<\s*(\w+)\s+as\s+[\w:]+(<[^<>]*>)?\s*>::\w+", lambda m: "i32" if m.group(1) in generics else m.group(0),
-                 written)
-    out = re.sub(r"\b(\w+)::\w+\b", lambda m: "i32" if m.group(1) in generics else m.group(0), out)
+    def element(m: re.Match) -> str:
+        chosen = generics.get(m.group(1))
+        if m.group(1) not in generics:
+            return m.group(0)
+        inner = re.fullmatch(r"\[(\w+);.*\]|.*<(\w+)>", chosen[0]) if chosen else None
+        return (inner.group(1) or inner.group(2)) if inner else "i32"
+
+    out = re.sub(r"<\s*(\w+)\s+as\s+[\w:]+(<[^<>]*>)?\s*>::\w+", element, written)
+    out = re.sub(r"\b(\w+)::\w+\b", element, out)
     return re.sub(r"\b(\w+)\b", lambda m: generics[m.group(1)][0] if generics.get(m.group(1)) and
                   generics[m.group(1)][0] != "_" else m.group(0), out)
 
@@ -440,6 +454,16 @@ class Values:
     inside: bool = False
     module: tuple[str, ...] = ()
     depth: int = 0
+    imported: frozenset[str] = frozenset()  # the crate's names the example's `use` line brings in
+
+    def named(self, owner: str) -> str | None:
+        """How the example writes the crate's type: by its name inside the crate or where imported, else by
+        its public path; None when code outside the crate cannot name it."""
+        crate = self.crate
+        if self.inside or owner in self.imported or crate is None or owner not in crate.shape_at:
+            return owner
+        reach = crate.reach(crate.shape_at[owner], owner)
+        return reach.path if reach is not None and not reach.features else None
 
 
 def fill_rust_values(params: list[GenericParam], name: str, node: Node | None, doc: str, code: str,
@@ -501,7 +525,8 @@ def construct(made: Values, owner: str, impl: Node | None = None) -> tuple[list[
     bounds of the `impl` (the method's, else the constructor's) and written as a turbofish; None when the
     crate has none of these."""
     crate = made.crate
-    if crate is None:
+    shown = made.named(owner)
+    if crate is None or shown is None:
         return None
     fixed = turbofish(impl, impl_generics(made, impl)) if impl is not None else None
     fns = [f for f in crate.functions.get(owner, [])
@@ -512,9 +537,9 @@ def construct(made: Values, owner: str, impl: Node | None = None) -> tuple[list[
     for fn, (fsrc, fnode) in found:
         if not [p for p in generic_params(fnode) if p.name != "self"]:
             tf = fixed if fixed is not None else turbofish(impl_of(fnode), impl_generics(made, impl_of(fnode)))
-            return [], f"{owner}{tf}::{fn.name}(){_unwrap(fn.returns, owner)}"
+            return [], f"{shown}{tf}::{fn.name}(){_unwrap(fn.returns, owner)}"
     if "Default" in crate.traits.get(owner, set()) and not fixed:
-        return [], f"{owner}::default()"
+        return [], f"{shown}::default()"
     for module, name in crate.constants.get(owner, []):
         if made.inside and visible(crate, made.module, module, name):
             return [], "::".join(("crate", *module, name))
@@ -524,30 +549,31 @@ def construct(made: Values, owner: str, impl: Node | None = None) -> tuple[list[
     for fn, (fsrc, fnode) in found:
         generics = impl_generics(made, impl_of(fnode))
         params = [p for p in generic_params(fnode) if p.name != "self"]
-        inner = Values(crate, made.inside, made.module, made.depth + 1)
+        inner = Values(crate, made.inside, made.module, made.depth + 1, made.imported)
         setup = generic_values(params, generics)
         setup += fill_rust_values([p for p in params if p.value is None], fn.name, fnode,
                                   doc_code(fsrc, fnode), text_of(fnode), inner)
         if any(re.search(r"\bDefault::default\(\)", guess("rust", p)) for p in params):
             continue
         tf = fixed if fixed is not None else ""
-        return setup, f"{owner}{tf}::{fn.name}({guessed_args('rust', params)}){_unwrap(fn.returns, owner)}"
+        return setup, f"{shown}{tf}::{fn.name}({guessed_args('rust', params)}){_unwrap(fn.returns, owner)}"
     shape = crate.shapes.get(owner)
     if shape is not None and shape.type == "struct_item" and shape.child_by_field_name("body") is None:
-        return [], owner
+        return [], shown
     if shape is not None and shape.type == "enum_item":
-        return _variant(made, owner, shape, impl, fixed or "")
+        return _variant(made, owner, shape, impl, fixed or "", shown)
     return None
 
 
-def _variant(made: Values, owner: str, shape: Node, impl: Node | None, tf: str) -> tuple[list[str], str] | None:
+def _variant(made: Values, owner: str, shape: Node, impl: Node | None, tf: str,
+             shown: str) -> tuple[list[str], str] | None:
     """An enum's value: its first unit variant, else its first variant holding one value of a type the
     `impl`'s bounds (or the type's) give a value for."""
     body = shape.child_by_field_name("body")
     variants = [v for v in (body.named_children if body is not None else ()) if v.type == "enum_variant"]
     unit = next((v for v in variants if v.child_by_field_name("body") is None), None)
     if unit is not None:
-        return [], f"{owner}{tf}::{text_of(unit.child_by_field_name('name'))}"
+        return [], f"{shown}{tf}::{text_of(unit.child_by_field_name('name'))}"
     # the enum's own parameter names, given the `impl`'s choices position by position
     own = shape.child_by_field_name("type_parameters")
     names = [text_of(p.child_by_field_name("name") or p.named_children[0]) for p in
@@ -574,7 +600,7 @@ def _variant(made: Values, owner: str, shape: Node, impl: Node | None, tf: str) 
         if value is not None and "Default::default()" not in value:
             if not tf and names:
                 tf = "::<" + ", ".join(values[n][0] if values.get(n) else "_" for n in names) + ">"
-            return [], f"{owner}{tf}::{text_of(v.child_by_field_name('name'))}({value})"
+            return [], f"{shown}{tf}::{text_of(v.child_by_field_name('name'))}({value})"
     return None
 
 

@@ -198,3 +198,20 @@ def test_examples_of_a_generic_no_std_types_methods_pass_cargo_check(tmp_path, m
         assert g.example_checks == ("static", "cargo check") and g.example_problems == (), (name, g.example.code)
     # a private method: a test module after the impl around it (a module cannot be written inside an impl)
     assert g.example.code.startswith("// In `src/inner.rs`, next to `bump`") and "extern crate std;" in g.example.code
+
+
+@pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is not installed")
+def test_a_feature_gated_items_example_says_so_and_is_checked_with_the_feature(tmp_path, monkeypatch):
+    monkeypatch.setattr(toolchain_rust, "BUILD_ROOT", tmp_path / "builds")
+    root = _crate(tmp_path / "proj")
+    with (root / "Cargo.toml").open("a") as manifest:
+        manifest.write('\n[features]\nextra = []\n')
+    (root / "src/lib.rs").write_text('#[cfg(feature = "extra")]\npub mod extra;\n')
+    path = root / "src/extra.rs"
+    path.write_text("/// A bonus.\npub fn bonus(x: u32) -> u32 {\n    x + 1\n}\n")
+    src = Source(for_path(str(path)), path.read_text())
+    g = ground(find_definition(src, "bonus"), src, path, root, 5)
+    assert g.needs_features == ("extra",) and g.import_line == "use twice_kit::extra::bonus;"
+    attach(g, src, path, root, check_example)
+    assert g.example.code.startswith('// Needs the crate\'s feature "extra": `features = ["extra"]`')
+    assert g.example_checks == ("static", "cargo check") and g.example_problems == ()
