@@ -71,6 +71,7 @@ class Module:
     children: dict[str, tuple[bool, tuple[str, ...]]] = field(default_factory=dict)  # name -> (pub, cfgs)
     items: dict[str, tuple[bool, tuple[str, ...]]] = field(default_factory=dict)  # name -> (pub, cfgs)
     uses: list[Use] = field(default_factory=list)
+    restricted: set[str] = field(default_factory=set)  # items `pub(crate)`, `pub(super)`, `pub(in ...)`
 
 
 # --- cfg predicates --------------------------------------------------------------------------------------------
@@ -340,6 +341,8 @@ class Crate:
                 name = _text(node.child_by_field_name("name"))
                 if name:
                     module.items[name] = (_public(node), here)
+                    if not _public(node) and any(c.type == "visibility_modifier" for c in node.named_children):
+                        module.restricted.add(name)
                 if node.type in ("const_item", "static_item") and name:
                     segs = type_segments(node.child_by_field_name("type"))
                     if segs and "mutable_specifier" not in {c.type for c in node.children} and \

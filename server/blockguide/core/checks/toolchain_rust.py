@@ -72,6 +72,8 @@ def rust_check(code: str, g: Grounding, file: Path) -> ToolResult | None:
     sources += [p for p in (modules.files if modules is not None else []) if p not in sources]
     stamps = [stamp(p) for p in [crate / "Cargo.toml", *sources]]
     features = tuple(g.needs_features)  # a block compiled only with them: its example is checked with them
+    if test_only(g, file):
+        return None  # compiled only in the crate's tests, which the copy is not built as: not checked
     if is_module_example(code):
         at = insertion_line(g, file)
         if at is None or not lib_file(file, crate):
@@ -80,6 +82,15 @@ def rust_check(code: str, g: Grounding, file: Path) -> ToolResult | None:
         return cached(key, lambda: _in_module(cargo, code, crate, package, file, at, features))
     key = (CHECK, digest(cargo, code, str(crate), *features, *stamps))
     return cached(key, lambda: _cargo(cargo, code, crate, package, features=features))
+
+
+def test_only(g: Grounding, file: Path) -> bool:
+    """The block (or the function its statements run in) is compiled only in its crate's tests: a `#[test]`
+    function, an item of a `#[cfg(test)]` module."""
+    crate = crate_of(file)
+    module = crate.module_at(file, g.block.span.start) if crate is not None else None
+    name = g.example_via or g.block.name
+    return module is not None and crate.test_only(module, name)
 
 
 def is_module_example(code: str) -> bool:

@@ -293,13 +293,15 @@ def choose(bounds: str, made: Values) -> tuple[str, str] | None:
     return "i32", "1i32"
 
 
-def impl_generics(made: Values, impl: Node | None) -> dict[str, tuple[str, str] | None]:
+def impl_generics(made: Values, impl: Node | None, also: Node | None = None) -> dict[str, tuple[str, str] | None]:
     """{an `impl`'s (or a function's) generic type parameter: (type, value) its bounds allow (None: none
     known)}; a parameter's bounds see the types chosen for those before it (`G: FnMut(Acc) -> Acc`)."""
     params = impl.child_by_field_name("type_parameters") if impl is not None else None
     if params is None:
         return {}
     bounds = type_bounds(impl)
+    for name, more in type_bounds(also).items():  # a method's `where L: IntoIterator` on its impl's `L`
+        bounds[name] = " + ".join(b for b in (bounds.get(name), more) if b)
     out: dict[str, tuple[str, str] | None] = {}
     for param in params.named_children:
         if param.type in ("type_parameter", "constrained_type_parameter"):
@@ -460,8 +462,13 @@ class Values:
         """How the example writes the crate's type: by its name inside the crate or where imported, else by
         its public path; None when code outside the crate cannot name it."""
         crate = self.crate
-        if self.inside or owner in self.imported or crate is None or owner not in crate.shape_at:
+        if crate is None or owner not in crate.shape_at or owner in self.imported:
             return owner
+        if self.inside:  # by its path in the crate where it is another module's
+            module = crate.shape_at[owner]
+            if module == self.module:
+                return owner
+            return "::".join(("crate", *module, owner)) if visible(crate, self.module, module, owner) else None
         reach = crate.reach(crate.shape_at[owner], owner)
         return reach.path if reach is not None and not reach.features else None
 
@@ -472,6 +479,7 @@ def fill_rust_values(params: list[GenericParam], name: str, node: Node | None, d
     buffer for a `&mut [u8]`, a value of the crate's own type made by its constructor)."""
     bounds = type_bounds(node)
     for p in params:
+        p.type = re.sub(r"'\w+\s*(?=[\w\[(&*])|<'\w+>|'\w+\s*,\s*", "", p.type)  # lifetimes: `&'a [u8]` is a `&[u8]`
         if p.type in bounds:
             p.type = f"impl {bounds[p.type]}"
     from_doc = doc_call_args(name, doc) or []
@@ -497,7 +505,7 @@ def fill_rust_values(params: list[GenericParam], name: str, node: Node | None, d
 def _crate_value(made: Values, written: str) -> tuple[list[str], str] | None:
     """A value of one of the crate's types (`&Config`, `Version`) from what the crate has to make one."""
     m = re.fullmatch(r"(&\s*('\w+\s+)?)?((\w+::)*)(\w+)(<.*>)?", written.strip())
-    if m is None or made.crate is None or made.depth > 1:
+    if m is None or made.crate is None or made.depth > 1 or m.group(5) not in made.crate.shapes:
         return None
     built = construct(made, m.group(5))
     if built is None:
@@ -513,11 +521,13 @@ def visible(crate: Crate, where: tuple[str, ...], module: tuple[str, ...], name:
         pub = decl is not None and decl.children.get(module[i], (False, ()))[0]
         if not pub and where[:i] != module[:i]:
             return False
-    item = crate.modules[module].items.get(name, (False, ())) if module in crate.modules else (False, ())
-    return item[0] or where[:len(module)] == module
+    found = crate.modules.get(module)
+    item = found.items.get(name, (False, ())) if found is not None else (False, ())
+    return item[0] or (found is not None and name in found.restricted) or where[:len(module)] == module
 
 
-def construct(made: Values, owner: str, impl: Node | None = None) -> tuple[list[str], str] | None:
+def construct(made: Values, owner: str, impl: Node | None = None,
+              also: Node | None = None) -> tuple[list[str], str] | None:
     """(statements first, an expression) making a value of the crate's type `owner`: its argument-less `new`
     (or another argument-less constructor), its Default, one of the crate's constants of the type, a
     constructor given values of its parameters' types (`.unwrap()` on a Result or Option), a unit struct,
@@ -528,7 +538,7 @@ def construct(made: Values, owner: str, impl: Node | None = None) -> tuple[list[
     shown = made.named(owner)
     if crate is None or shown is None:
         return None
-    fixed = turbofish(impl, impl_generics(made, impl)) if impl is not None else None
+    fixed = turbofish(impl, impl_generics(made, impl, also)) if impl is not None else None
     fns = [f for f in crate.functions.get(owner, [])
            if not f.has_self and (f.public or made.inside) and _makes(f.returns, owner)]
     fns.sort(key=lambda f: (f.name != "new", f.name))
@@ -561,12 +571,47 @@ def construct(made: Values, owner: str, impl: Node | None = None) -> tuple[list[
     if shape is not None and shape.type == "struct_item" and shape.child_by_field_name("body") is None:
         return [], shown
     if shape is not None and shape.type == "enum_item":
-        return _variant(made, owner, shape, impl, fixed or "", shown)
+        built = _variant(made, owner, shape, impl, fixed or "", shown, also)
+        if built is not None:
+            return built
+    return _from_another(made, owner)
+
+
+def _from_another(made: Values, owner: str) -> tuple[list[str], str] | None:
+    """A value of a type the crate makes only from another of its types (an iterator, a drain, a view):
+    that type's value, bound first, then its method that returns one (`source.drain(..)`)."""
+    crate = made.crate
+    if crate is None or made.depth > 1 or owner not in crate.shapes:
+        return None
+    for other, fns in sorted(crate.functions.items()):
+        for fn in fns:
+            if other == owner or not fn.has_self or not (fn.public or made.inside) or \
+                    not re.search(rf"\b{re.escape(owner)}\b", fn.returns) or not _makes(fn.returns, owner):
+                continue  # (`-> Self` is the other type)
+            where = crate.definition(fn)
+            if where is None:
+                continue
+            fsrc, fnode = where
+            deeper = Values(crate, made.inside, made.module, made.depth + 1, made.imported)
+            source = construct(deeper, other, impl_of(fnode), fnode)
+            if source is None:
+                continue
+            generics = impl_generics(deeper, impl_of(fnode), fnode)
+            generics.update(impl_generics(deeper, fnode))
+            params = [p for p in generic_params(fnode) if p.name != "self"]
+            setup = generic_values(params, generics)
+            setup += fill_rust_values([p for p in params if p.value is None], fn.name, fnode, doc_code(fsrc, fnode),
+                                      text_of(fnode), deeper)
+            if any("Default::default()" in guess("rust", p) for p in params):
+                continue
+            name = "source" if made.depth == 0 else f"source{made.depth + 1}"
+            return source[0] + setup + [f"let mut {name} = {source[1]};"], \
+                f"{name}.{fn.name}({guessed_args('rust', params)}){_unwrap(fn.returns, owner)}"
     return None
 
 
 def _variant(made: Values, owner: str, shape: Node, impl: Node | None, tf: str,
-             shown: str) -> tuple[list[str], str] | None:
+             shown: str, also: Node | None = None) -> tuple[list[str], str] | None:
     """An enum's value: its first unit variant, else its first variant holding one value of a type the
     `impl`'s bounds (or the type's) give a value for."""
     body = shape.child_by_field_name("body")
@@ -579,7 +624,7 @@ def _variant(made: Values, owner: str, shape: Node, impl: Node | None, tf: str,
     names = [text_of(p.child_by_field_name("name") or p.named_children[0]) for p in
              (own.named_children if own is not None else ()) if p.type in ("type_parameter",
                                                                             "constrained_type_parameter")]
-    chosen = impl_generics(made, impl) if impl is not None else {}
+    chosen = impl_generics(made, impl, also) if impl is not None else {}
     written = impl.child_by_field_name("type") if impl is not None else None
     args = written.child_by_field_name("type_arguments") if written is not None and \
         written.type == "generic_type" else None
