@@ -215,3 +215,17 @@ def test_a_feature_gated_items_example_says_so_and_is_checked_with_the_feature(t
     attach(g, src, path, root, check_example)
     assert g.example.code.startswith('// Needs the crate\'s feature "extra": `features = ["extra"]`')
     assert g.example_checks == ("static", "cargo check") and g.example_problems == ()
+
+
+@pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is not installed")
+def test_an_example_in_a_test_only_module_is_not_claimed_checked(tmp_path, monkeypatch):
+    monkeypatch.setattr(toolchain_rust, "BUILD_ROOT", tmp_path / "builds")
+    root = _crate(tmp_path / "proj")
+    (root / "src/lib.rs").write_text("#[cfg(test)]\nmod helpers;\n")
+    path = root / "src/helpers.rs"
+    path.write_text("pub fn fixture(x: u32) -> u32 {\n    x\n}\n")
+    src = Source(for_path(str(path)), path.read_text())
+    g = ground(find_definition(src, "fixture"), src, path, root, 5)
+    attach(g, src, path, root, check_example)
+    assert g.import_line is None and "mod fixture_example {" in g.example.code
+    assert g.example_checks == ("static",)  # a dependency's copy is built without its tests: nothing compiled it
