@@ -349,8 +349,8 @@ class Crate:
                             node.child_by_field_name("type").type != "reference_type":
                         self.constants.setdefault(segs[-1], []).append((path, name))
                 if node.type in ("struct_item", "enum_item", "union_item") and name:
-                    self.shapes.setdefault(name, node)
-                    self.shape_at.setdefault(name, path)
+                    if name not in self.shapes or (_public(node) and not _public(self.shapes[name])):
+                        self.shapes[name], self.shape_at[name] = node, path  # the public one of a name
                     for attr in _attributes(node):
                         key, args, _ = _attribute(attr)
                         if key == "derive" and args is not None:
