@@ -17,8 +17,9 @@ from blockguide.core.callsites.confirm import confirmer
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.project import (
     C_HEADER_SUFFIXES, c_header, c_header_paths, find_root, go_import, including_header, js_package_name, js_specifier,
-    relative, rust_module, rust_root_export)
+    relative, rust_module)
 from blockguide.core.python.grounding import ground_python
+from blockguide.core.rust_crate import place_of
 from blockguide.core.syntax.blocks import definition_around, enclosing_definition, property_owner
 from blockguide.core.syntax.blocks import owner_name as class_of_method
 from blockguide.core.syntax.dataflow import dataflow
@@ -115,10 +116,13 @@ def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, reference
         g.module, g.import_line = go_import(path, root, src.text)
     elif block.language == "rust":
         g.module = rust_module(path, root)
-        public = (owner.text if owner is not None else block.text).lstrip().startswith("pub")
-        name = owner.name if owner is not None else block.name
-        if g.module and name and (public or owner is not None):
-            g.import_line = f"use {rust_root_export(path, name) or f'{g.module}::{name}'};"
+        place = place_of(path, node) if node is not None and block.name else None
+        if place is not None and place.public:  # the shortest public path to it (a method's: its type's)
+            g.import_line = f"use {place.reach.path};"
+        if place is not None and place.features:
+            g.needs_features = place.features
+            g.notes.append(f"`{block.name}` is compiled only with the crate's {_and(place.features)} "
+                           f"feature{'s' if len(place.features) > 1 else ''} enabled.")
     elif block.language == "java":
         package = re.search(r"^\s*package\s+([\w.]+)\s*;", src.text, re.M)
         top = _top_class(src, block)
@@ -148,6 +152,11 @@ def _ground_generic(g: Grounding, src: Source, path: Path, root: Path, reference
         g.call_sites = callsites.find_call_sites(
             root, [block.name], lang.suffixes, references, exclude=(path, range(block.span.start, block.span.end)),
             confirm=confirm)
+
+
+def _and(names) -> str:
+    quoted = [f"`{n}`" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 def _header(src: Source, node) -> str | None:

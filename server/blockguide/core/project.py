@@ -8,6 +8,8 @@ import re
 import tomllib
 from pathlib import Path
 
+from blockguide.core.rust_crate import crate_of
+
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "package.json", "go.mod", "Cargo.toml", "pom.xml",
                 "build.gradle", "CMakeLists.txt", ".git")
@@ -94,8 +96,14 @@ def go_import(path: Path, root: Path, text: str) -> tuple[str | None, str | None
 
 
 def rust_module(path: Path, root: Path) -> str | None:
-    """`crate_name::a::b` for src/a/b.rs of the crate whose Cargo.toml is nearest above the file."""
+    """`crate_name::a::b`: the module a library's file is, as its crate's module tree has it (`mod`
+    declarations from the library's root file, core.rust_crate); else src/a/b.rs's path in the crate whose
+    Cargo.toml is nearest above the file."""
     path = path.resolve()
+    crate = crate_of(path)
+    module = crate.module_at(path, 0) if crate is not None else None
+    if module is not None:
+        return "::".join([crate.name, *module])
     for base in path.parents:
         cargo = base / "Cargo.toml"
         if cargo.is_file():
@@ -111,29 +119,6 @@ def rust_module(path: Path, root: Path) -> str | None:
             return "::".join([name, *parts])
         if base == base.parent:
             break
-    return None
-
-
-def rust_root_export(path: Path, name: str) -> str | None:
-    """`crate_name::name` when the crate's root (src/lib.rs) re-exports `name` from the file's module with
-    `pub use` (by name, in a `{...}` list, or with `*`): the path users write. None otherwise."""
-    module = rust_module(path, path.parent)
-    if not module or "::" not in module:
-        return None
-    crate, _, inner = module.partition("::")
-    for base in path.resolve().parents:
-        if (base / "Cargo.toml").is_file():
-            try:
-                lib = (base / "src" / "lib.rs").read_text("utf-8", "replace")
-            except OSError:
-                return None
-            last = re.escape(inner.split("::")[-1])
-            for m in re.finditer(r"^\s*pub\s+use\s+([^;]+);", lib, re.M):
-                used = m.group(1)
-                if re.search(rf"\b{last}\b", used) and (re.search(rf"\b{re.escape(name)}\b", used) or
-                                                         used.rstrip().endswith("*")):
-                    return f"{crate}::{name}"
-            return None
     return None
 
 

@@ -201,6 +201,8 @@ class Grounding:
     inside: str | None = None  # statements: the name of the function they run inside
     inside_doc: DocComment | None = None  # statements: the documentation of the function they run inside
     example_via: str | None = None  # statements: the function whose usage example stands for them
+    # what must be enabled for the block to be compiled at all (Rust: the crate's non-default features)
+    needs_features: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

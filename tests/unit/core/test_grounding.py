@@ -49,6 +49,8 @@ def test_call_sites_in_tests_come_first(project):
 def test_import_lines_in_other_languages(tmp_path):
     (tmp_path / "Cargo.toml").write_text('[package]\nname = "my-crate"\nversion = "0.1.0"\n')
     (tmp_path / "src/util").mkdir(parents=True)
+    (tmp_path / "src/lib.rs").write_text("pub mod util;\n")
+    (tmp_path / "src/util/mod.rs").write_text("pub mod text;\n")
     (tmp_path / "src/util/text.rs").write_text("pub fn shout(s: &str) -> String {\n    s.to_uppercase()\n}\n")
     g = _g(tmp_path, "src/util/text.rs", "shout")
     assert g.import_line == "use my_crate::util::text::shout;"

@@ -24,6 +24,9 @@ from pathlib import Path
 
 from blockguide.core.checks.toolrun import (
     MAX_PROBLEMS, ToolResult, cached, digest, file_lock, read, run, stamp)
+from blockguide.core.languages import LANGUAGES
+from blockguide.core.rust_crate import crate_of, lib_root
+from blockguide.core.syntax.source import Source
 from blockguide.core.types import Grounding
 
 log = logging.getLogger(__name__)
@@ -65,15 +68,29 @@ def rust_check(code: str, g: Grounding, file: Path) -> ToolResult | None:
     if not package:
         return None  # a workspace without a package of its own
     sources = sorted((crate / "src").rglob("*.rs")) if (crate / "src").is_dir() else []
+    modules = crate_of(file)
+    sources += [p for p in (modules.files if modules is not None else []) if p not in sources]
     stamps = [stamp(p) for p in [crate / "Cargo.toml", *sources]]
+    features = tuple(g.needs_features)  # a block compiled only with them: its example is checked with them
+    if test_only(g, file):
+        return None  # compiled only in the crate's tests, which the copy is not built as: not checked
     if is_module_example(code):
         at = insertion_line(g, file)
         if at is None or not lib_file(file, crate):
             return None  # the function is not where the file on disk has it, or not in a library
-        key = (CHECK, digest(cargo, code, str(crate), str(file), str(at), *stamps, stamp(file)))
-        return cached(key, lambda: _in_module(cargo, code, crate, package, file, at))
-    key = (CHECK, digest(cargo, code, str(crate), *stamps))
-    return cached(key, lambda: _cargo(cargo, code, crate, package))
+        key = (CHECK, digest(cargo, code, str(crate), str(file), str(at), *features, *stamps, stamp(file)))
+        return cached(key, lambda: _in_module(cargo, code, crate, package, file, at, features))
+    key = (CHECK, digest(cargo, code, str(crate), *features, *stamps))
+    return cached(key, lambda: _cargo(cargo, code, crate, package, features=features))
+
+
+def test_only(g: Grounding, file: Path) -> bool:
+    """The block (or the function its statements run in) is compiled only in its crate's tests: a `#[test]`
+    function, an item of a `#[cfg(test)]` module."""
+    crate = crate_of(file)
+    module = crate.module_at(file, g.block.span.start) if crate is not None else None
+    name = g.example_via or g.block.name
+    return module is not None and crate.test_only(module, name)
 
 
 def is_module_example(code: str) -> bool:
@@ -81,22 +98,35 @@ def is_module_example(code: str) -> bool:
 
 
 def insertion_line(g: Grounding, file: Path) -> int | None:
-    """The 0-based line after the block in the file on disk (found by its text when the lines moved)."""
-    lines = read(file).split("\n")
+    """The 0-based line after the item the block is in, in the file on disk (the block found by its text
+    when the lines moved): after the function, or after the `impl` around a method (a module cannot be
+    written inside an `impl`)."""
+    text = read(file)
+    lines = text.split("\n")
     block = g.block.text.split("\n")
     start = g.block.span.start
     if lines[start:start + len(block)] != block:
         start = next((i for i in range(len(lines)) if lines[i:i + len(block)] == block), -1)
         if start < 0:
             return None
-    return start + len(block)
+    end = start + len(block)
+    node = Source(LANGUAGES["rust"], text).tree.root_node.named_descendant_for_point_range(
+        (start, len(block[0]) - len(block[0].lstrip())), (start, len(block[0])))
+    while node is not None and node.parent is not None and not (
+            node.parent.type == "source_file" or
+            (node.parent.type == "declaration_list" and node.parent.parent is not None
+             and node.parent.parent.type == "mod_item")):
+        node = node.parent
+    if node is not None and node.parent is not None:
+        end = max(end, node.end_point.row + 1)
+    return end
 
 
 def lib_file(file: Path, crate: Path) -> bool:
-    """The file belongs to the crate's library, not to a binary, a test or a benchmark (a guess by layout)."""
-    rel = file.relative_to(crate).as_posix()
-    return rel.startswith("src/") and rel != "src/main.rs" and not rel.startswith("src/bin/") and \
-        (crate / "src/lib.rs").is_file()
+    """The file is one of the library's modules (core.rust_crate reads them from its root file), not a
+    binary's, a test's or a benchmark's."""
+    found = crate_of(file)
+    return found is not None and found.folder.resolve() == crate.resolve() and found.module_at(file, 0) is not None
 
 
 def build_dir(crate: Path) -> Path:
@@ -111,9 +141,12 @@ def build_dir(crate: Path) -> Path:
     return folder
 
 
-def example_manifest(package: str, crate: Path) -> str:
+def example_manifest(package: str, crate: Path, features: tuple[str, ...] = ()) -> str:
+    """The temporary crate's manifest: it depends on the project's crate (with the non-default features the
+    block is compiled under)."""
+    wanted = f", features = [{', '.join(repr(f).replace(chr(39), chr(34)) for f in features)}]" if features else ""
     return (f'[package]\nname = "blockguide-example"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n'
-            f'[dependencies]\n{package} = {{ path = "{crate.as_posix()}" }}\n\n[workspace]\n')
+            f'[dependencies]\n{package} = {{ path = "{crate.as_posix()}"{wanted} }}\n\n[workspace]\n')
 
 
 def copied_manifest(text: str, crate: Path) -> str | None:
@@ -149,7 +182,12 @@ def module_copy(code: str, crate: Path, file: Path, at: int, copy: Path) -> int 
     for item in crate.iterdir():
         if item.is_file() and item.name != "Cargo.toml" and item.stat().st_size <= MAX_COPIED_FILE:
             shutil.copy2(item, copy / item.name)
-    shutil.copytree(crate / "src", copy / "src", ignore=shutil.ignore_patterns("target", ".*"))
+    folders = {crate / "src"} if (crate / "src").is_dir() else set()
+    root = lib_root(crate)
+    if root is not None and root.parent != crate and (crate / "src") not in (root.parent, *root.parents):
+        folders.add(root.parent)  # `[lib] path` elsewhere
+    for folder in folders:
+        shutil.copytree(folder, copy / folder.relative_to(crate), ignore=shutil.ignore_patterns("target", ".*"))
     (copy / "Cargo.toml").write_text(manifest, "utf-8")
     lines = read(file).split("\n")
     checked = re.sub(r"^([ \t]*)#\[cfg\(test\)\]", r"\1#[allow(dead_code, unused)]", code, flags=re.M)
@@ -159,7 +197,8 @@ def module_copy(code: str, crate: Path, file: Path, at: int, copy: Path) -> int 
     return at
 
 
-def _in_module(cargo: str, code: str, crate: Path, package: str, file: Path, at: int) -> ToolResult | None:
+def _in_module(cargo: str, code: str, crate: Path, package: str, file: Path, at: int,
+               features: tuple[str, ...] = ()) -> ToolResult | None:
     folder = build_dir(crate)
     with file_lock(folder / ".lock"):  # one check at a time per build folder
         copy = folder / "copy"
@@ -167,11 +206,11 @@ def _in_module(cargo: str, code: str, crate: Path, package: str, file: Path, at:
         if start is None:
             return None
         shown = (copy / file.relative_to(crate)).as_posix()
-        return _cargo(cargo, "fn main() {}\n", crate, package, depend_on=copy,
+        return _cargo(cargo, "fn main() {}\n", crate, package, depend_on=copy, features=features,
                       where=(rf"^{re.escape(shown)}:(\d+):\d+: (error.*)$", start, len(code.split("\n"))))
 
 
-def _cargo(cargo: str, code: str, crate: Path, package: str, depend_on: Path | None = None,
+def _cargo(cargo: str, code: str, crate: Path, package: str, depend_on: Path | None = None, features=(),
            where: tuple[str, int, int] | None = None) -> ToolResult | None:
     """`cargo check` of a temporary crate whose main.rs is `code`, depending on `depend_on` (the project's
     crate, or its copy); `where`: the messages about the example inside that copy (pattern, first line, lines)."""
@@ -180,7 +219,7 @@ def _cargo(cargo: str, code: str, crate: Path, package: str, depend_on: Path | N
         example = Path(tmp)
         (example / "src").mkdir()
         (example / "src/main.rs").write_text(code, "utf-8")
-        (example / "Cargo.toml").write_text(example_manifest(package, depend_on or crate), "utf-8")
+        (example / "Cargo.toml").write_text(example_manifest(package, depend_on or crate, features), "utf-8")
         lock = next((d / "Cargo.lock" for d in (crate, *crate.parents) if (d / "Cargo.lock").is_file()), None)
         if lock is not None:
             shutil.copyfile(lock, example / "Cargo.lock")
@@ -194,7 +233,9 @@ def _cargo(cargo: str, code: str, crate: Path, package: str, depend_on: Path | N
     pattern, first, count = where or (r"^src/main\.rs:(\d+):\d+: (error.*)$", 0, 1 << 30)
     problems = [f"cargo check: example.rs:{int(m.group(1)) - first}: {m.group(2)}"
                 for m in re.finditer(pattern, output, re.M) if first < int(m.group(1)) <= first + count]
-    if not problems:  # the crate itself does not build offline here: inconclusive
-        log.info("cargo check failed outside the example: %s", output.strip()[:300])
+    if not problems:  # the crate itself does not build offline here (with the features: their optional
+        # dependencies may not be in cargo's cache): inconclusive, and no check is claimed
+        log.info("cargo check failed outside the example%s: %s",
+                 f" (features {', '.join(features)})" if features else "", output.strip()[:300])
         return None
     return ToolResult(CHECK, tuple(problems[:MAX_PROBLEMS]))

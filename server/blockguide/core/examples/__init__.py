@@ -104,7 +104,8 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
     only when it passes.
     """
     block = g.block
-    if (block.kind == "statements" and block.indent) or local_function(src, block):
+    local = local_function(src, block)
+    if (block.kind == "statements" and block.indent) or local:
         inner = _enclosing_grounding(g, src, path, root)
         if inner is not None:
             built = build(inner, src, path, root, check)
@@ -112,8 +113,13 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
                 g.example_guessed = inner.example_guessed
                 if g.import_line is None:  # the statements are used through their function: its import
                     g.import_line, g.module = inner.import_line, g.module or inner.module
+                g.needs_features = g.needs_features or inner.needs_features
                 g.example_via = inner.block.name
                 g.notes.append(via_note(g))  # for the model
+                if local:  # the reader sees in the example itself why it calls another function
+                    said = f"{LANGUAGES[block.language].comment} `{block.name}` is defined inside " \
+                           f"`{inner.block.name}`: calling `{inner.block.name}` runs it.\n"
+                    return Example(built[0].language, said + built[0].code), built[1]
                 return built
     if block.language == "python":
         info = python_info(g, src)

@@ -205,5 +205,6 @@ def test_a_function_inside_an_exported_one_is_checked_through_the_package_entry_
     g, src, path = _grounded(tmp_path, "src/paginate.ts", "pages")
     attach(g, src, path, tmp_path, check_example)
     assert g.example_via == "paginate"
-    assert g.example.code.startswith('import { paginate } from "pager-kit";') and "paginate(3, 3)" in g.example.code
+    assert 'import { paginate } from "pager-kit";' in g.example.code and "paginate(3, 3)" in g.example.code
+    assert g.example.code.startswith("// `pages` is defined inside `paginate`: calling `paginate` runs it.")
     assert g.example_checks == ("static", "tsc --noEmit") and g.example_problems == ()

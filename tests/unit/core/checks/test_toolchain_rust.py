@@ -64,7 +64,7 @@ def test_a_crate_without_target_is_parsed_only_and_the_check_says_so(tmp_path):
     assert problems == [] and problems.checks == ("static", "parse only (no target/)")
 
 
-def test_a_pub_item_re_exported_at_the_root_is_imported_from_the_crate(tmp_path):
+def test_a_pub_item_re_exported_at_the_root_is_imported_from_the_crate_one_in_a_private_module_is_not(tmp_path):
     root = _crate(tmp_path, built=False)
     (root / "src/lib.rs").write_text("mod error;\npub use crate::error::Oops;\n\npub fn twice(x: u32) -> u32 {\n"
                                      "    x * 2\n}\n")
@@ -74,7 +74,7 @@ def test_a_pub_item_re_exported_at_the_root_is_imported_from_the_crate(tmp_path)
     oops = ground(find_definition(src, "Oops"), src, path, root, 5)
     assert oops.import_line == "use twice_kit::Oops;"
     code = ground(find_definition(src, "oops_code"), src, path, root, 5)
-    assert code.import_line == "use twice_kit::error::oops_code;"  # not re-exported: its module path
+    assert code.import_line is None  # `pub`, but in a private module nothing re-exports it from
 
 
 PRIVATE = '''/// Twice the number.
@@ -142,3 +142,90 @@ def test_at_most_max_build_dirs_are_kept_the_least_recently_used_go(tmp_path, mo
     second = toolchain_rust.build_dir(tmp_path / "b")
     third = toolchain_rust.build_dir(tmp_path / "c")
     assert not first.exists() and second.is_dir() and third.is_dir()
+
+
+KIT = '''#![no_std]
+mod inner;
+pub use inner::Bag;
+
+pub trait Store {}
+
+impl<T, const N: usize> Store for [T; N] {}
+'''
+
+INNER = '''use crate::Store;
+use core::fmt;
+
+pub struct Bag<A: Store> {
+    items: A,
+    count: usize,
+}
+
+impl<A: Store + Default> Bag<A> {
+    pub fn new() -> Self {
+        Bag { items: A::default(), count: 0 }
+    }
+
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    fn bump(&mut self) -> usize {
+        self.count += 1;
+        self.count
+    }
+}
+
+impl<A: Store> fmt::Display for Bag<A> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{} items", self.count)
+    }
+}
+'''
+
+
+@pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is not installed")
+def test_examples_of_a_generic_no_std_types_methods_pass_cargo_check(tmp_path, monkeypatch):
+    monkeypatch.setattr(toolchain_rust, "BUILD_ROOT", tmp_path / "builds")
+    root = _crate(tmp_path / "proj")
+    (root / "src/lib.rs").write_text(KIT)
+    path = root / "src/inner.rs"
+    path.write_text(INNER)
+    src = Source(for_path(str(path)), INNER)
+    for name in ("count", "fmt", "bump"):
+        g = ground(find_definition(src, name), src, path, root, 5)
+        attach(g, src, path, root, check_example)
+        assert g.example_checks == ("static", "cargo check") and g.example_problems == (), (name, g.example.code)
+    # a private method: a test module after the impl around it (a module cannot be written inside an impl)
+    assert g.example.code.startswith("// In `src/inner.rs`, next to `bump`") and "extern crate std;" in g.example.code
+
+
+@pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is not installed")
+def test_a_feature_gated_items_example_says_so_and_is_checked_with_the_feature(tmp_path, monkeypatch):
+    monkeypatch.setattr(toolchain_rust, "BUILD_ROOT", tmp_path / "builds")
+    root = _crate(tmp_path / "proj")
+    with (root / "Cargo.toml").open("a") as manifest:
+        manifest.write('\n[features]\nextra = []\n')
+    (root / "src/lib.rs").write_text('#[cfg(feature = "extra")]\npub mod extra;\n')
+    path = root / "src/extra.rs"
+    path.write_text("/// A bonus.\npub fn bonus(x: u32) -> u32 {\n    x + 1\n}\n")
+    src = Source(for_path(str(path)), path.read_text())
+    g = ground(find_definition(src, "bonus"), src, path, root, 5)
+    assert g.needs_features == ("extra",) and g.import_line == "use twice_kit::extra::bonus;"
+    attach(g, src, path, root, check_example)
+    assert g.example.code.startswith('// Needs the crate\'s feature "extra": `features = ["extra"]`')
+    assert g.example_checks == ("static", "cargo check") and g.example_problems == ()
+
+
+@pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is not installed")
+def test_an_example_in_a_test_only_module_is_not_claimed_checked(tmp_path, monkeypatch):
+    monkeypatch.setattr(toolchain_rust, "BUILD_ROOT", tmp_path / "builds")
+    root = _crate(tmp_path / "proj")
+    (root / "src/lib.rs").write_text("#[cfg(test)]\nmod helpers;\n")
+    path = root / "src/helpers.rs"
+    path.write_text("pub fn fixture(x: u32) -> u32 {\n    x\n}\n")
+    src = Source(for_path(str(path)), path.read_text())
+    g = ground(find_definition(src, "fixture"), src, path, root, 5)
+    attach(g, src, path, root, check_example)
+    assert g.import_line is None and "mod fixture_example {" in g.example.code
+    assert g.example_checks == ("static",)  # a dependency's copy is built without its tests: nothing compiled it
