@@ -110,6 +110,8 @@ def test_branch_labels_say_what_the_condition_means():
     from blockguide.core.fallback.labels import _cond_label
     assert _cond_label("not items") == "Handle empty `items`"
     assert _cond_label("len(items) == 2") == "Check `items` length"
+    # a member access through a pointer (`->`) is not a comparison: never "Compare `compound-`"
+    assert _cond_label("compound->num_chunks == MAX_DICTS") == "Check `compound->num_chunks` is `MAX_DICTS`"
     assert _cond_label("isinstance(items, dict)") == "Check `items` is `dict`"
     assert _cond_label("items is None") == "Handle missing `items`"
     assert _cond_label('"x" in items') == 'Check `"x"` in `items`'
