@@ -159,7 +159,7 @@ def _body(facts: tuple[F.Fact, ...], limit: int) -> str:
     and end with (a body of one more statement than the limit is said whole)."""
     said = [c for c in dict.fromkeys(nested(b) for b in facts) if c]
     if len(said) > limit + 1:
-        rest = _rest(facts[limit - 1:])
+        rest = rest_of(facts[limit - 1:])
         if rest:
             said = said[:limit - 1] + [rest]
     return join(said) or "does nothing"
@@ -168,7 +168,7 @@ def _body(facts: tuple[F.Fact, ...], limit: int) -> str:
 MAX_REST_NAMES = 3
 
 
-def _rest(facts: tuple[F.Fact, ...]) -> str:
+def rest_of(facts: tuple[F.Fact, ...]) -> str:
     """Statements past a body's limit, said by the names they set and call and how they end ("then sets `a`
     and `b`, calls `f` and returns `x`"): names, never a count of statements."""
     sets: list[str] = []

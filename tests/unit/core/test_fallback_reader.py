@@ -110,6 +110,8 @@ def test_branch_labels_say_what_the_condition_means():
     from blockguide.core.fallback.labels import _cond_label
     assert _cond_label("not items") == "Handle empty `items`"
     assert _cond_label("len(items) == 2") == "Check `items` length"
+    # a member access through a pointer (`->`) is not a comparison: never "Compare `compound-`"
+    assert _cond_label("compound->num_chunks == MAX_DICTS") == "Check `compound->num_chunks` is `MAX_DICTS`"
     assert _cond_label("isinstance(items, dict)") == "Check `items` is `dict`"
     assert _cond_label("items is None") == "Handle missing `items`"
     assert _cond_label('"x" in items') == 'Check `"x"` in `items`'
@@ -390,3 +392,13 @@ def test_statements_are_said_from_their_facts_inside_their_function(tmp_path):
     guide, g = _guide(tmp_path, "python", "scan.py", code, lines=(2, 7))
     assert guide.description.startswith("These 6 lines of `scan` in `scan.py` set `total`, loop for each `item` in "
                                         "`items`, check `total > limit` and assert `total >= 0`.")
+
+
+def test_a_long_arm_in_a_step_names_what_its_other_statements_do(tmp_path):
+    code = ("def settle(acct, amount):\n    if amount > 0:\n        fee = amount // 100\n        net = amount - fee\n"
+            "        acct.balance += net\n        log_entry(acct, net)\n        notify(acct)\n        return net\n"
+            "    return 0\n")
+    guide, _ = _guide(tmp_path, "python", "bank.py", code, symbol="settle")
+    text = " ".join(s.detail for s in guide.steps)
+    assert "other statement" not in text
+    assert "`log_entry`" in text and "`notify`" in text and "returns `net`" in text

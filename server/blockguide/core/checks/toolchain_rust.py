@@ -72,8 +72,9 @@ def rust_check(code: str, g: Grounding, file: Path) -> ToolResult | None:
     sources += [p for p in (modules.files if modules is not None else []) if p not in sources]
     stamps = [stamp(p) for p in [crate / "Cargo.toml", *sources]]
     features = tuple(g.needs_features)  # a block compiled only with them: its example is checked with them
-    if test_only(g, file):
-        return None  # compiled only in the crate's tests, which the copy is not built as: not checked
+    if not compiled(g, file):
+        return None  # compiled only in the crate's tests (which the copy is not built as), or only under
+        # cfgs this host or a single feature does not set: nothing would compile the example, not checked
     if is_module_example(code):
         at = insertion_line(g, file)
         if at is None or not lib_file(file, crate):
@@ -84,13 +85,17 @@ def rust_check(code: str, g: Grounding, file: Path) -> ToolResult | None:
     return cached(key, lambda: _cargo(cargo, code, crate, package, features=features))
 
 
-def test_only(g: Grounding, file: Path) -> bool:
-    """The block (or the function its statements run in) is compiled only in its crate's tests: a `#[test]`
-    function, an item of a `#[cfg(test)]` module."""
+def compiled(g: Grounding, file: Path) -> bool:
+    """The block (or the function its statements run in) is compiled when the crate is built as a dependency
+    with the block's features: not a `#[test]` function, not in a `#[cfg(test)]` module, not under a cfg
+    this host or one more feature does not set. True for a file outside the library's module tree."""
     crate = crate_of(file)
     module = crate.module_at(file, g.block.span.start) if crate is not None else None
+    if module is None:
+        return True
     name = g.example_via or g.block.name
-    return module is not None and crate.test_only(module, name)
+    cfgs = crate.modules[module].cfgs + crate.modules[module].items.get(name, (False, ()))[1]
+    return not crate.test_only(module, name) and crate.needed(cfgs) is not None
 
 
 def is_module_example(code: str) -> bool:

@@ -73,6 +73,9 @@ def go_value(p: GenericParam, prefix: str, types: dict[str, str] | None = None) 
         return f"{t}{{}}"
     if t in _STANDARD_VALUES:
         return _STANDARD_VALUES[t]
+    pointee = t[1:] if t.startswith("*") else ""
+    if pointee in _GO_BUILTIN - {"error", "any"} or _NUMERIC.fullmatch(pointee):
+        return f"new({pointee})"  # a pointer the block writes through (`p *uint32`): a real one, never nil
     named = re.fullmatch(r"(\*?)([A-Za-z_]\w*)", t)
     underlying = (types or {}).get(named.group(2), "") if named else ""
     if named and not named.group(1) and (_NUMERIC.fullmatch(underlying) or underlying == "string"):

@@ -341,8 +341,9 @@ class _Builder:
         where = cls.origin or self.project
         for name, args in supertypes(cls.node):
             found = self.class_named(name, where)
-            if found is None:
-                if name.rsplit(".", 1)[-1] not in _MARKERS:  # the JDK's: its abstract methods are not read here
+            if found is None:  # the JDK's: its abstract methods are not read here, a few small ones are known
+                known = _JDK_ABSTRACT.get(name.rsplit(".", 1)[-1])
+                if known is None or any(m not in {n for n, _ in done} for m in known):
                     self.unknown_abstract = True
                 continue
             sup = found
@@ -391,7 +392,6 @@ class _Builder:
 
     # --- the example ----------------------------------------------------------------------------------------
     def build(self, node: Node | None, params: list[GenericParam]) -> str | None:
-        g = self.g
         if node is None:
             return None
         given = {p.name: p.value for p in params if p.value is not None}
@@ -543,8 +543,11 @@ class _Builder:
                          + [f"        {line}" for line in body] + ["    }", "}"]) + "\n"
 
 
-# interfaces that declare no method: a class implementing them has nothing more to write
-_MARKERS = frozenset({"Serializable", "Cloneable", "RandomAccess", "EventListener"})
+# the abstract methods of the JDK's small interfaces (none: a marker): a class below them that writes these
+# has nothing more to write
+_JDK_ABSTRACT = {"Serializable": (), "Cloneable": (), "RandomAccess": (), "EventListener": (),
+                 "AutoCloseable": ("close",), "Closeable": ("close",), "Flushable": ("flush",),
+                 "Comparable": ("compareTo",), "Runnable": ("run",), "Iterable": ("iterator",)}
 _SERIALIZATION = frozenset({"writeObject", "readObject", "readObjectNoData", "readResolve", "writeReplace"})
 
 

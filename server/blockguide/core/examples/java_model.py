@@ -253,7 +253,7 @@ class Project:
                 continue
             found = self.file_at(path)
             for node in _class_nodes(found[0].tree.root_node) if found is not None else []:
-                if name in _supertypes(node) and \
+                if name in [n.rsplit(".", 1)[-1] for n, _ in supertypes(node)] and \
                         node.type in ("class_declaration", "enum_declaration", "record_declaration"):
                     out.append((found[1], node))
         return sorted(out, key=lambda pn: ("abstract" in modifiers(pn[1]), pn[0].package != self.package))
@@ -272,16 +272,6 @@ def supertypes(node: Node) -> list[tuple[str, list[str]]]:
                         out.append((name, [text_of(a) for a in args.named_children] if args is not None else []))
                     else:
                         out.append((text_of(k), []))
-    return out
-
-
-def _supertypes(node: Node) -> list[str]:
-    out = []
-    for c in node.children:
-        if c.type in ("superclass", "super_interfaces", "extends_interfaces"):
-            for t in c.named_children:
-                kinds = t.named_children if t.type == "type_list" else [t]
-                out += [re.sub(r"<.*", "", text_of(k)).rsplit(".", 1)[-1] for k in kinds]
     return out
 
 

@@ -57,7 +57,8 @@ _NEVER_HIDDEN = {"return", "raise", "loop", "branch", "switch", "jump", "yield"}
 
 def _nested(kids: list[Action], limit: int = 3) -> str:
     """What the nested actions do, as one clause: `returns `x``, `sets `a` to `b` and returns `a``. Past
-    `limit`, plain statements are counted; a return, raise, jump, loop or branch is always said."""
+    `limit`, plain statements are said by what they set and call; a return, raise, jump, loop or branch is
+    always said."""
     if not kids:
         return ""
     # a branch's clause says all its arms: its `else if` / `else` arms are not said again
@@ -70,9 +71,11 @@ def _nested(kids: list[Action], limit: int = 3) -> str:
             kept = said
         dropped = len(said) - len(kept)
         clauses = [c for _, c in kept]
-        if dropped:
+        if dropped:  # said by what they set, call and end with; counted only when they do none of these
             first_hidden = next(n for n, kc in enumerate(said) if kc not in kept)
-            clauses.insert(first_hidden, f"runs {dropped} other statement{'s' if dropped > 1 else ''}")
+            hidden = tuple(k.fact for k, c in said if (k, c) not in kept and k.fact is not None)
+            clauses.insert(first_hidden, phrase.rest_of(hidden) or
+                           f"runs {dropped} other statement{'s' if dropped > 1 else ''}")
         return _join(clauses)
     return _join([c for _, c in said])
 

@@ -79,7 +79,7 @@ def _cap(text: str) -> str:
 def _simple(text: str, limit: int = 24) -> bool:
     """Short enough and plain enough to stand in a label: a name, an attribute, a literal."""
     text = text.strip()
-    return 0 < len(text) <= limit and bool(re.fullmatch(r"[\w.:\[\]'\"$&*-]+|\"[^\"]{0,14}\"|'[^']{0,14}'", text))
+    return 0 < len(text) <= limit and bool(re.fullmatch(r"([\w.:\[\]'\"$&*-]|->)+|\"[^\"]{0,14}\"|'[^']{0,14}'", text))
 
 
 def _args(code: str, name: str) -> list[str]:
@@ -228,7 +228,7 @@ def _cond_label(cond: str, context: dict | None = None) -> str:
         if _simple(a, 16) and _simple(b, 16):
             return f"Check `{a}` {m.group(2)} `{b}`"
         return f"Check `{b}` contents" if _simple(b) else "Check membership"
-    m = re.fullmatch(r"(.+?)\s*(===|!==|==|!=|<=|>=|<|>)\s*(.+)", c)
+    m = re.fullmatch(r"(.+?)\s*(===|!==|==|!=|<=|>=|<|(?<![-=])>)\s*(.+)", c)  # `->`, `=>` are no comparison
     if m and not c.startswith("let "):
         a, op, b = m.group(1).strip(), m.group(2), m.group(3).strip()
         if b in ('""', "''") and op in ("==", "==="):

@@ -134,3 +134,11 @@ def test_a_method_of_a_private_nested_class_is_reached_through_the_outer_class(t
              "    public int split(int size) {\n        return new Slot(size).half();\n    }\n}\n")
     code = _example(tmp_path, {"Shelf.java": shelf}, "Shelf.java", "half")
     assert "new Shelf()" in code and "value.split(3)" in code and "`split` runs `half`" in code
+
+
+def test_an_anonymous_class_below_a_small_jdk_interface_it_implements_is_written(tmp_path):
+    # AutoCloseable's one abstract method is close(): an interface that writes it leaves nothing else to write
+    job = "public interface Job extends AutoCloseable {\n    int run(int times);\n\n" \
+          "    default void close() {\n    }\n\n    default int twice() {\n        return run(2);\n    }\n}\n"
+    code = _example(tmp_path, {"Job.java": job}, "Job.java", "twice")
+    assert "new Job() { @Override public int run(int times) { return 0; } }" in code

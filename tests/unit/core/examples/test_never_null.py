@@ -271,3 +271,11 @@ def test_java_narrow_number_parameters_get_literals_of_their_type():
     assert guess("java", GenericParam("n", "short")) == "(short) 3"
     assert guess("java", GenericParam("ratio", "float")) == "1.5f"
     assert guess("java", GenericParam("count", "int")) == "3"
+
+
+def test_go_a_pointer_to_a_builtin_type_is_a_new_one_never_nil(tmp_path):
+    root = _write(tmp_path, {
+        "go.mod": "module example.com/flagx\n\ngo 1.20\n",
+        "flagx.go": "package flagx\n\nfunc Uint32Var(p *uint32, name string, value uint32) {\n\t*p = value\n}\n"})
+    code = _example(root, "flagx.go", "Uint32Var")
+    assert "flagx.Uint32Var(new(uint32), " in code and "nil" not in code
