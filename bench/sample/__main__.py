@@ -30,21 +30,23 @@ DEFAULT_OUT = fetching.CACHE / "sample-results.md"
 CI_BLOCKS = 20  # the quota is per language, so the draw takes ceil(20 / 8) = 3 blocks of each: 24
 # The CI draw fails when a property holds for fewer of its drawn blocks (pass / (pass + fail)) than this. A
 # 24-block draw swings far more than the full one, so each threshold is what 99.9% of 24-block draws reached
-# (5000 drawn, 3 per language, from the 893 guides of the three full runs of bench/RESULTS.md's "Sampled
-# benchmark", the code at 0cb4369), rounded down to 5%: a regression shows, a new day's draw does not fail.
-# The full draws' level (the lowest of the three seeds) is in the comment; raise both as the analysis gets right.
+# (5000 drawn, 3 per language, from the 912 guides of the three full runs of bench/RESULTS.md's "Sampled
+# benchmark", session 6, the code at c7f6582), rounded down to 5% and 5% below that: a regression shows, a new
+# day's draw does not fail. The full draws' level (the three seeds together) is in the comment; raise both as
+# the analysis gets right. The example's threshold is lower still: where a toolchain times out on a loaded
+# machine, or a crate is not built, the example is not checked (n/a), and fewer checks swing more.
 CI_THRESHOLDS = {
-    "drafted": 0.95,  # full draws: 99.7%
-    "assignments": 0.55,  # 88.6%
-    "counts": 0.65,  # 91.9%
-    "names": 0.80,  # 94.6%
-    "doc": 0.0,  # 72.4% (a 24-block draw has few documented definitions)
-    "steps": 0.70,  # 90.9%
-    "labels": 0.60,  # 82.9%
-    "kind": 0.60,  # 81.4%
-    "language": 0.80,  # 91.2%
-    "extent": 0.75,  # 90.2%
-    "example": 0.10,  # 58.0%
+    "drafted": 0.95,  # full draws: 100%
+    "assignments": 0.80,  # 99.8%
+    "counts": 0.90,  # 100%
+    "names": 0.80,  # 98.7%
+    "doc": 0.60,  # 99.5% (a 24-block draw has few documented definitions)
+    "steps": 0.75,  # 97.5%
+    "labels": 0.90,  # 100%
+    "kind": 0.80,  # 98.6%
+    "language": 0.90,  # 99.9%
+    "extent": 0.90,  # 99.9%
+    "example": 0.30,  # 74.1%
 }
 # The hook for running the examples (issue 20): when bench/run_examples.py defines
 #   run_sampled(case: bench.sample.checks.Case) -> bench.sample.checks.Verdict
