@@ -60,6 +60,8 @@ def test_statements_are_shown_through_their_function(project):
     assert "They read `text`, `sep` and `_SEP`, set before them." in guide.description
     assert "They set `text`, which the code after them uses." in guide.description
     assert "slugify(" in guide.example.code and check_example(guide.example, g) == []
+    one = static_guide(_ground(project, "src/textkit/slug.py", lines=(10, 10)))  # a single line is "it"
+    assert one.description.startswith("This line") and "They " not in one.description
     assert any("run inside `slugify`" in n for n in guide.notes)
 
 

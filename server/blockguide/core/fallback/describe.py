@@ -17,6 +17,11 @@ def _own(g: Grounding):
     return next((s for s in g.defines if s.name == g.block.name), None)
 
 
+def _plural(g: Grounding) -> bool:
+    """Statements over several lines are "these lines" (they); one line, or a definition, is "it"."""
+    return g.block.kind == "statements" and g.block.span.lines != 1
+
+
 def description(g: Grounding) -> str:
     block = g.block
     own = _own(g)
@@ -24,10 +29,11 @@ def description(g: Grounding) -> str:
     sentences: list[str] = []
     if block.kind == "statements":
         sentences.append(statements_purpose(g))
+        they, s, them = ("They", "", "them") if _plural(g) else ("It", "s", "it")
         if g.inputs:
-            sentences.append(f"They read {_names(g.inputs)}, set before them.")
+            sentences.append(f"{they} read{s} {_names(g.inputs)}, set before {them}.")
         if g.outputs:
-            sentences.append(f"They set {_names(g.outputs)}, which the code after them uses.")
+            sentences.append(f"{they} set{s} {_names(g.outputs)}, which the code after {them} uses.")
     else:
         sig = own.signature if own and own.signature else block.name
         kind = {"function": "function", "method": "method", "class": "class"}.get(block.kind, block.kind)
@@ -108,7 +114,7 @@ def _flow_facts(g: Grounding) -> list[str]:
         return []
     facts = [a.fact for a in g.flow if a.fact is not None]
     out = []
-    it, does = ("They", "") if g.block.kind == "statements" else ("It", "s")
+    it, does = ("They", "") if _plural(g) else ("It", "s")
     calls = [c for f in facts for c in f.calls]
     if calls:
         out.append(f"{it} call{does} {_names([c.callee for c in calls], 5)}.")
