@@ -65,7 +65,8 @@ def param_use(name: str, code: str) -> str | None:
         return STRING
     if re.search(rf"\bfor\s*\(?\s*(const|let|var|auto|final)?\s*[\w\s,&*()\[\]]*\s+(in|of|:)\s+\*?&?{n}\s*[):{{\n]",
                  code) or re.search(rf"(?<![\w.$]){n}\s*\.\s*({_SEQUENCE_METHODS})\s*\(", code) or \
-            re.search(rf"\bfor\s+\w+(\s*,\s*\w+)?\s*:?=\s*range\s+{n}\b", code):
+            re.search(rf"\bfor\s+\w+(\s*,\s*\w+)?\s*:?=\s*range\s+{n}\b", code) or \
+            re.search(rf"\bfor\b[^\n]*\b(in|of)\s+(reversed|sorted|enumerate|iter|list|tuple)\s*\(\s*{n}\s*[,)]", code):
         return SEQUENCE
     if re.search(rf"(?<![\w.$]){n}\s*\[\s*[\"'][^\"']+[\"']\s*\]", code) or \
             re.search(rf"(?<![\w.$]){n}\s*\.\s*({_MAPPING_METHODS})\s*\(", code):
@@ -87,7 +88,12 @@ _INVERSES = (("decode", "encode"), ("loads", "dumps"), ("load", "dump"), ("unquo
 def better(use: str | None, guessed: str) -> bool:
     """The use's value says more than the guess: a function, sequence, mapping, number or truth value for a
     null or `{}`; a string only where the guess is not already one."""
+    if use == CALLABLE:  # the block calls it: a guess by its name (`is_match_fn` -> True) is no function
+        return not _FUNCTION_VALUE.search(guessed)
     return use is not None and bool(PLACEHOLDER.match(guessed)) and not (use == STRING and guessed[:1] in "\"'")
+
+
+_FUNCTION_VALUE = re.compile(r"=>|\blambda\b|^print$|\bfunc\s*\(|^\|[^|]*\||::|->")
 
 
 def inverses(name: str) -> list[str]:

@@ -279,3 +279,11 @@ def test_go_a_pointer_to_a_builtin_type_is_a_new_one_never_nil(tmp_path):
         "flagx.go": "package flagx\n\nfunc Uint32Var(p *uint32, name string, value uint32) {\n\t*p = value\n}\n"})
     code = _example(root, "flagx.go", "Uint32Var")
     assert "flagx.Uint32Var(new(uint32), " in code and "nil" not in code
+
+
+def test_a_parameter_the_block_calls_is_a_function_whatever_its_name_says():
+    from blockguide.core.examples.usage import better
+
+    assert better(CALLABLE, "True")  # `is_name_match_fn(x)`: named like a flag, called like a function
+    assert not better(CALLABLE, '() => console.log("called")') and not better(CALLABLE, "print")
+    assert param_use("scope_stack", "for scope in reversed(scope_stack):\n    pass") == SEQUENCE
