@@ -167,12 +167,15 @@ PHRASE_BUDGET = 800  # tokens for the whole prompt; the answer has its own cap (
 
 # The one-shot example: made-up code, so that nothing in it can be copied into a real guide as a fact (the
 # checks reject a sentence that repeats it).
+# The system message is the same for every block (the block's name and its number of steps are in the user
+# message): a model server that keeps the previous request's evaluated prompt (Ollama does, per runner) then
+# evaluates only the user message, which saves about a third of the prompt's time on a small CPU.
 PHRASE_SYSTEM = """You word documentation for a block of code. The facts are given; you only phrase them.
 Answer with JSON only, no other text: {"description": "...", "steps": [{"step": 1, "label": "...", "sentence": "..."}]}
 
 Rules:
-- description: one sentence of at most 25 words: what the block is for and what it gives back. {name}
-- steps: exactly {n}, one for each numbered step below, in that order.
+- description: one sentence of at most 25 words: what the block is for and what it gives back.
+- steps: exactly one object for each numbered step you are given, in that order.
 - label: two to four words of your own saying what the step does, e.g. "Check the input". Never a number,
   never "Step", never a sentence.
 - sentence: one plain sentence of at most 15 words saying what that step's code does, in the code's own words
@@ -224,9 +227,8 @@ def build_phrase_prompt(g: Grounding, steps, budget: int = PHRASE_BUDGET) -> Pro
     stays in the prompt (the answer must have exactly that many)."""
     lang = LANGUAGES[g.block.language]
     named = g.block.kind != "statements" and g.block.name
-    name = f"The first sentence names `{g.block.name}`." if named else "The first sentence says what the statements do."
-    system = (PHRASE_SYSTEM.replace("{name}", name).replace("{n}", f"{len(steps)} object" + ("s" if len(steps) != 1 else ""))
-              .replace("{vague}", ", ".join(f'"{t}"' for t in VAGUE_TERMS)))
+    name = f"its first sentence names `{g.block.name}`" if named else "its first sentence says what the statements do"
+    system = PHRASE_SYSTEM.replace("{vague}", ", ".join(f'"{t}"' for t in VAGUE_TERMS))
     header = [f"Language: {lang.key}"]
     if named:
         header.append(f"The block defines the {g.block.kind} `{g.block.name}`.")
@@ -251,7 +253,8 @@ def build_phrase_prompt(g: Grounding, steps, budget: int = PHRASE_BUDGET) -> Pro
             if not code:
                 numbered.append("    (no single line of code)")
         return ("\n".join(header) + f"\n\nThe {count}, in order, each with its code:\n" + "\n".join(numbered)
-                + f"\n\nAnswer with the JSON object: a description and exactly {count}.")
+                + f"\n\nAnswer with the JSON object: a description ({name}) and exactly {count}"
+                + (f", so exactly {len(steps)} objects in \"steps\"." if len(steps) != 1 else ", so one object in \"steps\"."))
 
     dropped: list[str] = []
     room = budget - estimate_tokens(system)

@@ -109,8 +109,8 @@ def test_the_prompt_numbers_each_step_with_its_code_and_states_the_rules():
     assert ('Step 1 (outline: Decode `text`):\n    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore")'
             '.decode()\nStep 2 (outline: Substitute `text`):\n    text = _SEP.sub(sep, text.lower())\n'
             'Step 3 (outline: Return `text.strip` result):\n    return text.strip(sep)') in user
-    assert "exactly 3 objects" in system and "exactly 3 steps" in user and "JSON only" in system
-    assert "The first sentence names `slugify`." in system and "Never a number" in system
+    assert "exactly 3 objects" in user and "exactly 3 steps" in user and "JSON only" in system
+    assert "its first sentence names `slugify`" in user and "Never a number" in system
     for words in ("versions", "platforms", "this example", "this guide"):
         assert words in system
     assert all(f'"{t}"' in system for t in VAGUE_TERMS)
@@ -156,8 +156,22 @@ def test_statements_are_not_asked_to_name_a_block():
 
     src = Source(LANGUAGES["python"], SLUG)
     g = ground(snap(src, 10, 11), src, None, None, 0)
-    system = build_phrase_prompt(g, static_guide(g).steps).messages[0]["content"]
-    assert "The first sentence says what the statements do." in system
+    prompt = build_phrase_prompt(g, static_guide(g).steps)
+    assert "its first sentence says what the statements do" in prompt.messages[1]["content"]
+    assert "slugify" not in prompt.messages[1]["content"].split("\n\n")[-1]
+
+
+def test_the_system_message_is_the_same_for_every_block():
+    # a constant first message is a prefix the model server keeps evaluated from one request to the next
+    from blockguide.core.syntax.blocks import snap
+
+    src = Source(LANGUAGES["python"], SLUG)
+    whole, lines = ground(find_definition(src, "slugify"), src, None, None, 0), ground(snap(src, 10, 11), src,
+                                                                                        None, None, 0)
+    first = build_phrase_prompt(whole, static_guide(whole).steps).messages
+    second = build_phrase_prompt(lines, static_guide(lines).steps).messages
+    assert len(static_guide(whole).steps) != len(static_guide(lines).steps)
+    assert first[0] == second[0] and first[0]["role"] == "system" and first[1] != second[1]
 
 
 # --- model size and role --------------------------------------------------------------------------------------
