@@ -51,6 +51,7 @@ def ground(block: Block, source: Source | str, path: Path | None, root: Path | N
         around = definition_around(src, block) if block.kind == "statements" else None
         grounding.inside = around.name if around is not None else None
         grounding.inside_doc = doccomments.for_block(src, around) if around is not None else None
+        grounding.inside_text = around.text if around is not None else None
     except Exception as exc:  # an odd comment must not stop the guide: it only loses the documentation
         log.warning("reading the documentation failed for %s: %s", path, exc, exc_info=True)
     if path is None:

@@ -200,6 +200,7 @@ class Grounding:
     doc: DocComment | None = None  # the block's own documentation (core.doccomments)
     inside: str | None = None  # statements: the name of the function they run inside
     inside_doc: DocComment | None = None  # statements: the documentation of the function they run inside
+    inside_text: str | None = None  # statements: the source of the function they run inside
     example_via: str | None = None  # statements: the function whose usage example stands for them
     # what must be enabled for the block to be compiled at all (Rust: the crate's non-default features)
     needs_features: tuple[str, ...] = ()

@@ -26,8 +26,9 @@ _CODE_SPAN = re.compile(r"`[^`\n]*`")
 
 
 def evidence_text(g: Grounding) -> str:
-    """The code that may show a behaviour: the block, what it uses (names, signatures, docs), its bases."""
-    parts = [g.block.text]
+    """The code that may show a behaviour: the block (statements: with the function they run inside), what it
+    uses (names, signatures, docs), its bases."""
+    parts = [g.block.text, g.inside_text or ""]
     for s in [*g.uses, *g.defines]:
         parts += [s.name, s.signature or "", s.doc or ""]
     for b in g.bases:

@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from blockguide.core.checks.standard import standard_names
 from blockguide.core.types import Grounding, Guide
 
 # Vague verbs the spec forbids, with the specific verbs a guide should use instead.
@@ -45,8 +46,9 @@ def vague_terms(text: str) -> list[str]:
 
 
 def context_text(g: Grounding) -> str:
-    """Everything a guide may name: the block, its outline and what the analysis found around it."""
-    parts = [g.block.text, g.import_line or "", g.module or "", g.path or "", " ".join(g.outline),
+    """Everything a guide may name: the block, its outline and what the analysis found around it (for
+    statements, the function they run inside: what they are part of is theirs to say)."""
+    parts = [g.block.text, g.inside_text or "", g.import_line or "", g.module or "", g.path or "", " ".join(g.outline),
              " ".join(g.inputs), " ".join(g.outputs)]
     for s in [*g.defines, *g.uses]:
         parts += [s.name, s.signature or "", s.module or "", s.doc or ""]
@@ -61,9 +63,10 @@ def context_text(g: Grounding) -> str:
 def known_names(g: Grounding, extra: str = "", whole_file: bool = False) -> set[str]:
     """The names a guide may use: those of the block and its context; with `whole_file` (a larger model's
     draft) also those of its own file (a method of the same file it mentions, `isBlank` beside `isEmpty`, is a
-    real name; a small model is held to the block's context)."""
+    real name) and the language's standard ones (`AbortSignal`, `ValueError`); a small model is held to the
+    block's context."""
     names = set(_IDENT.findall(context_text(g) + "\n" + extra))
-    return names | file_names(g) if whole_file else names
+    return names | file_names(g) | standard_names(g.block.language) if whole_file else names
 
 
 def file_names(g: Grounding) -> frozenset[str]:

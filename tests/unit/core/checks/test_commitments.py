@@ -168,6 +168,47 @@ def test_a_name_of_the_blocks_own_file_is_a_real_name(tmp_path):
     assert "is_blank" not in known_names(g)  # a small model is held to the block's context
 
 
+@pytest.mark.parametrize("language, code, name, standard", [
+    ("javascript", "function stop(options) {\n  options.signal.abort();\n}\n", "stop", "AbortSignal"),
+    ("python", "def first(xs):\n    return xs[0]\n", "first", "IndexError"),
+    ("go", "package p\n\nfunc Close(w W) {\n\tw.Close()\n}\n", "Close", "Writer"),
+    ("rust", "fn first(v: &[u8]) -> u8 {\n    v[0]\n}\n", "first", "HashMap"),
+])
+def test_a_standard_name_of_the_language_is_real_for_a_larger_models_draft(language, code, name, standard):
+    from blockguide.core.checks.prose import invented_names, known_names
+    g = _g(language, code, name)
+    assert standard not in code
+    assert invented_names(f"It works with `{standard}` and `frobnicate`.", known_names(g, whole_file=True)) \
+        == ["frobnicate"]
+    assert standard in invented_names(f"It works with `{standard}`.", known_names(g))  # the small model's rule
+
+
+PRETRY_BODY = '''\
+export default async function pRetry(input, options) {
+	return new Promise((resolve, reject) => {
+		const operation = retry.operation(options);
+		const abortHandler = () => {
+			operation.stop();
+			reject(options.signal?.reason);
+		};
+		options.signal.addEventListener('abort', abortHandler, {once: true});
+	});
+}
+'''
+
+
+def test_statements_may_be_said_as_part_of_the_function_they_run_inside():
+    from blockguide.core.checks.claims import claim_problems
+    from blockguide.core.syntax.blocks import snap
+    src = Source(LANGUAGES["javascript"], PRETRY_BODY)
+    g = ground(snap(src, 3, 7), src, None, None, 0)  # the abort wiring, inside the retrying promise
+    assert g.block.kind == "statements" and "retry" not in g.block.text and "Promise" not in g.block.text
+    assert claim_problems("These statements stop the retry operation and reject the promise when the signal "
+                          "aborts.", g) == []
+    assert claim_problems("These statements cache the operation.", g)  # neither they nor pRetry cache
+    assert claim_problems("These statements encrypt the reason.", g)
+
+
 def test_a_c_standard_is_a_version_claim():
     from blockguide.core.checks.claims import claim_problems
     g = _g("c", "static int twice(int x) {\n  return 2 * x;\n}\n", "twice")
