@@ -58,7 +58,8 @@ _CLAIMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.IGNOR
     (r"\bpromises?\b|\basync\w*|\basynchronous\w*|\bawait\w*|\bcoroutines?\b|\bconcurren\w*|\bin parallel\b"
      r"|\bthreads?\b|\bcallbacks?\b|\bevent loop\b", "asynchrony or concurrency"),
     (r"\bwindows\b|\blinux\b|\bmac\s?os\b|\bos\s?x\b|\bunix\b|\bposix\b|\bandroid\b|\bios\b|\bcross-platform\b"
-     r"|\bplatforms?\b", "platforms"),
+     r"|\bplatforms?\b|\b(?:web )?browsers?\b|\bnode\.?js\b|\bdeno\b|\bweb workers?\b|\bserver[- ]side\b",
+     "platforms"),
     (r"\bfast(?:er|est)?\b|\bquick(?:ly|er)?\b|\bslow(?:er|ly)?\b|\befficien\w*|\bperforman\w*|\boptimi[sz]\w*"
      r"|\boptimal\w*|\bspeed\w*|\bscal(?:able|ability)\b|\blightweight\b|\blatency\b|\bblazing\w*"
      r"|\bthread[- ]?safe\w*|\bthread safety\b|\bO\([^)]{1,12}\)", "performance"),

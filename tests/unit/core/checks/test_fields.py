@@ -148,6 +148,8 @@ def test_a_good_sentence_passes(shop):
     ('safe_with_percent = SAFE + "%".', "repeats the step's code"),
     ("It unquotes the URL first, which is not available in Python 3.", "a Python version"),
     ("It works the same way on Windows and Linux.", "platforms"),
+    ("It only works in browsers, not in Node.js.", "platforms"),
+    ("It runs on the server side only.", "platforms"),
     ("It quotes the URL in a fast and efficient way.", "performance"),
     ("It quotes the URL in O(n) time.", "performance"),
     ("It is not supported on Windows.", "versions or support"),
