@@ -93,6 +93,45 @@ async def test_the_small_model_words_the_analysis_facts_in_one_call(project, fak
     assert guide.provenance.role == "phrase" and not guide.provenance.replaced
 
 
+LONG = """def settle(order, ledger):
+    total = order.total()
+    if total < 0:
+        raise ValueError("negative total")
+    fee = ledger.fee_for(total)
+    ledger.debit(order.buyer, total + fee)
+    ledger.credit(order.seller, total)
+    ledger.credit(ledger.house, fee)
+    order.mark_paid()
+    return fee
+"""
+
+
+async def test_the_small_model_words_the_first_steps_of_a_long_block(project, fake):
+    from blockguide.llm.base import PHRASE_STEPS
+    (project / "src/textkit/settle.py").write_text(LONG)
+    path = project / "src/textkit/settle.py"
+    src = Source(LANGUAGES["python"], LONG)
+    g = drafting.analyse(src, find_definition(src, "settle"), path, [project], Settings())
+    base = static_guide(g)
+    assert len(base.steps) > PHRASE_STEPS == 4
+    fake.add(answer({"description": "`settle` charges the buyer of `order` and pays the seller and the house.",
+                     "steps": [{"label": "Read the total", "sentence": "It reads the total of `order`."},
+                               {"label": "Refuse a negative total", "sentence": "It raises `ValueError` when `total` is below 0."},
+                               {"label": "Look up the fee", "sentence": "It asks `ledger` for the fee on `total`."},
+                               {"label": "Charge the buyer", "sentence": "It debits the buyer by `total` plus `fee`."}]}))
+    guide = (await _draft(g, fake.url)).guide
+    chat = fake.chat_requests[0]
+    steps = chat.format["properties"]["steps"]
+    assert steps["minItems"] == steps["maxItems"] == PHRASE_STEPS
+    assert "Step 4 (outline: " in chat.prompt_text and "Step 5 (outline: " not in chat.prompt_text
+    assert "exactly 4 steps" in chat.prompt_text
+    assert len(guide.steps) == len(base.steps) and guide.steps[PHRASE_STEPS:] == base.steps[PHRASE_STEPS:]
+    assert guide.steps[0].label == "Read the total" and guide.model == "blockguide-tiny"
+    fields = [f.field for f in guide.provenance.fields]
+    assert "steps[4].label" in fields and "steps[5].label" not in fields  # no outcome for what was not asked
+    assert any(f"first {PHRASE_STEPS} of the {len(base.steps)} steps" in n for n in guide.provenance.notes)
+
+
 async def test_a_bad_phrase_keeps_the_analysis_text_field_by_field(project, fake):
     fake.add(answer(BAD_PHRASE))
     g = _grounding(project)

@@ -34,14 +34,15 @@ class _Phrase(Protocol):
 
 
 # --- building the guide -----------------------------------------------------------------------------------
-def accept_phrase(draft: _Phrase, fallback: Guide, g: Grounding, model: str | None = None
-                  ) -> tuple[Guide, list[FieldOutcome]]:
+def accept_phrase(draft: _Phrase, fallback: Guide, g: Grounding, model: str | None = None,
+                  asked: int | None = None) -> tuple[Guide, list[FieldOutcome]]:
     """The guide from a small model's PhraseDraft, field by field over the static `fallback` guide.
 
     Same title, example and number of steps as `fallback`; each model field that passes its checks is taken
     (the description's purpose goes before the analysis' description, a step's sentence before the analysis'
     detail for that step, a label replaces the analysis' label), each one that fails or is missing keeps the
-    analysis' text alone. With
+    analysis' text alone; with `asked`, the model was asked for the first `asked` steps only, and the others
+    keep the analysis' text (and have no outcome). With
     `model`, the guide is marked as that model's when at least one of its fields was kept, and the static
     guide's "generated without a model" note is dropped; its other notes stay.
     """
@@ -67,6 +68,9 @@ def accept_phrase(draft: _Phrase, fallback: Guide, g: Grounding, model: str | No
     kept_labels: list[str] = []
     for i, old in enumerate(fallback.steps):
         label, detail = old.label, old.detail
+        if asked is not None and i >= asked:
+            steps.append(old)  # not the model's to word: no outcome
+            continue
         if i >= len(given):
             label_reasons = sentence_reasons = ["missing"]
         else:

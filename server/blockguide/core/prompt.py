@@ -238,7 +238,7 @@ def build_phrase_prompt(g: Grounding, steps, budget: int = PHRASE_BUDGET) -> Pro
     if own is not None and own.doc:
         header.append(f"Its documentation says: {_one_line(own.doc, 200)}")
     if named:
-        header.append(f"Its first line: {_one_line(g.block.text.strip().split(chr(10))[0], 160)}")
+        header.append(f"Its first line: {_one_line(_head(g.block.text, g.block.name), 160)}")
     shown = [source.split("\n") if source else [code] if code else []
              for code, source in zip(step_code(g, steps), step_source(g, steps))]
     count = f"{len(steps)} step" + ("s" if len(steps) != 1 else "")
@@ -266,6 +266,14 @@ def build_phrase_prompt(g: Grounding, steps, budget: int = PHRASE_BUDGET) -> Pro
         dropped.append("part of the steps' code")
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
     return Prompt(messages, estimate_tokens(system) + estimate_tokens(user), dropped)
+
+
+def _head(text: str, name: str) -> str:
+    """A definition's first line, through the line that names it (C's `static PyObject *` above `escape(...)`,
+    a decorator or an annotation above the name): at most three lines, joined."""
+    lines = [line.strip() for line in text.strip().split("\n")[:3]]
+    named = next((i for i, line in enumerate(lines) if re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", line)), 0)
+    return " ".join(lines[:named + 1])
 
 
 def _one_line(text: str, limit: int) -> str:

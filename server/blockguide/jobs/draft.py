@@ -39,6 +39,7 @@ from blockguide.core.syntax.source import Source
 from blockguide.core.types import Block, Example, FieldOutcome, Grounding, Guide, Provenance, Step
 from blockguide.llm import (
     PHRASE_MAX_TOKENS,
+    PHRASE_STEPS,
     Backend,
     BackendError,
     BadAnswer,
@@ -171,10 +172,10 @@ async def _phrase(g: Grounding, base: Guide, settings: Settings, backend: Backen
                   usage: _Usage) -> Guide:
     """The small model's job: the purpose and each outline step's label and sentence; one call (a second
     only when the first answer cannot be read). An answer unusable twice leaves the analysis' guide."""
-    n = len(base.steps)
+    n = min(len(base.steps), PHRASE_STEPS)  # the later steps keep the analysis' text
     if n == 0:
         return base
-    prompt = build_phrase_prompt(g, list(base.steps), PHRASE_BUDGET)
+    prompt = build_phrase_prompt(g, list(base.steps)[:n], PHRASE_BUDGET)
     request = DraftRequest(prompt.messages, phrase_schema(n), settings.temperature, settings.seed,
                            min(settings.max_tokens, PHRASE_MAX_TOKENS))
     problem: BadAnswer | None = None
@@ -192,10 +193,13 @@ async def _phrase(g: Grounding, base: Guide, settings: Settings, backend: Backen
             request = replace(request, messages=messages)
     else:
         raise BadAnswer(f"The answer of the model {backend.model} could not be read twice ({problem}).")
-    guide, outcomes = accept_phrase(answer, base, g, model=backend.model)
+    guide, outcomes = accept_phrase(answer, base, g, model=backend.model, asked=n)
     record = provenance(backend.model, "phrase", outcomes)
     tools = tuple(c for c in g.example_checks if c != "static" and c not in record.checks)  # the analysis' example
     record = replace(record, checks=record.checks + tools)
+    if n < len(base.steps):
+        record = replace(record, notes=record.notes + (f"The model worded the first {n} of the {len(base.steps)} "
+                                                       f"steps; the others are the analysis' text.",))
     if result.stop_reason == "length":
         record = replace(record, notes=record.notes + (f"The answer hit the {request.max_tokens}-token cap; its "
                                                        f"finished fields were kept.",))

@@ -9,6 +9,7 @@ from blockguide.llm.base import (
     DraftRequest,
     GuideDraft,
     PHRASE_MAX_TOKENS,
+    PHRASE_STEPS,
     ModelMissing,
     ModelNotRunning,
     ModelTimeout,
@@ -48,5 +49,5 @@ def make_backend(settings) -> Backend | None:
 __all__ = [
     "Backend", "BackendError", "BadAnswer", "DraftRequest", "GuideDraft", "ModelMissing", "ModelNotRunning", "ModelTimeout",
     "ModelUnreachable", "guide_schema", "make_backend", "parse_draft",
-    "salvage_draft", "PHRASE_MAX_TOKENS", "PhraseDraft", "PhraseStep", "parse_phrase", "phrase_schema", "role_for",
+    "salvage_draft", "PHRASE_MAX_TOKENS", "PHRASE_STEPS", "PhraseDraft", "PhraseStep", "parse_phrase", "phrase_schema", "role_for",
 ]

@@ -69,7 +69,12 @@ def _plain_schema(model: type[BaseModel]) -> dict:
 # A model of about a billion parameters or fewer does not write a guide: it is handed the static guide's steps,
 # each with its code, and writes a purpose for the description and, per step, a short label and one sentence.
 # Every field is checked on its own (core.checks.fields); a field that fails keeps the analysis' text.
-PHRASE_MAX_TOKENS = 250  # the answer's token cap: two sentences and eight short steps fit well within it
+# The steps the small model is asked to word: the first PHRASE_STEPS of the outline (the rest keep the analysis'
+# text). On 2 CPU cores the bundled model reads about 140 prompt tokens and writes about 45 answer tokens a
+# second, and it writes its JSON indented (40-60 tokens a step): more steps than this made a guide take 10 s and
+# more, and an answer past the cap lost its last steps anyway.
+PHRASE_STEPS = 4
+PHRASE_MAX_TOKENS = 250  # the answer's token cap: a description and PHRASE_STEPS steps fit within it
 
 
 class PhraseStep(BaseModel):

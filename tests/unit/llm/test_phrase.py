@@ -119,6 +119,14 @@ def test_the_prompt_numbers_each_step_with_its_code_and_states_the_rules():
     assert prompt.tokens <= PHRASE_BUDGET and PHRASE_MAX_TOKENS == 250
 
 
+def test_the_first_line_shown_reaches_the_blocks_name():
+    code = "static PyObject*\nescape(PyObject *self, PyObject *text)\n{\n    return text;\n}\n"
+    src = Source(LANGUAGES["c"], code)
+    g = ground(find_definition(src, "escape"), src, None, None, 0)
+    user = build_phrase_prompt(g, static_guide(g).steps).messages[1]["content"]
+    assert "Its first line: static PyObject* escape(PyObject *self, PyObject *text)\n" in user
+
+
 def test_the_prompt_shows_each_steps_comments_with_its_code():
     code = ("def f(a):\n    # keep the sign\n    b = abs(a)\n    if b > 10:\n        # too large: cap it\n"
             "        b = 10\n    return b\n")
