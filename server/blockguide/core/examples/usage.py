@@ -35,6 +35,9 @@ _MAPPING_METHODS = r"get|items|keys|values|setdefault|hasOwnProperty|containsKey
 _COMMENT_OR_STRING = re.compile(r'''"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|/\*[\s\S]*?\*/|//[^\n]*|#[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`(?:\\.|[^`\\])*`''')
 
 
+_STRING = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'')
+
+
 def code_only(code: str) -> str:
     """The code without its comments and docstrings (a string is kept whole, so a `#` or `//` in it starts
     nothing): what it does, not what it says. (`#` starts a comment in Python; elsewhere it drops a
@@ -57,7 +60,7 @@ def param_use(name: str, code: str) -> str | None:
     code = code_only(code)  # a docstring's `*name*` or a comment's "name - 1" is not a use
     n = re.escape(name)
     if re.search(rf"(?<![\w.$]){n}\s*\((?!\s*\))|(?<![\w.$]){n}\s*\(\s*\)|(?<![\w.$]){n}\s*\.\s*(call|apply|bind)\s*\(",
-                 _without_definition(code, name)):
+                 _without_definition(_STRING.sub('""', code), name)):  # "Invalid filename (...)" calls nothing
         return CALLABLE
     if re.search(rf"(?<![\w.$]){n}\s*\.\s*({_STRING_METHODS})\s*\(", code) or \
             re.search(rf"(?<![\w.$])(len|strlen)\s*\(\s*{n}\s*\)\s*(==|!=|<|>)", code) and \

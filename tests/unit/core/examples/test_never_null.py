@@ -44,6 +44,9 @@ def _write(root: Path, files: dict[str, str]) -> Path:
 def test_the_use_of_a_parameter_says_what_it_must_be():
     assert param_use("input", "const result = await input(attemptNumber);") == CALLABLE
     assert param_use("cb", "items.forEach(cb)") is None  # passed on, not used: nothing is known
+    # a word of a message followed by "(" is no call: packaging's parse_wheel_filename had been given `print`
+    assert param_use("filename", 'if not filename.endswith(".whl"):\n    raise InvalidWheelFilename(\n'
+                     '        f"Invalid wheel filename (extension must be \'.whl\'): {filename}"\n    )') == STRING
     assert param_use("s", "return s.lower().strip()") == STRING
     assert param_use("rows", "for row in rows:\n    print(row)") == SEQUENCE
     assert param_use("list", "for (const x of list) {") == SEQUENCE
