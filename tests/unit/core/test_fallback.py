@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from blockguide.core.syntax.blocks import find_definition
 from blockguide.core.syntax.blocks import snap
 from blockguide.core.syntax.source import Source
@@ -46,6 +48,29 @@ def test_a_method_example_builds_its_object(project):
     assert "is a method of class `Slugger` in `textkit.slug`" in guide.description
     assert guide.example.code.startswith("from textkit.slug import Slugger\n\nobj = Slugger()\nresult = obj.make(")
     assert check_example(guide.example, g) == []
+
+
+@pytest.mark.parametrize("method, params, call", [
+    ("__str__", "self", "result = str(obj)"),
+    ("__len__", "self", "result = len(obj)"),
+    ("__contains__", "self, item", "result = 'b' in obj"),
+    ("__eq__", "self, other", "result = obj == 'b'"),
+])
+def test_a_special_method_is_called_the_way_its_callers_write_it(project, method, params, call):
+    from blockguide.core.checks import check_example
+    path = project / "src/textkit/box.py"
+    path.write_text(f"class Box:\n    def __init__(self):\n        self.items = ['a']\n\n"
+                    f"    def {method}({params}):\n        return True\n")
+    g = _ground(project, "src/textkit/box.py", method)
+    code = static_guide(g).example.code
+    assert code.startswith("from textkit.box import Box\n\nobj = Box()\n") and f"obj.{method}(" not in code
+    assert code.split("\n")[3].replace('"', "'").split(" = ")[0] == "result"
+    assert check_example(static_guide(g).example, g) == []
+    if "'b'" not in call:
+        assert call in code
+    from dataclasses import replace
+    idle = replace(static_guide(g).example, code="from textkit.box import Box\n\nobj = Box()\nprint(obj.items)\n")
+    assert any("never calls `Box." in p for p in check_example(idle, g))  # a use by syntax must be there
 
 
 def test_a_class_guide_lists_its_methods(project):

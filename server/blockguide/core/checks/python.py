@@ -170,9 +170,41 @@ def _calls_of(tree: ast.AST, info) -> list[ast.Call]:
     return out
 
 
+# special methods and the syntax that calls them: a builtin applied to the object, or an operator
+_SPECIAL_BUILTINS = {"__str__": ("str", "print", "format"), "__repr__": ("repr",), "__len__": ("len",),
+                     "__iter__": ("list", "iter", "tuple", "sorted", "set"), "__hash__": ("hash",),
+                     "__bool__": ("bool",), "__bytes__": ("bytes",), "__int__": ("int",), "__float__": ("float",),
+                     "__abs__": ("abs",), "__reversed__": ("reversed",), "__format__": ("format",)}
+_SPECIAL_OPERATORS = {"__contains__": ast.In, "__eq__": ast.Eq, "__ne__": ast.NotEq, "__lt__": ast.Lt,
+                      "__le__": ast.LtE, "__gt__": ast.Gt, "__ge__": ast.GtE, "__add__": ast.Add, "__sub__": ast.Sub,
+                      "__mul__": ast.Mult, "__truediv__": ast.Div, "__mod__": ast.Mod, "__and__": ast.BitAnd,
+                      "__or__": ast.BitOr, "__xor__": ast.BitXor, "__neg__": ast.USub}
+
+
+def _special_use(node: ast.AST, name: str) -> bool:
+    """`node` calls special method `name` the way Python code does (`len(obj)`, `x in obj`, `obj[k]`)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        on_object = any(isinstance(a, ast.Name) for a in node.args)  # `len(obj)`, not `print(obj.items)`
+        return (node.func.id in _SPECIAL_BUILTINS.get(name, ()) and on_object) or \
+            (name == "__call__" and node.func.id == "obj")
+    if name == "__getitem__":
+        return isinstance(node, ast.Subscript)
+    op = _SPECIAL_OPERATORS.get(name)
+    if op is None:
+        return False
+    if isinstance(node, ast.Compare):
+        return any(isinstance(o, op) for o in node.ops)
+    return isinstance(node, (ast.BinOp, ast.UnaryOp)) and isinstance(node.op, op)
+
+
 def _uses_name(tree: ast.AST, info) -> bool:
-    """A class used without a call (subclassed, an attribute read) or a property read counts as a use."""
+    """A class used without a call (subclassed, an attribute read), a property read, or a special method
+    called by its syntax on an object of its class (`len(obj)`) counts as a use."""
+    owner_made = info.owner is not None and any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == info.owner for n in ast.walk(tree))
     for node in ast.walk(tree):
+        if owner_made and _special_use(node, info.name):
+            return True
         if info.kind == "class" and isinstance(node, ast.Name) and node.id == info.name and \
                 isinstance(node.ctx, ast.Load):
             return True

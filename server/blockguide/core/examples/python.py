@@ -107,8 +107,36 @@ def call_of(g: Grounding, info: PyInfo, args: str) -> tuple[list[str], str]:
         if info.is_static:
             return [], f"{info.owner}.{info.name}" if info.is_property else f"{info.owner}.{info.name}({args})"
         setup = [f"obj = {info.owner}({call_args(info.owner_params)})"]
-        return setup, f"obj.{info.name}" if info.is_property else f"obj.{info.name}({args})"
+        if info.is_property:
+            return setup, f"obj.{info.name}"
+        return setup, _by_syntax(info.name, args) or f"obj.{info.name}({args})"
     return [], f"{info.name}({args})"
+
+
+# special methods as their callers write them: `str(obj)`, not `obj.__str__()`
+_SPECIAL = {"__str__": "str(obj)", "__repr__": "repr(obj)", "__len__": "len(obj)", "__iter__": "list(obj)",
+            "__hash__": "hash(obj)", "__bool__": "bool(obj)", "__bytes__": "bytes(obj)", "__int__": "int(obj)",
+            "__float__": "float(obj)", "__abs__": "abs(obj)", "__neg__": "-obj", "__reversed__": "list(reversed(obj))",
+            "__format__": "format(obj, {0})", "__call__": "obj({all})", "__getitem__": "obj[{0}]",
+            "__contains__": "{0} in obj", "__eq__": "obj == {0}", "__ne__": "obj != {0}", "__lt__": "obj < {0}",
+            "__le__": "obj <= {0}", "__gt__": "obj > {0}", "__ge__": "obj >= {0}", "__add__": "obj + {0}",
+            "__sub__": "obj - {0}", "__mul__": "obj * {0}", "__truediv__": "obj / {0}", "__mod__": "obj % {0}",
+            "__and__": "obj & {0}", "__or__": "obj | {0}", "__xor__": "obj ^ {0}"}
+
+
+def _by_syntax(name: str, args: str) -> str | None:
+    """The expression that calls special method `name` with these arguments; None for any other method, or
+    when the arguments do not fit the expression's (an operator takes one)."""
+    form = _SPECIAL.get(name)
+    if form is None:
+        return None
+    given = [a.strip() for a in split_top_level(args, (",",))] if args.strip() else []
+    if "{all}" in form:
+        return form.replace("{all}", args)
+    wanted = 1 if "{0}" in form else 0
+    if len(given) != wanted or any("=" in a.split("(")[0] for a in given):
+        return None
+    return form.format(*given)
 
 
 def python_from_signature(g: Grounding, info: PyInfo) -> Example:
