@@ -39,7 +39,9 @@ def _definition_kind(lang: Language, node: Node) -> BlockKind | None:
             return None
         if lang.key == "cpp" and node.type == "function_definition" and _defines_a_member(node):
             return BlockKind.METHOD  # `Text::size() const {...}`, outside its class
-        if node.type == "method_declaration" and lang.key == "go":  # `func (r *Route) Name()`: a receiver's method
+        if node.type == "method_declaration" and lang.key in ("go", "java"):
+            # Go: `func (r *Route) Name()`, a receiver's method; Java has no functions outside a class (an enum
+            # constant's body or an anonymous class holds methods too)
             return BlockKind.METHOD
         parent = node.parent
         while parent is not None and parent.type in lang.containers | lang.wrappers:

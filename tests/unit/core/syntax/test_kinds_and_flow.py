@@ -121,3 +121,12 @@ def test_a_header_guard_or_an_if_block_does_not_hide_its_classes(tmp_path):
     found = {(b.kind, b.name) for b in definitions(src)}
     assert ("class", "Buffer") in found and ("method", "size") in found
     assert find_definition(src, "Buffer.size") is not None
+
+
+def test_a_java_method_in_an_enum_constants_body_or_an_anonymous_class_is_a_method():
+    code = ("enum State {\n    Data {\n        @Override void read(Reader r) {\n            r.consume();\n        }\n"
+            "    };\n    abstract void read(Reader r);\n}\n\nclass Run {\n    Runnable job = new Runnable() {\n"
+            "        public void run() {\n            go();\n        }\n    };\n}\n")
+    src = Source(LANGUAGES["java"], code)
+    assert snap(src, 2, 4).kind == "method" and snap(src, 2, 4).name == "read"
+    assert snap(src, 11, 13).kind == "method" and snap(src, 11, 13).name == "run"
