@@ -124,8 +124,10 @@ def main() -> int:
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--blockguide", type=Path, help="replay into another checkout of blockguide (its server/)")
     args = ap.parse_args()
-    if args.blockguide:
+    if args.blockguide:  # the fetcher has imported this checkout's blockguide already: forget it
         sys.path.insert(0, str(args.blockguide.resolve() / "server"))
+        for name in [m for m in sys.modules if m == "blockguide" or m.startswith("blockguide.")]:
+            del sys.modules[name]
     logging.basicConfig(level=logging.WARNING)
     from blockguide.core.fallback import static_guide
     from blockguide.jobs.draft import analyse
