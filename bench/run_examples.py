@@ -12,17 +12,22 @@ network (`unshare -n` where the kernel allows it; the tools offline in any case)
   downloaded once;
 - JavaScript with node (an example importing nothing of the package runs at the end of the block's module);
   TypeScript compiled by tsc first;
-- Java: javac against the package's sources, then java;
+- Java: javac against the package's sources, then java (sources that need a dependency not here to compile:
+  not runnable);
 - Rust: `cargo run --offline` in a crate depending on a copy of the package's crate; a private function's example
   (a test module next to it) with `cargo test --offline` inside the copy;
 - C/C++: compiled and linked with the block's own file (the example appended to a copy of it when it includes
-  no header of the project; a CPython extension against libpython), then run; where linking needs more than
-  that plain compile, compiled only and reported so ("not runnable").
+  no header of the project; a CPython extension against libpython), then run; a block in a header: the example
+  (which includes it) as a program of its own; where linking needs more than that plain compile, compiled only
+  and reported so ("not runnable").
 
 The answer is a `Ran`: "ok", "error" (it did not build, load or import), "crash" (it started and stopped with
 an uncaught exception, a panic, a signal, a non-zero exit or the time limit), or "not runnable" (why), with the
 first line of the error. Preparing a package (its venv, its npm or Go dependencies) is done once per tree and
 may use the registries; running never does.
+
+`run_sampled(case)` is the sampled benchmark's hook (bench/sample, issue 20): the same run as a "run" verdict,
+pass / fail (the first error line) / n/a (not runnable here, or the runner's own error, said so).
 """
 
 from __future__ import annotations
@@ -302,7 +307,9 @@ def _js_prepared(tree: Path) -> Path:
         _copy(tree, ready)
         manifest = json.loads((ready / "package.json").read_text("utf-8")) if (ready / "package.json").is_file() \
             else {}
-        if manifest.get("dependencies"):
+        if manifest.get("dependencies"):  # npm resolves the devDependencies too (some from git): left out
+            lean = {k: v for k, v in manifest.items() if k not in ("devDependencies", "scripts", "workspaces")}
+            (ready / "package.json").write_text(json.dumps(lean, indent=2), "utf-8")
             done = _exec(["npm", "install", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund",
                           "--no-package-lock"], ready, PREPARE_SECONDS, offline=False)
             if done.rc != 0:
@@ -397,9 +404,14 @@ def _java(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
     (tmp / f"{main.group(1)}.java").write_text(code, "utf-8")
     built = _exec(["javac", "-nowarn", "-encoding", "UTF-8", "-d", str(tmp / "out"), "-sourcepath", str(sources),
                    f"{main.group(1)}.java"], tmp, seconds)
+    if built.rc is None:
+        return Ran(CRASH, "javac + java", "javac timed out")
     if built.rc != 0:
-        return Ran(ERROR if built.rc is not None else CRASH, "javac + java",
-                   _first(built.out, r"error:") if built.rc is not None else "javac timed out")
+        errors = [l.strip() for l in built.out.splitlines() if re.search(r"\.java:\d+: error:", l)]
+        if errors and not any(re.match(rf"(.*/)?{main.group(1)}\.java:", e) for e in errors):
+            return Ran(NOT_RUNNABLE, "javac + java", "the package's sources do not compile on their own (a "
+                       f"dependency of theirs is not here): {errors[0][:200]}")
+        return Ran(ERROR, "javac + java", _first(built.out, r"error:"))
     done = _exec(["java", "-cp", str(tmp / "out"), main.group(1)], tmp, seconds)
     return _finished(done, "javac + java", seconds, r"Exception|Error")
 
@@ -531,8 +543,9 @@ def _c(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
         return Ran(NOT_RUNNABLE, how, f"{how} is not installed")
     copy = _copy(tree, tmp / "tree")
     block_file = copy / file
-    if block_file.suffix not in _SOURCES:
-        return Ran(NOT_RUNNABLE, how, "the block is in a header: no source file to link with")
+    header = block_file.suffix not in _SOURCES
+    if header and not _MAIN.search(code):
+        return Ran(NOT_RUNNABLE, how, "the block is in a header and the example has no main to run")
     text = block_file.read_text("utf-8", "replace")
     own_main = bool(_MAIN.search(text))
     flags = ["-std=c++17"] if cpp else ["-std=gnu11"]
@@ -541,6 +554,10 @@ def _c(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
         inc, links = _python_flags()
         flags += inc
     flags += [f"-I{d}" for d in _include_dirs(copy, block_file)]
+    if header:  # the example includes the header: a program of its own (linked alone; else compiled only)
+        example = tmp / ("example.cpp" if cpp else "example.c")
+        example.write_text(code, "utf-8")
+        return _c_build_run(tool, how, cpp, flags, links, [example], tmp, seconds)
     if _PROJECT_INCLUDE.search(code) and not own_main:  # the example includes the project's header: its own unit
         example = tmp / ("example.cpp" if cpp else "example.c")
         example.write_text(code, "utf-8")
@@ -632,6 +649,40 @@ def _call_args(code: str, at: int) -> list[str]:
     if current.strip():
         args.append(current.strip())
     return args
+
+
+# --- the sampled benchmark's hook (bench/sample, issue 20) ------------------------------------------------
+SAMPLED_SECONDS = 60.0  # per example in a sampled draw: a full draw stays near twice its time without running
+RUNNER_ERROR = "runner error"  # the reason's prefix when the runner itself failed (our bug, not the example's)
+
+
+def verdict_of(ran: Ran):
+    """The sampled benchmark's "run" verdict for a Ran: pass when it ran, fail (error or crash, with its first
+    error line) when it did not, n/a when it could not be run here (the reason says why)."""
+    from bench.sample.checks import FAIL, NA, PASS, Verdict
+
+    if ran.ok:
+        return Verdict(PASS, f"ran ({ran.how})")
+    if ran.status == NOT_RUNNABLE:
+        return Verdict(NA, str(ran))
+    return Verdict(FAIL, str(ran))
+
+
+def run_sampled(case, seconds: float = SAMPLED_SECONDS):
+    """Run the example of a sampled case (bench.sample.checks.Case) in a throwaway copy of its pinned package:
+    its "run" verdict. A failure of this runner (an exception of ours) is n/a with a reason starting
+    RUNNER_ERROR, never the example's fail."""
+    from bench.sample.checks import FAIL, NA, Verdict
+
+    code = ((case.guide.get("example") or {}).get("code") or "").strip()
+    if not code:
+        return Verdict(FAIL, "the guide has no example to run")
+    if case.tree is None or not case.file:
+        return Verdict(NA, f"{RUNNER_ERROR}: the case says no package tree or file")
+    try:
+        return verdict_of(run_example(case.language, code + "\n", case.tree, case.file, seconds))
+    except Exception as exc:  # noqa: BLE001 - a bug of ours must not pass as the example's failure
+        return Verdict(NA, f"{RUNNER_ERROR}: {type(exc).__name__}: {str(exc)[:200]}")
 
 
 def run_report(rows: list[tuple[str, str, Ran]]) -> tuple[list[str], list[str]]:
