@@ -188,6 +188,59 @@ def test_c_example_needing_more_than_the_file_is_compiled_only(tmp_path):
     assert ran.status == NOT_RUNNABLE and "compiled only" in ran.how and "outer" in ran.detail
 
 
+@needs("cc")
+def test_c_example_of_a_block_in_a_header_runs_as_its_own_program(tmp_path):
+    tree = write(tmp_path / "tiny-h", {
+        "inc/tiny.h": "static inline int tiny_sq(int n) { return n * n; }\nint tiny_elsewhere(int n);\n",
+    })
+    ok = '#include <stdio.h>\n#include "tiny.h"\n\nint main(void) {\n    printf("%d\\n", tiny_sq(3));\n    return 0;\n}\n'
+    assert run_example("c", ok, tree, "inc/tiny.h") == Ran(OK, "cc")
+    elsewhere = run_example("c", ok.replace("tiny_sq(3)", "tiny_elsewhere(3)"), tree, "inc/tiny.h")
+    assert elsewhere.status == NOT_RUNNABLE and "compiled only" in elsewhere.how
+    no_main = run_example("c", '#include "tiny.h"\nint x = 1;\n', tree, "inc/tiny.h")
+    assert no_main.status == NOT_RUNNABLE and "no main" in no_main.detail
+
+
+@needs("javac", "java")
+def test_java_sources_needing_an_absent_dependency_are_not_runnable(tmp_path):
+    tree = write(tmp_path / "tiny-java2", {"org/tiny/Words.java": (
+        "package org.tiny;\n\nimport org.absent.Nullable;\n\npublic class Words {\n"
+        "    public static int size(@Nullable String s) { return s.length(); }\n}\n")})
+    code = ("import org.tiny.Words;\n\npublic class Example {\n    public static void main(String[] args) {\n"
+            "        System.out.println(Words.size(\"abc\"));\n    }\n}\n")
+    ran = run_example("java", code, tree, "org/tiny/Words.java")
+    assert ran.status == NOT_RUNNABLE and "do not compile on their own" in ran.detail
+
+
+def sampled(tree: Path, file: str, language: str, code: str):
+    from bench.sample.checks import Case
+
+    return Case(id=f"{tree.name}/{file}:1-2", language=language, kind="function", kinds=("function",), start=1,
+                end=2, file_text="", result={"guide": {"example": {"language": language, "code": code}}},
+                tree=tree, file=file)
+
+
+def test_the_sampled_hook_runs_a_python_example_in_its_package(python_tree):
+    from bench.sample.checks import FAIL, PASS
+
+    ok = run_examples.run_sampled(sampled(python_tree, "src/tinypkg/text.py", "python",
+                                          "from tinypkg.text import shout\nprint(shout('a'))"))
+    assert ok.status == PASS and ok.reason == "ran (python)"
+    crash = run_examples.run_sampled(sampled(python_tree, "src/tinypkg/text.py", "python", "print(_private(0))"))
+    assert crash.status == FAIL and "ZeroDivisionError" in crash.reason
+
+
+@needs("go")
+def test_the_sampled_hook_runs_a_go_example_in_its_module(go_tree):
+    from bench.sample.checks import FAIL, NA, PASS
+
+    main = 'package main\n\nimport (\n\t"fmt"\n\t"example.com/tiny"\n)\n\nfunc main() {\n\tfmt.Println(tiny.Half(4))\n}\n'
+    assert run_examples.run_sampled(sampled(go_tree, "tiny.go", "go", main)).status == PASS
+    wrong = run_examples.run_sampled(sampled(go_tree, "tiny.go", "go", main.replace("Half(4)", "Half()")))
+    assert wrong.status == FAIL and wrong.reason.startswith("error (go run)")
+    assert run_examples.run_sampled(sampled(go_tree, "gone.go", "go", main)).status == NA  # no such file
+
+
 def test_the_report_counts_runnable_examples_and_lists_failures():
     lines, failures = run_report([("go", "a", Ran(OK, "go run")), ("go", "b", Ran(CRASH, "go test", "panic: x")),
                                   ("c", "c", Ran(NOT_RUNNABLE, "cc (compiled only)", "undefined f"))])
