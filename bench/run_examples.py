@@ -12,8 +12,8 @@ network (`unshare -n` where the kernel allows it; the tools offline in any case)
   downloaded once;
 - JavaScript with node (an example importing nothing of the package runs at the end of the block's module);
   TypeScript compiled by tsc first;
-- Java: javac against the package's sources, then java (sources that need a dependency not here to compile:
-  not runnable);
+- Java: javac against the package's sources and the jars of its pom's dependencies (Maven, once per package),
+  then java (sources that still need a dependency not here to compile: not runnable);
 - Rust: `cargo run --offline` in a crate depending on a copy of the package's crate; a private function's example
   (a test module next to it) with `cargo test --offline` inside the copy;
 - C/C++: compiled and linked with the block's own file (the example appended to a copy of it when it includes
@@ -394,6 +394,25 @@ def _java_source_root(tree: Path, file: str) -> Path:
     return root
 
 
+def _java_dependencies(tree: Path) -> list[Path]:
+    """The jars the package's sources compile against (its pom's compile and provided scopes), copied by Maven
+    from Maven Central once per package; none where the tree has no pom or Maven cannot get them."""
+    poms = sorted(tree.glob("META-INF/maven/*/*/pom.xml"))
+    jars = RUN_CACHE / "maven" / tree.name
+    if not poms or shutil.which("mvn") is None:
+        return []
+    with _locked(jars):
+        if not (jars / ".ready").is_file():
+            shutil.rmtree(jars, ignore_errors=True)
+            with tempfile.TemporaryDirectory(prefix="bench-mvn-") as tmp:
+                shutil.copyfile(poms[0], Path(tmp) / "pom.xml")
+                done = _exec(["mvn", "-q", "-B", "dependency:copy-dependencies", "-DincludeScope=compile",
+                              f"-DoutputDirectory={jars}"], Path(tmp), PREPARE_SECONDS, offline=False)
+            jars.mkdir(parents=True, exist_ok=True)
+            (jars / ".ready").write_text("" if done.rc == 0 else _first(done.out, r"ERROR"), "utf-8")
+    return sorted(jars.glob("*.jar"))
+
+
 def _java(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
     if shutil.which("javac") is None or shutil.which("java") is None:
         return Ran(NOT_RUNNABLE, "javac + java", "no JDK installed")
@@ -402,8 +421,9 @@ def _java(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
         return Ran(NOT_RUNNABLE, "javac + java", "the example has no public class to run")
     sources = _copy(_java_source_root(tree, file), tmp / "src")
     (tmp / f"{main.group(1)}.java").write_text(code, "utf-8")
+    jars = [str(j) for j in _java_dependencies(tree)]
     built = _exec(["javac", "-nowarn", "-encoding", "UTF-8", "-d", str(tmp / "out"), "-sourcepath", str(sources),
-                   f"{main.group(1)}.java"], tmp, seconds)
+                   *(["-cp", os.pathsep.join(jars)] if jars else []), f"{main.group(1)}.java"], tmp, seconds)
     if built.rc is None:
         return Ran(CRASH, "javac + java", "javac timed out")
     if built.rc != 0:
@@ -412,7 +432,7 @@ def _java(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
             return Ran(NOT_RUNNABLE, "javac + java", "the package's sources do not compile on their own (a "
                        f"dependency of theirs is not here): {errors[0][:200]}")
         return Ran(ERROR, "javac + java", _first(built.out, r"error:"))
-    done = _exec(["java", "-cp", str(tmp / "out"), main.group(1)], tmp, seconds)
+    done = _exec(["java", "-cp", os.pathsep.join([str(tmp / "out"), *jars]), main.group(1)], tmp, seconds)
     return _finished(done, "javac + java", seconds, r"Exception|Error")
 
 
