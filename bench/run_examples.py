@@ -12,8 +12,9 @@ network (`unshare -n` where the kernel allows it; the tools offline in any case)
   downloaded once;
 - JavaScript with node (an example importing nothing of the package runs at the end of the block's module);
   TypeScript compiled by tsc first;
-- Java: javac against the package's sources and the jars of its pom's dependencies (Maven, once per package),
-  then java (sources that still need a dependency not here to compile: not runnable);
+- Java: javac against the package's classes (its sources compiled once, else its sources) and the jars of its
+  pom's dependencies (Maven, once per package), then java (sources that still need a dependency not here to
+  compile: not runnable);
 - Rust: `cargo run --offline` in a crate depending on a copy of the package's crate; a private function's example
   (a test module next to it) with `cargo test --offline` inside the copy;
 - C/C++: compiled and linked with the block's own file (the example appended to a copy of it when it includes
@@ -413,17 +414,43 @@ def _java_dependencies(tree: Path) -> list[Path]:
     return sorted(jars.glob("*.jar"))
 
 
+def _java_classes(tree: Path, root: Path, jars: list[str]) -> Path | None:
+    """The package's sources under `root` compiled once (cached under RUN_CACHE), or None where they do not
+    compile all together (the example is then compiled with them as its source path)."""
+    classes = RUN_CACHE / "javac" / tree.name / (root.relative_to(tree).as_posix().replace("/", "_") or "_")
+    with _locked(classes):
+        if (classes / ".ready").is_file():
+            return classes if (classes / ".ready").read_text("utf-8") == "ok" else None
+        shutil.rmtree(classes, ignore_errors=True)
+        classes.mkdir(parents=True)
+        with tempfile.TemporaryDirectory(prefix="bench-javac-") as tmp:
+            listing = Path(tmp) / "sources.txt"
+            listing.write_text("\n".join(str(f) for f in sorted(root.rglob("*.java"))
+                                         if f.name not in ("module-info.java", "package-info.java")), "utf-8")
+            done = _exec(["javac", "-nowarn", "-encoding", "UTF-8", "-d", str(classes),
+                          *(["-cp", os.pathsep.join(jars)] if jars else []), f"@{listing}"], Path(tmp),
+                         PREPARE_SECONDS)
+        (classes / ".ready").write_text("ok" if done.rc == 0 else "failed", "utf-8")
+        return classes if done.rc == 0 else None
+
+
 def _java(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
     if shutil.which("javac") is None or shutil.which("java") is None:
         return Ran(NOT_RUNNABLE, "javac + java", "no JDK installed")
     main = re.search(r"\bpublic\s+(?:final\s+)?class\s+(\w+)", code)
     if main is None:
         return Ran(NOT_RUNNABLE, "javac + java", "the example has no public class to run")
-    sources = _copy(_java_source_root(tree, file), tmp / "src")
+    root = _java_source_root(tree, file)
     (tmp / f"{main.group(1)}.java").write_text(code, "utf-8")
     jars = [str(j) for j in _java_dependencies(tree)]
-    built = _exec(["javac", "-nowarn", "-encoding", "UTF-8", "-d", str(tmp / "out"), "-sourcepath", str(sources),
-                   *(["-cp", os.pathsep.join(jars)] if jars else []), f"{main.group(1)}.java"], tmp, seconds)
+    classes = _java_classes(tree, root, jars)
+    if classes is not None:  # the package compiled once: the example alone against its classes
+        jars = [str(classes), *jars]
+        where = ["-cp", os.pathsep.join(jars)]
+    else:  # javac takes from the sources what the example needs
+        where = ["-sourcepath", str(_copy(root, tmp / "src")), *(["-cp", os.pathsep.join(jars)] if jars else [])]
+    built = _exec(["javac", "-nowarn", "-encoding", "UTF-8", "-d", str(tmp / "out"), *where,
+                   f"{main.group(1)}.java"], tmp, seconds)
     if built.rc is None:
         return Ran(CRASH, "javac + java", "javac timed out")
     if built.rc != 0:
