@@ -71,7 +71,7 @@ class Ran:
 def run_example(language: str, code: str, tree: Path, file: str, seconds: float = SECONDS) -> Ran:
     """Run the example of a block in `tree/file` (see the module's doc); never raises for the example's faults."""
     runner = {"python": _python, "go": _go, "javascript": _js, "typescript": _js, "tsx": _js, "java": _java,
-              "rust": _rust, "c": _c, "cpp": _c}.get(language)
+              "rust": _rust, "c": _c, "cpp": functools.partial(_c, cpp=True)}.get(language)
     if runner is None:
         return Ran(NOT_RUNNABLE, "", f"no runner for {language}")
     tree = Path(tree).resolve()
@@ -476,7 +476,7 @@ def _rust_crate(tree: Path, file: str) -> Path | None:
 def _without_tests(text: str) -> str:
     """Rust source without its `#[cfg(test)]` modules (inline ones cut at their matching brace)."""
     while True:
-        m = re.search(r"^[ \t]*#\[cfg\(test\)\](?:\s*(?://[^\n]*|#\[[^\]\n]*\]))*\s*(pub(\([^)]*\))?\s+)?"
+        m = re.search(r"^(?:[ \t]*#\[[^\]\n]*\][ \t]*\n)*[ \t]*#\[cfg\(test\)\](?:\s*(?://[^\n]*|#\[[^\]\n]*\]))*\s*(pub(\([^)]*\))?\s+)?"
                       r"mod\s+\w+\s*(;|\{)", text, re.M)
         if m is None:
             return text
@@ -532,7 +532,9 @@ def _rust(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
         for source in (copy / "src").rglob("*.rs"):  # the crate's own tests need its dev-dependencies: left out
             source.write_text(_without_tests(source.read_text("utf-8")), "utf-8")
         inside = copy / (tree / file).relative_to(crate)
-        inside.write_text(inside.read_text("utf-8") + "\n" + code, "utf-8")
+        before = inside.read_text("utf-8")
+        example_from = before.count("\n") + 2  # the example's first line in the file
+        inside.write_text(before + "\n" + code, "utf-8")
         test = re.search(r"\bmod\s+(\w+)", code)
         argv, how, where = ["cargo", "test", "--offline", "--quiet", "--lib", "--", test.group(1) if test else ""], \
             "cargo test", copy
@@ -549,9 +551,14 @@ def _rust(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
     if done.rc not in (0, None) and re.search(r"^error(\[E\d+\])?:", done.out, re.M) and \
             not re.search(r"panicked at", done.out):
         line = _first(done.out, r"^error(\[E\d+\])?:")
-        if module and re.search(r"^error.*\n\s*-->\s*(?!.*blockguide|.*_example)", done.out, re.M) and \
-                not re.search(r"_example", done.out):
-            return Ran(NOT_RUNNABLE, how, f"the crate's own tests do not build offline: {line}")
+        if module:  # an error in the example's lines is the example's; any other, the crate's own code's
+            where = inside.relative_to(copy).as_posix()
+            errors = re.findall(r"^(error(?:\[E\d+\])?:[^\n]*)\n\s*-->\s*([^:\n]+):(\d+):", done.out, re.M)
+            mine = [e for e, path, at in errors if path.endswith(where) and int(at) >= example_from]
+            if mine:
+                return Ran(ERROR, how, mine[0][:240])
+            if errors:
+                return Ran(NOT_RUNNABLE, how, f"the crate's own tests do not build offline: {line}")
         return Ran(ERROR, how, line)
     if module and done.rc == 0 and re.search(r"running 0 tests", done.out):
         return Ran(NOT_RUNNABLE, how, "no test of the example ran")
@@ -572,17 +579,31 @@ def _python_flags() -> tuple[list[str], list[str]]:
     return [f"-I{include}"], [f"-L{libdir}", f"-lpython{version}", f"-Wl,-rpath,{libdir}", "-lm", "-ldl"]
 
 
+def _headers(copy: Path) -> list[Path]:
+    return sorted(copy.rglob("*.h")) + sorted(copy.rglob("*.hpp"))
+
+
+# a folder holding one of these is a stand-in for the platform's own headers (for another compiler): not searched
+_STANDARD_HEADERS = {"stdint.h", "inttypes.h", "stdbool.h", "stddef.h", "stdlib.h", "string.h", "math.h",
+                     "stdio.h", "limits.h", "float.h", "assert.h", "errno.h", "time.h"}
+
+
 def _include_dirs(copy: Path, file: Path) -> list[Path]:
-    dirs = [file.parent]
-    for header in sorted(copy.rglob("*.h")) + sorted(copy.rglob("*.hpp")):
-        if header.parent not in dirs:
-            dirs.append(header.parent)
+    """The folders searched for the project's headers: the block's file's and the folders above it, the folders
+    of the headers and those above them (`#include "pkg/sub.h"` from an include/ root), nearest first."""
+    dirs = [file.parent, *[d for d in file.parent.parents if copy in d.parents or d == copy]]
+    for header in _headers(copy):
+        for d in [header.parent, *header.parent.parents]:
+            if (copy in d.parents or d == copy) and d not in dirs:
+                dirs.append(d)
+    dirs = [d for d in dirs if not any((d / h).is_file() for h in _STANDARD_HEADERS)]
     dirs.sort(key=lambda d: (d != file.parent, d.name != "include", len(d.parts)))
-    return dirs[:40]
+    return dirs[:60]
 
 
-def _c(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
-    cpp = Path(file).suffix in (".cc", ".cpp", ".cxx", ".hpp", ".hh") or bool(
+def _c(code: str, tree: Path, file: str, tmp: Path, seconds: float, cpp: bool = False) -> Ran:
+    """C, or C++ where the language says so (a `.h` of a C++ project), its suffix, or the example's own C++."""
+    cpp = cpp or Path(file).suffix in (".cc", ".cpp", ".cxx", ".hpp", ".hh") or bool(
         re.search(r"^\s*#\s*include\s*<(iostream|string|vector|memory)>|\bstd::|\bnamespace\b", code, re.M))
     tool = shutil.which("c++" if cpp else "cc")
     how = "c++" if cpp else "cc"
@@ -597,7 +618,8 @@ def _c(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
     own_main = bool(_MAIN.search(text))
     flags = ["-std=c++17"] if cpp else ["-std=gnu11"]
     links: list[str] = []
-    if _PYTHON_H.search(code) or _PYTHON_H.search(text):
+    if _PYTHON_H.search(code) or _PYTHON_H.search(text) or any(  # a header of the project may include it
+            _PYTHON_H.search(h.read_text("utf-8", "replace")) for h in _headers(copy)):
         inc, links = _python_flags()
         flags += inc
     flags += [f"-I{d}" for d in _include_dirs(copy, block_file)]
@@ -633,6 +655,13 @@ def _c_build_run(tool: str, how: str, cpp: bool, flags: list[str], links: list[s
         if built.rc != 0:
             if built.rc is None:
                 return Ran(CRASH, how, f"compiling {unit.name} timed out")
+            missing = re.search(r"^(?!.*\bexample\.c(?:pp)?:)[^\n]*fatal error: ([^:\n]+): No such file", built.out, re.M)
+            own = unit.read_text("utf-8", "replace").split("/* the usage example */")[-1] \
+                if unit == example_in or unit.name.startswith("example.") else ""
+            if missing and missing.group(1) not in own:  # a file of the project includes a header its build
+                # brings (a dependency's, a generated one), not the example
+                return Ran(NOT_RUNNABLE, how, f"the project's headers need {missing.group(1)}, which its own build "
+                                              "provides")
             where = "the example" if unit.name.startswith("example.") else \
                 f"{unit.name} with the example" if unit == example_in else f"the project's {unit.name}"
             return Ran(ERROR, how, f"{where}: {_first(built.out, r'error')}")

@@ -255,3 +255,33 @@ def test_placeholder_arguments_are_counted_in_the_block_s_calls_only():
     assert placeholder_args(code, "Wrap") == ["nil", '"example"']
     assert placeholder_args(code, "f") == ["cert=None"]
     assert placeholder_args("StringUtils.isBlank(\"bob\")", "StringUtils.isBlank") == []
+
+
+@needs("cargo")
+def test_rust_private_example_that_does_not_build_is_the_examples_error(tmp_path):
+    tree = write(tmp_path / "tiny-rs2", {
+        "Cargo.toml": '[package]\nname = "tinyrs2"\nversion = "0.1.0"\nedition = "2021"\n',
+        "src/lib.rs": "fn double(n: u8) -> u8 {\n    n * 2\n}\n\n#[allow(unused)]\n#[cfg(test)]\nmod tests {\n"
+                      "    use absent_crate::Thing;\n}\n",
+    })
+    wrong = ("#[cfg(test)]\nmod double_example {\n    use super::*;\n\n    #[test]\n    fn calls_double() {\n"
+             "        println!(\"{}\", double_it(2));\n    }\n}\n")
+    ran = run_example("rust", wrong, tree, "src/lib.rs")
+    assert ran.status == ERROR and "double_it" in ran.detail  # not hidden as the crate's own tests' fault
+    assert run_example("rust", wrong.replace("double_it", "double"), tree, "src/lib.rs") == Ran(OK, "cargo test")
+
+
+@needs("c++")
+def test_cpp_header_example_is_cpp_and_finds_the_include_root(tmp_path):
+    tree = write(tmp_path / "tiny-hpp", {
+        "lib/include/tiny/sq.h": "#include <cstdlib>\n#include \"tiny/core.h\"\n"
+                                 "namespace tiny { inline int sq(int n) { return core(n) * n; } }\n",
+        "lib/include/tiny/core.h": "namespace tiny { inline int core(int n) { return n; } }\n",
+        "lib/include/tiny/msvc/stdint.h": "#error \"only for another compiler\"\n",  # never searched
+        "src/uses.cpp": "#include <stdint.h>\nint uses() { return 1; }\n",
+    })
+    code = '#include "tiny/sq.h"\n\nint main() {\n    return tiny::sq(3) == 9 ? 0 : 1;\n}\n'
+    assert run_example("cpp", code, tree, "lib/include/tiny/sq.h") == Ran(OK, "c++")
+    missing = write(tmp_path / "tiny-dep", {"a.h": "#include <depbuilt/dep.h>\ninline int a() { return 1; }\n"})
+    ran = run_example("cpp", '#include "a.h"\nint main() { return a() - 1; }\n', missing, "a.h")
+    assert ran.status == NOT_RUNNABLE and "depbuilt/dep.h" in ran.detail
