@@ -196,14 +196,14 @@ _PY_RUN_IN_MODULE = """\
 import importlib, sys
 module = importlib.import_module(sys.argv[1])
 code = open(sys.argv[2], encoding="utf-8").read()
-exec(compile(code, "example.py", "exec"), vars(module))
+exec(compile(code, "blockguide_example.py", "exec"), vars(module))
 """
 
 
 def _python(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
     module = _python_module(tree, file)
     python = _venv(tree)
-    example = tmp / "example.py"
+    example = tmp / "blockguide_example.py"  # not "example.py": an example's `import example` must not find it
     example.write_text(code, "utf-8")
     top = module.split(".")[0]
     imports_package = re.search(rf"^\s*(from\s+{re.escape(top)}[\s.]|import\s+{re.escape(top)}\b)", code, re.M)
@@ -340,10 +340,13 @@ def _js(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
     specs = [m.group(3) for m in _JS_IMPORT.finditer(code)]
     own = [s for s in specs if s.startswith(".") or (name and (s == name or s.startswith(name + "/")))]
     esm = bool(re.search(r"^\s*(import|export)\b", code, re.M)) or manifest.get("type") == "module"
+    example_from = 1
     if not own:  # the example imports nothing of the package: it runs at the end of the block's module
         target = package / file
         body = "\n".join(l for l in code.split("\n") if not re.match(r"^\s*//", l) or "`" not in l)
-        target.write_text(target.read_text("utf-8") + "\n\n" + body + "\n", "utf-8")
+        before = target.read_text("utf-8")
+        example_from = before.count("\n") + 3  # the example's first line in the module
+        target.write_text(before + "\n\n" + body + "\n", "utf-8")
         entry, how = target, "node (in the module)"
     else:
         suffix = ".ts" if typescript else ".mjs" if esm else ".cjs"
@@ -361,7 +364,8 @@ def _js(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
                        "--skipLibCheck", "--lib", "es2022,dom", str(entry)], package, seconds)
         if built.rc is None:
             return Ran(CRASH, "tsc + node", f"tsc timed out after {seconds:.0f} s")
-        errors = [l for l in built.out.splitlines() if "error TS" in l and (entry.name in l or l.startswith("error"))]
+        errors = [l for l in built.out.splitlines() if "error TS" in l and (entry.name in l or l.startswith("error"))
+                  and _ts_error_line(l) >= example_from]  # in the module: the module's own errors are not the example's
         if errors:
             return Ran(ERROR, "tsc + node", errors[0].strip()[:240])
         entry = out / entry.relative_to(package).with_suffix(".js")
@@ -373,6 +377,12 @@ def _js(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
     if done.rc not in (0, None) and re.search(r"SyntaxError|ERR_MODULE_NOT_FOUND|Cannot find module", done.out):
         return Ran(ERROR, how, _first(done.out, r"SyntaxError|ERR_MODULE_NOT_FOUND|Cannot find module"))
     return _finished(done, how, seconds, r"^\w*Error\b", r"^\w+:\s", r"Error:", r"Exception\b(?!\()")
+
+
+def _ts_error_line(line: str) -> int:
+    """The line of a tsc error ("src/a.ts(12,3): error TS2304: ..."); a general error (no place) counts as 10**9."""
+    m = re.match(r"[^(\n]*\((\d+),\d+\): error", line.strip())
+    return int(m.group(1)) if m else 10**9
 
 
 def _outside_functions(code: str) -> str:
@@ -459,7 +469,9 @@ def _java(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
             return Ran(NOT_RUNNABLE, "javac + java", "the package's sources do not compile on their own (a "
                        f"dependency of theirs is not here): {errors[0][:200]}")
         return Ran(ERROR, "javac + java", _first(built.out, r"error:"))
-    done = _exec(["java", "-cp", os.pathsep.join([str(tmp / "out"), *jars]), main.group(1)], tmp, seconds)
+    package = re.search(r"^\s*package\s+([\w.]+)\s*;", code, re.M)  # an example in the block's own package
+    name = f"{package.group(1)}.{main.group(1)}" if package else main.group(1)
+    done = _exec(["java", "-cp", os.pathsep.join([str(tmp / "out"), *jars]), name], tmp, seconds)
     return _finished(done, "javac + java", seconds, r"Exception|Error")
 
 

@@ -285,3 +285,30 @@ def test_cpp_header_example_is_cpp_and_finds_the_include_root(tmp_path):
     missing = write(tmp_path / "tiny-dep", {"a.h": "#include <depbuilt/dep.h>\ninline int a() { return 1; }\n"})
     ran = run_example("cpp", '#include "a.h"\nint main() { return a() - 1; }\n', missing, "a.h")
     assert ran.status == NOT_RUNNABLE and "depbuilt/dep.h" in ran.detail
+
+
+@needs("node")
+def test_typescript_example_in_the_module_is_not_failed_for_the_modules_own_errors(js_tree):
+    if shutil.which("tsc") is None:
+        pytest.skip("no tsc installed")
+    (js_tree / "src/env.ts").write_text("const mode: number = 'x';\n\nfunction twice(n: number): number {\n"
+                                        "  return n * 2;\n}\n")
+    inside = "// `twice` is not exported: this runs in the module that defines it\nconsole.log(twice(2));\n"
+    assert run_example("typescript", inside, js_tree, "src/env.ts") == Ran(OK, "tsc + node (in the module)")
+    wrong = run_example("typescript", inside.replace("twice(2)", "twice('2')"), js_tree, "src/env.ts")
+    assert wrong.status == ERROR and "TS2345" in wrong.detail
+
+
+def test_python_example_named_like_a_module_does_not_import_itself(python_tree):
+    code = "import example\n"  # a placeholder module name: not found, rather than the example file itself
+    ran = run_example("python", code, python_tree, "src/tinypkg/text.py")
+    assert ran.status == ERROR and "No module named 'example'" in ran.detail
+
+
+@needs("javac", "java")
+def test_java_example_in_the_blocks_package_runs_by_its_full_name(tmp_path):
+    tree = write(tmp_path / "tiny-java3", {"org/tiny/Words.java": (
+        "package org.tiny;\n\npublic class Words {\n    static int hidden(String s) { return s.length(); }\n}\n")})
+    code = ("package org.tiny;\n\npublic class Example {\n    public static void main(String[] args) {\n"
+            "        System.out.println(Words.hidden(\"abc\"));\n    }\n}\n")
+    assert run_example("java", code, tree, "org/tiny/Words.java") == Ran(OK, "javac + java")
