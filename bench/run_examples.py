@@ -12,17 +12,23 @@ network (`unshare -n` where the kernel allows it; the tools offline in any case)
   downloaded once;
 - JavaScript with node (an example importing nothing of the package runs at the end of the block's module);
   TypeScript compiled by tsc first;
-- Java: javac against the package's sources, then java;
+- Java: javac against the package's classes (its sources compiled once, else its sources) and the jars of its
+  pom's dependencies (Maven, once per package), then java (sources that still need a dependency not here to
+  compile: not runnable);
 - Rust: `cargo run --offline` in a crate depending on a copy of the package's crate; a private function's example
   (a test module next to it) with `cargo test --offline` inside the copy;
 - C/C++: compiled and linked with the block's own file (the example appended to a copy of it when it includes
-  no header of the project; a CPython extension against libpython), then run; where linking needs more than
-  that plain compile, compiled only and reported so ("not runnable").
+  no header of the project; a CPython extension against libpython), then run; a block in a header: the example
+  (which includes it) as a program of its own; where linking needs more than that plain compile, compiled only
+  and reported so ("not runnable").
 
 The answer is a `Ran`: "ok", "error" (it did not build, load or import), "crash" (it started and stopped with
 an uncaught exception, a panic, a signal, a non-zero exit or the time limit), or "not runnable" (why), with the
 first line of the error. Preparing a package (its venv, its npm or Go dependencies) is done once per tree and
 may use the registries; running never does.
+
+`run_sampled(case)` is the sampled benchmark's hook (bench/sample, issue 20): the same run as a "run" verdict,
+pass / fail (the first error line) / n/a (not runnable here, or the runner's own error, said so).
 """
 
 from __future__ import annotations
@@ -65,7 +71,7 @@ class Ran:
 def run_example(language: str, code: str, tree: Path, file: str, seconds: float = SECONDS) -> Ran:
     """Run the example of a block in `tree/file` (see the module's doc); never raises for the example's faults."""
     runner = {"python": _python, "go": _go, "javascript": _js, "typescript": _js, "tsx": _js, "java": _java,
-              "rust": _rust, "c": _c, "cpp": _c}.get(language)
+              "rust": _rust, "c": _c, "cpp": functools.partial(_c, cpp=True)}.get(language)
     if runner is None:
         return Ran(NOT_RUNNABLE, "", f"no runner for {language}")
     tree = Path(tree).resolve()
@@ -190,14 +196,14 @@ _PY_RUN_IN_MODULE = """\
 import importlib, sys
 module = importlib.import_module(sys.argv[1])
 code = open(sys.argv[2], encoding="utf-8").read()
-exec(compile(code, "example.py", "exec"), vars(module))
+exec(compile(code, "blockguide_example.py", "exec"), vars(module))
 """
 
 
 def _python(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
     module = _python_module(tree, file)
     python = _venv(tree)
-    example = tmp / "example.py"
+    example = tmp / "blockguide_example.py"  # not "example.py": an example's `import example` must not find it
     example.write_text(code, "utf-8")
     top = module.split(".")[0]
     imports_package = re.search(rf"^\s*(from\s+{re.escape(top)}[\s.]|import\s+{re.escape(top)}\b)", code, re.M)
@@ -302,7 +308,9 @@ def _js_prepared(tree: Path) -> Path:
         _copy(tree, ready)
         manifest = json.loads((ready / "package.json").read_text("utf-8")) if (ready / "package.json").is_file() \
             else {}
-        if manifest.get("dependencies"):
+        if manifest.get("dependencies"):  # npm resolves the devDependencies too (some from git): left out
+            lean = {k: v for k, v in manifest.items() if k not in ("devDependencies", "scripts", "workspaces")}
+            (ready / "package.json").write_text(json.dumps(lean, indent=2), "utf-8")
             done = _exec(["npm", "install", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund",
                           "--no-package-lock"], ready, PREPARE_SECONDS, offline=False)
             if done.rc != 0:
@@ -332,10 +340,13 @@ def _js(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
     specs = [m.group(3) for m in _JS_IMPORT.finditer(code)]
     own = [s for s in specs if s.startswith(".") or (name and (s == name or s.startswith(name + "/")))]
     esm = bool(re.search(r"^\s*(import|export)\b", code, re.M)) or manifest.get("type") == "module"
+    example_from = 1
     if not own:  # the example imports nothing of the package: it runs at the end of the block's module
         target = package / file
         body = "\n".join(l for l in code.split("\n") if not re.match(r"^\s*//", l) or "`" not in l)
-        target.write_text(target.read_text("utf-8") + "\n\n" + body + "\n", "utf-8")
+        before = target.read_text("utf-8")
+        example_from = before.count("\n") + 3  # the example's first line in the module
+        target.write_text(before + "\n\n" + body + "\n", "utf-8")
         entry, how = target, "node (in the module)"
     else:
         suffix = ".ts" if typescript else ".mjs" if esm else ".cjs"
@@ -353,7 +364,8 @@ def _js(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
                        "--skipLibCheck", "--lib", "es2022,dom", str(entry)], package, seconds)
         if built.rc is None:
             return Ran(CRASH, "tsc + node", f"tsc timed out after {seconds:.0f} s")
-        errors = [l for l in built.out.splitlines() if "error TS" in l and (entry.name in l or l.startswith("error"))]
+        errors = [l for l in built.out.splitlines() if "error TS" in l and (entry.name in l or l.startswith("error"))
+                  and _ts_error_line(l) >= example_from]  # in the module: the module's own errors are not the example's
         if errors:
             return Ran(ERROR, "tsc + node", errors[0].strip()[:240])
         entry = out / entry.relative_to(package).with_suffix(".js")
@@ -365,6 +377,12 @@ def _js(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
     if done.rc not in (0, None) and re.search(r"SyntaxError|ERR_MODULE_NOT_FOUND|Cannot find module", done.out):
         return Ran(ERROR, how, _first(done.out, r"SyntaxError|ERR_MODULE_NOT_FOUND|Cannot find module"))
     return _finished(done, how, seconds, r"^\w*Error\b", r"^\w+:\s", r"Error:", r"Exception\b(?!\()")
+
+
+def _ts_error_line(line: str) -> int:
+    """The line of a tsc error ("src/a.ts(12,3): error TS2304: ..."); a general error (no place) counts as 10**9."""
+    m = re.match(r"[^(\n]*\((\d+),\d+\): error", line.strip())
+    return int(m.group(1)) if m else 10**9
 
 
 def _outside_functions(code: str) -> str:
@@ -387,20 +405,73 @@ def _java_source_root(tree: Path, file: str) -> Path:
     return root
 
 
+def _java_dependencies(tree: Path) -> list[Path]:
+    """The jars the package's sources compile against (its pom's compile and provided scopes), copied by Maven
+    from Maven Central once per package; none where the tree has no pom or Maven cannot get them."""
+    poms = sorted(tree.glob("META-INF/maven/*/*/pom.xml"))
+    jars = RUN_CACHE / "maven" / tree.name
+    if not poms or shutil.which("mvn") is None:
+        return []
+    with _locked(jars):
+        if not (jars / ".ready").is_file():
+            shutil.rmtree(jars, ignore_errors=True)
+            with tempfile.TemporaryDirectory(prefix="bench-mvn-") as tmp:
+                shutil.copyfile(poms[0], Path(tmp) / "pom.xml")
+                done = _exec(["mvn", "-q", "-B", "dependency:copy-dependencies", "-DincludeScope=compile",
+                              f"-DoutputDirectory={jars}"], Path(tmp), PREPARE_SECONDS, offline=False)
+            jars.mkdir(parents=True, exist_ok=True)
+            (jars / ".ready").write_text("" if done.rc == 0 else _first(done.out, r"ERROR"), "utf-8")
+    return sorted(jars.glob("*.jar"))
+
+
+def _java_classes(tree: Path, root: Path, jars: list[str]) -> Path | None:
+    """The package's sources under `root` compiled once (cached under RUN_CACHE), or None where they do not
+    compile all together (the example is then compiled with them as its source path)."""
+    classes = RUN_CACHE / "javac" / tree.name / (root.relative_to(tree).as_posix().replace("/", "_") or "_")
+    with _locked(classes):
+        if (classes / ".ready").is_file():
+            return classes if (classes / ".ready").read_text("utf-8") == "ok" else None
+        shutil.rmtree(classes, ignore_errors=True)
+        classes.mkdir(parents=True)
+        with tempfile.TemporaryDirectory(prefix="bench-javac-") as tmp:
+            listing = Path(tmp) / "sources.txt"
+            listing.write_text("\n".join(str(f) for f in sorted(root.rglob("*.java"))
+                                         if f.name not in ("module-info.java", "package-info.java")), "utf-8")
+            done = _exec(["javac", "-nowarn", "-encoding", "UTF-8", "-d", str(classes),
+                          *(["-cp", os.pathsep.join(jars)] if jars else []), f"@{listing}"], Path(tmp),
+                         PREPARE_SECONDS)
+        (classes / ".ready").write_text("ok" if done.rc == 0 else "failed", "utf-8")
+        return classes if done.rc == 0 else None
+
+
 def _java(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
     if shutil.which("javac") is None or shutil.which("java") is None:
         return Ran(NOT_RUNNABLE, "javac + java", "no JDK installed")
     main = re.search(r"\bpublic\s+(?:final\s+)?class\s+(\w+)", code)
     if main is None:
         return Ran(NOT_RUNNABLE, "javac + java", "the example has no public class to run")
-    sources = _copy(_java_source_root(tree, file), tmp / "src")
+    root = _java_source_root(tree, file)
     (tmp / f"{main.group(1)}.java").write_text(code, "utf-8")
-    built = _exec(["javac", "-nowarn", "-encoding", "UTF-8", "-d", str(tmp / "out"), "-sourcepath", str(sources),
+    jars = [str(j) for j in _java_dependencies(tree)]
+    classes = _java_classes(tree, root, jars)
+    if classes is not None:  # the package compiled once: the example alone against its classes
+        jars = [str(classes), *jars]
+        where = ["-cp", os.pathsep.join(jars)]
+    else:  # javac takes from the sources what the example needs
+        where = ["-sourcepath", str(_copy(root, tmp / "src")), *(["-cp", os.pathsep.join(jars)] if jars else [])]
+    built = _exec(["javac", "-nowarn", "-encoding", "UTF-8", "-d", str(tmp / "out"), *where,
                    f"{main.group(1)}.java"], tmp, seconds)
+    if built.rc is None:
+        return Ran(CRASH, "javac + java", "javac timed out")
     if built.rc != 0:
-        return Ran(ERROR if built.rc is not None else CRASH, "javac + java",
-                   _first(built.out, r"error:") if built.rc is not None else "javac timed out")
-    done = _exec(["java", "-cp", str(tmp / "out"), main.group(1)], tmp, seconds)
+        errors = [l.strip() for l in built.out.splitlines() if re.search(r"\.java:\d+: error:", l)]
+        if errors and not any(re.match(rf"(.*/)?{main.group(1)}\.java:", e) for e in errors):
+            return Ran(NOT_RUNNABLE, "javac + java", "the package's sources do not compile on their own (a "
+                       f"dependency of theirs is not here): {errors[0][:200]}")
+        return Ran(ERROR, "javac + java", _first(built.out, r"error:"))
+    package = re.search(r"^\s*package\s+([\w.]+)\s*;", code, re.M)  # an example in the block's own package
+    name = f"{package.group(1)}.{main.group(1)}" if package else main.group(1)
+    done = _exec(["java", "-cp", os.pathsep.join([str(tmp / "out"), *jars]), name], tmp, seconds)
     return _finished(done, "javac + java", seconds, r"Exception|Error")
 
 
@@ -417,7 +488,7 @@ def _rust_crate(tree: Path, file: str) -> Path | None:
 def _without_tests(text: str) -> str:
     """Rust source without its `#[cfg(test)]` modules (inline ones cut at their matching brace)."""
     while True:
-        m = re.search(r"^[ \t]*#\[cfg\(test\)\](?:\s*(?://[^\n]*|#\[[^\]\n]*\]))*\s*(pub(\([^)]*\))?\s+)?"
+        m = re.search(r"^(?:[ \t]*#\[[^\]\n]*\][ \t]*\n)*[ \t]*#\[cfg\(test\)\](?:\s*(?://[^\n]*|#\[[^\]\n]*\]))*\s*(pub(\([^)]*\))?\s+)?"
                       r"mod\s+\w+\s*(;|\{)", text, re.M)
         if m is None:
             return text
@@ -473,7 +544,9 @@ def _rust(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
         for source in (copy / "src").rglob("*.rs"):  # the crate's own tests need its dev-dependencies: left out
             source.write_text(_without_tests(source.read_text("utf-8")), "utf-8")
         inside = copy / (tree / file).relative_to(crate)
-        inside.write_text(inside.read_text("utf-8") + "\n" + code, "utf-8")
+        before = inside.read_text("utf-8")
+        example_from = before.count("\n") + 2  # the example's first line in the file
+        inside.write_text(before + "\n" + code, "utf-8")
         test = re.search(r"\bmod\s+(\w+)", code)
         argv, how, where = ["cargo", "test", "--offline", "--quiet", "--lib", "--", test.group(1) if test else ""], \
             "cargo test", copy
@@ -490,9 +563,14 @@ def _rust(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
     if done.rc not in (0, None) and re.search(r"^error(\[E\d+\])?:", done.out, re.M) and \
             not re.search(r"panicked at", done.out):
         line = _first(done.out, r"^error(\[E\d+\])?:")
-        if module and re.search(r"^error.*\n\s*-->\s*(?!.*blockguide|.*_example)", done.out, re.M) and \
-                not re.search(r"_example", done.out):
-            return Ran(NOT_RUNNABLE, how, f"the crate's own tests do not build offline: {line}")
+        if module:  # an error in the example's lines is the example's; any other, the crate's own code's
+            where = inside.relative_to(copy).as_posix()
+            errors = re.findall(r"^(error(?:\[E\d+\])?:[^\n]*)\n\s*-->\s*([^:\n]+):(\d+):", done.out, re.M)
+            mine = [e for e, path, at in errors if path.endswith(where) and int(at) >= example_from]
+            if mine:
+                return Ran(ERROR, how, mine[0][:240])
+            if errors:
+                return Ran(NOT_RUNNABLE, how, f"the crate's own tests do not build offline: {line}")
         return Ran(ERROR, how, line)
     if module and done.rc == 0 and re.search(r"running 0 tests", done.out):
         return Ran(NOT_RUNNABLE, how, "no test of the example ran")
@@ -513,17 +591,31 @@ def _python_flags() -> tuple[list[str], list[str]]:
     return [f"-I{include}"], [f"-L{libdir}", f"-lpython{version}", f"-Wl,-rpath,{libdir}", "-lm", "-ldl"]
 
 
+def _headers(copy: Path) -> list[Path]:
+    return sorted(copy.rglob("*.h")) + sorted(copy.rglob("*.hpp"))
+
+
+# a folder holding one of these is a stand-in for the platform's own headers (for another compiler): not searched
+_STANDARD_HEADERS = {"stdint.h", "inttypes.h", "stdbool.h", "stddef.h", "stdlib.h", "string.h", "math.h",
+                     "stdio.h", "limits.h", "float.h", "assert.h", "errno.h", "time.h"}
+
+
 def _include_dirs(copy: Path, file: Path) -> list[Path]:
-    dirs = [file.parent]
-    for header in sorted(copy.rglob("*.h")) + sorted(copy.rglob("*.hpp")):
-        if header.parent not in dirs:
-            dirs.append(header.parent)
+    """The folders searched for the project's headers: the block's file's and the folders above it, the folders
+    of the headers and those above them (`#include "pkg/sub.h"` from an include/ root), nearest first."""
+    dirs = [file.parent, *[d for d in file.parent.parents if copy in d.parents or d == copy]]
+    for header in _headers(copy):
+        for d in [header.parent, *header.parent.parents]:
+            if (copy in d.parents or d == copy) and d not in dirs:
+                dirs.append(d)
+    dirs = [d for d in dirs if not any((d / h).is_file() for h in _STANDARD_HEADERS)]
     dirs.sort(key=lambda d: (d != file.parent, d.name != "include", len(d.parts)))
-    return dirs[:40]
+    return dirs[:60]
 
 
-def _c(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
-    cpp = Path(file).suffix in (".cc", ".cpp", ".cxx", ".hpp", ".hh") or bool(
+def _c(code: str, tree: Path, file: str, tmp: Path, seconds: float, cpp: bool = False) -> Ran:
+    """C, or C++ where the language says so (a `.h` of a C++ project), its suffix, or the example's own C++."""
+    cpp = cpp or Path(file).suffix in (".cc", ".cpp", ".cxx", ".hpp", ".hh") or bool(
         re.search(r"^\s*#\s*include\s*<(iostream|string|vector|memory)>|\bstd::|\bnamespace\b", code, re.M))
     tool = shutil.which("c++" if cpp else "cc")
     how = "c++" if cpp else "cc"
@@ -531,16 +623,22 @@ def _c(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
         return Ran(NOT_RUNNABLE, how, f"{how} is not installed")
     copy = _copy(tree, tmp / "tree")
     block_file = copy / file
-    if block_file.suffix not in _SOURCES:
-        return Ran(NOT_RUNNABLE, how, "the block is in a header: no source file to link with")
+    header = block_file.suffix not in _SOURCES
+    if header and not _MAIN.search(code):
+        return Ran(NOT_RUNNABLE, how, "the block is in a header and the example has no main to run")
     text = block_file.read_text("utf-8", "replace")
     own_main = bool(_MAIN.search(text))
     flags = ["-std=c++17"] if cpp else ["-std=gnu11"]
     links: list[str] = []
-    if _PYTHON_H.search(code) or _PYTHON_H.search(text):
+    if _PYTHON_H.search(code) or _PYTHON_H.search(text) or any(  # a header of the project may include it
+            _PYTHON_H.search(h.read_text("utf-8", "replace")) for h in _headers(copy)):
         inc, links = _python_flags()
         flags += inc
     flags += [f"-I{d}" for d in _include_dirs(copy, block_file)]
+    if header:  # the example includes the header: a program of its own (linked alone; else compiled only)
+        example = tmp / ("example.cpp" if cpp else "example.c")
+        example.write_text(code, "utf-8")
+        return _c_build_run(tool, how, cpp, flags, links, [example], tmp, seconds)
     if _PROJECT_INCLUDE.search(code) and not own_main:  # the example includes the project's header: its own unit
         example = tmp / ("example.cpp" if cpp else "example.c")
         example.write_text(code, "utf-8")
@@ -569,6 +667,13 @@ def _c_build_run(tool: str, how: str, cpp: bool, flags: list[str], links: list[s
         if built.rc != 0:
             if built.rc is None:
                 return Ran(CRASH, how, f"compiling {unit.name} timed out")
+            missing = re.search(r"^(?!.*\bexample\.c(?:pp)?:)[^\n]*fatal error: ([^:\n]+): No such file", built.out, re.M)
+            own = unit.read_text("utf-8", "replace").split("/* the usage example */")[-1] \
+                if unit == example_in or unit.name.startswith("example.") else ""
+            if missing and missing.group(1) not in own:  # a file of the project includes a header its build
+                # brings (a dependency's, a generated one), not the example
+                return Ran(NOT_RUNNABLE, how, f"the project's headers need {missing.group(1)}, which its own build "
+                                              "provides")
             where = "the example" if unit.name.startswith("example.") else \
                 f"{unit.name} with the example" if unit == example_in else f"the project's {unit.name}"
             return Ran(ERROR, how, f"{where}: {_first(built.out, r'error')}")
@@ -632,6 +737,40 @@ def _call_args(code: str, at: int) -> list[str]:
     if current.strip():
         args.append(current.strip())
     return args
+
+
+# --- the sampled benchmark's hook (bench/sample, issue 20) ------------------------------------------------
+SAMPLED_SECONDS = 60.0  # per example in a sampled draw: a full draw stays near twice its time without running
+RUNNER_ERROR = "runner error"  # the reason's prefix when the runner itself failed (our bug, not the example's)
+
+
+def verdict_of(ran: Ran):
+    """The sampled benchmark's "run" verdict for a Ran: pass when it ran, fail (error or crash, with its first
+    error line) when it did not, n/a when it could not be run here (the reason says why)."""
+    from bench.sample.checks import FAIL, NA, PASS, Verdict
+
+    if ran.ok:
+        return Verdict(PASS, f"ran ({ran.how})")
+    if ran.status == NOT_RUNNABLE:
+        return Verdict(NA, str(ran))
+    return Verdict(FAIL, str(ran))
+
+
+def run_sampled(case, seconds: float = SAMPLED_SECONDS):
+    """Run the example of a sampled case (bench.sample.checks.Case) in a throwaway copy of its pinned package:
+    its "run" verdict. A failure of this runner (an exception of ours) is n/a with a reason starting
+    RUNNER_ERROR, never the example's fail."""
+    from bench.sample.checks import FAIL, NA, Verdict
+
+    code = ((case.guide.get("example") or {}).get("code") or "").strip()
+    if not code:
+        return Verdict(FAIL, "the guide has no example to run")
+    if case.tree is None or not case.file:
+        return Verdict(NA, f"{RUNNER_ERROR}: the case says no package tree or file")
+    try:
+        return verdict_of(run_example(case.language, code + "\n", case.tree, case.file, seconds))
+    except Exception as exc:  # noqa: BLE001 - a bug of ours must not pass as the example's failure
+        return Verdict(NA, f"{RUNNER_ERROR}: {type(exc).__name__}: {str(exc)[:200]}")
 
 
 def run_report(rows: list[tuple[str, str, Ran]]) -> tuple[list[str], list[str]]:

@@ -190,8 +190,8 @@ def still_drawn(b: draw.Drawn, text: str) -> bool:
     return any((d[0] + 1, d[1] + 1) == (b.start, b.end) for d in draw.definitions(sf, text))
 
 
-def evaluate(blocks: list[draw.Drawn], results: dict[str, dict]) -> list[checks.Case]:
-    run_example = runner()
+def evaluate(blocks: list[draw.Drawn], results: dict[str, dict], run: bool = True) -> list[checks.Case]:
+    run_example = runner() if run else None
     cases = []
     for b in blocks:
         result = results.get(b.id) or {"error": "no answer"}
@@ -202,7 +202,8 @@ def evaluate(blocks: list[draw.Drawn], results: dict[str, dict]) -> list[checks.
             print(f"bench.sample: {b.id} is no longer drawn (the draw's rules changed); left out", file=sys.stderr)
             continue
         case = checks.Case(id=b.id, language=b.language, kind=b.kind, kinds=b.kinds, start=b.start, end=b.end,
-                           file_text=text, result=result, what=b.what, name=b.name, tree=Path(b.tree))
+                           file_text=text, result=result, what=b.what, name=b.name, tree=Path(b.tree),
+                           file=b.file)
         cases.append(checks.judge(case, run_example))
     return cases
 
@@ -224,7 +225,7 @@ def rejudge(args) -> int:
         blocks.append(draw.Drawn(b["package"], b["tree"], b["file"], b["language"], b["start"], b["end"], b["kind"],
                                  b["what"], tuple(b["kinds"]), b.get("name")))
         results[b["id"]] = b["result"]
-    cases = evaluate(blocks, results)
+    cases = evaluate(blocks, results, run=not args.no_run)
     skipped = saved.get("skipped", {})
     print(report.console(cases, saved["seed"], skipped, {}, args.worst))
     late = [i for i, r in results.items() if timed_out(r)]
@@ -248,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--blockguide", type=Path, default=ROOT, help="the checkout to measure (its server/)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--worst", type=int, default=12, help="how many of the worst guides to list")
+    ap.add_argument("--no-run", action="store_true",
+                    help="do not run the examples (bench/run_examples.py): the run column says n/a")
     ap.add_argument("--ci", action="store_true", help=f"{CI_BLOCKS} blocks, seed from the date, thresholds")
     ap.add_argument("--from", dest="again", type=Path, metavar="JSON",
                     help="check the guides of an earlier run's JSON again (no draw, no drafting)")
@@ -274,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     log = args.out.with_suffix(".drafts.jsonl")
     log.write_text("", "utf-8")
     results = draft_all(blocks, args.blockguide, args.workers, quiet=args.ci, log=log)
-    cases = evaluate(blocks, results)
+    cases = evaluate(blocks, results, run=not args.no_run)
 
     text = report.console(cases, args.seed, files.skipped, files.failed, args.worst)
     print(text)

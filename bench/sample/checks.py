@@ -38,6 +38,7 @@ class Case:
     what: str = ""
     name: str | None = None
     tree: Path | None = None  # the package's tree (for a C/C++ declaration's comment in a header)
+    file: str = ""  # the block's file, a path inside `tree` (where its example is run)
     verdicts: dict[str, Verdict] = field(default_factory=dict)
 
     @property

@@ -8,7 +8,7 @@ import datetime
 import subprocess
 from pathlib import Path
 
-from bench.sample.checks import NA, PASS, PROPERTIES, Case
+from bench.sample.checks import FAIL, NA, PASS, PROPERTIES, Case
 
 SECTION = "## Sampled benchmark"
 INTRO = """\
@@ -61,6 +61,43 @@ def every_property(cases: list[Case]) -> str:
     return f"{good}/{len(cases)} blocks ({100 * good / max(1, len(cases)):.0f}%) hold every property that applies"
 
 
+def _reason_class(reason: str) -> str:
+    """A n/a reason without its particulars: its first two ': '-parts ("not runnable (cargo): the crate inherits
+    from a workspace", "runner error: TypeError")."""
+    return ": ".join(reason.split(": ")[:2])
+
+
+def run_summary(cases: list[Case]) -> list[str]:
+    """The examples run (the "run" column, bench/run_examples.py): per language, how many ran of those that
+    could be run here, and the n/a counted by their reason."""
+    groups: dict[str, list[Case]] = {}
+    for c in cases:
+        if c.verdicts.get("run"):
+            groups.setdefault(c.language, []).append(c)
+    out = []
+    for language in sorted(groups):
+        verdicts = [c.verdicts["run"] for c in groups[language]]
+        ran = sum(v.status == PASS for v in verdicts)
+        runnable = sum(v.status != NA for v in verdicts)
+        line = f"- {language}: {ran}/{runnable} ran" + (f" ({100 * ran / runnable:.0f}%)" if runnable else "")
+        reasons: dict[str, int] = {}
+        for v in verdicts:
+            if v.status == NA:
+                reasons[_reason_class(v.reason)] = reasons.get(_reason_class(v.reason), 0) + 1
+        if reasons:
+            line += f"; {sum(reasons.values())} n/a: " + "; ".join(
+                f"{n} {why}" for why, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
+        out.append(line)
+    return out
+
+
+def run_failures(cases: list[Case]) -> list[str]:
+    """Every example that did not run: the block and the first error line."""
+    return [f"- {c.id} ({c.language}): {c.verdicts['run'].reason}"
+            for c in sorted(cases, key=lambda c: (c.language, c.id))
+            if c.verdicts.get("run") and c.verdicts["run"].status == FAIL]
+
+
 def worst(cases: list[Case], n: int) -> list[Case]:
     return sorted((c for c in cases if c.failed), key=lambda c: (-len(c.failed), c.id))[:n]
 
@@ -86,13 +123,18 @@ def _worst_lines(cases: list[Case], n: int) -> list[str]:
 def console(cases: list[Case], seed: int, skipped: dict[str, int], failed: dict[str, str], n_worst: int) -> str:
     lines = [f"Sampled benchmark, seed {seed}: {len(cases)} blocks", "", "Per language:", *table(cases, "language"),
              "", "Per kind:", *table(cases, "kind"), "", every_property(cases), *_skips(skipped, failed), "",
+             "Examples run (ran / could be run here):", *run_summary(cases),
+             f"({len(run_failures(cases))} failures listed in the results file)", "",
              f"The {n_worst} worst guides:", *_worst_lines(cases, n_worst)]
     return "\n".join(lines)
 
 
 def results_file(cases: list[Case], seed: int, skipped: dict[str, int], failed: dict[str, str]) -> str:
     lines = [f"# Sampled benchmark, seed {seed}", "", *table(cases, "language"), "", *table(cases, "kind"), "",
-             every_property(cases), *_skips(skipped, failed), "", "## Every guide", ""]
+             every_property(cases), *_skips(skipped, failed), "",
+             "## Examples run", "", "Ran / could be run here, per language (bench/run_examples.py):", "",
+             *run_summary(cases), "", "Failures (the block, the first error line):", "",
+             *(run_failures(cases) or ["- none"]), "", "## Every guide", ""]
     for c in sorted(cases, key=lambda c: (-len(c.failed), c.id)):
         lines += [f"### {c.id}", "", f"{c.language} {c.what or c.kind}; blockguide: "
                   f"{c.result.get('kind', '?')} {c.result.get('language', '?')} lines "

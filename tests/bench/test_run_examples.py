@@ -188,6 +188,59 @@ def test_c_example_needing_more_than_the_file_is_compiled_only(tmp_path):
     assert ran.status == NOT_RUNNABLE and "compiled only" in ran.how and "outer" in ran.detail
 
 
+@needs("cc")
+def test_c_example_of_a_block_in_a_header_runs_as_its_own_program(tmp_path):
+    tree = write(tmp_path / "tiny-h", {
+        "inc/tiny.h": "static inline int tiny_sq(int n) { return n * n; }\nint tiny_elsewhere(int n);\n",
+    })
+    ok = '#include <stdio.h>\n#include "tiny.h"\n\nint main(void) {\n    printf("%d\\n", tiny_sq(3));\n    return 0;\n}\n'
+    assert run_example("c", ok, tree, "inc/tiny.h") == Ran(OK, "cc")
+    elsewhere = run_example("c", ok.replace("tiny_sq(3)", "tiny_elsewhere(3)"), tree, "inc/tiny.h")
+    assert elsewhere.status == NOT_RUNNABLE and "compiled only" in elsewhere.how
+    no_main = run_example("c", '#include "tiny.h"\nint x = 1;\n', tree, "inc/tiny.h")
+    assert no_main.status == NOT_RUNNABLE and "no main" in no_main.detail
+
+
+@needs("javac", "java")
+def test_java_sources_needing_an_absent_dependency_are_not_runnable(tmp_path):
+    tree = write(tmp_path / "tiny-java2", {"org/tiny/Words.java": (
+        "package org.tiny;\n\nimport org.absent.Nullable;\n\npublic class Words {\n"
+        "    public static int size(@Nullable String s) { return s.length(); }\n}\n")})
+    code = ("import org.tiny.Words;\n\npublic class Example {\n    public static void main(String[] args) {\n"
+            "        System.out.println(Words.size(\"abc\"));\n    }\n}\n")
+    ran = run_example("java", code, tree, "org/tiny/Words.java")
+    assert ran.status == NOT_RUNNABLE and "do not compile on their own" in ran.detail
+
+
+def sampled(tree: Path, file: str, language: str, code: str):
+    from bench.sample.checks import Case
+
+    return Case(id=f"{tree.name}/{file}:1-2", language=language, kind="function", kinds=("function",), start=1,
+                end=2, file_text="", result={"guide": {"example": {"language": language, "code": code}}},
+                tree=tree, file=file)
+
+
+def test_the_sampled_hook_runs_a_python_example_in_its_package(python_tree):
+    from bench.sample.checks import FAIL, PASS
+
+    ok = run_examples.run_sampled(sampled(python_tree, "src/tinypkg/text.py", "python",
+                                          "from tinypkg.text import shout\nprint(shout('a'))"))
+    assert ok.status == PASS and ok.reason == "ran (python)"
+    crash = run_examples.run_sampled(sampled(python_tree, "src/tinypkg/text.py", "python", "print(_private(0))"))
+    assert crash.status == FAIL and "ZeroDivisionError" in crash.reason
+
+
+@needs("go")
+def test_the_sampled_hook_runs_a_go_example_in_its_module(go_tree):
+    from bench.sample.checks import FAIL, NA, PASS
+
+    main = 'package main\n\nimport (\n\t"fmt"\n\t"example.com/tiny"\n)\n\nfunc main() {\n\tfmt.Println(tiny.Half(4))\n}\n'
+    assert run_examples.run_sampled(sampled(go_tree, "tiny.go", "go", main)).status == PASS
+    wrong = run_examples.run_sampled(sampled(go_tree, "tiny.go", "go", main.replace("Half(4)", "Half()")))
+    assert wrong.status == FAIL and wrong.reason.startswith("error (go run)")
+    assert run_examples.run_sampled(sampled(go_tree, "gone.go", "go", main)).status == NA  # no such file
+
+
 def test_the_report_counts_runnable_examples_and_lists_failures():
     lines, failures = run_report([("go", "a", Ran(OK, "go run")), ("go", "b", Ran(CRASH, "go test", "panic: x")),
                                   ("c", "c", Ran(NOT_RUNNABLE, "cc (compiled only)", "undefined f"))])
@@ -202,3 +255,60 @@ def test_placeholder_arguments_are_counted_in_the_block_s_calls_only():
     assert placeholder_args(code, "Wrap") == ["nil", '"example"']
     assert placeholder_args(code, "f") == ["cert=None"]
     assert placeholder_args("StringUtils.isBlank(\"bob\")", "StringUtils.isBlank") == []
+
+
+@needs("cargo")
+def test_rust_private_example_that_does_not_build_is_the_examples_error(tmp_path):
+    tree = write(tmp_path / "tiny-rs2", {
+        "Cargo.toml": '[package]\nname = "tinyrs2"\nversion = "0.1.0"\nedition = "2021"\n',
+        "src/lib.rs": "fn double(n: u8) -> u8 {\n    n * 2\n}\n\n#[allow(unused)]\n#[cfg(test)]\nmod tests {\n"
+                      "    use absent_crate::Thing;\n}\n",
+    })
+    wrong = ("#[cfg(test)]\nmod double_example {\n    use super::*;\n\n    #[test]\n    fn calls_double() {\n"
+             "        println!(\"{}\", double_it(2));\n    }\n}\n")
+    ran = run_example("rust", wrong, tree, "src/lib.rs")
+    assert ran.status == ERROR and "double_it" in ran.detail  # not hidden as the crate's own tests' fault
+    assert run_example("rust", wrong.replace("double_it", "double"), tree, "src/lib.rs") == Ran(OK, "cargo test")
+
+
+@needs("c++")
+def test_cpp_header_example_is_cpp_and_finds_the_include_root(tmp_path):
+    tree = write(tmp_path / "tiny-hpp", {
+        "lib/include/tiny/sq.h": "#include <cstdlib>\n#include \"tiny/core.h\"\n"
+                                 "namespace tiny { inline int sq(int n) { return core(n) * n; } }\n",
+        "lib/include/tiny/core.h": "namespace tiny { inline int core(int n) { return n; } }\n",
+        "lib/include/tiny/msvc/stdint.h": "#error \"only for another compiler\"\n",  # never searched
+        "src/uses.cpp": "#include <stdint.h>\nint uses() { return 1; }\n",
+    })
+    code = '#include "tiny/sq.h"\n\nint main() {\n    return tiny::sq(3) == 9 ? 0 : 1;\n}\n'
+    assert run_example("cpp", code, tree, "lib/include/tiny/sq.h") == Ran(OK, "c++")
+    missing = write(tmp_path / "tiny-dep", {"a.h": "#include <depbuilt/dep.h>\ninline int a() { return 1; }\n"})
+    ran = run_example("cpp", '#include "a.h"\nint main() { return a() - 1; }\n', missing, "a.h")
+    assert ran.status == NOT_RUNNABLE and "depbuilt/dep.h" in ran.detail
+
+
+@needs("node")
+def test_typescript_example_in_the_module_is_not_failed_for_the_modules_own_errors(js_tree):
+    if shutil.which("tsc") is None:
+        pytest.skip("no tsc installed")
+    (js_tree / "src/env.ts").write_text("const mode: number = 'x';\n\nfunction twice(n: number): number {\n"
+                                        "  return n * 2;\n}\n")
+    inside = "// `twice` is not exported: this runs in the module that defines it\nconsole.log(twice(2));\n"
+    assert run_example("typescript", inside, js_tree, "src/env.ts") == Ran(OK, "tsc + node (in the module)")
+    wrong = run_example("typescript", inside.replace("twice(2)", "twice('2')"), js_tree, "src/env.ts")
+    assert wrong.status == ERROR and "TS2345" in wrong.detail
+
+
+def test_python_example_named_like_a_module_does_not_import_itself(python_tree):
+    code = "import example\n"  # a placeholder module name: not found, rather than the example file itself
+    ran = run_example("python", code, python_tree, "src/tinypkg/text.py")
+    assert ran.status == ERROR and "No module named 'example'" in ran.detail
+
+
+@needs("javac", "java")
+def test_java_example_in_the_blocks_package_runs_by_its_full_name(tmp_path):
+    tree = write(tmp_path / "tiny-java3", {"org/tiny/Words.java": (
+        "package org.tiny;\n\npublic class Words {\n    static int hidden(String s) { return s.length(); }\n}\n")})
+    code = ("package org.tiny;\n\npublic class Example {\n    public static void main(String[] args) {\n"
+            "        System.out.println(Words.hidden(\"abc\"));\n    }\n}\n")
+    assert run_example("java", code, tree, "org/tiny/Words.java") == Ran(OK, "javac + java")
