@@ -287,3 +287,45 @@ def test_a_parameter_the_block_calls_is_a_function_whatever_its_name_says():
     assert better(CALLABLE, "True")  # `is_name_match_fn(x)`: named like a flag, called like a function
     assert not better(CALLABLE, '() => console.log("called")') and not better(CALLABLE, "print")
     assert param_use("scope_stack", "for scope in reversed(scope_stack):\n    pass") == SEQUENCE
+
+
+def test_python_object_of_a_project_class_is_made_by_its_constructor_the_way_the_project_calls_it(tmp_path):
+    """`tokenizer: Tokenizer` gets `Tokenizer(...)` by its own `__init__`, a keyword the project's own call
+    passes as a module constant taken from there (imported from where it is defined), never `None`."""
+    root = _write(tmp_path, {
+        "setup.py": "", "pkg/__init__.py": "",
+        "pkg/_tokens.py": "RULES = {'OP': '=='}\n\n\nclass Tokenizer:\n"
+                          "    def __init__(self, source: str, *, rules: dict) -> None:\n"
+                          "        self.source, self.rules = source, rules\n\n"
+                          "    def check(self, name):\n        return name in self.rules\n",
+        "pkg/parse.py": "from ._tokens import RULES, Tokenizer\n\n\ndef parse(text):\n"
+                        "    return _op(Tokenizer(text, rules=RULES))\n\n\n"
+                        "def _op(tokenizer: Tokenizer) -> bool:\n    return tokenizer.check('OP')\n"})
+    code = _example(root, "pkg/parse.py", "_op")
+    assert "from pkg._tokens import Tokenizer, RULES" in code
+    assert '_op(Tokenizer("example", rules=RULES))' in code and "None" not in code
+
+
+def test_python_project_objects_nest_and_an_unannotated_parameter_named_like_a_class_gets_one(tmp_path):
+    root = _write(tmp_path, {
+        "setup.py": "", "shop/__init__.py": "",
+        "shop/model.py": "import enum\n\n\nclass Color(enum.Enum):\n    RED = 1\n    BLUE = 2\n\n\n"
+                         "class Item:\n    def __init__(self, name: str, color: Color):\n"
+                         "        self.name, self.color = name, color\n\n\n"
+                         "class Basket:\n    def __init__(self, first_item: Item, size: int):\n"
+                         "        self.items = [first_item] * size\n",
+        "shop/report.py": "from shop.model import Basket\n\n\ndef describe(basket):\n    return len(basket.items)\n"})
+    code = _example(root, "shop/report.py", "describe")
+    assert "from shop.model import Basket, Item, Color" in code
+    assert 'describe(Basket(Item("example", Color.RED), 3))' in code and "None" not in code
+
+
+def test_python_a_class_the_example_cannot_make_keeps_the_old_value(tmp_path):
+    """An abstract class, or one built on a base outside the project, is not made up."""
+    root = _write(tmp_path, {
+        "setup.py": "", "pkg/__init__.py": "",
+        "pkg/base.py": "import abc\nimport threading\n\n\nclass Store(abc.ABC):\n    @abc.abstractmethod\n"
+                       "    def get(self, key): ...\n\n\nclass Worker(threading.Thread):\n    pass\n\n\n"
+                       "def run(store: Store, worker: Worker):\n    return store.get(worker.name)\n"})
+    code = _example(root, "pkg/base.py", "run")
+    assert "Store(" not in code and "Worker(" not in code
