@@ -329,3 +329,20 @@ def test_python_a_class_the_example_cannot_make_keeps_the_old_value(tmp_path):
                        "def run(store: Store, worker: Worker):\n    return store.get(worker.name)\n"})
     code = _example(root, "pkg/base.py", "run")
     assert "Store(" not in code and "Worker(" not in code
+
+
+def test_go_an_object_of_the_package_is_made_by_its_own_constructor(tmp_path):
+    """A pointer to a struct of the package (a parameter, the receiver) is made by the package's `NewT(...)`
+    with values of its parameters' types; a constructor that needs what nothing here can make is not used."""
+    root = _write(tmp_path, {
+        "go.mod": "module example.com/cache\n\ngo 1.20\n",
+        "cache.go": "package cache\n\ntype Store struct{ items map[string]string; size int }\n\n"
+                    "func NewStore(size int, name string) *Store {\n"
+                    "\treturn &Store{items: map[string]string{}, size: size}\n}\n\n"
+                    "func (s *Store) Put(key string, value string) {\n\ts.items[key] = value\n}\n\n"
+                    "type Hook struct{ fn func() }\n\nfunc NewHook(fn func()) *Hook {\n\treturn &Hook{fn: fn}\n}\n\n"
+                    "func Fill(s *Store, h *Hook) int {\n\treturn s.size\n}\n"})
+    code = _example(root, "cache.go", "Fill")
+    assert 'cache.Fill(cache.NewStore(3, "example"), &cache.Hook{})' in code
+    code = _example(root, "cache.go", "Store.Put")
+    assert 'value := cache.NewStore(3, "example")' in code and "&cache.Store{}" not in code
