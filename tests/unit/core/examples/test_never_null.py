@@ -346,3 +346,21 @@ def test_go_an_object_of_the_package_is_made_by_its_own_constructor(tmp_path):
     assert 'cache.Fill(cache.NewStore(3, "example"), &cache.Hook{})' in code
     code = _example(root, "cache.go", "Store.Put")
     assert 'value := cache.NewStore(3, "example")' in code and "&cache.Store{}" not in code
+
+
+def test_typescript_a_project_interface_gets_an_object_of_its_required_members_and_a_class_its_constructor(tmp_path):
+    """`{}` is no `Options` (tsc rejects it) nor a `Clock`: an interface of the project, imported by the block's
+    file, gets a literal of its required members by their types (a method a function); a class of the
+    project `new Clock(...)` imported from its file; a generic one's member the type argument's value."""
+    root = _write(tmp_path, {
+        "package.json": '{"name": "timers", "version": "1.0.0"}',
+        "src/types.ts": "export interface Options {\n  delay: number\n  label?: string\n  mode: 'fast' | 'slow'\n"
+                        "  onDone(): void\n}\n\nexport interface Box<T> {\n  value: T\n}\n",
+        "src/clock.ts": "export class Clock {\n  constructor(private start: number, name?: string) {}\n"
+                        "  now(): number {\n    return this.start\n  }\n}\n",
+        "src/run.ts": "import { Options, Box } from './types'\nimport { Clock } from './clock'\n\n"
+                      "export function schedule(options: Options, clock: Clock, box: Box<string>): number {\n"
+                      "  return clock.now() + options.delay + box.value.length\n}\n"})
+    code = _example(root, "src/run.ts", "schedule")
+    assert 'schedule({ delay: 100, mode: "fast", onDone: () => {} }, new Clock(3), { value: "example" })' in code
+    assert 'import { Clock } from "./src/clock.js";' in code
