@@ -364,3 +364,21 @@ def test_typescript_a_project_interface_gets_an_object_of_its_required_members_a
     code = _example(root, "src/run.ts", "schedule")
     assert 'schedule({ delay: 100, mode: "fast", onDone: () => {} }, new Clock(3), { value: "example" })' in code
     assert 'import { Clock } from "./src/clock.js";' in code
+
+
+def test_javascript_an_untyped_parameter_gets_the_properties_the_block_reads_from_it(tmp_path):
+    """`{}` is no input: a parameter indexed up to its length is a sequence, an options object read only once
+    it is there (`options && options.plain`) may be left out, one whose properties the block reads gets them
+    (a property only tested for truth `true`)."""
+    from blockguide.core.examples import by_use
+    from blockguide.core.examples.usage import properties
+    code = ("function toObject(source, options) {\n  var out = options && options.plain ? Object.create(null) : {};\n"
+            "  for (var i = 0; i < source.length; ++i) out[i] = source[i];\n  return out;\n}\n")
+    assert param_use("source", code) == SEQUENCE and tolerates_missing("options", code)
+    assert [(p.name, p.value) for p in by_use("javascript", [GenericParam("source"), GenericParam("options")], code)] \
+        == [("source", '["a", "b"]')]
+    code = "function pad(text, opts) {\n  if (opts.strict) check(text);\n  return text + ' '.repeat(opts.width);\n}\n"
+    assert properties("opts", code) == {"strict": "condition", "width": "value"}
+    made = by_use("javascript", [GenericParam("text"), GenericParam("opts")], code)
+    assert made[1].value == '{ strict: true, width: "example" }'
+    assert properties("rows", "rows.forEach(r => r.id); return rows.length") == {}  # a sequence's own members
