@@ -17,6 +17,8 @@ from blockguide.core.types import Grounding
 def js_example(g: Grounding, src: Source, node: Node | None, params: list[GenericParam]) -> str:
     block = g.block
     types = TsTypes(Path(g.root)) if block.language in ("typescript", "tsx") and g.root and g.path else None
+    if block.language in ("typescript", "tsx"):
+        _constrained(params, node)
     imports = _project_objects(params, types, Path(g.root) / g.path) if types is not None else []
     is_async = node is not None and text_of(node).lstrip().startswith(("async", "export async"))
     is_gen = node is not None and ("generator" in node.type or text_of(node).split("(")[0].count("*") > 0)
@@ -54,6 +56,24 @@ def js_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
         [f"// `{block.name}` is not exported: this runs in the module that defines it"]
     head += [line for line in dict.fromkeys([g.import_line, *imports]) if line]
     return "\n".join(head + [""] * bool(head) + body) + "\n"
+
+
+def _constrained(params: list[GenericParam], node: Node | None) -> None:
+    """A parameter typed with the function's own type parameter takes its constraint's type (`<T extends
+    Element>(el: T)` is an Element): `{}` is no value of it."""
+    found = node.child_by_field_name("type_parameters") if node is not None else None
+    if found is None and node is not None:  # `const f = <T extends X>(...) => ...`: on the arrow function
+        value = node.child_by_field_name("value")
+        found = value.child_by_field_name("type_parameters") if value is not None else None
+    bounds = {}
+    for tp in found.named_children if found is not None else []:
+        name, constraint = tp.child_by_field_name("name"), tp.child_by_field_name("constraint")
+        if name is not None and constraint is not None:
+            bounds[text_of(name)] = re.sub(r"^extends\s+", "", text_of(constraint)).strip()
+    for p in params:
+        if p.value is None and p.type:
+            for name, bound in bounds.items():
+                p.type = re.sub(rf"(?<![\w$]){re.escape(name)}(?![\w$])", bound, p.type)
 
 
 def _project_objects(params: list[GenericParam], types: TsTypes, path: Path) -> list[str]:

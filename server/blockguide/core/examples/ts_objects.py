@@ -112,7 +112,7 @@ def project_value(type_text: str, types: TsTypes, path: Path, depth: int = 0) ->
     node, file, exported = found
     arguments = split_top_level(t[len(name) + 1:-1], (",",)) if t != name else []
     if node.type == "class_declaration":
-        return _instance(node, file, exported, types, depth)
+        return _instance(node, arguments, file, exported, types, depth)
     if node.type == "interface_declaration":
         if any(c.type == "extends_type_clause" for c in node.children):
             return None  # members of a base this does not read
@@ -170,9 +170,8 @@ def _object_literal(body: Node | None, decl: Node, arguments: list[str], file: P
 def member_value(name: str, kind: str, types: TsTypes, file: Path, depth: int) -> Made | None:
     """A value of the type `kind`: a function type returns a value of its result (`() => {}` for void), a
     literal or built-in type its guess, a project type its object; None where none is known."""
-    arrow = re.fullmatch(r"\((.*)\)\s*=>\s*(.+)", kind, re.S)
-    if arrow:
-        result = arrow.group(2).strip()
+    result = _arrow_result(kind)
+    if result is not None:
         if result in ("void", "undefined", "unknown", "any"):
             return Made("() => {}")
         inner = member_value("result", result, types, file, depth)
@@ -180,12 +179,31 @@ def member_value(name: str, kind: str, types: TsTypes, file: Path, depth: int) -
     value = guess("typescript", GenericParam(name, kind))
     if value != "{}":
         return Made(value)
-    if kind.replace(" ", "") in ("object", "Record<string,unknown>", "Record<string,any>"):
+    if kind.replace(" ", "") in ("object", "any", "unknown", "Record<string,unknown>", "Record<string,any>"):
         return Made("{}")
-    return project_value(kind, types, file, depth + 1)
+    made = project_value(kind, types, file, depth + 1)
+    if made is None and re.search(r"(^|\|)\s*null\s*($|\|)", kind):
+        return Made("null")  # `T | null` where no T is known: the type takes null
+    return made
 
 
-def _instance(node: Node, file: Path, exported: bool, types: TsTypes, depth: int) -> Made | None:
+def _arrow_result(kind: str) -> str | None:
+    """The result type of a function type `(a: A, b: B) => R`, else None (its parameters' brackets matched)."""
+    kind = kind.strip()
+    if not kind.startswith("("):
+        return None
+    depth = 0
+    for i, ch in enumerate(kind):
+        depth += ch in "([{<"
+        depth -= ch in ")]}" or (ch == ">" and kind[i - 1] != "=")
+        if depth == 0:
+            rest = kind[i + 1:].lstrip()
+            return rest[2:].strip() if rest.startswith("=>") else None
+    return None
+
+
+def _instance(node: Node, arguments: list[str], file: Path, exported: bool, types: TsTypes,
+              depth: int) -> Made | None:
     """`new Cls(args)` by the class's constructor, imported from where it is exported; None for a class a
     reader cannot import or construct (abstract, not exported, a private constructor)."""
     if not exported or types.root is None or node.type != "class_declaration":
@@ -196,10 +214,14 @@ def _instance(node: Node, file: Path, exported: bool, types: TsTypes, depth: int
     if ctor is not None and re.match(r"\s*(private|protected)\b", text_of(ctor)):
         return None
     args, imports = [], []
+    given = dict(zip(_type_params(node), arguments))
     for p in generic_params(ctor) if ctor is not None else []:
         if not p.type:
             return None
-        made = member_value(p.name, p.type, types, file, depth)
+        kind = p.type
+        for g, argument in given.items():  # `Box<string>`'s constructor takes what `T` is there
+            kind = re.sub(rf"(?<![\w$]){re.escape(g)}(?![\w$])", argument, kind)
+        made = member_value(p.name, kind, types, file, depth)
         if made is None:
             return None
         args.append(made.code)
@@ -207,4 +229,5 @@ def _instance(node: Node, file: Path, exported: bool, types: TsTypes, depth: int
     spec = js_package_name(file, types.root, name) or js_specifier(file, types.root)
     if not spec:
         return None
-    return Made(f"new {name}({', '.join(args)})", [f'import {{ {name} }} from "{spec}";'] + imports)
+    written = f"{name}<{', '.join(arguments)}>" if arguments and len(arguments) == len(given) else name
+    return Made(f"new {written}({', '.join(args)})", [f'import {{ {name} }} from "{spec}";'] + imports)

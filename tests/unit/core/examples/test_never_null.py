@@ -382,3 +382,23 @@ def test_javascript_an_untyped_parameter_gets_the_properties_the_block_reads_fro
     made = by_use("javascript", [GenericParam("text"), GenericParam("opts")], code)
     assert made[1].value == '{ strict: true, width: "example" }'
     assert properties("rows", "rows.forEach(r => r.id); return rows.length") == {}  # a sequence's own members
+
+
+def test_typescript_a_type_parameter_takes_its_constraint_and_a_generic_class_its_type_arguments():
+    """`<T extends Element>(el: T)` gets an element, `Entry | undefined` with no Entry known `undefined` (the
+    type takes it), and `Pool<string>` is `new Pool<string>({ ... })` whose options' `T` members are strings and
+    whose callbacks return what their types say (`T | null` with no T known: null)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = _write(Path(tmp), {
+            "package.json": '{"name": "pool", "version": "1.0.0"}',
+            "src/pool.ts": "export interface PoolOptions<T> {\n  size: number\n  make: (index: number) => T\n"
+                           "  owner: () => Owner | null\n  onDrop?: (item: T) => void\n}\n\n"
+                           "export class Pool<T> {\n  constructor(public options: PoolOptions<T>) {}\n}\n\n"
+                           "class Owner {\n  constructor(private id: Symbol) {}\n}\n\n"
+                           "export const attach = <E extends Element>(el: E, entry: ResizeObserverEntry | undefined, "
+                           "pool: Pool<string>) => {\n  return el.tagName + pool.options.size\n}\n"})
+        code = _example(root, "src/pool.ts", "attach")
+    assert 'attach(document.createElement("div"), undefined, new Pool<string>({ size: 3, make: () => ("example"), ' \
+           'owner: () => (null) }))' in code
