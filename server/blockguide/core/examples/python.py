@@ -49,8 +49,8 @@ def guess_python(p: Param) -> str:
     if ann.startswith(("list", "List", "Sequence", "Iterable", "tuple", "Tuple")) or \
             name in ("items", "values", "elements", "args", "names", "keys", "lines", "parts"):
         return '["a", "b"]'
-    if ann.startswith(("dict", "Dict", "Mapping")) or name in ("headers", "params", "options", "mapping",
-                                                                "kwargs", "config", "settings", "data", "context"):
+    if ann.startswith(("dict", "Dict", "Mapping", "MutableMapping")) or \
+            name in ("headers", "params", "options", "mapping", "kwargs", "config", "settings", "data", "context"):
         return '{"key": "value"}'
     if ann.startswith(("Callable", "callable")) or name in ("func", "fn", "callback", "handler", "hook", "f"):
         return "print"

@@ -61,6 +61,7 @@ def test_a_union_annotation_takes_the_value_of_its_first_member_with_one():
     assert guess_python(Param("pattern", annotation="Union[AnyStr, PatternHint, None]")) == '"example"'
     assert guess_python(Param("n", annotation="Optional[int]")) == "3"
     assert guess_python(Param("v", annotation="None | bool")) == "True"
+    assert guess_python(Param("ctx_args", annotation="t.MutableMapping[str, t.Any]")) == '{"key": "value"}'
 
 
 def test_a_trailing_options_object_the_block_defaults_may_be_left_out():
