@@ -22,11 +22,17 @@ _GO_BUILTIN = {"string", "bool", "byte", "rune", "error", "any", "uintptr", "flo
 _STANDARD = {"bytes": "bytes", "context": "context", "errors": "errors", "io": "io", "os": "os", "reflect": "reflect",
              "sort": "sort", "strconv": "strconv", "strings": "strings", "time": "time", "unicode": "unicode",
              "net": "net", "http": "net/http", "url": "net/url", "json": "encoding/json", "regexp": "regexp",
-             "filepath": "path/filepath", "fs": "io/fs", "sync": "sync", "math": "math", "utf8": "unicode/utf8"}
+             "filepath": "path/filepath", "fs": "io/fs", "sync": "sync", "math": "math", "utf8": "unicode/utf8",
+             "httptest": "net/http/httptest"}
 # Values of standard types that are no struct (a composite literal of them does not compile).
 _STANDARD_VALUES = {"time.Duration": "time.Second", "reflect.Kind": "reflect.String", "io.Writer": "os.Stdout",
                     "net.IP": 'net.ParseIP("127.0.0.1")', "time.Time": "time.Now()", "fs.FileMode": "0o644",
-                    "os.FileMode": "0o644", "reflect.Type": 'reflect.TypeOf("")', "reflect.Value": 'reflect.ValueOf("")'}
+                    "os.FileMode": "0o644", "reflect.Type": 'reflect.TypeOf("")', "reflect.Value": 'reflect.ValueOf("")',
+                    # pointers the standard library makes: a request, a response recorder, a URL, buffers
+                    "*http.Request": 'httptest.NewRequest("GET", "https://example.com/path?q=1", nil)',
+                    "http.ResponseWriter": "httptest.NewRecorder()", "*url.URL": '&url.URL{Scheme: "https", '
+                    'Host: "example.com", Path: "/path"}', "*bytes.Buffer": 'bytes.NewBufferString("Hello, World")',
+                    "*strings.Builder": "new(strings.Builder)", "*strings.Reader": 'strings.NewReader("Hello, World")'}
 _NUMERIC = re.compile(r"u?int\d*|float\d+|byte|rune|uintptr")
 
 

@@ -403,3 +403,13 @@ def test_typescript_a_type_parameter_takes_its_constraint_and_a_generic_class_it
         code = _example(root, "src/pool.ts", "attach")
     assert 'attach(document.createElement("div"), undefined, new Pool<string>({ size: 3, make: () => ("example"), ' \
            'owner: () => (null) }))' in code
+
+
+def test_go_a_request_and_a_response_writer_are_made_by_the_standard_library_never_nil(tmp_path):
+    root = _write(tmp_path, {
+        "go.mod": "module example.com/web\n\ngo 1.20\n",
+        "web.go": "package web\n\nimport \"net/http\"\n\n"
+                  "func Serve(w http.ResponseWriter, r *http.Request) {\n\tw.Write([]byte(r.URL.Path))\n}\n"})
+    code = _example(root, "web.go", "Serve")
+    assert 'web.Serve(httptest.NewRecorder(), httptest.NewRequest("GET", "https://example.com/path?q=1", nil))' in code
+    assert '"net/http/httptest"' in code
