@@ -136,7 +136,11 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
                 best = (kept, example, f"{site.path}:{site.line + 1}")
         if best is not None and (best[0] > 0 or not info.params):  # a site none of whose values survive
             return best[1], best[2]                                   # is no better than the signature's
-        return python_from_signature(g, info), None
+        made = python_from_signature(g, info)
+        if made.code != (plain := python_from_signature(g, info, objects=False)).code and check(made, g) and \
+                not check(plain, g):
+            return plain, None  # the project's objects made it fail its checks: the values it had before
+        return made, None
     made = generic_from_signature(g, src)
     return (made, None) if made is not None else None
 

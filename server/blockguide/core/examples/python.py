@@ -113,7 +113,9 @@ def call_of(g: Grounding, info: PyInfo, args: str, owner_args: str | None = None
     return [], f"{info.name}({args})"
 
 
-def python_from_signature(g: Grounding, info: PyInfo) -> Example:
+def python_from_signature(g: Grounding, info: PyInfo, objects: bool = True) -> Example:
+    """The example from the signature; `objects=False`: without the objects of the project's classes
+    (`project_objects`), the example to fall back on when one of them fails the checks."""
     block = g.block
     imports = [g.import_line] if g.import_line else []
     if block.kind == "statements" or not info.name:
@@ -123,7 +125,8 @@ def python_from_signature(g: Grounding, info: PyInfo) -> Example:
     if made is not None:
         imports = [f"{imports[0]}, {made[0]}"] if imports and imports[0].startswith("from ") else imports
     owner_values: dict[str, str] = {}
-    needed = project_objects(g, info.params, values) + project_objects(g, info.owner_params, owner_values)
+    needed = project_objects(g, info.params, values) + project_objects(g, info.owner_params, owner_values) \
+        if objects else []
     imports = with_imports(imports, needed)
     setup, call = call_of(g, info, call_args(info.params, values), call_args(info.owner_params, owner_values))
     if not g.import_line:

@@ -413,3 +413,20 @@ def test_go_a_request_and_a_response_writer_are_made_by_the_standard_library_nev
     code = _example(root, "web.go", "Serve")
     assert 'web.Serve(httptest.NewRecorder(), httptest.NewRequest("GET", "https://example.com/path?q=1", nil))' in code
     assert '"net/http/httptest"' in code
+
+
+def test_python_an_object_the_checks_reject_falls_back_to_the_example_without_it(tmp_path):
+    """A made object the checks reject (here: a checker that resolves the class's module elsewhere) is not
+    shipped: the example without the project's objects stands, when it passes."""
+    root = _write(tmp_path, {
+        "setup.py": "", "pkg/__init__.py": "",
+        "pkg/model.py": "class Item:\n    def __init__(self, name: str):\n        self.name = name\n\n\n"
+                        "def label(item: Item) -> str:\n    return item.name\n"})
+    path = root / "pkg/model.py"
+    src = Source(for_path(str(path)), path.read_text())
+    g = grounding.ground(find_definition(src, "label"), src, path, root, 5)
+    examples.attach(g, src, path, root, checks.check_example)
+    assert 'label(Item("example"))' in g.example.code
+    g = grounding.ground(find_definition(src, "label"), src, path, root, 5)
+    examples.attach(g, src, path, root, lambda example, _: ["no Item there"] if "Item(" in example.code else [])
+    assert "label(None)" in g.example.code and g.example_problems == ()
