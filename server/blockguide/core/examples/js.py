@@ -16,7 +16,10 @@ from blockguide.core.types import Grounding
 
 def js_example(g: Grounding, src: Source, node: Node | None, params: list[GenericParam]) -> str:
     block = g.block
-    types = TsTypes(Path(g.root)) if block.language in ("typescript", "tsx") and g.root and g.path else None
+    # a class of the project is imported the way the block is: by the package's name, or by its file's path
+    by_package = g.import_line is not None and not re.search(r"""from\s+["']\.""", g.import_line)
+    types = TsTypes(Path(g.root), by_package) if block.language in ("typescript", "tsx") and g.root and g.path \
+        else None
     if block.language in ("typescript", "tsx"):
         _constrained(params, node)
     imports = _project_objects(params, types, Path(g.root) / g.path) if types is not None else []

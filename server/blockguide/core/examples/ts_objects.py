@@ -37,8 +37,9 @@ class Made:
 class TsTypes:
     """The project's TypeScript files, parsed once each, and the declarations their names mean."""
 
-    def __init__(self, root: Path | None):
+    def __init__(self, root: Path | None, by_package: bool = True):
         self.root = Path(root) if root is not None else None
+        self.by_package = by_package  # a class is imported by its package's name (else by its file's path)
         self._sources: dict[Path, Source | None] = {}
 
     def source(self, path: Path) -> Source | None:
@@ -226,7 +227,8 @@ def _instance(node: Node, arguments: list[str], file: Path, exported: bool, type
             return None
         args.append(made.code)
         imports += made.imports
-    spec = js_package_name(file, types.root, name) or js_specifier(file, types.root)
+    spec = (js_package_name(file, types.root, name) if types.by_package else None) or \
+        js_specifier(file, types.root)
     if not spec:
         return None
     written = f"{name}<{', '.join(arguments)}>" if arguments and len(arguments) == len(given) else name
