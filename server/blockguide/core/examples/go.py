@@ -32,7 +32,9 @@ _STANDARD_VALUES = {"time.Duration": "time.Second", "reflect.Kind": "reflect.Str
                     "*http.Request": 'httptest.NewRequest("GET", "https://example.com/path?q=1", nil)',
                     "http.ResponseWriter": "httptest.NewRecorder()", "*url.URL": '&url.URL{Scheme: "https", '
                     'Host: "example.com", Path: "/path"}', "*bytes.Buffer": 'bytes.NewBufferString("Hello, World")',
-                    "*strings.Builder": "new(strings.Builder)", "*strings.Reader": 'strings.NewReader("Hello, World")'}
+                    "*strings.Builder": "new(strings.Builder)", "*strings.Reader": 'strings.NewReader("Hello, World")',
+                    # interfaces (a composite literal of one does not compile): the standard library's own
+                    "fs.FS": 'os.DirFS(".")', "http.Handler": "http.NotFoundHandler()"}
 _NUMERIC = re.compile(r"u?int\d*|float\d+|byte|rune|uintptr")
 
 

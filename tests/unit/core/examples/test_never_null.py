@@ -430,3 +430,9 @@ def test_python_an_object_the_checks_reject_falls_back_to_the_example_without_it
     g = grounding.ground(find_definition(src, "label"), src, path, root, 5)
     examples.attach(g, src, path, root, lambda example, _: ["no Item there"] if "Item(" in example.code else [])
     assert "label(None)" in g.example.code and g.example_problems == ()
+
+
+def test_go_a_standard_interface_gets_the_standard_library_s_own_value_not_a_composite_literal():
+    from blockguide.core.examples.go import go_value
+    assert go_value(GenericParam("fsys", "fs.FS"), "pkg.") == 'os.DirFS(".")'
+    assert go_value(GenericParam("next", "http.Handler"), "pkg.") == "http.NotFoundHandler()"
