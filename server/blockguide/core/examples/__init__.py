@@ -21,7 +21,8 @@ from blockguide.core.examples.js import js_example, jsdoc_types
 from blockguide.core.examples.python import python_from_signature, rebind_python
 from blockguide.core.examples.python_sites import adapt_python_site
 from blockguide.core.examples.rust import rust_example
-from blockguide.core.examples.usage import PLACEHOLDER, VALUES, better, param_use, tolerates_missing
+from blockguide.core.examples.usage import (PLACEHOLDER, VALUES, better, param_use, properties,
+                                            tolerates_missing)
 from blockguide.core.grounding import ground
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.python.jedi_session import JEDI_LOCK
@@ -135,7 +136,11 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
                 best = (kept, example, f"{site.path}:{site.line + 1}")
         if best is not None and (best[0] > 0 or not info.params):  # a site none of whose values survive
             return best[1], best[2]                                   # is no better than the signature's
-        return python_from_signature(g, info), None
+        made = python_from_signature(g, info)
+        if made.code != (plain := python_from_signature(g, info, objects=False)).code and check(made, g) and \
+                not check(plain, g):
+            return plain, None  # the project's objects made it fail its checks: the values it had before
+        return made, None
     made = generic_from_signature(g, src)
     return (made, None) if made is not None else None
 
@@ -183,7 +188,18 @@ def by_use(language: str, params: list[GenericParam], code: str) -> list[Generic
         while params and params[-1].value is None and PLACEHOLDER.match(guess(language, params[-1])) and \
                 tolerates_missing(params[-1].name, code):
             params = params[:-1]
+    if language == "javascript":  # untyped: an object with the properties the block reads from it
+        for p in params:
+            read = properties(p.name, code) if p.value is None and guess(language, p) in ("{}", "null") else {}
+            if read:
+                values = [f"{k}: {'true' if use == 'condition' else _property_value(k)}" for k, use in read.items()]
+                p.value = "{ " + ", ".join(values) + " }"
     return params
+
+
+def _property_value(name: str) -> str:
+    guessed = guess("javascript", GenericParam(name))
+    return '"example"' if PLACEHOLDER.match(guessed) else guessed
 
 
 def generic_from_signature(g: Grounding, src: Source, from_text: bool = True) -> Example | None:

@@ -170,6 +170,8 @@ def guess(lang: str, p: GenericParam) -> str:
         return "[1, 2, 3]"
     if "=>" in t or t == "Function" or name in ("fn", "func", "callback", "cb", "handler", "listener"):
         return '() => console.log("called")'
+    if re.search(r"(^|\|)\s*undefined\s*($|\|)", p.type) and "|" in p.type:
+        return "undefined"  # `Entry | undefined`: no Entry is known here, and the type says the block takes none
     return "{}"
 
 
@@ -190,6 +192,12 @@ def _first_member(t: str) -> str:
 _TS_LITERAL = re.compile(r"""'[^'\\]*'|"[^"\\]*"|-?\d+(\.\d+)?|true|false""")
 
 
+_DOM_VALUES = {"Element": 'document.createElement("div")', "HTMLElement": 'document.createElement("div")',
+               "HTMLDivElement": 'document.createElement("div")', "HTMLInputElement": 'document.createElement("input")',
+               "Node": 'document.createTextNode("Hello, World")', "Document": "document", "Window": "window",
+               "Event": 'new Event("change")', "EventTarget": "new EventTarget()"}
+
+
 def ts_value(t: str) -> str | None:
     """A value of a TypeScript type that is no placeholder, where the type says which: the first literal of
     a union of literals, a built-in class made with `new`, an array of its element type; None where the
@@ -203,6 +211,8 @@ def ts_value(t: str) -> str | None:
     if made:
         return {"RegExp": "/example/", "URL": 'new URL("https://example.com")',
                 "Date": "new Date(0)"}.get(t, f"new {made.group(1) or t}()")
+    if t in _DOM_VALUES:  # the browser's objects (lib "dom"): made the way a page makes them
+        return _DOM_VALUES[t]
     if re.fullmatch(r"Promise<.*>", t):
         return "Promise.resolve()"
     element = re.fullmatch(r"(?:readonly)?(.+)\[\]|(?:Readonly)?Array<(.+)>", t)

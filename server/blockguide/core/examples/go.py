@@ -22,11 +22,19 @@ _GO_BUILTIN = {"string", "bool", "byte", "rune", "error", "any", "uintptr", "flo
 _STANDARD = {"bytes": "bytes", "context": "context", "errors": "errors", "io": "io", "os": "os", "reflect": "reflect",
              "sort": "sort", "strconv": "strconv", "strings": "strings", "time": "time", "unicode": "unicode",
              "net": "net", "http": "net/http", "url": "net/url", "json": "encoding/json", "regexp": "regexp",
-             "filepath": "path/filepath", "fs": "io/fs", "sync": "sync", "math": "math", "utf8": "unicode/utf8"}
+             "filepath": "path/filepath", "fs": "io/fs", "sync": "sync", "math": "math", "utf8": "unicode/utf8",
+             "httptest": "net/http/httptest"}
 # Values of standard types that are no struct (a composite literal of them does not compile).
 _STANDARD_VALUES = {"time.Duration": "time.Second", "reflect.Kind": "reflect.String", "io.Writer": "os.Stdout",
                     "net.IP": 'net.ParseIP("127.0.0.1")', "time.Time": "time.Now()", "fs.FileMode": "0o644",
-                    "os.FileMode": "0o644", "reflect.Type": 'reflect.TypeOf("")', "reflect.Value": 'reflect.ValueOf("")'}
+                    "os.FileMode": "0o644", "reflect.Type": 'reflect.TypeOf("")', "reflect.Value": 'reflect.ValueOf("")',
+                    # pointers the standard library makes: a request, a response recorder, a URL, buffers
+                    "*http.Request": 'httptest.NewRequest("GET", "https://example.com/path?q=1", nil)',
+                    "http.ResponseWriter": "httptest.NewRecorder()", "*url.URL": '&url.URL{Scheme: "https", '
+                    'Host: "example.com", Path: "/path"}', "*bytes.Buffer": 'bytes.NewBufferString("Hello, World")',
+                    "*strings.Builder": "new(strings.Builder)", "*strings.Reader": 'strings.NewReader("Hello, World")',
+                    # interfaces (a composite literal of one does not compile): the standard library's own
+                    "fs.FS": 'os.DirFS(".")', "http.Handler": "http.NotFoundHandler()"}
 _NUMERIC = re.compile(r"u?int\d*|float\d+|byte|rune|uintptr")
 
 
@@ -49,7 +57,50 @@ def package_types(folder: Path | None) -> dict[str, str]:
     return found
 
 
-def go_value(p: GenericParam, prefix: str, types: dict[str, str] | None = None) -> str:
+_CONSTRUCTOR = re.compile(r"^func\s+(New\w*)\s*\(([^()]*)\)\s*(\*?)([A-Z]\w*)\s*\{", re.M)
+
+
+def package_constructors(folder: Path | None) -> dict[tuple[str, bool], tuple[str, list[GenericParam]]]:
+    """The package's own constructor of each of its exported types, by (type, pointer): a function `NewT(...)`
+    (or `New(...)`) whose one result is `*T` or `T`, with its parameters, fewest first."""
+    found: dict[tuple[str, bool], tuple[str, list[GenericParam]]] = {}
+    try:
+        files = sorted(folder.glob("*.go")) if folder is not None else []
+    except OSError:
+        return found
+    for file in files:
+        if file.name.endswith("_test.go"):
+            continue
+        try:
+            text = file.read_text("utf-8", "replace")
+        except OSError:
+            continue
+        for m in _CONSTRUCTOR.finditer(text):
+            params = _go_params(m.group(2))
+            key = (m.group(4), bool(m.group(3)))
+            if params is not None and (key not in found or len(params) < len(found[key][1])):
+                found[key] = (m.group(1), params)
+    return found
+
+
+def _go_params(text: str) -> list[GenericParam] | None:
+    """`a, b string, n int` as parameters; None for a variadic or unnamed list (left to the struct literal)."""
+    out: list[GenericParam] = []
+    pending: list[str] = []
+    for part in (x.strip() for x in text.split(",") if x.strip()):
+        bits = part.split(None, 1)
+        if len(bits) == 1:
+            pending.append(bits[0])
+            continue
+        if bits[1].startswith("..."):
+            return None
+        out += [GenericParam(n, bits[1]) for n in pending + [bits[0]]]
+        pending = []
+    return None if pending else out
+
+
+def go_value(p: GenericParam, prefix: str, types: dict[str, str] | None = None,
+             makers: dict[tuple[str, bool], tuple[str, list[GenericParam]]] | None = None) -> str:
     """A value of the parameter's type a reader can pass: the block's own literal first, then one the type
     admits that is not nil: an error made with fmt.Errorf, a filled slice, an empty map, a struct of the
     package (`&pkg.Options{}`), a context, a reader over a string; nil only for what nothing here can make
@@ -83,6 +134,11 @@ def go_value(p: GenericParam, prefix: str, types: dict[str, str] | None = None) 
         qualified = prefix if named.group(2)[:1].isupper() else ""
         value = '"example"' if underlying == "string" else "1"
         return f"{qualified}{named.group(2)}({value})"
+    made = (makers or {}).get((named.group(2), bool(named.group(1)))) if named else None
+    if made is not None:  # the package's own constructor, its arguments by their types (one level: no makers)
+        args = [go_value(a, prefix, types) for a in made[1]]
+        if "nil" not in args:
+            return f"{prefix}{made[0]}({', '.join(args)})"
     if named and named.group(2) not in _GO_BUILTIN and not re.fullmatch(r"u?int\d*|float\d+", named.group(2)):
         qualified = prefix if named.group(2)[:1].isupper() else ""
         return f"{'&' if named.group(1) else ''}{qualified}{named.group(2)}{{}}"
@@ -106,7 +162,8 @@ def go_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
     imports = ['"fmt"'] + ([f'"{g.module}"'] if qualified else [])
     folder = (Path(g.root) / g.path).parent if g.root and g.path else None
     types = package_types(folder)
-    args = ", ".join(go_value(p, prefix, types) for p in params)
+    makers = package_constructors(folder)
+    args = ", ".join(go_value(p, prefix, types, makers) for p in params)
     results = 0
     if node is not None:
         result = node.child_by_field_name("result")
@@ -119,7 +176,11 @@ def go_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
         call = f"{prefix}{block.name}({args})"
         if receiver is not None:
             base = rtype.lstrip("*")
-            body.append(f"value := &{prefix}{base}{{}}" if rtype.startswith("*") else f"var value {prefix}{base}")
+            made = go_value(GenericParam("value", rtype), prefix, types, makers) if base[:1].isupper() else ""
+            if made.startswith(f"{prefix}New"):  # the package's own constructor makes the receiver
+                body.append(f"value := {made}")
+            else:
+                body.append(f"value := &{prefix}{base}{{}}" if rtype.startswith("*") else f"var value {prefix}{base}")
             call = f"value.{block.name}({args})"
         if results == 0:
             body.append(call)

@@ -459,6 +459,8 @@ class _Builder:
                           if m.name == member.name and len(m.params) == len(member.params)]) > 1
         args = self.args(member, 0, given, overloaded)
         ref = self.ref(cls, self.project.package)
+        if args is None and not self.allow_null:
+            return None  # a parameter only a null fills: the second attempt, which allows one
         if member.node.type == "constructor_declaration":
             made = f"new {ref}{'<>' if cls.type_params else ''}({args})"
             if cls.abstract:
@@ -468,7 +470,11 @@ class _Builder:
             body = _call_lines(f"{ref}.{member.name}({args})", member.returns)
         else:
             receiver = self.instance(cls, self.project.package, 0)
-            if receiver is None:
+            if receiver is None and not self.same_package:  # made only by constructors its package reaches:
+                self.same_package = True                     # the example is a class of that package
+                receiver = self.instance(cls, self.project.package, 0)
+                args = self.args(member, 0, given, overloaded)
+            if receiver is None or args is None:
                 return None
             body = [f"var value = {receiver};"] + \
                 _call_lines(f"value.{member.name}({args})", member.returns)

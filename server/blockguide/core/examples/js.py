@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from tree_sitter import Node
 
-from blockguide.core.examples.generic import GenericParam, class_node_of, constructor_params, guessed_args
+from blockguide.core.examples.generic import GenericParam, class_node_of, constructor_params, guess, guessed_args
+from blockguide.core.examples.ts_objects import TsTypes, project_value
 from blockguide.core.syntax.nodes import text_of
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Grounding
@@ -14,19 +16,28 @@ from blockguide.core.types import Grounding
 
 def js_example(g: Grounding, src: Source, node: Node | None, params: list[GenericParam]) -> str:
     block = g.block
-    head = [g.import_line, ""] if g.import_line else [] if g.owner else \
-        [f"// `{block.name}` is not exported: this runs in the module that defines it", ""]
+    # a class of the project is imported the way the block is: by the package's name, or by its file's path
+    by_package = g.import_line is not None and not re.search(r"""from\s+["']\.""", g.import_line)
+    types = TsTypes(Path(g.root), by_package) if block.language in ("typescript", "tsx") and g.root and g.path \
+        else None
+    if block.language in ("typescript", "tsx"):
+        _constrained(params, node)
+    imports = _project_objects(params, types, Path(g.root) / g.path) if types is not None else []
     is_async = node is not None and text_of(node).lstrip().startswith(("async", "export async"))
     is_gen = node is not None and ("generator" in node.type or text_of(node).split("(")[0].count("*") > 0)
     aw = "await " if is_async else ""
     if block.kind == "class":
         ctor = constructor_params(src, node, ("constructor",))
+        if types is not None:
+            imports += _project_objects(ctor, types, Path(g.root) / g.path)
         body = [f"const obj = new {block.name}({guessed_args('javascript', ctor)});", "console.log(obj);"]
     elif block.kind == "method":
         cls = class_node_of(src, node)
         owner = text_of(cls.child_by_field_name("name")) if cls is not None else g.owner or "Owner"
         static = node is not None and text_of(node).lstrip().startswith("static")
         ctor = constructor_params(src, cls, ("constructor",))
+        if types is not None:
+            imports += _project_objects(ctor, types, Path(g.root) / g.path)
         target = owner if static else "obj"
         args = guessed_args("javascript", ctor)
         if static:
@@ -44,7 +55,41 @@ def js_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
         call = f"{through}{block.name}({guessed_args('javascript', params)})"
         body = [f"for (const item of {call}) console.log(item);"] if is_gen else \
             [f"const result = {aw}{call};", "console.log(result);"]
-    return "\n".join(head + body) + "\n"
+    head = [] if g.import_line or g.owner else \
+        [f"// `{block.name}` is not exported: this runs in the module that defines it"]
+    head += [line for line in dict.fromkeys([g.import_line, *imports]) if line]
+    return "\n".join(head + [""] * bool(head) + body) + "\n"
+
+
+def _constrained(params: list[GenericParam], node: Node | None) -> None:
+    """A parameter typed with the function's own type parameter takes its constraint's type (`<T extends
+    Element>(el: T)` is an Element): `{}` is no value of it."""
+    found = node.child_by_field_name("type_parameters") if node is not None else None
+    if found is None and node is not None:  # `const f = <T extends X>(...) => ...`: on the arrow function
+        value = node.child_by_field_name("value")
+        found = value.child_by_field_name("type_parameters") if value is not None else None
+    bounds = {}
+    for tp in found.named_children if found is not None else []:
+        name, constraint = tp.child_by_field_name("name"), tp.child_by_field_name("constraint")
+        if name is not None and constraint is not None:
+            bounds[text_of(name)] = re.sub(r"^extends\s+", "", text_of(constraint)).strip()
+    for p in params:
+        if p.value is None and p.type:
+            for name, bound in bounds.items():
+                p.type = re.sub(rf"(?<![\w$]){re.escape(name)}(?![\w$])", bound, p.type)
+
+
+def _project_objects(params: list[GenericParam], types: TsTypes, path: Path) -> list[str]:
+    """A parameter typed with an interface or class of the project, that would get `{}`, gets an object of it
+    (examples.ts_objects): its value set; the import lines it needs returned."""
+    imports: list[str] = []
+    for p in params:
+        if p.value is None and p.type and guess("typescript", p) == "{}":
+            made = project_value(p.type, types, path)
+            if made is not None:
+                p.value = made.code
+                imports += made.imports
+    return imports
 
 
 # JSDoc's names of types for the ones a TypeScript checker knows (`{String}` is the primitive `string`)

@@ -13,6 +13,7 @@ from blockguide.core.examples.generic import PATHISH, URLISH
 from blockguide.core.syntax.split import split_top_level
 from blockguide.core.python.jedi_session import JEDI_LOCK, example_script, trim_parsed_modules
 from blockguide.core.examples.literals import argument_values
+from blockguide.core.examples.python_objects import ProjectClasses, class_for, make_object
 from blockguide.core.examples.usage import VALUES, better, inverses, param_use
 from blockguide.core.python.signatures import (
     MAX_BOUND_CALLS, Param, PyInfo, bind_problems, calls_in_order, parse_block, project_params)
@@ -48,8 +49,8 @@ def guess_python(p: Param) -> str:
     if ann.startswith(("list", "List", "Sequence", "Iterable", "tuple", "Tuple")) or \
             name in ("items", "values", "elements", "args", "names", "keys", "lines", "parts"):
         return '["a", "b"]'
-    if ann.startswith(("dict", "Dict", "Mapping")) or name in ("headers", "params", "options", "mapping",
-                                                                "kwargs", "config", "settings", "data", "context"):
+    if ann.startswith(("dict", "Dict", "Mapping", "MutableMapping")) or \
+            name in ("headers", "params", "options", "mapping", "kwargs", "config", "settings", "data", "context"):
         return '{"key": "value"}'
     if ann.startswith(("Callable", "callable")) or name in ("func", "fn", "callback", "handler", "hook", "f"):
         return "print"
@@ -97,7 +98,7 @@ def render_python(imports: list[str], setup: list[str], call: str, info: PyInfo)
     return out.strip("\n") + "\n"
 
 
-def call_of(g: Grounding, info: PyInfo, args: str) -> tuple[list[str], str]:
+def call_of(g: Grounding, info: PyInfo, args: str, owner_args: str | None = None) -> tuple[list[str], str]:
     """(setup lines, the call) for the block with these arguments: a method on an instance built with the
     class's own constructor arguments (on the class for a static method, without a call for a property; the
     class itself called for `__init__`)."""
@@ -106,7 +107,8 @@ def call_of(g: Grounding, info: PyInfo, args: str) -> tuple[list[str], str]:
             return [], f"{info.owner}({args})"
         if info.is_static:
             return [], f"{info.owner}.{info.name}" if info.is_property else f"{info.owner}.{info.name}({args})"
-        setup = [f"obj = {info.owner}({call_args(info.owner_params)})"]
+        made = call_args(info.owner_params) if owner_args is None else owner_args
+        setup = [f"obj = {info.owner}({made})"]
         if info.is_property:
             return setup, f"obj.{info.name}"
         return setup, _by_syntax(info.name, args) or f"obj.{info.name}({args})"
@@ -139,7 +141,9 @@ def _by_syntax(name: str, args: str) -> str | None:
     return form.format(*given)
 
 
-def python_from_signature(g: Grounding, info: PyInfo) -> Example:
+def python_from_signature(g: Grounding, info: PyInfo, objects: bool = True) -> Example:
+    """The example from the signature; `objects=False`: without the objects of the project's classes
+    (`project_objects`), the example to fall back on when one of them fails the checks."""
     block = g.block
     imports = [g.import_line] if g.import_line else []
     if block.kind == "statements" or not info.name:
@@ -148,10 +152,55 @@ def python_from_signature(g: Grounding, info: PyInfo) -> Example:
     made = _made_by_inverse(g, info, values)
     if made is not None:
         imports = [f"{imports[0]}, {made[0]}"] if imports and imports[0].startswith("from ") else imports
-    setup, call = call_of(g, info, call_args(info.params, values))
+    owner_values: dict[str, str] = {}
+    needed = project_objects(g, info.params, values) + project_objects(g, info.owner_params, owner_values) \
+        if objects else []
+    imports = with_imports(imports, needed)
+    setup, call = call_of(g, info, call_args(info.params, values), call_args(info.owner_params, owner_values))
     if not g.import_line:
         setup.insert(0, f"# `{info.name}` is not importable from another module; this runs where it is defined")
     return Example("python", render_python(imports, setup, call, info))
+
+
+def project_objects(g: Grounding, params: list[Param], values: dict[str, str]) -> list[tuple[str, str]]:
+    """A required parameter whose value would be `None` and whose type is a class of the project gets an
+    object made by that class's own constructor (examples.python_objects), set in `values`: the (module,
+    name) pairs the objects need imported."""
+    if g.root is None or g.path is None:
+        return []
+    path = Path(g.root) / g.path
+    classes = ProjectClasses(Path(g.root))
+    needed: list[tuple[str, str]] = []
+    for p in params:
+        if not p.required or p.name in values or p.kind not in ("positional", "posonly", "keyword") or \
+                guess_python(p) != "None":
+            continue
+        found = class_for(p, classes, path)
+        made = make_object(*found, classes, guess_python) if found is not None else None
+        if made is not None:
+            values[p.name] = made.code
+            needed += made.imports
+    return needed
+
+
+def with_imports(imports: list[str], needed: list[tuple[str, str]]) -> list[str]:
+    """The import lines with the (module, name) pairs added: a name of the block's own module joins its
+    `from` line; the others are grouped by module."""
+    lines = list(imports)
+    by_module: dict[str, list[str]] = {}
+    for mod, name in needed:
+        by_module.setdefault(mod, [])
+        if name not in by_module[mod]:
+            by_module[mod].append(name)
+    for mod, names in by_module.items():
+        head = f"from {mod} import "
+        at = next((i for i, line in enumerate(lines) if line.startswith(head) and "(" not in line), None)
+        if at is not None:
+            have = [n.strip() for n in lines[at][len(head):].split(",")]
+            lines[at] = head + ", ".join(have + [n for n in names if n not in have])
+        else:
+            lines.append(head + ", ".join(names))
+    return lines
 
 
 def _made_by_inverse(g: Grounding, info: PyInfo, values: dict[str, str]) -> tuple[str, str] | None:

@@ -69,8 +69,9 @@ def param_use(name: str, code: str) -> str | None:
     if re.search(rf"\bfor\s*\(?\s*(const|let|var|auto|final)?\s*[\w\s,&*()\[\]]*\s+(in|of|:)\s+\*?&?{n}\s*[):{{\n]",
                  code) or re.search(rf"(?<![\w.$]){n}\s*\.\s*({_SEQUENCE_METHODS})\s*\(", code) or \
             re.search(rf"\bfor\s+\w+(\s*,\s*\w+)?\s*:?=\s*range\s+{n}\b", code) or \
-            re.search(rf"\bfor\b[^\n]*\b(in|of)\s+(reversed|sorted|enumerate|iter|list|tuple)\s*\(\s*{n}\s*[,)]", code):
-        return SEQUENCE
+            re.search(rf"\bfor\b[^\n]*\b(in|of)\s+(reversed|sorted|enumerate|iter|list|tuple)\s*\(\s*{n}\s*[,)]", code) or \
+            re.search(rf"[<>]=?\s*{n}\s*\.\s*length\b", code) and re.search(rf"(?<![\w.$]){n}\s*\[\s*[A-Za-z_$]", code):
+        return SEQUENCE  # (the last: a loop bounded by its length that indexes it)
     if re.search(rf"(?<![\w.$]){n}\s*\[\s*[\"'][^\"']+[\"']\s*\]", code) or \
             re.search(rf"(?<![\w.$]){n}\s*\.\s*({_MAPPING_METHODS})\s*\(", code):
         return MAPPING
@@ -111,12 +112,37 @@ def inverses(name: str) -> list[str]:
 
 def tolerates_missing(name: str, code: str) -> bool:
     """The block gives the parameter a default when the caller leaves it out (`{...options}`, `options || {}`,
-    `options ?? x`, `if (!options)`, `options === undefined`): a trailing one can be left out of an example."""
+    `options ?? x`, `if (!options)`, `options === undefined`), or reads it only once it is there (`options &&
+    options.x`): a trailing one can be left out of an example."""
     n = re.escape(name)
-    return bool(re.search(rf"\.\.\.\s*{n}\b|(?<![\w.$]){n}\s*(\|\||\?\?)|!\s*{n}\b(?!\s*\.)|"
+    return bool(re.search(rf"\.\.\.\s*{n}\b|(?<![\w.$]){n}\s*(\|\||\?\?|&&\s*{n}\s*\.)|!\s*{n}\b(?!\s*\.)|"
                           rf"(?<![\w.$]){n}\s*===?\s*(undefined|null)\b|typeof\s+{n}\s*===?\s*['\"]undefined", code))
 
 
 def _without_definition(code: str, name: str) -> str:
     """The code without the line that defines a function called `name` (a parameter named like the block)."""
     return re.sub(rf"^.*\b(def|function|fn|func)\s+{re.escape(name)}\b.*$", "", code, flags=re.M)
+
+
+_NOT_OWN = {"length", "prototype", "constructor", "call", "apply", "bind", "toString", "valueOf"}
+
+
+def properties(name: str, code: str) -> dict[str, str]:
+    """The properties the block reads from the parameter `name` (`options.depth`, not a method it calls nor one
+    it assigns), each with what it is used as: "condition" where only its truth is tested (`if (o.strict)`,
+    `o.strict ? a : b`, `o.strict && x`), else "value". Empty where it reads none or the parameter is a sequence."""
+    if not name or not name.isidentifier():
+        return {}
+    code = code_only(code)
+    n = re.escape(name)
+    found: dict[str, str] = {}
+    for m in re.finditer(rf"(?<![\w.$]){n}\s*\.\s*([A-Za-z_$][\w$]*)(?![\w$])(?!\s*\()(?!\s*=[^=])", code):
+        prop = m.group(1)
+        if prop in _NOT_OWN:
+            return {}
+        after = code[m.end():m.end() + 4].lstrip()
+        before = code[max(0, m.start() - 6):m.start()].rstrip()
+        condition = after.startswith(("?", "&&", "||", ")")) and not after.startswith("??") and \
+            (not after.startswith(")") or re.search(r"(\bif\s*\(\s*!?|&&|\|\||!)$", before) is not None)
+        found[prop] = "condition" if condition and found.get(prop, "condition") == "condition" else "value"
+    return found

@@ -142,3 +142,20 @@ def test_an_anonymous_class_below_a_small_jdk_interface_it_implements_is_written
           "    default void close() {\n    }\n\n    default int twice() {\n        return run(2);\n    }\n}\n"
     code = _example(tmp_path, {"Job.java": job}, "Job.java", "twice")
     assert "new Job() { @Override public int run(int times) { return 0; } }" in code
+
+
+def test_a_public_method_of_an_object_only_its_package_constructs_is_shown_from_that_package(tmp_path):
+    """`Or`'s constructors are package-private: the example is a class of the package that makes one, and the
+    abstract `Rule` parameter gets the project's own subclass, never `add(null)` on a `new Or()` javac rejects."""
+    files = {
+        "Rule.java": "public abstract class Rule {\n    public abstract boolean test(String s);\n\n"
+                     "    public static final class Empty extends Rule {\n        public Empty() {\n        }\n\n"
+                     "        @Override\n        public boolean test(String s) {\n            return s.isEmpty();\n"
+                     "        }\n    }\n}\n",
+        "Rules.java": "import java.util.ArrayList;\nimport java.util.List;\n\npublic abstract class Rules {\n"
+                      "    public static final class Or {\n        private final List<Rule> rules = new ArrayList<>();\n\n"
+                      "        Or() {\n        }\n\n        public void add(Rule r) {\n            rules.add(r);\n"
+                      "        }\n    }\n}\n"}
+    code = _example(tmp_path, files, "Rules.java", "Or.add")
+    assert code.startswith("package org.shop;") and "new Rules.Or()" in code
+    assert "value.add(new Rule.Empty())" in code and "null" not in code

@@ -64,6 +64,7 @@ def test_a_union_annotation_takes_the_value_of_its_first_member_with_one():
     assert guess_python(Param("pattern", annotation="Union[AnyStr, PatternHint, None]")) == '"example"'
     assert guess_python(Param("n", annotation="Optional[int]")) == "3"
     assert guess_python(Param("v", annotation="None | bool")) == "True"
+    assert guess_python(Param("ctx_args", annotation="t.MutableMapping[str, t.Any]")) == '{"key": "value"}'
 
 
 def test_a_trailing_options_object_the_block_defaults_may_be_left_out():
@@ -290,3 +291,151 @@ def test_a_parameter_the_block_calls_is_a_function_whatever_its_name_says():
     assert better(CALLABLE, "True")  # `is_name_match_fn(x)`: named like a flag, called like a function
     assert not better(CALLABLE, '() => console.log("called")') and not better(CALLABLE, "print")
     assert param_use("scope_stack", "for scope in reversed(scope_stack):\n    pass") == SEQUENCE
+
+
+def test_python_object_of_a_project_class_is_made_by_its_constructor_the_way_the_project_calls_it(tmp_path):
+    """`tokenizer: Tokenizer` gets `Tokenizer(...)` by its own `__init__`, a keyword the project's own call
+    passes as a module constant taken from there (imported from where it is defined), never `None`."""
+    root = _write(tmp_path, {
+        "setup.py": "", "pkg/__init__.py": "",
+        "pkg/_tokens.py": "RULES = {'OP': '=='}\n\n\nclass Tokenizer:\n"
+                          "    def __init__(self, source: str, *, rules: dict) -> None:\n"
+                          "        self.source, self.rules = source, rules\n\n"
+                          "    def check(self, name):\n        return name in self.rules\n",
+        "pkg/parse.py": "from ._tokens import RULES, Tokenizer\n\n\ndef parse(text):\n"
+                        "    return _op(Tokenizer(text, rules=RULES))\n\n\n"
+                        "def _op(tokenizer: Tokenizer) -> bool:\n    return tokenizer.check('OP')\n"})
+    code = _example(root, "pkg/parse.py", "_op")
+    assert "from pkg._tokens import Tokenizer, RULES" in code
+    assert '_op(Tokenizer("example", rules=RULES))' in code and "None" not in code
+
+
+def test_python_project_objects_nest_and_an_unannotated_parameter_named_like_a_class_gets_one(tmp_path):
+    root = _write(tmp_path, {
+        "setup.py": "", "shop/__init__.py": "",
+        "shop/model.py": "import enum\n\n\nclass Color(enum.Enum):\n    RED = 1\n    BLUE = 2\n\n\n"
+                         "class Item:\n    def __init__(self, name: str, color: Color):\n"
+                         "        self.name, self.color = name, color\n\n\n"
+                         "class Basket:\n    def __init__(self, first_item: Item, size: int):\n"
+                         "        self.items = [first_item] * size\n",
+        "shop/report.py": "from shop.model import Basket\n\n\ndef describe(basket):\n    return len(basket.items)\n"})
+    code = _example(root, "shop/report.py", "describe")
+    assert "from shop.model import Basket, Item, Color" in code
+    assert 'describe(Basket(Item("example", Color.RED), 3))' in code and "None" not in code
+
+
+def test_python_a_class_the_example_cannot_make_keeps_the_old_value(tmp_path):
+    """An abstract class, or one built on a base outside the project, is not made up."""
+    root = _write(tmp_path, {
+        "setup.py": "", "pkg/__init__.py": "",
+        "pkg/base.py": "import abc\nimport threading\n\n\nclass Store(abc.ABC):\n    @abc.abstractmethod\n"
+                       "    def get(self, key): ...\n\n\nclass Worker(threading.Thread):\n    pass\n\n\n"
+                       "def run(store: Store, worker: Worker):\n    return store.get(worker.name)\n"})
+    code = _example(root, "pkg/base.py", "run")
+    assert "Store(" not in code and "Worker(" not in code
+
+
+def test_go_an_object_of_the_package_is_made_by_its_own_constructor(tmp_path):
+    """A pointer to a struct of the package (a parameter, the receiver) is made by the package's `NewT(...)`
+    with values of its parameters' types; a constructor that needs what nothing here can make is not used."""
+    root = _write(tmp_path, {
+        "go.mod": "module example.com/cache\n\ngo 1.20\n",
+        "cache.go": "package cache\n\ntype Store struct{ items map[string]string; size int }\n\n"
+                    "func NewStore(size int, name string) *Store {\n"
+                    "\treturn &Store{items: map[string]string{}, size: size}\n}\n\n"
+                    "func (s *Store) Put(key string, value string) {\n\ts.items[key] = value\n}\n\n"
+                    "type Hook struct{ fn func() }\n\nfunc NewHook(fn func()) *Hook {\n\treturn &Hook{fn: fn}\n}\n\n"
+                    "func Fill(s *Store, h *Hook) int {\n\treturn s.size\n}\n"})
+    code = _example(root, "cache.go", "Fill")
+    assert 'cache.Fill(cache.NewStore(3, "example"), &cache.Hook{})' in code
+    code = _example(root, "cache.go", "Store.Put")
+    assert 'value := cache.NewStore(3, "example")' in code and "&cache.Store{}" not in code
+
+
+def test_typescript_a_project_interface_gets_an_object_of_its_required_members_and_a_class_its_constructor(tmp_path):
+    """`{}` is no `Options` (tsc rejects it) nor a `Clock`: an interface of the project, imported by the block's
+    file, gets a literal of its required members by their types (a method a function); a class of the
+    project `new Clock(...)` imported from its file; a generic one's member the type argument's value."""
+    root = _write(tmp_path, {
+        "package.json": '{"name": "timers", "version": "1.0.0"}',
+        "src/types.ts": "export interface Options {\n  delay: number\n  label?: string\n  mode: 'fast' | 'slow'\n"
+                        "  onDone(): void\n}\n\nexport interface Box<T> {\n  value: T\n}\n",
+        "src/clock.ts": "export class Clock {\n  constructor(private start: number, name?: string) {}\n"
+                        "  now(): number {\n    return this.start\n  }\n}\n",
+        "src/run.ts": "import { Options, Box } from './types'\nimport { Clock } from './clock'\n\n"
+                      "export function schedule(options: Options, clock: Clock, box: Box<string>): number {\n"
+                      "  return clock.now() + options.delay + box.value.length\n}\n"})
+    code = _example(root, "src/run.ts", "schedule")
+    assert 'schedule({ delay: 100, mode: "fast", onDone: () => {} }, new Clock(3), { value: "example" })' in code
+    assert 'import { Clock } from "./src/clock.js";' in code
+
+
+def test_javascript_an_untyped_parameter_gets_the_properties_the_block_reads_from_it(tmp_path):
+    """`{}` is no input: a parameter indexed up to its length is a sequence, an options object read only once
+    it is there (`options && options.plain`) may be left out, one whose properties the block reads gets them
+    (a property only tested for truth `true`)."""
+    from blockguide.core.examples import by_use
+    from blockguide.core.examples.usage import properties
+    code = ("function toObject(source, options) {\n  var out = options && options.plain ? Object.create(null) : {};\n"
+            "  for (var i = 0; i < source.length; ++i) out[i] = source[i];\n  return out;\n}\n")
+    assert param_use("source", code) == SEQUENCE and tolerates_missing("options", code)
+    assert [(p.name, p.value) for p in by_use("javascript", [GenericParam("source"), GenericParam("options")], code)] \
+        == [("source", '["a", "b"]')]
+    code = "function pad(text, opts) {\n  if (opts.strict) check(text);\n  return text + ' '.repeat(opts.width);\n}\n"
+    assert properties("opts", code) == {"strict": "condition", "width": "value"}
+    made = by_use("javascript", [GenericParam("text"), GenericParam("opts")], code)
+    assert made[1].value == '{ strict: true, width: "example" }'
+    assert properties("rows", "rows.forEach(r => r.id); return rows.length") == {}  # a sequence's own members
+
+
+def test_typescript_a_type_parameter_takes_its_constraint_and_a_generic_class_its_type_arguments():
+    """`<T extends Element>(el: T)` gets an element, `Entry | undefined` with no Entry known `undefined` (the
+    type takes it), and `Pool<string>` is `new Pool<string>({ ... })` whose options' `T` members are strings and
+    whose callbacks return what their types say (`T | null` with no T known: null)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = _write(Path(tmp), {
+            "package.json": '{"name": "pool", "version": "1.0.0"}',
+            "src/pool.ts": "export interface PoolOptions<T> {\n  size: number\n  make: (index: number) => T\n"
+                           "  owner: () => Owner | null\n  onDrop?: (item: T) => void\n}\n\n"
+                           "export class Pool<T> {\n  constructor(public options: PoolOptions<T>) {}\n}\n\n"
+                           "class Owner {\n  constructor(private id: Symbol) {}\n}\n\n"
+                           "export const attach = <E extends Element>(el: E, entry: ResizeObserverEntry | undefined, "
+                           "pool: Pool<string>) => {\n  return el.tagName + pool.options.size\n}\n"})
+        code = _example(root, "src/pool.ts", "attach")
+    assert 'attach(document.createElement("div"), undefined, new Pool<string>({ size: 3, make: () => ("example"), ' \
+           'owner: () => (null) }))' in code
+
+
+def test_go_a_request_and_a_response_writer_are_made_by_the_standard_library_never_nil(tmp_path):
+    root = _write(tmp_path, {
+        "go.mod": "module example.com/web\n\ngo 1.20\n",
+        "web.go": "package web\n\nimport \"net/http\"\n\n"
+                  "func Serve(w http.ResponseWriter, r *http.Request) {\n\tw.Write([]byte(r.URL.Path))\n}\n"})
+    code = _example(root, "web.go", "Serve")
+    assert 'web.Serve(httptest.NewRecorder(), httptest.NewRequest("GET", "https://example.com/path?q=1", nil))' in code
+    assert '"net/http/httptest"' in code
+
+
+def test_python_an_object_the_checks_reject_falls_back_to_the_example_without_it(tmp_path):
+    """A made object the checks reject (here: a checker that resolves the class's module elsewhere) is not
+    shipped: the example without the project's objects stands, when it passes."""
+    root = _write(tmp_path, {
+        "setup.py": "", "pkg/__init__.py": "",
+        "pkg/model.py": "class Item:\n    def __init__(self, name: str):\n        self.name = name\n\n\n"
+                        "def label(item: Item) -> str:\n    return item.name\n"})
+    path = root / "pkg/model.py"
+    src = Source(for_path(str(path)), path.read_text())
+    g = grounding.ground(find_definition(src, "label"), src, path, root, 5)
+    examples.attach(g, src, path, root, checks.check_example)
+    assert 'label(Item("example"))' in g.example.code
+    g = grounding.ground(find_definition(src, "label"), src, path, root, 5)
+    examples.attach(g, src, path, root, lambda example, _: ["no Item there"] if "Item(" in example.code else [])
+    assert "label(None)" in g.example.code and g.example_problems == ()
+
+
+def test_go_a_standard_interface_gets_the_standard_library_s_own_value_not_a_composite_literal():
+    from blockguide.core.examples.go import go_value
+    assert go_value(GenericParam("fsys", "fs.FS"), "pkg.") == 'os.DirFS(".")'
+    assert go_value(GenericParam("next", "http.Handler"), "pkg.") == "http.NotFoundHandler()"
