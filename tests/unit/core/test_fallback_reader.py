@@ -402,3 +402,12 @@ def test_a_long_arm_in_a_step_names_what_its_other_statements_do(tmp_path):
     text = " ".join(s.detail for s in guide.steps)
     assert "other statement" not in text
     assert "`log_entry`" in text and "`notify`" in text and "returns `net`" in text
+
+
+def test_hidden_statements_that_set_and_call_nothing_are_said_not_counted(tmp_path):
+    code = ("def check(a, b):\n    if a:\n        x = a + 1\n        y = b + 1\n        assert x > 0\n"
+            "        assert y > 0\n    return a\n")
+    guide, _ = _guide(tmp_path, "python", "check.py", code, symbol="check")
+    text = " ".join(s.detail for s in guide.steps)
+    assert "other statement" not in text, text
+    assert "asserts `x > 0`" in text and "asserts `y > 0`" in text

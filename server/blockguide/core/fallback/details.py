@@ -71,11 +71,13 @@ def _nested(kids: list[Action], limit: int = 3) -> str:
             kept = said
         dropped = len(said) - len(kept)
         clauses = [c for _, c in kept]
-        if dropped:  # said by what they set, call and end with; counted only when they do none of these
+        if dropped:  # said by what they set, call and end with; when they do none of these, each is said
             first_hidden = next(n for n, kc in enumerate(said) if kc not in kept)
             hidden = tuple(k.fact for k, c in said if (k, c) not in kept and k.fact is not None)
-            clauses.insert(first_hidden, phrase.rest_of(hidden) or
-                           f"runs {dropped} other statement{'s' if dropped > 1 else ''}")
+            rest = phrase.rest_of(hidden)
+            if not rest:
+                return _join([c for _, c in said])
+            clauses.insert(first_hidden, rest)
         return _join(clauses)
     return _join([c for _, c in said])
 
