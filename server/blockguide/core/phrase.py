@@ -16,6 +16,7 @@ from blockguide.core import facts as F
 from blockguide.core.syntax.outline import read
 from blockguide.core.syntax.quote import _quote
 from blockguide.core.syntax.source import Source
+from blockguide.core.syntax.split import split_top_level, top_level
 from blockguide.core.types import Action, Block
 
 
@@ -52,6 +53,154 @@ def _number(value: str | None) -> str | None:
     v = value.strip().rstrip("uUlLfF").removesuffix("usize").removesuffix("i32").removesuffix("u32") \
         .removesuffix("i64").removesuffix("u64")
     return v if re.fullmatch(r"\d+(\.0+)?|0[xX][0-9a-fA-F]+", v) else None
+
+
+# --- a condition -------------------------------------------------------------------------------------------
+_NULL = {"None", "null", "nil", "NULL", "undefined", "nullptr"}
+_COMPARE = re.compile(r"===|!==|==|!=|<=|>=|(?<![<>=\-])[<>](?![<>=])")
+_SAYS = {"==": ("is", "is not"), "===": ("is", "is not"), "!=": ("is not", "is"), "!==": ("is not", "is"),
+         "<": ("is less than", "is at least"), "<=": ("is at most", "is greater than"),
+         ">": ("is greater than", "is at most"), ">=": ("is at least", "is less than")}
+_TYPEOF = {"undefined": ("is undefined", "is defined"), "function": ("is a function", "is not a function"),
+           "object": ("is an object", "is not an object")}
+# methods whose call reads as a plain relation: `s.startswith(p)` → "`s` starts with `p`"
+_RELATIONS = {"startswith": "starts with", "startsWith": "starts with", "starts_with": "starts with",
+              "endswith": "ends with", "endsWith": "ends with", "ends_with": "ends with",
+              "includes": "contains", "contains": "contains", "has": "has", "containsKey": "has",
+              "contains_key": "has", "has_key": "has"}
+_EMPTY = ("is_empty", "isEmpty", "empty")
+MAX_CONDITIONS = 6
+
+
+def _unwrap(text: str) -> str:
+    """Code without the brackets that hold all of it: `(a && b)` → `a && b`."""
+    text = text.strip()
+    while text.startswith("(") and text.endswith(")") and top_level(text).strip() == "":
+        text = text[1:-1].strip()
+    return text
+
+
+def _operand(text: str, limit: int) -> str | None:
+    """An operand in a condition: a plain number as written, else whole code in backticks, else None."""
+    text = text.strip()
+    if re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return text
+    said = code(text, limit)
+    return said if said.startswith("`") else None
+
+
+def _article(name: str) -> str:
+    return "an" if name.lstrip("`")[:1].lower() in "aeiou" else "a"
+
+
+def _form(c: str, limit: int) -> tuple[str, str] | None:
+    """A condition of a common form in words, and its negation; None for any other."""
+    c = _unwrap(c)
+    flat = top_level(c)
+    if re.search(r"[?;]|\b(if|else|let|as|lambda)\b|(?<![&|])[&|^](?![&|])", flat) or ":=" in flat:
+        return None  # a conditional expression, a `let` pattern, bit operators: said as code
+    m = re.fullmatch(r"(?:not\s+|!\s*)(.+)", c, re.S)
+    if m and not c.startswith("!="):
+        inner = _form(m.group(1), limit)
+        return (inner[1], inner[0]) if inner else None
+    m = re.fullmatch(r"isinstance\((.+)\)", c, re.S)
+    if m and top_level(c[:-1]).rstrip().endswith("isinstance"):
+        args = split_top_level(m.group(1))
+        if len(args) == 2:
+            kinds = split_top_level(_unwrap(args[1])) if args[1].startswith("(") else [args[1]]
+            subject = _operand(args[0], 40)
+            said = [_operand(k, 30) for k in kinds]
+            if subject and all(said) and said:
+                kinds = [f"{_article(k)} {k}" for k in said]
+                return (f"{subject} is " + join(kinds, "or"),
+                        f"{subject} is not {kinds[0]}" if len(kinds) == 1 else
+                        f"{subject} is neither " + " nor ".join(kinds))
+        return None
+    m = re.fullmatch(r"defined\s*\(?\s*([A-Za-z_]\w*)\s*\)?", c)  # the C preprocessor's `defined(NAME)`
+    if m:
+        return f"`{m.group(1)}` is defined", f"`{m.group(1)}` is not defined"
+    m = re.fullmatch(r"(.+?)\s+instanceof\s+([\w.$]+)", c, re.S)
+    if m and " instanceof " in flat:
+        subject, kind = _operand(m.group(1), 40), _operand(m.group(2), 30)
+        if subject and kind:
+            return f"{subject} is {_article(kind)} {kind}", f"{subject} is not {_article(kind)} {kind}"
+        return None
+    m = re.fullmatch(r"""typeof\s+(.+?)\s*(===|==|!==|!=)\s*(['"])(\w+)\3""", c, re.S)
+    if m:
+        subject = _operand(m.group(1), 40)
+        yes, no = _TYPEOF.get(m.group(4), (f"is {_article(m.group(4))} {m.group(4)}",
+                                            f"is not {_article(m.group(4))} {m.group(4)}"))
+        if subject:
+            return (f"{subject} {yes}", f"{subject} {no}") if m.group(2) in ("===", "==") else \
+                (f"{subject} {no}", f"{subject} {yes}")
+        return None
+    for word, yes, no in ((" not in ", "is not in", "is in"), (" in ", "is in", "is not in"),
+                          (" is not ", "is not", "is"), (" is ", "is", "is not")):
+        parts = split_top_level(c, (word,))
+        if len(parts) == 2 and word in flat:
+            a, b = _operand(parts[0], 40), _operand(parts[1], 40)
+            return (f"{a} {yes} {b}", f"{a} {no} {b}") if a and b else None
+    ops = list(_COMPARE.finditer(flat))
+    if len(ops) == 1 and not re.search(r"::<|\bnot\b", flat) and not flat.lstrip().startswith("!"):
+        op = ops[0].group(0)
+        a, b = c[:ops[0].start()].strip(), c[ops[0].end():].strip()
+        if a in _NULL and b not in _NULL:  # `null != x`: the subject first
+            a, b = b, a
+            op = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}.get(op, op)
+        yes, no = _SAYS[op]
+        size = re.fullmatch(r"len\((.+)\)|(.+?)\.(?:length|size\(\)|len\(\)|count\(\))", a, re.S)
+        if size and b == "0" and op in ("==", "===", "<=", "!=", "!==", ">"):
+            subject = _operand(size.group(1) or size.group(2), 40)
+            empty = op in ("==", "===", "<=")
+            if subject:
+                return (f"{subject} is empty", f"{subject} is not empty") if empty else \
+                    (f"{subject} is not empty", f"{subject} is empty")
+        said_a, said_b = _operand(a, 40), _operand(b, 40)
+        if said_a and said_b and a and b:
+            return f"{said_a} {yes} {said_b}", f"{said_a} {no} {said_b}"
+        return None
+    m = re.fullmatch(r"(.+)\.(\w+)\((.*)\)", c, re.S)
+    if m and top_level(c).rstrip().endswith(m.group(2)) and not ops:
+        receiver, method, args = m.group(1), m.group(2), split_top_level(m.group(3))
+        subject = _operand(receiver, 40)
+        if subject and method in _EMPTY and not args:
+            return f"{subject} is empty", f"{subject} is not empty"
+        if subject and method in _RELATIONS and len(args) == 1 and (said := _operand(args[0].lstrip("&"), 40)):
+            relation = _RELATIONS[method]
+            negative = {"has": "does not have", "contains": "does not contain"}.get(
+                relation, "does not " + relation.replace("starts", "start").replace("ends", "end"))
+            return f"{subject} {relation} {said}", f"{subject} {negative} {said}"
+    return None
+
+
+def _whether(text: str | None) -> str:
+    """A condition after "checks": as code, or "whether" and its words."""
+    said = condition(text)
+    return said if said == code(text) else f"whether {said}"
+
+
+def condition(text: str | None, limit: int = LIMIT) -> str:
+    """A condition said plainly, as the words that follow "if", "when" or "while": each part of an `and` / `or`
+    said apart, a common form in words (`isinstance(x, str)` → "`x` is a `str`", `key in cache` → "`key` is in
+    `cache`", `n > 0` → "`n` is greater than 0", `typeof f === 'function'` → "`f` is a function"), any other
+    part as code, shortened whole. Never "an expression that calls ...": a part that cannot be quoted whole is
+    said by its own parts."""
+    c = _unwrap(re.sub(r"\s+", " ", text or "").strip())
+    if not c:
+        return code(c)
+    flat = top_level(c)
+    if not re.search(r"[?;]|\bif\b", flat):
+        ors = split_top_level(c, ("||", " or "))
+        groups = [split_top_level(_unwrap(o), ("&&", " and ")) for o in ors]
+        if len(ors) > 1 or len(groups[0]) > 1:
+            parts = [p for g in groups for p in g]
+            if len(parts) <= MAX_CONDITIONS:
+                said = [join([condition(p, limit) for p in g]) for g in groups]
+                if len(said) == 1:
+                    return said[0]
+                return ", or ".join(said) if any(len(g) > 1 for g in groups) else join(said, "or")
+    form = _form(c, limit)
+    return form[0] if form else code(c, limit)
 
 
 # --- one statement -----------------------------------------------------------------------------------------
@@ -129,7 +278,7 @@ def _exits(loop: F.Loop, limit: int = 3) -> list[str]:
             what = f"returns early on an error from {code(f.code, 40)}"
         else:
             what = "breaks"
-        when = f" when {code(e.when[-1], 50)}" if e.when else ""
+        when = f" when {condition(e.when[-1], 50)}" if e.when else ""
         clause = what + when
         if clause not in out:
             out.append(clause)
@@ -148,10 +297,11 @@ def loop(f: F.Loop) -> str:
         return f"repeats until it {join(exits, 'or')}" if exits else "repeats forever"
     if f.kind == F.LoopKind.C_FOR:
         var = f" {code(f.var, 30)}" if f.var else ""
-        return f"steps{var} while {code(f.condition, 50)}" if var else f"repeats while {code(f.condition, 50)}"
+        return f"steps{var} while {condition(f.condition, 50)}" if var else \
+            f"repeats while {condition(f.condition, 50)}"
     if f.kind == F.LoopKind.DO_WHILE:
-        return f"runs its body, then repeats while {code(f.condition, 50)}"
-    return f"repeats while {code(f.condition, 50)}"
+        return f"runs its body, then repeats while {condition(f.condition, 50)}"
+    return f"repeats while {condition(f.condition, 50)}"
 
 
 def _body(facts: tuple[F.Fact, ...], limit: int) -> str:
@@ -207,8 +357,8 @@ def branch(f: F.Branch, limit: int = 2) -> str:
         if arm.condition is None:
             parts.append(f"otherwise {body}")
         else:
-            parts.append(f"checks {code(arm.condition)} and, if so, {body}" if n == 0 else
-                         f"else if {code(arm.condition)}, {body}")
+            parts.append(f"checks {_whether(arm.condition)} and, if so, {body}" if n == 0 else
+                         f"else if {condition(arm.condition)}, {body}")
     return "; ".join(parts)
 
 
@@ -232,7 +382,7 @@ def clause(f: F.Fact) -> str:
     if isinstance(f, F.Branch):
         return branch(f)
     if isinstance(f, F.Arm):
-        return f"checks {code(f.condition)}" if f.condition else "otherwise runs the else branch"
+        return f"checks {_whether(f.condition)}" if f.condition else "otherwise runs the else branch"
     if isinstance(f, F.Switch):
         return f"{'matches' if f.is_match else 'switches on'} {code(f.subject)}" if f.subject else \
             "runs the first ready case"
@@ -252,7 +402,8 @@ def clause(f: F.Fact) -> str:
     if isinstance(f, F.Import):
         return f"imports {code(f.code)}"
     if isinstance(f, F.Assert):
-        return f"asserts {code(f.condition)}"
+        said = condition(f.condition)
+        return f"asserts {said}" if said == code(f.condition) else f"asserts that {said}"
     if isinstance(f, F.Defer):
         verb = "defers" if f.kind == F.DeferKind.DEFER else "starts a goroutine running"
         return f"{verb} {code(f.call)}"

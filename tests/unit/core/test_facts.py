@@ -262,7 +262,7 @@ def test_compound_assignments_are_said_as_what_they_do():
 def test_an_endless_loop_is_said_by_its_exits():
     loop = _loops(_read("c", "int f(char *p) { while (1) { if (*p == '\\n') break; if (!*p) return -1; p++; } }"))[0]
     said = phrase.clause(loop)
-    assert said.startswith("repeats until it ") and "breaks when `*p == '\\n'`" in said
+    assert said.startswith("repeats until it ") and "breaks when `*p` is `'\\n'`" in said
     assert "returns `-1` when `!*p`" in said and "`1`" not in said.replace("-1", "")
 
 
@@ -288,7 +288,7 @@ def test_an_assert_keeps_its_condition_apart_from_its_message():
     assert isinstance(py, F.Assert) and py.condition == "x is None" and "must be null" in py.message
     java = _read("java", 'class A {\n  void f(int x) { assert x > 0 : "positive"; }\n}', "A.f")[0]
     assert java.condition == "x > 0" and java.message == '"positive"'
-    assert phrase.clause(py) == "asserts `x is None`"
+    assert phrase.clause(py) == "asserts that `x` is `None`"
 
 
 def test_an_if_chain_says_each_condition_before_its_arm_and_a_nested_one_in_brackets():
@@ -297,12 +297,31 @@ def test_an_if_chain_says_each_condition_before_its_arm_and_a_nested_one_in_brac
                  "            else:\n                remove(found)\n")[0]
     outer = loop.body[0]
     said = phrase.clause(outer)
-    assert said == ("checks `p.include is not None` and, if so, sets `found` to `p.match(files)` and (checks "
+    assert said == ("checks whether `p.include` is not `None` and, if so, sets `found` to `p.match(files)` and (checks "
                     "`p.include` and, if so, calls `add(found)`; otherwise calls `remove(found)`)")
     chain = _read("python", "def f(n):\n    if n < 0:\n        return -1\n    elif n == 0:\n        return 0\n"
                   "    else:\n        return 1\n")[0]
-    assert phrase.clause(chain) == "checks `n < 0` and, if so, returns `-1`; else if `n == 0`, returns `0`; " \
-                                   "otherwise returns `1`"
+    assert phrase.clause(chain) == "checks whether `n` is less than 0 and, if so, returns `-1`; else if `n` is 0, " \
+                                   "returns `0`; otherwise returns `1`"
+
+
+def test_a_condition_is_said_plainly_part_by_part_never_as_the_calls_it_makes():
+    said = phrase.condition
+    assert said("isinstance(x, str)") == "`x` is a `str`"
+    assert said("not isinstance(x, (int, float))") == "`x` is neither an `int` nor a `float`"
+    assert said("key in cache") == "`key` is in `cache`" and said("key not in cache") == "`key` is not in `cache`"
+    assert said("n > 0") == "`n` is greater than 0" and said("null != opt.maxAge") == "`opt.maxAge` is not `null`"
+    assert said("!(x instanceof Foo)") == "`x` is not a `Foo`" and said("len(items) == 0") == "`items` is empty"
+    assert said("!defined(PyCapsule_Type)") == "`PyCapsule_Type` is not defined"
+    # a long condition is said part by part, each part whole: never "an expression over `typeof`, `opts` ..."
+    assert said("typeof opts.allowEmptyArrays !== 'undefined' && typeof opts.allowEmptyArrays !== 'boolean'") == \
+        "`opts.allowEmptyArrays` is defined and `opts.allowEmptyArrays` is not a boolean"
+    assert said("a && b || c") == "`a` and `b`, or `c`"
+    # what a reading in words could get wrong stays code: bit operators (C's `&` binds looser than `==`), chained
+    # comparisons, shifts and member access through a pointer are not comparisons of their own
+    assert said("flags & MASK == 0") == "`flags & MASK == 0`" and said("0 < x < 10") == "`0 < x < 10`"
+    assert said("a >> 2 > b") == "`a >> 2` is greater than `b`" and said("p->x > 0") == "`p->x` is greater than 0"
+    assert said("let Some(x) = y") == "`let Some(x) = y`" and said("!p") == "`!p`"
 
 
 def test_a_long_body_inside_a_branch_is_said_by_what_its_statements_do_never_by_their_count():

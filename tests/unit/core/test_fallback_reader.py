@@ -125,8 +125,8 @@ def test_an_elif_chain_is_one_step_that_names_its_cases(tmp_path):
     guide, g = _guide(tmp_path, "python", "kind.py", ELIF, symbol="kind")
     assert len(guide.steps) == 1 and guide.steps[0].label == "Classify `items`"
     detail = guide.steps[0].detail
-    for cond in ("`not items`", "`len(items) == 2`", "`isinstance(items, dict)`", "`items is None`",
-                 '`"x" in items`'):
+    for cond in ("`not items`", "`len(items)` is 2", "`items` is a `dict`", "`items` is `None`",
+                 '`"x"` is in `items`'):
         assert cond in detail
     assert detail.endswith("otherwise, it calls `log(items)`.")
     _readable(guide, g)
@@ -137,7 +137,7 @@ def test_short_if_chains_keep_a_step_per_branch(tmp_path):
             "    total = sum(items)\n    return total\n")
     guide, _ = _guide(tmp_path, "python", "f.py", code, symbol="f")
     assert [s.label for s in guide.steps][:2] == ["Handle empty `items`", "Check `items` length"]
-    assert guide.steps[1].detail == "Otherwise, if `len(items) == 2`, it returns `2`."
+    assert guide.steps[1].detail == "Otherwise, if `len(items)` is 2, it returns `2`."
     _readable(guide)
 
 
@@ -342,7 +342,7 @@ def test_an_endless_loop_a_switch_and_compound_assignments_say_what_they_do(tmp_
     labels = [s.label for s in guide.steps]
     assert not any(l.startswith(GENERIC) for l in labels), labels
     loop = next(s for s in guide.steps if "repeats until" in s.detail)
-    assert "returns `-1` when `c == '\\0'`" in loop.detail and "breaks when `c == '\\n' && !quoted`" in loop.detail
+    assert "returns `-1` when `c` is `'\\0'`" in loop.detail and "breaks when `c` is `'\\n'` and `!quoted`" in loop.detail
     assert "doubles `size`" in loop.detail and "`1`" not in loop.label
     switch = next(s for s in guide.steps if "switches on `out[0]`" in s.detail)
     assert "for `'#'`, it returns `0`" in switch.detail and "for `'['` or `'{'`, it adds `2` to `n`" in switch.detail
@@ -378,7 +378,7 @@ def test_statements_of_a_branch_are_said_and_a_constructor_is_called_as_its_clas
     text = " ".join(s.detail for s in guide.steps)
     # three statements in an arm: each said (no "runs 1 other statement"), the nested if in brackets
     assert "other statement" not in text and "unpacks `split(pattern)` into `regex` and `include`" in text
-    assert "asserts `include is None`" in text and "(checks `include is not None` and, if so," in text
+    assert "asserts that `include` is `None`" in text and "(checks whether `include` is not `None` and, if so," in text
     # the parent's constructor is named so; an attribute's docstring is documentation, not a step
     assert "Initialize base class" in [s.label for s in guide.steps] and "compiled expression" not in text
     # a constructor's example calls the class, never `obj.__init__(...)`
@@ -410,4 +410,4 @@ def test_hidden_statements_that_set_and_call_nothing_are_said_not_counted(tmp_pa
     guide, _ = _guide(tmp_path, "python", "check.py", code, symbol="check")
     text = " ".join(s.detail for s in guide.steps)
     assert "other statement" not in text, text
-    assert "asserts `x > 0`" in text and "asserts `y > 0`" in text
+    assert "asserts that `x` is greater than 0" in text and "asserts that `y` is greater than 0" in text

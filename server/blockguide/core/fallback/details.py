@@ -93,8 +93,8 @@ def _lead(action: Action) -> str:
     if isinstance(f, Arm):
         if f.condition is None:
             return "Otherwise"
-        return f"If {phrase.code(f.condition)}" if action.kind == "branch" else \
-            f"Otherwise, if {phrase.code(f.condition)}"
+        return f"If {phrase.condition(f.condition)}" if action.kind == "branch" else \
+            f"Otherwise, if {phrase.condition(f.condition)}"
     if isinstance(f, Handler):
         return f"When {phrase.code(f.exceptions)} is raised" if f.exceptions else "When an error is raised"
     if isinstance(f, With):
@@ -107,8 +107,8 @@ def _lead(action: Action) -> str:
         if f.kind == LoopKind.ENDLESS:
             return "Over and over"
         if f.kind == LoopKind.C_FOR and f.var:
-            return f"For each `{f.var}` while {phrase.code(f.condition)}"
-        return f"While {phrase.code(f.condition)}"
+            return f"For each `{f.var}` while {phrase.condition(f.condition)}"
+        return f"While {phrase.condition(f.condition)}"
     if action.kind == "finally":
         return "Finally"
     if action.kind == "else":
@@ -153,7 +153,7 @@ def _chain_step(arms: list[tuple[Action, list[Action]]], ctx: dict) -> Step:
     parts = []
     for a, kids in arms:
         body = _nested(kids, limit=2) or "does nothing"
-        parts.append(f"otherwise, it {body}" if _plain_else(a) else f"if {phrase.code(_condition(a))}, it {body}")
+        parts.append(f"otherwise, it {body}" if _plain_else(a) else f"if {phrase.condition(_condition(a))}, it {body}")
     detail = "It checks the conditions in turn: " + "; ".join(parts)
     subjects = [set(re.findall(r"[A-Za-z_][\w.]*", c)) - _NOT_SUBJECTS for c in conds]
     common = set.intersection(*subjects) if subjects else set()

@@ -188,6 +188,9 @@ def _cond_label(cond: str, context: dict | None = None) -> str:
     parts = _split_top(c, (" and ", " or ", " && ", " || "))
     if len(parts) > 1:
         c = parts[0]
+    m = re.fullmatch(r"(!\s*)?defined\s*\(?\s*([A-Za-z_]\w*)\s*\)?", c)  # the C preprocessor's `defined(NAME)`
+    if m:
+        return f"Check `{m.group(2)}` is {'not ' if m.group(1) else ''}defined"
     m = re.fullmatch(r"(?:not\s+|!\s*)(.+)", c)
     if m and not c.startswith("!="):
         inner = m.group(1).strip("() ")
