@@ -385,7 +385,7 @@ def clause(f: F.Fact) -> str:
         return f"checks {_whether(f.condition)}" if f.condition else "otherwise runs the else branch"
     if isinstance(f, F.Switch):
         return f"{'matches' if f.is_match else 'switches on'} {code(f.subject)}" if f.subject else \
-            "runs the first ready case"
+            "checks the cases in turn" if f.tagless else "runs the first ready case"
     if isinstance(f, F.Case):
         return ""
     if isinstance(f, F.Try):

@@ -411,3 +411,14 @@ def test_hidden_statements_that_set_and_call_nothing_are_said_not_counted(tmp_pa
     text = " ".join(s.detail for s in guide.steps)
     assert "other statement" not in text, text
     assert "asserts that `x` is greater than 0" in text and "asserts that `y` is greater than 0" in text
+
+
+def test_a_go_switch_without_a_subject_checks_its_conditions_in_turn(tmp_path):
+    code = ("package m\n\nfunc kindOf(kind int) int {\n\tswitch {\n\tcase kind >= 1 && kind <= 5:\n\t\treturn 1\n"
+            "\tcase kind > 10:\n\t\treturn 2\n\tdefault:\n\t\treturn kind\n\t}\n}\n")
+    guide, _ = _guide(tmp_path, "go", "m.go", code, symbol="kindOf")
+    step = guide.steps[0]
+    assert "ready case" not in step.label + step.detail  # not a `select`
+    assert step.detail == ("It checks the cases in turn: when `kind` is at least 1 and `kind` is at most 5, it returns "
+                           "`1`; when `kind` is greater than 10, it returns `2`; otherwise, it returns `kind`.")
+    _readable(guide)

@@ -178,7 +178,7 @@ def _switch_detail(action: Action, kids: list[Action]) -> str:
     verb = "matches" if f.is_match else "switches on"
     subject = phrase.code(f.subject) if f.subject else ""
     if not subject:
-        verb = "runs the first ready case"
+        verb = "checks the cases in turn" if f.tagless else "runs the first ready case"
     if not f.cases:
         return _sentence(f"It {verb} {subject}".rstrip())
     base = min(k.depth for k in kids)
@@ -206,6 +206,9 @@ def _switch_detail(action: Action, kids: list[Action]) -> str:
         real = [l for l in labels if l is not None]
         what = _nested([b for b in body if b.kind != "jump" or not b.fact.leaves_switch], limit=2) or (
             "leaves the switch" if any(b.kind == "jump" for b in body) else "does nothing")
+        if f.tagless and real and None not in labels:  # each label is a condition
+            parts.append(f"when {_join([phrase.condition(l) for l in real], 'or')}, it {what}")
+            continue
         names = _join([phrase.code(l, 30) for l in real], "or")
         parts.append(f"for {names}, it {what}" if real and None not in labels else
                      f"otherwise, it {what}" if not real else f"for {names} and by default, it {what}")
