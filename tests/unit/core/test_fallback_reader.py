@@ -422,3 +422,16 @@ def test_a_go_switch_without_a_subject_checks_its_conditions_in_turn(tmp_path):
     assert step.detail == ("It checks the cases in turn: when `kind` is at least 1 and `kind` is at most 5, it returns "
                            "`1`; when `kind` is greater than 10, it returns `2`; otherwise, it returns `kind`.")
     _readable(guide)
+
+
+def test_the_description_names_the_calls_that_matter_not_every_call(tmp_path):
+    code = ("def store(s, path):\n    if isinstance(s, str):\n        s = s.encode('utf-8')\n    log(debug(s))\n"
+            "    data = load(path)\n    for x in sorted(data):\n        save(x)\n    if not data:\n"
+            "        raise ValueError(repr(path))\n    return compute(data)\n")
+    guide, _ = _guide(tmp_path, "python", "store.py", code, symbol="store")
+    # what it does (`log`) and what it keeps (`s.encode`, `load`): not a condition's `isinstance`, an argument's
+    # `debug`, nor what the return and raise sentences quote
+    assert "It calls `s.encode`, `log`, `load` and `sorted` among others." in guide.description
+    for helper in ("`isinstance`", "`debug`", "`repr`", "`compute`,"):
+        assert helper not in guide.description.split("It raises")[0], guide.description
+    assert "It returns `compute(data)`." in guide.description
