@@ -69,6 +69,11 @@ def test_declarations_and_destructuring():
     go = _read("go", "package m\nfunc f() { v, err := open(p); a, b := 1, 2 }")
     assert go[0].declared and go[0].destructured and go[0].targets == ("v", "err") and go[0].value == "open(p)"
     assert go[1].values == ("1", "2") and not go[1].destructured
+    # a `var ( ... )` group: each name its own value, never one value of them all joined ("unpacks `make(...) p.x`")
+    group = _read("go", "package m\nfunc f(p *P) {\n\tvar (\n\t\th = make(map[string]any)\n\t\tc = p.context\n"
+                        "\t\tn int\n\t)\n}")[0]
+    assert group.values == ("make(map[string]any)", "p.context", None) and not group.destructured
+    assert phrase.clause(group) == "sets `h` to `make(map[string]any)` and `c` to `p.context` and declares `n`"
     js = _read("javascript", "function f(o) { const {a, b} = o; [x, y] = [y, x]; }")
     assert js[0].destructured and js[0].targets == ("a", "b") and js[0].declared
     assert js[1].destructured and js[1].targets == ("x", "y") and not js[1].declared
