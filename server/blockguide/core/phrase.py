@@ -451,6 +451,38 @@ def extends(name: str, bases: tuple[str, ...]) -> str:
     return f"class {code(name)} extends {join([code(b) for b in bases])}"
 
 
+# --- the calls a reader needs ----------------------------------------------------------------------------
+MAX_CALLS = 4
+
+
+def calls_that_matter(facts: list[F.Fact] | tuple[F.Fact, ...]) -> list[str]:
+    """The calls a reader of the Description needs, in code order: those made for what they do (a call as a
+    statement, deferred, or the iterable of a loop) and those whose result the block keeps (an assignment's
+    value), each the outermost call of its statement. Not the calls inside a condition or an assert (the steps
+    say those), nor inside another call's arguments, nor those in a value the block returns or raises (the
+    sentences after this one quote it)."""
+    out: list[str] = []
+    for f in facts:
+        if isinstance(f, F.Call):
+            names = [f.callee]
+        elif isinstance(f, F.Defer):
+            names = [c.callee for c in f.calls[-1:]]
+        elif isinstance(f, F.Assign) and f.value:
+            names = [c.callee for c in f.calls if _outermost(c.callee, f.value)]
+        elif isinstance(f, F.Loop) and f.kind == F.LoopKind.FOR_EACH and f.iterable:
+            names = [c.callee for c in f.calls if _outermost(c.callee, f.iterable)]
+        else:  # a condition, an assert, a return, a raise, a yield: said by their own sentences and steps
+            names = []
+        out += [n for n in names if n and n not in out]
+    return out
+
+
+def _outermost(callee: str, value: str) -> bool:
+    """Whether the call of `callee` stands at the top level of `value` (not inside another call's brackets)."""
+    name = re.split(r"\.|::|->|\s", callee.removeprefix("new ").strip())[-1]
+    return bool(name) and re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", top_level(value)) is not None
+
+
 # --- a method's top level, for a class's steps -------------------------------------------------------------
 def method_summary(f: F.Define) -> str:
     """What a method does: "sets `self.a`, calls `b` and returns `c`"."""
@@ -462,8 +494,7 @@ def method_summary(f: F.Define) -> str:
     raised = [re.split(r"[(\s]", s.value.removeprefix("new "))[0] for s in F.walk(body)
               if isinstance(s, F.Raise) and s.value]
     raised = list(dict.fromkeys(r for r in raised if r))
-    calls = [c.callee for s in F.walk(body) for c in s.calls if c.callee.removeprefix("new ") not in raised]
-    calls = list(dict.fromkeys(calls))
+    calls = [c for c in calls_that_matter(list(F.walk(body))) if c.removeprefix("new ") not in raised]
     if calls:
         parts.append("calls " + _names(calls[:4]))
     top = [s for s in body if isinstance(s, F.Return) and s.value]

@@ -8,8 +8,7 @@ from blockguide.core.checks.prose import vague_terms
 from blockguide.core.types import Grounding
 from blockguide.core.syntax.quote import _fit
 from blockguide.core import phrase
-from blockguide.core.facts import Assign, Call, Define, DefineKind, Defer, IOKind, Loop, LoopKind, Raise, Return, Yield
-from blockguide.core.syntax.split import top_level
+from blockguide.core.facts import Define, DefineKind, IOKind, Raise, Return, Yield
 from blockguide.core.fallback.purpose import by_name, contract, definition_purpose, statements_purpose
 from blockguide.core.fallback.words import _join, _names
 
@@ -108,37 +107,6 @@ def _class_facts(g: Grounding) -> list[str]:
     return out
 
 
-MAX_CALLS = 4
-
-
-def _calls_that_matter(facts: list) -> list[str]:
-    """The calls a reader of the Description needs, in code order: those made for what they do (a call as a
-    statement, deferred, or the iterable of a loop) and those whose result the block keeps (an assignment's
-    value), each the outermost call of its statement. Not the calls inside a condition or an assert (the steps
-    say those), nor inside another call's arguments, nor those in a value the block returns or raises (the
-    sentences after this one quote it)."""
-    out: list[str] = []
-    for f in facts:
-        if isinstance(f, Call):
-            names = [f.callee]
-        elif isinstance(f, Defer):
-            names = [c.callee for c in f.calls[-1:]]
-        elif isinstance(f, Assign) and f.value:
-            names = [c.callee for c in f.calls if _outermost(c.callee, f.value)]
-        elif isinstance(f, Loop) and f.kind == LoopKind.FOR_EACH and f.iterable:
-            names = [c.callee for c in f.calls if _outermost(c.callee, f.iterable)]
-        else:  # a condition, an assert, a return, a raise, a yield: said by their own sentences and steps
-            names = []
-        out += [n for n in names if n and n not in out]
-    return out
-
-
-def _outermost(callee: str, value: str) -> bool:
-    """Whether the call of `callee` stands at the top level of `value` (not inside another call's brackets)."""
-    name = re.split(r"\.|::|->|\s", callee.removeprefix("new ").strip())[-1]
-    return bool(name) and re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", top_level(value)) is not None
-
-
 def _flow_facts(g: Grounding) -> list[str]:
     """What the block calls, reads or writes, raises and returns, from its facts (no count a reader gains
     nothing from: several returns are said by their values when there are few, else not at all)."""
@@ -148,10 +116,10 @@ def _flow_facts(g: Grounding) -> list[str]:
     out = []
     it, does = ("They", "") if _plural(g) else ("It", "s")
     calls = [c for f in facts for c in f.calls]
-    said = _calls_that_matter(facts)
+    said = phrase.calls_that_matter(facts)
     if said:
-        shown = [f"`{c}`" for c in said[:MAX_CALLS]]
-        out.append(f"{it} call{does} {_join(shown)}" + (" among others." if len(said) > MAX_CALLS else "."))
+        shown = [f"`{c}`" for c in said[:phrase.MAX_CALLS]]
+        out.append(f"{it} call{does} {_join(shown)}" + (" among others." if len(said) > phrase.MAX_CALLS else "."))
     files = [c.callee for c in calls if c.io == IOKind.FILE]
     net = [c.callee for c in calls if c.io == IOKind.NETWORK]
     if files:
