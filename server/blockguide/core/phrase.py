@@ -345,7 +345,36 @@ def nested(f: F.Fact) -> str:
     """A statement inside another one's body: a branch in brackets, so its arms cannot be read as the outer
     statement's ("sets `r` and (if `a`, adds `x`; otherwise removes `x`)")."""
     said = clause(f)
-    return f"({said})" if isinstance(f, F.Branch) and said else said
+    bracketed = isinstance(f, F.Branch) or isinstance(f, F.Switch) and ": " in said
+    return f"({said})" if bracketed and said else said
+
+
+def switch(f: F.Switch, limit: int = 2) -> str:
+    """A switch or match inside a body as one clause that follows "it", each case's values (or, in Go's switch
+    without a subject, its condition) before what it does: "switches on `f`: for `A` or `B`, returns `x`;
+    otherwise returns `y`". A `select` is said by its head alone."""
+    if f.subject:
+        head = f"{'matches' if f.is_match else 'switches on'} {code(f.subject)}"
+    else:
+        head = "checks the cases in turn" if f.tagless else "runs the first ready case"
+    if not f.subject and not f.tagless:
+        return head
+    parts: list[str] = []
+    waiting: list[str] = []  # the values of empty cases that run the next case's body
+    for case in f.cases:
+        body = tuple(b for b in case.body if not (isinstance(b, F.Jump) and b.leaves_switch))
+        if not body and case.falls_through and case.labels:
+            waiting += list(case.labels)
+            continue
+        labels, waiting = waiting + list(case.labels), []
+        what = _body(body, limit)
+        if not labels:
+            parts.append(f"otherwise {what}")
+        elif f.tagless:
+            parts.append(f"when {join([condition(l) for l in labels], 'or')}, {what}")
+        else:
+            parts.append(f"for {join([code(l, 30) for l in labels], 'or')}, {what}")
+    return head + (": " + "; ".join(parts) if parts else "")
 
 
 def branch(f: F.Branch, limit: int = 2) -> str:
@@ -384,8 +413,7 @@ def clause(f: F.Fact) -> str:
     if isinstance(f, F.Arm):
         return f"checks {_whether(f.condition)}" if f.condition else "otherwise runs the else branch"
     if isinstance(f, F.Switch):
-        return f"{'matches' if f.is_match else 'switches on'} {code(f.subject)}" if f.subject else \
-            "checks the cases in turn" if f.tagless else "runs the first ready case"
+        return switch(f)
     if isinstance(f, F.Case):
         return ""
     if isinstance(f, F.Try):

@@ -335,3 +335,13 @@ def test_a_long_body_inside_a_branch_is_said_by_what_its_statements_do_never_by_
     said = phrase.clause(facts[0])
     assert "other statement" not in said and "sets `x`" in said
     assert "then sets `y` and `z`, calls `log` and `save` and returns `z`" in said
+
+
+def test_a_switch_inside_a_body_says_each_case_not_only_its_subject():
+    outer = _read("go", "package m\nfunc f(t, k int) int {\n\tswitch t {\n\tcase 1:\n\t\tswitch k {\n"
+                        "\t\tcase 2, 3:\n\t\t\treturn 4\n\t\tdefault:\n\t\t\treturn 5\n\t\t}\n\t}\n\treturn 0\n}")[0]
+    inner = outer.cases[0].body[0]
+    assert phrase.clause(inner) == "switches on `k`: for `2` or `3`, returns `4`; otherwise returns `5`"
+    assert phrase.nested(inner) == "(" + phrase.clause(inner) + ")"
+    c = _read("c", "int f(int k) { switch (k) { case 1: case 2: return 3; default: break; } return 0; }")[0]
+    assert phrase.clause(c) == "switches on `k`: for `1` or `2`, returns `3`; otherwise does nothing"
