@@ -203,13 +203,53 @@ def condition(text: str | None, limit: int = LIMIT) -> str:
     return form[0] if form else code(c, limit)
 
 
+def _ternary(text: str) -> tuple[str, str, str] | None:
+    """(condition, value if true, value if false) of a conditional expression at the top level of `text`:
+    `c ? a : b`, Python's `a if c else b`; None for any other."""
+    flat = top_level(text)
+    m = re.search(r"(?<![?])\?(?![.?])", flat)
+    if m and not flat[m.end():].lstrip().startswith(("=", ")", ",", ";")):
+        depth = 0
+        for i in range(m.end(), len(flat)):
+            if flat[i] == "?" and flat[i + 1:i + 2] not in (".", "?") and flat[i - 1] != "?":
+                depth += 1
+            elif flat[i] == ":" and flat[i + 1:i + 2] != ":" and flat[i - 1] != ":":
+                if depth == 0:
+                    parts = text[:m.start()].strip(), text[m.end():i].strip(), text[i + 1:].strip()
+                    return parts if all(parts) else None
+                depth -= 1
+        return None
+    if " if " in flat and " else " in flat:
+        when, rest = split_top_level(text, (" if ",)), None
+        if len(when) == 2:
+            rest = split_top_level(when[1], (" else ",))
+        if rest and len(rest) == 2:
+            return rest[0], when[0], rest[1]
+    return None
+
+
+def value_of(text: str | None, limit: int = LIMIT) -> str:
+    """A value as inline code, shortened whole; a conditional one too long for that said as its two values and
+    its condition ("`defaults.charset` if `opts.charset` is undefined, otherwise `opts.charset`"), never as the
+    names it calls."""
+    said = code(text, limit)
+    if said.startswith("`"):
+        return said
+    plain = _unwrap(re.sub(r"\s+", " ", text or "").strip())
+    parts = _ternary(plain)
+    if parts is None:
+        return said
+    when, yes, no = parts
+    return f"{value_of(yes, 50)} if {condition(when, 60)}, otherwise {value_of(no, 50)}"
+
+
 # --- one statement -----------------------------------------------------------------------------------------
 def assign(f: F.Assign) -> str:
     """An assignment of any operator, said as what it does."""
     targets = f.targets
     # no name was read (a declaration the grammar could not take apart): plain words, never a made-up name
     target = "a value" if not targets else code(targets[0], 40) if len(targets) == 1 else _names(targets)
-    value = code(f.value) if f.value is not None else ""
+    value = value_of(f.value) if f.value is not None else ""
     n = _number(f.value)
     op = f.op
     if op == F.Op.INC or (op == F.Op.ADD and n in ("1",)):
@@ -250,7 +290,7 @@ def assign(f: F.Assign) -> str:
         return f"declares {target}"
     if f.values and len(f.values) == len(targets):
         declares = op == F.Op.WALRUS and f.declared
-        said = [f"{code(t, 40)} {'as' if declares else 'to'} {code(v)}" for t, v in zip(targets, f.values)
+        said = [f"{code(t, 40)} {'as' if declares else 'to'} {value_of(v)}" for t, v in zip(targets, f.values)
                 if v is not None]
         bare = [code(t, 40) for t, v in zip(targets, f.values) if v is None]
         verb = "declares" if declares else "sets"
@@ -399,7 +439,7 @@ def clause(f: F.Fact) -> str:
         said = re.sub(r"^await\s+", "", f.code.rstrip(";"))
         return f"{'awaits' if f.awaited else 'calls'} {code(said)}"
     if isinstance(f, F.Return):
-        return f"returns {code(f.value)}" if f.value else "returns without a value"
+        return f"returns {value_of(f.value)}" if f.value else "returns without a value"
     if isinstance(f, F.Raise):
         verb = "throws" if f.code.lstrip().startswith("throw") else "raises"
         cause = f" from {code(f.cause, 30)}" if f.cause else ""

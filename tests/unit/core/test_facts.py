@@ -345,3 +345,13 @@ def test_a_switch_inside_a_body_says_each_case_not_only_its_subject():
     assert phrase.nested(inner) == "(" + phrase.clause(inner) + ")"
     c = _read("c", "int f(int k) { switch (k) { case 1: case 2: return 3; default: break; } return 0; }")[0]
     assert phrase.clause(c) == "switches on `k`: for `1` or `2`, returns `3`; otherwise does nothing"
+
+
+def test_a_long_conditional_value_is_said_as_its_two_values_and_its_condition():
+    said = phrase.value_of("typeof opts.duplicates === 'undefined' ? defaults.duplicates : opts.duplicatesOption")
+    assert said == "`defaults.duplicates` if `opts.duplicates` is undefined, otherwise `opts.duplicatesOption`"
+    assert phrase.value_of("a ? b : c") == "`a ? b : c`"  # one that fits is quoted whole
+    js = _read("javascript", "function f(opt) {\n  var priority = typeof opt.priority === 'string' ? "
+                             "opt.priority.toLowerCase() : opt.priorityGivenByTheCaller;\n}")[0]
+    assert phrase.clause(js) == ("sets `priority` to `opt.priority.toLowerCase()` if `opt.priority` is a string, "
+                                 "otherwise `opt.priorityGivenByTheCaller`")
