@@ -101,6 +101,8 @@ def _form(c: str, limit: int) -> tuple[str, str] | None:
         return None  # a conditional expression, a `let` pattern, bit operators: said as code
     m = re.fullmatch(r"(?:not\s+|!\s*)(.+)", c, re.S)
     if m and not c.startswith("!="):
+        if c.startswith("!") and re.search(r"[=<>&|?\s]", top_level(m.group(1)).strip()):
+            return None  # `!a == b` is `(!a) == b`: `!` binds tighter than any operator after it
         inner = _form(m.group(1), limit)
         return (inner[1], inner[0]) if inner else None
     m = re.fullmatch(r"isinstance\((.+)\)", c, re.S)

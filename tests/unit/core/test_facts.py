@@ -327,6 +327,9 @@ def test_a_condition_is_said_plainly_part_by_part_never_as_the_calls_it_makes():
     assert said("flags & MASK == 0") == "`flags & MASK == 0`" and said("0 < x < 10") == "`0 < x < 10`"
     assert said("a >> 2 > b") == "`a >> 2` is greater than `b`" and said("p->x > 0") == "`p->x` is greater than 0"
     assert said("let Some(x) = y") == "`let Some(x) = y`" and said("!p") == "`!p`"
+    # C's `!` binds tighter than `==`: `!a == b` is `(!a) == b`, never "`a` is not `b`"; Python's `not` binds looser
+    assert said("!a == b") == "`!a == b`" and said("!(a == b)") == "`a` is not `b`"
+    assert said("not a == b") == "`a` is not `b`"
 
 
 def test_a_long_body_inside_a_branch_is_said_by_what_its_statements_do_never_by_their_count():
