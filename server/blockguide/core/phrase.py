@@ -89,6 +89,10 @@ def _operand(text: str, limit: int) -> str | None:
     return said if said.startswith("`") else None
 
 
+def _literal(text: str) -> bool:
+    return text in _NULL or is_string(text) or _number(text) is not None or text in ("true", "false", "True", "False")
+
+
 def _article(name: str) -> str:
     return "an" if name.lstrip("`")[:1].lower() in "aeiou" else "a"
 
@@ -146,7 +150,7 @@ def _form(c: str, limit: int) -> tuple[str, str] | None:
     if len(ops) == 1 and not re.search(r"::<|\bnot\b", flat) and not flat.lstrip().startswith("!"):
         op = ops[0].group(0)
         a, b = c[:ops[0].start()].strip(), c[ops[0].end():].strip()
-        if a in _NULL and b not in _NULL:  # `null != x`: the subject first
+        if _literal(a) and not _literal(b):  # `null != x`, `'q' == p[0]`: the subject first
             a, b = b, a
             op = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}.get(op, op)
         yes, no = _SAYS[op]
@@ -157,7 +161,7 @@ def _form(c: str, limit: int) -> tuple[str, str] | None:
             if subject:
                 return (f"{subject} is empty", f"{subject} is not empty") if empty else \
                     (f"{subject} is not empty", f"{subject} is empty")
-        said_a, said_b = _operand(a, 40), _operand(b, 40)
+        said_a, said_b = _operand(a, limit), _operand(b, limit)
         if said_a and said_b and a and b:
             return f"{said_a} {yes} {said_b}", f"{said_a} {no} {said_b}"
         return None
@@ -415,7 +419,7 @@ def switch(f: F.Switch, limit: int = 2) -> str:
         elif f.tagless:
             parts.append(f"when {join([condition(l) for l in labels], 'or')}, {what}")
         else:
-            parts.append(f"for {join([code(l, 30) for l in labels], 'or')}, {what}")
+            parts.append(f"for {join([code(l, 50) for l in labels], 'or')}, {what}")
     return head + (": " + "; ".join(parts) if parts else "")
 
 

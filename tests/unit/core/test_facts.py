@@ -330,6 +330,10 @@ def test_a_condition_is_said_plainly_part_by_part_never_as_the_calls_it_makes():
     # C's `!` binds tighter than `==`: `!a == b` is `(!a) == b`, never "`a` is not `b`"; Python's `not` binds looser
     assert said("!a == b") == "`!a == b`" and said("!(a == b)") == "`a` is not `b`"
     assert said("not a == b") == "`a` is not `b`"
+    assert said("'q' == pms[0]") == "`pms[0]` is `'q'`"  # the subject first, as with `null != x`
+    # an operand is shortened only as the whole condition must be: never `(...) % 4`
+    assert said("(padding_bytes_count + morsels_in_leftover) % 4 != 0") == \
+        "`(padding_bytes_count + morsels_in_leftover) % 4` is not 0"
 
 
 def test_a_long_body_inside_a_branch_is_said_by_what_its_statements_do_never_by_their_count():

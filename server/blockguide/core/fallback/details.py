@@ -209,7 +209,7 @@ def _switch_detail(action: Action, kids: list[Action]) -> str:
         if f.tagless and real and None not in labels:  # each label is a condition
             parts.append(f"when {_join([phrase.condition(l) for l in real], 'or')}, it {what}")
             continue
-        names = _join([phrase.code(l, 30) for l in real], "or")
+        names = _join([phrase.code(l, 50) for l in real], "or")
         parts.append(f"for {names}, it {what}" if real and None not in labels else
                      f"otherwise, it {what}" if not real else f"for {names} and by default, it {what}")
     detail = f"It {verb}{' ' + subject if subject else ''}: " + "; ".join(parts)
