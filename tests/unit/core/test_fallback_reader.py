@@ -435,3 +435,10 @@ def test_the_description_names_the_calls_that_matter_not_every_call(tmp_path):
     for helper in ("`isinstance`", "`debug`", "`repr`", "`compute`,"):
         assert helper not in guide.description.split("It raises")[0], guide.description
     assert "It returns `compute(data)`." in guide.description
+
+
+def test_a_handler_that_does_nothing_says_the_error_is_ignored(tmp_path):
+    code = ("def read(path):\n    data = None\n    try:\n        data = load(path)\n    except OSError:\n"
+            "        pass\n    return data\n")
+    guide, _ = _guide(tmp_path, "python", "read.py", code, symbol="read")
+    assert "When `OSError` is raised, it ignores the error." in [s.detail for s in guide.steps]

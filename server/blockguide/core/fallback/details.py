@@ -122,6 +122,8 @@ def _detail(action: Action, kids: list[Action], ctx: dict) -> str:
     if action.kind in ("branch", "else", "except", "with", "loop", "finally"):
         lead = _lead(action)
         body = _nested(kids, limit=6 if action.kind == "loop" else 3)
+        if not body and action.kind == "except":  # `except E: pass`: the error is swallowed
+            body = "ignores the error"
         sentence = lead + (f", it {body}" if body else "")
         extra = _extras(action, phrase.outline_line(action.fact) if action.fact is not None else "")
         if extra:
