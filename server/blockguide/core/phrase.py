@@ -287,11 +287,11 @@ def assign(f: F.Assign) -> str:
     if op == F.Op.SHR:
         return f"shifts {target} right by {value} bits"
     if op == F.Op.NULLISH:
-        return f"sets {target} to {value} if it is null or undefined"
+        return f"defaults {target} to {value} when it is null or undefined"
     if op == F.Op.OR:
-        return f"sets {target} to {value} if it is empty or false"
+        return f"defaults {target} to {value} when it is empty or false"
     if op == F.Op.AND:
-        return f"sets {target} to {value} if it is set"
+        return f"replaces {target} with {value} when it is set"
     if op == F.Op.DECLARE:
         return f"declares {target}"
     if f.values and len(f.values) == len(targets):

@@ -255,7 +255,10 @@ def test_compound_assignments_are_said_as_what_they_do():
     assert phrase.clause(_assign(F.Op.ADD, "bytes", "ptr")) == "adds `bytes` to `ptr`"
     assert phrase.clause(_assign(F.Op.ADD, '" [x]"', "line")) == 'appends `" [x]"` to `line`'
     assert phrase.clause(_assign(F.Op.SUB, "n", "total")) == "subtracts `n` from `total`"
-    assert phrase.clause(_assign(F.Op.NULLISH, "b", "a")) == "sets `a` to `b` if it is null or undefined"
+    # a default is no plain "sets `a` to `b`" (which says `a = b`)
+    assert phrase.clause(_assign(F.Op.NULLISH, "b", "a")) == "defaults `a` to `b` when it is null or undefined"
+    assert phrase.clause(_assign(F.Op.OR, "b", "a")) == "defaults `a` to `b` when it is empty or false"
+    assert phrase.clause(_assign(F.Op.AND, "b", "a")) == "replaces `a` with `b` when it is set"
     assert phrase.clause(_assign(F.Op.WALRUS, "1", declared=True)) == "declares `x` as `1`"
     assert phrase.clause(_assign(F.Op.INC, None, "i")) == "increments `i`"
     assert phrase.clause(_assign(F.Op.ADD, "1", "self.n")) == "increments `self.n`"
