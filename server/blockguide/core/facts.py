@@ -185,6 +185,11 @@ class Switch(Fact):
     def children(self) -> tuple[Fact, ...]:
         return self.cases
 
+    @property
+    def tagless(self) -> bool:
+        """Go's `switch { case cond: ... }`: no subject, each case's label a condition (not a `select`)."""
+        return self.subject is None and not self.code.lstrip().startswith("select")
+
 
 @dataclass(frozen=True, kw_only=True)
 class Exit(Fact):

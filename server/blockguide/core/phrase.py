@@ -16,6 +16,7 @@ from blockguide.core import facts as F
 from blockguide.core.syntax.outline import read
 from blockguide.core.syntax.quote import _quote
 from blockguide.core.syntax.source import Source
+from blockguide.core.syntax.split import split_top_level, top_level
 from blockguide.core.types import Action, Block
 
 
@@ -54,13 +55,207 @@ def _number(value: str | None) -> str | None:
     return v if re.fullmatch(r"\d+(\.0+)?|0[xX][0-9a-fA-F]+", v) else None
 
 
+# --- a condition -------------------------------------------------------------------------------------------
+_NULL = {"None", "null", "nil", "NULL", "undefined", "nullptr"}
+_COMPARE = re.compile(r"===|!==|==|!=|<=|>=|(?<![<>=\-])[<>](?![<>=])")
+_SAYS = {"==": ("is", "is not"), "===": ("is", "is not"), "!=": ("is not", "is"), "!==": ("is not", "is"),
+         "<": ("is less than", "is at least"), "<=": ("is at most", "is greater than"),
+         ">": ("is greater than", "is at most"), ">=": ("is at least", "is less than")}
+_TYPEOF = {"undefined": ("is undefined", "is defined"), "function": ("is a function", "is not a function"),
+           "object": ("is an object", "is not an object")}
+# methods whose call reads as a plain relation: `s.startswith(p)` → "`s` starts with `p`"
+_RELATIONS = {"startswith": "starts with", "startsWith": "starts with", "starts_with": "starts with",
+              "endswith": "ends with", "endsWith": "ends with", "ends_with": "ends with",
+              "includes": "contains", "contains": "contains", "has": "has", "containsKey": "has",
+              "contains_key": "has", "has_key": "has"}
+_EMPTY = ("is_empty", "isEmpty", "empty")
+MAX_CONDITIONS = 6
+
+
+def _unwrap(text: str) -> str:
+    """Code without the brackets that hold all of it: `(a && b)` → `a && b`."""
+    text = text.strip()
+    while text.startswith("(") and text.endswith(")") and top_level(text).strip() == "":
+        text = text[1:-1].strip()
+    return text
+
+
+def _operand(text: str, limit: int) -> str | None:
+    """An operand in a condition: a plain number as written, else whole code in backticks, else None."""
+    text = text.strip()
+    if re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return text
+    said = code(text, limit)
+    return said if said.startswith("`") else None
+
+
+def _literal(text: str) -> bool:
+    return text in _NULL or is_string(text) or _number(text) is not None or text in ("true", "false", "True", "False")
+
+
+def _article(name: str) -> str:
+    return "an" if name.lstrip("`")[:1].lower() in "aeiou" else "a"
+
+
+def _form(c: str, limit: int) -> tuple[str, str] | None:
+    """A condition of a common form in words, and its negation; None for any other."""
+    c = _unwrap(c)
+    flat = top_level(c)
+    if re.search(r"[?;]|\b(if|else|let|as|lambda)\b|(?<![&|])[&|^](?![&|])", flat) or ":=" in flat:
+        return None  # a conditional expression, a `let` pattern, bit operators: said as code
+    m = re.fullmatch(r"(?:not\s+|!\s*)(.+)", c, re.S)
+    if m and not c.startswith("!="):
+        if c.startswith("!") and re.search(r"[=<>&|?\s]", top_level(m.group(1)).strip()):
+            return None  # `!a == b` is `(!a) == b`: `!` binds tighter than any operator after it
+        inner = _form(m.group(1), limit)
+        return (inner[1], inner[0]) if inner else None
+    m = re.fullmatch(r"isinstance\((.+)\)", c, re.S)
+    if m and top_level(c[:-1]).rstrip().endswith("isinstance"):
+        args = split_top_level(m.group(1))
+        if len(args) == 2:
+            kinds = split_top_level(_unwrap(args[1])) if args[1].startswith("(") else [args[1]]
+            subject = _operand(args[0], 40)
+            said = [_operand(k, 30) for k in kinds]
+            if subject and all(said) and said:
+                kinds = [f"{_article(k)} {k}" for k in said]
+                return (f"{subject} is " + join(kinds, "or"),
+                        f"{subject} is not {kinds[0]}" if len(kinds) == 1 else
+                        f"{subject} is neither " + " nor ".join(kinds))
+        return None
+    m = re.fullmatch(r"defined\s*\(?\s*([A-Za-z_]\w*)\s*\)?", c)  # the C preprocessor's `defined(NAME)`
+    if m:
+        return f"`{m.group(1)}` is defined", f"`{m.group(1)}` is not defined"
+    m = re.fullmatch(r"(.+?)\s+instanceof\s+([\w.$]+)", c, re.S)
+    if m and " instanceof " in flat:
+        subject, kind = _operand(m.group(1), 40), _operand(m.group(2), 30)
+        if subject and kind:
+            return f"{subject} is {_article(kind)} {kind}", f"{subject} is not {_article(kind)} {kind}"
+        return None
+    m = re.fullmatch(r"""typeof\s+(.+?)\s*(===|==|!==|!=)\s*(['"])(\w+)\3""", c, re.S)
+    if m:
+        subject = _operand(m.group(1), 40)
+        yes, no = _TYPEOF.get(m.group(4), (f"is {_article(m.group(4))} {m.group(4)}",
+                                            f"is not {_article(m.group(4))} {m.group(4)}"))
+        if subject:
+            return (f"{subject} {yes}", f"{subject} {no}") if m.group(2) in ("===", "==") else \
+                (f"{subject} {no}", f"{subject} {yes}")
+        return None
+    for word, yes, no in ((" not in ", "is not in", "is in"), (" in ", "is in", "is not in"),
+                          (" is not ", "is not", "is"), (" is ", "is", "is not")):
+        parts = split_top_level(c, (word,))
+        if len(parts) == 2 and word in flat:
+            a, b = _operand(parts[0], 40), _operand(parts[1], 40)
+            return (f"{a} {yes} {b}", f"{a} {no} {b}") if a and b else None
+    ops = list(_COMPARE.finditer(flat))
+    if len(ops) == 1 and not re.search(r"::<|\bnot\b", flat) and not flat.lstrip().startswith("!"):
+        op = ops[0].group(0)
+        a, b = c[:ops[0].start()].strip(), c[ops[0].end():].strip()
+        if _literal(a) and not _literal(b):  # `null != x`, `'q' == p[0]`: the subject first
+            a, b = b, a
+            op = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}.get(op, op)
+        yes, no = _SAYS[op]
+        size = re.fullmatch(r"len\((.+)\)|(.+?)\.(?:length|size\(\)|len\(\)|count\(\))", a, re.S)
+        if size and b == "0" and op in ("==", "===", "<=", "!=", "!==", ">"):
+            subject = _operand(size.group(1) or size.group(2), 40)
+            empty = op in ("==", "===", "<=")
+            if subject:
+                return (f"{subject} is empty", f"{subject} is not empty") if empty else \
+                    (f"{subject} is not empty", f"{subject} is empty")
+        said_a, said_b = _operand(a, limit), _operand(b, limit)
+        if said_a and said_b and a and b:
+            return f"{said_a} {yes} {said_b}", f"{said_a} {no} {said_b}"
+        return None
+    m = re.fullmatch(r"(.+)\.(\w+)\((.*)\)", c, re.S)
+    if m and top_level(c).rstrip().endswith(m.group(2)) and not ops:
+        receiver, method, args = m.group(1), m.group(2), split_top_level(m.group(3))
+        subject = _operand(receiver, 40)
+        if subject and method in _EMPTY and not args:
+            return f"{subject} is empty", f"{subject} is not empty"
+        if subject and method in _RELATIONS and len(args) == 1 and (said := _operand(args[0].lstrip("&"), 40)):
+            relation = _RELATIONS[method]
+            negative = {"has": "does not have", "contains": "does not contain"}.get(
+                relation, "does not " + relation.replace("starts", "start").replace("ends", "end"))
+            return f"{subject} {relation} {said}", f"{subject} {negative} {said}"
+    return None
+
+
+def _whether(text: str | None) -> str:
+    """A condition after "checks": as code, or "whether" and its words."""
+    said = condition(text)
+    return said if said == code(text) else f"whether {said}"
+
+
+def condition(text: str | None, limit: int = LIMIT) -> str:
+    """A condition said plainly, as the words that follow "if", "when" or "while": each part of an `and` / `or`
+    said apart, a common form in words (`isinstance(x, str)` → "`x` is a `str`", `key in cache` → "`key` is in
+    `cache`", `n > 0` → "`n` is greater than 0", `typeof f === 'function'` → "`f` is a function"), any other
+    part as code, shortened whole. Never "an expression that calls ...": a part that cannot be quoted whole is
+    said by its own parts."""
+    c = _unwrap(re.sub(r"\s+", " ", text or "").strip())
+    if not c:
+        return code(c)
+    flat = top_level(c)
+    if not re.search(r"[?;]|\bif\b", flat):
+        ors = split_top_level(c, ("||", " or "))
+        groups = [split_top_level(_unwrap(o), ("&&", " and ")) for o in ors]
+        if len(ors) > 1 or len(groups[0]) > 1:
+            parts = [p for g in groups for p in g]
+            if len(parts) <= MAX_CONDITIONS:
+                said = [join([condition(p, limit) for p in g]) for g in groups]
+                if len(said) == 1:
+                    return said[0]
+                return ", or ".join(said) if any(len(g) > 1 for g in groups) else join(said, "or")
+    form = _form(c, limit)
+    return form[0] if form else code(c, limit)
+
+
+def _ternary(text: str) -> tuple[str, str, str] | None:
+    """(condition, value if true, value if false) of a conditional expression at the top level of `text`:
+    `c ? a : b`, Python's `a if c else b`; None for any other."""
+    flat = top_level(text)
+    m = re.search(r"(?<![?])\?(?![.?])", flat)
+    if m and not flat[m.end():].lstrip().startswith(("=", ")", ",", ";")):
+        depth = 0
+        for i in range(m.end(), len(flat)):
+            if flat[i] == "?" and flat[i + 1:i + 2] not in (".", "?") and flat[i - 1] != "?":
+                depth += 1
+            elif flat[i] == ":" and flat[i + 1:i + 2] != ":" and flat[i - 1] != ":":
+                if depth == 0:
+                    parts = text[:m.start()].strip(), text[m.end():i].strip(), text[i + 1:].strip()
+                    return parts if all(parts) else None
+                depth -= 1
+        return None
+    if " if " in flat and " else " in flat:
+        when, rest = split_top_level(text, (" if ",)), None
+        if len(when) == 2:
+            rest = split_top_level(when[1], (" else ",))
+        if rest and len(rest) == 2:
+            return rest[0], when[0], rest[1]
+    return None
+
+
+def value_of(text: str | None, limit: int = LIMIT) -> str:
+    """A value as inline code, shortened whole; a conditional one too long for that said as its two values and
+    its condition ("`defaults.charset` if `opts.charset` is undefined, otherwise `opts.charset`"), never as the
+    names it calls."""
+    said = code(text, limit)
+    if said.startswith("`"):
+        return said
+    plain = _unwrap(re.sub(r"\s+", " ", text or "").strip())
+    parts = _ternary(plain)
+    if parts is None:
+        return said
+    when, yes, no = parts
+    return f"{value_of(yes, 50)} if {condition(when, 60)}, otherwise {value_of(no, 50)}"
+
+
 # --- one statement -----------------------------------------------------------------------------------------
 def assign(f: F.Assign) -> str:
     """An assignment of any operator, said as what it does."""
     targets = f.targets
     # no name was read (a declaration the grammar could not take apart): plain words, never a made-up name
     target = "a value" if not targets else code(targets[0], 40) if len(targets) == 1 else _names(targets)
-    value = code(f.value) if f.value is not None else ""
+    value = value_of(f.value) if f.value is not None else ""
     n = _number(f.value)
     op = f.op
     if op == F.Op.INC or (op == F.Op.ADD and n in ("1",)):
@@ -92,16 +287,16 @@ def assign(f: F.Assign) -> str:
     if op == F.Op.SHR:
         return f"shifts {target} right by {value} bits"
     if op == F.Op.NULLISH:
-        return f"sets {target} to {value} if it is null or undefined"
+        return f"defaults {target} to {value} when it is null or undefined"
     if op == F.Op.OR:
-        return f"sets {target} to {value} if it is empty or false"
+        return f"defaults {target} to {value} when it is empty or false"
     if op == F.Op.AND:
-        return f"sets {target} to {value} if it is set"
+        return f"replaces {target} with {value} when it is set"
     if op == F.Op.DECLARE:
         return f"declares {target}"
     if f.values and len(f.values) == len(targets):
         declares = op == F.Op.WALRUS and f.declared
-        said = [f"{code(t, 40)} {'as' if declares else 'to'} {code(v)}" for t, v in zip(targets, f.values)
+        said = [f"{code(t, 40)} {'as' if declares else 'to'} {value_of(v)}" for t, v in zip(targets, f.values)
                 if v is not None]
         bare = [code(t, 40) for t, v in zip(targets, f.values) if v is None]
         verb = "declares" if declares else "sets"
@@ -129,7 +324,7 @@ def _exits(loop: F.Loop, limit: int = 3) -> list[str]:
             what = f"returns early on an error from {code(f.code, 40)}"
         else:
             what = "breaks"
-        when = f" when {code(e.when[-1], 50)}" if e.when else ""
+        when = f" when {condition(e.when[-1], 50)}" if e.when else ""
         clause = what + when
         if clause not in out:
             out.append(clause)
@@ -148,10 +343,11 @@ def loop(f: F.Loop) -> str:
         return f"repeats until it {join(exits, 'or')}" if exits else "repeats forever"
     if f.kind == F.LoopKind.C_FOR:
         var = f" {code(f.var, 30)}" if f.var else ""
-        return f"steps{var} while {code(f.condition, 50)}" if var else f"repeats while {code(f.condition, 50)}"
+        return f"steps{var} while {condition(f.condition, 50)}" if var else \
+            f"repeats while {condition(f.condition, 50)}"
     if f.kind == F.LoopKind.DO_WHILE:
-        return f"runs its body, then repeats while {code(f.condition, 50)}"
-    return f"repeats while {code(f.condition, 50)}"
+        return f"runs its body, then repeats while {condition(f.condition, 50)}"
+    return f"repeats while {condition(f.condition, 50)}"
 
 
 def _body(facts: tuple[F.Fact, ...], limit: int) -> str:
@@ -195,7 +391,36 @@ def nested(f: F.Fact) -> str:
     """A statement inside another one's body: a branch in brackets, so its arms cannot be read as the outer
     statement's ("sets `r` and (if `a`, adds `x`; otherwise removes `x`)")."""
     said = clause(f)
-    return f"({said})" if isinstance(f, F.Branch) and said else said
+    bracketed = isinstance(f, F.Branch) or isinstance(f, F.Switch) and ": " in said
+    return f"({said})" if bracketed and said else said
+
+
+def switch(f: F.Switch, limit: int = 2) -> str:
+    """A switch or match inside a body as one clause that follows "it", each case's values (or, in Go's switch
+    without a subject, its condition) before what it does: "switches on `f`: for `A` or `B`, returns `x`;
+    otherwise returns `y`". A `select` is said by its head alone."""
+    if f.subject:
+        head = f"{'matches' if f.is_match else 'switches on'} {code(f.subject)}"
+    else:
+        head = "checks the cases in turn" if f.tagless else "runs the first ready case"
+    if not f.subject and not f.tagless:
+        return head
+    parts: list[str] = []
+    waiting: list[str] = []  # the values of empty cases that run the next case's body
+    for case in f.cases:
+        body = tuple(b for b in case.body if not (isinstance(b, F.Jump) and b.leaves_switch))
+        if not body and case.falls_through and case.labels:
+            waiting += list(case.labels)
+            continue
+        labels, waiting = waiting + list(case.labels), []
+        what = _body(body, limit)
+        if not labels:
+            parts.append(f"otherwise {what}")
+        elif f.tagless:
+            parts.append(f"when {join([condition(l) for l in labels], 'or')}, {what}")
+        else:
+            parts.append(f"for {join([code(l, 50) for l in labels], 'or')}, {what}")
+    return head + (": " + "; ".join(parts) if parts else "")
 
 
 def branch(f: F.Branch, limit: int = 2) -> str:
@@ -207,8 +432,8 @@ def branch(f: F.Branch, limit: int = 2) -> str:
         if arm.condition is None:
             parts.append(f"otherwise {body}")
         else:
-            parts.append(f"checks {code(arm.condition)} and, if so, {body}" if n == 0 else
-                         f"else if {code(arm.condition)}, {body}")
+            parts.append(f"checks {_whether(arm.condition)} and, if so, {body}" if n == 0 else
+                         f"else if {condition(arm.condition)}, {body}")
     return "; ".join(parts)
 
 
@@ -220,7 +445,7 @@ def clause(f: F.Fact) -> str:
         said = re.sub(r"^await\s+", "", f.code.rstrip(";"))
         return f"{'awaits' if f.awaited else 'calls'} {code(said)}"
     if isinstance(f, F.Return):
-        return f"returns {code(f.value)}" if f.value else "returns without a value"
+        return f"returns {value_of(f.value)}" if f.value else "returns without a value"
     if isinstance(f, F.Raise):
         verb = "throws" if f.code.lstrip().startswith("throw") else "raises"
         cause = f" from {code(f.cause, 30)}" if f.cause else ""
@@ -232,10 +457,9 @@ def clause(f: F.Fact) -> str:
     if isinstance(f, F.Branch):
         return branch(f)
     if isinstance(f, F.Arm):
-        return f"checks {code(f.condition)}" if f.condition else "otherwise runs the else branch"
+        return f"checks {_whether(f.condition)}" if f.condition else "otherwise runs the else branch"
     if isinstance(f, F.Switch):
-        return f"{'matches' if f.is_match else 'switches on'} {code(f.subject)}" if f.subject else \
-            "runs the first ready case"
+        return switch(f)
     if isinstance(f, F.Case):
         return ""
     if isinstance(f, F.Try):
@@ -252,7 +476,8 @@ def clause(f: F.Fact) -> str:
     if isinstance(f, F.Import):
         return f"imports {code(f.code)}"
     if isinstance(f, F.Assert):
-        return f"asserts {code(f.condition)}"
+        said = condition(f.condition)
+        return f"asserts {said}" if said == code(f.condition) else f"asserts that {said}"
     if isinstance(f, F.Defer):
         verb = "defers" if f.kind == F.DeferKind.DEFER else "starts a goroutine running"
         return f"{verb} {code(f.call)}"
@@ -300,6 +525,38 @@ def extends(name: str, bases: tuple[str, ...]) -> str:
     return f"class {code(name)} extends {join([code(b) for b in bases])}"
 
 
+# --- the calls a reader needs ----------------------------------------------------------------------------
+MAX_CALLS = 4
+
+
+def calls_that_matter(facts: list[F.Fact] | tuple[F.Fact, ...]) -> list[str]:
+    """The calls a reader of the Description needs, in code order: those made for what they do (a call as a
+    statement, deferred, or the iterable of a loop) and those whose result the block keeps (an assignment's
+    value), each the outermost call of its statement. Not the calls inside a condition or an assert (the steps
+    say those), nor inside another call's arguments, nor those in a value the block returns or raises (the
+    sentences after this one quote it)."""
+    out: list[str] = []
+    for f in facts:
+        if isinstance(f, F.Call):
+            names = [f.callee]
+        elif isinstance(f, F.Defer):
+            names = [c.callee for c in f.calls[-1:]]
+        elif isinstance(f, F.Assign) and f.value:
+            names = [c.callee for c in f.calls if _outermost(c.callee, f.value)]
+        elif isinstance(f, F.Loop) and f.kind == F.LoopKind.FOR_EACH and f.iterable:
+            names = [c.callee for c in f.calls if _outermost(c.callee, f.iterable)]
+        else:  # a condition, an assert, a return, a raise, a yield: said by their own sentences and steps
+            names = []
+        out += [n for n in names if n and n not in out]
+    return out
+
+
+def _outermost(callee: str, value: str) -> bool:
+    """Whether the call of `callee` stands at the top level of `value` (not inside another call's brackets)."""
+    name = re.split(r"\.|::|->|\s", callee.removeprefix("new ").strip())[-1]
+    return bool(name) and re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", top_level(value)) is not None
+
+
 # --- a method's top level, for a class's steps -------------------------------------------------------------
 def method_summary(f: F.Define) -> str:
     """What a method does: "sets `self.a`, calls `b` and returns `c`"."""
@@ -311,8 +568,7 @@ def method_summary(f: F.Define) -> str:
     raised = [re.split(r"[(\s]", s.value.removeprefix("new "))[0] for s in F.walk(body)
               if isinstance(s, F.Raise) and s.value]
     raised = list(dict.fromkeys(r for r in raised if r))
-    calls = [c.callee for s in F.walk(body) for c in s.calls if c.callee.removeprefix("new ") not in raised]
-    calls = list(dict.fromkeys(calls))
+    calls = [c for c in calls_that_matter(list(F.walk(body))) if c.removeprefix("new ") not in raised]
     if calls:
         parts.append("calls " + _names(calls[:4]))
     top = [s for s in body if isinstance(s, F.Return) and s.value]

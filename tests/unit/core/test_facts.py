@@ -69,6 +69,11 @@ def test_declarations_and_destructuring():
     go = _read("go", "package m\nfunc f() { v, err := open(p); a, b := 1, 2 }")
     assert go[0].declared and go[0].destructured and go[0].targets == ("v", "err") and go[0].value == "open(p)"
     assert go[1].values == ("1", "2") and not go[1].destructured
+    # a `var ( ... )` group: each name its own value, never one value of them all joined ("unpacks `make(...) p.x`")
+    group = _read("go", "package m\nfunc f(p *P) {\n\tvar (\n\t\th = make(map[string]any)\n\t\tc = p.context\n"
+                        "\t\tn int\n\t)\n}")[0]
+    assert group.values == ("make(map[string]any)", "p.context", None) and not group.destructured
+    assert phrase.clause(group) == "sets `h` to `make(map[string]any)` and `c` to `p.context` and declares `n`"
     js = _read("javascript", "function f(o) { const {a, b} = o; [x, y] = [y, x]; }")
     assert js[0].destructured and js[0].targets == ("a", "b") and js[0].declared
     assert js[1].destructured and js[1].targets == ("x", "y") and not js[1].declared
@@ -250,7 +255,10 @@ def test_compound_assignments_are_said_as_what_they_do():
     assert phrase.clause(_assign(F.Op.ADD, "bytes", "ptr")) == "adds `bytes` to `ptr`"
     assert phrase.clause(_assign(F.Op.ADD, '" [x]"', "line")) == 'appends `" [x]"` to `line`'
     assert phrase.clause(_assign(F.Op.SUB, "n", "total")) == "subtracts `n` from `total`"
-    assert phrase.clause(_assign(F.Op.NULLISH, "b", "a")) == "sets `a` to `b` if it is null or undefined"
+    # a default is no plain "sets `a` to `b`" (which says `a = b`)
+    assert phrase.clause(_assign(F.Op.NULLISH, "b", "a")) == "defaults `a` to `b` when it is null or undefined"
+    assert phrase.clause(_assign(F.Op.OR, "b", "a")) == "defaults `a` to `b` when it is empty or false"
+    assert phrase.clause(_assign(F.Op.AND, "b", "a")) == "replaces `a` with `b` when it is set"
     assert phrase.clause(_assign(F.Op.WALRUS, "1", declared=True)) == "declares `x` as `1`"
     assert phrase.clause(_assign(F.Op.INC, None, "i")) == "increments `i`"
     assert phrase.clause(_assign(F.Op.ADD, "1", "self.n")) == "increments `self.n`"
@@ -262,7 +270,7 @@ def test_compound_assignments_are_said_as_what_they_do():
 def test_an_endless_loop_is_said_by_its_exits():
     loop = _loops(_read("c", "int f(char *p) { while (1) { if (*p == '\\n') break; if (!*p) return -1; p++; } }"))[0]
     said = phrase.clause(loop)
-    assert said.startswith("repeats until it ") and "breaks when `*p == '\\n'`" in said
+    assert said.startswith("repeats until it ") and "breaks when `*p` is `'\\n'`" in said
     assert "returns `-1` when `!*p`" in said and "`1`" not in said.replace("-1", "")
 
 
@@ -288,7 +296,7 @@ def test_an_assert_keeps_its_condition_apart_from_its_message():
     assert isinstance(py, F.Assert) and py.condition == "x is None" and "must be null" in py.message
     java = _read("java", 'class A {\n  void f(int x) { assert x > 0 : "positive"; }\n}', "A.f")[0]
     assert java.condition == "x > 0" and java.message == '"positive"'
-    assert phrase.clause(py) == "asserts `x is None`"
+    assert phrase.clause(py) == "asserts that `x` is `None`"
 
 
 def test_an_if_chain_says_each_condition_before_its_arm_and_a_nested_one_in_brackets():
@@ -297,12 +305,38 @@ def test_an_if_chain_says_each_condition_before_its_arm_and_a_nested_one_in_brac
                  "            else:\n                remove(found)\n")[0]
     outer = loop.body[0]
     said = phrase.clause(outer)
-    assert said == ("checks `p.include is not None` and, if so, sets `found` to `p.match(files)` and (checks "
+    assert said == ("checks whether `p.include` is not `None` and, if so, sets `found` to `p.match(files)` and (checks "
                     "`p.include` and, if so, calls `add(found)`; otherwise calls `remove(found)`)")
     chain = _read("python", "def f(n):\n    if n < 0:\n        return -1\n    elif n == 0:\n        return 0\n"
                   "    else:\n        return 1\n")[0]
-    assert phrase.clause(chain) == "checks `n < 0` and, if so, returns `-1`; else if `n == 0`, returns `0`; " \
-                                   "otherwise returns `1`"
+    assert phrase.clause(chain) == "checks whether `n` is less than 0 and, if so, returns `-1`; else if `n` is 0, " \
+                                   "returns `0`; otherwise returns `1`"
+
+
+def test_a_condition_is_said_plainly_part_by_part_never_as_the_calls_it_makes():
+    said = phrase.condition
+    assert said("isinstance(x, str)") == "`x` is a `str`"
+    assert said("not isinstance(x, (int, float))") == "`x` is neither an `int` nor a `float`"
+    assert said("key in cache") == "`key` is in `cache`" and said("key not in cache") == "`key` is not in `cache`"
+    assert said("n > 0") == "`n` is greater than 0" and said("null != opt.maxAge") == "`opt.maxAge` is not `null`"
+    assert said("!(x instanceof Foo)") == "`x` is not a `Foo`" and said("len(items) == 0") == "`items` is empty"
+    assert said("!defined(PyCapsule_Type)") == "`PyCapsule_Type` is not defined"
+    # a long condition is said part by part, each part whole: never "an expression over `typeof`, `opts` ..."
+    assert said("typeof opts.allowEmptyArrays !== 'undefined' && typeof opts.allowEmptyArrays !== 'boolean'") == \
+        "`opts.allowEmptyArrays` is defined and `opts.allowEmptyArrays` is not a boolean"
+    assert said("a && b || c") == "`a` and `b`, or `c`"
+    # what a reading in words could get wrong stays code: bit operators (C's `&` binds looser than `==`), chained
+    # comparisons, shifts and member access through a pointer are not comparisons of their own
+    assert said("flags & MASK == 0") == "`flags & MASK == 0`" and said("0 < x < 10") == "`0 < x < 10`"
+    assert said("a >> 2 > b") == "`a >> 2` is greater than `b`" and said("p->x > 0") == "`p->x` is greater than 0"
+    assert said("let Some(x) = y") == "`let Some(x) = y`" and said("!p") == "`!p`"
+    # C's `!` binds tighter than `==`: `!a == b` is `(!a) == b`, never "`a` is not `b`"; Python's `not` binds looser
+    assert said("!a == b") == "`!a == b`" and said("!(a == b)") == "`a` is not `b`"
+    assert said("not a == b") == "`a` is not `b`"
+    assert said("'q' == pms[0]") == "`pms[0]` is `'q'`"  # the subject first, as with `null != x`
+    # an operand is shortened only as the whole condition must be: never `(...) % 4`
+    assert said("(padding_bytes_count + morsels_in_leftover) % 4 != 0") == \
+        "`(padding_bytes_count + morsels_in_leftover) % 4` is not 0"
 
 
 def test_a_long_body_inside_a_branch_is_said_by_what_its_statements_do_never_by_their_count():
@@ -311,3 +345,23 @@ def test_a_long_body_inside_a_branch_is_said_by_what_its_statements_do_never_by_
     said = phrase.clause(facts[0])
     assert "other statement" not in said and "sets `x`" in said
     assert "then sets `y` and `z`, calls `log` and `save` and returns `z`" in said
+
+
+def test_a_switch_inside_a_body_says_each_case_not_only_its_subject():
+    outer = _read("go", "package m\nfunc f(t, k int) int {\n\tswitch t {\n\tcase 1:\n\t\tswitch k {\n"
+                        "\t\tcase 2, 3:\n\t\t\treturn 4\n\t\tdefault:\n\t\t\treturn 5\n\t\t}\n\t}\n\treturn 0\n}")[0]
+    inner = outer.cases[0].body[0]
+    assert phrase.clause(inner) == "switches on `k`: for `2` or `3`, returns `4`; otherwise returns `5`"
+    assert phrase.nested(inner) == "(" + phrase.clause(inner) + ")"
+    c = _read("c", "int f(int k) { switch (k) { case 1: case 2: return 3; default: break; } return 0; }")[0]
+    assert phrase.clause(c) == "switches on `k`: for `1` or `2`, returns `3`; otherwise does nothing"
+
+
+def test_a_long_conditional_value_is_said_as_its_two_values_and_its_condition():
+    said = phrase.value_of("typeof opts.duplicates === 'undefined' ? defaults.duplicates : opts.duplicatesOption")
+    assert said == "`defaults.duplicates` if `opts.duplicates` is undefined, otherwise `opts.duplicatesOption`"
+    assert phrase.value_of("a ? b : c") == "`a ? b : c`"  # one that fits is quoted whole
+    js = _read("javascript", "function f(opt) {\n  var priority = typeof opt.priority === 'string' ? "
+                             "opt.priority.toLowerCase() : opt.priorityGivenByTheCaller;\n}")[0]
+    assert phrase.clause(js) == ("sets `priority` to `opt.priority.toLowerCase()` if `opt.priority` is a string, "
+                                 "otherwise `opt.priorityGivenByTheCaller`")

@@ -112,7 +112,7 @@ def test_the_static_guide_renders_in_every_language_without_vague_words(tmp_path
     g = ground(find_definition(src, "add"), src, path, tmp_path, 5)
     guide = static_guide(g, reason="The model was not used: Cannot reach Ollama.")
     md = to_markdown(guide)
-    assert "1. **Handle missing `a`**: If `a == null`, it throws `new TypeError('a')`." in md
+    assert "1. **Handle missing `a`**: If `a` is `null`, it throws `new TypeError('a')`." in md
     assert "2. **Return `a + b`**: It returns `a + b`." in md
     assert 'import { add } from "./m.js";' in md and check_example(guide.example, g) == []
     assert "The model was not used: Cannot reach Ollama." in guide.provenance.notes and not vague_terms(md)

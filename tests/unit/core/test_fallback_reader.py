@@ -125,8 +125,8 @@ def test_an_elif_chain_is_one_step_that_names_its_cases(tmp_path):
     guide, g = _guide(tmp_path, "python", "kind.py", ELIF, symbol="kind")
     assert len(guide.steps) == 1 and guide.steps[0].label == "Classify `items`"
     detail = guide.steps[0].detail
-    for cond in ("`not items`", "`len(items) == 2`", "`isinstance(items, dict)`", "`items is None`",
-                 '`"x" in items`'):
+    for cond in ("`not items`", "`len(items)` is 2", "`items` is a `dict`", "`items` is `None`",
+                 '`"x"` is in `items`'):
         assert cond in detail
     assert detail.endswith("otherwise, it calls `log(items)`.")
     _readable(guide, g)
@@ -137,7 +137,7 @@ def test_short_if_chains_keep_a_step_per_branch(tmp_path):
             "    total = sum(items)\n    return total\n")
     guide, _ = _guide(tmp_path, "python", "f.py", code, symbol="f")
     assert [s.label for s in guide.steps][:2] == ["Handle empty `items`", "Check `items` length"]
-    assert guide.steps[1].detail == "Otherwise, if `len(items) == 2`, it returns `2`."
+    assert guide.steps[1].detail == "Otherwise, if `len(items)` is 2, it returns `2`."
     _readable(guide)
 
 
@@ -342,7 +342,7 @@ def test_an_endless_loop_a_switch_and_compound_assignments_say_what_they_do(tmp_
     labels = [s.label for s in guide.steps]
     assert not any(l.startswith(GENERIC) for l in labels), labels
     loop = next(s for s in guide.steps if "repeats until" in s.detail)
-    assert "returns `-1` when `c == '\\0'`" in loop.detail and "breaks when `c == '\\n' && !quoted`" in loop.detail
+    assert "returns `-1` when `c` is `'\\0'`" in loop.detail and "breaks when `c` is `'\\n'` and `!quoted`" in loop.detail
     assert "doubles `size`" in loop.detail and "`1`" not in loop.label
     switch = next(s for s in guide.steps if "switches on `out[0]`" in s.detail)
     assert "for `'#'`, it returns `0`" in switch.detail and "for `'['` or `'{'`, it adds `2` to `n`" in switch.detail
@@ -378,7 +378,7 @@ def test_statements_of_a_branch_are_said_and_a_constructor_is_called_as_its_clas
     text = " ".join(s.detail for s in guide.steps)
     # three statements in an arm: each said (no "runs 1 other statement"), the nested if in brackets
     assert "other statement" not in text and "unpacks `split(pattern)` into `regex` and `include`" in text
-    assert "asserts `include is None`" in text and "(checks `include is not None` and, if so," in text
+    assert "asserts that `include` is `None`" in text and "(checks whether `include` is not `None` and, if so," in text
     # the parent's constructor is named so; an attribute's docstring is documentation, not a step
     assert "Initialize base class" in [s.label for s in guide.steps] and "compiled expression" not in text
     # a constructor's example calls the class, never `obj.__init__(...)`
@@ -402,3 +402,43 @@ def test_a_long_arm_in_a_step_names_what_its_other_statements_do(tmp_path):
     text = " ".join(s.detail for s in guide.steps)
     assert "other statement" not in text
     assert "`log_entry`" in text and "`notify`" in text and "returns `net`" in text
+
+
+def test_hidden_statements_that_set_and_call_nothing_are_said_not_counted(tmp_path):
+    code = ("def check(a, b):\n    if a:\n        x = a + 1\n        y = b + 1\n        assert x > 0\n"
+            "        assert y > 0\n    return a\n")
+    guide, _ = _guide(tmp_path, "python", "check.py", code, symbol="check")
+    text = " ".join(s.detail for s in guide.steps)
+    assert "other statement" not in text, text
+    assert "asserts that `x` is greater than 0" in text and "asserts that `y` is greater than 0" in text
+
+
+def test_a_go_switch_without_a_subject_checks_its_conditions_in_turn(tmp_path):
+    code = ("package m\n\nfunc kindOf(kind int) int {\n\tswitch {\n\tcase kind >= 1 && kind <= 5:\n\t\treturn 1\n"
+            "\tcase kind > 10:\n\t\treturn 2\n\tdefault:\n\t\treturn kind\n\t}\n}\n")
+    guide, _ = _guide(tmp_path, "go", "m.go", code, symbol="kindOf")
+    step = guide.steps[0]
+    assert "ready case" not in step.label + step.detail  # not a `select`
+    assert step.detail == ("It checks the cases in turn: when `kind` is at least 1 and `kind` is at most 5, it returns "
+                           "`1`; when `kind` is greater than 10, it returns `2`; otherwise, it returns `kind`.")
+    _readable(guide)
+
+
+def test_the_description_names_the_calls_that_matter_not_every_call(tmp_path):
+    code = ("def store(s, path):\n    if isinstance(s, str):\n        s = s.encode('utf-8')\n    log(debug(s))\n"
+            "    data = load(path)\n    for x in sorted(data):\n        save(x)\n    if not data:\n"
+            "        raise ValueError(repr(path))\n    return compute(data)\n")
+    guide, _ = _guide(tmp_path, "python", "store.py", code, symbol="store")
+    # what it does (`log`) and what it keeps (`s.encode`, `load`): not a condition's `isinstance`, an argument's
+    # `debug`, nor what the return and raise sentences quote
+    assert "It calls `s.encode`, `log`, `load` and `sorted` among others." in guide.description
+    for helper in ("`isinstance`", "`debug`", "`repr`", "`compute`,"):
+        assert helper not in guide.description.split("It raises")[0], guide.description
+    assert "It returns `compute(data)`." in guide.description
+
+
+def test_a_handler_that_does_nothing_says_the_error_is_ignored(tmp_path):
+    code = ("def read(path):\n    data = None\n    try:\n        data = load(path)\n    except OSError:\n"
+            "        pass\n    return data\n")
+    guide, _ = _guide(tmp_path, "python", "read.py", code, symbol="read")
+    assert "When `OSError` is raised, it ignores the error." in [s.detail for s in guide.steps]

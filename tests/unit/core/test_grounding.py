@@ -37,6 +37,19 @@ def test_base_classes_and_inherited_members(project):
     assert [(b.name, b.module, b.inherited) for b in g.bases] == [("Base", "textkit.base", ("save",))]
 
 
+def test_a_base_from_the_same_file_a_builtin_or_a_function_names_no_module_or_member_it_lacks(project):
+    (project / "src/textkit/kinds.py").write_text(
+        "from typing import TypedDict\n\n\nclass Base:\n    def save(self):\n        pass\n\n\n"
+        "class Local(Base):\n    pass\n\n\nclass Bad(ValueError):\n    pass\n\n\n"
+        "class Env(TypedDict):\n    name: str\n")
+    # the same file: no module of jedi's making (it had named the file's path as a dotted module)
+    assert [(b.name, b.module, b.inherited) for b in _g(project, "src/textkit/kinds.py", "Local").bases] == \
+        [("Base", None, ("save",))]
+    assert [(b.name, b.module) for b in _g(project, "src/textkit/kinds.py", "Bad").bases] == [("ValueError", None)]
+    # `TypedDict` is a function in typing's stubs: its parameters are no members the class inherits
+    assert [b.inherited for b in _g(project, "src/textkit/kinds.py", "Env").bases] == [()]
+
+
 def test_call_sites_in_tests_come_first(project):
     (project / "tests").mkdir()
     (project / "tests/test_slug.py").write_text("from textkit.slug import slugify\n\n\ndef test_it():\n"

@@ -116,8 +116,10 @@ def _flow_facts(g: Grounding) -> list[str]:
     out = []
     it, does = ("They", "") if _plural(g) else ("It", "s")
     calls = [c for f in facts for c in f.calls]
-    if calls:
-        out.append(f"{it} call{does} {_names([c.callee for c in calls], 5)}.")
+    said = phrase.calls_that_matter(facts)
+    if said:
+        shown = [f"`{c}`" for c in said[:phrase.MAX_CALLS]]
+        out.append(f"{it} call{does} {_join(shown)}" + (" among others." if len(said) > phrase.MAX_CALLS else "."))
     files = [c.callee for c in calls if c.io == IOKind.FILE]
     net = [c.callee for c in calls if c.io == IOKind.NETWORK]
     if files:

@@ -71,11 +71,13 @@ def _nested(kids: list[Action], limit: int = 3) -> str:
             kept = said
         dropped = len(said) - len(kept)
         clauses = [c for _, c in kept]
-        if dropped:  # said by what they set, call and end with; counted only when they do none of these
+        if dropped:  # said by what they set, call and end with; when they do none of these, each is said
             first_hidden = next(n for n, kc in enumerate(said) if kc not in kept)
             hidden = tuple(k.fact for k, c in said if (k, c) not in kept and k.fact is not None)
-            clauses.insert(first_hidden, phrase.rest_of(hidden) or
-                           f"runs {dropped} other statement{'s' if dropped > 1 else ''}")
+            rest = phrase.rest_of(hidden)
+            if not rest:
+                return _join([c for _, c in said])
+            clauses.insert(first_hidden, rest)
         return _join(clauses)
     return _join([c for _, c in said])
 
@@ -91,8 +93,8 @@ def _lead(action: Action) -> str:
     if isinstance(f, Arm):
         if f.condition is None:
             return "Otherwise"
-        return f"If {phrase.code(f.condition)}" if action.kind == "branch" else \
-            f"Otherwise, if {phrase.code(f.condition)}"
+        return f"If {phrase.condition(f.condition)}" if action.kind == "branch" else \
+            f"Otherwise, if {phrase.condition(f.condition)}"
     if isinstance(f, Handler):
         return f"When {phrase.code(f.exceptions)} is raised" if f.exceptions else "When an error is raised"
     if isinstance(f, With):
@@ -105,8 +107,8 @@ def _lead(action: Action) -> str:
         if f.kind == LoopKind.ENDLESS:
             return "Over and over"
         if f.kind == LoopKind.C_FOR and f.var:
-            return f"For each `{f.var}` while {phrase.code(f.condition)}"
-        return f"While {phrase.code(f.condition)}"
+            return f"For each `{f.var}` while {phrase.condition(f.condition)}"
+        return f"While {phrase.condition(f.condition)}"
     if action.kind == "finally":
         return "Finally"
     if action.kind == "else":
@@ -120,6 +122,8 @@ def _detail(action: Action, kids: list[Action], ctx: dict) -> str:
     if action.kind in ("branch", "else", "except", "with", "loop", "finally"):
         lead = _lead(action)
         body = _nested(kids, limit=6 if action.kind == "loop" else 3)
+        if not body and action.kind == "except":  # `except E: pass`: the error is swallowed
+            body = "ignores the error"
         sentence = lead + (f", it {body}" if body else "")
         extra = _extras(action, phrase.outline_line(action.fact) if action.fact is not None else "")
         if extra:
@@ -151,7 +155,7 @@ def _chain_step(arms: list[tuple[Action, list[Action]]], ctx: dict) -> Step:
     parts = []
     for a, kids in arms:
         body = _nested(kids, limit=2) or "does nothing"
-        parts.append(f"otherwise, it {body}" if _plain_else(a) else f"if {phrase.code(_condition(a))}, it {body}")
+        parts.append(f"otherwise, it {body}" if _plain_else(a) else f"if {phrase.condition(_condition(a))}, it {body}")
     detail = "It checks the conditions in turn: " + "; ".join(parts)
     subjects = [set(re.findall(r"[A-Za-z_][\w.]*", c)) - _NOT_SUBJECTS for c in conds]
     common = set.intersection(*subjects) if subjects else set()
@@ -176,7 +180,7 @@ def _switch_detail(action: Action, kids: list[Action]) -> str:
     verb = "matches" if f.is_match else "switches on"
     subject = phrase.code(f.subject) if f.subject else ""
     if not subject:
-        verb = "runs the first ready case"
+        verb = "checks the cases in turn" if f.tagless else "runs the first ready case"
     if not f.cases:
         return _sentence(f"It {verb} {subject}".rstrip())
     base = min(k.depth for k in kids)
@@ -204,7 +208,10 @@ def _switch_detail(action: Action, kids: list[Action]) -> str:
         real = [l for l in labels if l is not None]
         what = _nested([b for b in body if b.kind != "jump" or not b.fact.leaves_switch], limit=2) or (
             "leaves the switch" if any(b.kind == "jump" for b in body) else "does nothing")
-        names = _join([phrase.code(l, 30) for l in real], "or")
+        if f.tagless and real and None not in labels:  # each label is a condition
+            parts.append(f"when {_join([phrase.condition(l) for l in real], 'or')}, it {what}")
+            continue
+        names = _join([phrase.code(l, 50) for l in real], "or")
         parts.append(f"for {names}, it {what}" if real and None not in labels else
                      f"otherwise, it {what}" if not real else f"for {names} and by default, it {what}")
     detail = f"It {verb}{' ' + subject if subject else ''}: " + "; ".join(parts)

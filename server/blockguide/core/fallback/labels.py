@@ -188,6 +188,9 @@ def _cond_label(cond: str, context: dict | None = None) -> str:
     parts = _split_top(c, (" and ", " or ", " && ", " || "))
     if len(parts) > 1:
         c = parts[0]
+    m = re.fullmatch(r"(!\s*)?defined\s*\(?\s*([A-Za-z_]\w*)\s*\)?", c)  # the C preprocessor's `defined(NAME)`
+    if m:
+        return f"Check `{m.group(2)}` is {'not ' if m.group(1) else ''}defined"
     m = re.fullmatch(r"(?:not\s+|!\s*)(.+)", c)
     if m and not c.startswith("!="):
         inner = m.group(1).strip("() ")
@@ -443,6 +446,9 @@ def label(f: F.Fact, context: dict | None = None) -> str:
     if isinstance(f, F.Switch):
         word = "Match" if f.is_match else "Switch on"
         if not f.subject:
+            first = next((c.labels[0] for c in f.cases if c.labels), None)
+            if f.tagless and first:  # Go's `switch { case cond: }`: what its first condition checks
+                return _cond_label(first, context)
             return "Wait for ready case" if lang == "go" else "Switch on value"
         return f"{word} `{f.subject}`" if _simple(f.subject, 28) else f"{word} `{_tail(main, 24)}` result" \
             if main else f"{word} value"

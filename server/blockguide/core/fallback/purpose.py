@@ -201,7 +201,8 @@ def _doing(a, plural: bool) -> str | None:
     if isinstance(f, Branch):
         return f"check{s} {phrase.code(f.arms[0].condition, 60)}"
     if isinstance(f, Switch):
-        return f"check{s} {phrase.code(f.subject, 60)}" if f.subject else f"wait{s} for the first ready case"
+        return f"check{s} {phrase.code(f.subject, 60)}" if f.subject else f"check{s} cases in turn" if f.tagless \
+            else f"wait{s} for the first ready case"
     if isinstance(f, Case) and f.labels:
         return f"cover{s} the case {phrase.code(' | '.join(f.labels), 40)}"
     if kind == "try":

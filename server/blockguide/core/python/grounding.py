@@ -198,15 +198,27 @@ def _python_bases(script, src: Source, block: Block, root: Path) -> list[BaseCla
             found = []
         if found:
             d = found[0]
-            module = d.module_name or None
-            try:
-                members = [m.name for m in d.defined_names()]
+            module = _base_module(script, d)
+            try:  # only a class gives members: a base that is a function (`TypedDict`) has parameters
+                members = [m.name for m in d.defined_names()] if d.type == "class" else []
             except Exception:
                 members = []
             inherited = tuple(m for m in dict.fromkeys(members)
                               if not m.startswith("_") and m not in own)[:MAX_INHERITED]
         out.append(BaseClass(text, module, inherited))
     return out
+
+
+def _base_module(script, d) -> str | None:
+    """The module a base class comes from, as its import names it; None for one of the block's own file (the
+    description names that module already) or a built-in (`ValueError` comes from nowhere the reader imports)."""
+    try:
+        if d.in_builtin_module() or (script.path and d.module_path and Path(d.module_path) == Path(script.path)):
+            return None
+    except Exception:
+        return None
+    name = d.module_name or ""
+    return name if re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", name) and name != "builtins" else None
 
 
 def _scope_outside(name, block: Block) -> bool:

@@ -377,6 +377,12 @@ def _paired_values(node: Node, targets: tuple[str, ...], value_nodes: list[Node]
     if len(declarators) == len(targets):
         return tuple((text_of(v) if (v := d.child_by_field_name("value")) is not None else None)
                      for d in declarators)
+    # Go's `var ( a = x; b = y )`: one spec per name, each with its own value
+    specs = [c for c in node.named_children if c.type in ("var_spec", "const_spec")]
+    specs += [s for c in node.named_children if c.type == "var_spec_list" for s in c.named_children
+              if s.type == "var_spec"]
+    if len(specs) == len(targets) and all(len(s.children_by_field_name("name")) == 1 for s in specs):
+        return tuple(" ".join(text_of(v) for v in s.children_by_field_name("value")) or None for s in specs)
     if len(value_nodes) == 1 and value_nodes[0].type in ("expression_list", "pattern_list", "tuple") and \
             len(value_nodes[0].named_children) == len(targets):
         return tuple(text_of(v) for v in value_nodes[0].named_children)

@@ -48,3 +48,14 @@ def closing_bracket(text: str, start: int) -> int | None:
         if depth == 1 and text[i] in ")]}":
             return i
     return None
+
+
+def top_level(text: str) -> str:
+    """`text` with every character inside brackets or strings (and their quotes) made a space: the same length,
+    so a match in it is at the same place in `text`; what is left is the operators and operands of the top
+    level."""
+    out = [" "] * len(text)
+    for i, depth in _outside_strings(text):
+        if depth == 0 and text[i] not in "([{":
+            out[i] = text[i]
+    return "".join(out)
