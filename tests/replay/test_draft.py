@@ -83,7 +83,7 @@ async def test_the_small_model_words_the_analysis_facts_in_one_call(project, fak
     assert len(chat) == 1
     schema = chat[0].format
     assert schema["properties"]["steps"]["minItems"] == schema["properties"]["steps"]["maxItems"] == 3
-    assert chat[0].options["num_predict"] <= 250
+    assert chat[0].options["num_predict"] <= 180
     assert "Step 1 (outline: Decode `text`):\n    text = unicodedata.normalize(" in chat[0].prompt_text  # with its code
     guide = drafted.guide
     assert guide.description == GOOD_PHRASE["description"] + " " + base.description  # the model adds
@@ -113,7 +113,7 @@ async def test_the_small_model_words_the_first_steps_of_a_long_block(project, fa
     src = Source(LANGUAGES["python"], LONG)
     g = drafting.analyse(src, find_definition(src, "settle"), path, [project], Settings())
     base = static_guide(g)
-    assert len(base.steps) > PHRASE_STEPS == 4
+    assert len(base.steps) > PHRASE_STEPS == 3
     fake.add(answer({"description": "`settle` charges the buyer of `order` and pays the seller and the house.",
                      "steps": [{"label": "Read the total", "sentence": "It reads the total of `order`."},
                                {"label": "Refuse a negative total", "sentence": "It raises `ValueError` when `total` is below 0."},
@@ -123,12 +123,12 @@ async def test_the_small_model_words_the_first_steps_of_a_long_block(project, fa
     chat = fake.chat_requests[0]
     steps = chat.format["properties"]["steps"]
     assert steps["minItems"] == steps["maxItems"] == PHRASE_STEPS
-    assert "Step 4 (outline: " in chat.prompt_text and "Step 5 (outline: " not in chat.prompt_text
-    assert "exactly 4 steps" in chat.prompt_text
+    assert "Step 3 (outline: " in chat.prompt_text and "Step 4 (outline: " not in chat.prompt_text
+    assert "exactly 3 steps" in chat.prompt_text
     assert len(guide.steps) == len(base.steps) and guide.steps[PHRASE_STEPS:] == base.steps[PHRASE_STEPS:]
     assert guide.steps[0].label == "Read the total" and guide.model == "blockguide-tiny"
     fields = [f.field for f in guide.provenance.fields]
-    assert "steps[4].label" in fields and "steps[5].label" not in fields  # no outcome for what was not asked
+    assert "steps[3].label" in fields and "steps[4].label" not in fields  # no outcome for what was not asked
     assert any(f"first {PHRASE_STEPS} of the {len(base.steps)} steps" in n for n in guide.provenance.notes)
 
 

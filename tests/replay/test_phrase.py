@@ -78,7 +78,7 @@ async def test_the_phrase_path_against_the_fake_ollama():
         assert role == "phrase"
         prompt = build_phrase_prompt(g, fallback.steps)
         result = await backend.draft(DraftRequest(prompt.messages, phrase_schema(n), 0.2, 0, PHRASE_MAX_TOKENS))
-        assert fake.last_chat.format == phrase_schema(n) and fake.last_chat.options["num_predict"] == 250
+        assert fake.last_chat.format == phrase_schema(n) and fake.last_chat.options["num_predict"] == PHRASE_MAX_TOKENS
     draft = parse_phrase(result.text, n)
     guide, outcomes = accept_phrase(draft, fallback, g, model=backend.model)
     record = provenance(backend.model, role, outcomes)

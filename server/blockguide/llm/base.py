@@ -70,11 +70,12 @@ def _plain_schema(model: type[BaseModel]) -> dict:
 # each with its code, and writes a purpose for the description and, per step, a short label and one sentence.
 # Every field is checked on its own (core.checks.fields); a field that fails keeps the analysis' text.
 # The steps the small model is asked to word: the first PHRASE_STEPS of the outline (the rest keep the analysis'
-# text). On 2 CPU cores the bundled model reads about 140 prompt tokens and writes about 45 answer tokens a
-# second, and it writes its JSON indented (40-60 tokens a step): more steps than this made a guide take 10 s and
-# more, and an answer past the cap lost its last steps anyway.
-PHRASE_STEPS = 4
-PHRASE_MAX_TOKENS = 250  # the answer's token cap: a description and PHRASE_STEPS steps fit within it
+# text). On 2 idle CPU cores the bundled model reads about 140 new prompt tokens and writes about 41 answer tokens a
+# second, and it writes its JSON indented with sentences far over their 15 words (50-60 tokens a step, most of
+# them rejected by the checks): four steps and a 250-token cap took a median 9.4 s a guide (bench/RESULTS.md),
+# every answer cut at the cap. The cap is the time: 180 tokens is about 4.4 s, a description and three steps.
+PHRASE_STEPS = 3
+PHRASE_MAX_TOKENS = 180  # the answer's token cap; an answer cut there keeps its finished fields
 
 
 class PhraseStep(BaseModel):
