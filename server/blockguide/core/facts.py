@@ -269,6 +269,15 @@ class Import(Fact):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Delete(Fact):
+    """`del d[k]`, `delete obj.key`, C++'s `delete p`: what is deleted (an entry, a property, a name, an object
+    on the heap)."""
+
+    targets: tuple[str, ...] = ()
+    frees: bool = False  # C++'s `delete`: the object is destroyed and its memory freed
+
+
+@dataclass(frozen=True, kw_only=True)
 class Assert(Fact):
     condition: str = ""
     message: str = ""  # what it says when the condition is false (Python's and Java's second part)

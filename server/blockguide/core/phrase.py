@@ -475,6 +475,8 @@ def clause(f: F.Fact) -> str:
         return f"defines the {f.kind} {code(f.signature or f.name, 60)}"
     if isinstance(f, F.Import):
         return f"imports {code(f.code)}"
+    if isinstance(f, F.Delete):
+        return ("destroys and frees " if f.frees else "deletes ") + join([code(t) for t in f.targets])
     if isinstance(f, F.Assert):
         said = condition(f.condition)
         return f"asserts {said}" if said == code(f.condition) else f"asserts that {said}"
@@ -674,6 +676,7 @@ def _bound(fact: F.Fact) -> tuple[str, ...]:
 _KINDS = {F.Assign: "assign", F.Call: "call", F.Return: "return", F.Raise: "raise", F.Yield: "yield",
           F.Branch: "branch", F.Switch: "switch", F.Loop: "loop", F.Try: "try", F.With: "with", F.Jump: "jump",
           F.Define: "define", F.Import: "import", F.Assert: "check", F.Defer: "defer", F.Expr: "statement",
+          F.Delete: "statement",
           F.Arm: "else", F.Case: "case", F.Handler: "except"}
 
 

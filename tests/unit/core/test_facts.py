@@ -365,3 +365,20 @@ def test_a_long_conditional_value_is_said_as_its_two_values_and_its_condition():
                              "opt.priority.toLowerCase() : opt.priorityGivenByTheCaller;\n}")[0]
     assert phrase.clause(js) == ("sets `priority` to `opt.priority.toLowerCase()` if `opt.priority` is a string, "
                                  "otherwise `opt.priorityGivenByTheCaller`")
+
+
+@pytest.mark.parametrize("lang, code, said", [
+    ("python", "def pop(self, key):\n    del self[key]\n    del a, b.c\n", ["deletes `self[key]`", "deletes `a` and `b.c`"]),
+    ("javascript", "function drop(obj) {\n  delete obj.key;\n}\n", ["deletes `obj.key`"]),
+    ("cpp", "void f(int *p, int *q) {\n  delete p;\n  delete[] q;\n}\n", ["destroys and frees `p`", "destroys and frees `q`"]),
+])
+def test_a_deletion_is_said_as_one(lang, code, said):
+    # `del self[key]` had been "evaluates `del self[key]`"
+    src = Source(LANGUAGES[lang], code)
+    block = find_definition(src, code.split("(")[0].split()[-1])
+    facts = [f for f in outline.read(src, block).facts if isinstance(f, F.Delete)]
+    assert [phrase.clause(f) for f in facts] == said
+    from blockguide.core.fallback import static_guide
+    from blockguide.core.grounding import ground
+    guide = static_guide(ground(block, src, None, None, 0))  # the whole guide says it too
+    assert said[0] in " ".join(s.detail for s in guide.steps) and "evaluates `del" not in str(guide)

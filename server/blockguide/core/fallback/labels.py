@@ -467,6 +467,8 @@ def label(f: F.Fact, context: dict | None = None) -> str:
         return "Assert " + meaning.removeprefix("Check ") if meaning.startswith("Check ") else "Assert condition"
     if isinstance(f, F.Import):
         return "Import names"
+    if isinstance(f, F.Delete):
+        return f"Delete `{f.targets[0]}`" if len(f.targets) == 1 and _simple(f.targets[0]) else "Delete entries"
     if isinstance(f, F.Jump):
         return {F.JumpKind.CONTINUE: "Continue loop", F.JumpKind.GOTO: "Jump to label"}.get(
             f.kind, "Leave switch" if f.leaves_switch else "Break loop")

@@ -123,6 +123,9 @@ class _Reader:
             return F.Defer(**self.base(node, list(node.named_children)), kind=kind, call=call)
         if t in IMPORTS:
             return F.Import(**self.base(node, []))
+        deleted = _deleted(node)
+        if deleted:
+            return F.Delete(**self.base(node, [node]), targets=deleted, frees=node.type == "delete_expression")
         if t in ASSERTS:
             parts = [c for c in node.named_children if not c.type.endswith("comment")]
             # `assert x is None, "why"` / Java's `assert x : "why"`: the condition, then the message
@@ -628,3 +631,18 @@ def _class_members(reader: _Reader, node: Node) -> tuple[F.Fact, ...]:
                                 op=fact.op, value=fact.value, declared=True)
             out.append(fact)
     return tuple(out)
+
+
+def _deleted(node: Node) -> tuple[str, ...]:
+    """What a deleting statement deletes: Python's `del a, b[k]`, JavaScript's `delete obj.key`, C++'s
+    `delete p` / `delete[] p`; () for any other statement."""
+    if node.type == "delete_statement":
+        parts = node.named_children
+        if len(parts) == 1 and parts[0].type == "expression_list":
+            parts = parts[0].named_children
+        return tuple(text_of(p) for p in parts if not p.type.endswith("comment"))
+    if node.type == "unary_expression" and node.children and node.children[0].type == "delete":
+        return tuple(text_of(p) for p in node.named_children[-1:])
+    if node.type == "delete_expression":
+        return tuple(text_of(p) for p in node.named_children[-1:])
+    return ()
