@@ -197,3 +197,14 @@ def test_the_placeholder_note_only_when_blockguide_guessed_a_value(tmp_path):
 
     assert PLACEHOLDERS not in notes("units") and PLACEHOLDERS not in notes("now")
     assert PLACEHOLDERS in notes("pad")  # `width` is a guess
+
+
+@pytest.mark.parametrize("tail, said", [
+    ("    return inner\n", "`inner` is defined inside `outer`: `outer` makes it, but does not call it."),
+    ("    return inner() + 1\n", "`inner` is defined inside `outer`: calling `outer` runs it."),
+])
+def test_a_local_function_shown_through_its_enclosing_one_says_whether_that_one_calls_it(project, tail, said):
+    # cachetools' `getinfo` is made and stored by `decorator`, never called there: "calling it runs it" was false
+    (project / "src/textkit/outer.py").write_text("def outer(n):\n    def inner():\n        return n\n\n" + tail)
+    g = _ground(project, "src/textkit/outer.py", "inner")
+    assert static_guide(g).example.code.startswith(f"# {said}\n")

@@ -8,6 +8,8 @@ tree-sitter), never imported or run.
 
 from __future__ import annotations
 
+import re
+
 import logging
 from pathlib import Path
 from typing import Callable
@@ -97,6 +99,13 @@ def _by_type_only(g: Grounding, src: Source, check: Check, problems: list[str]) 
     return found
 
 
+def _calls(text: str, name: str) -> bool:
+    """Whether `text` calls `name` (its own definition, `def name(` / `function name(` ..., is no call)."""
+    defined = re.compile(rf"\b(?:def|function|func|fn)\s+{re.escape(name)}\s*\(")
+    return any(not defined.search(text[max(0, m.start() - 20):m.end()])
+               for m in re.finditer(rf"(?<![\w.$]){re.escape(name)}\s*\(", text))
+
+
 def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
           check: Check) -> tuple[Example, str | None] | None:
     """(example, "path:line" of the call site it came from, or None when built from the signature).
@@ -118,8 +127,10 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
                 g.example_via = inner.block.name
                 g.notes.append(via_note(g))  # for the model
                 if local:  # the reader sees in the example itself why it calls another function
+                    how = f"calling `{inner.block.name}` runs it" if _calls(inner.block.text, block.name) else \
+                        f"`{inner.block.name}` makes it, but does not call it"
                     said = f"{LANGUAGES[block.language].comment} `{block.name}` is defined inside " \
-                           f"`{inner.block.name}`: calling `{inner.block.name}` runs it.\n"
+                           f"`{inner.block.name}`: {how}.\n"
                     return Example(built[0].language, said + built[0].code), built[1]
                 return built
     if block.language == "python":
