@@ -38,7 +38,8 @@ def guess_python(p: Param) -> str:
     if ann in ("str", "Optional[str]", "str|None", "AnyStr"):
         return '"example"'
     if ann in ("int", "Optional[int]", "int|None") or re.search(r"^(n|num|count|size|limit|length|index|idx|"
-                                                              r"number|max_\w+|min_\w+|port|level|depth)$", name):
+                                                              r"number|max_\w+|min_\w+|port|level|depth)$", name) \
+            or re.search(r"^(max|min)?\w*?(size|len|count|limit|depth|width|height)$", name):  # maxsize, bufsize
         return "3"
     if ann in ("float",) or name in ("timeout", "delay", "ratio", "rate", "seconds", "interval"):
         return "1.5"

@@ -63,6 +63,9 @@ def test_the_use_of_a_parameter_says_what_it_must_be():
 def test_a_union_annotation_takes_the_value_of_its_first_member_with_one():
     assert guess_python(Param("pattern", annotation="Union[AnyStr, PatternHint, None]")) == '"example"'
     assert guess_python(Param("n", annotation="Optional[int]")) == "3"
+    # a size or a count by its name, run together or not (cachetools' `Cache(maxsize)` had been `Cache(None)`)
+    assert [guess_python(Param(n)) for n in ("maxsize", "bufsize", "maxlen", "page_size", "token")] == \
+        ["3", "3", "3", "3", '"example"']
     assert guess_python(Param("v", annotation="None | bool")) == "True"
     assert guess_python(Param("ctx_args", annotation="t.MutableMapping[str, t.Any]")) == '{"key": "value"}'
 
