@@ -208,3 +208,13 @@ def test_a_local_function_shown_through_its_enclosing_one_says_whether_that_one_
     (project / "src/textkit/outer.py").write_text("def outer(n):\n    def inner():\n        return n\n\n" + tail)
     g = _ground(project, "src/textkit/outer.py", "inner")
     assert static_guide(g).example.code.startswith(f"# {said}\n")
+
+
+def test_statements_two_functions_deep_name_the_function_the_example_calls(project):
+    (project / "src/textkit/outer.py").write_text(
+        "def outer(n):\n    def inner(k):\n        total = n + k\n        return total\n\n    return inner\n")
+    g = _ground(project, "src/textkit/outer.py", lines=(2, 3))
+    guide = static_guide(g)
+    assert g.block.kind == "statements" and "outer(" in guide.example.code
+    assert g.example_via == "outer"  # not `inner`, which the example never calls
+    assert "These statements run inside `inner`: a usage example calls `outer`." in guide.notes

@@ -124,7 +124,7 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
                 if g.import_line is None:  # the statements are used through their function: its import
                     g.import_line, g.module = inner.import_line, g.module or inner.module
                 g.needs_features = g.needs_features or inner.needs_features
-                g.example_via = inner.block.name
+                g.example_via = inner.example_via or inner.block.name  # the function the example calls
                 g.notes.append(via_note(g))  # for the model
                 if local:  # the reader sees in the example itself why it calls another function
                     how = f"calling `{inner.block.name}` runs it" if _calls(inner.block.text, block.name) else \
@@ -172,7 +172,7 @@ def local_function(src: Source, block: Block) -> bool:
 def via_note(g: Grounding) -> str:
     """Why the example calls another function than the block (`g.example_via`)."""
     if g.block.kind == "statements":
-        return f"These statements run inside `{g.example_via}`: a usage example calls `{g.example_via}`."
+        return f"These statements run inside `{g.inside or g.example_via}`: a usage example calls `{g.example_via}`."
     return f"`{g.block.name}` is defined inside `{g.example_via}`: a usage example calls `{g.example_via}`."
 
 
