@@ -38,43 +38,40 @@ _STANDARD_VALUES = {"time.Duration": "time.Second", "reflect.Kind": "reflect.Str
 _NUMERIC = re.compile(r"u?int\d*|float\d+|byte|rune|uintptr")
 
 
-def package_types(folder: Path | None) -> dict[str, str]:
-    """The underlying type of each named type the package declares (`type Kind int` -> "int")."""
+def package_types(sources: list[str]) -> dict[str, str]:
+    """The underlying type of each named type the package's `sources` declare (`type Kind int` -> "int")."""
     found: dict[str, str] = {}
-    try:
-        files = sorted(folder.glob("*.go")) if folder is not None else []
-    except OSError:
-        return found
-    for file in files:
-        if file.name.endswith("_test.go"):
-            continue
-        try:
-            text = file.read_text("utf-8", "replace")
-        except OSError:
-            continue
+    for text in sources:
         for m in re.finditer(r"^\s*type\s+([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?(=\s*)?([^\s{(]+)", text, re.M):
             found.setdefault(m.group(1), m.group(3))
     return found
 
 
-_CONSTRUCTOR = re.compile(r"^func\s+(New\w*)\s*\(([^()]*)\)\s*(\*?)([A-Z]\w*)\s*\{", re.M)
-
-
-def package_constructors(folder: Path | None) -> dict[tuple[str, bool], tuple[str, list[GenericParam]]]:
-    """The package's own constructor of each of its exported types, by (type, pointer): a function `NewT(...)`
-    (or `New(...)`) whose one result is `*T` or `T`, with its parameters, fewest first."""
-    found: dict[tuple[str, bool], tuple[str, list[GenericParam]]] = {}
+def package_sources(folder: Path | None) -> list[str]:
+    """The texts of a package's .go files, its tests left out (none without a folder or when it cannot be read)."""
     try:
         files = sorted(folder.glob("*.go")) if folder is not None else []
     except OSError:
-        return found
+        return []
+    texts = []
     for file in files:
         if file.name.endswith("_test.go"):
             continue
         try:
-            text = file.read_text("utf-8", "replace")
+            texts.append(file.read_text("utf-8", "replace"))
         except OSError:
             continue
+    return texts
+
+
+_CONSTRUCTOR = re.compile(r"^func\s+(New\w*)\s*\(([^()]*)\)\s*(\*?)([A-Z]\w*)\s*\{", re.M)
+
+
+def package_constructors(sources: list[str]) -> dict[tuple[str, bool], tuple[str, list[GenericParam]]]:
+    """The package's own constructor of each of its exported types, by (type, pointer): a function `NewT(...)`
+    (or `New(...)`) whose one result is `*T` or `T`, with its parameters, fewest first."""
+    found: dict[tuple[str, bool], tuple[str, list[GenericParam]]] = {}
+    for text in sources:
         for m in _CONSTRUCTOR.finditer(text):
             params = _go_params(m.group(2))
             key = (m.group(4), bool(m.group(3)))
@@ -161,8 +158,8 @@ def go_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
     prefix = f"{pkg}." if qualified else ""
     imports = ['"fmt"'] + ([f'"{g.module}"'] if qualified else [])
     folder = (Path(g.root) / g.path).parent if g.root and g.path else None
-    types = package_types(folder)
-    makers = package_constructors(folder)
+    sources = package_sources(folder)  # read once for both
+    types, makers = package_types(sources), package_constructors(sources)
     args = ", ".join(go_value(p, prefix, types, makers) for p in params)
     results = 0
     if node is not None:
