@@ -572,7 +572,7 @@ def method_summary(f: F.Define) -> str:
     raised = list(dict.fromkeys(r for r in raised if r))
     calls = [c for c in calls_that_matter(list(F.walk(body))) if c.removeprefix("new ") not in raised]
     if calls:
-        parts.append("calls " + _names(calls[:4]))
+        parts.append("calls " + _names(calls[:MAX_CALLS]))
     top = [s for s in body if isinstance(s, F.Return) and s.value]
     if top:
         parts.append("returns " + code(top[-1].value, 50))

@@ -53,8 +53,8 @@ def test_a_method_example_builds_its_object(project):
 @pytest.mark.parametrize("method, params, call", [
     ("__str__", "self", "result = str(obj)"),
     ("__len__", "self", "result = len(obj)"),
-    ("__contains__", "self, item", "result = 'b' in obj"),
-    ("__eq__", "self, other", "result = obj == 'b'"),
+    ("__contains__", "self, item", " in obj\n"),
+    ("__eq__", "self, other", "result = obj == "),
 ])
 def test_a_special_method_is_called_the_way_its_callers_write_it(project, method, params, call):
     from blockguide.core.checks import check_example
@@ -66,8 +66,7 @@ def test_a_special_method_is_called_the_way_its_callers_write_it(project, method
     assert code.startswith("from textkit.box import Box\n\nobj = Box()\n") and f"obj.{method}(" not in code
     assert code.split("\n")[3].replace('"', "'").split(" = ")[0] == "result"
     assert check_example(static_guide(g).example, g) == []
-    if "'b'" not in call:
-        assert call in code
+    assert call in code
     from dataclasses import replace
     idle = replace(static_guide(g).example, code="from textkit.box import Box\n\nobj = Box()\nprint(obj.items)\n")
     assert any("never calls `Box." in p for p in check_example(idle, g))  # a use by syntax must be there

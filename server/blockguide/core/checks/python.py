@@ -181,29 +181,34 @@ _SPECIAL_OPERATORS = {"__contains__": ast.In, "__eq__": ast.Eq, "__ne__": ast.No
                       "__or__": ast.BitOr, "__xor__": ast.BitXor, "__neg__": ast.USub}
 
 
-def _special_use(node: ast.AST, name: str) -> bool:
-    """`node` calls special method `name` the way Python code does (`len(obj)`, `x in obj`, `obj[k]`)."""
+def _special_use(node: ast.AST, name: str, objects: set[str]) -> bool:
+    """`node` calls special method `name` on one of `objects` (names bound to an instance of the class) the way
+    Python code does: `len(obj)`, `x in obj`, `obj[k]`, `obj(...)`."""
+    def on(n: ast.AST) -> bool:
+        return isinstance(n, ast.Name) and n.id in objects
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        on_object = any(isinstance(a, ast.Name) for a in node.args)  # `len(obj)`, not `print(obj.items)`
-        return (node.func.id in _SPECIAL_BUILTINS.get(name, ()) and on_object) or \
-            (name == "__call__" and node.func.id == "obj")
+        return (node.func.id in _SPECIAL_BUILTINS.get(name, ()) and any(on(a) for a in node.args)) or \
+            (name == "__call__" and on(node.func))
     if name == "__getitem__":
-        return isinstance(node, ast.Subscript)
+        return isinstance(node, ast.Subscript) and on(node.value)
     op = _SPECIAL_OPERATORS.get(name)
     if op is None:
         return False
     if isinstance(node, ast.Compare):
-        return any(isinstance(o, op) for o in node.ops)
-    return isinstance(node, (ast.BinOp, ast.UnaryOp)) and isinstance(node.op, op)
+        return any(isinstance(o, op) for o in node.ops) and any(on(n) for n in [node.left, *node.comparators])
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, op) and (on(node.left) or on(node.right))
+    return isinstance(node, ast.UnaryOp) and isinstance(node.op, op) and on(node.operand)
 
 
 def _uses_name(tree: ast.AST, info) -> bool:
     """A class used without a call (subclassed, an attribute read), a property read, or a special method
     called by its syntax on an object of its class (`len(obj)`) counts as a use."""
-    owner_made = info.owner is not None and any(
-        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == info.owner for n in ast.walk(tree))
+    objects = {t.id for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+               and isinstance(n.value.func, ast.Name) and n.value.func.id == info.owner
+               for t in n.targets if isinstance(t, ast.Name)} if info.owner else set()
     for node in ast.walk(tree):
-        if owner_made and _special_use(node, info.name):
+        if objects and _special_use(node, info.name, objects):
             return True
         if info.kind == "class" and isinstance(node, ast.Name) and node.id == info.name and \
                 isinstance(node.ctx, ast.Load):

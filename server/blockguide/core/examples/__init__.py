@@ -8,7 +8,6 @@ tree-sitter), never imported or run.
 
 from __future__ import annotations
 
-import re
 
 import logging
 from pathlib import Path
@@ -23,7 +22,7 @@ from blockguide.core.examples.js import js_example, jsdoc_types
 from blockguide.core.examples.python import python_from_signature, rebind_python
 from blockguide.core.examples.python_sites import adapt_python_site
 from blockguide.core.examples.rust import rust_example
-from blockguide.core.examples.usage import (PLACEHOLDER, VALUES, better, param_use, properties,
+from blockguide.core.examples.usage import (CALLABLE, PLACEHOLDER, VALUES, better, param_use, properties,
                                             tolerates_missing)
 from blockguide.core.grounding import ground
 from blockguide.core.languages import LANGUAGES
@@ -99,13 +98,6 @@ def _by_type_only(g: Grounding, src: Source, check: Check, problems: list[str]) 
     return found
 
 
-def _calls(text: str, name: str) -> bool:
-    """Whether `text` calls `name` (its own definition, `def name(` / `function name(` ..., is no call)."""
-    defined = re.compile(rf"\b(?:def|function|func|fn)\s+{re.escape(name)}\s*\(")
-    return any(not defined.search(text[max(0, m.start() - 20):m.end()])
-               for m in re.finditer(rf"(?<![\w.$]){re.escape(name)}\s*\(", text))
-
-
 def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
           check: Check) -> tuple[Example, str | None] | None:
     """(example, "path:line" of the call site it came from, or None when built from the signature).
@@ -127,7 +119,8 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
                 g.example_via = inner.example_via or inner.block.name  # the function the example calls
                 g.notes.append(via_note(g))  # for the model
                 if local:  # the reader sees in the example itself why it calls another function
-                    how = f"calling `{inner.block.name}` runs it" if _calls(inner.block.text, block.name) else \
+                    called = param_use(block.name, inner.block.text) == CALLABLE  # its definition is no call
+                    how = f"calling `{inner.block.name}` runs it" if called else \
                         f"`{inner.block.name}` makes it, but does not call it"
                     said = f"{LANGUAGES[block.language].comment} `{block.name}` is defined inside " \
                            f"`{inner.block.name}`: {how}.\n"

@@ -154,8 +154,9 @@ def python_from_signature(g: Grounding, info: PyInfo, objects: bool = True) -> E
     if made is not None:
         imports = [f"{imports[0]}, {made[0]}"] if imports and imports[0].startswith("from ") else imports
     owner_values: dict[str, str] = {}
-    needed = project_objects(g, info.params, values) + project_objects(g, info.owner_params, owner_values) \
-        if objects else []
+    classes = ProjectClasses(Path(g.root)) if objects and g.root is not None else None  # one index for both
+    needed = project_objects(g, info.params, values, classes) + \
+        project_objects(g, info.owner_params, owner_values, classes) if classes is not None else []
     imports = with_imports(imports, needed)
     setup, call = call_of(g, info, call_args(info.params, values), call_args(info.owner_params, owner_values))
     if not g.import_line:
@@ -163,14 +164,14 @@ def python_from_signature(g: Grounding, info: PyInfo, objects: bool = True) -> E
     return Example("python", render_python(imports, setup, call, info))
 
 
-def project_objects(g: Grounding, params: list[Param], values: dict[str, str]) -> list[tuple[str, str]]:
+def project_objects(g: Grounding, params: list[Param], values: dict[str, str],
+                    classes: ProjectClasses) -> list[tuple[str, str]]:
     """A required parameter whose value would be `None` and whose type is a class of the project gets an
     object made by that class's own constructor (examples.python_objects), set in `values`: the (module,
     name) pairs the objects need imported."""
     if g.root is None or g.path is None:
         return []
     path = Path(g.root) / g.path
-    classes = ProjectClasses(Path(g.root))
     needed: list[tuple[str, str]] = []
     for p in params:
         if not p.required or p.name in values or p.kind not in ("positional", "posonly", "keyword") or \
