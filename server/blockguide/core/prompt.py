@@ -162,7 +162,7 @@ def _symbol_line(s) -> str:
 # for the description, and a short label and one sentence per step. Each field is then checked on its own
 # (core.checks.fields) and a field that fails keeps the analysis' text.
 
-STEP_LINES = 6  # lines of each step's code shown in the phrase prompt (its comments first)
+STEP_LINES = 3  # lines of each step's code shown in the phrase prompt (its comments first); 6 cost 0.3 s a guide, for nothing the checks kept
 PHRASE_BUDGET = 800  # tokens for the whole prompt; the answer has its own cap (llm.base.PHRASE_MAX_TOKENS)
 
 # The one-shot example: made-up code, so that nothing in it can be copied into a real guide as a fact (the

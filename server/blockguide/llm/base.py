@@ -71,11 +71,12 @@ def _plain_schema(model: type[BaseModel]) -> dict:
 # Every field is checked on its own (core.checks.fields); a field that fails keeps the analysis' text.
 # The steps the small model is asked to word: the first PHRASE_STEPS of the outline (the rest keep the analysis'
 # text). On 2 idle CPU cores the bundled model reads about 140 new prompt tokens and writes about 41 answer tokens a
-# second, and it writes its JSON indented with sentences far over their 15 words (50-60 tokens a step, most of
-# them rejected by the checks): four steps and a 250-token cap took a median 9.4 s a guide (bench/RESULTS.md),
-# every answer cut at the cap. The cap is the time: 180 tokens is about 4.4 s, a description and three steps.
+# second under the schema's grammar (about 52 without it), and it writes its JSON indented with sentences far over
+# their 15 words (50-60 tokens a step, most of them rejected by the checks): every answer runs to the cap, so the
+# cap is the time. 250 tokens took a median 9.4 s a guide, 180 tokens 7.8 s, 150 tokens (with STEP_LINES 3 in the
+# prompt) about 7 s (bench/RESULTS.md); 150 tokens is a description and two steps, rarely a third.
 PHRASE_STEPS = 3
-PHRASE_MAX_TOKENS = 180  # the answer's token cap; an answer cut there keeps its finished fields
+PHRASE_MAX_TOKENS = 150  # the answer's token cap; an answer cut there keeps its finished fields
 
 
 class PhraseStep(BaseModel):

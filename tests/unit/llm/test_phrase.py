@@ -116,7 +116,7 @@ def test_the_prompt_numbers_each_step_with_its_code_and_states_the_rules():
     assert all(f'"{t}"' in system for t in VAGUE_TERMS)
     assert '{"description": "...", "steps": [{"step": 1, "label": "...", "sentence": "..."}]}' in system  # the shape
     assert "Its first line: def slugify(text: str" in user and prompt.dropped == []
-    assert prompt.tokens <= PHRASE_BUDGET and PHRASE_MAX_TOKENS == 180
+    assert prompt.tokens <= PHRASE_BUDGET and PHRASE_MAX_TOKENS == 150
 
 
 def test_the_first_line_shown_reaches_the_blocks_name():
