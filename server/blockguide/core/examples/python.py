@@ -14,7 +14,8 @@ from blockguide.core.syntax.split import split_top_level
 from blockguide.core.python.jedi_session import JEDI_LOCK, example_script, trim_parsed_modules
 from blockguide.core.examples.literals import argument_values
 from blockguide.core.examples.python_objects import ProjectClasses, class_for, make_object
-from blockguide.core.examples.usage import VALUES, better, inverses, param_use
+from blockguide.core.examples.python_use import CALLABLE, SEQUENCE, STRING, use_of, value_for
+from blockguide.core.examples.usage import PLACEHOLDER, VALUES, better, inverses, param_use
 from blockguide.core.python.signatures import (
     MAX_BOUND_CALLS, Param, PyInfo, bind_problems, calls_in_order, parse_block, project_params)
 from blockguide.core.types import Example, Grounding
@@ -31,6 +32,8 @@ def guess_python(p: Param) -> str:
             guess = guess_python(dataclasses.replace(p, annotation=member)) if member != "None" else "None"
             if guess != "None":
                 return guess
+    if name in _DATE_PARTS:
+        return _DATE_PARTS[name]
     if URLISH.search(name):
         return '"https://example.com/path?q=1"'
     if PATHISH.search(name):
@@ -55,11 +58,19 @@ def guess_python(p: Param) -> str:
         return '{"key": "value"}'
     if ann.startswith(("Callable", "callable")) or name in ("func", "fn", "callback", "handler", "hook", "f"):
         return "print"
-    if name in ("text", "string", "s", "name", "key", "value", "title", "label", "prefix", "suffix", "sep",
-                "separator", "message", "msg", "word", "query", "pattern", "content", "line", "char", "encoding",
+    if _stringy(name) or name in ("text", "string", "s", "name", "key", "value", "title", "label", "prefix",
+                                  "suffix", "sep", "separator", "message", "msg", "word", "query", "pattern", "content", "line", "char", "encoding",
                 "method", "host", "domain", "scheme", "username", "password", "token", "prompt", "model"):
         return '"example"'
     return "None"
+
+
+_DATE_PARTS = {"year": "2024", "month": "6", "day": "15", "hour": "12", "minute": "30", "second": "0"}
+
+
+def _stringy(name: str) -> bool:
+    """A name that says its value is a string: `fullname`, `option_name`, `dt_str`, `source_text`."""
+    return re.search(r"(name|_str|_string|_text)$", name.lower()) is not None
 
 
 def call_args(params: list[Param], given: dict[str, str] | None = None) -> str:
@@ -149,15 +160,15 @@ def python_from_signature(g: Grounding, info: PyInfo, objects: bool = True) -> E
     imports = [g.import_line] if g.import_line else []
     if block.kind == "statements" or not info.name:
         return _python_statements_example(g)
-    values = _block_values(g, info)
+    classes = ProjectClasses(Path(g.root)) if objects and g.root is not None else None  # one index for all
+    values, needed_by_use = block_values(g, info, classes)
     made = _made_by_inverse(g, info, values)
     if made is not None:
         imports = [f"{imports[0]}, {made[0]}"] if imports and imports[0].startswith("from ") else imports
     owner_values: dict[str, str] = {}
-    classes = ProjectClasses(Path(g.root)) if objects and g.root is not None else None  # one index for both
     needed = project_objects(g, info.params, values, classes) + \
         project_objects(g, info.owner_params, owner_values, classes) if classes is not None else []
-    imports = with_imports(imports, needed)
+    imports = with_imports(imports, needed + needed_by_use)
     setup, call = call_of(g, info, call_args(info.params, values), call_args(info.owner_params, owner_values))
     if not g.import_line:
         setup.insert(0, f"# `{info.name}` is not importable from another module; this runs where it is defined")
@@ -228,9 +239,13 @@ def _made_by_inverse(g: Grounding, info: PyInfo, values: dict[str, str]) -> tupl
     return None
 
 
-def _block_values(g: Grounding, info: PyInfo) -> dict[str, str]:
+def block_values(g: Grounding, info: PyInfo, classes: ProjectClasses | None = None) \
+        -> tuple[dict[str, str], list[tuple[str, str]]]:
     """Values the block's own text gives its parameters (a doctest, a regex it matches, a compared literal);
-    a string only for a parameter not annotated as something else."""
+    a string only for a parameter not annotated as something else. Where the guess would be a placeholder,
+    what the function does with the parameter (`examples.python_use`, read from its syntax tree). Returns the
+    values and the (module, name) pairs they need imported. An object the function reads attributes of is left
+    to a class of the project that `classes` finds for the parameter (`project_objects`)."""
     tree = parse_block(g.block.text)
     node = tree.body[0] if tree is not None and tree.body else None
     doc = ast.get_docstring(node) or "" if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
@@ -239,12 +254,35 @@ def _block_values(g: Grounding, info: PyInfo) -> dict[str, str]:
     kinds = {p.name: (p.annotation or "").replace(" ", "") for p in info.params}
     values = {k: v for k, v in values.items()
               if not v.startswith('"') or kinds.get(k) in ("", "str", "Optional[str]", "str|None", "AnyStr")}
+    fn = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else \
+        _function_of(node.body, "__init__") if isinstance(node, ast.ClassDef) else \
+        _function_of(parse_block(g.inside_text).body if g.inside_text and parse_block(g.inside_text) else [], info.name)
+    needed: list[tuple[str, str]] = []
     for p in info.params:  # where the guess would be a placeholder, what the block does with the parameter
-        if p.name not in values and p.required:
-            use = param_use(p.name, g.block.text)
-            if better(use, guess_python(p)):
-                values[p.name] = VALUES["python"][use]
-    return values
+        if p.name in values or not p.required:
+            continue
+        guessed = guess_python(p)
+        use = use_of(fn, p.name) if fn is not None else None
+        made = value_for(use, guessed) if use is not None else None
+        kind = use.kind() if use is not None else None
+        if kind == "object" and classes is not None and g.root is not None and g.path is not None and \
+                class_for(p, classes, Path(g.root) / g.path) is not None:
+            continue
+        if made is not None and (guessed == "None" or kind == CALLABLE and better(CALLABLE, guessed) or
+                                 PLACEHOLDER.match(guessed) and kind not in (STRING, SEQUENCE)):
+            values[p.name] = made[0]
+            needed += made[1]
+            continue
+        use_kind = param_use(p.name, g.block.text)
+        if better(use_kind, guessed):
+            values[p.name] = VALUES["python"][use_kind]
+    return values, needed
+
+
+def _function_of(body: list[ast.stmt], name: str | None) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The definition of the function `name` among the statements `body` (a class's `__init__`, or the
+    function statements run inside)."""
+    return next((n for n in body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name), None)
 
 
 def _python_statements_example(g: Grounding) -> Example:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cachetools import LRUCache
 
-from blockguide.core.examples.python import call_of, guess_python, render_python
+from blockguide.core.examples.python import block_values, call_of, guess_python, render_python, with_imports
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.python.signatures import Param, PyInfo
 from blockguide.core.syntax.nodes import text_of
@@ -43,12 +43,13 @@ def adapt_python_site(site: CallSite, root: Path, g: Grounding, info: PyInfo) ->
     if len(call.args) > len(positional) and not any(p.kind == "varargs" for p in info.params):
         return None
     needed: list[str] = []
+    by_use, use_imports = block_values(g, info)  # for an argument the site's code cannot give
     for arg, param in zip(call.args, positional):
         value = _portable(arg, imports, literals, needed)
         if value == "None":  # a local first set to None (`handler = None`, then chosen): no value to copy
             value = None
         kept += value is not None
-        given[param.name] = value or guess_python(param)
+        given[param.name] = value or by_use.get(param.name) or guess_python(param)
     known = {p.name for p in info.params}
     for kw in call.keywords:
         if kw.arg not in known and not any(p.kind == "varkw" for p in info.params):
@@ -58,11 +59,12 @@ def adapt_python_site(site: CallSite, root: Path, g: Grounding, info: PyInfo) ->
             given[kw.arg] = value
             kept += 1
         elif kw.arg in known and next(p for p in info.params if p.name == kw.arg).required:
-            given[kw.arg] = guess_python(next(p for p in info.params if p.name == kw.arg))
+            given[kw.arg] = by_use.get(kw.arg) or guess_python(next(p for p in info.params if p.name == kw.arg))
     args = _call_args_given(info.params, given)
     setup, text = call_of(g, info, args)
     head = [g.import_line] if g.import_line else []
-    return Example("python", render_python(head + needed, setup, text, info)), kept
+    used = [n for n in use_imports if any(f"{n[1]}(" in v for v in given.values())]
+    return Example("python", render_python(with_imports(head + needed, used), setup, text, info)), kept
 
 
 _RAISES = re.compile(r"(^|\.)(raises|assertRaises\w*|assertWarns\w*|expectedFailure)$")

@@ -423,7 +423,8 @@ def test_go_a_request_and_a_response_writer_are_made_by_the_standard_library_nev
 
 def test_python_an_object_the_checks_reject_falls_back_to_the_example_without_it(tmp_path):
     """A made object the checks reject (here: a checker that resolves the class's module elsewhere) is not
-    shipped: the example without the project's objects stands, when it passes."""
+    shipped: the example without the project's objects stands, when it passes — with an object that has the
+    attributes the function reads, not None."""
     root = _write(tmp_path, {
         "setup.py": "", "pkg/__init__.py": "",
         "pkg/model.py": "class Item:\n    def __init__(self, name: str):\n        self.name = name\n\n\n"
@@ -435,7 +436,8 @@ def test_python_an_object_the_checks_reject_falls_back_to_the_example_without_it
     assert 'label(Item("example"))' in g.example.code
     g = grounding.ground(find_definition(src, "label"), src, path, root, 5)
     examples.attach(g, src, path, root, lambda example, _: ["no Item there"] if "Item(" in example.code else [])
-    assert "label(None)" in g.example.code and g.example_problems == ()
+    assert 'label(SimpleNamespace(name="Hello, World"))' in g.example.code and g.example_problems == ()
+    assert "from types import SimpleNamespace" in g.example.code
 
 
 def test_go_a_standard_interface_gets_the_standard_library_s_own_value_not_a_composite_literal():
