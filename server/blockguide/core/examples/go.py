@@ -39,12 +39,45 @@ _NUMERIC = re.compile(r"u?int\d*|float\d+|byte|rune|uintptr")
 
 
 def package_types(sources: list[str]) -> dict[str, str]:
-    """The underlying type of each named type the package's `sources` declare (`type Kind int` -> "int")."""
+    """The underlying type of each named type the package's `sources` declare (`type Kind int` -> "int"; a
+    function type whole, `type Visit func(n *Node) error` -> "func(n *Node) error"; "interface{}" for an empty
+    interface, "interface" and "struct" for the others)."""
     found: dict[str, str] = {}
     for text in sources:
-        for m in re.finditer(r"^\s*type\s+([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?(=\s*)?([^\s{(]+)", text, re.M):
-            found.setdefault(m.group(1), m.group(3))
+        for m in re.finditer(r"^\s*type\s+([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?(=\s*)?([^\n]*)", text, re.M):
+            rest = m.group(3).split("//")[0].strip()
+            if rest.startswith("func") and rest.count("(") == rest.count(")"):
+                underlying = re.sub(r"\s*\{\s*$", "", rest)
+            elif re.fullmatch(r"interface\s*\{\s*\}", rest):
+                underlying = "interface{}"
+            else:
+                underlying = re.match(r"[^\s{(]*", rest).group(0)
+            found.setdefault(m.group(1), underlying)
     return found
+
+
+def _func_literal(signature: str, prefix: str) -> str | None:
+    """A function value of the type `signature` (`func(n *Node) error`) that does nothing: its parameters
+    unnamed, the package's own types qualified with `prefix`, and a zero result; None for results other than
+    one nil-able, number, string or bool."""
+    m = re.fullmatch(r"func\s*\((.*?)\)\s*(.*)", signature)
+    if m is None:
+        return None
+    result = m.group(2).strip()
+    if result.startswith("(") and "," in result:
+        return None
+    result = result.strip("()").strip()
+    result = result.split()[-1] if result and len(result.split()) == 2 else result  # (err error) -> error
+
+    def qualify(text: str) -> str:
+        return re.sub(r"(?<![\w.])([A-Z]\w*)(?![\w.(])", lambda t: prefix + t.group(1), text) if prefix else text
+
+    zero = "" if not result else "return nil" if result == "error" or result.startswith(("*", "[]", "map[", "func",
+        "chan", "interface")) else "return 0" if _NUMERIC.fullmatch(result) else 'return ""' if result == "string" \
+        else "return false" if result == "bool" else None
+    if zero is None:
+        return None
+    return f"func({qualify(m.group(1))}) {qualify(result)} {{ {zero} }}".replace(")  {", ") {").replace("{  }", "{}")
 
 
 def package_sources(folder: Path | None) -> list[str]:
@@ -126,6 +159,12 @@ def go_value(p: GenericParam, prefix: str, types: dict[str, str] | None = None,
         return f"new({pointee})"  # a pointer the block writes through (`p *uint32`): a real one, never nil
     named = re.fullmatch(r"(\*?)([A-Za-z_]\w*)", t)
     underlying = (types or {}).get(named.group(2), "") if named else ""
+    if named and not named.group(1) and underlying == "interface{}":
+        return '"value"'  # an empty interface of the package holds anything
+    if named and not named.group(1) and underlying.startswith("func"):
+        made = _func_literal(underlying, prefix if named.group(2)[:1].isupper() else "")
+        if made is not None:
+            return made
     if named and not named.group(1) and (_NUMERIC.fullmatch(underlying) or underlying == "string"):
         # a named number or string: a conversion of a value of it (a composite literal of it does not compile)
         qualified = prefix if named.group(2)[:1].isupper() else ""
@@ -174,8 +213,13 @@ def go_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
         if receiver is not None:
             base = rtype.lstrip("*")
             made = go_value(GenericParam("value", rtype), prefix, types, makers) if base[:1].isupper() else ""
+            underlying = types.get(re.sub(r"\[.*", "", base), "")
             if made.startswith(f"{prefix}New"):  # the package's own constructor makes the receiver
                 body.append(f"value := {made}")
+            elif _NUMERIC.fullmatch(underlying) or underlying == "string":  # a named number or string
+                value = '"example"' if underlying == "string" else "1"
+                converted = f"{prefix if base[:1].isupper() else ''}{base}({value})"
+                body += [f"v := {converted}", "value := &v"] if rtype.startswith("*") else [f"value := {converted}"]
             else:
                 body.append(f"value := &{prefix}{base}{{}}" if rtype.startswith("*") else f"var value {prefix}{base}")
             call = f"value.{block.name}({args})"

@@ -130,7 +130,7 @@ def test_go_an_exported_method_of_an_unexported_type_is_used_from_inside_its_pac
                     "\t*i = int32Value(v)\n\treturn err\n}\n\ntype wrapper struct{ name string }\n\n"
                     "func Describe(w *wrapper) string {\n\treturn w.name\n}\n"})
     code = _example(root, "flags.go", "int32Value.Set")
-    assert code.startswith("package flags\n") and "value := &int32Value{}" in code and "flags.int32Value" not in code
+    assert code.startswith("package flags\n") and "v := int32Value(1)\n\tvalue := &v" in code and "flags.int32Value" not in code
     code = _example(root, "flags.go", "Describe")
     assert code.startswith("package flags\n") and "Describe(&wrapper{})" in code and "flags." not in code
 
@@ -259,6 +259,22 @@ def test_go_a_named_number_or_string_is_converted_and_standard_types_get_their_v
     code = _example(root, "logx.go", "Log")
     assert "logx.Log(logx.Level(1), time.Second, http.Header{})" in code
     assert '"net/http"' in code and '"time"' in code and "Level{}" not in code
+
+
+def test_go_function_types_empty_interfaces_and_named_number_receivers_get_values_that_compile(tmp_path):
+    """`Visit{}` of a function type, `Hook{}` of an empty interface and `var value *counter` of a named
+    number do not compile or dereference nil: a function literal of the type that does nothing, a value for
+    the empty interface, and a converted number whose address is the receiver."""
+    root = _write(tmp_path, {
+        "go.mod": "module example.com/walk\n\ngo 1.20\n",
+        "walk.go": "package walk\n\ntype Node struct{ Name string }\n\n"
+                   "type Visit func(n *Node, depth int) error\n\ntype Hook interface{}\n\ntype counter int\n\n"
+                   "func Walk(v Visit, h Hook) error {\n\t_ = h\n\treturn v(&Node{}, 0)\n}\n\n"
+                   "func (c *counter) Add(n int) int {\n\t*c += counter(n)\n\treturn int(*c)\n}\n"})
+    code = _example(root, "walk.go", "Walk")
+    assert 'walk.Walk(func(n *walk.Node, depth int) error { return nil }, "value")' in code
+    code = _example(root, "walk.go", "Add")
+    assert "v := counter(1)\n\tvalue := &v\n\tresult := value.Add(3)" in code
 
 
 def test_javascript_parameters_take_their_jsdoc_types():
