@@ -97,12 +97,13 @@ def package_sources(folder: Path | None) -> list[str]:
     return texts
 
 
-_CONSTRUCTOR = re.compile(r"^func\s+(New\w*)\s*\(([^()]*)\)\s*(\*?)([A-Z]\w*)\s*\{", re.M)
+_CONSTRUCTOR = re.compile(r"^func\s+([Nn]ew\w*)\s*\(([^()]*)\)\s*(\*?)([A-Za-z_]\w*)\s*\{", re.M)
 
 
 def package_constructors(sources: list[str]) -> dict[tuple[str, bool], tuple[str, list[GenericParam]]]:
-    """The package's own constructor of each of its exported types, by (type, pointer): a function `NewT(...)`
-    (or `New(...)`) whose one result is `*T` or `T`, with its parameters, fewest first."""
+    """The package's own constructor of each of its types, by (type, pointer): a function `NewT(...)` (or
+    `New(...)`, or `newT(...)` for an example inside the package) whose one result is `*T` or `T`, with its
+    parameters, fewest first."""
     found: dict[tuple[str, bool], tuple[str, list[GenericParam]]] = {}
     for text in sources:
         for m in _CONSTRUCTOR.finditer(text):
@@ -157,6 +158,10 @@ def go_value(p: GenericParam, prefix: str, types: dict[str, str] | None = None,
     pointee = t[1:] if t.startswith("*") else ""
     if pointee in _GO_BUILTIN - {"error", "any"} or _NUMERIC.fullmatch(pointee):
         return f"new({pointee})"  # a pointer the block writes through (`p *uint32`): a real one, never nil
+    if pointee.startswith(("[]", "map[")):  # `p *[]string`: the address of a filled one
+        inner = go_value(GenericParam(p.name, pointee), prefix, types)
+        if inner.endswith("}"):
+            return f"&{inner}"
     named = re.fullmatch(r"(\*?)([A-Za-z_]\w*)", t)
     underlying = (types or {}).get(named.group(2), "") if named else ""
     if named and not named.group(1) and underlying == "interface{}":
@@ -171,6 +176,8 @@ def go_value(p: GenericParam, prefix: str, types: dict[str, str] | None = None,
         value = '"example"' if underlying == "string" else "1"
         return f"{qualified}{named.group(2)}({value})"
     made = (makers or {}).get((named.group(2), bool(named.group(1)))) if named else None
+    if made is not None and prefix and made[0][:1].islower():
+        made = None  # an unexported constructor is reached only from inside the package
     if made is not None:  # the package's own constructor, its arguments by their types (one level: no makers)
         args = [go_value(a, prefix, types) for a in made[1]]
         if "nil" not in args:
@@ -212,9 +219,9 @@ def go_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
         call = f"{prefix}{block.name}({args})"
         if receiver is not None:
             base = rtype.lstrip("*")
-            made = go_value(GenericParam("value", rtype), prefix, types, makers) if base[:1].isupper() else ""
+            made = go_value(GenericParam("value", rtype), prefix, types, makers)
             underlying = types.get(re.sub(r"\[.*", "", base), "")
-            if made.startswith(f"{prefix}New"):  # the package's own constructor makes the receiver
+            if re.match(rf"{re.escape(prefix)}[Nn]ew\w*\(", made):  # the package's own constructor makes it
                 body.append(f"value := {made}")
             elif _NUMERIC.fullmatch(underlying) or underlying == "string":  # a named number or string
                 value = '"example"' if underlying == "string" else "1"

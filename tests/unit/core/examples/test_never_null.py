@@ -277,6 +277,20 @@ def test_go_function_types_empty_interfaces_and_named_number_receivers_get_value
     assert "v := counter(1)\n\tvalue := &v\n\tresult := value.Add(3)" in code
 
 
+def test_go_an_example_inside_the_package_makes_the_receiver_by_the_unexported_constructor(tmp_path):
+    """`&listValue{}` leaves the pointer field nil (the method dereferences it): inside the package, its own
+    `newListValue` makes it, and a `*[]string` parameter is the address of a filled slice, never nil."""
+    root = _write(tmp_path, {
+        "go.mod": "module example.com/opts\n\ngo 1.20\n",
+        "opts.go": "package opts\n\ntype listValue struct{ items *[]string }\n\n"
+                   "func newListValue(val []string, p *[]string) *listValue {\n\t*p = val\n"
+                   "\treturn &listValue{items: p}\n}\n\n"
+                   "func (l *listValue) Add(s string) int {\n\t*l.items = append(*l.items, s)\n"
+                   "\treturn len(*l.items)\n}\n"})
+    code = _example(root, "opts.go", "listValue.Add")
+    assert 'value := newListValue([]string{"a", "b"}, &[]string{"a", "b"})' in code and "&listValue{}" not in code
+
+
 def test_javascript_parameters_take_their_jsdoc_types():
     from blockguide.core.examples.js import jsdoc_types
 
