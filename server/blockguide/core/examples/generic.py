@@ -16,6 +16,19 @@ URLISH = re.compile(r"(url|uri|link|href|endpoint)s?$", re.I)
 
 
 PATHISH = re.compile(r"(path|file|filename|fname|dir|directory|folder)$", re.I)
+CHARSETISH = re.compile(r"(charset|encoding|charsetname|enc)$", re.I)
+
+
+def named_string(name: str) -> str:
+    """A string literal of the kind the parameter's name says (a URL, a path, a charset), else "example": a
+    block that checks its input (a URL parser, `Charset.forName`) is handed one it accepts."""
+    if URLISH.search(name):
+        return '"https://example.com/path?q=1"'
+    if PATHISH.search(name):
+        return '"example.txt"'
+    if CHARSETISH.search(name):
+        return '"UTF-8"'
+    return '"example"'
 
 
 # --- other languages, from the signature --------------------------------------------------------------------
@@ -83,7 +96,7 @@ def guess(lang: str, p: GenericParam) -> str:
         name))
     if lang == "go":
         if t == "string":
-            return '"example.txt"' if PATHISH.search(name) else '"example"'
+            return named_string(name)
         if re.fullmatch(r"u?int\d*|byte|rune|uintptr", t):
             return "3"
         if re.fullmatch(r"float\d+", t):
@@ -99,9 +112,9 @@ def guess(lang: str, p: GenericParam) -> str:
         return f"{t}{{}}" if t and t[0].isupper() else "nil"
     if lang == "rust":
         if t in ("&str",):
-            return '"example"'
+            return named_string(name)
         if t == "String":
-            return 'String::from("example")'
+            return f'String::from({named_string(name)})'
         if re.fullmatch(r"[iu](8|16|32|64|128|size)", t):
             return "3"
         if re.fullmatch(r"f(32|64)", t):
@@ -115,7 +128,7 @@ def guess(lang: str, p: GenericParam) -> str:
         return "Default::default()"
     if lang == "java":
         if t == "String":
-            return '"example"'
+            return named_string(name)
         if t in ("int", "long", "Integer", "Long"):
             return "3L" if t == "Long" else "3"
         if t in ("short", "byte", "Short", "Byte"):  # an int literal is no argument of a narrower type
@@ -145,7 +158,7 @@ def guess(lang: str, p: GenericParam) -> str:
         return "null"
     if lang in ("c", "cpp"):
         if "char*" in t or "string" in t:
-            return '"example.txt"' if PATHISH.search(name) else '"example"'
+            return named_string(name)
         if re.search(r"\b(int|long|short|\w*size_t|unsigned|int\d+_t|uint\d+_t|Py_hash_t)\b", p.type):
             return "3"
         if re.search(r"\b(double|float)\b", p.type):
@@ -161,7 +174,7 @@ def guess(lang: str, p: GenericParam) -> str:
         return typed
     t = _first_member(t) if t else t
     if t in ("string",) or (not t and stringy):
-        return '"https://example.com"' if URLISH.search(name) else '"example"'
+        return named_string(name)
     if t == "number" or re.search(r"^(n|num|count|size|limit|ms|wait|delay|timeout|index|length|max|min)$", name):
         return "100" if name in ("ms", "wait", "delay", "timeout") else "3"
     if t == "boolean":

@@ -9,7 +9,7 @@ import re
 import textwrap
 from pathlib import Path
 
-from blockguide.core.examples.generic import PATHISH, URLISH
+from blockguide.core.examples.generic import named_string
 from blockguide.core.syntax.split import split_top_level
 from blockguide.core.python.jedi_session import JEDI_LOCK, example_script, trim_parsed_modules
 from blockguide.core.examples.literals import argument_values
@@ -34,10 +34,8 @@ def guess_python(p: Param) -> str:
                 return guess
     if name in _DATE_PARTS:
         return _DATE_PARTS[name]
-    if URLISH.search(name):
-        return '"https://example.com/path?q=1"'
-    if PATHISH.search(name):
-        return '"example.txt"'
+    if named_string(name) != '"example"':  # a URL, a path, a charset
+        return named_string(name)
     if ann in ("str", "Optional[str]", "str|None", "AnyStr"):
         return '"example"'
     if ann in ("int", "Optional[int]", "int|None") or re.search(r"^(n|num|count|size|limit|length|index|idx|"

@@ -291,6 +291,16 @@ def test_go_an_example_inside_the_package_makes_the_receiver_by_the_unexported_c
     assert 'value := newListValue([]string{"a", "b"}, &[]string{"a", "b"})' in code and "&listValue{}" not in code
 
 
+def test_a_string_named_for_its_kind_is_one_of_that_kind_in_every_language():
+    # a URL parser, a charset lookup, a file opener: "example" is rejected by each; the name says what to pass
+    for lang, t in (("java", "String"), ("go", "string"), ("rust", "&str"), ("c", "const char *"),
+                    ("typescript", "string")):
+        assert guess(lang, GenericParam("url", t)) == '"https://example.com/path?q=1"', lang
+        assert guess(lang, GenericParam("charsetName", t)) == '"UTF-8"', lang
+        assert guess(lang, GenericParam("fileName", t)) == '"example.txt"', lang
+    assert guess_python(Param("encoding", "positional")) == '"UTF-8"'
+
+
 def test_javascript_parameters_take_their_jsdoc_types():
     from blockguide.core.examples.js import jsdoc_types
 
