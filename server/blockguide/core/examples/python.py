@@ -13,7 +13,7 @@ from blockguide.core.examples.generic import named_string
 from blockguide.core.syntax.split import split_top_level
 from blockguide.core.python.jedi_session import JEDI_LOCK, example_script, trim_parsed_modules
 from blockguide.core.examples.literals import argument_values
-from blockguide.core.examples.python_objects import ProjectClasses, class_for, make_object
+from blockguide.core.examples.python_objects import ProjectClasses, class_for, constructor_params, make_object
 from blockguide.core.examples.python_use import CALLABLE, SEQUENCE, STRING, use_of, value_for
 from blockguide.core.examples.usage import PLACEHOLDER, VALUES, better, inverses, param_use
 from blockguide.core.python.signatures import (
@@ -159,6 +159,7 @@ def python_from_signature(g: Grounding, info: PyInfo, objects: bool = True) -> E
     if block.kind == "statements" or not info.name:
         return _python_statements_example(g)
     classes = ProjectClasses(Path(g.root)) if objects and g.root is not None else None  # one index for all
+    info = _with_inherited_init(g, info, classes or (ProjectClasses(Path(g.root)) if g.root is not None else None))
     values, needed_by_use = block_values(g, info, classes)
     made = _made_by_inverse(g, info, values)
     if made is not None:
@@ -171,6 +172,16 @@ def python_from_signature(g: Grounding, info: PyInfo, objects: bool = True) -> E
     if not g.import_line:
         setup.insert(0, f"# `{info.name}` is not importable from another module; this runs where it is defined")
     return Example("python", render_python(imports, setup, call, info))
+
+
+def _with_inherited_init(g: Grounding, info: PyInfo, classes: ProjectClasses | None) -> PyInfo:
+    """A method's owner without an `__init__` of its own is made with the one it inherits from a class of the
+    project (`class BashComplete(ShellComplete)` takes ShellComplete's four parameters, not none)."""
+    if info.owner_params or not info.owner or classes is None or g.root is None or g.path is None:
+        return info
+    found = classes.find(info.owner, Path(g.root) / g.path)
+    params = constructor_params(*found, classes) if found is not None else None
+    return dataclasses.replace(info, owner_params=params) if params else info
 
 
 def project_objects(g: Grounding, params: list[Param], values: dict[str, str],

@@ -68,3 +68,14 @@ def test_examples_pass_what_the_function_uses_not_none(tmp_path):
     code = _example(tmp_path, "pkg/calc.py", "loader")
     assert "from types import SimpleNamespace" in code and "loader(SimpleNamespace(name=" in code
     assert 'first(("a", "b"))' in _example(tmp_path, "pkg/calc.py", "first")
+
+
+def test_a_methods_owner_is_made_with_the_init_it_inherits(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "shells.py").write_text(
+        "class Shell:\n    def __init__(self, prog_name: str, width: int):\n"
+        "        self.prog_name, self.width = prog_name, width\n\n\n"
+        "class Fish(Shell):\n    def banner(self) -> str:\n        return self.prog_name.center(self.width)\n")
+    code = _example(tmp_path, "pkg/shells.py", "Fish.banner")
+    assert 'obj = Fish("example", 3)' in code  # was Fish(): TypeError, two arguments missing
