@@ -17,10 +17,13 @@ URLISH = re.compile(r"(url|uri|link|href|endpoint)s?$", re.I)
 
 PATHISH = re.compile(r"(path|file|filename|fname|dir|directory|folder)$", re.I)
 CHARSETISH = re.compile(r"(charset|encoding|charsetname|enc)$", re.I)
+DATEISH = re.compile(r"(^|_)(date|datetime|dt|iso|isostr|datestr|timestamp)(_?str(ing)?)?$", re.I)
+TIMEISH = re.compile(r"(^|_)time(_?str(ing)?)?$|^timestr$", re.I)
 
 
 def named_string(name: str) -> str:
-    """A string literal of the kind the parameter's name says (a URL, a path, a charset), else "example": a
+    """A string literal of the kind the parameter's name says (a URL, a path, a charset, an ISO date or time),
+    else "example": a
     block that checks its input (a URL parser, `Charset.forName`) is handed one it accepts."""
     if URLISH.search(name):
         return '"https://example.com/path?q=1"'
@@ -28,6 +31,10 @@ def named_string(name: str) -> str:
         return '"example.txt"'
     if CHARSETISH.search(name):
         return '"UTF-8"'
+    if DATEISH.search(name):
+        return '"2024-06-15"'
+    if TIMEISH.search(name):
+        return '"12:30:00"'
     return '"example"'
 
 

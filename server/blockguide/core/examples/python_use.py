@@ -14,8 +14,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-STRING, NUMBER, SEQUENCE, MAPPING, CALLABLE, BOOLEAN, BYTES = (
-    "string", "number", "sequence", "mapping", "callable", "boolean", "bytes")
+STRING, NUMBER, SEQUENCE, MAPPING, CALLABLE, BOOLEAN, BYTES, EXCEPTION, TYPE = (
+    "string", "number", "sequence", "mapping", "callable", "boolean", "bytes", "exception", "type")
 
 _STRING_METHODS = {"lower", "upper", "strip", "lstrip", "rstrip", "split", "rsplit", "startswith", "endswith",
                    "encode", "replace", "find", "rfind", "index", "isdigit", "isalpha", "isalnum", "isspace",
@@ -34,10 +34,10 @@ _NEEDS = {**dict.fromkeys(("int", "float", "abs", "round", "range", "chr", "divm
 _ISINSTANCE = {"str": STRING, "int": NUMBER, "float": NUMBER, "list": SEQUENCE, "tuple": SEQUENCE,
                "dict": MAPPING, "Mapping": MAPPING, "bytes": BYTES, "bool": BOOLEAN}
 _VALUES = {STRING: '"Hello, World"', NUMBER: "3", SEQUENCE: '["a", "b"]', MAPPING: '{"key": "value"}',
-           CALLABLE: "print", BOOLEAN: "True", BYTES: 'b"Hello, World"'}
+           CALLABLE: "print", BOOLEAN: "True", BYTES: 'b"Hello, World"', EXCEPTION: "ValueError", TYPE: "str"}
 # the order in which evidence wins: a parameter called is a function whatever else; a string is also indexed,
 # iterated and measured, so string evidence beats a sequence's
-_ORDER = (CALLABLE, BYTES, MAPPING, STRING, "tuple", SEQUENCE, NUMBER, "object", BOOLEAN)
+_ORDER = (EXCEPTION, TYPE, CALLABLE, BYTES, MAPPING, STRING, "tuple", SEQUENCE, NUMBER, "object", BOOLEAN)
 
 
 @dataclass
@@ -114,8 +114,12 @@ def _note(node: ast.expr, parents: dict, use: Use, depth: int, fn: ast.AST) -> N
                 parent.func.attr if isinstance(parent.func, ast.Attribute) else ""
             if fname == "isinstance" and len(parent.args) == 2 and parent.args[0] is node:
                 kinds.update(_ISINSTANCE[n] for n in _type_names(parent.args[1]) if n in _ISINSTANCE)
+            elif fname in ("isinstance", "issubclass") and len(parent.args) == 2 and parent.args[1] is node:
+                kinds.add(TYPE)  # isinstance(x, p): a class
             elif fname in _NEEDS and (parent.args[0] is node or _NEEDS[fname] == NUMBER):
                 kinds.add(_NEEDS[fname])  # (a number anywhere in a numeric function's arguments: copysign(1, x))
+    elif isinstance(parent, ast.ExceptHandler) and parent.type is node:
+        kinds.add(EXCEPTION)  # except p: an exception class
     elif isinstance(parent, ast.Starred):
         kinds.add(SEQUENCE)
     elif isinstance(parent, ast.keyword) and parent.arg is None:  # f(**p)

@@ -299,6 +299,9 @@ def test_a_string_named_for_its_kind_is_one_of_that_kind_in_every_language():
         assert guess(lang, GenericParam("charsetName", t)) == '"UTF-8"', lang
         assert guess(lang, GenericParam("fileName", t)) == '"example.txt"', lang
     assert guess_python(Param("encoding", "positional")) == '"UTF-8"'
+    assert guess_python(Param("dt_str", "positional")) == '"2024-06-15"'  # sliced and int()-ed by a date parser
+    assert guess("java", GenericParam("timeStr", "String")) == '"12:30:00"'
+    assert guess("go", GenericParam("dtype", "string")) == '"example"'  # a "dt" inside a word is no date
 
 
 def test_javascript_parameters_take_their_jsdoc_types():

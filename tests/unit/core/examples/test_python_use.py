@@ -8,7 +8,7 @@ from pathlib import Path
 
 from blockguide.core import checks, examples, grounding
 from blockguide.core.examples.python_use import (
-    BOOLEAN, CALLABLE, MAPPING, NUMBER, SEQUENCE, STRING, use_of, value_for)
+    BOOLEAN, CALLABLE, EXCEPTION, MAPPING, NUMBER, SEQUENCE, STRING, TYPE, use_of, value_for)
 from blockguide.core.languages import for_path
 from blockguide.core.syntax.blocks import find_definition
 from blockguide.core.syntax.source import Source
@@ -33,6 +33,8 @@ def test_each_use_is_evidence_of_a_kind():
     assert _use("def f(x):\n    if isinstance(x, (list, tuple)):\n        return x", "x").kind() == SEQUENCE
     assert _use("def f(n):\n    if n == -1:\n        return 0", "n").kind() == NUMBER  # a negative literal
     assert _use("def f(flag):\n    if flag:\n        return 1", "flag").kind() == BOOLEAN
+    assert _use("def f(err):\n    try:\n        g()\n    except err:\n        return 1", "err").kind() == EXCEPTION
+    assert _use("def f(x, cls):\n    return isinstance(x, cls)", "cls").kind() == TYPE
     assert _use("def f(x):\n    return g(x)", "x").kind() is None  # only passed on: nothing is known
     assert _use("def f(x):\n    return '%s' % x", "x").kind() is None  # formatted: anything
 
