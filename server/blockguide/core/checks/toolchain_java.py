@@ -1,8 +1,9 @@
 """A Java example through the real compiler: `javac -d <temporary folder> -sourcepath <the project's source
-root> Example.java`, where the JDK is installed and no build is needed (every import of the block's file and of
-the example is the JDK's or a source file under the source root). javac compiles only what the example reaches;
-its classes go to the temporary folder. The user's tree is never written; each run has a time limit and is
-cached."""
+root> Example.java`, where the JDK is installed and every import of the example is the JDK's or a source file under
+the source root. What the block's file imports from a build (annotations, another artifact) does not stop it: an
+error of the example that names one of those is inconclusive, any other is the example's. A `module-info.java` at
+the root is left out (the example is no module). javac compiles only what the example reaches; its classes go to
+the temporary folder. The user's tree is never written; each run has a time limit and is cached."""
 
 from __future__ import annotations
 
@@ -60,24 +61,26 @@ def java_check(code: str, g: Grounding, file: Path) -> ToolResult | None:
     root = source_root(file.resolve(), text)
     if root is None:
         return None
-    missing = unresolved_imports(text, root) + unresolved_imports(code, root)
-    if missing:
-        log.info("javac is not run: %s come from a build (not the JDK or the source root)", ", ".join(missing[:3]))
+    if unresolved_imports(code, root):
+        log.info("javac is not run: the example imports what comes from a build (not the JDK or the source root)")
         return None
+    # what the block's file imports from a build (annotations, another artifact): javac still checks the
+    # example, and an error of the example that names one of them is inconclusive, not a rejection
+    missing = tuple(name.rsplit(".", 1)[-1] for name in unresolved_imports(text, root))
     public = _CLASS.search(code)
     name = f"{public.group(1) if public else 'Example'}.java"
     deps = [file, *sorted(file.parent.glob("*.java"))]
-    key = (CHECK, digest(javac, code, str(root), *(stamp(p) for p in deps)))
-    return cached(key, lambda: _javac(javac, code, name, root))
+    key = (CHECK, digest(javac, code, str(root), *missing, *(stamp(p) for p in deps)))
+    return cached(key, lambda: _javac(javac, code, name, root, missing))
 
 
-def _javac(javac: str, code: str, name: str, root: Path) -> ToolResult | None:
+def _javac(javac: str, code: str, name: str, root: Path, missing: tuple[str, ...] = ()) -> ToolResult | None:
     with tempfile.TemporaryDirectory(prefix="blockguide-java-") as tmp:
         temp = Path(tmp) / "src" / name
         temp.parent.mkdir()
         temp.write_text(code, "utf-8")
         argv = [javac, "-d", str(Path(tmp) / "classes"), "-implicit:none", "-proc:none", "-nowarn", "-Xlint:none",
-                "-encoding", "UTF-8", "-sourcepath", str(root), str(temp)]
+                "-encoding", "UTF-8", "-sourcepath", str(_without_module_info(root, Path(tmp))), str(temp)]
         ran = run(argv, root, JAVA_SECONDS)
     if ran is None:
         return None
@@ -88,8 +91,25 @@ def _javac(javac: str, code: str, name: str, root: Path) -> ToolResult | None:
     for line in output.splitlines():
         m = re.match(re.escape(str(temp)) + r":(\d+): error: (.*)", line)
         if m and len(problems) < MAX_PROBLEMS:
+            if missing and (m.group(2).startswith("cannot access") or
+                            any(re.search(rf"\b{re.escape(n)}\b", m.group(2)) for n in missing)):
+                return None  # the example's error comes from what the build would provide: inconclusive
             problems.append(f"javac: {name}:{m.group(1)}: {m.group(2)}")
     if not problems:  # the project's own sources do not compile here: inconclusive
         log.info("javac failed outside the example: %s", output.strip()[:300])
         return None
     return ToolResult(CHECK, tuple(problems))
+
+
+def _without_module_info(root: Path, tmp: Path) -> Path:
+    """The source root as javac should read it for an example outside any module: a `module-info.java` there
+    makes every compilation modular and needs the modules it requires (annotation artifacts a build fetches),
+    so the root is seen through links to everything else in it."""
+    if not (root / "module-info.java").is_file():
+        return root
+    view = tmp / "sourceroot"
+    view.mkdir()
+    for child in root.iterdir():
+        if child.name != "module-info.java":
+            (view / child.name).symlink_to(child.resolve(), target_is_directory=child.is_dir())
+    return view

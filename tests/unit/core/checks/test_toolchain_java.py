@@ -66,8 +66,8 @@ def _tree(root):
     return sorted((p.relative_to(root).as_posix(), p.read_bytes()) for p in root.rglob("*") if p.is_file())
 
 
-def _main(body):
-    return Example("java", "import com.kit.text.Words;\n\npublic class Example {\n    public static void main(String[] "
+def _main(body, imports=""):
+    return Example("java", imports + "import com.kit.text.Words;\n\npublic class Example {\n    public static void main(String[] "
                            "args) {\n        " + body + "\n    }\n}\n")
 
 
@@ -91,11 +91,32 @@ def test_the_signature_example_compiles_and_says_so(tmp_path):
     assert g.example_checks == ("static", "javac") and g.example_problems == ()
 
 
-def test_an_import_only_a_build_provides_means_no_javac_run(tmp_path):
+def test_an_import_only_a_build_provides_still_lets_javac_check_the_example(tmp_path):
+    """The block's file imports what a build fetches (a logger, annotations): javac still checks the example;
+    an error of the example's own is a rejection, one that names what the build provides is inconclusive."""
     root = _project(tmp_path)
     path = root / "src/main/java/com/kit/text/Words.java"
-    path.write_text(TEXT.replace("import java.util.Locale;", "import java.util.Locale;\nimport org.slf4j.Logger;"))
+    path.write_text(TEXT.replace("import java.util.Locale;", "import java.util.Locale;\nimport org.slf4j.Logger;")
+                    .replace("    private final String sep;", "    private final String sep;\n    Logger log;"))
+    assert toolchain_java.unresolved_imports(path.read_text(), root / "src/main/java") == ["org.slf4j.Logger"]
     g, _, _ = _grounded(root, "join")
     problems = check_example(_main('System.out.println(new Words().join("a", "b"));'), g)
+    assert problems.checks == ("static", "javac") and any("Words" in p for p in problems)  # no Words()
+    problems = check_example(_main('System.out.println(new Words("-").log);'), g)
+    assert problems.checks == ("static",) and not any("javac" in p for p in problems)  # names Logger: inconclusive
+    # an example that itself imports from the build is not compiled
+    problems = check_example(_main('System.out.println(new Words("-").join("a", "b"));',
+                                   "import org.slf4j.Logger;\n"), g)
     assert problems.checks == ("static",)
-    assert toolchain_java.unresolved_imports(path.read_text(), root / "src/main/java") == ["org.slf4j.Logger"]
+
+
+def test_a_module_info_at_the_source_root_does_not_stop_the_check(tmp_path):
+    """`module-info.java` requiring a module only a build fetches made every javac run fail outside the
+    example (inconclusive): the example is compiled against the root without it."""
+    root = _project(tmp_path)
+    (root / "src/main/java/module-info.java").write_text(
+        "module com.kit.text {\n    requires static com.example.annotations;\n    exports com.kit.text;\n}\n")
+    g, _, _ = _grounded(root, "join")
+    problems = check_example(_main('System.out.println(new Words().join("a", "b"));'), g)
+    assert problems.checks == ("static", "javac") and problems
+    assert not check_example(_main('System.out.println(new Words("-").join("a", "b"));'), g)
