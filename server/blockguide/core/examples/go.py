@@ -44,7 +44,9 @@ def package_types(sources: list[str]) -> dict[str, str]:
     interface, "interface" and "struct" for the others)."""
     found: dict[str, str] = {}
     for text in sources:
-        for m in re.finditer(r"^\s*type\s+([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?(=\s*)?([^\n]*)", text, re.M):
+        # (type parameters name a type: `Set[T comparable]`, not `[]string` nor `[4]int`)
+        for m in re.finditer(r"^\s*type\s+([A-Za-z_]\w*)\s*(?:\[\s*[A-Za-z_]\w*\s+[^\]]+\]\s*)?(=\s*)?([^\n]*)",
+                             text, re.M):
             rest = m.group(3).split("//")[0].strip()
             if rest.startswith("func") and rest.count("(") == rest.count(")"):
                 underlying = re.sub(r"\s*\{\s*$", "", rest)
@@ -211,7 +213,9 @@ def go_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
     if node is not None:
         result = node.child_by_field_name("result")
         if result is not None:
-            results = len(result.named_children) if result.type == "parameter_list" else 1
+            # (path, data string, err error): one declaration may name several results
+            results = sum(max(1, len(d.children_by_field_name("name"))) for d in result.named_children
+                          if d.type == "parameter_declaration") if result.type == "parameter_list" else 1
     body: list[str] = []
     if block.kind == "class":
         body = [f"var value {prefix}{block.name}", 'fmt.Printf("%+v\\n", value)']

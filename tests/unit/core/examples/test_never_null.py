@@ -304,6 +304,20 @@ def test_a_string_named_for_its_kind_is_one_of_that_kind_in_every_language():
     assert guess("go", GenericParam("dtype", "string")) == '"example"'  # a "dt" inside a word is no date
 
 
+def test_go_named_slices_and_results_named_together_are_read_as_written(tmp_path):
+    """`type Key []string` is a slice, not a string (`Key("a")` does not compile: `[]` was read as type
+    parameters); `(path, data string, err error)` is three results, not two."""
+    from blockguide.core.examples.go import package_types
+
+    assert package_types(["type Key []string\ntype Arr [4]int\ntype Set[T comparable] map[T]bool\n"]) == \
+        {"Key": "[]string", "Arr": "[4]int", "Set": "map[T]bool"}
+    root = _write(tmp_path, {
+        "go.mod": "module example.com/files\n\ngo 1.20\n",
+        "files.go": "package files\n\nfunc Split(name string) (dir, base string, err error) {\n"
+                    "\treturn \"\", name, nil\n}\n"})
+    assert "r0, r1, err := files.Split(" in _example(root, "files.go", "Split")
+
+
 def test_javascript_parameters_take_their_jsdoc_types():
     from blockguide.core.examples.js import jsdoc_types
 
