@@ -195,7 +195,14 @@ def test_the_placeholder_note_only_when_blockguide_guessed_a_value(tmp_path):
         return static_guide(ground(find_definition(src, name), src, path, tmp_path, 0)).notes
 
     assert PLACEHOLDERS not in notes("units") and PLACEHOLDERS not in notes("now")
-    assert PLACEHOLDERS in notes("pad")  # `width` is a guess
+    assert PLACEHOLDERS in notes("pad")  # `text` is "example"
+
+
+def test_no_placeholder_note_when_every_chosen_value_is_a_real_one():
+    from blockguide.core.examples.usage import has_placeholder
+
+    assert has_placeholder('pad("example", 3)') and has_placeholder("f(a, key=None)") and has_placeholder("g({})")
+    assert not has_placeholder('easter(2024, EASTER_WESTERN)') and not has_placeholder('load("example.txt")')
 
 
 @pytest.mark.parametrize("tail, said", [

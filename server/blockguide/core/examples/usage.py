@@ -32,6 +32,16 @@ _SEQUENCE_METHODS = r"forEach|map|filter|reduce|some|every|append|extend|push|po
 _MAPPING_METHODS = r"get|items|keys|values|setdefault|hasOwnProperty|containsKey|entrySet"
 
 
+_PLACEHOLDER_ARG = re.compile(r"""[(,]\s*(?:[A-Za-z_]\w*\s*=\s*)?(None|null|nil|nullptr|NULL|undefined|\{\s*\}|"""
+                              r"""&?Default::default\(\)|todo!\(\)|"example"|'example')\s*(?=[,)])""")
+
+
+def has_placeholder(code: str) -> bool:
+    """An argument in the example's code is a placeholder or a null (`None`, `{}`, `"example"`): the reader
+    must replace it."""
+    return _PLACEHOLDER_ARG.search(code) is not None
+
+
 _COMMENT_OR_STRING = re.compile(r'''"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|/\*[\s\S]*?\*/|//[^\n]*|#[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`(?:\\.|[^`\\])*`''')
 
 

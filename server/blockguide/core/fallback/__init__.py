@@ -9,6 +9,7 @@ or the signature (built by core.examples, checked by core.checks). It is plain, 
 from __future__ import annotations
 
 from blockguide.core.examples import via_note
+from blockguide.core.examples.usage import has_placeholder
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.render import title_for
 from blockguide.core.types import Example, Grounding, Guide, Provenance
@@ -21,6 +22,8 @@ NOTE = "Generated without a model, from the code's structure alone."
 
 
 PLACEHOLDERS = "Example built by blockguide from the signature; replace the placeholder values with real ones."
+# values blockguide chose by the parameters' types, names and uses (none of them a placeholder): for the provenance
+CHOSEN = "Example built by blockguide from the signature, with values chosen for the parameters' types and uses."
 
 
 def static_guide(g: Grounding, reason: str | None = None) -> Guide:
@@ -80,4 +83,6 @@ def example_origin(g: Grounding) -> str:
         return f"Example adapted from the call at `{g.example_source}`."
     if not g.example_guessed:
         return "Example built by blockguide from the signature, with the values the block's own text gives."
+    if g.example is not None and not has_placeholder(g.example.code):
+        return CHOSEN
     return PLACEHOLDERS
