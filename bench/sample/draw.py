@@ -253,8 +253,9 @@ def _definition(lang: str, node, rel: str, scopes):
             return "function", "nested function" if in_func else "function", ("function",), anchor
         if lang == "java":
             return "method", "method", ("method",), anchor
-        if lang == "python":
-            if in_class == "class_definition" and not in_func:
+        if lang == "python":  # a method when the nearest definition around it is a class (one made in a function too)
+            around = next((a for a in up if a in ("class_definition", "function_definition")), None)
+            if around == "class_definition":
                 return "method", "method", ("method",), anchor
             return "function", "nested function" if in_func else "function", ("function",), anchor
         if lang == "cpp":

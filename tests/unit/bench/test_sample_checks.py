@@ -95,6 +95,22 @@ def test_the_files_path_or_module_path_counts_as_known():
     assert checks.check_names(c).status == PASS
 
 
+def test_a_member_inherited_from_another_file_of_the_package_or_the_standard_library_is_known(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "base.py").write_text("class Base:\n    def reset_all(self):\n        pass\n")
+    code = "from pkg.base import Base\nimport textwrap\n\n\nclass Child(Base):\n    pass\n"
+    c = case(code.split("\n\n\n")[1], file_text=code, kind="class")
+    c.tree = tmp_path
+    said = "`Child` extends `Base` (from `builtins`) and inherits `reset_all`; `textwrap.TextWrapper` has `{}`."
+    c.result["guide"]["description"] = said.format("unicode_whitespace_trans")
+    assert checks.check_names(c).status == PASS
+    c.result["guide"]["description"] = said.format("wrap_every_line")  # in no file of the package or library
+    v = checks.check_names(c)
+    assert v.status == FAIL and "wrap_every_line" in v.reason
+    c.result["guide"]["description"] = "`Child` inherits `reset_everything`."
+    assert checks.check_names(c).status == FAIL
+
+
 # --- the author's documentation -----------------------------------------------------------------------------
 _DOCUMENTED = 'def frob(x):\n    """Returns the frobnicated value of x, e.g. for tests.\n\n    More.\n    """\n    return x'
 
@@ -250,3 +266,25 @@ def test_rustdoc_links_and_sphinx_roles_are_read_as_their_text():
     assert checks.check_doc(case(fn, said, language="rust", file_text=rust)).status == PASS
     py = 'def split(s):\n    """Split a string as with :func:`shlex.split`, but never fail."""\n    return [s]'
     assert checks.check_doc(case(py, "Split a string as with `shlex.split`, but never fail.")).status == PASS
+
+
+# --- parallel assignments, target by target ----------------------------------------------------------------
+def test_a_parallel_assignment_is_checked_target_by_target():
+    py = "def swap(a, b):\n    first, second = b, a\n    return first"
+    assert checks.check_assignments(case(py, steps=[("Swap", "It sets `first` to `b` and `second` to `a`.")])
+                                     ).status == PASS
+    assert checks.check_assignments(case(py, steps=[("Swap", "It sets `first` to `a`.")])).status == FAIL
+    go = "func store(d *Digest, v1, v2 uint64) {\n\td.v1, d.v2 = v1, v2\n}"
+    right = case(go, steps=[("Store", "It sets `d.v1` to `v1` and `d.v2` to `v2`.")], language="go")
+    wrong = case(go, steps=[("Store", "It sets `d.v1` to `v2`.")], language="go")
+    assert checks.check_assignments(right).status == PASS
+    assert checks.check_assignments(wrong).status == FAIL
+    js = "function swap(p) {\n  let a = 1, b = 2;\n  [a, b] = [p.b, p.a];\n  return a;\n}"
+    assert checks.check_assignments(case(js, steps=[("Swap", "It sets `a` to `p.b` and `b` to `p.a`.")],
+                                         language="javascript")).status == PASS
+
+
+def test_an_unpacked_value_is_not_a_value_of_each_target():
+    py = "def split(pair):\n    head, tail = pair\n    return head"
+    assert checks.check_assignments(case(py, steps=[("Split", "It sets `head` to `pair`.")])).status == PASS
+    assert checks.check_assignments(case(py, steps=[("Split", "It sets `head` to `tail`.")])).status == FAIL

@@ -50,6 +50,14 @@ def test_rust_impl_methods_java_inner_classes_and_python_methods(tmp_path):
     assert found["inner"][:2] == ("function", "nested function")
 
 
+def test_a_method_of_a_class_made_inside_a_function_is_a_method(tmp_path):
+    py = ("def make(base):\n    class Made(base):\n        def twice(self, x):\n            return 2 * x\n"
+          "    def helper(y):\n        return y\n    return Made\n")
+    found = defs(tmp_path, "m.py", py, "python")
+    assert found["twice"][:2] == ("method", "method")
+    assert found["helper"][:2] == ("function", "nested function")
+
+
 def test_a_header_is_cpp_when_it_holds_cpp_or_the_package_is_cpp():
     assert draw.language_of("x.h", "int f(void);\n", ("c",)) == "c"
     assert draw.language_of("x.h", "// a class Foo {\nnamespace a {\nint f();\n}\n", ("c",)) == "cpp"
