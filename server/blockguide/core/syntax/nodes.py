@@ -294,12 +294,22 @@ def def_name(node: Node) -> str:
 
 
 def signature_text(node: Node) -> str:
+    """The name and parameters as written, with what stands between them (`inner<E>(engine: &E)`, `first<T
+    extends Item>(items: T[])`): a quoted signature is the code's own text, its parameters shortened."""
     name = def_name(node)
     params = node.child_by_field_name("parameters")
     if params is None:
         decl = node.child_by_field_name("declarator")
         params = decl.child_by_field_name("parameters") if decl is not None else None
-    return f"{name}{short(text_of(params), 50)}" if params is not None else name
+    if params is None:
+        return name
+    named = node.child_by_field_name("name")
+    between = ""
+    if named is not None and named.end_byte <= params.start_byte and node.text is not None:
+        between = node.text[named.end_byte - node.start_byte:params.start_byte - node.start_byte].decode(
+            "utf-8", "replace")
+        between = short(between, 40) if between.strip() else ""
+    return f"{name}{between}{short(text_of(params), 50)}"
 
 
 def class_bases(node: Node) -> list[str]:
