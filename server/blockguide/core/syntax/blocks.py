@@ -10,8 +10,8 @@ from tree_sitter import Node, Point
 from blockguide.core.languages import Language
 from blockguide.core.syntax.markers import FoundGuide, find_guides
 from blockguide.core.syntax.nodes import (
-    assigned_function, first_code_column, indent_of, innermost_declarator, is_container, last_row,
-    python_docstring, statement_children, text_of,
+    assigned_function, first_code_column, in_function_body, indent_of, innermost_declarator, is_container,
+    last_row, misread_function, python_docstring, statement_children, text_of,
 )
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Block, BlockKind, Span, text_hash
@@ -34,8 +34,10 @@ def _definition_kind(lang: Language, node: Node) -> BlockKind | None:
     if node.type in lang.classes:
         return BlockKind.CLASS
     if node.type in lang.functions:
-        if node.type == "function_definition" and node.parent is not None and node.parent.type == "compound_statement":
+        if lang.key in ("c", "cpp") and node.type == "function_definition" and (
+                misread_function(node) or in_function_body(node)):
             # C/C++ have no functions inside a body: a macro statement misread (`Py_BEGIN_ALLOW_THREADS if (x) {`)
+            # is none, but the functions in the "body" of a misread one (`NS_BEGIN namespace internal {`) are
             return None
         if lang.key == "cpp" and node.type == "function_definition" and _defines_a_member(node):
             return BlockKind.METHOD  # `Text::size() const {...}`, outside its class

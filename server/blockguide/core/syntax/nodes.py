@@ -281,6 +281,36 @@ def innermost_declarator(node: Node) -> Node | None:
     return decl
 
 
+_C_KEYWORDS = {"if", "else", "while", "for", "switch", "do", "return", "case", "default", "sizeof", "goto", "break",
+               "continue", "namespace", "typedef", "struct", "class", "union", "enum", "template", "using"}
+
+
+def misread_function(node: Node) -> bool:
+    """A C/C++ `function_definition` the parser made up around a macro it cannot expand: one whose declarators
+    hold no parameter list (`NS_BEGIN namespace internal {`, read as a "function" named `namespace` whose body
+    holds the namespace's functions), or whose name is a keyword (`Py_BEGIN_ALLOW_THREADS if (x) {`, a
+    "function" named `if`)."""
+    decl = node.child_by_field_name("declarator")
+    params = False
+    while decl is not None:
+        params = params or decl.type == "function_declarator"
+        inner = next_declarator(decl)
+        if inner is None:
+            break
+        decl = inner
+    return not params or decl is None or text_of(decl) in _C_KEYWORDS
+
+
+def in_function_body(node: Node) -> bool:
+    """Whether a C/C++ node sits in the body of a real function (not one the parser made up)."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "function_definition" and not misread_function(parent):
+            return True
+        parent = parent.parent
+    return False
+
+
 def next_declarator(decl: Node) -> Node | None:
     inner = decl.child_by_field_name("declarator")
     if inner is None and decl.type == "reference_declarator" and decl.named_children:

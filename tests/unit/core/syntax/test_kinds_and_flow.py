@@ -130,3 +130,45 @@ def test_a_java_method_in_an_enum_constants_body_or_an_anonymous_class_is_a_meth
     src = Source(LANGUAGES["java"], code)
     assert snap(src, 2, 4).kind == "method" and snap(src, 2, 4).name == "read"
     assert snap(src, 11, 13).kind == "method" and snap(src, 11, 13).name == "run"
+
+
+_NS_MACRO = """\
+#define NS_BEGIN namespace lib {
+NS_BEGIN
+namespace detail {
+
+inline int twice(int x) {
+    int y = x * 2;
+    return y;
+}
+
+}
+NS_END
+"""
+
+_MACRO_STATEMENT = """\
+static int run(int x)
+{
+    int r = 0;
+    LOCK_BEGIN if (x > 0) {
+        r = x;
+    }
+    return r;
+}
+"""
+
+
+def test_a_function_inside_a_namespace_opened_after_a_macro_is_a_function():
+    # tree-sitter reads `NS_BEGIN namespace detail {` as a "function" named `namespace`; the functions in its
+    # "body" are the namespace's
+    src = Source(LANGUAGES["cpp"], _NS_MACRO)
+    block = snap(src, 4, 7)
+    assert (block.kind, block.name, block.span.start, block.span.end) == ("function", "twice", 4, 8)
+    assert snap(src, 1, 10).kind == "statements"  # the macro and the namespace are no function
+
+
+def test_a_macro_statement_misread_as_a_function_inside_a_body_is_statements():
+    src = Source(LANGUAGES["c"], _MACRO_STATEMENT)
+    assert snap(src, 3, 5).kind == "statements"
+    whole = snap(src, 0, 7)
+    assert (whole.kind, whole.name) == ("function", "run")
