@@ -425,6 +425,17 @@ def draw(packages: dict[str, list[str]], files_for, blocks: int, seed: int,
     return out
 
 
+def lines_hold_only(text: str, first, last) -> bool:
+    """Whether the lines of a run of statements hold nothing else: a reader who selects the lines of
+    `void Set(int c) { code_ = c; n_ = 0; }` selects the method, not the statements in its braces."""
+    raw = text.encode("utf-8")
+    starts = [0] + [i + 1 for i, b in enumerate(raw) if b == 10]
+    before = raw[starts[first.start_point.row]:first.start_byte]
+    line_end = raw.find(b"\n", last.end_byte)
+    after = raw[last.end_byte:line_end if line_end >= 0 else len(raw)].strip()
+    return not before.strip() and (not after or after.startswith((b"//", b"/*", b"#")))
+
+
 def _one(sf: SourceFile, text: str, rng: random.Random) -> Drawn | None:
     if rng.random() < STATEMENT_SHARE:
         runs = statement_runs(sf, text)
@@ -434,7 +445,7 @@ def _one(sf: SourceFile, text: str, rng: random.Random) -> Drawn | None:
             i = rng.randint(0, len(statements) - n)
             first, last = statements[i], statements[i + n - 1]
             end = last.end_point.row - (1 if last.end_point.column == 0 and last.end_point.row > first.start_point.row else 0)
-            if end - first.start_point.row + 1 <= MAX_LINES:
+            if end - first.start_point.row + 1 <= MAX_LINES and lines_hold_only(text, first, last):
                 return Drawn(sf.package, str(sf.tree), sf.rel, sf.language, first.start_point.row + 1, end + 1,
                              "statements", "statements", ("statements",), meta={"statements": n})
     defs = definitions(sf, text)

@@ -110,3 +110,21 @@ def test_the_reader_tells_compound_assignments_from_plain_ones():
     assert sorted((a.target, a.op) for a in found) == [("a", "+="), ("a", "="), ("b.c", "??="), ("i", "++")]
     go = reader.assignments("go", "func f() {\n\tx := 1\n\tx <<= 2\n}\n")
     assert sorted(a.op for a in go) == [":=", "<<="]
+
+
+def test_a_run_of_statements_sharing_its_line_with_its_function_is_not_drawn():
+    from bench.sample.draw import lines_hold_only, parse, top_statements
+    text = "class E {\n    void Set(int c) { code_ = c; n_ = 0; }\n    void Reset() {\n        code_ = 0;\n" \
+           "        n_ = 0; // none\n    }\n};\n"
+    tree = parse("cpp", text)
+    bodies = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.named_children)
+        if node.type == "function_definition":
+            bodies.append(top_statements(node.child_by_field_name("body"), "cpp"))
+    by_row = {run[0].start_point.row: run for run in bodies}
+    one_line, own_lines = by_row[1], by_row[3]
+    assert not lines_hold_only(text, one_line[0], one_line[-1])
+    assert lines_hold_only(text, own_lines[0], own_lines[-1])  # a comment after the last one is fine
