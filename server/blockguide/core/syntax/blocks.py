@@ -10,15 +10,18 @@ from tree_sitter import Node, Point
 from blockguide.core.languages import Language
 from blockguide.core.syntax.markers import FoundGuide, find_guides
 from blockguide.core.syntax.nodes import (
-    assigned_function, first_code_column, in_function_body, indent_of, innermost_declarator, is_container,
-    last_row, misread_function, python_docstring, statement_children, text_of,
+    assigned_function, declared_class, first_code_column, in_function_body, indent_of, innermost_declarator, is_container,
+    last_row, macro_prefix, misread_function, python_docstring, statement_children, text_of,
 )
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Block, BlockKind, Span, text_hash
 
 
 def _unwrap(lang: Language, node: Node) -> Node:
-    """The definition inside a wrapper (decorators, export, template), or the node itself."""
+    """The definition inside a wrapper (decorators, export, template, a C/C++ declaration that defines a
+    class), or the node itself."""
+    if lang.key in ("c", "cpp") and declared_class(lang, node) is not None:
+        return declared_class(lang, node)
     if node.type in lang.wrappers:
         for child in node.named_children:
             inner = _unwrap(lang, child)
@@ -167,6 +170,10 @@ def snap(src: Source, first_line: int, last_line: int) -> Block | None:
     ]
     if not chosen:
         return None
+    if len(chosen) == 2 and macro_prefix(chosen[0], chosen[1]):  # `MACRO MACRO int\nf(...) {`: the function
+        kind = _definition_kind(src.lang, chosen[1])
+        if kind is not None:
+            return make_block(src, chosen, kind, _definition_name(chosen[1]), chosen[1])
     if len(chosen) == 1:
         inner = _unwrap(src.lang, chosen[0])
         kind = _definition_kind(src.lang, inner)

@@ -129,7 +129,16 @@ def block_nodes(src: Source, block: Block) -> list[Node]:
             visit(child)
 
     visit(src.tree.root_node)
-    return out
+    return [n for i, n in enumerate(out) if not (i + 1 < len(out) and macro_prefix(n, out[i + 1]))]
+
+
+def macro_prefix(node: Node, following: Node) -> bool:
+    """C/C++: a "declaration" the parser made up from the macros before a function's return type
+    (`XXH_FORCE_INLINE XXH_PUREF xxh_u32\nXXH32_round(...) {`: `XXH_FORCE_INLINE XXH_PUREF` read as a declaration
+    missing its `;`), which is the head of the function after it on the same line."""
+    return (node.type == "declaration" and following.type == "function_definition"
+            and node.end_point.row == following.start_point.row
+            and any(c.is_missing for c in node.children))
 
 
 def unwrap(node: Node) -> Node:
@@ -145,6 +154,20 @@ def unwrap(node: Node) -> Node:
     return node
 
 
+_C_DECLARATIONS = {"declaration", "field_declaration"}
+
+
+def declared_class(lang: Language, node: Node) -> Node | None:
+    """C/C++: the class, struct, union or enum a declaration defines with its body (`class Data : public
+    Base {...};` inside a class, `struct point {...} origin;`), else None."""
+    if node.type not in _C_DECLARATIONS:
+        return None
+    kind = node.child_by_field_name("type")
+    if kind is None or kind.type not in lang.classes or kind.child_by_field_name("body") is None:
+        return None
+    return kind
+
+
 def definition_node(src: Source, block: Block) -> Node | None:
     """For a function/method/class block: the node that defines it (a function value for `const f = () => ...`)."""
     if block.kind == "statements":
@@ -156,6 +179,7 @@ def definition_node(src: Source, block: Block) -> Node | None:
     if assigned is not None:
         return assigned[1]
     node = unwrap(nodes[0])
+    node = declared_class(src.lang, node) or node
     if node.type in ("lexical_declaration", "variable_declaration"):
         for decl in node.named_children:
             value = decl.child_by_field_name("value")

@@ -172,3 +172,23 @@ def test_a_macro_statement_misread_as_a_function_inside_a_body_is_statements():
     assert snap(src, 3, 5).kind == "statements"
     whole = snap(src, 0, 7)
     assert (whole.kind, whole.name) == ("function", "run")
+
+
+def test_a_class_declared_inside_a_class_is_a_class():
+    text = ("class Outer {\nprivate:\n    class Data : public Base {\n    public:\n        int get() const { return n_; }\n"
+            "        int n_;\n    };\n    struct Pair {\n        int a;\n    } pair_;\n};\n")
+    src = Source(LANGUAGES["cpp"], text)
+    data = snap(src, 2, 6)
+    assert (data.kind, data.name, data.span.start, data.span.end) == ("class", "Data", 2, 7)
+    assert definition_node(src, data).type == "class_specifier"
+    assert (snap(src, 7, 9).kind, snap(src, 7, 9).name) == ("class", "Pair")
+    assert snap(src, 4, 5).kind != "class"  # a member inside it is not the class
+
+
+def test_macros_before_a_functions_return_type_are_its_head():
+    # `INLINE PURE` is read by tree-sitter as a declaration missing its `;`, then the function
+    text = "INLINE PURE unsigned\nround32(unsigned acc, unsigned input)\n{\n    acc += input;\n    return acc;\n}\n"
+    src = Source(LANGUAGES["c"], text)
+    block = snap(src, 0, 5)
+    assert (block.kind, block.name, block.span.start, block.span.end) == ("function", "round32", 0, 6)
+    assert definition_node(src, block).type == "function_definition"
