@@ -248,7 +248,8 @@ def statements(lang: str, text: str, first: int, last: int, kind: str) -> list[s
 
 
 # --- the author's documentation ---------------------------------------------------------------------------
-_TAG = re.compile(r"\{@(?:link|linkplain|code|literal|value)\s+([^}\s(]+(?:\([^)]*\))?)(?:\s+([^}]*))?\}")
+_TAG = re.compile(r"\{@(?:link|linkplain|value)\s+([^}\s(]+(?:\([^)]*\))?)(?:\s+([^}]*))?\}")
+_CODE_TAG = re.compile(r"\{@(?:code|literal)\s+([^}]*)\}")  # code as written: {@code write(String)}
 _ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|cf|approx|incl|resp)\.$", re.I)
 
 
@@ -363,6 +364,7 @@ def first_sentence(doc: str) -> str | None:
             break
         paragraph.append(s)
     text = normal(" ".join(paragraph))
+    text = _CODE_TAG.sub(lambda m: m.group(1).strip(), text)
     text = _TAG.sub(lambda m: m.group(2) or _member(m.group(1)), text)
     text = re.sub(r"\[`?([^\]`]+)`?\]\([^)]*\)", r"\1", text)  # markdown links
     text = re.sub(r"\[`([^\]`]+)`\]", r"\1", text)  # rustdoc intra-doc links

@@ -139,6 +139,19 @@ def test_jsdoc_without_stars_and_javadoc_inline_tags_are_read():
     assert checks.check_doc(c).status == PASS
 
 
+def test_javadoc_code_is_read_as_written_and_a_link_as_its_member():
+    doc = ("class W {\n  /**\n   * Invokes the delegate's {@code write(String)} method.\n   */\n"
+           "  void write(String s) {\n    out.write(s);\n  }\n}")
+    method = "  void write(String s) {\n    out.write(s);\n  }"
+    right = case(method, "`write` invokes the delegate's `write(String)` method.", language="java", kind="method",
+                 file_text=doc)
+    cut = case(method, "`write` invokes the delegate's write method.", language="java", kind="method",
+               file_text=doc)
+    assert checks.check_doc(right).status == PASS and checks.check_doc(cut).status == FAIL
+    from bench.sample.reader import first_sentence
+    assert first_sentence("Reads it, see {@link Reader#read(char[], int)}.") == "Reads it, see Reader.read."
+
+
 def test_rust_and_go_line_comments_are_read():
     rust = "/// Returns the length in bytes.\n/// Never panics.\n#[inline]\npub fn len(&self) -> usize {\n    self.n\n}"
     fn = "pub fn len(&self) -> usize {\n    self.n\n}"
