@@ -93,6 +93,8 @@ def test_the_summary_is_the_first_sentence_whole(text, summary):
 
 
 def test_emphasis_is_read_as_its_words_but_not_a_star_argument_or_a_product():
+    assert parse("A minimal :external:exc:`ExceptionGroup` of :py:class:`list`.", "python").summary == \
+        "A minimal `ExceptionGroup` of `list`."
     assert parse("*message* (:class:`str`) is the error message.", "python").summary == \
         "message (`str`) is the error message."
     assert parse("Pass *args and **kwargs on to a * b.", "python").summary == "Pass *args and **kwargs on to a * b."
@@ -142,6 +144,16 @@ def test_a_definition_in_a_source_file_reads_the_comment_on_its_declaration(tmp_
     assert doccomments.declared_doc(headers, "free_all").summary == "Frees every buffer."
     assert doccomments.declared_doc(headers, "size", "Buffer") is None  # declared, but without a comment
     assert doccomments.declared_doc(headers, "append").summary == "Appends to something else."
+
+
+def test_a_declaration_behind_macros_keeps_its_comment(tmp_path):
+    # tree-sitter reads `LIB_API LIB_BOOL` as a declaration missing its `;` and the rest as a call
+    (tmp_path / "reader.h").write_text(
+        "/* Fills the window before a read.\n   Returns false at the end. */\n"
+        "LIB_API LIB_BOOL FillWindow(Reader* r);\n\nLIB_API LIB_BOOL Other(Reader* r);\n")
+    doc = doccomments.declared_doc([tmp_path / "reader.h"], "FillWindow")
+    assert doc is not None and doc.summary == "Fills the window before a read."
+    assert doccomments.declared_doc([tmp_path / "reader.h"], "Other") is None
 
 
 def test_a_c_definition_is_documented_by_its_public_header(tmp_path):

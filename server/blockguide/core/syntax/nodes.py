@@ -132,11 +132,12 @@ def block_nodes(src: Source, block: Block) -> list[Node]:
     return [n for i, n in enumerate(out) if not (i + 1 < len(out) and macro_prefix(n, out[i + 1]))]
 
 
-def macro_prefix(node: Node, following: Node) -> bool:
+def macro_prefix(node: Node, following: Node, heads: tuple[str, ...] = ("function_definition",)) -> bool:
     """C/C++: a "declaration" the parser made up from the macros before a function's return type
     (`XXH_FORCE_INLINE XXH_PUREF xxh_u32\nXXH32_round(...) {`: `XXH_FORCE_INLINE XXH_PUREF` read as a declaration
-    missing its `;`), which is the head of the function after it on the same line."""
-    return (node.type == "declaration" and following.type == "function_definition"
+    missing its `;`), which is the head of the function (or, among `heads`, the declaration read as a call)
+    after it on the same line."""
+    return (node.type == "declaration" and following.type in heads
             and node.end_point.row == following.start_point.row
             and any(c.is_missing for c in node.children))
 
