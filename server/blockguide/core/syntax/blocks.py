@@ -172,8 +172,9 @@ def snap(src: Source, first_line: int, last_line: int) -> Block | None:
         return None
     if len(chosen) == 2 and macro_prefix(chosen[0], chosen[1]):  # `MACRO MACRO int\nf(...) {`: the function
         kind = _definition_kind(src.lang, chosen[1])
-        if kind is not None:
-            return make_block(src, chosen, kind, _definition_name(chosen[1]), chosen[1])
+        if kind is not None:  # with the macros' lines when they are selected (a misread before it is not)
+            nodes = chosen if chosen[0].start_point.row >= first_line else chosen[1:]
+            return make_block(src, nodes, kind, _definition_name(chosen[1]), chosen[1])
     if len(chosen) == 1:
         inner = _unwrap(src.lang, chosen[0])
         kind = _definition_kind(src.lang, inner)

@@ -129,17 +129,22 @@ def block_nodes(src: Source, block: Block) -> list[Node]:
             visit(child)
 
     visit(src.tree.root_node)
-    return [n for i, n in enumerate(out) if not (i + 1 < len(out) and macro_prefix(n, out[i + 1]))]
+    heads = [n for n in out if n.type == "function_definition"]
+    return [n for n in out if not any(macro_prefix(n, f) for f in heads if f is not n)]
 
 
 def macro_prefix(node: Node, following: Node, heads: tuple[str, ...] = ("function_definition",)) -> bool:
-    """C/C++: a "declaration" the parser made up from the macros before a function's return type
-    (`XXH_FORCE_INLINE XXH_PUREF xxh_u32\nXXH32_round(...) {`: `XXH_FORCE_INLINE XXH_PUREF` read as a declaration
-    missing its `;`), which is the head of the function (or, among `heads`, the declaration read as a call)
-    after it on the same line."""
-    return (node.type == "declaration" and following.type in heads
-            and node.end_point.row == following.start_point.row
-            and any(c.is_missing for c in node.children))
+    """C/C++: what the parser made up from the macros before a function's return type, which is the head of
+    the function (or, among `heads`, of the declaration read as a call) after it on the same line: a
+    "declaration" missing its `;` (`XXH_FORCE_INLINE XXH_PUREF xxh_u32\nXXH32_round(...) {`), an ERROR node
+    (`MACRO(a, b) /// note\n\n[[noreturn]] EXPORT void fail(...) {`) or a piece of one."""
+    if following.type not in heads or node.end_point.row != following.start_point.row or \
+            node.end_byte > following.start_byte:
+        return False
+    around = node
+    while around is not None and around.type != "ERROR":
+        around = around.parent
+    return around is not None or (node.type == "declaration" and any(c.is_missing for c in node.children))
 
 
 def unwrap(node: Node) -> Node:

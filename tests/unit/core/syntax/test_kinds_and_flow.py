@@ -192,3 +192,13 @@ def test_macros_before_a_functions_return_type_are_its_head():
     block = snap(src, 0, 5)
     assert (block.kind, block.name, block.span.start, block.span.end) == ("function", "round32", 0, 6)
     assert definition_node(src, block).type == "function_definition"
+
+
+def test_a_function_after_macro_calls_the_parser_could_not_read_is_that_function():
+    # `MAKE_ERROR(...)` lines without `;` run into the function: tree-sitter makes an ERROR up to its name
+    text = ("MAKE_ERROR(cast_error, Base) /// Thrown on a bad cast\nMAKE_ERROR(ref_error, Base) /// Used internally\n\n"
+            "[[noreturn]] NOINLINE void fail(const char *reason) {\n    log_it(reason);\n    throw reason;\n}\n")
+    src = Source(LANGUAGES["cpp"], text)
+    block = snap(src, 3, 6)
+    assert (block.kind, block.name, block.span.start, block.span.end) == ("function", "fail", 3, 7)
+    assert definition_node(src, block).type == "function_definition"
