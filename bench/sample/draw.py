@@ -259,7 +259,7 @@ def _definition(lang: str, node, rel: str, scopes):
                 return "method", "method", ("method",), anchor
             return "function", "nested function" if in_func else "function", ("function",), anchor
         if lang == "cpp":
-            if in_class == "field_declaration_list":
+            if in_class == "field_declaration_list" or _in_misread_class(node):
                 what = "inline method" if Path(rel).suffix in (".h", ".hpp", ".hh", ".hxx") else "method"
                 return "method", what, ("method",), anchor
             decl = node.child_by_field_name("declarator")
@@ -318,8 +318,30 @@ _CONTROL = re.compile(rb"\s*(else|if|while|for|switch|do|return|case)\b")
 
 def _misread(node) -> bool:
     """A "definition" the parser made up while recovering from code it could not read (an `else if (...) {`
-    between preprocessor lines read as a function): inside an ERROR node, or starting with a control keyword."""
-    return any(a.type == "ERROR" for a in _ancestors(node)) or bool(_CONTROL.match(node.text or b""))
+    between preprocessor lines read as a function): inside an ERROR node, starting with a control keyword, or
+    a C/C++ "function" with no parameter list (`NS_BEGIN namespace x {` or `NS_BEGIN class X {` read as one)."""
+    return any(a.type == "ERROR" for a in _ancestors(node)) or bool(_CONTROL.match(node.text or b"")) or \
+        (node.type == "function_definition" and node.child_by_field_name("declarator") is not None
+         and not _has_parameters(node))
+
+
+def _has_parameters(node) -> bool:
+    decl = node.child_by_field_name("declarator")
+    while decl is not None:
+        if decl.type == "function_declarator":
+            return True
+        decl = decl.child_by_field_name("declarator") or next(
+            (c for c in decl.named_children if "declarator" in c.type), None)
+    return False
+
+
+def _in_misread_class(node) -> bool:
+    """C++: a function in the body of `NS_BEGIN class X {...}`, which tree-sitter reads as a "function" `X`
+    (after an ERROR `class`) whose body holds the class's members."""
+    body = node.parent
+    owner = body.parent if body is not None and body.type == "compound_statement" else None
+    return owner is not None and owner.type == "function_definition" and not _has_parameters(owner) and any(
+        c.type == "ERROR" and (c.text or b"").strip() in (b"class", b"struct") for c in owner.children)
 
 
 def _in_tests(node) -> bool:

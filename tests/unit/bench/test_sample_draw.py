@@ -128,3 +128,15 @@ def test_a_run_of_statements_sharing_its_line_with_its_function_is_not_drawn():
     one_line, own_lines = by_row[1], by_row[3]
     assert not lines_hold_only(text, one_line[0], one_line[-1])
     assert lines_hold_only(text, own_lines[0], own_lines[-1])  # a comment after the last one is fine
+
+
+def test_a_namespace_or_class_opened_after_a_macro_is_no_function_and_its_functions_are(tmp_path):
+    ns = "NS_BEGIN\nnamespace detail {\n\ninline int twice(int x) {\n    return x * 2;\n}\n\n}\nNS_END\n"
+    found = defs(tmp_path, "ns.h", ns, "cpp")
+    assert found["twice"][:2] == ("function", "function") and "namespace" not in found
+    cls = ("NS_BEGIN\n\n//! A stream.\nclass Stream {\npublic:\n    typedef char Ch;\n\n"
+           "    Stream(char* buf) : buf_(buf) {\n        pos_ = 0;\n    }\n\n"
+           "    void Flush() {\n        pos_ = 0;\n    }\n\nprivate:\n    char* buf_;\n    int pos_;\n};\n\nNS_END\n")
+    found = defs(tmp_path, "stream.h", cls, "cpp")
+    assert found["Flush"][:2] == ("method", "inline method")
+    assert list(found) == ["Stream", "Flush"] and found["Stream"][3] == 8  # the constructor; no made-up function
