@@ -205,6 +205,8 @@ def _cpp_class(src: Source, block: Block, path: Path, root: Path) -> str | None:
     owner = _owner(src, block) if block.kind == "method" else None
     if owner is not None and owner.name:
         return owner.name
+    if block.kind == "method" and "::" not in (block.name or ""):  # a class the parser misread (NS_BEGIN class X {)
+        return class_of_method(src, block)
     if "::" not in (block.name or ""):
         return None
     scope = block.name.rsplit("::", 1)[0]

@@ -10,7 +10,7 @@ from tree_sitter import Node, Point
 from blockguide.core.languages import Language
 from blockguide.core.syntax.markers import FoundGuide, find_guides
 from blockguide.core.syntax.nodes import (
-    assigned_function, declared_class, first_code_column, in_function_body, indent_of, innermost_declarator, is_container,
+    assigned_function, class_of_member, declared_class, first_code_column, in_function_body, indent_of, innermost_declarator, is_container,
     last_row, macro_prefix, misread_function, python_docstring, statement_children, text_of,
 )
 from blockguide.core.syntax.source import Source
@@ -52,6 +52,8 @@ def _definition_kind(lang: Language, node: Node) -> BlockKind | None:
         while parent is not None and parent.type in lang.containers | lang.wrappers:
             parent = parent.parent
         if parent is not None and parent.type in lang.classes and parent.type not in _NAMESPACES:
+            return BlockKind.METHOD
+        if lang.key == "cpp" and class_of_member(node) is not None:  # in `NS_BEGIN\nclass X {`, misread
             return BlockKind.METHOD
         return BlockKind.FUNCTION
     if node.type == "expression_statement" and assigned_function(lang, node) is not None:
@@ -366,6 +368,8 @@ def owner_name(src: Source, block: Block) -> str | None:
     name = _definition_name(node) or ""
     if "::" in name:
         return name.rsplit("::", 1)[0].split("::")[-1] or None
+    if src.lang.key == "cpp" and class_of_member(node) is not None:
+        return class_of_member(node)
     parent = node.parent
     while parent is not None and not (parent.type in src.lang.classes and parent.type not in _NAMESPACES):
         parent = parent.parent

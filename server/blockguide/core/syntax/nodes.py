@@ -331,6 +331,27 @@ def misread_function(node: Node) -> bool:
     return not params or decl is None or text_of(decl) in _C_KEYWORDS
 
 
+def misread_class(node: Node | None) -> str | None:
+    """C++: the name of the class a misread function stands for (`NS_BEGIN\nclass Stream {`, read as a
+    "function" `Stream` after an ERROR `class`, its body holding the class's members), else None."""
+    if node is None or node.type != "function_definition" or not misread_function(node):
+        return None
+    for child in node.children:
+        words = text_of(child).split() if child.type == "ERROR" else []
+        if words and words[0] in ("class", "struct"):
+            if len(words) > 1:
+                return words[-1]
+            decl = innermost_declarator(node)
+            return text_of(decl) if decl is not None and decl.type == "identifier" else None
+    return None
+
+
+def class_of_member(node: Node) -> str | None:
+    """The misread class (`misread_class`) whose body a C++ member sits in, else None."""
+    body = node.parent
+    return misread_class(body.parent) if body is not None and body.type == "compound_statement" else None
+
+
 def in_function_body(node: Node) -> bool:
     """Whether a C/C++ node sits in the body of a real function (not one the parser made up)."""
     parent = node.parent

@@ -202,3 +202,16 @@ def test_a_function_after_macro_calls_the_parser_could_not_read_is_that_function
     block = snap(src, 3, 6)
     assert (block.kind, block.name, block.span.start, block.span.end) == ("function", "fail", 3, 7)
     assert definition_node(src, block).type == "function_definition"
+
+
+_CLASS_AFTER_MACRO = ("NS_BEGIN\n\n//! A stream.\nclass Stream {\npublic:\n    typedef char Ch;\n\n"
+                      "    Stream(char* buf) : buf_(buf) {\n        pos_ = 0;\n    }\n\n"
+                      "    void Flush() {\n        pos_ = 0;\n    }\n\nprivate:\n    char* buf_;\n    int pos_;\n};\n\nNS_END\n")
+
+
+def test_a_method_of_a_class_opened_after_a_macro_is_a_method_of_that_class():
+    # tree-sitter reads `NS_BEGIN class Stream {` as a "function" `Stream` whose body holds the members
+    src = Source(LANGUAGES["cpp"], _CLASS_AFTER_MACRO)
+    flush = snap(src, 11, 13)
+    assert (flush.kind, flush.name) == ("method", "Flush") and owner_name(src, flush) == "Stream"
+    assert snap(src, 0, 20).kind == "statements"  # the made-up function is none
