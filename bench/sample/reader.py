@@ -368,7 +368,8 @@ def first_sentence(doc: str) -> str | None:
     text = _TAG.sub(lambda m: m.group(2) or _member(m.group(1)), text)
     text = re.sub(r"\[`?([^\]`]+)`?\]\([^)]*\)", r"\1", text)  # markdown links
     text = re.sub(r"\[`([^\]`]+)`\]", r"\1", text)  # rustdoc intra-doc links
-    text = re.sub(r"</?(?:code|p|b|i|em|strong|tt|pre|a|br|ul|ol|li|var|sup|sub|blockquote)\b[^>]*>", "", text,
+    text = re.sub(r"</?(?:code|p|b|i|em|strong|tt|pre|a|br|ul|ol|li|var|sup|sub|blockquote|cite|dfn|kbd|samp|abbr|"
+                  r"q|s|u|small|big|span|div|dl|dt|dd|h\d|table|tr|td|th|caption|hr|img|font|del|ins|mark)\b[^>]*>", "", text,
                   flags=re.I)  # HTML in Javadoc (not a generic type's <T>)
     if not text or re.search(r"copyright|licen[cs]e|SPDX|TODO|FIXME|eslint|noinspection|nolint|clang-format",
                              text, re.I):
