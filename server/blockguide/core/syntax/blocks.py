@@ -170,6 +170,8 @@ def snap(src: Source, first_line: int, last_line: int) -> Block | None:
         c for c in statement_children(src.lang, container)
         if c.start_point.row <= last_line and last_row(c) >= first_line
     ]
+    # a stray bracket the parser could not read (`})` closing a macro's parenthesis) is nothing selected
+    chosen = [c for c in chosen if c.type != "ERROR" or re.search(r"\w", text_of(c))] or chosen
     if not chosen:
         return None
     if len(chosen) == 2 and macro_prefix(chosen[0], chosen[1]):  # `MACRO MACRO int\nf(...) {`: the function

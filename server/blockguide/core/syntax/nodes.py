@@ -122,8 +122,8 @@ def block_nodes(src: Source, block: Block) -> list[Node]:
             if holds_statements(src, node):  # a whole body selected: its statements, not one `block` statement
                 for child in node.children:
                     visit(child)
-            elif node.type not in SKIPPED:
-                out.append(node)
+            elif node.type not in SKIPPED and (node.type != "ERROR" or re.search(r"\w", text_of(node))):
+                out.append(node)  # (a stray bracket the parser could not read is nothing)
             return
         for child in node.children:
             visit(child)
@@ -384,7 +384,7 @@ def signature_text(node: Node) -> str:
         params = decl.child_by_field_name("parameters") if decl is not None else None
     if params is None:
         return name
-    named = node.child_by_field_name("name")
+    named = node.child_by_field_name("name") or innermost_declarator(node)
     between = ""
     if named is not None and named.end_byte <= params.start_byte and node.text is not None:
         between = node.text[named.end_byte - node.start_byte:params.start_byte - node.start_byte].decode(

@@ -215,3 +215,15 @@ def test_a_method_of_a_class_opened_after_a_macro_is_a_method_of_that_class():
     flush = snap(src, 11, 13)
     assert (flush.kind, flush.name) == ("method", "Flush") and owner_name(src, flush) == "Stream"
     assert snap(src, 0, 20).kind == "statements"  # the made-up function is none
+
+
+def test_a_function_named_by_a_macro_and_closed_with_a_stray_bracket_is_that_function():
+    # `FN(Name)(...)` pastes the name; the `)` after its body closes a macro tree-sitter does not see
+    text = "EXPORT size_t FN(Combine)(int* out,\n                          int n) {\n    out[0] = n;\n    return 1;\n})\n"
+    src = Source(LANGUAGES["c"], text)
+    block = snap(src, 0, 4)
+    assert (block.kind, block.span.start, block.span.end) == ("function", 0, 5)
+    node = definition_node(src, block)
+    assert node.type == "function_definition"
+    from blockguide.core.syntax.nodes import signature_text
+    assert signature_text(node) == "FN(Combine)(int* out, int n)"
