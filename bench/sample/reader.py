@@ -365,6 +365,7 @@ def first_sentence(doc: str) -> str | None:
         paragraph.append(s)
     text = normal(" ".join(paragraph))
     text = _CODE_TAG.sub(lambda m: m.group(1).strip(), text)
+    text = re.sub(r"(?<![\w`])[@\\](?:p|c|a|e|b)\s+(?=\S)", "", text)  # Doxygen's inline commands: @p x -> x
     text = _TAG.sub(lambda m: m.group(2) or _member(m.group(1)), text)
     text = re.sub(r"\[`?([^\]`]+)`?\]\([^)]*\)", r"\1", text)  # markdown links
     text = re.sub(r"\[`([^\]`]+)`\]", r"\1", text)  # rustdoc intra-doc links

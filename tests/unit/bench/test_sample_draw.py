@@ -101,6 +101,8 @@ def test_the_readers_first_sentence_keeps_abbreviations_and_reduces_inline_tags(
     assert reader.first_sentence("Creates a {@link Reader} from {@code bytes}.\n@param b") == \
         "Creates a Reader from bytes."
     assert reader.first_sentence("Copyright 2020 the authors.") is None
+    assert reader.first_sentence("Bounds the size for the given @p input_size and \\c mode.") == \
+        "Bounds the size for the given input_size and mode."
     assert reader.first_sentence("Names from the <cite>Name Documentation</cite>.\n<ul><li>A</li></ul>") == \
         "Names from the Name Documentation."
     assert reader.first_sentence("Parses the [`Header`] line\nof a request.\n\nMore.") == \
