@@ -319,10 +319,21 @@ _CONTROL = re.compile(rb"\s*(else|if|while|for|switch|do|return|case)\b")
 def _misread(node) -> bool:
     """A "definition" the parser made up while recovering from code it could not read (an `else if (...) {`
     between preprocessor lines read as a function): inside an ERROR node, starting with a control keyword, or
-    a C/C++ "function" with no parameter list (`NS_BEGIN namespace x {` or `NS_BEGIN class X {` read as one)."""
+    a C/C++ "function" with no parameter list (`NS_BEGIN namespace x {` or `NS_BEGIN class X {` read as one),
+    named by a keyword or inside a function's body (`Py_END_ALLOW_THREADS if (n < 0) {`, a "function" `if`)."""
     return any(a.type == "ERROR" for a in _ancestors(node)) or bool(_CONTROL.match(node.text or b"")) or \
         (node.type == "function_definition" and node.child_by_field_name("declarator") is not None
-         and not _has_parameters(node))
+         and (not _has_parameters(node) or _name(node) in _KEYWORDS or _in_body(node)))
+
+
+_KEYWORDS = {"if", "else", "while", "for", "switch", "do", "return", "case", "sizeof"}
+
+
+def _in_body(node) -> bool:
+    """Inside a C/C++ function's body (one with parameters): C has no nested functions, so a "function" there
+    is a macro statement misread (`Py_END_ALLOW_THREADS if (n < 0) {...}`, a "function" named `if`)."""
+    return any(a.type == "function_definition" and _has_parameters(a) and _name(a) not in _KEYWORDS
+               for a in _ancestors(node))
 
 
 def _has_parameters(node) -> bool:

@@ -144,3 +144,10 @@ def test_a_namespace_or_class_opened_after_a_macro_is_no_function_and_its_functi
     found = defs(tmp_path, "stream.h", cls, "cpp")
     assert found["Flush"][:2] == ("method", "inline method")
     assert list(found) == ["Stream", "Flush"] and found["Stream"][3] == 8  # the constructor; no made-up function
+
+
+def test_a_macro_statement_read_as_a_function_inside_a_body_is_not_drawn(tmp_path):
+    text = ("static int run(int n)\n{\n  BEGIN_THREADS\n\n  n = work (n);\n\n  END_THREADS\n\n  if (n < 0)\n    {\n"
+            "      report (n);\n      return -1;\n    }\n  return n;\n}\n")
+    found = defs(tmp_path, "s.c", text, "c")
+    assert list(found) == ["run"]
