@@ -227,3 +227,15 @@ def test_a_function_named_by_a_macro_and_closed_with_a_stray_bracket_is_that_fun
     assert node.type == "function_definition"
     from blockguide.core.syntax.nodes import signature_text
     assert signature_text(node) == "FN(Combine)(int* out, int n)"
+
+
+def test_a_header_that_includes_a_cpp_header_next_to_it_is_cpp(tmp_path):
+    (tmp_path / "inc").mkdir()
+    (tmp_path / "inc" / "error.h").write_text("struct Result {\n  bool operator==(int c) const { return c == 0; }\n};\n")
+    (tmp_path / "inc" / "plain.h").write_text("int plain(int);\n")
+    text = '#include "error.h"\n\ninline const char* message(int code) {\n  return code ? "bad" : "ok";\n}\n'
+    (tmp_path / "inc" / "en.h").write_text(text)
+    assert for_file(tmp_path / "inc" / "en.h", text).key == "cpp"
+    c_text = '#include "plain.h"\n#include "missing.h"\n\nint twice(int x) {\n  return 2 * x;\n}\n'
+    (tmp_path / "inc" / "c.h").write_text(c_text)
+    assert for_file(tmp_path / "inc" / "c.h", c_text).key == "c"
