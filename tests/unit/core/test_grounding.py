@@ -160,3 +160,15 @@ def test_a_method_of_a_class_the_parser_misread_keeps_its_kind_and_class(tmp_pat
     src = Source(LANGUAGES["cpp"], text)
     g = ground_facts(snap(src, 11, 13), src, tmp_path / "stream.h", tmp_path, 0)
     assert (g.block.kind, g.owner) == ("method", "Stream")  # not turned into a function by the grounding
+
+
+def test_a_method_of_a_class_template_specialization_names_the_template(tmp_path):
+    from blockguide.core.grounding import ground as ground_facts
+    from blockguide.core.languages import LANGUAGES
+    from blockguide.core.syntax.blocks import snap
+    text = ("template <typename T>\nstruct caster<Map<T, 2>,\n              typename helper<T>::Valid> {\n"
+            "    static int cast(const T *src) {\n        return convert(src);\n    }\n};\n")
+    (tmp_path / "cast.hpp").write_text(text)
+    src = Source(LANGUAGES["cpp"], text)
+    g = ground_facts(snap(src, 3, 5), src, tmp_path / "cast.hpp", tmp_path, 0)
+    assert (g.block.kind, g.owner) == ("method", "caster")

@@ -378,7 +378,7 @@ def owner_name(src: Source, block: Block) -> str | None:
     if parent is None:
         return None
     owner = _definition_name(parent)
-    return re.sub(r"<.*$", "", owner).strip() if owner else None
+    return re.sub(r"<.*", "", owner, flags=re.S).strip() if owner else None
 
 
 def property_owner(obj: Node | None) -> str | None:
