@@ -479,6 +479,12 @@ def _one(sf: SourceFile, text: str, rng: random.Random) -> Drawn | None:
             first, last = statements[i], statements[i + n - 1]
             end = last.end_point.row - (1 if last.end_point.column == 0 and last.end_point.row > first.start_point.row else 0)
             if end - first.start_point.row + 1 <= MAX_LINES and lines_hold_only(text, first, last):
+                whole = [d for d in definitions(sf, text) if (d[0], d[1]) == (first.start_point.row, end)] \
+                    if n == 1 else []
+                if whole:  # one statement that is a definition (a nested `fn inner`): selected, it is that
+                    start, stop, kind, what, kinds, name, _ = whole[0]
+                    return Drawn(sf.package, str(sf.tree), sf.rel, sf.language, start + 1, stop + 1, kind, what,
+                                 kinds, name)
                 return Drawn(sf.package, str(sf.tree), sf.rel, sf.language, first.start_point.row + 1, end + 1,
                              "statements", "statements", ("statements",), meta={"statements": n})
     defs = definitions(sf, text)

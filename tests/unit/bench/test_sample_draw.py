@@ -151,3 +151,21 @@ def test_a_macro_statement_read_as_a_function_inside_a_body_is_not_drawn(tmp_pat
             "      report (n);\n      return -1;\n    }\n  return n;\n}\n")
     found = defs(tmp_path, "s.c", text, "c")
     assert list(found) == ["run"]
+
+
+def test_one_statement_that_is_a_definition_is_drawn_as_that_definition(tmp_path):
+    class First:  # the draw's choices made the first way every time: a statement run of one, the first
+        def random(self):
+            return 0.0
+
+        def choice(self, items):
+            return items[0]
+
+        def randint(self, low, high):
+            return low
+
+    text = ("fn outer(x: u8) -> u8 {\n    fn inner(y: u8) -> u8 {\n        y + 1\n    }\n    inner(x)\n}\n")
+    (tmp_path / "lib.rs").write_text(text)
+    sf = draw.SourceFile("pkg:x@1", tmp_path, "lib.rs", "rust")
+    got = draw._one(sf, text, First())
+    assert (got.kind, got.name, got.start, got.end) == ("function", "inner", 2, 4)
