@@ -239,3 +239,14 @@ def test_a_header_that_includes_a_cpp_header_next_to_it_is_cpp(tmp_path):
     c_text = '#include "plain.h"\n#include "missing.h"\n\nint twice(int x) {\n  return 2 * x;\n}\n'
     (tmp_path / "inc" / "c.h").write_text(c_text)
     assert for_file(tmp_path / "inc" / "c.h", c_text).key == "c"
+
+
+def test_a_header_deep_in_a_cpp_project_s_include_tree_is_cpp(tmp_path):
+    text = "int clamp(int x);\n"  # nothing C++ in it
+    deep = tmp_path / "proj" / "lib" / "include" / "lib" / "compat"
+    deep.mkdir(parents=True)
+    (deep / "ints.h").write_text(text)
+    (tmp_path / "proj" / "main.cpp").write_text('#include "lib/compat/ints.h"\n')
+    assert for_file(deep / "ints.h", text).key == "c"  # no project root: only two folders up are looked at
+    (tmp_path / "proj" / "setup.py").write_text("")
+    assert for_file(deep / "ints.h", text).key == "cpp"  # up to the project's root, where its sources are
