@@ -393,8 +393,10 @@ def comparable(text: str) -> str:
     text = re.sub(r":[\w:]+:(?=`)", "", text)  # :func:`x` -> `x`
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [x](y) -> x
     text = re.sub(r"\[`([^\]`]*)`\]", r"\1", text)  # [`x`] -> x
+    text = re.sub(r"(?<!\S)(?:[-*+]|\d+[.)])(?=\s)", " ", text)  # list markers: a sentence may run into a list
     text = re.sub(r"[`*_]", "", text)
     text = re.sub(r"[\"'“”‘’]", "", text)
+    text = re.sub(r"[,;:](?=\s|$)", " ", text)  # how list items are joined is not the author's words
     return normal(text).lower().rstrip(".:;,")
 
 

@@ -152,6 +152,15 @@ def test_javadoc_code_is_read_as_written_and_a_link_as_its_member():
     assert first_sentence("Reads it, see {@link Reader#read(char[], int)}.") == "Reads it, see Reader.read."
 
 
+def test_a_first_sentence_that_runs_into_a_list_is_whole_with_its_items():
+    ts = "/**\n * Creates a function that acts as\n * - decorator\n * - annotation object\n */\nfunction make() {\n  return 1;\n}"
+    fn = "function make() {\n  return 1;\n}"
+    whole = case(fn, "`make` creates a function that acts as decorator, annotation object.", language="typescript",
+                 file_text=ts)
+    cut = case(fn, "`make` creates a function that acts as.", language="typescript", file_text=ts)
+    assert checks.check_doc(whole).status == PASS and checks.check_doc(cut).status == FAIL
+
+
 def test_rust_and_go_line_comments_are_read():
     rust = "/// Returns the length in bytes.\n/// Never panics.\n#[inline]\npub fn len(&self) -> usize {\n    self.n\n}"
     fn = "pub fn len(&self) -> usize {\n    self.n\n}"
