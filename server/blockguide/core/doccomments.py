@@ -551,15 +551,25 @@ def _sentences(text: str) -> list[str]:
 
 def _first_paragraph(text: str) -> str:
     paragraph: list[str] = []
+    items: list[str] = []
     for line in text.split("\n"):
         stripped = line.strip()
         if not stripped:
             if paragraph:
                 break
             continue
-        if re.match(r"^([-*+]|\d+[.)])\s", stripped) and paragraph:
-            break  # a list starts: the sentence before it introduced it
+        item = re.match(r"^(?:[-*+]|\d+[.)])\s+(.*)", stripped)
+        if item and paragraph:
+            if items or not re.search(r"[\w,]$", paragraph[-1]):
+                if not items:
+                    break  # a list starts: the sentence before it (ending in ":" or ".") introduced it
+            items.append(item.group(1).rstrip(" .,;"))  # the sentence goes on into the list: its items
+            continue
+        if items:
+            break
         paragraph.append(stripped)
+    if items:  # "acts as\n- a decorator\n- an annotation" -> "acts as a decorator, an annotation"
+        return " ".join(paragraph) + " " + ", ".join(items)
     return " ".join(paragraph)
 
 
@@ -592,6 +602,7 @@ def summary_of(text: str) -> str:
         first = first[:cut].rstrip(" ,;—") + "."
     if not re.search(r"[.!?][\"')\]»]*$", first):
         first = first.rstrip(" ,;-—") + "."
-    if first.count("(") != first.count(")") or first.count("[") != first.count("]"):
+    plain = re.sub(r"\S*[\[(][^\s\[\]()]*[\])]\S*", " ", first)  # a half-open range, v[0..n), is balanced
+    if plain.count("(") != plain.count(")") or plain.count("[") != plain.count("]"):
         return ""  # a parenthesis the sentence opens and the next one closes: not a whole sentence
     return first

@@ -146,6 +146,15 @@ def test_a_definition_in_a_source_file_reads_the_comment_on_its_declaration(tmp_
     assert doccomments.declared_doc(headers, "append").summary == "Appends to something else."
 
 
+def test_a_sentence_that_runs_into_a_list_keeps_its_items_and_a_half_open_range_is_balanced():
+    assert parse("Creates a function that acts as\n- decorator\n- annotation object\n\nMore.", "typescript").summary == \
+        "Creates a function that acts as decorator, annotation object."
+    assert parse("Parses the input. Supports:\n- a\n- b", "typescript").summary == "Parses the input."
+    assert parse("Finds runs of zeros in v[0..n) and codes them (lower bits first).", "c").summary == \
+        "Finds runs of zeros in v[0..n) and codes them (lower bits first)."
+    assert parse("Parses it (and checks it.", "c").summary == ""
+
+
 def test_a_declaration_behind_macros_keeps_its_comment(tmp_path):
     # tree-sitter reads `LIB_API LIB_BOOL` as a declaration missing its `;` and the rest as a call
     (tmp_path / "reader.h").write_text(
