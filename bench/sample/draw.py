@@ -247,8 +247,9 @@ def _definition(lang: str, node, rel: str, scopes):
         if lang == "go":
             return ("method", "method", ("method",), anchor) if t == "method_declaration" else \
                 ("function", "function", ("function",), anchor)
-        if lang == "rust":
-            if "impl_item" in up or "trait_item" in up:
+        if lang == "rust":  # a method when the nearest definition around it is an impl or a trait
+            around = next((a for a in up if a in ("impl_item", "trait_item", "function_item")), None)
+            if around in ("impl_item", "trait_item"):
                 return "method", "impl method", ("method",), anchor
             return "function", "nested function" if in_func else "function", ("function",), anchor
         if lang == "java":
