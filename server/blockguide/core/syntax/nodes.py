@@ -371,6 +371,8 @@ def next_declarator(decl: Node) -> Node | None:
 
 def def_name(node: Node) -> str:
     name = node.child_by_field_name("name")
+    if name is None and node.type == "impl_item":  # Rust `impl<T> Drop for Guard<T>`: the type's name
+        return re.sub(r"\s*<.*", "", text_of(node.child_by_field_name("type")), flags=re.S)
     return text_of(name if name is not None else innermost_declarator(node))
 
 

@@ -120,3 +120,10 @@ def test_every_statement_is_read_and_the_bound_is_a_field(monkeypatch):
     monkeypatch.setattr(outline, "MAX_FACTS", 50)
     read = outline.read(src, block)
     assert len(read.facts) == 50 and read.unread == 30
+
+
+def test_an_impl_inside_a_function_is_named_by_its_type():
+    rust = Source(LANGUAGES["rust"], "fn run() {\n    struct Guard<'a> {\n        n: &'a u8,\n    }\n"
+                                     "    impl<'a> Drop for Guard<'a> {\n        fn drop(&mut self) {}\n    }\n}\n")
+    read = outline.read(rust, find_definition(rust, "run"))
+    assert [f.name for f in read.facts] == ["Guard", "Guard"]
