@@ -23,11 +23,6 @@ def test_a_function_assigned_to_a_property_is_a_method_or_a_function(tmp_path):
     prop = [v for v in found.values() if v[1] == "property function"]
     assert prop == [("method", "property function", ("method", "function"), 2, 4)]
     assert found["helper"][:2] == ("function", "nested function")
-    rust = ("trait Engine {\n    fn encode(&self, x: u8) -> u8 {\n        fn inner(y: u8) -> u8 {\n            y + 1\n"
-            "        }\n        inner(x)\n    }\n}\n")
-    found = defs(tmp_path, "src/lib.rs", rust, "rust")
-    assert found["encode"][:2] == ("method", "impl method")
-    assert found["inner"][:2] == ("function", "nested function")
     assert found["setup"][:2] == ("function", "function")
 
 
@@ -61,6 +56,11 @@ def test_a_method_of_a_class_made_inside_a_function_is_a_method(tmp_path):
     found = defs(tmp_path, "m.py", py, "python")
     assert found["twice"][:2] == ("method", "method")
     assert found["helper"][:2] == ("function", "nested function")
+    rust = ("trait Engine {\n    fn encode(&self, x: u8) -> u8 {\n        fn inner(y: u8) -> u8 {\n            y + 1\n"
+            "        }\n        inner(x)\n    }\n}\n")
+    found = defs(tmp_path, "src/lib.rs", rust, "rust")
+    assert found["encode"][:2] == ("method", "impl method")
+    assert found["inner"][:2] == ("function", "nested function")
 
 
 def test_a_header_is_cpp_when_it_holds_cpp_or_the_package_is_cpp():
