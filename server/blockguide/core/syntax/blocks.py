@@ -166,6 +166,11 @@ def snap(src: Source, first_line: int, last_line: int) -> Block | None:
         if container.parent is None:
             break
         container = container.parent
+    # a bare block `{ ... }` selected whole, braces and all, is a statement of the block around it
+    parent = container.parent
+    if parent is not None and is_container(src.lang, parent) and container.start_point.row >= first_line and \
+            last_row(container) <= last_line and any(c.id == container.id for c in statement_children(src.lang, parent)):
+        container = parent
     chosen = [
         c for c in statement_children(src.lang, container)
         if c.start_point.row <= last_line and last_row(c) >= first_line

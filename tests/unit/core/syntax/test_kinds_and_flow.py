@@ -250,3 +250,15 @@ def test_a_header_deep_in_a_cpp_project_s_include_tree_is_cpp(tmp_path):
     assert for_file(deep / "ints.h", text).key == "c"  # no project root: only two folders up are looked at
     (tmp_path / "proj" / "setup.py").write_text("")
     assert for_file(deep / "ints.h", text).key == "cpp"  # up to the project's root, where its sources are
+
+
+def test_a_bare_block_selected_with_its_braces_is_documented_with_them():
+    text = "int pick(int n)\n{\n    check(n);\n    {   if (n > 8) return 2;\n        return 1;\n    }\n}\n"
+    src = Source(LANGUAGES["c"], text)
+    whole = snap(src, 3, 5)
+    assert (whole.kind, whole.span.start, whole.span.end) == ("statements", 3, 6)
+    inside = snap(src, 4, 4)
+    assert (inside.span.start, inside.span.end) == (4, 5)
+    py = Source(LANGUAGES["python"], "def f(x):\n    a = x\n    return a\n")
+    body = snap(py, 1, 2)  # a Python body selected whole is its statements, not the function
+    assert (body.kind, body.span.start, body.span.end) == ("statements", 1, 3)
