@@ -202,7 +202,7 @@ def _all_statements(case: Case) -> int:
     return len(re.findall(r"[;\n]", case.block)) + 1
 
 
-# --- 3. every quoted name exists in the block or its file ----------------------------------------------------
+# --- 3. every quoted name exists in the block or its context (file, package, imported standard modules) ------
 _BUILTINS = {"None", "True", "False", "null", "undefined", "nil", "true", "false", "NULL", "nullptr", "self",
              "this", "NaN", "Infinity", "void", "Ok", "Err", "Some", "Option", "Result", "Self", "super",
              "Exception", "Error", "int", "str", "bool", "float", "dict", "list", "tuple", "string", "object",
