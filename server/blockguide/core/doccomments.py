@@ -602,7 +602,7 @@ def summary_of(text: str) -> str:
         first = first[:cut].rstrip(" ,;—") + "."
     if not re.search(r"[.!?][\"')\]»]*$", first):
         first = first.rstrip(" ,;-—") + "."
-    plain = re.sub(r"\S*[\[(][^\s\[\]()]*[\])]\S*", " ", first)  # a half-open range, v[0..n), is balanced
+    plain = re.sub(r"\[[^\s\[\]()]*\)|\([^\s\[\]()]*\]", " ", first)  # a half-open range, v[0..n), is balanced
     if plain.count("(") != plain.count(")") or plain.count("[") != plain.count("]"):
         return ""  # a parenthesis the sentence opens and the next one closes: not a whole sentence
     return first

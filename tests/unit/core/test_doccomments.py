@@ -153,6 +153,8 @@ def test_a_sentence_that_runs_into_a_list_keeps_its_items_and_a_half_open_range_
     assert parse("Finds runs of zeros in v[0..n) and codes them (lower bits first).", "c").summary == \
         "Finds runs of zeros in v[0..n) and codes them (lower bits first)."
     assert parse("Parses it (and checks it.", "c").summary == ""
+    assert parse("Return a measure of the similarity (float in [0,1]).", "go").summary == \
+        "Return a measure of the similarity (float in [0,1])."
 
 
 def test_a_declaration_behind_macros_keeps_its_comment(tmp_path):
