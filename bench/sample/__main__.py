@@ -184,9 +184,14 @@ def timed_out(result: dict) -> bool:
 def still_drawn(b: draw.Drawn, text: str) -> bool:
     """Whether a saved definition is still a candidate under the draw's current rules (--from after a fix of
     the draw leaves out what it would no longer draw)."""
-    if b.kind == "statements":
-        return True
     sf = draw.SourceFile(b.package, Path(b.tree), b.file, b.language)
+    if b.kind == "statements":  # a run drawn before the draw left out those sharing a line with other code
+        for _, run in draw.statement_runs(sf, text):
+            firsts = [r for r in run if r.start_point.row == b.start - 1]
+            lasts = [r for r in run if r.end_point.row in (b.end - 1, b.end)]
+            if firsts and lasts and not draw.lines_hold_only(text, firsts[0], lasts[-1]):
+                return False
+        return True
     return any((d[0] + 1, d[1] + 1) == (b.start, b.end) for d in draw.definitions(sf, text))
 
 

@@ -202,7 +202,7 @@ def _all_statements(case: Case) -> int:
     return len(re.findall(r"[;\n]", case.block)) + 1
 
 
-# --- 3. every quoted name exists in the block or its file ----------------------------------------------------
+# --- 3. every quoted name exists in the block or its context (file, package, imported standard modules) ------
 _BUILTINS = {"None", "True", "False", "null", "undefined", "nil", "true", "false", "NULL", "nullptr", "self",
              "this", "NaN", "Infinity", "void", "Ok", "Err", "Some", "Option", "Result", "Self", "super",
              "Exception", "Error", "int", "str", "bool", "float", "dict", "list", "tuple", "string", "object",
@@ -214,11 +214,32 @@ def quoted(prose: str) -> list[str]:
     return [q for q in re.findall(r"`([^`\n]+)`", prose) if q.strip()]
 
 
+class _Known:
+    """The names a guide may quote: the block's file's and its id's; past those (read only when asked), its
+    package's other files (a member inherited from a class defined there) and the standard library modules
+    the file imports."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self.words = set(IDENT.findall(case.file_text)) | set(IDENT.findall(case.id))
+        self.wider = False
+
+    def __contains__(self, name: str) -> bool:
+        if name in self.words or name in _BUILTINS:
+            return True
+        if not self.wider:
+            self.wider = True
+            if self.case.tree is not None and Path(self.case.tree).is_dir():
+                self.words |= reader.package_words(self.case.tree, self.case.language)
+            self.words |= reader.standard_words(self.case.language, self.case.file_text)
+        return name in self.words
+
+
 def check_names(case: Case) -> Verdict:
     spans = quoted(case.prose)
     if not spans:
         return Verdict(NA, "nothing is quoted")
-    words = set(IDENT.findall(case.file_text)) | set(IDENT.findall(case.id))
+    words = _Known(case)
     where = case.id.rsplit(":", 1)[0]  # package@version/path/in/package
     for span in spans:
         s = span.strip()
@@ -229,9 +250,10 @@ def check_names(case: Case) -> Verdict:
             continue  # the file's or the package's path, e.g. "github.com/pkg/x/sub" or "./lib/utils.js"
         if _DOTTED.match(s):
             parts = [p for p in re.split(r"\.|::|->|\(\)", s) if p]
-            missing = [p for p in parts if p not in words and p not in _BUILTINS]
+            missing = [p for p in parts if p not in words]
             if missing:
-                return Verdict(FAIL, f"`{s}`: `{missing[0]}` is neither in the block nor in its file")
+                return Verdict(FAIL, f"`{s}`: `{missing[0]}` is neither in the block, its file, its package nor "
+                                     "the standard library it imports")
             continue
         if not in_order(s, case.file_text) and not in_order(s, case.block):
             return Verdict(FAIL, f"`{s[:60]}` is not in the file")

@@ -247,18 +247,20 @@ def _definition(lang: str, node, rel: str, scopes):
         if lang == "go":
             return ("method", "method", ("method",), anchor) if t == "method_declaration" else \
                 ("function", "function", ("function",), anchor)
-        if lang == "rust":
-            if "impl_item" in up or "trait_item" in up:
+        if lang == "rust":  # a method when the nearest definition around it is an impl or a trait
+            around = next((a for a in up if a in ("impl_item", "trait_item", "function_item")), None)
+            if around in ("impl_item", "trait_item"):
                 return "method", "impl method", ("method",), anchor
             return "function", "nested function" if in_func else "function", ("function",), anchor
         if lang == "java":
             return "method", "method", ("method",), anchor
-        if lang == "python":
-            if in_class == "class_definition" and not in_func:
+        if lang == "python":  # a method when the nearest definition around it is a class (one made in a function too)
+            around = next((a for a in up if a in ("class_definition", "function_definition")), None)
+            if around == "class_definition":
                 return "method", "method", ("method",), anchor
             return "function", "nested function" if in_func else "function", ("function",), anchor
         if lang == "cpp":
-            if in_class == "field_declaration_list":
+            if in_class == "field_declaration_list" or _in_misread_class(node):
                 what = "inline method" if Path(rel).suffix in (".h", ".hpp", ".hh", ".hxx") else "method"
                 return "method", what, ("method",), anchor
             decl = node.child_by_field_name("declarator")
@@ -317,8 +319,41 @@ _CONTROL = re.compile(rb"\s*(else|if|while|for|switch|do|return|case)\b")
 
 def _misread(node) -> bool:
     """A "definition" the parser made up while recovering from code it could not read (an `else if (...) {`
-    between preprocessor lines read as a function): inside an ERROR node, or starting with a control keyword."""
-    return any(a.type == "ERROR" for a in _ancestors(node)) or bool(_CONTROL.match(node.text or b""))
+    between preprocessor lines read as a function): inside an ERROR node, starting with a control keyword, or
+    a C/C++ "function" with no parameter list (`NS_BEGIN namespace x {` or `NS_BEGIN class X {` read as one),
+    named by a keyword or inside a function's body (`Py_END_ALLOW_THREADS if (n < 0) {`, a "function" `if`)."""
+    return any(a.type == "ERROR" for a in _ancestors(node)) or bool(_CONTROL.match(node.text or b"")) or \
+        (node.type == "function_definition" and node.child_by_field_name("declarator") is not None
+         and (not _has_parameters(node) or _name(node) in _KEYWORDS or _in_body(node)))
+
+
+_KEYWORDS = {"if", "else", "while", "for", "switch", "do", "return", "case", "sizeof"}
+
+
+def _in_body(node) -> bool:
+    """Inside a C/C++ function's body (one with parameters): C has no nested functions, so a "function" there
+    is a macro statement misread (`Py_END_ALLOW_THREADS if (n < 0) {...}`, a "function" named `if`)."""
+    return any(a.type == "function_definition" and _has_parameters(a) and _name(a) not in _KEYWORDS
+               for a in _ancestors(node))
+
+
+def _has_parameters(node) -> bool:
+    decl = node.child_by_field_name("declarator")
+    while decl is not None:
+        if decl.type == "function_declarator":
+            return True
+        decl = decl.child_by_field_name("declarator") or next(
+            (c for c in decl.named_children if "declarator" in c.type), None)
+    return False
+
+
+def _in_misread_class(node) -> bool:
+    """C++: a function in the body of `NS_BEGIN class X {...}`, which tree-sitter reads as a "function" `X`
+    (after an ERROR `class`) whose body holds the class's members."""
+    body = node.parent
+    owner = body.parent if body is not None and body.type == "compound_statement" else None
+    return owner is not None and owner.type == "function_definition" and not _has_parameters(owner) and any(
+        c.type == "ERROR" and (c.text or b"").strip() in (b"class", b"struct") for c in owner.children)
 
 
 def _in_tests(node) -> bool:
@@ -424,6 +459,17 @@ def draw(packages: dict[str, list[str]], files_for, blocks: int, seed: int,
     return out
 
 
+def lines_hold_only(text: str, first, last) -> bool:
+    """Whether the lines of a run of statements hold nothing else: a reader who selects the lines of
+    `void Set(int c) { code_ = c; n_ = 0; }` selects the method, not the statements in its braces."""
+    raw = text.encode("utf-8")
+    starts = [0] + [i + 1 for i, b in enumerate(raw) if b == 10]
+    before = raw[starts[first.start_point.row]:first.start_byte]
+    line_end = raw.find(b"\n", last.end_byte)
+    after = raw[last.end_byte:line_end if line_end >= 0 else len(raw)].strip()
+    return not before.strip() and (not after or after.startswith((b"//", b"/*", b"#")))
+
+
 def _one(sf: SourceFile, text: str, rng: random.Random) -> Drawn | None:
     if rng.random() < STATEMENT_SHARE:
         runs = statement_runs(sf, text)
@@ -433,7 +479,13 @@ def _one(sf: SourceFile, text: str, rng: random.Random) -> Drawn | None:
             i = rng.randint(0, len(statements) - n)
             first, last = statements[i], statements[i + n - 1]
             end = last.end_point.row - (1 if last.end_point.column == 0 and last.end_point.row > first.start_point.row else 0)
-            if end - first.start_point.row + 1 <= MAX_LINES:
+            if end - first.start_point.row + 1 <= MAX_LINES and lines_hold_only(text, first, last):
+                whole = [d for d in definitions(sf, text) if (d[0], d[1]) == (first.start_point.row, end)] \
+                    if n == 1 else []
+                if whole:  # one statement that is a definition (a nested `fn inner`): selected, it is that
+                    start, stop, kind, what, kinds, name, _ = whole[0]
+                    return Drawn(sf.package, str(sf.tree), sf.rel, sf.language, start + 1, stop + 1, kind, what,
+                                 kinds, name)
                 return Drawn(sf.package, str(sf.tree), sf.rel, sf.language, first.start_point.row + 1, end + 1,
                              "statements", "statements", ("statements",), meta={"statements": n})
     defs = definitions(sf, text)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from bench.sample.draw import parse, top_statements
+from bench.sample.draw import MAX_FILE_BYTES, SUFFIXES, parse, top_statements
 
 IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 
@@ -30,9 +30,12 @@ class Assignment:
     target: str  # the target's text, e.g. "self.size", "a, b", "{x, y}"
     op: str  # "=", ":=", "+=", "++", ...
     value: str  # the value's text ("" for ++/--)
+    parallel: bool = False  # `a, b = c, d`, read whole: each target's own value is in an Assignment of its own
 
     @property
     def names(self) -> set[str]:
+        if self.parallel:
+            return {squash(self.target)}
         return set(IDENT.findall(self.target)) | {squash(self.target)}
 
     @property
@@ -106,13 +109,43 @@ def assignments(lang: str, text: str, first: int | None = None, last: int | None
         if left is None or right is None:
             continue
         if t in ("var_spec", "const_spec"):  # Go: var a, b = 1, 2 (the names are children "name")
-            names = ", ".join(n.text.decode("utf-8", "replace") for n in node.children_by_field_name("name"))
-            out.append(Assignment(names, "=", right.text.decode("utf-8", "replace")))
+            names = node.children_by_field_name("name")
+            values = _elements(right) or [right]
+            parallel = len(names) > 1 and len(values) == len(names)
+            out.append(Assignment(", ".join(n.text.decode("utf-8", "replace") for n in names), "=",
+                                  right.text.decode("utf-8", "replace"), parallel=parallel))
+            if parallel:
+                out += [Assignment(n.text.decode("utf-8", "replace"), "=", v.text.decode("utf-8", "replace"))
+                        for n, v in zip(names, values)]
             continue
         between = raw[left.end_byte:right.start_byte].decode("utf-8", "replace")
-        out.append(Assignment(left.text.decode("utf-8", "replace"), _operator(between),
-                              right.text.decode("utf-8", "replace")))
+        op = _operator(between)
+        pairs = _pairwise(left, right, op)
+        out.append(Assignment(left.text.decode("utf-8", "replace"), op, right.text.decode("utf-8", "replace"),
+                              parallel=bool(pairs)))
+        out += pairs
     return out
+
+
+# the sides of a parallel assignment: `a, b = c, d` (Python, Go), `(a, b) = (c, d)`, `[a, b] = [c, d]`
+_SEQUENCES = {"pattern_list", "expression_list", "tuple_pattern", "tuple", "list_pattern", "list", "array_pattern",
+              "array", "tuple_expression"}
+
+
+def _elements(node) -> list | None:
+    if node.type not in _SEQUENCES:
+        return None
+    return [c for c in node.named_children if c.type not in _COMMENTS]
+
+
+def _pairwise(left, right, op: str) -> list[Assignment]:
+    """A parallel assignment read target by target (`a, b = c, d` sets `a` to `c` and `b` to `d`), when both
+    sides list the same number of items; [] otherwise (`a, b = pair` sets no item to a value of its own)."""
+    targets, values = _elements(left), _elements(right)
+    if not targets or not values or len(targets) != len(values) or len(targets) < 2:
+        return []
+    return [Assignment(t.text.decode("utf-8", "replace"), op, v.text.decode("utf-8", "replace"))
+            for t, v in zip(targets, values)]
 
 
 def _operator(between: str) -> str:
@@ -215,7 +248,8 @@ def statements(lang: str, text: str, first: int, last: int, kind: str) -> list[s
 
 
 # --- the author's documentation ---------------------------------------------------------------------------
-_TAG = re.compile(r"\{@(?:link|linkplain|code|literal|value)\s+([^}\s(]+(?:\([^)]*\))?)(?:\s+([^}]*))?\}")
+_TAG = re.compile(r"\{@(?:link|linkplain|value)\s+([^}\s(]+(?:\([^)]*\))?)(?:\s+([^}]*))?\}")
+_CODE_TAG = re.compile(r"\{@(?:code|literal)\s+([^}]*)\}")  # code as written: {@code write(String)}
 _ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|cf|approx|incl|resp)\.$", re.I)
 
 
@@ -330,10 +364,13 @@ def first_sentence(doc: str) -> str | None:
             break
         paragraph.append(s)
     text = normal(" ".join(paragraph))
+    text = _CODE_TAG.sub(lambda m: m.group(1).strip(), text)
+    text = re.sub(r"(?<![\w`])[@\\](?:p|c|a|e|b)\s+(?=\S)", "", text)  # Doxygen's inline commands: @p x -> x
     text = _TAG.sub(lambda m: m.group(2) or _member(m.group(1)), text)
     text = re.sub(r"\[`?([^\]`]+)`?\]\([^)]*\)", r"\1", text)  # markdown links
     text = re.sub(r"\[`([^\]`]+)`\]", r"\1", text)  # rustdoc intra-doc links
-    text = re.sub(r"</?(?:code|p|b|i|em|strong|tt|pre|a|br|ul|ol|li|var|sup|sub|blockquote)\b[^>]*>", "", text,
+    text = re.sub(r"</?(?:code|p|b|i|em|strong|tt|pre|a|br|ul|ol|li|var|sup|sub|blockquote|cite|dfn|kbd|samp|abbr|"
+                  r"q|s|u|small|big|span|div|dl|dt|dd|h\d|table|tr|td|th|caption|hr|img|font|del|ins|mark)\b[^>]*>", "", text,
                   flags=re.I)  # HTML in Javadoc (not a generic type's <T>)
     if not text or re.search(r"copyright|licen[cs]e|SPDX|TODO|FIXME|eslint|noinspection|nolint|clang-format",
                              text, re.I):
@@ -356,6 +393,56 @@ def comparable(text: str) -> str:
     text = re.sub(r":[\w:]+:(?=`)", "", text)  # :func:`x` -> `x`
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [x](y) -> x
     text = re.sub(r"\[`([^\]`]*)`\]", r"\1", text)  # [`x`] -> x
+    text = re.sub(r"(?<!\S)(?:[-*+]|\d+[.)])(?=\s)", " ", text)  # list markers: a sentence may run into a list
     text = re.sub(r"[`*_]", "", text)
     text = re.sub(r"[\"'“”‘’]", "", text)
+    text = re.sub(r"[,;:](?=\s|$)", " ", text)  # how list items are joined is not the author's words
     return normal(text).lower().rstrip(".:;,")
+
+
+# --- the names a block's context holds -------------------------------------------------------------------------
+def package_words(tree: Path, lang: str) -> frozenset[str]:
+    """Every identifier in the package's files of the language: where a member inherited from a class in
+    another file of the package is written."""
+    return _package_words(Path(tree).resolve(), lang)
+
+
+@lru_cache(maxsize=16)
+def _package_words(tree: Path, lang: str) -> frozenset[str]:
+    words: set[str] = set()
+    for path in tree.rglob("*"):
+        if path.suffix in SUFFIXES.get(lang, ()) and path.is_file() and path.stat().st_size < MAX_FILE_BYTES:
+            words.update(IDENT.findall(path.read_text("utf-8", errors="replace")))
+    return frozenset(words)
+
+
+_PY_IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+(?:\s*,\s*[\w.]+)*))", re.M)
+
+
+def standard_words(lang: str, file_text: str) -> frozenset[str]:
+    """Python: the names of the standard library's modules, and every identifier in those the file imports
+    (a base class's members, `textwrap.TextWrapper`'s); read as text from this interpreter's library, never
+    imported. Other languages: none."""
+    if lang != "python":
+        return frozenset()
+    import sys
+    import sysconfig
+    modules: set[str] = set()
+    for m in _PY_IMPORT.finditer(file_text):
+        for name in re.split(r"\s*,\s*", m.group(1) or m.group(2)):
+            modules.add(name.strip())
+    words = set(getattr(sys, "stdlib_module_names", ()))
+    lib = Path(sysconfig.get_paths()["stdlib"])
+    for module in sorted(modules):
+        if module.split(".")[0] not in words:
+            continue  # not the standard library's
+        base = lib.joinpath(*module.split("."))
+        for path in (base.with_suffix(".py"), base / "__init__.py"):
+            if path.is_file():
+                words.update(_file_words(path))
+    return frozenset(words)
+
+
+@lru_cache(maxsize=64)
+def _file_words(path: Path) -> frozenset[str]:
+    return frozenset(IDENT.findall(path.read_text("utf-8", errors="replace")))

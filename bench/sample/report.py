@@ -20,7 +20,7 @@ found by the benchmark's own tree-sitter walk. Each guide is drafted without a m
 every right guide has, by code written apart from blockguide's (`bench/sample/checks.py`, `reader.py`):
 drafted (a guide, no crash) · assignments ("sets `x` to `v`" is an `x = v` in the block, never a compound one) ·
 counts (every "N return statements / statements / lines / parameters" is the block's) · names (every quoted
-name is in the block or its file; fragments as substrings) · doc (the author's first sentence is in the
+name is in the block, its file, its package or a standard module the file imports; fragments as substrings) · doc (the author's first sentence is in the
 Description, whole) · steps (no step stands for more than two top-level statements it does not describe) ·
 labels (no generic label) · kind, language (as the benchmark decides them) · extent (the selected lines are
 the ones documented) · example (the toolchain accepted the example, where one ran) · run (the example ran:

@@ -27,7 +27,7 @@ from tree_sitter import Node
 
 from blockguide.core.languages import for_file
 from blockguide.core.syntax.markers import find_guides
-from blockguide.core.syntax.nodes import definition_node
+from blockguide.core.syntax.nodes import definition_node, macro_prefix
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Block, DocComment, Span
 
@@ -198,7 +198,18 @@ def _declarations_of(root: Node, name: str):
                     yield node
             if node.type != "function_definition":
                 continue
-        stack.extend(reversed(node.named_children))
+        kids = node.named_children
+        for prefix, statement in zip(kids, kids[1:]):
+            if _called(statement) == name and macro_prefix(prefix, statement, ("expression_statement",)):
+                yield prefix  # `EXPORT BOOL Name(Reader* r);`: macros read as a declaration, then a "call"
+        stack.extend(reversed(kids))
+
+
+def _called(node: Node) -> str | None:
+    """The function an expression statement calls (`Name(Reader* r);`), else None."""
+    call = node.named_children[0] if node.type == "expression_statement" and node.named_children else None
+    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    return fn.text.decode("utf-8", "replace") if fn is not None and fn.text is not None else None
 
 
 def _class_of(node: Node) -> str | None:
@@ -488,8 +499,8 @@ def inline(text: str, language: str = "") -> str:
                   r"mark|hr|img|font|center|section|nav|figure|figcaption)\b[^<>]*>", "", text, flags=re.I)
     if "&" in text:
         text = html.unescape(text)
-    text = re.sub(r":(?:py:)?(?:func|meth|class|attr|mod|obj|data|exc|const|ref|term|doc|envvar)?:`~?([^`<]+?)"
-                  r"(?:\s*<[^>]+>)?`", r"`\1`", text)  # reST roles
+    text = re.sub(r"(?<![\w:])(?::[\w.+-]+)+:`~?([^`<]+?)(?:\s*<[^>]+>)?`", r"`\1`",
+                  text)  # reST roles, with their domains (:func:`x`, :py:class:`x`, :external:exc:`x`)
     text = re.sub(r"``([^`]+)``", r"`\1`", text)  # reST literals
     text = re.sub(r"`([^`<]+?)\s*<[^>]+>`_{1,2}", r"\1", text)  # reST links
     text = re.sub(r"!?\[([^\]]+)\]\([^)\s]+(?:\s+\"[^\"]*\")?\)", r"\1", text)  # Markdown links
@@ -540,15 +551,25 @@ def _sentences(text: str) -> list[str]:
 
 def _first_paragraph(text: str) -> str:
     paragraph: list[str] = []
+    items: list[str] = []
     for line in text.split("\n"):
         stripped = line.strip()
         if not stripped:
             if paragraph:
                 break
             continue
-        if re.match(r"^([-*+]|\d+[.)])\s", stripped) and paragraph:
-            break  # a list starts: the sentence before it introduced it
+        item = re.match(r"^(?:[-*+]|\d+[.)])\s+(.*)", stripped)
+        if item and paragraph:
+            if items or not re.search(r"[\w,]$", paragraph[-1]):
+                if not items:
+                    break  # a list starts: the sentence before it (ending in ":" or ".") introduced it
+            items.append(item.group(1).rstrip(" .,;"))  # the sentence goes on into the list: its items
+            continue
+        if items:
+            break
         paragraph.append(stripped)
+    if items:  # "acts as\n- a decorator\n- an annotation" -> "acts as a decorator, an annotation"
+        return " ".join(paragraph) + " " + ", ".join(items)
     return " ".join(paragraph)
 
 
@@ -581,6 +602,7 @@ def summary_of(text: str) -> str:
         first = first[:cut].rstrip(" ,;—") + "."
     if not re.search(r"[.!?][\"')\]»]*$", first):
         first = first.rstrip(" ,;-—") + "."
-    if first.count("(") != first.count(")") or first.count("[") != first.count("]"):
+    plain = re.sub(r"\[[^\s\[\]()]*\)|\([^\s\[\]()]*\]", " ", first)  # a half-open range, v[0..n), is balanced
+    if plain.count("(") != plain.count(")") or plain.count("[") != plain.count("]"):
         return ""  # a parenthesis the sentence opens and the next one closes: not a whole sentence
     return first

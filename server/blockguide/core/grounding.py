@@ -203,8 +203,10 @@ def _cpp_class(src: Source, block: Block, path: Path, root: Path) -> str | None:
     (`Buffer::append`), its scope when this file or a header declares a class or struct of that name (a
     namespace's function is no method)."""
     owner = _owner(src, block) if block.kind == "method" else None
-    if owner is not None and owner.name:
-        return owner.name
+    if owner is not None and owner.name:  # a specialization's template (`caster<T,\n U>` -> `caster`)
+        return re.sub(r"\s*<.*", "", owner.name, flags=re.S) or owner.name
+    if block.kind == "method" and "::" not in (block.name or ""):  # a class the parser misread (NS_BEGIN class X {)
+        return class_of_method(src, block)
     if "::" not in (block.name or ""):
         return None
     scope = block.name.rsplit("::", 1)[0]

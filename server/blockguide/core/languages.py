@@ -143,29 +143,57 @@ _CPP_CODE = re.compile(
     r"decltype|typename|virtual)\b|\boperator\s*(\(\)|[-+*/%^&|~!=<>\[]+)\s*\(|\bstd::", re.M)
 
 
-HEADER_FOLDERS_UP = 2  # how far above a folder of headers alone its sources are looked for
+HEADER_FOLDERS_UP = 2  # how far above a folder of headers alone its sources are looked for, outside a project
+PROJECT_FOLDERS_UP = 6  # how far up a project's root is looked for (its sources are looked for up to it)
+_LOCAL_INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+\.(?:h|hh|hpp|hxx))"', re.M)
+MAX_INCLUDES_READ = 8  # the local headers a header includes that are read to tell C from C++
+MAX_INCLUDE_BYTES = 1_000_000
+
+
+def _holds_cpp(text: str) -> bool:
+    code = _COMMENTS_AND_STRINGS.sub(" ", text)
+    code = re.sub(r"#\s*if(def)?\s+[^\n]*__cplusplus.*?#\s*endif", " ", code, flags=re.S)  # C's extern "C" guard
+    return _CPP_CODE.search(code) is not None
 
 
 def header_is_cpp(path: str | os.PathLike, text: str | None = None) -> bool:
     """A `.h` file is C++ when it holds C++ (a class, a namespace, a template, `::`, an access specifier, a
-    C++ keyword) or when its folder's other sources are C++ (.cc/.cpp/.hpp ... and no .c); a folder with no
-    sources of either (platform/*.h) is judged by the nearest folder above it that has some."""
+    C++ keyword), when a header next to it that it includes holds C++, or when its folder's other sources are
+    C++ (.cc/.cpp/.hpp ... and no .c); a folder with no sources of either (platform/*.h, include/lib/sub/*.h) is
+    judged by the nearest folder above it that has some, up to the project's root."""
     if text is not None:
-        code = _COMMENTS_AND_STRINGS.sub(" ", text)
-        code = re.sub(r"#\s*if(def)?\s+[^\n]*__cplusplus.*?#\s*endif", " ", code, flags=re.S)  # C's extern "C" guard
-        if _CPP_CODE.search(code):
+        if _holds_cpp(text):
             return True
-    folder = os.path.dirname(os.path.abspath(path)) or "."
-    for _ in range(HEADER_FOLDERS_UP + 1):  # a folder of headers alone goes with the sources above it
+        # a header that includes a C++ header next to it (`#include "error.h"`) is C++ too (one level)
+        here = os.path.dirname(os.path.abspath(path)) or "."
+        for name in _LOCAL_INCLUDE.findall(text)[:MAX_INCLUDES_READ]:
+            included = os.path.normpath(os.path.join(here, name))
+            try:
+                if os.path.getsize(included) < MAX_INCLUDE_BYTES:
+                    with open(included, encoding="utf-8", errors="replace") as f:
+                        if _holds_cpp(f.read()):
+                            return True
+            except OSError:
+                continue
+    from blockguide.core.project import ROOT_MARKERS  # (project imports this module)
+
+    folders = [os.path.dirname(os.path.abspath(path)) or "."]
+    while len(folders) <= PROJECT_FOLDERS_UP and os.path.dirname(folders[-1]) != folders[-1]:
+        folders.append(os.path.dirname(folders[-1]))
+    listed: list[list[str]] = []
+    for folder in folders:
         try:
-            names = os.listdir(folder)
+            listed.append(os.listdir(folder))
         except OSError:
-            return False
+            break
+    # a folder of headers alone goes with the sources above it: up to the project's root when there is one
+    # within reach (include/lib/sub/*.h), else HEADER_FOLDERS_UP folders
+    root = next((i for i, names in enumerate(listed) if any(m in names for m in ROOT_MARKERS)), None)
+    for names in listed[:(root if root is not None else HEADER_FOLDERS_UP) + 1]:
         cpp = sum(1 for n in names if n.lower().endswith(_CPP_SOURCES))
         c = sum(1 for n in names if n.lower().endswith(".c"))
         if cpp or c:
             return cpp > c
-        folder = os.path.dirname(folder)
     return False
 
 

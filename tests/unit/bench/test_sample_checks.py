@@ -95,6 +95,22 @@ def test_the_files_path_or_module_path_counts_as_known():
     assert checks.check_names(c).status == PASS
 
 
+def test_a_member_inherited_from_another_file_of_the_package_or_the_standard_library_is_known(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "base.py").write_text("class Base:\n    def reset_all(self):\n        pass\n")
+    code = "from pkg.base import Base\nimport textwrap\n\n\nclass Child(Base):\n    pass\n"
+    c = case(code.split("\n\n\n")[1], file_text=code, kind="class")
+    c.tree = tmp_path
+    said = "`Child` extends `Base` (from `builtins`) and inherits `reset_all`; `textwrap.TextWrapper` has `{}`."
+    c.result["guide"]["description"] = said.format("unicode_whitespace_trans")
+    assert checks.check_names(c).status == PASS
+    c.result["guide"]["description"] = said.format("wrap_every_line")  # in no file of the package or library
+    v = checks.check_names(c)
+    assert v.status == FAIL and "wrap_every_line" in v.reason
+    c.result["guide"]["description"] = "`Child` inherits `reset_everything`."
+    assert checks.check_names(c).status == FAIL
+
+
 # --- the author's documentation -----------------------------------------------------------------------------
 _DOCUMENTED = 'def frob(x):\n    """Returns the frobnicated value of x, e.g. for tests.\n\n    More.\n    """\n    return x'
 
@@ -121,6 +137,28 @@ def test_jsdoc_without_stars_and_javadoc_inline_tags_are_read():
     method = "  Reader open(byte[] b) {\n    return null;\n  }"
     c = case(method, "Creates a `Reader` over the bytes.", language="java", kind="method", file_text=java)
     assert checks.check_doc(c).status == PASS
+
+
+def test_javadoc_code_is_read_as_written_and_a_link_as_its_member():
+    doc = ("class W {\n  /**\n   * Invokes the delegate's {@code write(String)} method.\n   */\n"
+           "  void write(String s) {\n    out.write(s);\n  }\n}")
+    method = "  void write(String s) {\n    out.write(s);\n  }"
+    right = case(method, "`write` invokes the delegate's `write(String)` method.", language="java", kind="method",
+                 file_text=doc)
+    cut = case(method, "`write` invokes the delegate's write method.", language="java", kind="method",
+               file_text=doc)
+    assert checks.check_doc(right).status == PASS and checks.check_doc(cut).status == FAIL
+    from bench.sample.reader import first_sentence
+    assert first_sentence("Reads it, see {@link Reader#read(char[], int)}.") == "Reads it, see Reader.read."
+
+
+def test_a_first_sentence_that_runs_into_a_list_is_whole_with_its_items():
+    ts = "/**\n * Creates a function that acts as\n * - decorator\n * - annotation object\n */\nfunction make() {\n  return 1;\n}"
+    fn = "function make() {\n  return 1;\n}"
+    whole = case(fn, "`make` creates a function that acts as decorator, annotation object.", language="typescript",
+                 file_text=ts)
+    cut = case(fn, "`make` creates a function that acts as.", language="typescript", file_text=ts)
+    assert checks.check_doc(whole).status == PASS and checks.check_doc(cut).status == FAIL
 
 
 def test_rust_and_go_line_comments_are_read():
@@ -250,3 +288,25 @@ def test_rustdoc_links_and_sphinx_roles_are_read_as_their_text():
     assert checks.check_doc(case(fn, said, language="rust", file_text=rust)).status == PASS
     py = 'def split(s):\n    """Split a string as with :func:`shlex.split`, but never fail."""\n    return [s]'
     assert checks.check_doc(case(py, "Split a string as with `shlex.split`, but never fail.")).status == PASS
+
+
+# --- parallel assignments, target by target ----------------------------------------------------------------
+def test_a_parallel_assignment_is_checked_target_by_target():
+    py = "def swap(a, b):\n    first, second = b, a\n    return first"
+    assert checks.check_assignments(case(py, steps=[("Swap", "It sets `first` to `b` and `second` to `a`.")])
+                                     ).status == PASS
+    assert checks.check_assignments(case(py, steps=[("Swap", "It sets `first` to `a`.")])).status == FAIL
+    go = "func store(d *Digest, v1, v2 uint64) {\n\td.v1, d.v2 = v1, v2\n}"
+    right = case(go, steps=[("Store", "It sets `d.v1` to `v1` and `d.v2` to `v2`.")], language="go")
+    wrong = case(go, steps=[("Store", "It sets `d.v1` to `v2`.")], language="go")
+    assert checks.check_assignments(right).status == PASS
+    assert checks.check_assignments(wrong).status == FAIL
+    js = "function swap(p) {\n  let a = 1, b = 2;\n  [a, b] = [p.b, p.a];\n  return a;\n}"
+    assert checks.check_assignments(case(js, steps=[("Swap", "It sets `a` to `p.b` and `b` to `p.a`.")],
+                                         language="javascript")).status == PASS
+
+
+def test_an_unpacked_value_is_not_a_value_of_each_target():
+    py = "def split(pair):\n    head, tail = pair\n    return head"
+    assert checks.check_assignments(case(py, steps=[("Split", "It sets `head` to `pair`.")])).status == PASS
+    assert checks.check_assignments(case(py, steps=[("Split", "It sets `head` to `tail`.")])).status == FAIL

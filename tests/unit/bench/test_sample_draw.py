@@ -50,6 +50,19 @@ def test_rust_impl_methods_java_inner_classes_and_python_methods(tmp_path):
     assert found["inner"][:2] == ("function", "nested function")
 
 
+def test_a_method_of_a_class_made_inside_a_function_is_a_method(tmp_path):
+    py = ("def make(base):\n    class Made(base):\n        def twice(self, x):\n            return 2 * x\n"
+          "    def helper(y):\n        return y\n    return Made\n")
+    found = defs(tmp_path, "m.py", py, "python")
+    assert found["twice"][:2] == ("method", "method")
+    assert found["helper"][:2] == ("function", "nested function")
+    rust = ("trait Engine {\n    fn encode(&self, x: u8) -> u8 {\n        fn inner(y: u8) -> u8 {\n            y + 1\n"
+            "        }\n        inner(x)\n    }\n}\n")
+    found = defs(tmp_path, "src/lib.rs", rust, "rust")
+    assert found["encode"][:2] == ("method", "impl method")
+    assert found["inner"][:2] == ("function", "nested function")
+
+
 def test_a_header_is_cpp_when_it_holds_cpp_or_the_package_is_cpp():
     assert draw.language_of("x.h", "int f(void);\n", ("c",)) == "c"
     assert draw.language_of("x.h", "// a class Foo {\nnamespace a {\nint f();\n}\n", ("c",)) == "cpp"
@@ -93,6 +106,10 @@ def test_the_readers_first_sentence_keeps_abbreviations_and_reduces_inline_tags(
     assert reader.first_sentence("Creates a {@link Reader} from {@code bytes}.\n@param b") == \
         "Creates a Reader from bytes."
     assert reader.first_sentence("Copyright 2020 the authors.") is None
+    assert reader.first_sentence("Bounds the size for the given @p input_size and \\c mode.") == \
+        "Bounds the size for the given input_size and mode."
+    assert reader.first_sentence("Names from the <cite>Name Documentation</cite>.\n<ul><li>A</li></ul>") == \
+        "Names from the Name Documentation."
     assert reader.first_sentence("Parses the [`Header`] line\nof a request.\n\nMore.") == \
         "Parses the Header line of a request."
 
@@ -102,3 +119,58 @@ def test_the_reader_tells_compound_assignments_from_plain_ones():
     assert sorted((a.target, a.op) for a in found) == [("a", "+="), ("a", "="), ("b.c", "??="), ("i", "++")]
     go = reader.assignments("go", "func f() {\n\tx := 1\n\tx <<= 2\n}\n")
     assert sorted(a.op for a in go) == [":=", "<<="]
+
+
+def test_a_run_of_statements_sharing_its_line_with_its_function_is_not_drawn():
+    from bench.sample.draw import lines_hold_only, parse, top_statements
+    text = "class E {\n    void Set(int c) { code_ = c; n_ = 0; }\n    void Reset() {\n        code_ = 0;\n" \
+           "        n_ = 0; // none\n    }\n};\n"
+    tree = parse("cpp", text)
+    bodies = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.named_children)
+        if node.type == "function_definition":
+            bodies.append(top_statements(node.child_by_field_name("body"), "cpp"))
+    by_row = {run[0].start_point.row: run for run in bodies}
+    one_line, own_lines = by_row[1], by_row[3]
+    assert not lines_hold_only(text, one_line[0], one_line[-1])
+    assert lines_hold_only(text, own_lines[0], own_lines[-1])  # a comment after the last one is fine
+
+
+def test_a_namespace_or_class_opened_after_a_macro_is_no_function_and_its_functions_are(tmp_path):
+    ns = "NS_BEGIN\nnamespace detail {\n\ninline int twice(int x) {\n    return x * 2;\n}\n\n}\nNS_END\n"
+    found = defs(tmp_path, "ns.h", ns, "cpp")
+    assert found["twice"][:2] == ("function", "function") and "namespace" not in found
+    cls = ("NS_BEGIN\n\n//! A stream.\nclass Stream {\npublic:\n    typedef char Ch;\n\n"
+           "    Stream(char* buf) : buf_(buf) {\n        pos_ = 0;\n    }\n\n"
+           "    void Flush() {\n        pos_ = 0;\n    }\n\nprivate:\n    char* buf_;\n    int pos_;\n};\n\nNS_END\n")
+    found = defs(tmp_path, "stream.h", cls, "cpp")
+    assert found["Flush"][:2] == ("method", "inline method")
+    assert list(found) == ["Stream", "Flush"] and found["Stream"][3] == 8  # the constructor; no made-up function
+
+
+def test_a_macro_statement_read_as_a_function_inside_a_body_is_not_drawn(tmp_path):
+    text = ("static int run(int n)\n{\n  BEGIN_THREADS\n\n  n = work (n);\n\n  END_THREADS\n\n  if (n < 0)\n    {\n"
+            "      report (n);\n      return -1;\n    }\n  return n;\n}\n")
+    found = defs(tmp_path, "s.c", text, "c")
+    assert list(found) == ["run"]
+
+
+def test_one_statement_that_is_a_definition_is_drawn_as_that_definition(tmp_path):
+    class First:  # the draw's choices made the first way every time: a statement run of one, the first
+        def random(self):
+            return 0.0
+
+        def choice(self, items):
+            return items[0]
+
+        def randint(self, low, high):
+            return low
+
+    text = ("fn outer(x: u8) -> u8 {\n    fn inner(y: u8) -> u8 {\n        y + 1\n    }\n    inner(x)\n}\n")
+    (tmp_path / "lib.rs").write_text(text)
+    sf = draw.SourceFile("pkg:x@1", tmp_path, "lib.rs", "rust")
+    got = draw._one(sf, text, First())
+    assert (got.kind, got.name, got.start, got.end) == ("function", "inner", 2, 4)

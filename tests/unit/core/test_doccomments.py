@@ -93,6 +93,8 @@ def test_the_summary_is_the_first_sentence_whole(text, summary):
 
 
 def test_emphasis_is_read_as_its_words_but_not_a_star_argument_or_a_product():
+    assert parse("A minimal :external:exc:`ExceptionGroup` of :py:class:`list`.", "python").summary == \
+        "A minimal `ExceptionGroup` of `list`."
     assert parse("*message* (:class:`str`) is the error message.", "python").summary == \
         "message (`str`) is the error message."
     assert parse("Pass *args and **kwargs on to a * b.", "python").summary == "Pass *args and **kwargs on to a * b."
@@ -142,6 +144,27 @@ def test_a_definition_in_a_source_file_reads_the_comment_on_its_declaration(tmp_
     assert doccomments.declared_doc(headers, "free_all").summary == "Frees every buffer."
     assert doccomments.declared_doc(headers, "size", "Buffer") is None  # declared, but without a comment
     assert doccomments.declared_doc(headers, "append").summary == "Appends to something else."
+
+
+def test_a_sentence_that_runs_into_a_list_keeps_its_items_and_a_half_open_range_is_balanced():
+    assert parse("Creates a function that acts as\n- decorator\n- annotation object\n\nMore.", "typescript").summary == \
+        "Creates a function that acts as decorator, annotation object."
+    assert parse("Parses the input. Supports:\n- a\n- b", "typescript").summary == "Parses the input."
+    assert parse("Finds runs of zeros in v[0..n) and codes them (lower bits first).", "c").summary == \
+        "Finds runs of zeros in v[0..n) and codes them (lower bits first)."
+    assert parse("Parses it (and checks it.", "c").summary == ""
+    assert parse("Return a measure of the similarity (float in [0,1]).", "go").summary == \
+        "Return a measure of the similarity (float in [0,1])."
+
+
+def test_a_declaration_behind_macros_keeps_its_comment(tmp_path):
+    # tree-sitter reads `LIB_API LIB_BOOL` as a declaration missing its `;` and the rest as a call
+    (tmp_path / "reader.h").write_text(
+        "/* Fills the window before a read.\n   Returns false at the end. */\n"
+        "LIB_API LIB_BOOL FillWindow(Reader* r);\n\nLIB_API LIB_BOOL Other(Reader* r);\n")
+    doc = doccomments.declared_doc([tmp_path / "reader.h"], "FillWindow")
+    assert doc is not None and doc.summary == "Fills the window before a read."
+    assert doccomments.declared_doc([tmp_path / "reader.h"], "Other") is None
 
 
 def test_a_c_definition_is_documented_by_its_public_header(tmp_path):

@@ -146,3 +146,29 @@ def test_parsed_modules_are_trimmed_by_lines_least_recently_used_first(project, 
     assert dropped and min(before[k] for k in kept) >= max(before[k] for k in dropped)  # the oldest went
     jedi_session.trim_parsed_modules(left)  # at the budget: nothing goes
     assert jedi_session.parsed_lines() == left
+
+
+def test_a_method_of_a_class_the_parser_misread_keeps_its_kind_and_class(tmp_path):
+    from blockguide.core.grounding import ground as ground_facts
+    from blockguide.core.languages import LANGUAGES
+    from blockguide.core.syntax.blocks import snap
+    text = ("NS_BEGIN\n\n//! A stream.\nclass Stream {\npublic:\n    typedef char Ch;\n\n"
+            "    Stream(char* buf) : buf_(buf) {\n        pos_ = 0;\n    }\n\n"
+            "    void Flush() {\n        pos_ = 0;\n    }\n\nprivate:\n    char* buf_;\n    int pos_;\n};\n\nNS_END\n")
+    (tmp_path / "stream.h").write_text(text)
+    (tmp_path / "stream.cc").write_text('#include "stream.h"\n')
+    src = Source(LANGUAGES["cpp"], text)
+    g = ground_facts(snap(src, 11, 13), src, tmp_path / "stream.h", tmp_path, 0)
+    assert (g.block.kind, g.owner) == ("method", "Stream")  # not turned into a function by the grounding
+
+
+def test_a_method_of_a_class_template_specialization_names_the_template(tmp_path):
+    from blockguide.core.grounding import ground as ground_facts
+    from blockguide.core.languages import LANGUAGES
+    from blockguide.core.syntax.blocks import snap
+    text = ("template <typename T>\nstruct caster<Map<T, 2>,\n              typename helper<T>::Valid> {\n"
+            "    static int cast(const T *src) {\n        return convert(src);\n    }\n};\n")
+    (tmp_path / "cast.hpp").write_text(text)
+    src = Source(LANGUAGES["cpp"], text)
+    g = ground_facts(snap(src, 3, 5), src, tmp_path / "cast.hpp", tmp_path, 0)
+    assert (g.block.kind, g.owner) == ("method", "caster")

@@ -37,6 +37,11 @@ def ground_python(g: Grounding, src: Source, path: Path, root: Path, references:
     with JEDI_LOCK:
         try:
             _ground_python(g, src, path, root, references)
+        except Exception as exc:  # jedi can fail inside its own subprocess (a KeyError resolving an import of
+            # `idna.core`): the guide goes on with what was found before, and says the analysis is incomplete
+            log.warning("jedi failed on %s: %s: %s", path, type(exc).__name__, str(exc)[-200:])
+            if "static analysis was incomplete for this file" not in g.notes:
+                g.notes.append("static analysis was incomplete for this file")
         finally:
             trim_parsed_modules()
 

@@ -10,15 +10,18 @@ from tree_sitter import Node, Point
 from blockguide.core.languages import Language
 from blockguide.core.syntax.markers import FoundGuide, find_guides
 from blockguide.core.syntax.nodes import (
-    assigned_function, first_code_column, indent_of, innermost_declarator, is_container, last_row,
-    python_docstring, statement_children, text_of,
+    assigned_function, class_of_member, declared_class, first_code_column, in_function_body, indent_of, innermost_declarator, is_container,
+    last_row, macro_prefix, misread_function, python_docstring, statement_children, text_of,
 )
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Block, BlockKind, Span, text_hash
 
 
 def _unwrap(lang: Language, node: Node) -> Node:
-    """The definition inside a wrapper (decorators, export, template), or the node itself."""
+    """The definition inside a wrapper (decorators, export, template, a C/C++ declaration that defines a
+    class), or the node itself."""
+    if lang.key in ("c", "cpp") and declared_class(lang, node) is not None:
+        return declared_class(lang, node)
     if node.type in lang.wrappers:
         for child in node.named_children:
             inner = _unwrap(lang, child)
@@ -34,8 +37,10 @@ def _definition_kind(lang: Language, node: Node) -> BlockKind | None:
     if node.type in lang.classes:
         return BlockKind.CLASS
     if node.type in lang.functions:
-        if node.type == "function_definition" and node.parent is not None and node.parent.type == "compound_statement":
+        if lang.key in ("c", "cpp") and node.type == "function_definition" and (
+                misread_function(node) or in_function_body(node)):
             # C/C++ have no functions inside a body: a macro statement misread (`Py_BEGIN_ALLOW_THREADS if (x) {`)
+            # is none, but the functions in the "body" of a misread one (`NS_BEGIN namespace internal {`) are
             return None
         if lang.key == "cpp" and node.type == "function_definition" and _defines_a_member(node):
             return BlockKind.METHOD  # `Text::size() const {...}`, outside its class
@@ -47,6 +52,8 @@ def _definition_kind(lang: Language, node: Node) -> BlockKind | None:
         while parent is not None and parent.type in lang.containers | lang.wrappers:
             parent = parent.parent
         if parent is not None and parent.type in lang.classes and parent.type not in _NAMESPACES:
+            return BlockKind.METHOD
+        if lang.key == "cpp" and class_of_member(node) is not None:  # in `NS_BEGIN\nclass X {`, misread
             return BlockKind.METHOD
         return BlockKind.FUNCTION
     if node.type == "expression_statement" and assigned_function(lang, node) is not None:
@@ -159,12 +166,24 @@ def snap(src: Source, first_line: int, last_line: int) -> Block | None:
         if container.parent is None:
             break
         container = container.parent
+    # a bare block `{ ... }` selected whole, braces and all, is a statement of the block around it
+    parent = container.parent
+    if parent is not None and is_container(src.lang, parent) and container.start_point.row >= first_line and \
+            last_row(container) <= last_line and any(c.id == container.id for c in statement_children(src.lang, parent)):
+        container = parent
     chosen = [
         c for c in statement_children(src.lang, container)
         if c.start_point.row <= last_line and last_row(c) >= first_line
     ]
+    # a stray bracket the parser could not read (`})` closing a macro's parenthesis) is nothing selected
+    chosen = [c for c in chosen if c.type != "ERROR" or re.search(r"\w", text_of(c))] or chosen
     if not chosen:
         return None
+    if len(chosen) == 2 and macro_prefix(chosen[0], chosen[1]):  # `MACRO MACRO int\nf(...) {`: the function
+        kind = _definition_kind(src.lang, chosen[1])
+        if kind is not None:  # with the macros' lines when they are selected (a misread before it is not)
+            nodes = chosen if chosen[0].start_point.row >= first_line else chosen[1:]
+            return make_block(src, nodes, kind, _definition_name(chosen[1]), chosen[1])
     if len(chosen) == 1:
         inner = _unwrap(src.lang, chosen[0])
         kind = _definition_kind(src.lang, inner)
@@ -356,13 +375,15 @@ def owner_name(src: Source, block: Block) -> str | None:
     name = _definition_name(node) or ""
     if "::" in name:
         return name.rsplit("::", 1)[0].split("::")[-1] or None
+    if src.lang.key == "cpp" and class_of_member(node) is not None:
+        return class_of_member(node)
     parent = node.parent
     while parent is not None and not (parent.type in src.lang.classes and parent.type not in _NAMESPACES):
         parent = parent.parent
     if parent is None:
         return None
     owner = _definition_name(parent)
-    return re.sub(r"<.*$", "", owner).strip() if owner else None
+    return re.sub(r"<.*", "", owner, flags=re.S).strip() if owner else None
 
 
 def property_owner(obj: Node | None) -> str | None:

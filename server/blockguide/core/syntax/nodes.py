@@ -122,14 +122,29 @@ def block_nodes(src: Source, block: Block) -> list[Node]:
             if holds_statements(src, node):  # a whole body selected: its statements, not one `block` statement
                 for child in node.children:
                     visit(child)
-            elif node.type not in SKIPPED:
-                out.append(node)
+            elif node.type not in SKIPPED and (node.type != "ERROR" or re.search(r"\w", text_of(node))):
+                out.append(node)  # (a stray bracket the parser could not read is nothing)
             return
         for child in node.children:
             visit(child)
 
     visit(src.tree.root_node)
-    return out
+    heads = [n for n in out if n.type == "function_definition"]
+    return [n for n in out if not any(macro_prefix(n, f) for f in heads if f is not n)]
+
+
+def macro_prefix(node: Node, following: Node, heads: tuple[str, ...] = ("function_definition",)) -> bool:
+    """C/C++: what the parser made up from the macros before a function's return type, which is the head of
+    the function (or, among `heads`, of the declaration read as a call) after it on the same line: a
+    "declaration" missing its `;` (`XXH_FORCE_INLINE XXH_PUREF xxh_u32\nXXH32_round(...) {`), an ERROR node
+    (`MACRO(a, b) /// note\n\n[[noreturn]] EXPORT void fail(...) {`) or a piece of one."""
+    if following.type not in heads or node.end_point.row != following.start_point.row or \
+            node.end_byte > following.start_byte:
+        return False
+    around = node
+    while around is not None and around.type != "ERROR":
+        around = around.parent
+    return around is not None or (node.type == "declaration" and any(c.is_missing for c in node.children))
 
 
 def unwrap(node: Node) -> Node:
@@ -145,6 +160,20 @@ def unwrap(node: Node) -> Node:
     return node
 
 
+_C_DECLARATIONS = {"declaration", "field_declaration"}
+
+
+def declared_class(lang: Language, node: Node) -> Node | None:
+    """C/C++: the class, struct, union or enum a declaration defines with its body (`class Data : public
+    Base {...};` inside a class, `struct point {...} origin;`), else None."""
+    if node.type not in _C_DECLARATIONS:
+        return None
+    kind = node.child_by_field_name("type")
+    if kind is None or kind.type not in lang.classes or kind.child_by_field_name("body") is None:
+        return None
+    return kind
+
+
 def definition_node(src: Source, block: Block) -> Node | None:
     """For a function/method/class block: the node that defines it (a function value for `const f = () => ...`)."""
     if block.kind == "statements":
@@ -156,6 +185,7 @@ def definition_node(src: Source, block: Block) -> Node | None:
     if assigned is not None:
         return assigned[1]
     node = unwrap(nodes[0])
+    node = declared_class(src.lang, node) or node
     if node.type in ("lexical_declaration", "variable_declaration"):
         for decl in node.named_children:
             value = decl.child_by_field_name("value")
@@ -281,6 +311,57 @@ def innermost_declarator(node: Node) -> Node | None:
     return decl
 
 
+_C_KEYWORDS = {"if", "else", "while", "for", "switch", "do", "return", "case", "default", "sizeof", "goto", "break",
+               "continue", "namespace", "typedef", "struct", "class", "union", "enum", "template", "using"}
+
+
+def misread_function(node: Node) -> bool:
+    """A C/C++ `function_definition` the parser made up around a macro it cannot expand: one whose declarators
+    hold no parameter list (`NS_BEGIN namespace internal {`, read as a "function" named `namespace` whose body
+    holds the namespace's functions), or whose name is a keyword (`Py_BEGIN_ALLOW_THREADS if (x) {`, a
+    "function" named `if`)."""
+    decl = node.child_by_field_name("declarator")
+    params = False
+    while decl is not None:
+        params = params or decl.type == "function_declarator"
+        inner = next_declarator(decl)
+        if inner is None:
+            break
+        decl = inner
+    return not params or decl is None or text_of(decl) in _C_KEYWORDS
+
+
+def misread_class(node: Node | None) -> str | None:
+    """C++: the name of the class a misread function stands for (`NS_BEGIN\nclass Stream {`, read as a
+    "function" `Stream` after an ERROR `class`, its body holding the class's members), else None."""
+    if node is None or node.type != "function_definition" or not misread_function(node):
+        return None
+    for child in node.children:
+        words = text_of(child).split() if child.type == "ERROR" else []
+        if words and words[0] in ("class", "struct"):
+            if len(words) > 1:
+                return words[-1]
+            decl = innermost_declarator(node)
+            return text_of(decl) if decl is not None and decl.type == "identifier" else None
+    return None
+
+
+def class_of_member(node: Node) -> str | None:
+    """The misread class (`misread_class`) whose body a C++ member sits in, else None."""
+    body = node.parent
+    return misread_class(body.parent) if body is not None and body.type == "compound_statement" else None
+
+
+def in_function_body(node: Node) -> bool:
+    """Whether a C/C++ node sits in the body of a real function (not one the parser made up)."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "function_definition" and not misread_function(parent):
+            return True
+        parent = parent.parent
+    return False
+
+
 def next_declarator(decl: Node) -> Node | None:
     inner = decl.child_by_field_name("declarator")
     if inner is None and decl.type == "reference_declarator" and decl.named_children:
@@ -290,16 +371,28 @@ def next_declarator(decl: Node) -> Node | None:
 
 def def_name(node: Node) -> str:
     name = node.child_by_field_name("name")
+    if name is None and node.type == "impl_item":  # Rust `impl<T> Drop for Guard<T>`: the type's name
+        return re.sub(r"\s*<.*", "", text_of(node.child_by_field_name("type")), flags=re.S)
     return text_of(name if name is not None else innermost_declarator(node))
 
 
 def signature_text(node: Node) -> str:
+    """The name and parameters as written, with what stands between them (`inner<E>(engine: &E)`, `first<T
+    extends Item>(items: T[])`): a quoted signature is the code's own text, its parameters shortened."""
     name = def_name(node)
     params = node.child_by_field_name("parameters")
     if params is None:
         decl = node.child_by_field_name("declarator")
         params = decl.child_by_field_name("parameters") if decl is not None else None
-    return f"{name}{short(text_of(params), 50)}" if params is not None else name
+    if params is None:
+        return name
+    named = node.child_by_field_name("name") or innermost_declarator(node)
+    between = ""
+    if named is not None and named.end_byte <= params.start_byte and node.text is not None:
+        between = node.text[named.end_byte - node.start_byte:params.start_byte - node.start_byte].decode(
+            "utf-8", "replace")
+        between = short(between, 40) if between.strip() else ""
+    return f"{name}{between}{short(text_of(params), 50)}"
 
 
 def class_bases(node: Node) -> list[str]:

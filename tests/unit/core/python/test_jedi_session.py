@@ -51,3 +51,27 @@ def test_one_script_per_file_version(tmp_path):
         edited = jedi_session.script_for(MODULE + "\nX = 1\n", path, tmp_path)
         assert edited is not first
         assert len(jedi_session._scripts) <= jedi_session._scripts.maxsize
+
+
+def test_a_failure_inside_jedi_leaves_the_grounding_incomplete_not_broken(tmp_path, monkeypatch):
+    from blockguide.core.languages import LANGUAGES
+    from blockguide.core.python import grounding as pyground
+    from blockguide.core.syntax.blocks import snap
+    from blockguide.core.syntax.source import Source
+    from blockguide.core.types import Grounding
+
+    class Broken:  # a name whose kind jedi's subprocess fails to infer
+        def is_definition(self):
+            return True
+
+        @property
+        def type(self):
+            raise KeyError("Traceback (most recent call last):\n  ...\nKeyError: ''")
+
+    text = "from . import data\n\n\ndef lookup(key):\n    return data.table[key]\n"
+    (tmp_path / "core.py").write_text(text)
+    monkeypatch.setattr(pyground, "names_in", lambda script, first, last: [Broken()])
+    src = Source(LANGUAGES["python"], text)
+    g = Grounding(block=snap(src, 3, 4))
+    pyground.ground_python(g, src, tmp_path / "core.py", tmp_path, 0)
+    assert g.module == "core" and "static analysis was incomplete for this file" in g.notes

@@ -72,6 +72,19 @@ def test_a_class_outline_lists_bases_and_methods():
     assert actions[3].text == "method `get(self, key)`: returns `self.load(key)`"  # the call said once, in its value
 
 
+def test_a_members_signature_is_quoted_as_written_with_its_type_parameters():
+    ts = Source(LANGUAGES["typescript"], "class Box {\n  first<T extends Item>(items: T[]): T {\n"
+                                         "    return items[0]\n  }\n}\n")
+    read = outline.read(ts, find_definition(ts, "Box"))
+    assert read.facts[0].signature == "first<T extends Item>(items: T[])"
+    rust = Source(LANGUAGES["rust"], "fn outer() -> u8 {\n    fn inner<E: Copy>(value: E) -> u8 {\n"
+                                     "        1\n    }\n    inner(2)\n}\n")
+    read = outline.read(rust, find_definition(rust, "outer"))
+    assert read.facts[0].signature == "inner<E: Copy>(value: E)"
+    py = Source(PY, "class A:\n    def get(self, key):\n        return key\n")
+    assert outline.read(py, find_definition(py, "A")).facts[0].signature == "get(self, key)"
+
+
 def test_statements_inputs_and_outputs():
     src = Source(PY, SLUG)
     block = snap(src, 10, 11)  # the two `text = ...` lines of slugify
@@ -107,3 +120,10 @@ def test_every_statement_is_read_and_the_bound_is_a_field(monkeypatch):
     monkeypatch.setattr(outline, "MAX_FACTS", 50)
     read = outline.read(src, block)
     assert len(read.facts) == 50 and read.unread == 30
+
+
+def test_an_impl_inside_a_function_is_named_by_its_type():
+    rust = Source(LANGUAGES["rust"], "fn run() {\n    struct Guard<'a> {\n        n: &'a u8,\n    }\n"
+                                     "    impl<'a> Drop for Guard<'a> {\n        fn drop(&mut self) {}\n    }\n}\n")
+    read = outline.read(rust, find_definition(rust, "run"))
+    assert [f.name for f in read.facts] == ["Guard", "Guard"]
