@@ -36,7 +36,8 @@ def c_example(g: Grounding, src: Source, node: Node | None, params: list[Generic
     head += [g.import_line] if g.import_line else []
     scope = scope_of(g, node) if cpp else []
     if scope and g.import_line:  # the types of its parameters and its class are named as code in that namespace names them
-        head.append(f"using namespace {'::'.join(scope)};")
+        # each level: a name of `a` is not reached through `using namespace a::b;`
+        head += [f"using namespace {'::'.join(scope[:i + 1])};" for i in range(len(scope))]
     if block.kind == "class":
         body = [f"{block.name} value{{}};" if cpp else f"struct {block.name} value = {{0}};", "(void)value;"]
         return _program(["#include <iostream>" if cpp else "#include <stdio.h>", *head], body, cpp)
@@ -233,7 +234,7 @@ def _method(g: Grounding, src: Source, node: Node, owner: str, params: list[Gene
     found = find_owner(g, src, node, owner)
     cls = found.name
     method = (g.block.name or "").rsplit("::", 1)[-1]
-    var = re.sub(r"(?<!^)(?=[A-Z])", "_", cls.rsplit("::", 1)[-1]).lower()
+    var = _variable(cls)
     others = [p for p in params if re.search(rf"\b{re.escape(owner.rsplit('::', 1)[-1])}\b", p.type)]
     ctor = pick_constructor(found.constructors) if found.constructors is not None else []
     args = ", ".join("other" if p in others else guess("cpp", p) for p in params)
@@ -250,5 +251,24 @@ def _method(g: Grounding, src: Source, node: Node, owner: str, params: list[Gene
                  *(f"    {l}" for l in body), "}"]
         return "\n".join(lines) + "\n"
     made = f"{cls} {var}({', '.join(guess('cpp', p) for p in ctor)});" if ctor else f"{cls} {var};"
-    setup = [made, *(f"{cls} other({', '.join(guess('cpp', p) for p in ctor)});" for _ in others[:1])]
+    # `T other();` would declare a function (the most vexing parse): a default-made object is `T other;`
+    setup = [made, *((f"{cls} other({', '.join(guess('cpp', p) for p in ctor)});" if ctor else f"{cls} other;")
+                     for _ in others[:1])]
     return _program(head, setup + _use(call, returns, True, _released(node), False, head), True)
+
+
+_KEYWORDS = frozenset(
+    "alignas alignof and asm auto bool break case catch char class const constexpr continue decltype default "
+    "delete do double else enum explicit export extern false float for friend goto if inline int long mutable "
+    "namespace new noexcept not nullptr operator or private protected public register return short signed "
+    "sizeof static struct switch template this throw true try typedef typeid typename union unsigned using "
+    "virtual void volatile while".split())
+
+
+def _variable(cls: str) -> str:
+    """The name of a variable holding an object of `cls`: its last name in snake case, without template
+    arguments (`rapidjson::Writer<StringBuffer>` -> `writer`), never a keyword (`Double` -> `double_value`)."""
+    name = re.sub(r"<.*", "", cls).rsplit("::", 1)[-1]
+    var = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()  # NoGIL -> no_gil
+    var = re.sub(r"_+", "_", re.sub(r"\W", "_", var)).strip("_") or "value"
+    return f"{var}_value" if var in _KEYWORDS else var

@@ -13,6 +13,7 @@ from tree_sitter import Node
 from blockguide.core.examples.generic import GenericParam
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.project import including_header
+from blockguide.core.syntax.cpp_scopes import included_defines, namespaces_at
 from blockguide.core.syntax.nodes import innermost_declarator, text_of
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Grounding
@@ -52,12 +53,25 @@ def owner_of(g: Grounding, src: Source, node: Node | None) -> str | None:
 
 def scope_of(g: Grounding, node: Node | None) -> list[str]:
     """The namespaces the block's names are in: those around the #include of its file, when a header of
-    its folder includes it inside a namespace (project.including_header), then its own."""
+    its folder includes it inside a namespace (project.including_header), then its own: from the syntax tree,
+    else, where the tree has none (a namespace a macro opens, or one opened inside an `#ifdef`), as the
+    preprocessor reads the file (syntax.cpp_scopes)."""
     outer: tuple[str, ...] = ()
+    own = namespaces(node)
     if g.root and g.path and g.block.language == "cpp":
-        found = including_header(Path(g.root) / g.path)
+        file = Path(g.root) / g.path
+        found = including_header(file)
         outer = found[1] if found is not None else ()
-    return [*outer, *namespaces(node)]
+        if not own and node is not None and file.is_file():
+            root = node
+            while root.parent is not None:
+                root = root.parent
+            data = root.text or b""
+            # from its declarator: a macro before it (`NS_BEGIN int f()`) is read as its type by the tree
+            at = (node.child_by_field_name("declarator") or node).start_byte
+            offset = len(data[:at].decode("utf-8", "replace"))
+            own = namespaces_at(data.decode("utf-8", "replace"), offset, included_defines(file, Path(g.root)))
+    return [*outer, *own]
 
 
 def find_owner(g: Grounding, src: Source, node: Node | None, owner: str) -> Owner:
