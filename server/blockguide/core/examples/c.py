@@ -22,7 +22,7 @@ from blockguide.core.types import Grounding
 
 _PRINTF = {"int": "%d", "long": "%ld", "unsigned": "%u", "size_t": "%zu", "double": "%f", "float": "%f",
            "char*": "%s", "constchar*": "%s", "bool": "%d", "ssize_t": "%zd", "Py_ssize_t": "%zd"}
-_PRINTABLE = re.compile(r"\b(int|long|double|float|bool|size_t|string|char)\b")
+_PRINTABLE = re.compile(r"(int|long|short|double|float|bool|size_t|ssize_t|u?int\d+_t|string|string_view|char)")
 _PYTHON_H = re.compile(r'^\s*#\s*include\s*[<"]Python\.h[>"]', re.M)
 _PY_OBJECT = re.compile(r"^(const)?Py(Unicode)?Object\*$")
 _LENGTH = re.compile(r"^(len|length|size|n|count|nbytes|size_t)$", re.I)
@@ -128,7 +128,7 @@ def _use(call: str, returns: str, cpp: bool, released: str | None, python: bool,
                 "Py_XDECREF(result);"]
     if released:
         return [declared, "// ... use result ..." if cpp else "/* ... use result ... */", released]
-    if cpp and _PRINTABLE.search(returns):
+    if cpp and _printable(returns):
         head.insert(0, "#include <iostream>")
         return [declared, "std::cout << result << std::endl;"]
     fmt = None if cpp else _PRINTF.get(flat.replace("static", ""))
@@ -136,6 +136,15 @@ def _use(call: str, returns: str, cpp: bool, released: str | None, python: bool,
         head.insert(0, "#include <stdio.h>")
         return [declared, f'printf("{fmt}\\n", result);']
     return [declared, "(void)result;"]
+
+
+def _printable(returns: str) -> bool:
+    """`std::cout << result` takes it: a number, a truth value, a character or a string (`const char *`,
+    `std::string`), not a class that merely holds one (`Vector<const char>`) nor a pointer to another type."""
+    words = re.sub(r"\b(const|static|inline|constexpr|unsigned|signed|volatile|virtual|std\s*::)|&", " ", returns)
+    pointer = "*" in words
+    words = words.replace("*", " ").split()
+    return bool(words) and all(_PRINTABLE.fullmatch(w) for w in words) and (not pointer or words == ["char"])
 
 
 def _concrete(params: list[GenericParam], node: Node | None) -> None:

@@ -109,3 +109,10 @@ def test_a_second_object_made_without_arguments_is_no_function_declaration(tmp_p
     assert "num::Big other;" in g.example.code and "other()" not in g.example.code
     if shutil.which("c++") is not None:
         assert g.example_problems == ()
+
+
+def test_a_result_is_printed_only_when_std_cout_takes_it():
+    from blockguide.core.examples.c import _printable
+
+    assert all(_printable(t) for t in ("int", "const char *", "const std::string&", "uint32_t", "unsigned long"))
+    assert not any(_printable(t) for t in ("Vector<const char>", "Foo *", "int *", "conv::Vector<char>", "void"))
