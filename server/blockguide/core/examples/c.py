@@ -38,6 +38,8 @@ def c_example(g: Grounding, src: Source, node: Node | None, params: list[Generic
     if scope and g.import_line:  # the types of its parameters and its class are named as code in that namespace names them
         # each level: a name of `a` is not reached through `using namespace a::b;`
         head += [f"using namespace {'::'.join(scope[:i + 1])};" for i in range(len(scope))]
+    if block.kind == "class" and cpp and block.name:
+        return _object(g, src, node, head)
     if block.kind == "class":
         body = [f"{block.name} value{{}};" if cpp else f"struct {block.name} value = {{0}};", "(void)value;"]
         return _program(["#include <iostream>" if cpp else "#include <stdio.h>", *head], body, cpp)
@@ -46,11 +48,11 @@ def c_example(g: Grounding, src: Source, node: Node | None, params: list[Generic
     _pair_lengths(params)
     setup: list[str] = []
     cleanup: list[str] = []
-    args = _python_args(params, block.name or "", setup, cleanup) if python else _c_args(params, setup, cpp)
     returns = _returns(node)
     owner = owner_of(g, src, node) if cpp and node is not None else None
     if owner is not None:
         return _method(g, src, node, owner, params, head, returns)
+    args = _python_args(params, block.name or "", setup, cleanup) if python else _c_args(params, setup, cpp)
     name = "::".join([*scope_of(g, node), block.name or ""]) if cpp else block.name
     call = f"{name}({args})"
     if node is not None and re.match(r"^\s*static\b", text_of(node)):
@@ -186,12 +188,16 @@ def _c_args(params: list[GenericParam], setup: list[str], cpp: bool) -> str:
     for i, p in enumerate(params):
         flat = p.type.replace(" ", "")
         base = re.sub(r"\s*[*&]\s*$", "", p.type).strip()
-        if cpp and p.value is None and flat.endswith("&") and not flat.endswith("&&") and guess(lang, p) == "{}":
-            if flat.startswith("const"):  # a value the reference binds to
+        if cpp and p.value is None and flat.endswith("&") and not flat.endswith("&&"):
+            value = guess(lang, p)
+            if flat.startswith("const") and value == "{}":  # a value the reference binds to
                 args.append(f"{base.removeprefix('const').strip()}{{}}")
-            else:  # a variable the block may write through the reference
-                setup.append(f"{base} {p.name}{{}};")
-                args.append(p.name)
+            elif flat.startswith("const"):
+                args.append(value)
+            else:  # a variable the block may write through the reference (no temporary binds to it)
+                var = f"{p.name}_value" if p.name in _KEYWORDS or not p.name else p.name
+                setup.append(f"{base} {var}{{}};" if value == "{}" else f"{base} {var} = {value};")
+                args.append(var)
             continue
         if p.value is None and re.fullmatch(r"(const)?char\*(const)?\*", flat):  # argv-like: strings, then NULL
             element = "const char" if flat.startswith("const") else "char"
@@ -237,6 +243,24 @@ def _python_args(params: list[GenericParam], name: str, setup: list[str], cleanu
     return ", ".join(args)
 
 
+def _object(g: Grounding, src: Source, node: Node | None, head: list[str]) -> str:
+    """A C++ class's example: an object made with one of its public constructors (a template with the
+    arguments find_owner gives it), else a function that takes one."""
+    found = find_owner(g, src, node, g.block.name or "")
+    if found.constructors is None:  # its definition is not found: a value-initialised one, as before
+        return _program(head, [f"{found.name} value{{}};", "(void)value;"], True)
+    var = _variable(found.name)
+    ctor = pick_constructor(found.constructors)
+    if ctor is None:
+        note = f"// `{found.name}` has no public constructor a caller can use: this function takes one it already has"
+        return "\n".join([*dict.fromkeys(head), "", note, f"void use_{var}({found.name} &{var}) {{",
+                          f"    (void){var};", "}"]) + "\n"
+    setup: list[str] = []
+    args = _c_args(ctor, setup, True)
+    return _program(head, [*setup, f"{found.name} {var}({args});" if ctor else f"{found.name} {var};",
+                           f"(void){var};"], True)
+
+
 def _method(g: Grounding, src: Source, node: Node, owner: str, params: list[GenericParam], head: list[str],
             returns: str) -> str:
     """A C++ method called on an object: made with a public constructor, else taken by a function."""
@@ -246,7 +270,11 @@ def _method(g: Grounding, src: Source, node: Node, owner: str, params: list[Gene
     var = _variable(cls)
     others = [p for p in params if re.search(rf"\b{re.escape(owner.rsplit('::', 1)[-1])}\b", p.type)]
     ctor = pick_constructor(found.constructors) if found.constructors is not None else []
-    args = ", ".join("other" if p in others else guess("cpp", p) for p in params)
+    for p in others:
+        p.value = "other"
+    # as a function's: an out-parameter gets a variable's address, a non-const reference a variable
+    setup: list[str] = []
+    args = _c_args(params, setup, True)
     if method.startswith("operator") and len(params) == 1:
         call = f"{var} {method.removeprefix('operator').strip()} {args}"
         returns = "void"
@@ -255,15 +283,16 @@ def _method(g: Grounding, src: Source, node: Node, owner: str, params: list[Gene
     if ctor is None:  # no constructor a caller can use: the object comes from the caller
         taken = [f"{cls} &{var}", *(f"const {cls} &other" for _ in others[:1])]
         note = f"// `{cls}` has no public constructor a caller can use: this function takes one it already has"
-        body = _use(call, returns, True, None, False, head)
+        body = setup + _use(call, returns, True, None, False, head)
         lines = [*dict.fromkeys(_standard_headers(body, True) + head), "", note, f"void use_{var}({', '.join(taken)}) {{",
                  *(f"    {l}" for l in body), "}"]
         return "\n".join(lines) + "\n"
-    made = f"{cls} {var}({', '.join(guess('cpp', p) for p in ctor)});" if ctor else f"{cls} {var};"
+    made_setup: list[str] = []
+    made_args = _c_args(ctor, made_setup, True)
+    made = f"{cls} {var}({made_args});" if ctor else f"{cls} {var};"
     # `T other();` would declare a function (the most vexing parse): a default-made object is `T other;`
-    setup = [made, *((f"{cls} other({', '.join(guess('cpp', p) for p in ctor)});" if ctor else f"{cls} other;")
-                     for _ in others[:1])]
-    return _program(head, setup + _use(call, returns, True, _released(node), False, head), True)
+    made_setup += [made, *((f"{cls} other({made_args});" if ctor else f"{cls} other;") for _ in others[:1])]
+    return _program(head, made_setup + setup + _use(call, returns, True, _released(node), False, head), True)
 
 
 _KEYWORDS = frozenset(

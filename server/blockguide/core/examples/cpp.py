@@ -75,12 +75,61 @@ def scope_of(g: Grounding, node: Node | None) -> list[str]:
 
 
 def find_owner(g: Grounding, src: Source, node: Node | None, owner: str) -> Owner:
-    qualified = "::".join([*scope_of(g, node), owner])
+    """The class `owner` as a reader names and makes it. A class template without its arguments is named by
+    the arguments of an alias the project gives it (`typedef GenericReader<UTF8<>, UTF8<> > Reader;`), else with
+    its parameters' defaults (`int` for a type without one, 1 for a number): a template names no type alone."""
+    scope = scope_of(g, node)
+    short = owner.rsplit("::", 1)[-1]
     for text in _sources(g, src):
-        cls = _class_node(text, owner.rsplit("::", 1)[-1])
+        cls = _class_node(text, re.sub(r"<.*", "", short))
         if cls is not None:
-            return Owner(qualified, _constructors(cls))
-    return Owner(qualified, None)
+            named = owner if "<" in short else _template_use(cls, short)
+            return Owner("::".join([*scope, named]), _constructors(cls))
+    return Owner("::".join([*scope, owner]), None)
+
+
+def _template_use(cls: Node, name: str) -> str:
+    template = cls.parent
+    if template is None or template.type != "template_declaration":
+        return name
+    root = template
+    while root.parent is not None:
+        root = root.parent
+    alias = _alias(root, name, template.end_byte)
+    if alias is not None:
+        return alias
+    args = []
+    for p in (template.child_by_field_name("parameters") or template).named_children:
+        default = p.child_by_field_name("default_type") or p.child_by_field_name("default_value")
+        if default is not None:
+            break  # the rest have defaults too: left to them
+        if p.type in ("type_parameter_declaration", "variadic_type_parameter_declaration"):
+            args.append("int")
+        elif p.type in ("parameter_declaration",):
+            args.append("1")
+        else:
+            return name  # a template template parameter: nothing simple to give it
+    return f"{name}<{', '.join(args)}>"
+
+
+def _alias(root: Node, name: str, after: int) -> str | None:
+    """The arguments the project gives the template in an alias of it (`typedef Name<char> Alias;`, `using Alias =
+    Name<char>;`) after its definition, at namespace level: `Name<char>`."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.start_byte >= after and node.type in ("type_definition", "alias_declaration"):
+            kind = node.child_by_field_name("type")
+            if kind is not None and kind.type == "type_descriptor":
+                kind = kind.child_by_field_name("type")
+            target = kind.child_by_field_name("name") if kind is not None and kind.type == "template_type" else None
+            alias = node.child_by_field_name("declarator") or node.child_by_field_name("name")
+            if target is not None and text_of(target) == name and alias is not None and alias.type == "type_identifier":
+                return text_of(kind)  # as the alias spells it: the example still names the class
+        if node.type in ("translation_unit", "namespace_definition", "declaration_list", "preproc_ifdef", "preproc_if",
+                         "preproc_else", "linkage_specification"):
+            stack.extend(reversed(node.named_children))
+    return None
 
 
 def _sources(g: Grounding, src: Source) -> list[str]:
@@ -110,23 +159,29 @@ def _class_node(text: str, name: str) -> Node | None:
 
 
 def _constructors(cls: Node) -> list[list[GenericParam]]:
+    """The public constructors a caller can use (not copy or move ones); a class that declares none has the
+    implicit default one."""
     name = text_of(cls.child_by_field_name("name"))
     public = cls.type == "struct_specifier"
     found = []
+    declared = False
     for member in cls.child_by_field_name("body").named_children:
         if member.type == "access_specifier":
             public = text_of(member).startswith("public")
             continue
-        if not public or member.type not in ("declaration", "field_declaration", "function_definition"):
+        if member.type not in ("declaration", "field_declaration", "function_definition"):
             continue
         decl = innermost_declarator(member)
-        if decl is None or text_of(decl) != name or re.search(r"=\s*delete\s*;?\s*$", text_of(member)):
+        if decl is None or text_of(decl) != name:
+            continue
+        declared = True
+        if not public or re.search(r"=\s*delete\s*;?\s*$", text_of(member)):
             continue
         params = _params(decl.parent if decl.parent is not None else member)
         if any(re.search(rf"\b{re.escape(name)}\b", p.type) for p in params):
             continue  # copy and move constructors need an object already
         found.append(params)
-    return found
+    return found if declared else [[]]
 
 
 def _params(function: Node) -> list[GenericParam]:
@@ -138,7 +193,8 @@ def _params(function: Node) -> list[GenericParam]:
             continue
         declarator = text_of(p.child_by_field_name("declarator"))
         name = re.sub(r"\W", "", declarator.split("=")[0]) or f"arg{i}"
-        out.append(GenericParam(name, text_of(p.child_by_field_name("type")) + re.sub(r"[^*&]", "", declarator)))
+        const = "const " if any(c.type == "type_qualifier" and text_of(c) == "const" for c in p.children) else ""
+        out.append(GenericParam(name, const + text_of(p.child_by_field_name("type")) + re.sub(r"[^*&]", "", declarator)))
     return out
 
 

@@ -116,3 +116,54 @@ def test_a_result_is_printed_only_when_std_cout_takes_it():
 
     assert all(_printable(t) for t in ("int", "const char *", "const std::string&", "uint32_t", "unsigned long"))
     assert not any(_printable(t) for t in ("Vector<const char>", "Foo *", "int *", "conv::Vector<char>", "void"))
+
+
+LIB = ("#pragma once\n#include <string>\nnamespace lib {\nstruct Heap {};\n"
+       "template <typename T, typename A = Heap>\nclass Reader {\npublic:\n  explicit Reader(const char *src) : s(src) {}\n"
+       "  bool Parse(int *consumed) { *consumed = 1; return s != nullptr; }\nprivate:\n  const char *s;\n};\n"
+       "typedef Reader<char> TextReader;\n"
+       "template <typename T>\nclass Cell {\npublic:\n  T Get() const { return v; }\nprivate:\n  T v{};\n};\n"
+       "struct Point {\n  int x, y;\n  int Sum() const { return x + y; }\n};\n"
+       "inline void Trim(std::string &text) { text.erase(0, text.find_first_not_of(' ')); }\n}\n")
+
+
+@pytest.fixture
+def lib(tmp_path):
+    (tmp_path / "lib.hpp").write_text(LIB)
+    return tmp_path
+
+
+def _accepted(g):
+    if shutil.which("c++") is not None:
+        assert g.example_checks == ("static", "c++ -fsyntax-only") and g.example_problems == (), g.example.code
+
+
+def test_a_class_template_takes_the_arguments_of_the_project_s_alias_else_its_parameters_defaults(lib):
+    g = _attached(lib, "lib.hpp", "Parse")
+    code = g.example.code
+    assert 'lib::Reader<char> reader("example");' in code  # the alias's arguments, its string constructor
+    assert "int consumed{};" in code and "reader.Parse(&consumed)" in code and "nullptr" not in code
+    _accepted(g)
+    g = _attached(lib, "lib.hpp", "Get")
+    assert "lib::Cell<int> cell;" in g.example.code  # no alias: `int` for its type parameter
+    _accepted(g)
+
+
+def test_a_class_without_declared_constructors_is_made_by_its_implicit_one(lib):
+    g = _attached(lib, "lib.hpp", "Sum")
+    assert "lib::Point point;" in g.example.code and "point.Sum()" in g.example.code
+    assert "use_point" not in g.example.code
+    _accepted(g)
+
+
+def test_a_class_block_s_example_makes_an_object_with_its_public_constructor(lib):
+    g = _attached(lib, "lib.hpp", "Reader")
+    assert g.block.kind == "class"
+    assert 'lib::Reader<char> reader("example");' in g.example.code
+    _accepted(g)
+
+
+def test_a_non_const_reference_gets_a_variable_never_a_temporary(lib):
+    g = _attached(lib, "lib.hpp", "Trim")
+    assert 'std::string text = "example";' in g.example.code and "lib::Trim(text)" in g.example.code
+    _accepted(g)
