@@ -13,9 +13,9 @@ import re
 
 from tree_sitter import Node
 
-from blockguide.core.examples.cpp import find_owner, owner_of, pick_constructor, scope_of
-from blockguide.core.examples.generic import GenericParam, guess
-from blockguide.core.syntax.nodes import text_of
+from blockguide.core.examples.cpp import find_owner, hidden_members, owner_of, pick_constructor, public_caller, scope_of
+from blockguide.core.examples.generic import GenericParam, generic_params, guess
+from blockguide.core.syntax.nodes import innermost_declarator, text_of
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Grounding
 
@@ -267,6 +267,16 @@ def _method(g: Grounding, src: Source, node: Node, owner: str, params: list[Gene
     found = find_owner(g, src, node, owner)
     cls = found.name
     method = (g.block.name or "").rsplit("::", 1)[-1]
+    reached = ""
+    if found.node is not None and method in hidden_members(found.node):  # a reader calls a public method
+        caller = public_caller(found.node, src, owner, method)          # that calls it
+        if caller is not None:
+            reached = f"// `{method}` is not public: `{text_of(innermost_declarator(caller)).rsplit('::', 1)[-1]}`, " \
+                      f"a public method of `{cls}`, calls it"
+            method = text_of(innermost_declarator(caller)).rsplit("::", 1)[-1]
+            g.example_via = f"{owner}::{method}"  # what the example calls (the checks, the guide's note)
+            params, returns, node = generic_params(caller), _returns(caller), caller
+            _pair_lengths(params)
     var = _variable(cls)
     others = [p for p in params if re.search(rf"\b{re.escape(owner.rsplit('::', 1)[-1])}\b", p.type)]
     ctor = pick_constructor(found.constructors) if found.constructors is not None else []
@@ -283,7 +293,7 @@ def _method(g: Grounding, src: Source, node: Node, owner: str, params: list[Gene
     if ctor is None:  # no constructor a caller can use: the object comes from the caller
         taken = [f"{cls} &{var}", *(f"const {cls} &other" for _ in others[:1])]
         note = f"// `{cls}` has no public constructor a caller can use: this function takes one it already has"
-        body = setup + _use(call, returns, True, None, False, head)
+        body = ([reached] if reached else []) + setup + _use(call, returns, True, None, False, head)
         lines = [*dict.fromkeys(_standard_headers(body, True) + head), "", note, f"void use_{var}({', '.join(taken)}) {{",
                  *(f"    {l}" for l in body), "}"]
         return "\n".join(lines) + "\n"
@@ -292,7 +302,8 @@ def _method(g: Grounding, src: Source, node: Node, owner: str, params: list[Gene
     made = f"{cls} {var}({made_args});" if ctor else f"{cls} {var};"
     # `T other();` would declare a function (the most vexing parse): a default-made object is `T other;`
     made_setup += [made, *((f"{cls} other({made_args});" if ctor else f"{cls} other;") for _ in others[:1])]
-    return _program(head, made_setup + setup + _use(call, returns, True, _released(node), False, head), True)
+    body = made_setup + setup + _use(call, returns, True, _released(node), False, head)
+    return _program(head, [reached, *body] if reached else body, True)
 
 
 _KEYWORDS = frozenset(

@@ -26,6 +26,68 @@ MAX_HEADER_CHARS = 400_000
 class Owner:
     name: str  # as a reader writes it: rust::String
     constructors: list[list[GenericParam]] | None  # the public ones (not copy/move); None: the class is not found
+    node: Node | None = None  # its definition
+
+
+def hidden_members(cls: Node) -> set[str]:
+    """The names of the members a caller cannot reach: declared under `private:` or `protected:` (a class's
+    default) and never under `public:` (an overload may be public)."""
+    public = cls.type == "struct_specifier"
+    hidden, shown = set(), set()
+    for member in cls.child_by_field_name("body").named_children:
+        if member.type == "access_specifier":
+            public = text_of(member).startswith("public")
+            continue
+        decl = innermost_declarator(member) if member.type in ("declaration", "field_declaration",
+                                                               "function_definition") else None
+        if decl is not None:
+            (shown if public else hidden).add(text_of(decl))
+    return hidden - shown
+
+
+def public_caller(cls: Node, src: Source, owner: str, method: str) -> Node | None:
+    """A public method of the class that calls `method` (a private one a reader cannot call): defined in the
+    class, or out of it in the block's file (`Owner::Name(...) {...}`)."""
+    hidden = hidden_members(cls) | {method}
+    short = re.sub(r"<.*", "", owner.rsplit("::", 1)[-1])
+    candidates = [m for m in cls.child_by_field_name("body").named_children if m.type == "function_definition"]
+    stack = [src.tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "function_definition":
+            candidates.append(node)
+        elif node.type in ("translation_unit", "namespace_definition", "declaration_list", "preproc_ifdef",
+                           "preproc_if", "preproc_else", "template_declaration", "linkage_specification"):
+            stack.extend(node.named_children)
+    for fn in candidates:
+        decl = innermost_declarator(fn)
+        name = text_of(decl)
+        if "::" in name:
+            scope, name = name.rsplit("::", 1)
+            if re.sub(r"<.*", "", scope.rsplit("::", 1)[-1]) != short:
+                continue
+        elif fn.parent is None or fn.parent.parent != cls:
+            continue  # a free function: not a method of the class
+        if name in hidden or name in (short, f"~{short}") or name.startswith("operator") or \
+                (fn.child_by_field_name("body") is None):
+            continue
+        if _calls(fn.child_by_field_name("body"), method):
+            return fn
+    return None
+
+
+def _calls(body: Node, method: str) -> bool:
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if node.type == "call_expression":
+            function = node.child_by_field_name("function")
+            if function is not None and function.type == "field_expression":
+                function = function.child_by_field_name("field")
+            if function is not None and text_of(function) == method:
+                return True
+        stack.extend(node.named_children)
+    return False
 
 
 def namespaces(node: Node | None) -> list[str]:
@@ -84,7 +146,7 @@ def find_owner(g: Grounding, src: Source, node: Node | None, owner: str) -> Owne
         cls = _class_node(text, re.sub(r"<.*", "", short))
         if cls is not None:
             named = owner if "<" in short else _template_use(cls, short)
-            return Owner("::".join([*scope, named]), _constructors(cls))
+            return Owner("::".join([*scope, named]), _constructors(cls), cls)
     return Owner("::".join([*scope, owner]), None)
 
 

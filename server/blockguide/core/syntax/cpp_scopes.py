@@ -43,11 +43,20 @@ def defines(text: str) -> dict[str, tuple[str | None, str]]:
 
 
 def included_defines(file: Path, root: Path) -> dict[str, tuple[str | None, str]]:
-    """The macros of the project's headers `file` includes (`#include "..."`, followed a few levels, each
-    found next to the including file or in a folder above it, up to `root`)."""
+    """The macros of the project's headers `file` includes (see `included`)."""
+    found: dict[str, tuple[str | None, str]] = {}
+    for _, text in included(file, root)[1:]:
+        for name, value in defines(text).items():
+            found.setdefault(name, value)
+    return found
+
+
+def included(file: Path, root: Path) -> list[tuple[Path, str]]:
+    """`file` and the project's headers it includes (`#include "..."`, followed a few levels, each found next
+    to the including file or in a folder above it, up to `root`), with their text, nearest first."""
     root = root.resolve()
     seen: set[Path] = set()
-    found: dict[str, tuple[str | None, str]] = {}
+    found: list[tuple[Path, str]] = []
     todo = [(file.resolve(), 0)]
     while todo and len(seen) < MAX_INCLUDED:
         path, depth = todo.pop(0)
@@ -58,9 +67,7 @@ def included_defines(file: Path, root: Path) -> dict[str, tuple[str | None, str]
             text = path.read_text("utf-8", "replace")
         except OSError:
             continue
-        if path != file.resolve():
-            for name, value in defines(text).items():
-                found.setdefault(name, value)
+        found.append((path, text))
         if depth >= MAX_DEPTH:
             continue
         for m in _INCLUDE.finditer(text):

@@ -167,3 +167,30 @@ def test_a_non_const_reference_gets_a_variable_never_a_temporary(lib):
     g = _attached(lib, "lib.hpp", "Trim")
     assert 'std::string text = "example";' in g.example.code and "lib::Trim(text)" in g.example.code
     _accepted(g)
+
+
+def test_a_private_method_is_used_through_the_public_method_that_calls_it(tmp_path):
+    (tmp_path / "conv.h").write_text("#pragma once\nnamespace conv {\nclass Printer {\npublic:\n  Printer() {}\n"
+                                     "  int Print(double v, char *out) const;\nprivate:\n"
+                                     "  bool Special(double v, char *out) const;\n};\n}\n")
+    (tmp_path / "conv.cc").write_text('#include "conv.h"\nnamespace conv {\n'
+                                      "bool Printer::Special(double v, char *out) const {\n"
+                                      "  if (v != v) { out[0] = 'n'; return true; }\n  return false;\n}\n\n"
+                                      "int Printer::Print(double v, char *out) const {\n"
+                                      "  if (Special(v, out)) return 1;\n  out[0] = '0';\n  return 0;\n}\n}\n")
+    g = _attached(tmp_path, "conv.cc", "Printer::Special")
+    code = g.example.code
+    assert "`Special` is not public: `Print`, a public method of `conv::Printer`, calls it" in code
+    assert "printer.Print(1.5, out)" in code and "printer.Special(" not in code
+    assert g.example_via == "Printer::Print"  # the checks look for the call of what the example calls
+    assert examples.via_note(g) == "`Printer::Special` is not public: a usage example calls `Printer::Print`, which calls it."
+    _accepted(g)
+
+
+def test_python_h_reached_through_the_project_s_headers_is_found_for_the_compiler(tmp_path):
+    (tmp_path / "compat.h").write_text("#pragma once\n#include <Python.h>\n")
+    (tmp_path / "mod.h").write_text('#pragma once\n#include "compat.h"\n\nstatic inline int twice(int v) {\n'
+                                    "  return v + v;\n}\n")
+    g = _attached(tmp_path, "mod.h", "twice")
+    if shutil.which("cc") is not None and toolchain_c.python_include() is not None:
+        assert g.example_checks == ("static", "cc -fsyntax-only") and g.example_problems == ()
