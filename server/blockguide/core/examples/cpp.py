@@ -141,12 +141,14 @@ def find_owner(g: Grounding, src: Source, node: Node | None, owner: str) -> Owne
     the arguments of an alias the project gives it (`typedef GenericReader<UTF8<>, UTF8<> > Reader;`), else with
     its parameters' defaults (`int` for a type without one, 1 for a number): a template names no type alone."""
     scope = scope_of(g, node)
-    short = owner.rsplit("::", 1)[-1]
+    prefix, short = owner.rsplit("::", 1) if "::" in owner else ("", owner)
+    base = re.sub(r"<.*", "", short)  # `Box<T>` of an out-of-class definition: its own parameters, no type
     for text in _sources(g, src):
-        cls = _class_node(text, re.sub(r"<.*", "", short))
+        cls = _class_node(text, base)
         if cls is not None:
-            named = owner if "<" in short else _template_use(cls, short)
-            return Owner("::".join([*scope, named]), _constructors(cls), cls)
+            named = _template_use(cls, base) if cls.parent is not None and \
+                cls.parent.type == "template_declaration" else short
+            return Owner("::".join([*scope, *([prefix] if prefix else []), named]), _constructors(cls), cls)
     return Owner("::".join([*scope, owner]), None)
 
 
@@ -247,11 +249,14 @@ def _constructors(cls: Node) -> list[list[GenericParam]]:
 
 
 def _params(function: Node) -> list[GenericParam]:
-    """A declaration's parameters, the unnamed ones too (`String(const char *);`)."""
+    """A declaration's parameters a caller passes, the unnamed ones too (`String(const char *);`): up to the
+    first with a default."""
     params = function.child_by_field_name("parameters")
     out = []
     for i, p in enumerate(params.named_children if params is not None else []):
-        if p.type not in ("parameter_declaration", "optional_parameter_declaration"):
+        if p.type == "optional_parameter_declaration":
+            break  # a caller leaves out the parameters that have defaults
+        if p.type != "parameter_declaration":
             continue
         declarator = text_of(p.child_by_field_name("declarator"))
         name = re.sub(r"\W", "", declarator.split("=")[0]) or f"arg{i}"

@@ -194,3 +194,18 @@ def test_python_h_reached_through_the_project_s_headers_is_found_for_the_compile
     g = _attached(tmp_path, "mod.h", "twice")
     if shutil.which("cc") is not None and toolchain_c.python_include() is not None:
         assert g.example_checks == ("static", "cc -fsyntax-only") and g.example_problems == ()
+
+
+def test_a_constructor_s_defaulted_parameters_are_left_out_and_a_template_s_own_parameters_are_no_arguments(tmp_path):
+    (tmp_path / "var.hpp").write_text(
+        "#pragma once\n#include <string>\nnamespace sym {\nstruct Context {\n  virtual ~Context() = 0;\n};\n"
+        "class Var {\npublic:\n  Var(Context *context = 0) : c(context) {}\n"
+        "  Var(const char *name, Context *context = 0) : c(context) { (void)name; }\nprivate:\n  Context *c;\n};\n"
+        "template <typename T>\nclass Ref {\npublic:\n  Ref() : p(nullptr) {}\n  bool Empty() const;\nprivate:\n"
+        "  T *p;\n};\ntemplate <typename T>\nbool Ref<T>::Empty() const {\n  return p == nullptr;\n}\n}\n")
+    g = _attached(tmp_path, "var.hpp", "Var")
+    assert 'sym::Var var("example");' in g.example.code and "Context" not in g.example.code
+    _accepted(g)
+    g = _attached(tmp_path, "var.hpp", "Ref<T>::Empty")
+    assert "sym::Ref<int> ref;" in g.example.code and "<T>" not in g.example.code
+    _accepted(g)
