@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 from blockguide.core.rust_crate import crate_of
+from blockguide.core.syntax.cpp_scopes import included_defines, namespaces_at
 
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "package.json", "go.mod", "Cargo.toml", "pom.xml",
@@ -205,6 +206,9 @@ def _includer(path: Path) -> tuple[Path, tuple[str, ...]] | None:
                 if name is not None:
                     scope.insert(0, name.text.decode("utf-8", "replace"))
                 up = up.parent
+            if not scope:  # a namespace the tree does not see (opened by a macro, or in an #ifdef)
+                offset = len(text.encode("utf-8", "replace")[:node.start_byte].decode("utf-8", "replace"))
+                scope = namespaces_at(text, offset, included_defines(header, header.parent))
             return header, tuple(scope)
         stack.extend(node.named_children)
     return header, ()

@@ -24,6 +24,7 @@ from blockguide.core.callsites import iter_files
 from blockguide.core.checks.toolrun import ToolResult, results_lock as _results_lock
 from blockguide.core.checks.toolrun import about as _about, cached as _cached, digest as _digest, read as _read
 from blockguide.core.checks.toolrun import run as _run, stamp as _stamp
+from blockguide.core.syntax.cpp_scopes import included
 from blockguide.core.types import Grounding
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,8 @@ def c_check(code: str, g: Grounding, file: Path, cpp: bool) -> ToolResult | None
     root = Path(g.root).resolve()
     dirs = include_dirs(root, file)
     example = c_example_file(code, g, file)
-    if _PYTHON_H.search(example) or (str(file) in example and _PYTHON_H.search(_read(file))):
+    # Python.h in the example, or reached through the block's file and the project's headers it includes
+    if _PYTHON_H.search(example) or any(_PYTHON_H.search(text) for _, text in included(file, root)):
         python = python_include()
         if python is None:
             return ToolResult(NO_PYTHON_H, ())

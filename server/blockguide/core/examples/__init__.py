@@ -166,6 +166,9 @@ def via_note(g: Grounding) -> str:
     """Why the example calls another function than the block (`g.example_via`)."""
     if g.block.kind == "statements":
         return f"These statements run inside `{g.inside or g.example_via}`: a usage example calls `{g.example_via}`."
+    scope = (g.block.name or "").rsplit("::", 1)[0] if "::" in (g.block.name or "") else g.owner
+    if g.block.kind == "method" and scope and g.example_via.startswith(f"{scope}::"):  # examples.c._method
+        return f"`{g.block.name}` is not public: a usage example calls `{g.example_via}`, which calls it."
     return f"`{g.block.name}` is defined inside `{g.example_via}`: a usage example calls `{g.example_via}`."
 
 

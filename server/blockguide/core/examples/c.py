@@ -13,16 +13,16 @@ import re
 
 from tree_sitter import Node
 
-from blockguide.core.examples.cpp import find_owner, owner_of, pick_constructor, scope_of
-from blockguide.core.examples.generic import GenericParam, guess
-from blockguide.core.syntax.nodes import text_of
+from blockguide.core.examples.cpp import find_owner, hidden_members, owner_of, pick_constructor, public_caller, scope_of
+from blockguide.core.examples.generic import GenericParam, generic_params, guess
+from blockguide.core.syntax.nodes import innermost_declarator, text_of
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Grounding
 
 
 _PRINTF = {"int": "%d", "long": "%ld", "unsigned": "%u", "size_t": "%zu", "double": "%f", "float": "%f",
            "char*": "%s", "constchar*": "%s", "bool": "%d", "ssize_t": "%zd", "Py_ssize_t": "%zd"}
-_PRINTABLE = re.compile(r"\b(int|long|double|float|bool|size_t|string|char)\b")
+_PRINTABLE = re.compile(r"(int|long|short|double|float|bool|size_t|ssize_t|u?int\d+_t|string|string_view|char)")
 _PYTHON_H = re.compile(r'^\s*#\s*include\s*[<"]Python\.h[>"]', re.M)
 _PY_OBJECT = re.compile(r"^(const)?Py(Unicode)?Object\*$")
 _LENGTH = re.compile(r"^(len|length|size|n|count|nbytes|size_t)$", re.I)
@@ -36,7 +36,10 @@ def c_example(g: Grounding, src: Source, node: Node | None, params: list[Generic
     head += [g.import_line] if g.import_line else []
     scope = scope_of(g, node) if cpp else []
     if scope and g.import_line:  # the types of its parameters and its class are named as code in that namespace names them
-        head.append(f"using namespace {'::'.join(scope)};")
+        # each level: a name of `a` is not reached through `using namespace a::b;`
+        head += [f"using namespace {'::'.join(scope[:i + 1])};" for i in range(len(scope))]
+    if block.kind == "class" and cpp and block.name:
+        return _object(g, src, node, head)
     if block.kind == "class":
         body = [f"{block.name} value{{}};" if cpp else f"struct {block.name} value = {{0}};", "(void)value;"]
         return _program(["#include <iostream>" if cpp else "#include <stdio.h>", *head], body, cpp)
@@ -45,11 +48,11 @@ def c_example(g: Grounding, src: Source, node: Node | None, params: list[Generic
     _pair_lengths(params)
     setup: list[str] = []
     cleanup: list[str] = []
-    args = _python_args(params, block.name or "", setup, cleanup) if python else _c_args(params, setup, cpp)
     returns = _returns(node)
     owner = owner_of(g, src, node) if cpp and node is not None else None
     if owner is not None:
         return _method(g, src, node, owner, params, head, returns)
+    args = _python_args(params, block.name or "", setup, cleanup) if python else _c_args(params, setup, cpp)
     name = "::".join([*scope_of(g, node), block.name or ""]) if cpp else block.name
     call = f"{name}({args})"
     if node is not None and re.match(r"^\s*static\b", text_of(node)):
@@ -127,7 +130,7 @@ def _use(call: str, returns: str, cpp: bool, released: str | None, python: bool,
                 "Py_XDECREF(result);"]
     if released:
         return [declared, "// ... use result ..." if cpp else "/* ... use result ... */", released]
-    if cpp and _PRINTABLE.search(returns):
+    if cpp and _printable(returns):
         head.insert(0, "#include <iostream>")
         return [declared, "std::cout << result << std::endl;"]
     fmt = None if cpp else _PRINTF.get(flat.replace("static", ""))
@@ -135,6 +138,15 @@ def _use(call: str, returns: str, cpp: bool, released: str | None, python: bool,
         head.insert(0, "#include <stdio.h>")
         return [declared, f'printf("{fmt}\\n", result);']
     return [declared, "(void)result;"]
+
+
+def _printable(returns: str) -> bool:
+    """`std::cout << result` takes it: a number, a truth value, a character or a string (`const char *`,
+    `std::string`), not a class that merely holds one (`Vector<const char>`) nor a pointer to another type."""
+    words = re.sub(r"\b(const|static|inline|constexpr|unsigned|signed|volatile|virtual|std\s*::)|&", " ", returns)
+    pointer = "*" in words
+    words = words.replace("*", " ").split()
+    return bool(words) and all(_PRINTABLE.fullmatch(w) for w in words) and (not pointer or words == ["char"])
 
 
 def _concrete(params: list[GenericParam], node: Node | None) -> None:
@@ -176,12 +188,16 @@ def _c_args(params: list[GenericParam], setup: list[str], cpp: bool) -> str:
     for i, p in enumerate(params):
         flat = p.type.replace(" ", "")
         base = re.sub(r"\s*[*&]\s*$", "", p.type).strip()
-        if cpp and p.value is None and flat.endswith("&") and not flat.endswith("&&") and guess(lang, p) == "{}":
-            if flat.startswith("const"):  # a value the reference binds to
+        if cpp and p.value is None and flat.endswith("&") and not flat.endswith("&&"):
+            value = guess(lang, p)
+            if flat.startswith("const") and value == "{}":  # a value the reference binds to
                 args.append(f"{base.removeprefix('const').strip()}{{}}")
-            else:  # a variable the block may write through the reference
-                setup.append(f"{base} {p.name}{{}};")
-                args.append(p.name)
+            elif flat.startswith("const"):
+                args.append(value)
+            else:  # a variable the block may write through the reference (no temporary binds to it)
+                var = f"{p.name}_value" if p.name in _KEYWORDS or not p.name else p.name
+                setup.append(f"{base} {var}{{}};" if value == "{}" else f"{base} {var} = {value};")
+                args.append(var)
             continue
         if p.value is None and re.fullmatch(r"(const)?char\*(const)?\*", flat):  # argv-like: strings, then NULL
             element = "const char" if flat.startswith("const") else "char"
@@ -227,16 +243,48 @@ def _python_args(params: list[GenericParam], name: str, setup: list[str], cleanu
     return ", ".join(args)
 
 
+def _object(g: Grounding, src: Source, node: Node | None, head: list[str]) -> str:
+    """A C++ class's example: an object made with one of its public constructors (a template with the
+    arguments find_owner gives it), else a function that takes one."""
+    found = find_owner(g, src, node, g.block.name or "")
+    if found.constructors is None:  # its definition is not found: a value-initialised one, as before
+        return _program(head, [f"{found.name} value{{}};", "(void)value;"], True)
+    var = _variable(found.name)
+    ctor = pick_constructor(found.constructors)
+    if ctor is None:
+        note = f"// `{found.name}` has no public constructor a caller can use: this function takes one it already has"
+        return "\n".join([*dict.fromkeys(head), "", note, f"void use_{var}({found.name} &{var}) {{",
+                          f"    (void){var};", "}"]) + "\n"
+    setup: list[str] = []
+    args = _c_args(ctor, setup, True)
+    return _program(head, [*setup, f"{found.name} {var}({args});" if ctor else f"{found.name} {var};",
+                           f"(void){var};"], True)
+
+
 def _method(g: Grounding, src: Source, node: Node, owner: str, params: list[GenericParam], head: list[str],
             returns: str) -> str:
     """A C++ method called on an object: made with a public constructor, else taken by a function."""
     found = find_owner(g, src, node, owner)
     cls = found.name
     method = (g.block.name or "").rsplit("::", 1)[-1]
-    var = re.sub(r"(?<!^)(?=[A-Z])", "_", cls.rsplit("::", 1)[-1]).lower()
+    reached = ""
+    if found.node is not None and method in hidden_members(found.node):  # a reader calls a public method
+        caller = public_caller(found.node, src, owner, method)          # that calls it
+        if caller is not None:
+            reached = f"// `{method}` is not public: `{text_of(innermost_declarator(caller)).rsplit('::', 1)[-1]}`, " \
+                      f"a public method of `{cls}`, calls it"
+            method = text_of(innermost_declarator(caller)).rsplit("::", 1)[-1]
+            g.example_via = f"{owner}::{method}"  # what the example calls (the checks, the guide's note)
+            params, returns, node = generic_params(caller), _returns(caller), caller
+            _pair_lengths(params)
+    var = _variable(cls)
     others = [p for p in params if re.search(rf"\b{re.escape(owner.rsplit('::', 1)[-1])}\b", p.type)]
     ctor = pick_constructor(found.constructors) if found.constructors is not None else []
-    args = ", ".join("other" if p in others else guess("cpp", p) for p in params)
+    for p in others:
+        p.value = "other"
+    # as a function's: an out-parameter gets a variable's address, a non-const reference a variable
+    setup: list[str] = []
+    args = _c_args(params, setup, True)
     if method.startswith("operator") and len(params) == 1:
         call = f"{var} {method.removeprefix('operator').strip()} {args}"
         returns = "void"
@@ -245,10 +293,31 @@ def _method(g: Grounding, src: Source, node: Node, owner: str, params: list[Gene
     if ctor is None:  # no constructor a caller can use: the object comes from the caller
         taken = [f"{cls} &{var}", *(f"const {cls} &other" for _ in others[:1])]
         note = f"// `{cls}` has no public constructor a caller can use: this function takes one it already has"
-        body = _use(call, returns, True, None, False, head)
+        body = ([reached] if reached else []) + setup + _use(call, returns, True, None, False, head)
         lines = [*dict.fromkeys(_standard_headers(body, True) + head), "", note, f"void use_{var}({', '.join(taken)}) {{",
                  *(f"    {l}" for l in body), "}"]
         return "\n".join(lines) + "\n"
-    made = f"{cls} {var}({', '.join(guess('cpp', p) for p in ctor)});" if ctor else f"{cls} {var};"
-    setup = [made, *(f"{cls} other({', '.join(guess('cpp', p) for p in ctor)});" for _ in others[:1])]
-    return _program(head, setup + _use(call, returns, True, _released(node), False, head), True)
+    made_setup: list[str] = []
+    made_args = _c_args(ctor, made_setup, True)
+    made = f"{cls} {var}({made_args});" if ctor else f"{cls} {var};"
+    # `T other();` would declare a function (the most vexing parse): a default-made object is `T other;`
+    made_setup += [made, *((f"{cls} other({made_args});" if ctor else f"{cls} other;") for _ in others[:1])]
+    body = made_setup + setup + _use(call, returns, True, _released(node), False, head)
+    return _program(head, [reached, *body] if reached else body, True)
+
+
+_KEYWORDS = frozenset(
+    "alignas alignof and asm auto bool break case catch char class const constexpr continue decltype default "
+    "delete do double else enum explicit export extern false float for friend goto if inline int long mutable "
+    "namespace new noexcept not nullptr operator or private protected public register return short signed "
+    "sizeof static struct switch template this throw true try typedef typeid typename union unsigned using "
+    "virtual void volatile while".split())
+
+
+def _variable(cls: str) -> str:
+    """The name of a variable holding an object of `cls`: its last name in snake case, without template
+    arguments (`rapidjson::Writer<StringBuffer>` -> `writer`), never a keyword (`Double` -> `double_value`)."""
+    name = re.sub(r"<.*", "", cls).rsplit("::", 1)[-1]
+    var = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()  # NoGIL -> no_gil
+    var = re.sub(r"_+", "_", re.sub(r"\W", "_", var)).strip("_") or "value"
+    return f"{var}_value" if var in _KEYWORDS else var
