@@ -17,8 +17,8 @@ from blockguide.core.examples.c import c_example, cpp_example
 from blockguide.core.examples.generic import GenericParam, generic_params, guess
 from blockguide.core.examples.go import go_example
 from blockguide.core.examples.java import java_example
-from blockguide.core.examples.literals import fill_values, leading_comment
-from blockguide.core.examples.js import js_example, jsdoc_types
+from blockguide.core.examples.js import js_example
+from blockguide.core.examples.literals import fill_values, jsdoc_types, leading_comment
 from blockguide.core.examples.python import python_from_signature, rebind_python
 from blockguide.core.examples.python_sites import adapt_python_site
 from blockguide.core.examples.rust import rust_example
@@ -86,16 +86,26 @@ def _rebound(g: Grounding, root: Path | None, check: Check, problems: list[str])
 
 def _by_type_only(g: Grounding, src: Source, check: Check, problems: list[str]) -> list[str]:
     """A signature example the checks reject (a value the block's text gave that is not of the parameter's
-    type): the next source of arguments, the types alone; kept when it passes, so no rejected example ships
-    where one that passes exists."""
-    again = generic_from_signature(g, src, from_text=False)
-    if again is None or again.code == g.example.code:
-        return problems
-    found = check(again, g)
-    if found:
-        return problems
-    g.example = again
-    return found
+    type, an object of the project made wrong): the next sources of arguments, in order — the types alone,
+    then (TypeScript) without the project's objects, then both; the first that passes is kept, so no
+    rejected example ships where one that passes exists."""
+    tried = {g.example.code}
+    for from_text, objects in _NEXT_SOURCES:
+        if not objects and g.block.language not in ("typescript", "tsx"):
+            continue  # only TypeScript's examples make the project's objects
+        again = generic_from_signature(g, src, from_text=from_text, objects=objects)
+        if again is None or again.code in tried:
+            continue
+        tried.add(again.code)
+        found = check(again, g)
+        if not found:
+            g.example = again
+            return found
+    return problems
+
+
+# (the block's text, the project's objects) of the next sources of arguments, after both
+_NEXT_SOURCES = ((False, True), (True, False), (False, False))
 
 
 def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
@@ -206,9 +216,10 @@ def _property_value(name: str) -> str:
     return '"example"' if PLACEHOLDER.match(guessed) else guessed
 
 
-def generic_from_signature(g: Grounding, src: Source, from_text: bool = True) -> Example | None:
+def generic_from_signature(g: Grounding, src: Source, from_text: bool = True, objects: bool = True) -> Example | None:
     """The example from the signature: values the block's text gives (its doc example, regexes, compared
-    literals, the use of a parameter) before the type's; `from_text=False`: the types' values alone."""
+    literals, the use of a parameter) before the type's; `from_text=False`: the types' values alone;
+    `objects=False`: without objects of the project's own types (JavaScript and TypeScript)."""
     block = g.block
     lang = LANGUAGES[block.language]
     if not block.name:
@@ -225,5 +236,8 @@ def generic_from_signature(g: Grounding, src: Source, from_text: bool = True) ->
     g.example_guessed = block.kind in ("class", "method") or any(p.value is None for p in params)
     maker = {"javascript": js_example, "typescript": js_example, "tsx": js_example, "go": go_example,
              "rust": rust_example, "java": java_example, "c": c_example, "cpp": cpp_example}.get(block.language)
-    code = maker(g, src, node, params) if maker else None
+    if maker is js_example and not objects:
+        code = js_example(g, src, node, params, objects=False)
+    else:
+        code = maker(g, src, node, params) if maker else None
     return Example(lang.fence_tag, code) if code else None

@@ -203,6 +203,8 @@ def ts_value(t: str) -> str | None:
     a union of literals, a built-in class made with `new`, an array of its element type; None where the
     guesses by name decide."""
     t = _first_member(t)
+    if re.match(r"(<[^>]*>)?\(", t) and "=>" in t:  # a function type (`() => string[]` is no array)
+        return '() => console.log("called")'
     if _TS_LITERAL.fullmatch(t):
         return '"' + t[1:-1] + '"' if t.startswith("'") else t
     if re.fullmatch(r"(Type|Range|Syntax|Reference)?Error", t):

@@ -262,7 +262,7 @@ def test_go_a_named_number_or_string_is_converted_and_standard_types_get_their_v
 
 
 def test_javascript_parameters_take_their_jsdoc_types():
-    from blockguide.core.examples.js import jsdoc_types
+    from blockguide.core.examples.literals import jsdoc_types
 
     params = [GenericParam("setting", ""), GenericParam("fn", ""), GenericParam("err", ""),
               GenericParam("names", "")]

@@ -1,0 +1,114 @@
+"""TypeScript examples pass values of the parameters' own types, never `{}`: an interface's members include its
+bases', an enum gives its first member, an alias what it names, a union its first member that can be made, a
+type no literal spells out the project's own factory; a type parameter (the function's or its class's) stands
+for its constraint; a function-typed parameter returns a value of its result; a made object the checks reject
+falls back to the next source of arguments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from blockguide.core import checks, examples, grounding
+from blockguide.core.examples.ts_objects import TsTypes, project_value, substitute
+from blockguide.core.languages import for_path
+from blockguide.core.syntax.blocks import find_definition
+from blockguide.core.syntax.source import Source
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def _grounded(root: Path, rel: str, name: str):
+    path = root / rel
+    src = Source(for_path(str(path)), path.read_text())
+    return grounding.ground(find_definition(src, name), src, path, root, 5), src, path
+
+
+def _example(root: Path, rel: str, name: str, check=checks.check_example) -> str:
+    g, src, path = _grounded(root, rel, name)
+    examples.attach(g, src, path, root, check)
+    assert g.example is not None
+    return g.example.code
+
+
+SHAPES = {
+    "package.json": '{"name": "shapes", "version": "1.0.0", "main": "src/index.ts"}',
+    "src/index.ts": "export * from './shapes'\nexport * from './board'\n",
+    "src/shapes.ts":
+        "export enum Kind {\n  Square = 'square',\n  Circle = 'circle',\n}\n\n"
+        "interface Named<T> {\n  name: string\n  tag: T\n  note?: string\n}\n\n"
+        "type Sized = keyof Extra extends never ? { size: number } : { size: number; extra: Extra }\n"
+        "export interface Extra {}\n\n"
+        "export interface Shape<T> extends Named<T>, Sized {\n  kind: Kind\n}\n\n"
+        "export type Compare<T> = (a: T, b: T) => number\n"
+        "export type Source = Shape<number> | (() => void)\n",
+    "src/board.ts":
+        "import { Shape } from './shapes'\n\n"
+        "export interface Board {\n  a: number\n  b: number\n  c: number\n  d: number\n  e: number\n"
+        "  f: number\n  g: number\n  h: number\n  i: number\n  shapes: Shape<string>[]\n}\n\n"
+        "export function createBoard(width: number): Board {\n"
+        "  return { a: width, b: 0, c: 0, d: 0, e: 0, f: 0, g: 0, h: 0, i: 0, shapes: [] }\n}\n",
+}
+
+
+def test_an_interface_s_bases_an_enum_an_alias_and_a_union_give_values_of_their_types(tmp_path):
+    root = _write(tmp_path, SHAPES)
+    types, here = TsTypes(root), root / "src/board.ts"
+    made = project_value("Shape<string>", types, here)
+    # the bases' members, their type parameter taking the argument (`tag: T` a string); a conditional base's
+    # first branch; the enum's first member, imported from the package that re-exports it
+    assert made.code == '{ name: "example", tag: "example", size: 3, kind: Kind.Square }'
+    assert made.imports == ['import { Kind } from "shapes";']
+    assert project_value("Compare<number>", types, root / "src/shapes.ts").code == "() => (3)"
+    assert project_value("Source", types, root / "src/shapes.ts").code.startswith("{ name: ")
+    assert project_value("Extra | null", types, root / "src/shapes.ts").code == "{}"
+
+
+def test_a_type_no_literal_spells_out_is_made_by_the_project_s_factory(tmp_path):
+    """`Board` has more required members than an example shows: the exported `createBoard` returns one."""
+    root = _write(tmp_path, SHAPES)
+    made = project_value("Board", TsTypes(root), root / "src/board.ts")
+    assert made.code == "createBoard(3)" and made.imports == ['import { createBoard } from "shapes";']
+
+
+def test_substitution_replaces_whole_type_parameter_names_only():
+    assert substitute("Map<T, TData[]> | T.x", {"T": "string"}) == "Map<string, TData[]> | T.x"
+
+
+def test_a_method_s_class_type_parameter_stands_for_its_constraint_and_a_function_type_returns_a_value(tmp_path):
+    """`List<T extends Named>`'s `add(item: T)` gets a Named object, not `{}`; `getKeys: () => string[]`
+    returns strings, not a function returning nothing."""
+    root = _write(tmp_path, {
+        "package.json": '{"name": "lists", "version": "1.0.0", "main": "src/list.ts"}',
+        "src/list.ts": "export interface Named {\n  name: string\n}\n\n"
+                       "export class List<T extends Named> {\n  items: T[] = []\n"
+                       "  add(item: T, getKeys: () => string[]): number {\n"
+                       "    this.items.push(item)\n    return getKeys().length\n  }\n}\n"})
+    code = _example(root, "src/list.ts", "List.add")
+    assert 'obj.add({ name: "example" }, () => (["a", "b"]))' in code
+
+
+def test_a_made_object_the_checks_reject_falls_back_to_the_example_without_it(tmp_path):
+    """The next source of arguments: a checker that rejects the project's objects gets the example without
+    them, which passes it; a checker that rejects everything keeps the first example (its problems said)."""
+    root = _write(tmp_path, SHAPES)
+    code = _example(root, "src/board.ts", "createBoard")
+    assert code.rstrip().endswith("console.log(result);")
+    (root / "src/use.ts").write_text("import { Shape } from './shapes'\n\n"
+                                     "export function area(shape: Shape<string>, scale: number): number {\n"
+                                     "  return shape.size * scale\n}\n")
+    assert "area({ name:" in _example(root, "src/use.ts", "area")
+
+    def no_objects(example, _):
+        return ["tsc: rejected"] if "{ name:" in example.code else []
+
+    g, src, path = _grounded(root, "src/use.ts", "area")
+    examples.attach(g, src, path, root, no_objects)
+    assert "{ name:" not in g.example.code and g.example_problems == ()
+    g, src, path = _grounded(root, "src/use.ts", "area")
+    examples.attach(g, src, path, root, lambda example, _: ["tsc: rejected"])
+    assert "area({ name:" in g.example.code and g.example_problems == ("tsc: rejected",)
