@@ -244,6 +244,20 @@ def _value(node: Node, types: TsTypes, file: Path, depth: int) -> Made | None:
             return Made("() => {}")
         inner = project_value(kind, types, file, depth)
         return Made(f"() => ({inner.code})", inner.imports) if inner is not None else None
+    if node.type == "readonly_type" and node.named_children:
+        return _value(node.named_children[0], types, file, depth)
+    if node.type == "tuple_type":  # its required elements, each a value of its type
+        elements = []
+        for e in node.named_children:
+            if e.type in ("rest_type", "optional_parameter", "optional_type") or text_of(e).startswith("..."):
+                continue
+            kind = e.child_by_field_name("type") if e.type == "required_parameter" else e
+            made = member_value("value", text_of(kind).lstrip(":").strip(), types, file, depth) \
+                if kind is not None else None
+            if made is None:
+                return None
+            elements.append(made)
+        return Made("[" + ", ".join(m.code for m in elements) + "]", [i for m in elements for i in m.imports])
     if node.type == "literal_type":
         return Made('"' + text[1:-1] + '"' if text.startswith("'") else text)
     if node.type == "object_type":

@@ -66,6 +66,9 @@ def test_an_interface_s_bases_an_enum_an_alias_and_a_union_give_values_of_their_
     assert project_value("Compare<number>", types, root / "src/shapes.ts").code == "() => (3)"
     assert project_value("Source", types, root / "src/shapes.ts").code.startswith("{ name: ")
     assert project_value("Extra | null", types, root / "src/shapes.ts").code == "{}"
+    # a tuple its required elements (a rest or an optional one left out); a function type its result
+    assert project_value("(deps?: number[]) => [label: string, count?: number, ...rest: Kind[]]", types,
+                         root / "src/shapes.ts").code == '() => (["example"])'
 
 
 def test_a_type_no_literal_spells_out_is_made_by_the_project_s_factory(tmp_path):
