@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from blockguide.core.examples.c import c_example, cpp_example
-from blockguide.core.examples.generic import GenericParam, generic_params, guess
+from blockguide.core.examples.generic import generic_params
 from blockguide.core.examples.go import go_example
 from blockguide.core.examples.java import java_example
 from blockguide.core.examples.js import js_example
@@ -22,8 +22,7 @@ from blockguide.core.examples.literals import fill_values, jsdoc_types, leading_
 from blockguide.core.examples.python import python_from_signature, rebind_python
 from blockguide.core.examples.python_sites import adapt_python_site
 from blockguide.core.examples.rust import rust_example
-from blockguide.core.examples.usage import (CALLABLE, PLACEHOLDER, VALUES, better, param_use, properties,
-                                            tolerates_missing)
+from blockguide.core.examples.usage import CALLABLE, by_use, param_use
 from blockguide.core.grounding import ground
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.python.jedi_session import JEDI_LOCK
@@ -187,33 +186,6 @@ def _enclosing_grounding(g: Grounding, src: Source, path: Path | None, root: Pat
     if enc is None or enc.kind == "class":
         return None
     return ground(enc, src, path, root, MAX_SITES_TRIED)
-
-
-def by_use(language: str, params: list[GenericParam], code: str) -> list[GenericParam]:
-    """Values from how the block uses a parameter where its type would give a placeholder (a called parameter
-    gets a function, not `{}`); trailing parameters the block defaults when left out are left out (JS)."""
-    values = VALUES.get(language, {})
-    for p in params:
-        if p.value is None:
-            use = param_use(p.name, code)
-            if use in values and better(use, guess(language, p)):
-                p.value = values[use]
-    if language in ("javascript", "typescript", "tsx"):
-        while params and params[-1].value is None and PLACEHOLDER.match(guess(language, params[-1])) and \
-                tolerates_missing(params[-1].name, code):
-            params = params[:-1]
-    if language == "javascript":  # untyped: an object with the properties the block reads from it
-        for p in params:
-            read = properties(p.name, code) if p.value is None and guess(language, p) in ("{}", "null") else {}
-            if read:
-                values = [f"{k}: {'true' if use == 'condition' else _property_value(k)}" for k, use in read.items()]
-                p.value = "{ " + ", ".join(values) + " }"
-    return params
-
-
-def _property_value(name: str) -> str:
-    guessed = guess("javascript", GenericParam(name))
-    return '"example"' if PLACEHOLDER.match(guessed) else guessed
 
 
 def generic_from_signature(g: Grounding, src: Source, from_text: bool = True, objects: bool = True) -> Example | None:

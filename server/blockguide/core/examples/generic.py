@@ -237,11 +237,16 @@ def class_node_of(src: Source, node: Node | None) -> Node | None:
     return parent
 
 
-def constructor_params(src: Source, cls: Node | None, names: tuple[str, ...]) -> list[GenericParam]:
+def constructor_node(src: Source, cls: Node | None, names: tuple[str, ...]) -> Node | None:
+    """The constructor a class declares (a member called one of `names`, or a constructor declaration)."""
     if cls is None:
-        return []
+        return None
     for member in statements(src, body_of(cls)):
         inner = unwrap(member)
         if text_of(inner.child_by_field_name("name")) in names or inner.type == "constructor_declaration":
-            return generic_params(inner)
-    return []
+            return inner
+    return None
+
+
+def constructor_params(src: Source, cls: Node | None, names: tuple[str, ...]) -> list[GenericParam]:
+    return generic_params(constructor_node(src, cls, names))

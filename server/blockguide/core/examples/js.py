@@ -7,8 +7,9 @@ from pathlib import Path
 
 from tree_sitter import Node
 
-from blockguide.core.examples.generic import GenericParam, class_node_of, constructor_params, guess, guessed_args
+from blockguide.core.examples.generic import GenericParam, class_node_of, constructor_node, generic_params, guess, guessed_args
 from blockguide.core.examples.ts_objects import TsTypes, bounds, project_value, substitute, type_node
+from blockguide.core.examples.usage import by_use
 from blockguide.core.syntax.nodes import text_of
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Grounding
@@ -32,7 +33,7 @@ def js_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
     is_gen = node is not None and ("generator" in node.type or text_of(node).split("(")[0].count("*") > 0)
     aw = "await " if is_async else ""
     if block.kind == "class":
-        ctor = constructor_params(src, node, ("constructor",))
+        ctor = _constructor(block.language, src, node)
         if typed:
             _constrained(ctor, bounds(node))
         if types is not None:
@@ -41,7 +42,7 @@ def js_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
     elif block.kind == "method":
         owner = text_of(cls.child_by_field_name("name")) if cls is not None else g.owner or "Owner"
         static = node is not None and text_of(node).lstrip().startswith("static")
-        ctor = constructor_params(src, cls, ("constructor",))
+        ctor = _constructor(block.language, src, cls)
         if typed:
             _constrained(ctor, bounds(cls))
         if types is not None:
@@ -71,6 +72,13 @@ def js_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
         [f"// `{block.name}` is not exported: this runs in the module that defines it"]
     head += [line for line in dict.fromkeys([g.import_line, *imports]) if line]
     return "\n".join(head + [""] * bool(head) + body) + "\n"
+
+
+def _constructor(language: str, src: Source, cls: Node | None) -> list[GenericParam]:
+    """The constructor's parameters, each with the value its use in the constructor gives (`comp.trim()`: a
+    string), as the block's own parameters get theirs."""
+    ctor = constructor_node(src, cls, ("constructor",))
+    return by_use(language, generic_params(ctor), text_of(ctor)) if ctor is not None else []
 
 
 def _function_of(node: Node | None) -> Node | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from blockguide.core.examples.generic import GenericParam, guess
+
 CALLABLE, STRING, SEQUENCE, MAPPING, NUMBER, BOOLEAN = "callable", "string", "sequence", "mapping", "number", "boolean"
 
 # A value of each use, per language: what an example passes where the use is all that is known.
@@ -73,6 +75,7 @@ def param_use(name: str, code: str) -> str | None:
             re.search(rf"[<>]=?\s*{n}\s*\.\s*length\b", code) and re.search(rf"(?<![\w.$]){n}\s*\[\s*[A-Za-z_$]", code):
         return SEQUENCE  # (the last: a loop bounded by its length that indexes it)
     if re.search(rf"(?<![\w.$]){n}\s*\[\s*[\"'][^\"']+[\"']\s*\]", code) or \
+            re.search(rf"[\"'][\w$-]+[\"']\s+in\s+{n}\b", code) or \
             re.search(rf"(?<![\w.$]){n}\s*\.\s*({_MAPPING_METHODS})\s*\(", code):
         return MAPPING
     if re.search(rf"(?<![\w.$]){n}\s*([-*/%]|\+(?!\s*[\"'`]))\s*[\w(]|[-*/%]\s*{n}\b(?!\s*[\"'`])|"
@@ -146,3 +149,30 @@ def properties(name: str, code: str) -> dict[str, str]:
             (not after.startswith(")") or re.search(r"(\bif\s*\(\s*!?|&&|\|\||!)$", before) is not None)
         found[prop] = "condition" if condition and found.get(prop, "condition") == "condition" else "value"
     return found
+
+
+def by_use(language: str, params: list[GenericParam], code: str) -> list[GenericParam]:
+    """Values from how the block uses a parameter where its type would give a placeholder (a called parameter
+    gets a function, not `{}`); trailing parameters the block defaults when left out are left out (JS)."""
+    values = VALUES.get(language, {})
+    for p in params:
+        if p.value is None:
+            use = param_use(p.name, code)
+            if use in values and better(use, guess(language, p)):
+                p.value = values[use]
+    if language in ("javascript", "typescript", "tsx"):
+        while params and params[-1].value is None and PLACEHOLDER.match(guess(language, params[-1])) and \
+                tolerates_missing(params[-1].name, code):
+            params = params[:-1]
+    if language == "javascript":  # untyped: an object with the properties the block reads from it
+        for p in params:
+            read = properties(p.name, code) if p.value is None and guess(language, p) in ("{}", "null") else {}
+            if read:
+                values = [f"{k}: {'true' if use == 'condition' else _property_value(k)}" for k, use in read.items()]
+                p.value = "{ " + ", ".join(values) + " }"
+    return params
+
+
+def _property_value(name: str) -> str:
+    guessed = guess("javascript", GenericParam(name))
+    return '"example"' if PLACEHOLDER.match(guessed) else guessed

@@ -442,3 +442,16 @@ def test_go_a_standard_interface_gets_the_standard_library_s_own_value_not_a_com
     from blockguide.core.examples.go import go_value
     assert go_value(GenericParam("fsys", "fs.FS"), "pkg.") == 'os.DirFS(".")'
     assert go_value(GenericParam("next", "http.Handler"), "pkg.") == "http.NotFoundHandler()"
+
+
+def test_javascript_a_constructor_s_parameter_gets_the_value_its_use_there_gives_and_in_makes_an_object(tmp_path):
+    """A method is shown on an object made with values its constructor's code asks for (`comp.trim()`: a
+    string, not `{}`); a parameter searched with `in` is an object with keys, not `true`."""
+    assert param_use("opts", "if (opts) {\n  x = 'indices' in opts;\n}") == MAPPING
+    root = _write(tmp_path, {
+        "package.json": '{"name": "ranges", "version": "1.0.0", "main": "index.js"}',
+        "index.js": "class Range {\n  constructor(comp, loose) {\n    this.comp = comp.trim()\n"
+                    "    this.loose = loose\n  }\n\n  test(version) {\n    return this.comp === version\n  }\n}\n\n"
+                    "module.exports = Range\n"})
+    code = _example(root, "index.js", "Range.test")
+    assert re.search(r'new Range\("[^"]+"', code) and "new Range({}" not in code
