@@ -88,19 +88,30 @@ def _by_type_only(g: Grounding, src: Source, check: Check, problems: list[str]) 
     type, an object of the project made wrong): the next sources of arguments, in order — the types alone,
     then (TypeScript) without the project's objects, then both; the first that passes is kept, so no
     rejected example ships where one that passes exists."""
-    tried = {g.example.code}
+    again = _next_source(g, src, check, g, g.example)
+    if again is None:
+        return problems
+    g.example = again
+    return []
+
+
+def _next_source(made_for: Grounding, src: Source, check: Check, checked_as: Grounding, first: Example,
+                 prefix: str = "") -> Example | None:
+    """The first example from the next sources of arguments (`_NEXT_SOURCES`) of `made_for`'s block that the
+    checks pass for `checked_as` (the block itself, or statements shown through their function: `prefix`
+    the line saying so), else None."""
+    tried = {first.code}
     for from_text, objects in _NEXT_SOURCES:
-        if not objects and g.block.language not in ("typescript", "tsx"):
+        if not objects and made_for.block.language not in ("typescript", "tsx"):
             continue  # only TypeScript's examples make the project's objects
-        again = generic_from_signature(g, src, from_text=from_text, objects=objects)
-        if again is None or again.code in tried:
+        again = generic_from_signature(made_for, src, from_text=from_text, objects=objects)
+        if again is None or prefix + again.code in tried:
             continue
+        again = Example(again.language, prefix + again.code)
         tried.add(again.code)
-        found = check(again, g)
-        if not found:
-            g.example = again
-            return found
-    return problems
+        if not check(again, checked_as):
+            return again
+    return None
 
 
 # (the block's text, the project's objects) of the next sources of arguments, after both
@@ -127,14 +138,19 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
                 g.needs_features = g.needs_features or inner.needs_features
                 g.example_via = inner.example_via or inner.block.name  # the function the example calls
                 g.notes.append(via_note(g))  # for the model
+                said = ""
                 if local:  # the reader sees in the example itself why it calls another function
                     called = param_use(block.name, inner.block.text) == CALLABLE  # its definition is no call
                     how = f"calling `{inner.block.name}` runs it" if called else \
                         f"`{inner.block.name}` makes it, but does not call it"
                     said = f"{LANGUAGES[block.language].comment} `{block.name}` is defined inside " \
                            f"`{inner.block.name}`: {how}.\n"
-                    return Example(built[0].language, said + built[0].code), built[1]
-                return built
+                example = Example(built[0].language, said + built[0].code)
+                if built[1] is None and block.language in ("typescript", "tsx") and not inner.example_via and \
+                        inner.block.kind != "statements" and check(example, g):
+                    # the function's signature example fails for these statements too: its next sources
+                    example = _next_source(inner, src, check, g, example, said) or example
+                return example, built[1]
     if block.language == "python":
         info = python_info(g, src)
         best: tuple[int, Example, str] | None = None

@@ -115,3 +115,19 @@ def test_a_made_object_the_checks_reject_falls_back_to_the_example_without_it(tm
     g, src, path = _grounded(root, "src/use.ts", "area")
     examples.attach(g, src, path, root, lambda example, _: ["tsc: rejected"])
     assert "area({ name:" in g.example.code and g.example_problems == ("tsc: rejected",)
+
+
+def test_statements_shown_through_their_function_fall_back_to_its_next_source_of_arguments(tmp_path):
+    """Selected statements are shown by a call of their function: when that call's made object fails the
+    checks, the function's next source of arguments is shown instead."""
+    from blockguide.core.syntax.blocks import snap
+
+    root = _write(tmp_path, SHAPES)
+    path = root / "src/use.ts"
+    path.write_text("import { Shape } from './shapes'\n\nexport function area(shape: Shape<string>, scale: number) {\n"
+                    "  const size = shape.size\n  const scaled = size * scale\n  return scaled\n}\n")
+    src = Source(for_path(str(path)), path.read_text())
+    g = grounding.ground(snap(src, 3, 4), src, path, root, 5)
+    examples.attach(g, src, path, root, lambda example, _: ["tsc: rejected"] if "{ name:" in example.code else [])
+    assert g.example_via == "area" and "area(" in g.example.code and "{ name:" not in g.example.code
+    assert g.example_problems == ()
