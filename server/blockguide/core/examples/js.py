@@ -51,6 +51,9 @@ def js_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
         args = guessed_args("javascript", ctor)
         made = project_value(owner, types, here) if types is not None and not static and ctor and \
             _needs_a_real_value(ctor) else None
+        if block.name == "constructor":  # the constructor runs when the class is made: `new`, with its values
+            body = [f"const obj = new {owner}({guessed_args('javascript', params)});", "console.log(obj);"]
+            return _written(g, block.name, imports, body)
         if static:
             body = []
         elif made is not None:  # the project's own factory of the class (its constructor needs more)
@@ -68,8 +71,13 @@ def js_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
         call = f"{through}{block.name}({guessed_args('javascript', params)})"
         body = [f"for (const item of {call}) console.log(item);"] if is_gen else \
             [f"const result = {aw}{call};", "console.log(result);"]
+    return _written(g, block.name, imports, body)
+
+
+def _written(g: Grounding, name: str, imports: list[str], body: list[str]) -> str:
+    """The example's text: its import lines (the block's, then the values'), a blank line, its body."""
     head = [] if g.import_line or g.owner else \
-        [f"// `{block.name}` is not exported: this runs in the module that defines it"]
+        [f"// `{name}` is not exported: this runs in the module that defines it"]
     head += [line for line in dict.fromkeys([g.import_line, *imports]) if line]
     return "\n".join(head + [""] * bool(head) + body) + "\n"
 

@@ -89,10 +89,15 @@ def test_a_method_s_class_type_parameter_stands_for_its_constraint_and_a_functio
         "package.json": '{"name": "lists", "version": "1.0.0", "main": "src/list.ts"}',
         "src/list.ts": "export interface Named {\n  name: string\n}\n\n"
                        "export class List<T extends Named> {\n  items: T[] = []\n"
+                       "  constructor(first: T) {\n    this.items.push(first)\n  }\n\n"
                        "  add(item: T, getKeys: () => string[]): number {\n"
                        "    this.items.push(item)\n    return getKeys().length\n  }\n}\n"})
     code = _example(root, "src/list.ts", "List.add")
+    assert 'const obj = new List({ name: "example" });' in code
     assert 'obj.add({ name: "example" }, () => (["a", "b"]))' in code
+    # the constructor itself runs when the class is made: `new`, never `obj.constructor(...)`
+    code = _example(root, "src/list.ts", "List.constructor")
+    assert 'const obj = new List({ name: "example" });' in code and "obj.constructor(" not in code
 
 
 def test_a_made_object_the_checks_reject_falls_back_to_the_example_without_it(tmp_path):
