@@ -24,6 +24,7 @@ class GenericParam:
     name: str
     type: str = ""
     value: str | None = None  # a value the block's own text gives it (examples.literals), used before a guess
+    optional: bool = False  # it has a default (or `?`): left out where no parameter after it is passed
 
 
 def generic_params(node: Node | None) -> list[GenericParam]:
@@ -55,9 +56,12 @@ def generic_params(node: Node | None) -> list[GenericParam]:
             if declarator.startswith("*") or declarator.startswith("&"):
                 type_text += declarator[0]
             name = declarator.lstrip("*& ")
-        if p.type == "assignment_pattern":  # JS default value: optional
+        if p.type in ("rest_pattern", "rest_parameter"):
             continue
-        if p.type in ("optional_parameter", "rest_pattern", "rest_parameter"):
+        if p.type in ("assignment_pattern", "optional_parameter") or \
+                (p.type == "required_parameter" and p.child_by_field_name("value") is not None):
+            # a default value (`b = 1`, `b: T = x`) or `b?: T`: given a value only where a later one is passed
+            out.append(GenericParam(re.sub(r"[^\w]", "", name) or name, type_text, optional=True))
             continue
         if p.type == "parameter_declaration" and src_lang_is_go(p):
             names = [text_of(c) for c in p.children_by_field_name("name")]
@@ -66,6 +70,8 @@ def generic_params(node: Node | None) -> list[GenericParam]:
         if name in ("void", "") or name.startswith("..."):
             continue
         out.append(GenericParam(re.sub(r"[^\w]", "", name) or name, type_text))
+    while out and out[-1].optional:
+        out.pop()
     return out
 
 

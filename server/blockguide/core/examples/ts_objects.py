@@ -258,6 +258,10 @@ def _value(node: Node, types: TsTypes, file: Path, depth: int) -> Made | None:
                 return None
             elements.append(made)
         return Made("[" + ", ".join(m.code for m in elements) + "]", [i for m in elements for i in m.imports])
+    if node.type == "index_type_query" and node.named_children:  # `keyof Plugins`: the name of its first member
+        key = _first_key(node.named_children[0], types, file)
+        if key is not None:
+            return Made(f'"{key}"')
     if node.type == "literal_type":
         return Made('"' + text[1:-1] + '"' if text.startswith("'") else text)
     if node.type == "object_type":
@@ -272,6 +276,22 @@ def _value(node: Node, types: TsTypes, file: Path, depth: int) -> Made | None:
         return Made(value)
     if _EMPTY_OK.fullmatch(text.replace(" ", "")):
         return Made("{}")
+    return None
+
+
+def _first_key(node: Node, types: TsTypes, file: Path) -> str | None:
+    """The first member's name an interface or object type of the project declares (optional ones too)."""
+    name, _ = _type_name(node)
+    found = types.find(name, file) if name else None
+    body = None
+    if found is not None and found[0].type == "interface_declaration":
+        body = found[0].child_by_field_name("body")
+    elif found is not None and found[0].type == "type_alias_declaration":
+        body = _object_type(found[0].child_by_field_name("value"))
+    for m in body.named_children if body is not None else []:
+        if m.type in ("property_signature", "method_signature"):
+            key = text_of(m.child_by_field_name("name")).strip("'\"")
+            return key if _PLAIN.fullmatch(key) else None
     return None
 
 

@@ -66,6 +66,7 @@ def test_an_interface_s_bases_an_enum_an_alias_and_a_union_give_values_of_their_
     assert project_value("Compare<number>", types, root / "src/shapes.ts").code == "() => (3)"
     assert project_value("Source", types, root / "src/shapes.ts").code.startswith("{ name: ")
     assert project_value("Extra | null", types, root / "src/shapes.ts").code == "{}"
+    assert project_value("keyof Shape<number>", types, root / "src/shapes.ts").code == '"kind"'
     # a tuple its required elements (a rest or an optional one left out); a function type its result
     assert project_value("(deps?: number[]) => [label: string, count?: number, ...rest: Kind[]]", types,
                          root / "src/shapes.ts").code == '() => (["example"])'
@@ -136,3 +137,18 @@ def test_statements_shown_through_their_function_fall_back_to_its_next_source_of
     examples.attach(g, src, path, root, lambda example, _: ["tsc: rejected"] if "{ name:" in example.code else [])
     assert g.example_via == "area" and "area(" in g.example.code and "{ name:" not in g.example.code
     assert g.example_problems == ()
+
+
+def test_a_parameter_with_a_default_is_left_out_unless_a_later_one_is_passed_and_then_gets_a_value(tmp_path):
+    """`scheduler: Scheduler = defaultScheduler` at the end is left out (the block has its own), never `{}`; an
+    optional parameter before a required one gets a value of its type, not `undefined`."""
+    from blockguide.core.examples.generic import generic_params
+
+    src = Source(for_path("x.ts"), "function wait(ms: number, label?: string, times: number, "
+                                    "scheduler: Scheduler = defaultScheduler, tag = 'a') {}\n")
+    params = generic_params(src.tree.root_node.named_children[0])
+    assert [(p.name, p.optional) for p in params] == [("ms", False), ("label", True), ("times", False)]
+    root = _write(tmp_path, {"package.json": '{"name": "waits", "main": "src/wait.ts"}',
+                             "src/wait.ts": "export function wait(ms: number, label?: string, times: number, "
+                                            "scheduler: Scheduler = defaultScheduler) {\n  return ms\n}\n"})
+    assert 'wait(100, "example", 3);' in _example(root, "src/wait.ts", "wait")
