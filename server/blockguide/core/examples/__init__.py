@@ -28,7 +28,7 @@ from blockguide.core.languages import LANGUAGES
 from blockguide.core.python.jedi_session import JEDI_LOCK
 from blockguide.core.python.signatures import python_info
 from blockguide.core.syntax.blocks import definition_around
-from blockguide.core.syntax.nodes import assigned_function, block_nodes, definition_node, unwrap
+from blockguide.core.syntax.nodes import assigned_function, block_nodes, definition_node, text_of, unwrap
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Block, Example, Grounding
 
@@ -180,11 +180,46 @@ def local_function(src: Source, block: Block) -> bool:
     object's property (`obj.send = function ...`) is reached through the object, and is not one."""
     if block.kind != "function" or not block.indent:
         return False
-    nodes = block_nodes(src, block)
-    if len(nodes) == 1 and any(assigned_function(src.lang, n) is not None for n in (nodes[0], unwrap(nodes[0]))):
-        return False
     around = definition_around(src, block)
-    return around is not None and around.kind != "class"
+    if around is None or around.kind == "class":
+        return False
+    nodes = block_nodes(src, block)
+    assigned = next((a for a in (assigned_function(src.lang, n) for n in (nodes[0], unwrap(nodes[0]))) if a),
+                    None) if len(nodes) == 1 else None
+    if assigned is not None:  # reached through its object, unless that object is the function's own
+        return _declared_in(_root_name(assigned[0].child_by_field_name("object")), definition_node(src, around))
+    return True
+
+
+def _root_name(node) -> str:
+    """The variable an object expression starts from (`column` for `column.meta.x`)."""
+    while node is not None and node.type == "member_expression":
+        node = node.child_by_field_name("object")
+    return text_of(node) if node is not None and node.type == "identifier" else ""
+
+
+def _declared_in(name: str, function) -> bool:
+    """`name` is a parameter of `function`, or a variable declared in its body (an object the caller never
+    reaches but through the function)."""
+    if not name or function is None:
+        return False
+    params = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+    stack = [params] if params is not None else []
+    while stack:  # the names the parameters bind (not their types nor their defaults)
+        n = stack.pop()
+        if n.type in ("identifier", "shorthand_property_identifier_pattern") and text_of(n) == name:
+            return True
+        stack.extend(c for c in n.named_children if c.type not in ("type_annotation",) and
+                     c != n.child_by_field_name("value"))
+    stack = [function.child_by_field_name("body")]
+    while stack:
+        n = stack.pop()
+        if n is None:
+            continue
+        if n.type == "variable_declarator" and text_of(n.child_by_field_name("name")) == name:
+            return True
+        stack.extend(c for c in n.named_children if c.type not in ("function_declaration", "class_declaration"))
+    return False
 
 
 def via_note(g: Grounding) -> str:
