@@ -69,7 +69,7 @@ _LITERAL = re.compile(r"""^\s*(["'`].*["'`]|b["'].*["']|-?\d[\d_.]*|true|false|T
                       r"""\{.*\}|\(.*\))\s*$""", re.S)
 
 
-_JS_REGEX_ON = r"/((?:\\.|\[(?:\\.|[^\]\\])*\]|[^/\\\n\[])+)/[a-z]*\s*\.\s*(?:exec|test)\(\s*{p}\s*\)"
+_JS_REGEX_ON = r"/((?:\\.|\[(?:\\.|[^\]\\])*\]|[^/\\\n\[])+)/[a-z]*\s*\)?\s*\.\s*(?:exec|test)\(\s*{p}\s*\)"
 _MATCH_JS = r"\b{p}\s*\.\s*(?:match|matchAll|search|replace)\(\s*/((?:\\.|\[(?:\\.|[^\]\\])*\]|[^/\\\n\[])+)/"
 _PY_REGEX = r"""\bre\.(?:match|fullmatch|search|findall)\(\s*r?(["'])((?:\\.|(?!\1).)+)\1\s*,\s*{p}\b"""
 _GO_REGEX = r"""regexp\.MustCompile\(\s*`([^`]+)`\s*\)\s*\.\s*\w*(?:Match|Find)\w*\(\s*{p}\s*\)"""

@@ -54,16 +54,24 @@ def code_only(code: str) -> str:
     return _COMMENT_OR_STRING.sub(keep, code)
 
 
+_NAME = re.compile(r"[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*")  # a parameter, or a property of one (`opts.depth`)
+_TYPEOF = {"number": NUMBER, "bigint": NUMBER, "string": STRING, "boolean": BOOLEAN, "function": CALLABLE,
+           "object": MAPPING}
+
+
 def param_use(name: str, code: str) -> str | None:
     """CALLABLE, STRING, SEQUENCE, MAPPING, NUMBER or BOOLEAN (only tested for truth: `if (condition)`) for the
     parameter `name` from the block's text `code`; None when its use says nothing (only passed on, or unused)."""
-    if not name or not name.isidentifier():
+    if not name or not _NAME.fullmatch(name):
         return None
     code = code_only(code)  # a docstring's `*name*` or a comment's "name - 1" is not a use
     n = re.escape(name)
     if re.search(rf"(?<![\w.$]){n}\s*\((?!\s*\))|(?<![\w.$]){n}\s*\(\s*\)|(?<![\w.$]){n}\s*\.\s*(call|apply|bind)\s*\(",
                  _without_definition(_STRING.sub('""', code), name)):  # "Invalid filename (...)" calls nothing
         return CALLABLE
+    typed = re.search(rf"\btypeof\s*\(?\s*{n}\s*\)?\s*[!=]==?\s*[\"'](\w+)[\"']", code)
+    if typed and typed.group(1) in _TYPEOF:  # `typeof x === 'number'` (or `!==`, to refuse the others)
+        return _TYPEOF[typed.group(1)]
     if re.search(rf"(?<![\w.$]){n}\s*\.\s*({_STRING_METHODS})\s*\(", code) or \
             re.search(rf"(?<![\w.$])(len|strlen)\s*\(\s*{n}\s*\)\s*(==|!=|<|>)", code) and \
             re.search(rf"(?<![\w.$]){n}\s*(\+\s*[\"']|\[\s*\d)", code):
@@ -72,8 +80,9 @@ def param_use(name: str, code: str) -> str | None:
                  code) or re.search(rf"(?<![\w.$]){n}\s*\.\s*({_SEQUENCE_METHODS})\s*\(", code) or \
             re.search(rf"\bfor\s+\w+(\s*,\s*\w+)?\s*:?=\s*range\s+{n}\b", code) or \
             re.search(rf"\bfor\b[^\n]*\b(in|of)\s+(reversed|sorted|enumerate|iter|list|tuple)\s*\(\s*{n}\s*[,)]", code) or \
-            re.search(rf"[<>]=?\s*{n}\s*\.\s*length\b", code) and re.search(rf"(?<![\w.$]){n}\s*\[\s*[A-Za-z_$]", code):
-        return SEQUENCE  # (the last: a loop bounded by its length that indexes it)
+            re.search(rf"[<>]=?\s*{n}\s*\.\s*length\b", code) and re.search(rf"(?<![\w.$]){n}\s*\[\s*[A-Za-z_$]", code) or \
+            re.search(rf"(?<![\w.$]){n}\s*\[\s*{n}\s*\.\s*length\s*-", code):
+        return SEQUENCE  # (the last two: a loop bounded by its length that indexes it; its last item)
     if re.search(rf"(?<![\w.$]){n}\s*\[\s*[\"'][^\"']+[\"']\s*\]", code) or \
             re.search(rf"[\"'][\w$-]+[\"']\s+in\s+{n}\b", code) or \
             re.search(rf"(?<![\w.$]){n}\s*\.\s*({_MAPPING_METHODS})\s*\(", code):
@@ -168,11 +177,18 @@ def by_use(language: str, params: list[GenericParam], code: str) -> list[Generic
         for p in params:
             read = properties(p.name, code) if p.value is None and guess(language, p) in ("{}", "null") else {}
             if read:
-                values = [f"{k}: {'true' if use == 'condition' else _property_value(k)}" for k, use in read.items()]
+                values = [f"{k}: {_property_value(p.name, k, use, code)}" for k, use in read.items()]
                 p.value = "{ " + ", ".join(values) + " }"
     return params
 
 
-def _property_value(name: str) -> str:
+def _property_value(owner: str, name: str, use: str, code: str) -> str:
+    """A value for the property `owner.name` the block reads: `true` where only its truth is tested, what its
+    own use says (`opts.depth > 0`: a number), else a guess by its name."""
+    if use == "condition":
+        return "true"
+    used = param_use(f"{owner}.{name}", code)
+    if used in VALUES["javascript"]:
+        return VALUES["javascript"][used]
     guessed = guess("javascript", GenericParam(name))
     return '"example"' if PLACEHOLDER.match(guessed) else guessed

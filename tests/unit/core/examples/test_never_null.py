@@ -455,3 +455,19 @@ def test_javascript_a_constructor_s_parameter_gets_the_value_its_use_there_gives
                     "module.exports = Range\n"})
     code = _example(root, "index.js", "Range.test")
     assert re.search(r'new Range\("[^"]+"', code) and "new Range({}" not in code
+
+
+def test_javascript_typeof_a_last_item_and_a_property_s_own_use_say_what_a_value_must_be():
+    """`typeof x === 'number'` makes x a number (`!==` too: the block refuses the others); `keys[keys.length -
+    1]` a sequence; a property the block compares with a number (`opts.depth > 0`) a number, not "example"; a
+    regular expression in brackets still gives a string it matches."""
+    from blockguide.core.examples.literals import regex_sample
+    from blockguide.core.examples.usage import by_use
+
+    assert param_use("x", "if (typeof x === 'number') { return true; }") == NUMBER
+    assert param_use("name", "if (typeof name !== 'string') throw new TypeError('name');") == STRING
+    assert param_use("keys", "var key = keys[keys.length - 1];\nreturn key in o;") == SEQUENCE
+    code = "function parseKeys(key, options) {\n  if (options.depth > 0 && options.plain) {\n    return key;\n  }\n}\n"
+    made = by_use("javascript", [GenericParam("key"), GenericParam("options")], code)
+    assert made[1].value == "{ depth: 3, plain: true }"
+    assert regex_sample("x", "return (/^0x[0-9a-f]+$/i).test(x);") == '"0x2"'
