@@ -42,7 +42,8 @@ def js_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
     elif block.kind == "method":
         owner = text_of(cls.child_by_field_name("name")) if cls is not None else g.owner or "Owner"
         static = node is not None and text_of(node).lstrip().startswith("static")
-        ctor = _constructor(block.language, src, cls)
+        ctor = _constructor(block.language, src, cls) if cls is not None else \
+            _constructor_function(block.language, src, owner)
         if typed:
             _constrained(ctor, bounds(cls))
         if types is not None:
@@ -87,6 +88,23 @@ def _constructor(language: str, src: Source, cls: Node | None) -> list[GenericPa
     string), as the block's own parameters get theirs."""
     ctor = constructor_node(src, cls, ("constructor",))
     return by_use(language, generic_params(ctor), text_of(ctor)) if ctor is not None else []
+
+
+def _constructor_function(language: str, src: Source, owner: str) -> list[GenericParam]:
+    """The parameters of the function that makes the objects of a prototype method (`function Route(path)`
+    for `Route.prototype.dispatch`), each with the value its use there gives."""
+    for top in src.tree.root_node.named_children:
+        node = top.child_by_field_name("declaration") if top.type == "export_statement" else top
+        if node is None:
+            continue
+        if node.type == "function_declaration" and text_of(node.child_by_field_name("name")) == owner:
+            return by_use(language, generic_params(node), text_of(node))
+        for d in node.named_children if node.type in ("lexical_declaration", "variable_declaration") else []:
+            value = d.child_by_field_name("value")
+            if text_of(d.child_by_field_name("name")) == owner and value is not None and \
+                    value.type in ("function_expression", "function", "arrow_function"):
+                return by_use(language, generic_params(value), text_of(value))
+    return []
 
 
 def _function_of(node: Node | None) -> Node | None:

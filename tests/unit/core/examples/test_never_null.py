@@ -471,3 +471,15 @@ def test_javascript_typeof_a_last_item_and_a_property_s_own_use_say_what_a_value
     made = by_use("javascript", [GenericParam("key"), GenericParam("options")], code)
     assert made[1].value == "{ depth: 3, plain: true }"
     assert regex_sample("x", "return (/^0x[0-9a-f]+$/i).test(x);") == '"0x2"'
+
+
+def test_javascript_a_prototype_method_s_object_is_made_with_its_constructor_function_s_values(tmp_path):
+    """`Route.prototype.describe` is shown on `new Route(...)` with the value `function Route(path)` asks for
+    (`path.toLowerCase()`: a string), never `new Route()` short of its argument."""
+    root = _write(tmp_path, {
+        "package.json": '{"name": "routes", "version": "1.0.0", "main": "index.js"}',
+        "index.js": "function Route(path) {\n  this.path = path.toLowerCase();\n}\n\n"
+                    "Route.prototype.describe = function describe(verb) {\n  return verb + ' ' + this.path;\n};\n\n"
+                    "module.exports = Route;\n"})
+    code = _example(root, "index.js", "describe")
+    assert re.search(r'new Route\("[^"]+"\)', code) and ".describe(" in code
