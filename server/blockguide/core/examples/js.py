@@ -39,6 +39,11 @@ def js_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
         if types is not None:
             imports += _project_objects(ctor, types, here)
         body = [f"const obj = new {block.name}({guessed_args('javascript', ctor)});", "console.log(obj);"]
+    elif block.kind == "method" and cls is None and not g.owner and _object_of(node):
+        # a method of an object literal (`const provider = { now() {...} }`): called through that object
+        call = f"{_object_of(node)}.{block.name}({guessed_args('javascript', params)})"
+        body = [f"for (const item of {call}) console.log(item);"] if is_gen else \
+            [f"const result = {aw}{call};", "console.log(result);"]
     elif block.kind == "method":
         owner = text_of(cls.child_by_field_name("name")) if cls is not None else g.owner or "Owner"
         static = node is not None and text_of(node).lstrip().startswith("static")
@@ -88,6 +93,18 @@ def _constructor(language: str, src: Source, cls: Node | None) -> list[GenericPa
     string), as the block's own parameters get theirs."""
     ctor = constructor_node(src, cls, ("constructor",))
     return by_use(language, generic_params(ctor), text_of(ctor)) if ctor is not None else []
+
+
+def _object_of(node: Node | None) -> str:
+    """The variable an object literal holding this method is assigned to (`provider` for `const provider = {
+    now() {...} }`), else ""."""
+    parent = node.parent if node is not None else None
+    if parent is not None and parent.type == "pair":
+        parent = parent.parent
+    holder = parent.parent if parent is not None and parent.type == "object" else None
+    if holder is not None and holder.type == "variable_declarator":
+        return text_of(holder.child_by_field_name("name"))
+    return ""
 
 
 def _constructor_function(language: str, src: Source, owner: str) -> list[GenericParam]:

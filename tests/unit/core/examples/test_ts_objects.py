@@ -152,3 +152,17 @@ def test_a_parameter_with_a_default_is_left_out_unless_a_later_one_is_passed_and
                              "src/wait.ts": "export function wait(ms: number, label?: string, times: number, "
                                             "scheduler: Scheduler = defaultScheduler) {\n  return ms\n}\n"})
     assert 'wait(100, "example", 3);' in _example(root, "src/wait.ts", "wait")
+
+
+def test_a_method_of_an_object_literal_is_called_through_the_object(tmp_path):
+    """`const clock = { now() {...} }`'s `now` is `clock.now()`, never `new Owner().now()`."""
+    root = _write(tmp_path, {"package.json": '{"name": "clocks", "main": "src/clock.ts"}',
+                             "src/clock.ts": "export const clock = {\n  now() {\n    return Date.now()\n  },\n}\n"})
+    from blockguide.core.syntax.blocks import snap
+
+    path = root / "src/clock.ts"
+    src = Source(for_path(str(path)), path.read_text())
+    g = grounding.ground(snap(src, 1, 3), src, path, root, 5)
+    examples.attach(g, src, path, root, checks.check_example)
+    assert g.block.kind == "method" and g.block.name == "now"
+    assert "const result = clock.now();" in g.example.code and "Owner" not in g.example.code
