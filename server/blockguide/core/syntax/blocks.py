@@ -218,6 +218,9 @@ def definition_around(src: Source, block: Block) -> Block | None:
     return None
 
 
+_FIELDS = ("public_field_definition", "field_definition")  # TypeScript's and JavaScript's class fields
+
+
 def _definition_from(src: Source, node):
     """(the innermost definition at or above `node`, the node it was found at), or None."""
     while node is not None:
@@ -227,6 +230,11 @@ def _definition_from(src: Source, node):
             while outer.parent is not None and outer.parent.type in src.lang.wrappers:
                 outer = outer.parent
             return make_block(src, [outer], kind, _definition_name(node), node), node
+        field = node.parent if kind is not None else None
+        if field is not None and field.type in _FIELDS and field.child_by_field_name("value") == node:
+            # a class field holding a function (`setOptions = (opts) => {...}`): a method of its class
+            name = field.child_by_field_name("name") or field.child_by_field_name("property")
+            return make_block(src, [field], BlockKind.METHOD, text_of(name) or None, field), node
         if kind is not None and node.parent is not None:
             # an arrow function bound by `const f = () => ...` is documented as its declaration
             decl = node.parent.parent

@@ -156,6 +156,10 @@ def definition_node(src: Source, block: Block) -> Node | None:
     if assigned is not None:
         return assigned[1]
     node = unwrap(nodes[0])
+    value = node.child_by_field_name("value") if node.type in ("public_field_definition", "field_definition") \
+        else None
+    if value is not None and value.type in src.lang.functions:  # a class field holding a function
+        return value
     if node.type in ("lexical_declaration", "variable_declaration"):
         for decl in node.named_children:
             value = decl.child_by_field_name("value")

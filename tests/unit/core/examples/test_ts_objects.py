@@ -166,3 +166,21 @@ def test_a_method_of_an_object_literal_is_called_through_the_object(tmp_path):
     examples.attach(g, src, path, root, checks.check_example)
     assert g.block.kind == "method" and g.block.name == "now"
     assert "const result = clock.now();" in g.example.code and "Owner" not in g.example.code
+
+
+def test_statements_in_a_class_field_s_function_are_shown_through_that_method(tmp_path):
+    """`setOptions = (opts: Options) => {...}` is a method of its class: statements selected in it are shown
+    by calling `obj.setOptions(...)` on an object of the class, never by their own text (`opts` unbound)."""
+    from blockguide.core.syntax.blocks import snap
+
+    root = _write(tmp_path, {"package.json": '{"name": "views", "main": "src/view.ts"}',
+                             "src/view.ts": "export interface Options {\n  size: number\n}\n\n"
+                                            "export class View {\n  size = 0\n\n"
+                                            "  setOptions = (opts: Options) => {\n    const size = opts.size\n"
+                                            "    this.size = size\n  }\n}\n"})
+    path = root / "src/view.ts"
+    src = Source(for_path(str(path)), path.read_text())
+    g = grounding.ground(snap(src, 8, 9), src, path, root, 5)
+    examples.attach(g, src, path, root, checks.check_example)
+    assert g.example_via == "setOptions"
+    assert "const obj = new View();" in g.example.code and "obj.setOptions({ size: 3 })" in g.example.code
