@@ -237,6 +237,12 @@ def _value(node: Node, types: TsTypes, file: Path, depth: int) -> Made | None:
                     return made
         nulls = [text_of(m) for m in members if text_of(m) in ("null", "undefined")]
         return Made(nulls[0]) if nulls else None  # `T | null` where no T is known: the type takes null
+    if node.type == "intersection_type":  # `Window & typeof globalThis`: a value of its first part that has one
+        for part in node.named_children:
+            value = guess("typescript", GenericParam("value", text_of(part)))
+            if value != "{}":
+                return Made(value)
+        return None
     if node.type == "function_type":
         result = node.child_by_field_name("return_type")
         kind = text_of(result) if result is not None else "void"

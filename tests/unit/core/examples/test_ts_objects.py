@@ -67,6 +67,7 @@ def test_an_interface_s_bases_an_enum_an_alias_and_a_union_give_values_of_their_
     assert project_value("Source", types, root / "src/shapes.ts").code.startswith("{ name: ")
     assert project_value("Extra | null", types, root / "src/shapes.ts").code == "{}"
     assert project_value("keyof Shape<number>", types, root / "src/shapes.ts").code == '"kind"'
+    assert project_value("Window & typeof globalThis", types, root / "src/shapes.ts").code == "window"
     # a tuple its required elements (a rest or an optional one left out); a function type its result
     assert project_value("(deps?: number[]) => [label: string, count?: number, ...rest: Kind[]]", types,
                          root / "src/shapes.ts").code == '() => (["example"])'
