@@ -17,7 +17,7 @@ from blockguide.core.examples.c import c_example, cpp_example
 from blockguide.core.examples.generic import generic_params
 from blockguide.core.examples.go import go_example
 from blockguide.core.examples.java import java_example
-from blockguide.core.examples.js import js_example
+from blockguide.core.examples.js import callee_in, js_example
 from blockguide.core.examples.literals import fill_values, jsdoc_types, leading_comment
 from blockguide.core.examples.python import python_from_signature, rebind_python
 from blockguide.core.examples.python_sites import adapt_python_site
@@ -253,7 +253,8 @@ def generic_from_signature(g: Grounding, src: Source, from_text: bool = True, ob
         jsdoc_types(params, leading_comment(src, node))
     if from_text:
         fill_values(params, block.name, block.text, leading_comment(src, node))
-        params = by_use(block.language, params, block.text)
+        callee = callee_in(src) if block.language in ("javascript", "typescript", "tsx") else None
+        params = by_use(block.language, params, block.text, callee)
     # a method's or class's object is made with guessed constructor arguments; a function's values are guesses
     # only where the block's text gave none
     g.example_guessed = block.kind in ("class", "method") or any(p.value is None for p in params)

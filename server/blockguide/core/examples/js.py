@@ -110,18 +110,35 @@ def _object_of(node: Node | None) -> str:
 def _constructor_function(language: str, src: Source, owner: str) -> list[GenericParam]:
     """The parameters of the function that makes the objects of a prototype method (`function Route(path)`
     for `Route.prototype.dispatch`), each with the value its use there gives."""
+    fn = module_function(src, owner)
+    return by_use(language, generic_params(fn), text_of(fn)) if fn is not None else []
+
+
+def module_function(src: Source, name: str) -> Node | None:
+    """The function a module defines at its top level by `name` (`function f`, `const f = (...) => ...`,
+    exported or not), else None."""
     for top in src.tree.root_node.named_children:
         node = top.child_by_field_name("declaration") if top.type == "export_statement" else top
         if node is None:
             continue
-        if node.type == "function_declaration" and text_of(node.child_by_field_name("name")) == owner:
-            return by_use(language, generic_params(node), text_of(node))
+        if node.type in ("function_declaration", "generator_function_declaration") and \
+                text_of(node.child_by_field_name("name")) == name:
+            return node
         for d in node.named_children if node.type in ("lexical_declaration", "variable_declaration") else []:
             value = d.child_by_field_name("value")
-            if text_of(d.child_by_field_name("name")) == owner and value is not None and \
+            if text_of(d.child_by_field_name("name")) == name and value is not None and \
                     value.type in ("function_expression", "function", "arrow_function"):
-                return by_use(language, generic_params(value), text_of(value))
-    return []
+                return value
+    return None
+
+
+def callee_in(src: Source):
+    """(parameter names, text) of a function of the module by its name, for examples.usage.by_use (the use
+    of a parameter the block only passes on)."""
+    def find(name: str) -> tuple[list[str], str] | None:
+        fn = module_function(src, name)
+        return ([p.name for p in generic_params(fn)], text_of(fn)) if fn is not None else None
+    return find
 
 
 def _function_of(node: Node | None) -> Node | None:

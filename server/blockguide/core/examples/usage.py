@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from blockguide.core.examples.generic import GenericParam, guess
+from blockguide.core.syntax.split import split_top_level
 
 CALLABLE, STRING, SEQUENCE, MAPPING, NUMBER, BOOLEAN = "callable", "string", "sequence", "mapping", "number", "boolean"
 
@@ -160,13 +161,15 @@ def properties(name: str, code: str) -> dict[str, str]:
     return found
 
 
-def by_use(language: str, params: list[GenericParam], code: str) -> list[GenericParam]:
+def by_use(language: str, params: list[GenericParam], code: str, callee=None) -> list[GenericParam]:
     """Values from how the block uses a parameter where its type would give a placeholder (a called parameter
-    gets a function, not `{}`); trailing parameters the block defaults when left out are left out (JS)."""
+    gets a function, not `{}`; one only passed on to a function of the module, its use there: `callee(name)`
+    answers that function's parameter names and text); trailing parameters the block defaults when left out
+    are left out (JS)."""
     values = VALUES.get(language, {})
     for p in params:
         if p.value is None:
-            use = param_use(p.name, code)
+            use = param_use(p.name, code) or (passed_on(p.name, code, callee) if callee is not None else None)
             if use in values and better(use, guess(language, p)):
                 p.value = values[use]
     if language in ("javascript", "typescript", "tsx"):
@@ -192,3 +195,38 @@ def _property_value(owner: str, name: str, use: str, code: str) -> str:
         return VALUES["javascript"][used]
     guessed = guess("javascript", GenericParam(name))
     return '"example"' if PLACEHOLDER.match(guessed) else guessed
+
+
+def passed_on(name: str, code: str, callee) -> str | None:
+    """The use of the parameter `name` in the function it is passed to (`makeSafeRegex(value)` -> how
+    makeSafeRegex uses its own parameter), one call deep; `callee(function name)` gives (its parameter names,
+    its text) or None where it is no function of the module."""
+    code = code_only(code)
+    for m in re.finditer(r"(?<![\w.$])([A-Za-z_$][\w$]*)\s*\(", code):
+        args = _arguments_at(code, m.end())
+        if name not in args:
+            continue
+        found = callee(m.group(1))
+        if found is None:
+            continue
+        names, text = found
+        at = args.index(name)
+        use = param_use(names[at], text) if at < len(names) else None
+        if use is not None:
+            return use
+    return None
+
+
+def _arguments_at(code: str, at: int) -> list[str]:
+    """The top-level arguments, stripped, of the call whose "(" ends just before `at`."""
+    depth, end = 0, at
+    while end < len(code):
+        ch = code[end]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            if depth == 0:
+                break
+            depth -= 1
+        end += 1
+    return [a.strip() for a in split_top_level(code[at:end])]

@@ -483,3 +483,14 @@ def test_javascript_a_prototype_method_s_object_is_made_with_its_constructor_fun
                     "module.exports = Route;\n"})
     code = _example(root, "index.js", "describe")
     assert re.search(r'new Route\("[^"]+"\)', code) and ".describe(" in code
+
+
+def test_javascript_a_parameter_only_passed_on_takes_its_use_in_the_module_s_function_it_is_passed_to(tmp_path):
+    """`createToken(name, value)` only hands `value` to `makeSafe(value)`, which splits it: a string, not `{}`."""
+    root = _write(tmp_path, {
+        "package.json": '{"name": "tokens", "version": "1.0.0", "main": "index.js"}',
+        "index.js": "const makeSafe = (text) => {\n  return text.split('-').join('_')\n}\n\n"
+                    "function createToken(name, value) {\n  const safe = makeSafe(value)\n  return { name, safe }\n}\n\n"
+                    "module.exports = { createToken }\n"})
+    code = _example(root, "index.js", "createToken")
+    assert re.search(r'createToken\("[^"]*", "[^"]+"\)', code), code
