@@ -98,8 +98,10 @@ def test_a_method_s_class_type_parameter_stands_for_its_constraint_and_a_functio
     assert 'const obj = new List({ name: "example" });' in code
     assert 'obj.add({ name: "example" }, () => (["a", "b"]))' in code
     # the constructor itself runs when the class is made: `new`, never `obj.constructor(...)`
-    code = _example(root, "src/list.ts", "List.constructor")
-    assert 'const obj = new List({ name: "example" });' in code and "obj.constructor(" not in code
+    g, src, path = _grounded(root, "src/list.ts", "List.constructor")
+    examples.attach(g, src, path, root, checks.check_example)
+    assert 'const obj = new List({ name: "example" });' in g.example.code and "obj.constructor(" not in g.example.code
+    assert "static" in g.example_checks and g.example_problems == ()  # making the class uses its constructor
 
 
 def test_a_made_object_the_checks_reject_falls_back_to_the_example_without_it(tmp_path):
