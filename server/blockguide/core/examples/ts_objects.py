@@ -27,7 +27,7 @@ from blockguide.core.syntax.source import Source
 MAX_DEPTH = 6  # an object whose member is an object, and so on: this many levels at most
 MAX_STEPS = 600  # the types one example reads values of, at most (a wide project's nesting stops here)
 MAX_MEMBERS = 8  # an interface with more required members than this is not spelled out in an example
-MAX_IMPORT_HOPS = 3
+MAX_IMPORT_HOPS = 4
 MAX_FACTORY_FILES = 2000  # project files searched for a function that returns a type
 _SUFFIXES = (".ts", ".tsx", ".d.ts", ".mts", "/index.ts", "/index.tsx", "/index.d.ts")
 _PLAIN = re.compile(r"[A-Za-z_$][\w$]*")
@@ -128,6 +128,14 @@ class TsTypes:
                 if local == name:
                     file = self.resolve(path, target)
                     return self.find(original, file, hops + 1) if file is not None else None
+        for top in src.tree.root_node.named_children:  # `export * from './x'`: everything x exports
+            spec = top.child_by_field_name("source") if top.type == "export_statement" else None
+            target = text_of(spec).strip("'\"") if spec is not None else ""
+            if target.startswith(".") and any(c.type == "*" for c in top.children):
+                file = self.resolve(path, target)
+                found = self.find(name, file, hops + 1) if file is not None else None
+                if found is not None and found[2]:
+                    return found
         return None
 
     def resolve(self, path: Path, specifier: str) -> Path | None:

@@ -73,6 +73,14 @@ def test_an_interface_s_bases_an_enum_an_alias_and_a_union_give_values_of_their_
                          root / "src/shapes.ts").code == '() => (["example"])'
 
 
+def test_a_type_imported_through_an_index_that_re_exports_everything_is_found(tmp_path):
+    """`import { Shape } from './index'` where index.ts has `export * from './shapes'`: Shape's declaration."""
+    root = _write(tmp_path, SHAPES)
+    (root / "src/use.ts").write_text("import { Shape } from './index'\n\nexport const x = 1\n")
+    made = project_value("Shape<number>", TsTypes(root), root / "src/use.ts")
+    assert made is not None and made.code.startswith('{ name: "example", tag: 3,')
+
+
 def test_a_type_no_literal_spells_out_is_made_by_the_project_s_factory(tmp_path):
     """`Board` has more required members than an example shows: the exported `createBoard` returns one."""
     root = _write(tmp_path, SHAPES)
