@@ -218,7 +218,8 @@ def definition_around(src: Source, block: Block) -> Block | None:
     return None
 
 
-_FIELDS = ("public_field_definition", "field_definition")  # TypeScript's and JavaScript's class fields
+_FIELDS = ("public_field_definition", "field_definition", "pair")  # class fields (TypeScript's, JavaScript's),
+# an object literal's properties
 
 
 def _definition_from(src: Source, node):
@@ -232,9 +233,12 @@ def _definition_from(src: Source, node):
             return make_block(src, [outer], kind, _definition_name(node), node), node
         field = node.parent if kind is not None else None
         if field is not None and field.type in _FIELDS and field.child_by_field_name("value") == node:
-            # a class field holding a function (`setOptions = (opts) => {...}`): a method of its class
-            name = field.child_by_field_name("name") or field.child_by_field_name("property")
-            return make_block(src, [field], BlockKind.METHOD, text_of(name) or None, field), node
+            # a class field holding a function (`setOptions = (opts) => {...}`), or an object literal's
+            # (`{ createColumn: (column) => {...} }`): a method of its class or object
+            name = field.child_by_field_name("name") or field.child_by_field_name("property") or \
+                field.child_by_field_name("key")
+            if name is not None and name.type in ("property_identifier", "identifier"):
+                return make_block(src, [field], BlockKind.METHOD, text_of(name), field), node
         if kind is not None and node.parent is not None:
             # an arrow function bound by `const f = () => ...` is documented as its declaration
             decl = node.parent.parent

@@ -156,9 +156,9 @@ def definition_node(src: Source, block: Block) -> Node | None:
     if assigned is not None:
         return assigned[1]
     node = unwrap(nodes[0])
-    value = node.child_by_field_name("value") if node.type in ("public_field_definition", "field_definition") \
-        else None
-    if value is not None and value.type in src.lang.functions:  # a class field holding a function
+    value = node.child_by_field_name("value") if node.type in ("public_field_definition", "field_definition",
+                                                               "pair") else None
+    if value is not None and value.type in src.lang.functions:  # a class field (an object's property) holding a function
         return value
     if node.type in ("lexical_declaration", "variable_declaration"):
         for decl in node.named_children:

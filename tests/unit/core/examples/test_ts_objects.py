@@ -195,3 +195,22 @@ def test_statements_in_a_class_field_s_function_are_shown_through_that_method(tm
     examples.attach(g, src, path, root, checks.check_example)
     assert g.example_via == "setOptions"
     assert "const obj = new View();" in g.example.code and "obj.setOptions({ size: 3 })" in g.example.code
+
+
+def test_a_function_assigned_to_a_parameter_s_property_in_an_object_s_method_is_shown_through_that_method(tmp_path):
+    """`{ createColumn: (column: Column) => { column.getMax = () => ... } }`: `getMax` has no name outside;
+    the example calls `Faceting.createColumn(...)` with a Column, never `column.getMax()` on nothing."""
+    from blockguide.core.syntax.blocks import snap
+
+    root = _write(tmp_path, {"package.json": '{"name": "grid", "main": "src/faceting.ts"}',
+                             "src/faceting.ts": "export interface Column {\n  id: string\n  getMax?: () => number\n}\n\n"
+                                                "export const Faceting = {\n"
+                                                "  createColumn: (column: Column): void => {\n"
+                                                "    column.getMax = () => {\n      return column.id.length\n    }\n"
+                                                "  },\n}\n"})
+    path = root / "src/faceting.ts"
+    src = Source(for_path(str(path)), path.read_text())
+    g = grounding.ground(snap(src, 7, 9), src, path, root, 5)
+    examples.attach(g, src, path, root, checks.check_example)
+    assert g.example_via == "createColumn"
+    assert 'Faceting.createColumn({ id: "example" })' in g.example.code and "column.getMax(" not in g.example.code
