@@ -84,8 +84,27 @@ def _written(g: Grounding, name: str, imports: list[str], body: list[str]) -> st
     """The example's text: its import lines (the block's, then the values'), a blank line, its body."""
     head = [] if g.import_line or g.owner else \
         [f"// `{name}` is not exported: this runs in the module that defines it"]
-    head += [line for line in dict.fromkeys([g.import_line, *imports]) if line]
+    head += _merged([line for line in dict.fromkeys([g.import_line, *imports]) if line])
     return "\n".join(head + [""] * bool(head) + body) + "\n"
+
+
+_NAMED_IMPORT = re.compile(r'import \{ ([\w$, ]+) \} from "([^"]+)";')
+
+
+def _merged(lines: list[str]) -> list[str]:
+    """Named imports from one module in one line (`import { a, b } from "pkg";`), in the order first named."""
+    out: list[str] = []
+    names: dict[str, list[str]] = {}
+    for line in lines:
+        m = _NAMED_IMPORT.fullmatch(line)
+        if m is None:
+            out.append(line)
+        elif m.group(2) in names:
+            names[m.group(2)] += [n.strip() for n in m.group(1).split(",") if n.strip() not in names[m.group(2)]]
+        else:
+            names[m.group(2)] = [n.strip() for n in m.group(1).split(",")]
+            out.append(m.group(2))
+    return [f'import {{ {", ".join(names[x])} }} from "{x}";' if x in names else x for x in out]
 
 
 def _constructor(language: str, src: Source, cls: Node | None) -> list[GenericParam]:

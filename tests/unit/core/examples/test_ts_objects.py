@@ -214,3 +214,11 @@ def test_a_function_assigned_to_a_parameter_s_property_in_an_object_s_method_is_
     examples.attach(g, src, path, root, checks.check_example)
     assert g.example_via == "createColumn"
     assert 'Faceting.createColumn({ id: "example" })' in g.example.code and "column.getMax(" not in g.example.code
+
+
+def test_named_imports_from_one_module_are_one_line():
+    from blockguide.core.examples.js import _merged
+
+    assert _merged(['import { table } from "grid";', 'import proto from "./x.js";', 'import { createRow } from "grid";',
+                    'import { table } from "grid";']) == ['import { table, createRow } from "grid";',
+                                                          'import proto from "./x.js";']
