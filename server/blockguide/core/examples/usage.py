@@ -104,10 +104,12 @@ _INVERSES = (("decode", "encode"), ("loads", "dumps"), ("load", "dump"), ("unquo
 
 def better(use: str | None, guessed: str) -> bool:
     """The use's value says more than the guess: a function, sequence, mapping, number or truth value for a
-    null or `{}`; a string only where the guess is not already one."""
+    null or `{}`; a string only where the guess is not already one; a truth test never replaces a string
+    (`if (filename)` takes any file name: its name says more than `true`)."""
     if use == CALLABLE:  # the block calls it: a guess by its name (`is_match_fn` -> True) is no function
         return not _FUNCTION_VALUE.search(guessed)
-    return use is not None and bool(PLACEHOLDER.match(guessed)) and not (use == STRING and guessed[:1] in "\"'")
+    return use is not None and bool(PLACEHOLDER.match(guessed)) and \
+        not (use in (STRING, BOOLEAN) and guessed[:1] in "\"'")
 
 
 _FUNCTION_VALUE = re.compile(r"=>|\blambda\b|^print$|\bfunc\s*\(|^\|[^|]*\||::|->")

@@ -494,3 +494,13 @@ def test_javascript_a_parameter_only_passed_on_takes_its_use_in_the_module_s_fun
                     "module.exports = { createToken }\n"})
     code = _example(root, "index.js", "createToken")
     assert re.search(r'createToken\("[^"]*", "[^"]+"\)', code), code
+
+
+def test_a_truth_test_does_not_replace_a_string_its_name_gives():
+    """`if (filename)` takes any file name: `attachment("example")`, not `attachment(true)`."""
+    from blockguide.core.examples.usage import by_use
+
+    code = "function attachment(filename) {\n  if (filename) {\n    this.type(extname(filename));\n  }\n}\n"
+    assert param_use("filename", code) == BOOLEAN
+    assert by_use("javascript", [GenericParam("filename")], code)[0].value is None
+    assert by_use("javascript", [GenericParam("strict")], "if (strict) {\n  run()\n}")[0].value == "true"
