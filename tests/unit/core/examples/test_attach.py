@@ -129,3 +129,17 @@ def test_a_function_defined_inside_another_is_reached_through_the_outer_one(tmp_
     g = _attached(tmp_path, "count.py", text, "step")
     assert g.example_via == "counter" and "from count import counter" in g.example.code
     assert g.example_problems == () and "defined inside `counter`" in " ".join(g.notes)
+
+
+def test_a_function_inside_one_bound_through_a_chain_of_assignments_is_reached_through_it(tmp_path: Path):
+    """`var proto = module.exports = function (options) { function router() {...} }`: `router` has no name
+    outside; the example calls `proto(...)`, never `router(...)` that nothing defines."""
+    (tmp_path / "package.json").write_text('{"name": "routing", "version": "1.0.0", "main": "index.js"}\n')
+    path = tmp_path / "index.js"
+    path.write_text("var proto = module.exports = function (options) {\n  function router(req, res) {\n"
+                    "    return req + res\n  }\n  return router\n}\n")
+    src = Source(for_path(str(path)), path.read_text())
+    assert examples.local_function(src, find_definition(src, "router"))
+    g = grounding.ground(find_definition(src, "router"), src, path, tmp_path, 5)
+    examples.attach(g, src, path, tmp_path, checks.check_example)
+    assert g.example_via == "proto" and "router(" not in g.example.code.split("\n", 1)[1]
