@@ -10,6 +10,7 @@ from tree_sitter import Node
 from blockguide.core.examples.generic import GenericParam, class_node_of, constructor_node, generic_params, guess, guessed_args
 from blockguide.core.examples.ts_objects import TsTypes, bounds, project_value, substitute, type_node
 from blockguide.core.examples.usage import by_use
+from blockguide.core.project import js_package_name, js_specifier
 from blockguide.core.syntax.nodes import text_of
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Grounding
@@ -39,9 +40,15 @@ def js_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
         if types is not None:
             imports += _project_objects(ctor, types, here)
         body = [f"const obj = new {block.name}({guessed_args('javascript', ctor)});", "console.log(obj);"]
-    elif block.kind == "method" and cls is None and not g.owner and _object_of(node):
-        # a method of an object literal (`const provider = { now() {...} }`): called through that object
-        call = f"{_object_of(node)}.{block.name}({guessed_args('javascript', params)})"
+    elif block.kind == "method" and cls is None and not g.owner and _object_of(node)[0]:
+        # a method of an object literal (`const provider = { now() {...} }`): called through that object,
+        # imported the way the block would be when the module exports it
+        holder, exported = _object_of(node)
+        if exported and not g.import_line and g.root and g.path:
+            file = Path(g.root) / g.path
+            spec = js_package_name(file, Path(g.root), holder) or js_specifier(file, Path(g.root))
+            g.import_line = f'import {{ {holder} }} from "{spec}";' if spec else None
+        call = f"{holder}.{block.name}({guessed_args('javascript', params)})"
         body = [f"for (const item of {call}) console.log(item);"] if is_gen else \
             [f"const result = {aw}{call};", "console.log(result);"]
     elif block.kind == "method":
@@ -114,16 +121,19 @@ def _constructor(language: str, src: Source, cls: Node | None) -> list[GenericPa
     return by_use(language, generic_params(ctor), text_of(ctor)) if ctor is not None else []
 
 
-def _object_of(node: Node | None) -> str:
-    """The variable an object literal holding this method is assigned to (`provider` for `const provider = {
-    now() {...} }`), else ""."""
+def _object_of(node: Node | None) -> tuple[str, bool]:
+    """(the variable an object literal holding this method is assigned to, whether the module exports it):
+    `provider` for `export const provider = { now() {...} }`; ("", False) for none."""
     parent = node.parent if node is not None else None
     if parent is not None and parent.type == "pair":
         parent = parent.parent
     holder = parent.parent if parent is not None and parent.type == "object" else None
     if holder is not None and holder.type == "variable_declarator":
-        return text_of(holder.child_by_field_name("name"))
-    return ""
+        declaration = holder.parent
+        exported = declaration is not None and declaration.parent is not None and \
+            declaration.parent.type == "export_statement"
+        return text_of(holder.child_by_field_name("name")), exported
+    return "", False
 
 
 def _constructor_function(language: str, src: Source, owner: str) -> list[GenericParam]:

@@ -214,6 +214,8 @@ def test_a_function_assigned_to_a_parameter_s_property_in_an_object_s_method_is_
     examples.attach(g, src, path, root, checks.check_example)
     assert g.example_via == "createColumn"
     assert 'Faceting.createColumn({ id: "example" })' in g.example.code and "column.getMax(" not in g.example.code
+    # the exported object is imported, as a reader's code would (the example runs outside the module)
+    assert g.import_line == 'import { Faceting } from "grid";' and g.import_line in g.example.code
 
 
 def test_named_imports_from_one_module_are_one_line():
