@@ -174,7 +174,8 @@ def guess(lang: str, p: GenericParam) -> str:
         return "true"
     if t.endswith("[]") or t.startswith("Array") or name in ("items", "list", "values", "array", "arr"):
         return "[1, 2, 3]"
-    if "=>" in t or t == "Function" or name in ("fn", "func", "callback", "cb", "handler", "listener"):
+    if re.match(r"(<[^>]*>)?\(.*=>", t) or t == "Function" or \
+            (not t and name in ("fn", "func", "callback", "cb", "handler", "listener")):  # `{ f: () => T }` is none
         return '() => console.log("called")'
     if re.search(r"(^|\|)\s*undefined\s*($|\|)", p.type) and "|" in p.type:
         return "undefined"  # `Entry | undefined`: no Entry is known here, and the type says the block takes none
@@ -219,6 +220,8 @@ def ts_value(t: str) -> str | None:
     if made:
         return {"RegExp": "/example/", "URL": 'new URL("https://example.com")',
                 "Date": "new Date(0)"}.get(t, f"new {made.group(1) or t}()")
+    if t == "PropertyKey":
+        return '"key"'
     if t in _DOM_VALUES:  # the browser's objects (lib "dom"): made the way a page makes them
         return _DOM_VALUES[t]
     if re.fullmatch(r"Promise<.*>", t):

@@ -176,7 +176,8 @@ def by_use(language: str, params: list[GenericParam], code: str, callee=None) ->
                 p.value = values[use]
     if language in ("javascript", "typescript", "tsx"):
         while params and params[-1].value is None and PLACEHOLDER.match(guess(language, params[-1])) and \
-                tolerates_missing(params[-1].name, code):
+                tolerates_missing(params[-1].name, code) and (language == "javascript" or not params[-1].type):
+            # (TypeScript's type requires a parameter it declares without `?`, whatever the code tolerates)
             params = params[:-1]
     if language == "javascript":  # untyped: an object with the properties the block reads from it
         for p in params:

@@ -224,3 +224,13 @@ def test_named_imports_from_one_module_are_one_line():
     assert _merged(['import { table } from "grid";', 'import proto from "./x.js";', 'import { createRow } from "grid";',
                     'import { table } from "grid";']) == ['import { table, createRow } from "grid";',
                                                           'import proto from "./x.js";']
+
+
+def test_a_required_typed_options_object_is_passed_as_an_object_of_its_members(tmp_path):
+    """`configure(options: { key: string; debug?: () => boolean })` that reads `options || {}` is still
+    required by its type: an object of its required members, never left out nor a function (its members'
+    `=>` makes no function type of it)."""
+    root = _write(tmp_path, {"package.json": '{"name": "conf", "main": "src/conf.ts"}',
+                             "src/conf.ts": "export function configure(options: { key: string; debug?: () => boolean }) {\n"
+                                            "  const { key } = options || { key: 'x' }\n  return key\n}\n"})
+    assert 'configure({ key: "example" })' in _example(root, "src/conf.ts", "configure")
