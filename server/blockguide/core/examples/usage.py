@@ -31,7 +31,8 @@ _STRING_METHODS = (r"lower|upper|strip|lstrip|rstrip|split|rsplit|startswith|end
                    r"trimEnd|charCodeAt|charAt|codePointAt|substring|substr|padStart|padEnd|normalize|localeCompare|"
                    r"ToLower|ToUpper|TrimSpace|to_lowercase|to_uppercase|trim_start|trim_end|chars|as_bytes|"
                    r"toLowerCase|equalsIgnoreCase|isEmpty|isBlank")
-_SEQUENCE_METHODS = r"forEach|map|filter|reduce|some|every|append|extend|push|pop|iter|into_iter|stream"
+_SEQUENCE_METHODS = (r"forEach|map|filter|reduce|some|every|append|extend|push|pop|iter|into_iter|stream|sort|reverse|"
+                     r"splice|shift|unshift|flat|flatMap|find|findIndex")  # (methods a string has not)
 _MAPPING_METHODS = r"get|items|keys|values|setdefault|hasOwnProperty|containsKey|entrySet"
 
 

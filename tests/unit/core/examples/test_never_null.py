@@ -467,6 +467,7 @@ def test_javascript_typeof_a_last_item_and_a_property_s_own_use_say_what_a_value
     assert param_use("x", "if (typeof x === 'number') { return true; }") == NUMBER
     assert param_use("name", "if (typeof name !== 'string') throw new TypeError('name');") == STRING
     assert param_use("keys", "var key = keys[keys.length - 1];\nreturn key in o;") == SEQUENCE
+    assert param_use("versions", "const v = versions.sort((a, b) => compare(a, b, options))") == SEQUENCE
     code = "function parseKeys(key, options) {\n  if (options.depth > 0 && options.plain) {\n    return key;\n  }\n}\n"
     made = by_use("javascript", [GenericParam("key"), GenericParam("options")], code)
     assert made[1].value == "{ depth: 3, plain: true }"
