@@ -372,6 +372,9 @@ def _js(code: str, tree: Path, file: str, tmp: Path, seconds: float) -> Ran:
         if not entry.is_file():
             return Ran(ERROR, "tsc + node", _first(built.out))
         (out / "package.json").write_text(f'{{"type": "{"module" if esm else "commonjs"}"}}\n', "utf-8")
+        if (package / "node_modules").is_dir() and not (out / "node_modules").exists():
+            # the compiled sources sit outside the package: its installed dependencies stay reachable
+            (out / "node_modules").symlink_to(package / "node_modules", target_is_directory=True)
         how = "tsc + " + how
     done = _exec([node, str(entry)], entry.parent, seconds)
     if done.rc not in (0, None) and re.search(r"SyntaxError|ERR_MODULE_NOT_FOUND|Cannot find module", done.out):

@@ -83,3 +83,32 @@ def test_the_report_counts_what_ran_of_what_could_and_the_na_by_reason():
     assert report.run_failures(cases) == ["- g@1/a.go:3-4 (go): crash (go test): panic: nil map"]
     text = report.results_file(cases, 7, {}, {})
     assert "## Examples run" in text and "- g@1/a.go:3-4 (go): crash (go test): panic: nil map" in text
+
+
+def test_a_typescript_example_s_compiled_sources_still_reach_the_package_s_dependencies(tmp_path, monkeypatch):
+    """tsc writes the package's sources outside the package: a dependency they require (installed in the
+    package's node_modules) must still be found when node runs them, or a good example fails as "Cannot
+    find module"."""
+    import os
+    import shutil
+
+    import pytest
+
+    from bench import run_examples
+
+    tsc_dir = Path(__file__).resolve().parents[3] / "vscode-client/node_modules/.bin"
+    if shutil.which("node") is None or not (tsc_dir / "tsc").is_file() and shutil.which("tsc") is None:
+        pytest.skip("node or tsc is not installed")
+    monkeypatch.setenv("PATH", f"{tsc_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(run_examples, "RUN_CACHE", tmp_path / "cache")
+    tree = tmp_path / "greeter"
+    (tree / "src").mkdir(parents=True)
+    (tree / "node_modules/shout").mkdir(parents=True)
+    (tree / "package.json").write_text('{"name": "greeter", "version": "1.0.0", "main": "dist/index.js"}')
+    (tree / "node_modules/shout/package.json").write_text('{"name": "shout", "main": "index.js"}')
+    (tree / "node_modules/shout/index.js").write_text("exports.shout = (s) => s.toUpperCase();\n")
+    (tree / "src/index.ts").write_text("// @ts-ignore\nimport { shout } from 'shout'\n\n"
+                                       "export function greet(name: string): string {\n  return shout(name)\n}\n")
+    ran = run_examples.run_example("typescript", 'import { greet } from "./src/index.js";\n\nconsole.log(greet("ada"));\n',
+                                   tree, "src/index.ts", seconds=120)
+    assert ran.ok, str(ran)

@@ -62,6 +62,8 @@ def check_js(code: str, g: Grounding) -> list[str]:
             problems.append(f"the example imports `{spec}`, which is not a project file, a declared dependency or "
                             f"a Node.js built-in module")
     used = g.example_via or g.block.name  # a function defined inside another is used through it
+    if used == "constructor" and g.owner:  # a constructor runs when its class is made
+        used = g.owner
     if used and not re.search(rf"\b{re.escape(used)}\b", _strip_js_imports(code)):
         problems.append(f"the example never uses `{used}`")
     return problems

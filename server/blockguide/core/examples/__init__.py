@@ -14,22 +14,21 @@ from pathlib import Path
 from typing import Callable
 
 from blockguide.core.examples.c import c_example, cpp_example
-from blockguide.core.examples.generic import GenericParam, generic_params, guess
+from blockguide.core.examples.generic import generic_params
 from blockguide.core.examples.go import go_example
 from blockguide.core.examples.java import java_example
-from blockguide.core.examples.literals import fill_values, leading_comment
-from blockguide.core.examples.js import js_example, jsdoc_types
+from blockguide.core.examples.js import callee_in, js_example
+from blockguide.core.examples.literals import fill_values, jsdoc_types, leading_comment
 from blockguide.core.examples.python import python_from_signature, rebind_python
 from blockguide.core.examples.python_sites import adapt_python_site
 from blockguide.core.examples.rust import rust_example
-from blockguide.core.examples.usage import (CALLABLE, PLACEHOLDER, VALUES, better, param_use, properties,
-                                            tolerates_missing)
+from blockguide.core.examples.usage import CALLABLE, by_use, param_use
 from blockguide.core.grounding import ground
 from blockguide.core.languages import LANGUAGES
 from blockguide.core.python.jedi_session import JEDI_LOCK
 from blockguide.core.python.signatures import python_info
 from blockguide.core.syntax.blocks import definition_around
-from blockguide.core.syntax.nodes import assigned_function, block_nodes, definition_node, unwrap
+from blockguide.core.syntax.nodes import assigned_function, block_nodes, definition_node, text_of, unwrap
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Block, Example, Grounding
 
@@ -86,16 +85,37 @@ def _rebound(g: Grounding, root: Path | None, check: Check, problems: list[str])
 
 def _by_type_only(g: Grounding, src: Source, check: Check, problems: list[str]) -> list[str]:
     """A signature example the checks reject (a value the block's text gave that is not of the parameter's
-    type): the next source of arguments, the types alone; kept when it passes, so no rejected example ships
-    where one that passes exists."""
-    again = generic_from_signature(g, src, from_text=False)
-    if again is None or again.code == g.example.code:
-        return problems
-    found = check(again, g)
-    if found:
+    type, an object of the project made wrong): the next sources of arguments, in order — the types alone,
+    then (TypeScript) without the project's objects, then both; the first that passes is kept, so no
+    rejected example ships where one that passes exists."""
+    again = _next_source(g, src, check, g, g.example)
+    if again is None:
         return problems
     g.example = again
-    return found
+    return []
+
+
+def _next_source(made_for: Grounding, src: Source, check: Check, checked_as: Grounding, first: Example,
+                 prefix: str = "") -> Example | None:
+    """The first example from the next sources of arguments (`_NEXT_SOURCES`) of `made_for`'s block that the
+    checks pass for `checked_as` (the block itself, or statements shown through their function: `prefix`
+    the line saying so), else None."""
+    tried = {first.code}
+    for from_text, objects in _NEXT_SOURCES:
+        if not objects and made_for.block.language not in ("typescript", "tsx"):
+            continue  # only TypeScript's examples make the project's objects
+        again = generic_from_signature(made_for, src, from_text=from_text, objects=objects)
+        if again is None or prefix + again.code in tried:
+            continue
+        again = Example(again.language, prefix + again.code)
+        tried.add(again.code)
+        if not check(again, checked_as):
+            return again
+    return None
+
+
+# (the block's text, the project's objects) of the next sources of arguments, after both
+_NEXT_SOURCES = ((False, True), (True, False), (False, False))
 
 
 def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
@@ -118,14 +138,19 @@ def build(g: Grounding, src: Source, path: Path | None, root: Path | None,
                 g.needs_features = g.needs_features or inner.needs_features
                 g.example_via = inner.example_via or inner.block.name  # the function the example calls
                 g.notes.append(via_note(g))  # for the model
+                said = ""
                 if local:  # the reader sees in the example itself why it calls another function
                     called = param_use(block.name, inner.block.text) == CALLABLE  # its definition is no call
                     how = f"calling `{inner.block.name}` runs it" if called else \
                         f"`{inner.block.name}` makes it, but does not call it"
                     said = f"{LANGUAGES[block.language].comment} `{block.name}` is defined inside " \
                            f"`{inner.block.name}`: {how}.\n"
-                    return Example(built[0].language, said + built[0].code), built[1]
-                return built
+                example = Example(built[0].language, said + built[0].code)
+                if built[1] is None and block.language in ("typescript", "tsx") and not inner.example_via and \
+                        inner.block.kind != "statements" and check(example, g):
+                    # the function's signature example fails for these statements too: its next sources
+                    example = _next_source(inner, src, check, g, example, said) or example
+                return example, built[1]
     if block.language == "python":
         info = python_info(g, src)
         best: tuple[int, Example, str] | None = None
@@ -155,11 +180,46 @@ def local_function(src: Source, block: Block) -> bool:
     object's property (`obj.send = function ...`) is reached through the object, and is not one."""
     if block.kind != "function" or not block.indent:
         return False
-    nodes = block_nodes(src, block)
-    if len(nodes) == 1 and any(assigned_function(src.lang, n) is not None for n in (nodes[0], unwrap(nodes[0]))):
-        return False
     around = definition_around(src, block)
-    return around is not None and around.kind != "class"
+    if around is None or around.kind == "class":
+        return False
+    nodes = block_nodes(src, block)
+    assigned = next((a for a in (assigned_function(src.lang, n) for n in (nodes[0], unwrap(nodes[0]))) if a),
+                    None) if len(nodes) == 1 else None
+    if assigned is not None:  # reached through its object, unless that object is the function's own
+        return _declared_in(_root_name(assigned[0].child_by_field_name("object")), definition_node(src, around))
+    return True
+
+
+def _root_name(node) -> str:
+    """The variable an object expression starts from (`column` for `column.meta.x`)."""
+    while node is not None and node.type == "member_expression":
+        node = node.child_by_field_name("object")
+    return text_of(node) if node is not None and node.type == "identifier" else ""
+
+
+def _declared_in(name: str, function) -> bool:
+    """`name` is a parameter of `function`, or a variable declared in its body (an object the caller never
+    reaches but through the function)."""
+    if not name or function is None:
+        return False
+    params = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+    stack = [params] if params is not None else []
+    while stack:  # the names the parameters bind (not their types nor their defaults)
+        n = stack.pop()
+        if n.type in ("identifier", "shorthand_property_identifier_pattern") and text_of(n) == name:
+            return True
+        stack.extend(c for c in n.named_children if c.type not in ("type_annotation",) and
+                     c != n.child_by_field_name("value"))
+    stack = [function.child_by_field_name("body")]
+    while stack:
+        n = stack.pop()
+        if n is None:
+            continue
+        if n.type == "variable_declarator" and text_of(n.child_by_field_name("name")) == name:
+            return True
+        stack.extend(c for c in n.named_children if c.type not in ("function_declaration", "class_declaration"))
+    return False
 
 
 def via_note(g: Grounding) -> str:
@@ -182,36 +242,10 @@ def _enclosing_grounding(g: Grounding, src: Source, path: Path | None, root: Pat
     return ground(enc, src, path, root, MAX_SITES_TRIED)
 
 
-def by_use(language: str, params: list[GenericParam], code: str) -> list[GenericParam]:
-    """Values from how the block uses a parameter where its type would give a placeholder (a called parameter
-    gets a function, not `{}`); trailing parameters the block defaults when left out are left out (JS)."""
-    values = VALUES.get(language, {})
-    for p in params:
-        if p.value is None:
-            use = param_use(p.name, code)
-            if use in values and better(use, guess(language, p)):
-                p.value = values[use]
-    if language in ("javascript", "typescript", "tsx"):
-        while params and params[-1].value is None and PLACEHOLDER.match(guess(language, params[-1])) and \
-                tolerates_missing(params[-1].name, code):
-            params = params[:-1]
-    if language == "javascript":  # untyped: an object with the properties the block reads from it
-        for p in params:
-            read = properties(p.name, code) if p.value is None and guess(language, p) in ("{}", "null") else {}
-            if read:
-                values = [f"{k}: {'true' if use == 'condition' else _property_value(k)}" for k, use in read.items()]
-                p.value = "{ " + ", ".join(values) + " }"
-    return params
-
-
-def _property_value(name: str) -> str:
-    guessed = guess("javascript", GenericParam(name))
-    return '"example"' if PLACEHOLDER.match(guessed) else guessed
-
-
-def generic_from_signature(g: Grounding, src: Source, from_text: bool = True) -> Example | None:
+def generic_from_signature(g: Grounding, src: Source, from_text: bool = True, objects: bool = True) -> Example | None:
     """The example from the signature: values the block's text gives (its doc example, regexes, compared
-    literals, the use of a parameter) before the type's; `from_text=False`: the types' values alone."""
+    literals, the use of a parameter) before the type's; `from_text=False`: the types' values alone;
+    `objects=False`: without objects of the project's own types (JavaScript and TypeScript)."""
     block = g.block
     lang = LANGUAGES[block.language]
     if not block.name:
@@ -222,11 +256,15 @@ def generic_from_signature(g: Grounding, src: Source, from_text: bool = True) ->
         jsdoc_types(params, leading_comment(src, node))
     if from_text:
         fill_values(params, block.name, block.text, leading_comment(src, node))
-        params = by_use(block.language, params, block.text)
+        callee = callee_in(src) if block.language in ("javascript", "typescript", "tsx") else None
+        params = by_use(block.language, params, block.text, callee)
     # a method's or class's object is made with guessed constructor arguments; a function's values are guesses
     # only where the block's text gave none
     g.example_guessed = block.kind in ("class", "method") or any(p.value is None for p in params)
     maker = {"javascript": js_example, "typescript": js_example, "tsx": js_example, "go": go_example,
              "rust": rust_example, "java": java_example, "c": c_example, "cpp": cpp_example}.get(block.language)
-    code = maker(g, src, node, params) if maker else None
+    if maker is js_example and not objects:
+        code = js_example(g, src, node, params, objects=False)
+    else:
+        code = maker(g, src, node, params) if maker else None
     return Example(lang.fence_tag, code) if code else None

@@ -44,6 +44,7 @@ class GenericParam:
     name: str
     type: str = ""
     value: str | None = None  # a value the block's own text gives it (examples.literals), used before a guess
+    optional: bool = False  # it has a default (or `?`): left out where no parameter after it is passed
 
 
 def generic_params(node: Node | None) -> list[GenericParam]:
@@ -75,9 +76,12 @@ def generic_params(node: Node | None) -> list[GenericParam]:
             if declarator.startswith("*") or declarator.startswith("&"):
                 type_text += declarator[0]
             name = declarator.lstrip("*& ")
-        if p.type == "assignment_pattern":  # JS default value: optional
+        if p.type in ("rest_pattern", "rest_parameter"):
             continue
-        if p.type in ("optional_parameter", "rest_pattern", "rest_parameter"):
+        if p.type in ("assignment_pattern", "optional_parameter") or \
+                (p.type == "required_parameter" and p.child_by_field_name("value") is not None):
+            # a default value (`b = 1`, `b: T = x`) or `b?: T`: given a value only where a later one is passed
+            out.append(GenericParam(re.sub(r"[^\w]", "", name) or name, type_text, optional=True))
             continue
         if p.type == "parameter_declaration" and src_lang_is_go(p):
             names = [text_of(c) for c in p.children_by_field_name("name")]
@@ -86,6 +90,8 @@ def generic_params(node: Node | None) -> list[GenericParam]:
         if name in ("void", "") or name.startswith("..."):
             continue
         out.append(GenericParam(re.sub(r"[^\w]", "", name) or name, type_text))
+    while out and out[-1].optional:
+        out.pop()
     return out
 
 
@@ -188,7 +194,8 @@ def guess(lang: str, p: GenericParam) -> str:
         return "true"
     if t.endswith("[]") or t.startswith("Array") or name in ("items", "list", "values", "array", "arr"):
         return "[1, 2, 3]"
-    if "=>" in t or t == "Function" or name in ("fn", "func", "callback", "cb", "handler", "listener"):
+    if re.match(r"(<[^>]*>)?\(.*=>", t) or t == "Function" or \
+            (not t and name in ("fn", "func", "callback", "cb", "handler", "listener")):  # `{ f: () => T }` is none
         return '() => console.log("called")'
     if re.search(r"(^|\|)\s*undefined\s*($|\|)", p.type) and "|" in p.type:
         return "undefined"  # `Entry | undefined`: no Entry is known here, and the type says the block takes none
@@ -223,6 +230,8 @@ def ts_value(t: str) -> str | None:
     a union of literals, a built-in class made with `new`, an array of its element type; None where the
     guesses by name decide."""
     t = _first_member(t)
+    if re.match(r"(<[^>]*>)?\(", t) and "=>" in t:  # a function type (`() => string[]` is no array)
+        return '() => console.log("called")'
     if _TS_LITERAL.fullmatch(t):
         return '"' + t[1:-1] + '"' if t.startswith("'") else t
     if re.fullmatch(r"(Type|Range|Syntax|Reference)?Error", t):
@@ -231,6 +240,8 @@ def ts_value(t: str) -> str | None:
     if made:
         return {"RegExp": "/example/", "URL": 'new URL("https://example.com")',
                 "Date": "new Date(0)"}.get(t, f"new {made.group(1) or t}()")
+    if t == "PropertyKey":
+        return '"key"'
     if t in _DOM_VALUES:  # the browser's objects (lib "dom"): made the way a page makes them
         return _DOM_VALUES[t]
     if re.fullmatch(r"Promise<.*>", t):
@@ -255,11 +266,16 @@ def class_node_of(src: Source, node: Node | None) -> Node | None:
     return parent
 
 
-def constructor_params(src: Source, cls: Node | None, names: tuple[str, ...]) -> list[GenericParam]:
+def constructor_node(src: Source, cls: Node | None, names: tuple[str, ...]) -> Node | None:
+    """The constructor a class declares (a member called one of `names`, or a constructor declaration)."""
     if cls is None:
-        return []
+        return None
     for member in statements(src, body_of(cls)):
         inner = unwrap(member)
         if text_of(inner.child_by_field_name("name")) in names or inner.type == "constructor_declaration":
-            return generic_params(inner)
-    return []
+            return inner
+    return None
+
+
+def constructor_params(src: Source, cls: Node | None, names: tuple[str, ...]) -> list[GenericParam]:
+    return generic_params(constructor_node(src, cls, names))

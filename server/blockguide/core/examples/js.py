@@ -7,42 +7,71 @@ from pathlib import Path
 
 from tree_sitter import Node
 
-from blockguide.core.examples.generic import GenericParam, class_node_of, constructor_params, guess, guessed_args
-from blockguide.core.examples.ts_objects import TsTypes, project_value
+from blockguide.core.examples.generic import GenericParam, class_node_of, constructor_node, generic_params, guess, guessed_args
+from blockguide.core.examples.ts_objects import TsTypes, bounds, project_value, substitute, type_node
+from blockguide.core.examples.usage import by_use
+from blockguide.core.project import js_package_name, js_specifier
 from blockguide.core.syntax.nodes import text_of
 from blockguide.core.syntax.source import Source
 from blockguide.core.types import Grounding
 
 
-def js_example(g: Grounding, src: Source, node: Node | None, params: list[GenericParam]) -> str:
+def js_example(g: Grounding, src: Source, node: Node | None, params: list[GenericParam],
+               objects: bool = True) -> str:
+    """The example's code; `objects=False`: without the project's objects made for its parameters (the next
+    source of arguments where they fail the checks)."""
     block = g.block
     # a class of the project is imported the way the block is: by the package's name, or by its file's path
     by_package = g.import_line is not None and not re.search(r"""from\s+["']\.""", g.import_line)
-    types = TsTypes(Path(g.root), by_package) if block.language in ("typescript", "tsx") and g.root and g.path \
-        else None
-    if block.language in ("typescript", "tsx"):
-        _constrained(params, node)
-    imports = _project_objects(params, types, Path(g.root) / g.path) if types is not None else []
+    typed = block.language in ("typescript", "tsx")
+    types = TsTypes(Path(g.root), by_package) if typed and objects and g.root and g.path else None
+    cls = class_node_of(src, node) if block.kind == "method" else None
+    if typed:  # a type parameter (the function's, its class's) stands for its constraint
+        _constrained(params, {**bounds(cls), **bounds(_function_of(node))})
+    here = Path(g.root) / g.path if types is not None else None
+    imports = _project_objects(params, types, here) if types is not None else []
     is_async = node is not None and text_of(node).lstrip().startswith(("async", "export async"))
     is_gen = node is not None and ("generator" in node.type or text_of(node).split("(")[0].count("*") > 0)
     aw = "await " if is_async else ""
     if block.kind == "class":
-        ctor = constructor_params(src, node, ("constructor",))
+        ctor = _constructor(block.language, src, node)
+        if typed:
+            _constrained(ctor, bounds(node))
         if types is not None:
-            imports += _project_objects(ctor, types, Path(g.root) / g.path)
+            imports += _project_objects(ctor, types, here)
         body = [f"const obj = new {block.name}({guessed_args('javascript', ctor)});", "console.log(obj);"]
+    elif block.kind == "method" and cls is None and not g.owner and _object_of(node)[0]:
+        # a method of an object literal (`const provider = { now() {...} }`): called through that object,
+        # imported the way the block would be when the module exports it
+        holder, exported = _object_of(node)
+        if exported and not g.import_line and g.root and g.path:
+            file = Path(g.root) / g.path
+            spec = js_package_name(file, Path(g.root), holder) or js_specifier(file, Path(g.root))
+            g.import_line = f'import {{ {holder} }} from "{spec}";' if spec else None
+        call = f"{holder}.{block.name}({guessed_args('javascript', params)})"
+        body = [f"for (const item of {call}) console.log(item);"] if is_gen else \
+            [f"const result = {aw}{call};", "console.log(result);"]
     elif block.kind == "method":
-        cls = class_node_of(src, node)
         owner = text_of(cls.child_by_field_name("name")) if cls is not None else g.owner or "Owner"
         static = node is not None and text_of(node).lstrip().startswith("static")
-        ctor = constructor_params(src, cls, ("constructor",))
+        ctor = _constructor(block.language, src, cls) if cls is not None else \
+            _constructor_function(block.language, src, owner)
+        if typed:
+            _constrained(ctor, bounds(cls))
         if types is not None:
-            imports += _project_objects(ctor, types, Path(g.root) / g.path)
+            imports += _project_objects(ctor, types, here)
         target = owner if static else "obj"
         args = guessed_args("javascript", ctor)
+        made = project_value(owner, types, here) if types is not None and not static and ctor and \
+            _needs_a_real_value(ctor) else None
+        if block.name == "constructor":  # the constructor runs when the class is made: `new`, with its values
+            body = [f"const obj = new {owner}({guessed_args('javascript', params)});", "console.log(obj);"]
+            return _written(g, block.name, imports, body)
         if static:
             body = []
-        elif block.language == "typescript" and ctor and _needs_a_real_value(ctor):
+        elif made is not None:  # the project's own factory of the class (its constructor needs more)
+            body, imports = [f"const obj = {made.code};"], imports + made.imports
+        elif typed and ctor and _needs_a_real_value(ctor):
             # `new Mutation({})` does not type-check: the method is shown on an instance the reader has
             body = [f"declare const obj: {owner}{_type_arguments(cls)};  // a {owner} your code already has"]
         else:
@@ -55,63 +84,131 @@ def js_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
         call = f"{through}{block.name}({guessed_args('javascript', params)})"
         body = [f"for (const item of {call}) console.log(item);"] if is_gen else \
             [f"const result = {aw}{call};", "console.log(result);"]
+    return _written(g, block.name, imports, body)
+
+
+def _written(g: Grounding, name: str, imports: list[str], body: list[str]) -> str:
+    """The example's text: its import lines (the block's, then the values'), a blank line, its body."""
     head = [] if g.import_line or g.owner else \
-        [f"// `{block.name}` is not exported: this runs in the module that defines it"]
-    head += [line for line in dict.fromkeys([g.import_line, *imports]) if line]
+        [f"// `{name}` is not exported: this runs in the module that defines it"]
+    head += _merged([line for line in dict.fromkeys([g.import_line, *imports]) if line])
     return "\n".join(head + [""] * bool(head) + body) + "\n"
 
 
-def _constrained(params: list[GenericParam], node: Node | None) -> None:
-    """A parameter typed with the function's own type parameter takes its constraint's type (`<T extends
-    Element>(el: T)` is an Element): `{}` is no value of it."""
-    found = node.child_by_field_name("type_parameters") if node is not None else None
-    if found is None and node is not None:  # `const f = <T extends X>(...) => ...`: on the arrow function
+_NAMED_IMPORT = re.compile(r'import \{ ([\w$, ]+) \} from "([^"]+)";')
+
+
+def _merged(lines: list[str]) -> list[str]:
+    """Named imports from one module in one line (`import { a, b } from "pkg";`), in the order first named."""
+    out: list[str] = []
+    names: dict[str, list[str]] = {}
+    for line in lines:
+        m = _NAMED_IMPORT.fullmatch(line)
+        if m is None:
+            out.append(line)
+        elif m.group(2) in names:
+            names[m.group(2)] += [n.strip() for n in m.group(1).split(",") if n.strip() not in names[m.group(2)]]
+        else:
+            names[m.group(2)] = [n.strip() for n in m.group(1).split(",")]
+            out.append(m.group(2))
+    return [f'import {{ {", ".join(names[x])} }} from "{x}";' if x in names else x for x in out]
+
+
+def _constructor(language: str, src: Source, cls: Node | None) -> list[GenericParam]:
+    """The constructor's parameters, each with the value its use in the constructor gives (`comp.trim()`: a
+    string), as the block's own parameters get theirs."""
+    ctor = constructor_node(src, cls, ("constructor",))
+    return by_use(language, generic_params(ctor), text_of(ctor)) if ctor is not None else []
+
+
+def _object_of(node: Node | None) -> tuple[str, bool]:
+    """(the variable an object literal holding this method is assigned to, whether the module exports it):
+    `provider` for `export const provider = { now() {...} }`; ("", False) for none."""
+    parent = node.parent if node is not None else None
+    if parent is not None and parent.type == "pair":
+        parent = parent.parent
+    holder = parent.parent if parent is not None and parent.type == "object" else None
+    if holder is not None and holder.type == "variable_declarator":
+        declaration = holder.parent
+        exported = declaration is not None and declaration.parent is not None and \
+            declaration.parent.type == "export_statement"
+        return text_of(holder.child_by_field_name("name")), exported
+    return "", False
+
+
+def _constructor_function(language: str, src: Source, owner: str) -> list[GenericParam]:
+    """The parameters of the function that makes the objects of a prototype method (`function Route(path)`
+    for `Route.prototype.dispatch`), each with the value its use there gives."""
+    fn = module_function(src, owner)
+    return by_use(language, generic_params(fn), text_of(fn)) if fn is not None else []
+
+
+def module_function(src: Source, name: str) -> Node | None:
+    """The function a module defines at its top level by `name` (`function f`, `const f = (...) => ...`,
+    exported or not), else None."""
+    for top in src.tree.root_node.named_children:
+        node = top.child_by_field_name("declaration") if top.type == "export_statement" else top
+        if node is None:
+            continue
+        if node.type in ("function_declaration", "generator_function_declaration") and \
+                text_of(node.child_by_field_name("name")) == name:
+            return node
+        for d in node.named_children if node.type in ("lexical_declaration", "variable_declaration") else []:
+            value = d.child_by_field_name("value")
+            if text_of(d.child_by_field_name("name")) == name and value is not None and \
+                    value.type in ("function_expression", "function", "arrow_function"):
+                return value
+    return None
+
+
+def callee_in(src: Source):
+    """(parameter names, text) of a function of the module by its name, for examples.usage.by_use (the use
+    of a parameter the block only passes on)."""
+    def find(name: str) -> tuple[list[str], str] | None:
+        fn = module_function(src, name)
+        return ([p.name for p in generic_params(fn)], text_of(fn)) if fn is not None else None
+    return find
+
+
+def _function_of(node: Node | None) -> Node | None:
+    """The function node that declares a block's type parameters (`const f = <T,>(...) => ...`: the arrow)."""
+    if node is not None and node.child_by_field_name("type_parameters") is None:
         value = node.child_by_field_name("value")
-        found = value.child_by_field_name("type_parameters") if value is not None else None
-    bounds = {}
-    for tp in found.named_children if found is not None else []:
-        name, constraint = tp.child_by_field_name("name"), tp.child_by_field_name("constraint")
-        if name is not None and constraint is not None:
-            bounds[text_of(name)] = re.sub(r"^extends\s+", "", text_of(constraint)).strip()
+        if value is not None:
+            return value
+        for d in node.named_children:  # a lexical declaration around the arrow function
+            value = d.child_by_field_name("value") if d.type == "variable_declarator" else None
+            if value is not None:
+                return value
+    return node
+
+
+def _constrained(params: list[GenericParam], given: dict[str, str]) -> None:
+    """A parameter typed with a type parameter takes what it stands for (`<T extends Element>(el: T)` is an
+    Element): `{}` is no value of it."""
     for p in params:
         if p.value is None and p.type:
-            for name, bound in bounds.items():
-                p.type = re.sub(rf"(?<![\w$]){re.escape(name)}(?![\w$])", bound, p.type)
+            p.type = substitute(p.type, given)
 
 
 def _project_objects(params: list[GenericParam], types: TsTypes, path: Path) -> list[str]:
-    """A parameter typed with an interface or class of the project, that would get `{}`, gets an object of it
+    """A parameter typed with a type of the project (an interface, a class, an enum, an alias, a union with
+    one), that would get `{}`, or with a function type whose result is a value, gets a value of it
     (examples.ts_objects): its value set; the import lines it needs returned."""
     imports: list[str] = []
     for p in params:
-        if p.value is None and p.type and guess("typescript", p) == "{}":
+        if p.value is not None or not p.type:
+            continue
+        kind = type_node(p.type)
+        returns = kind.child_by_field_name("return_type") if kind is not None and kind.type == "function_type" \
+            else None
+        if guess("typescript", p) in ("{}", "undefined") or (returns is not None and text_of(returns) not in
+                                                            ("void", "any", "unknown", "undefined")):
             made = project_value(p.type, types, path)
             if made is not None:
                 p.value = made.code
                 imports += made.imports
     return imports
-
-
-# JSDoc's names of types for the ones a TypeScript checker knows (`{String}` is the primitive `string`)
-_JSDOC_TYPES = {"string": "string", "number": "number", "boolean": "boolean", "function": "Function",
-                "array": "any[]", "object": "object", "error": "Error", "date": "Date", "regexp": "RegExp"}
-_JSDOC_PARAM = re.compile(r"@param\s*\{([^{}]+)\}\s*\[?([A-Za-z_$][\w$]*)")
-
-
-def jsdoc_types(params: list[GenericParam], comment: str) -> None:
-    """A JavaScript parameter without a type annotation takes the type its JSDoc `@param {Type} name` gives
-    (the first of a union), so its value is one of that type, not a guess by its name."""
-    declared = {m.group(2): m.group(1) for m in _JSDOC_PARAM.finditer(comment)}
-    for p in params:
-        if p.type or p.name not in declared:
-            continue
-        first = re.split(r"\|", declared[p.name].strip("() "))[0].strip()
-        array = re.fullmatch(r"(?:Array\.?<(\w+)>|(\w+)\[\])", first)
-        if array:
-            element = _JSDOC_TYPES.get((array.group(1) or array.group(2)).lower())
-            p.type = f"{element}[]" if element in ("string", "number", "boolean") else "any[]"
-        else:
-            p.type = _JSDOC_TYPES.get(first.lower(), first if re.fullmatch(r"[A-Z]\w*", first) else "")
 
 
 def _needs_a_real_value(params: list[GenericParam]) -> bool:

@@ -69,7 +69,7 @@ _LITERAL = re.compile(r"""^\s*(["'`].*["'`]|b["'].*["']|-?\d[\d_.]*|true|false|T
                       r"""\{.*\}|\(.*\))\s*$""", re.S)
 
 
-_JS_REGEX_ON = r"/((?:\\.|\[(?:\\.|[^\]\\])*\]|[^/\\\n\[])+)/[a-z]*\s*\.\s*(?:exec|test)\(\s*{p}\s*\)"
+_JS_REGEX_ON = r"/((?:\\.|\[(?:\\.|[^\]\\])*\]|[^/\\\n\[])+)/[a-z]*\s*\)?\s*\.\s*(?:exec|test)\(\s*{p}\s*\)"
 _MATCH_JS = r"\b{p}\s*\.\s*(?:match|matchAll|search|replace)\(\s*/((?:\\.|\[(?:\\.|[^\]\\])*\]|[^/\\\n\[])+)/"
 _PY_REGEX = r"""\bre\.(?:match|fullmatch|search|findall)\(\s*r?(["'])((?:\\.|(?!\1).)+)\1\s*,\s*{p}\b"""
 _GO_REGEX = r"""regexp\.MustCompile\(\s*`([^`]+)`\s*\)\s*\.\s*\w*(?:Match|Find)\w*\(\s*{p}\s*\)"""
@@ -192,24 +192,34 @@ def compared_literal(param: str, code: str) -> str | None:
     return None
 
 
-def jsdoc_types(comment: str) -> dict[str, str]:
-    """{parameter: type} from a JSDoc comment's `@param {type} name` lines."""
-    return {m.group(2): m.group(1).strip() for m in
-            re.finditer(r"@param\s+\{([^}]+)\}\s+\[?([A-Za-z_$][\w$]*)", comment)}
-
-
+# JSDoc's names of types for the ones a TypeScript checker knows (`{String}` is the primitive `string`)
+_JSDOC_TYPES = {"string": "string", "number": "number", "boolean": "boolean", "function": "Function",
+                "array": "any[]", "object": "object", "error": "Error", "date": "Date", "regexp": "RegExp"}
+_JSDOC_PARAM = re.compile(r"@param\s*\{([^{}]+)\}\s*\[?([A-Za-z_$][\w$]*)")
 _STRINGY = re.compile(r"^(string|String|CharSequence|&str|str|&'\w+str|char\*|constchar\*|std::string|"
                       r"conststd::string&|)$")
-_JSDOC_TYPES = {"String": "string", "Number": "number", "Boolean": "boolean", "Array": "any[]"}
+
+
+def jsdoc_types(params, comment: str) -> None:
+    """A parameter without a type annotation (examples.generic.GenericParam) takes the type its JSDoc
+    `@param {Type} name` gives (the first of a union), so its value is one of that type, not a guess by its
+    name."""
+    declared = {m.group(2): m.group(1) for m in _JSDOC_PARAM.finditer(comment)}
+    for p in params:
+        if p.type or p.name not in declared:
+            continue
+        first = re.split(r"\|", declared[p.name].strip("() "))[0].strip()
+        array = re.fullmatch(r"(?:Array\.?<(\w+)>|(\w+)\[\])", first)
+        if array:
+            element = _JSDOC_TYPES.get((array.group(1) or array.group(2)).lower())
+            p.type = f"{element}[]" if element in ("string", "number", "boolean") else "any[]"
+        else:
+            p.type = _JSDOC_TYPES.get(first.lower(), first if re.fullmatch(r"[A-Z]\w*", first) else "")
 
 
 def fill_values(params, name: str, code: str, comment: str) -> None:
-    """Give each parameter (examples.generic.GenericParam) the value the block's text gives it; a parameter
-    without a declared type takes its JSDoc type (the guess then fits the type)."""
-    types = jsdoc_types(comment)
-    for p in params:
-        if not p.type and p.name in types:
-            p.type = _JSDOC_TYPES.get(types[p.name], types[p.name])
+    """Give each parameter (examples.generic.GenericParam) the value the block's text gives it (a string only
+    to a parameter whose type takes one)."""
     values = argument_values(name, [p.name for p in params], code, comment)
     for p in params:
         value = values.get(p.name)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 
+from blockguide.core.examples.generic import GenericParam, guess
+from blockguide.core.syntax.split import split_top_level
+
 CALLABLE, STRING, SEQUENCE, MAPPING, NUMBER, BOOLEAN = "callable", "string", "sequence", "mapping", "number", "boolean"
 
 # A value of each use, per language: what an example passes where the use is all that is known.
@@ -28,7 +31,8 @@ _STRING_METHODS = (r"lower|upper|strip|lstrip|rstrip|split|rsplit|startswith|end
                    r"trimEnd|charCodeAt|charAt|codePointAt|substring|substr|padStart|padEnd|normalize|localeCompare|"
                    r"ToLower|ToUpper|TrimSpace|to_lowercase|to_uppercase|trim_start|trim_end|chars|as_bytes|"
                    r"toLowerCase|equalsIgnoreCase|isEmpty|isBlank")
-_SEQUENCE_METHODS = r"forEach|map|filter|reduce|some|every|append|extend|push|pop|iter|into_iter|stream"
+_SEQUENCE_METHODS = (r"forEach|map|filter|reduce|some|every|append|extend|push|pop|iter|into_iter|stream|sort|reverse|"
+                     r"splice|shift|unshift|flat|flatMap|find|findIndex")  # (methods a string has not)
 _MAPPING_METHODS = r"get|items|keys|values|setdefault|hasOwnProperty|containsKey|entrySet"
 
 
@@ -62,16 +66,24 @@ def code_only(code: str) -> str:
     return _COMMENT_OR_STRING.sub(keep, code)
 
 
+_NAME = re.compile(r"[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*")  # a parameter, or a property of one (`opts.depth`)
+_TYPEOF = {"number": NUMBER, "bigint": NUMBER, "string": STRING, "boolean": BOOLEAN, "function": CALLABLE,
+           "object": MAPPING}
+
+
 def param_use(name: str, code: str) -> str | None:
     """CALLABLE, STRING, SEQUENCE, MAPPING, NUMBER or BOOLEAN (only tested for truth: `if (condition)`) for the
     parameter `name` from the block's text `code`; None when its use says nothing (only passed on, or unused)."""
-    if not name or not name.isidentifier():
+    if not name or not _NAME.fullmatch(name):
         return None
     code = code_only(code)  # a docstring's `*name*` or a comment's "name - 1" is not a use
     n = re.escape(name)
     if re.search(rf"(?<![\w.$]){n}\s*\((?!\s*\))|(?<![\w.$]){n}\s*\(\s*\)|(?<![\w.$]){n}\s*\.\s*(call|apply|bind)\s*\(",
                  _without_definition(_STRING.sub('""', code), name)):  # "Invalid filename (...)" calls nothing
         return CALLABLE
+    typed = re.search(rf"\btypeof\s*\(?\s*{n}\s*\)?\s*[!=]==?\s*[\"'](\w+)[\"']", code)
+    if typed and typed.group(1) in _TYPEOF:  # `typeof x === 'number'` (or `!==`, to refuse the others)
+        return _TYPEOF[typed.group(1)]
     if re.search(rf"(?<![\w.$]){n}\s*\.\s*({_STRING_METHODS})\s*\(", code) or \
             re.search(rf"(?<![\w.$])(len|strlen)\s*\(\s*{n}\s*\)\s*(==|!=|<|>)", code) and \
             re.search(rf"(?<![\w.$]){n}\s*(\+\s*[\"']|\[\s*\d)", code):
@@ -80,9 +92,11 @@ def param_use(name: str, code: str) -> str | None:
                  code) or re.search(rf"(?<![\w.$]){n}\s*\.\s*({_SEQUENCE_METHODS})\s*\(", code) or \
             re.search(rf"\bfor\s+\w+(\s*,\s*\w+)?\s*:?=\s*range\s+{n}\b", code) or \
             re.search(rf"\bfor\b[^\n]*\b(in|of)\s+(reversed|sorted|enumerate|iter|list|tuple)\s*\(\s*{n}\s*[,)]", code) or \
-            re.search(rf"[<>]=?\s*{n}\s*\.\s*length\b", code) and re.search(rf"(?<![\w.$]){n}\s*\[\s*[A-Za-z_$]", code):
-        return SEQUENCE  # (the last: a loop bounded by its length that indexes it)
+            re.search(rf"[<>]=?\s*{n}\s*\.\s*length\b", code) and re.search(rf"(?<![\w.$]){n}\s*\[\s*[A-Za-z_$]", code) or \
+            re.search(rf"(?<![\w.$]){n}\s*\[\s*{n}\s*\.\s*length\s*-", code):
+        return SEQUENCE  # (the last two: a loop bounded by its length that indexes it; its last item)
     if re.search(rf"(?<![\w.$]){n}\s*\[\s*[\"'][^\"']+[\"']\s*\]", code) or \
+            re.search(rf"[\"'][\w$-]+[\"']\s+in\s+{n}\b", code) or \
             re.search(rf"(?<![\w.$]){n}\s*\.\s*({_MAPPING_METHODS})\s*\(", code):
         return MAPPING
     if re.search(rf"(?<![\w.$]){n}\s*([-*/%]|\+(?!\s*[\"'`]))\s*[\w(]|[-*/%]\s*{n}\b(?!\s*[\"'`])|"
@@ -101,10 +115,12 @@ _INVERSES = (("decode", "encode"), ("loads", "dumps"), ("load", "dump"), ("unquo
 
 def better(use: str | None, guessed: str) -> bool:
     """The use's value says more than the guess: a function, sequence, mapping, number or truth value for a
-    null or `{}`; a string only where the guess is not already one."""
+    null or `{}`; a string only where the guess is not already one; a truth test never replaces a string
+    (`if (filename)` takes any file name: its name says more than `true`)."""
     if use == CALLABLE:  # the block calls it: a guess by its name (`is_match_fn` -> True) is no function
         return not _FUNCTION_VALUE.search(guessed)
-    return use is not None and bool(PLACEHOLDER.match(guessed)) and not (use == STRING and guessed[:1] in "\"'")
+    return use is not None and bool(PLACEHOLDER.match(guessed)) and \
+        not (use in (STRING, BOOLEAN) and guessed[:1] in "\"'")
 
 
 _FUNCTION_VALUE = re.compile(r"=>|\blambda\b|^print$|\bfunc\s*\(|^\|[^|]*\||::|->")
@@ -156,3 +172,75 @@ def properties(name: str, code: str) -> dict[str, str]:
             (not after.startswith(")") or re.search(r"(\bif\s*\(\s*!?|&&|\|\||!)$", before) is not None)
         found[prop] = "condition" if condition and found.get(prop, "condition") == "condition" else "value"
     return found
+
+
+def by_use(language: str, params: list[GenericParam], code: str, callee=None) -> list[GenericParam]:
+    """Values from how the block uses a parameter where its type would give a placeholder (a called parameter
+    gets a function, not `{}`; one only passed on to a function of the module, its use there: `callee(name)`
+    answers that function's parameter names and text); trailing parameters the block defaults when left out
+    are left out (JS)."""
+    values = VALUES.get(language, {})
+    for p in params:
+        if p.value is None:
+            use = param_use(p.name, code) or (passed_on(p.name, code, callee) if callee is not None else None)
+            if use in values and better(use, guess(language, p)):
+                p.value = values[use]
+    if language in ("javascript", "typescript", "tsx"):
+        while params and params[-1].value is None and PLACEHOLDER.match(guess(language, params[-1])) and \
+                tolerates_missing(params[-1].name, code) and (language == "javascript" or not params[-1].type):
+            # (TypeScript's type requires a parameter it declares without `?`, whatever the code tolerates)
+            params = params[:-1]
+    if language == "javascript":  # untyped: an object with the properties the block reads from it
+        for p in params:
+            read = properties(p.name, code) if p.value is None and guess(language, p) in ("{}", "null") else {}
+            if read:
+                values = [f"{k}: {_property_value(p.name, k, use, code)}" for k, use in read.items()]
+                p.value = "{ " + ", ".join(values) + " }"
+    return params
+
+
+def _property_value(owner: str, name: str, use: str, code: str) -> str:
+    """A value for the property `owner.name` the block reads: `true` where only its truth is tested, what its
+    own use says (`opts.depth > 0`: a number), else a guess by its name."""
+    if use == "condition":
+        return "true"
+    used = param_use(f"{owner}.{name}", code)
+    if used in VALUES["javascript"]:
+        return VALUES["javascript"][used]
+    guessed = guess("javascript", GenericParam(name))
+    return '"example"' if PLACEHOLDER.match(guessed) else guessed
+
+
+def passed_on(name: str, code: str, callee) -> str | None:
+    """The use of the parameter `name` in the function it is passed to (`makeSafeRegex(value)` -> how
+    makeSafeRegex uses its own parameter), one call deep; `callee(function name)` gives (its parameter names,
+    its text) or None where it is no function of the module."""
+    code = code_only(code)
+    for m in re.finditer(r"(?<![\w.$])([A-Za-z_$][\w$]*)\s*\(", code):
+        args = _arguments_at(code, m.end())
+        if name not in args:
+            continue
+        found = callee(m.group(1))
+        if found is None:
+            continue
+        names, text = found
+        at = args.index(name)
+        use = param_use(names[at], text) if at < len(names) else None
+        if use is not None:
+            return use
+    return None
+
+
+def _arguments_at(code: str, at: int) -> list[str]:
+    """The top-level arguments, stripped, of the call whose "(" ends just before `at`."""
+    depth, end = 0, at
+    while end < len(code):
+        ch = code[end]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            if depth == 0:
+                break
+            depth -= 1
+        end += 1
+    return [a.strip() for a in split_top_level(code[at:end])]

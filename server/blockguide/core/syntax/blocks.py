@@ -64,6 +64,8 @@ def _definition_kind(lang: Language, node: Node) -> BlockKind | None:
         # `const f = () => {}` / `let f = function () {}`: a definition only when the value is a function.
         for decl in node.named_children:
             value = decl.child_by_field_name("value")
+            while value is not None and value.type == "assignment_expression":  # `a = b = function`
+                value = value.child_by_field_name("right")
             if value is not None and value.type in lang.functions:
                 return BlockKind.FUNCTION
     return None
@@ -237,6 +239,10 @@ def definition_around(src: Source, block: Block) -> Block | None:
     return None
 
 
+_FIELDS = ("public_field_definition", "field_definition", "pair")  # class fields (TypeScript's, JavaScript's),
+# an object literal's properties
+
+
 def _definition_from(src: Source, node):
     """(the innermost definition at or above `node`, the node it was found at), or None."""
     while node is not None:
@@ -246,9 +252,22 @@ def _definition_from(src: Source, node):
             while outer.parent is not None and outer.parent.type in src.lang.wrappers:
                 outer = outer.parent
             return make_block(src, [outer], kind, _definition_name(node), node), node
+        field = node.parent if kind is not None else None
+        if field is not None and field.type in _FIELDS and field.child_by_field_name("value") == node:
+            # a class field holding a function (`setOptions = (opts) => {...}`), or an object literal's
+            # (`{ createColumn: (column) => {...} }`): a method of its class or object
+            name = field.child_by_field_name("name") or field.child_by_field_name("property") or \
+                field.child_by_field_name("key")
+            if name is not None and name.type in ("property_identifier", "identifier"):
+                return make_block(src, [field], BlockKind.METHOD, text_of(name), field), node
         if kind is not None and node.parent is not None:
-            # an arrow function bound by `const f = () => ...` is documented as its declaration
-            decl = node.parent.parent
+            # an arrow function bound by `const f = () => ...` is documented as its declaration (through a
+            # chain of assignments: `var proto = module.exports = function () {...}`)
+            up = node.parent
+            while up.parent is not None and up.type == "assignment_expression" and \
+                    up.parent.type in ("assignment_expression", "variable_declarator"):
+                up = up.parent
+            decl = up.parent if up.type == "variable_declarator" and up != node.parent else node.parent.parent
             decl_kind = _definition_kind(src.lang, decl) if decl is not None else None
             if decl_kind is not None:
                 outer = decl

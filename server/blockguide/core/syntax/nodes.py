@@ -186,6 +186,10 @@ def definition_node(src: Source, block: Block) -> Node | None:
         return assigned[1]
     node = unwrap(nodes[0])
     node = declared_class(src.lang, node) or node
+    value = node.child_by_field_name("value") if node.type in ("public_field_definition", "field_definition",
+                                                               "pair") else None
+    if value is not None and value.type in src.lang.functions:  # a class field (an object's property) holding a function
+        return value
     if node.type in ("lexical_declaration", "variable_declaration"):
         for decl in node.named_children:
             value = decl.child_by_field_name("value")

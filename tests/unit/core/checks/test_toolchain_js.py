@@ -143,8 +143,9 @@ def test_node_checks_the_syntax_of_javascript_when_there_is_no_tsc(tmp_path, mon
 
 
 def test_a_method_of_a_class_built_from_a_config_object_is_shown_on_an_instance_tsc_accepts(tmp_path, with_tsc):
-    """query-core's Mutation.execute got `new Mutation({})`, which tsc rejects (a MutationConfig is no `{}`);
-    the method is shown on an instance the reader has (`declare const`), with `any` for type parameters that
+    """query-core's Mutation.execute got `new Mutation({})`, which tsc rejects (a MutationConfig is no `{}`):
+    the config is an object of its required members; where no literal spells it out (a call signature), the
+    method is shown on an instance the reader has (`declare const`), with `any` for type parameters that
     have no default."""
     (tmp_path / "package.json").write_text(json.dumps({"name": "jobs"}))
     (tmp_path / "src").mkdir()
@@ -153,10 +154,18 @@ def test_a_method_of_a_class_built_from_a_config_object_is_shown_on_an_instance_
         "export class Job<T, E = Error> {\n  config: JobConfig<T>\n\n"
         "  constructor(config: JobConfig<T>) {\n    this.config = config\n  }\n\n"
         "  async execute(times: number): Promise<T> {\n    return this.config.run()\n  }\n}\n\n"
-        "export class Counter {\n  constructor(start: number) {}\n\n  next(): number {\n    return 1\n  }\n}\n")
+        "export class Counter {\n  constructor(start: number) {}\n\n  next(): number {\n    return 1\n  }\n}\n\n"
+        "export interface Step<T> {\n  (input: string): T\n}\n\n"
+        "export class Task<T, E = Error> {\n  constructor(private step: Step<T>) {}\n\n"
+        "  async execute(times: number): Promise<T> {\n    return this.step('go')\n  }\n}\n")
     g, src, path = _grounded(tmp_path, "src/job.ts", "Job.execute")
     attach(g, src, path, tmp_path, check_example)
-    assert "declare const obj: Job<any, any>;" in g.example.code and "await obj.execute(" in g.example.code
+    assert "const obj = new Job({ id: 3, run: () => {} });" in g.example.code
+    assert "await obj.execute(" in g.example.code
+    assert g.example_checks == ("static", "tsc --noEmit") and g.example_problems == ()
+    g, src, path = _grounded(tmp_path, "src/job.ts", "Task.execute")
+    attach(g, src, path, tmp_path, check_example)
+    assert "declare const obj: Task<any, any>;" in g.example.code and "await obj.execute(" in g.example.code
     assert g.example_checks == ("static", "tsc --noEmit") and g.example_problems == ()
     g, src, path = _grounded(tmp_path, "src/job.ts", "Counter.next")  # a number is guessed: constructed
     attach(g, src, path, tmp_path, check_example)

@@ -70,7 +70,8 @@ def test_statements_inside_a_function_get_its_real_call_s_arguments(tmp_path: Pa
 
 def test_a_function_defined_inside_another_is_shown_through_the_function_around_it(tmp_path: Path):
     """A closure or a local helper has no name outside its function: the example calls the function around
-    it, and says why. A function assigned to an object's property is still reached through the object."""
+    it, and says why. So is a function assigned to a property of an object the function itself declares or
+    takes (`api`, `column`: no name outside it); one assigned to a module's object is reached through it."""
     from blockguide.core.fallback import static_guide
 
     (tmp_path / "package.json").write_text('{"name": "pager", "version": "1.0.0", "main": "index.js"}\n')
@@ -84,7 +85,15 @@ def test_a_function_defined_inside_another_is_shown_through_the_function_around_
     assert g.example_via == "makePager" and "makePager(" in g.example.code and "pages(" not in g.example.code
     assert "`pages` is defined inside `makePager`: a usage example calls `makePager`." in static_guide(g).notes
     assert examples.local_function(src, find_definition(src, "pages"))
-    assert not examples.local_function(src, find_definition(src, "count"))  # reached through `api`
+    assert examples.local_function(src, find_definition(src, "count"))  # `api` is makePager's own
+    g = grounding.ground(find_definition(src, "count"), src, path, tmp_path, 5)
+    examples.attach(g, src, path, tmp_path, checks.check_example)
+    assert g.example_via == "makePager" and "api.count(" not in g.example.code
+    path.write_text("const app = {};\n\nfunction setup(column) {\n  column.width = function () {\n    return 3;\n"
+                    "  };\n  app.send = function (text) {\n    return text;\n  };\n}\n\nmodule.exports = { setup, app };\n")
+    src = Source(for_path(str(path)), path.read_text())
+    assert examples.local_function(src, find_definition(src, "width"))  # a parameter's property
+    assert not examples.local_function(src, find_definition(src, "send"))  # reached through the module's `app`
 
     py = tmp_path / "deco.py"
     py.write_text("def tagged(name):\n    def wrap(func):\n        func.tag = name\n        return func\n"
@@ -120,3 +129,17 @@ def test_a_function_defined_inside_another_is_reached_through_the_outer_one(tmp_
     g = _attached(tmp_path, "count.py", text, "step")
     assert g.example_via == "counter" and "from count import counter" in g.example.code
     assert g.example_problems == () and "defined inside `counter`" in " ".join(g.notes)
+
+
+def test_a_function_inside_one_bound_through_a_chain_of_assignments_is_reached_through_it(tmp_path: Path):
+    """`var proto = module.exports = function (options) { function router() {...} }`: `router` has no name
+    outside; the example calls `proto(...)`, never `router(...)` that nothing defines."""
+    (tmp_path / "package.json").write_text('{"name": "routing", "version": "1.0.0", "main": "index.js"}\n')
+    path = tmp_path / "index.js"
+    path.write_text("var proto = module.exports = function (options) {\n  function router(req, res) {\n"
+                    "    return req + res\n  }\n  return router\n}\n")
+    src = Source(for_path(str(path)), path.read_text())
+    assert examples.local_function(src, find_definition(src, "router"))
+    g = grounding.ground(find_definition(src, "router"), src, path, tmp_path, 5)
+    examples.attach(g, src, path, tmp_path, checks.check_example)
+    assert g.example_via == "proto" and "router(" not in g.example.code.split("\n", 1)[1]

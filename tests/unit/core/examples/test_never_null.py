@@ -319,7 +319,7 @@ def test_go_named_slices_and_results_named_together_are_read_as_written(tmp_path
 
 
 def test_javascript_parameters_take_their_jsdoc_types():
-    from blockguide.core.examples.js import jsdoc_types
+    from blockguide.core.examples.literals import jsdoc_types
 
     params = [GenericParam("setting", ""), GenericParam("fn", ""), GenericParam("err", ""),
               GenericParam("names", "")]
@@ -501,3 +501,66 @@ def test_go_a_standard_interface_gets_the_standard_library_s_own_value_not_a_com
     from blockguide.core.examples.go import go_value
     assert go_value(GenericParam("fsys", "fs.FS"), "pkg.") == 'os.DirFS(".")'
     assert go_value(GenericParam("next", "http.Handler"), "pkg.") == "http.NotFoundHandler()"
+
+
+def test_javascript_a_constructor_s_parameter_gets_the_value_its_use_there_gives_and_in_makes_an_object(tmp_path):
+    """A method is shown on an object made with values its constructor's code asks for (`comp.trim()`: a
+    string, not `{}`); a parameter searched with `in` is an object with keys, not `true`."""
+    assert param_use("opts", "if (opts) {\n  x = 'indices' in opts;\n}") == MAPPING
+    root = _write(tmp_path, {
+        "package.json": '{"name": "ranges", "version": "1.0.0", "main": "index.js"}',
+        "index.js": "class Range {\n  constructor(comp, loose) {\n    this.comp = comp.trim()\n"
+                    "    this.loose = loose\n  }\n\n  test(version) {\n    return this.comp === version\n  }\n}\n\n"
+                    "module.exports = Range\n"})
+    code = _example(root, "index.js", "Range.test")
+    assert re.search(r'new Range\("[^"]+"', code) and "new Range({}" not in code
+
+
+def test_javascript_typeof_a_last_item_and_a_property_s_own_use_say_what_a_value_must_be():
+    """`typeof x === 'number'` makes x a number (`!==` too: the block refuses the others); `keys[keys.length -
+    1]` a sequence; a property the block compares with a number (`opts.depth > 0`) a number, not "example"; a
+    regular expression in brackets still gives a string it matches."""
+    from blockguide.core.examples.literals import regex_sample
+    from blockguide.core.examples.usage import by_use
+
+    assert param_use("x", "if (typeof x === 'number') { return true; }") == NUMBER
+    assert param_use("name", "if (typeof name !== 'string') throw new TypeError('name');") == STRING
+    assert param_use("keys", "var key = keys[keys.length - 1];\nreturn key in o;") == SEQUENCE
+    assert param_use("versions", "const v = versions.sort((a, b) => compare(a, b, options))") == SEQUENCE
+    code = "function parseKeys(key, options) {\n  if (options.depth > 0 && options.plain) {\n    return key;\n  }\n}\n"
+    made = by_use("javascript", [GenericParam("key"), GenericParam("options")], code)
+    assert made[1].value == "{ depth: 3, plain: true }"
+    assert regex_sample("x", "return (/^0x[0-9a-f]+$/i).test(x);") == '"0x2"'
+
+
+def test_javascript_a_prototype_method_s_object_is_made_with_its_constructor_function_s_values(tmp_path):
+    """`Route.prototype.describe` is shown on `new Route(...)` with the value `function Route(path)` asks for
+    (`path.toLowerCase()`: a string), never `new Route()` short of its argument."""
+    root = _write(tmp_path, {
+        "package.json": '{"name": "routes", "version": "1.0.0", "main": "index.js"}',
+        "index.js": "function Route(path) {\n  this.path = path.toLowerCase();\n}\n\n"
+                    "Route.prototype.describe = function describe(verb) {\n  return verb + ' ' + this.path;\n};\n\n"
+                    "module.exports = Route;\n"})
+    code = _example(root, "index.js", "describe")
+    assert re.search(r'new Route\("[^"]+"\)', code) and ".describe(" in code
+
+
+def test_javascript_a_parameter_only_passed_on_takes_its_use_in_the_module_s_function_it_is_passed_to(tmp_path):
+    """`createToken(name, value)` only hands `value` to `makeSafe(value)`, which splits it: a string, not `{}`."""
+    root = _write(tmp_path, {
+        "package.json": '{"name": "tokens", "version": "1.0.0", "main": "index.js"}',
+        "index.js": "const makeSafe = (text) => {\n  return text.split('-').join('_')\n}\n\n"
+                    "function createToken(name, value) {\n  const safe = makeSafe(value)\n  return { name, safe }\n}\n\n"
+                    "module.exports = { createToken }\n"})
+    code = _example(root, "index.js", "createToken")
+    assert re.search(r'createToken\("[^"]*", "[^"]+"\)', code), code
+
+
+def test_a_truth_test_does_not_replace_a_string_its_name_gives():
+    """`if (filename)` takes any file name: `attachment("example")`, not `attachment(true)`."""
+    from blockguide.core.examples.usage import by_use
+
+    code = "function attachment(filename) {\n  if (filename) {\n    this.type(extname(filename));\n  }\n}\n"
+    assert param_use("filename", code) == BOOLEAN
+    assert by_use("javascript", [GenericParam("filename")], code)[0].value is None
+    assert by_use("javascript", [GenericParam("strict")], "if (strict) {\n  run()\n}")[0].value == "true"
