@@ -248,6 +248,9 @@ def check_names(case: Case) -> Verdict:
         if "/" in s and not re.search(r"\s", s) and all(
                 p in where for p in re.split(r"/", re.sub(r"^\./|\.\w+$", "", s)) if p not in ("", ".", "..")):
             continue  # the file's or the package's path, e.g. "github.com/pkg/x/sub" or "./lib/utils.js"
+        if re.fullmatch(r"[\w+-]+(\.[\w+-]+)*\.[A-Za-z]\w*", s) and case.tree is not None and \
+                Path(case.tree).is_dir() and s in reader.package_file_names(case.tree):
+            continue  # a file of the package by name, e.g. the header a block is reached through
         if _DOTTED.match(s):
             parts = [p for p in re.split(r"\.|::|->|\(\)", s) if p]
             missing = [p for p in parts if p not in words]

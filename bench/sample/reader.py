@@ -407,6 +407,16 @@ def package_words(tree: Path, lang: str) -> frozenset[str]:
     return _package_words(Path(tree).resolve(), lang)
 
 
+def package_file_names(tree: Path) -> frozenset[str]:
+    """The names of the package's files (`napi-inl.h`): a guide may name the header a block is reached through."""
+    return _package_file_names(Path(tree).resolve())
+
+
+@lru_cache(maxsize=16)
+def _package_file_names(tree: Path) -> frozenset[str]:
+    return frozenset(p.name for p in tree.rglob("*") if p.is_file())
+
+
 @lru_cache(maxsize=16)
 def _package_words(tree: Path, lang: str) -> frozenset[str]:
     words: set[str] = set()

@@ -111,6 +111,15 @@ def test_a_member_inherited_from_another_file_of_the_package_or_the_standard_lib
     assert checks.check_names(c).status == FAIL
 
 
+def test_a_file_of_the_package_named_by_its_name_is_known_and_an_invented_one_is_not(tmp_path):
+    (tmp_path / "lib-inl.h").write_text("#include \"lib-inl.impl.h\"\n")
+    c = case("int f() {\n  return 1;\n}", "`f` is a function in `lib-inl.h`.", language="cpp")
+    c.tree = tmp_path
+    assert checks.check_names(c).status == PASS  # the header the block is reached through
+    c.result["guide"]["description"] = "`f` is a function in `lib-core.h`."
+    assert checks.check_names(c).status == FAIL
+
+
 # --- the author's documentation -----------------------------------------------------------------------------
 _DOCUMENTED = 'def frob(x):\n    """Returns the frobnicated value of x, e.g. for tests.\n\n    More.\n    """\n    return x'
 
