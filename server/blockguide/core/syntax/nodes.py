@@ -129,8 +129,11 @@ def block_nodes(src: Source, block: Block) -> list[Node]:
             visit(child)
 
     visit(src.tree.root_node)
-    heads = [n for n in out if n.type == "function_definition"]
-    return [n for n in out if not any(macro_prefix(n, f) for f in heads if f is not n)]
+    heads: dict[int, list[Node]] = {}  # by the row they start on: a macro prefix ends on its function's first row
+    for n in out:
+        if n.type == "function_definition":
+            heads.setdefault(n.start_point.row, []).append(n)
+    return [n for n in out if not any(macro_prefix(n, f) for f in heads.get(n.end_point.row, ()) if f is not n)]
 
 
 def macro_prefix(node: Node, following: Node, heads: tuple[str, ...] = ("function_definition",)) -> bool:
