@@ -123,6 +123,12 @@ _BY_ID = {lid: lang for lang in LANGUAGES.values() for lid in lang.language_ids}
 _BY_SUFFIX = {suffix: lang for lang in LANGUAGES.values() for suffix in lang.suffixes}
 
 
+
+# The files that mark a project's root (core.project finds the root by them; a header is judged by the sources
+# up to it).
+ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "package.json", "go.mod", "Cargo.toml", "pom.xml",
+                "build.gradle", "CMakeLists.txt", ".git")
+
 def for_language_id(language_id: str | None) -> Language | None:
     return _BY_ID.get(language_id or "")
 
@@ -175,7 +181,6 @@ def header_is_cpp(path: str | os.PathLike, text: str | None = None) -> bool:
                             return True
             except OSError:
                 continue
-    from blockguide.core.project import ROOT_MARKERS  # (project imports this module)
 
     folders = [os.path.dirname(os.path.abspath(path)) or "."]
     while len(folders) <= PROJECT_FOLDERS_UP and os.path.dirname(folders[-1]) != folders[-1]:

@@ -8,12 +8,9 @@ import re
 import tomllib
 from pathlib import Path
 
+from blockguide.core.languages import ROOT_MARKERS
 from blockguide.core.rust_crate import crate_of
 from blockguide.core.syntax.cpp_scopes import included_defines, namespaces_at
-
-
-ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "package.json", "go.mod", "Cargo.toml", "pom.xml",
-                "build.gradle", "CMakeLists.txt", ".git")
 
 
 def find_root(path: Path, workspace_roots: list[Path] | None = None) -> Path:
