@@ -154,6 +154,10 @@ def _form(c: str, limit: int) -> tuple[str, str] | None:
             a, b = b, a
             op = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}.get(op, op)
         yes, no = _SAYS[op]
+        if op in ("==", "===", "!=", "!==") and b not in _NULL and b not in ("true", "false", "True", "False"):
+            # equality of values, not identity ("is" is Python's `is`): `i != strip_value` -> "`i` does not
+            # equal `strip_value`"; a null or a truth value still reads "is": "`x` is None"
+            yes, no = ("equals", "does not equal") if op in ("==", "===") else ("does not equal", "equals")
         size = re.fullmatch(r"len\((.+)\)|(.+?)\.(?:length|size\(\)|len\(\)|count\(\))", a, re.S)
         if size and b == "0" and op in ("==", "===", "<=", "!=", "!==", ">"):
             subject = _operand(size.group(1) or size.group(2), 40)

@@ -270,7 +270,7 @@ def test_compound_assignments_are_said_as_what_they_do():
 def test_an_endless_loop_is_said_by_its_exits():
     loop = _loops(_read("c", "int f(char *p) { while (1) { if (*p == '\\n') break; if (!*p) return -1; p++; } }"))[0]
     said = phrase.clause(loop)
-    assert said.startswith("repeats until it ") and "breaks when `*p` is `'\\n'`" in said
+    assert said.startswith("repeats until it ") and "breaks when `*p` equals `'\\n'`" in said
     assert "returns `-1` when `!*p`" in said and "`1`" not in said.replace("-1", "")
 
 
@@ -309,7 +309,7 @@ def test_an_if_chain_says_each_condition_before_its_arm_and_a_nested_one_in_brac
                     "`p.include` and, if so, calls `add(found)`; otherwise calls `remove(found)`)")
     chain = _read("python", "def f(n):\n    if n < 0:\n        return -1\n    elif n == 0:\n        return 0\n"
                   "    else:\n        return 1\n")[0]
-    assert phrase.clause(chain) == "checks whether `n` is less than 0 and, if so, returns `-1`; else if `n` is 0, " \
+    assert phrase.clause(chain) == "checks whether `n` is less than 0 and, if so, returns `-1`; else if `n` equals 0, " \
                                    "returns `0`; otherwise returns `1`"
 
 
@@ -330,13 +330,15 @@ def test_a_condition_is_said_plainly_part_by_part_never_as_the_calls_it_makes():
     assert said("flags & MASK == 0") == "`flags & MASK == 0`" and said("0 < x < 10") == "`0 < x < 10`"
     assert said("a >> 2 > b") == "`a >> 2` is greater than `b`" and said("p->x > 0") == "`p->x` is greater than 0"
     assert said("let Some(x) = y") == "`let Some(x) = y`" and said("!p") == "`!p`"
-    # C's `!` binds tighter than `==`: `!a == b` is `(!a) == b`, never "`a` is not `b`"; Python's `not` binds looser
-    assert said("!a == b") == "`!a == b`" and said("!(a == b)") == "`a` is not `b`"
-    assert said("not a == b") == "`a` is not `b`"
-    assert said("'q' == pms[0]") == "`pms[0]` is `'q'`"  # the subject first, as with `null != x`
+    # C's `!` binds tighter than `==`: `!a == b` is `(!a) == b`, never "`a` does not equal `b`"; Python's `not`
+    # binds looser. Equality is "equals", never "is" (Python's identity): `i != v` -> "`i` does not equal `v`"
+    assert said("!a == b") == "`!a == b`" and said("!(a == b)") == "`a` does not equal `b`"
+    assert said("not a == b") == "`a` does not equal `b`" and said("i != v") == "`i` does not equal `v`"
+    assert said("x is not None") == "`x` is not `None`" and said("x == None") == "`x` is `None`"
+    assert said("'q' == pms[0]") == "`pms[0]` equals `'q'`"  # the subject first, as with `null != x`
     # an operand is shortened only as the whole condition must be: never `(...) % 4`
     assert said("(padding_bytes_count + morsels_in_leftover) % 4 != 0") == \
-        "`(padding_bytes_count + morsels_in_leftover) % 4` is not 0"
+        "`(padding_bytes_count + morsels_in_leftover) % 4` does not equal 0"
 
 
 def test_a_long_body_inside_a_branch_is_said_by_what_its_statements_do_never_by_their_count():

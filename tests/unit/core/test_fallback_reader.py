@@ -125,7 +125,7 @@ def test_an_elif_chain_is_one_step_that_names_its_cases(tmp_path):
     guide, g = _guide(tmp_path, "python", "kind.py", ELIF, symbol="kind")
     assert len(guide.steps) == 1 and guide.steps[0].label == "Classify `items`"
     detail = guide.steps[0].detail
-    for cond in ("`not items`", "`len(items)` is 2", "`items` is a `dict`", "`items` is `None`",
+    for cond in ("`not items`", "`len(items)` equals 2", "`items` is a `dict`", "`items` is `None`",
                  '`"x"` is in `items`'):
         assert cond in detail
     assert detail.endswith("otherwise, it calls `log(items)`.")
@@ -137,7 +137,7 @@ def test_short_if_chains_keep_a_step_per_branch(tmp_path):
             "    total = sum(items)\n    return total\n")
     guide, _ = _guide(tmp_path, "python", "f.py", code, symbol="f")
     assert [s.label for s in guide.steps][:2] == ["Handle empty `items`", "Check `items` length"]
-    assert guide.steps[1].detail == "Otherwise, if `len(items)` is 2, it returns `2`."
+    assert guide.steps[1].detail == "Otherwise, if `len(items)` equals 2, it returns `2`."
     _readable(guide)
 
 
@@ -342,7 +342,7 @@ def test_an_endless_loop_a_switch_and_compound_assignments_say_what_they_do(tmp_
     labels = [s.label for s in guide.steps]
     assert not any(l.startswith(GENERIC) for l in labels), labels
     loop = next(s for s in guide.steps if "repeats until" in s.detail)
-    assert "returns `-1` when `c` is `'\\0'`" in loop.detail and "breaks when `c` is `'\\n'` and `!quoted`" in loop.detail
+    assert "returns `-1` when `c` equals `'\\0'`" in loop.detail and "breaks when `c` equals `'\\n'` and `!quoted`" in loop.detail
     assert "doubles `size`" in loop.detail and "`1`" not in loop.label
     switch = next(s for s in guide.steps if "switches on `out[0]`" in s.detail)
     assert "for `'#'`, it returns `0`" in switch.detail and "for `'['` or `'{'`, it adds `2` to `n`" in switch.detail
