@@ -41,11 +41,13 @@ def argument_values(name: str, params: list[str], code: str, doc: str = "") -> d
 
 
 def doc_example(name: str, params: list[str], doc: str) -> dict[str, str]:
-    """The arguments of a call of `name` in a doctest (`>>> name(...)`) or an `@example` block: the first whose
-    arguments are all literals, none of them a null (a doc lists `isBlank(null) = true` first; a reader's
+    """The arguments of a call of `name` in a doctest (`>>> name(...)`, also wrapped: `>>> list(name(...))`) or an
+    `@example` block: the first whose arguments are all literals, none of them a null (a doc lists `isBlank(null) = true` first; a reader's
     example shows a real value), a non-empty one before one with an empty string."""
     fallback: dict[str, str] = {}
-    for m in re.finditer(rf"(?:>>>|@example|^\s*\*?\s*(?:const|let|var)?\s*\w*\s*=?)\s*(?:\w+\.)?{re.escape(name)}"
+    # (a doctest's call may be wrapped or assigned: `>>> list(f(...))`, `>>> x = f(...)`, `>>> print(f(...))`)
+    for m in re.finditer(rf"(?:>>>(?:[^\n]*?[^\w.])?|@example|^\s*\*?\s*(?:const|let|var)?\s*\w*\s*=?)\s*"
+                         rf"(?:\w+\.)?{re.escape(name)}"
                          rf"\(([^()\n]*)\)", doc, re.M):
         args = split_top_level(m.group(1))
         values = [re.sub(r"^\s*\w+\s*=(?!=)", "", a) for a in args]

@@ -36,6 +36,15 @@ def test_the_documentation_example_comes_first():
     assert argument_values("slugify", ["text", "sep"], "", doc) == {"text": '"Hello World"', "sep": '"_"'}
 
 
+def test_a_doctest_call_wrapped_or_assigned_still_gives_its_arguments():
+    # a generator's doctest lists it, another assigns the result: the call inside is the block's
+    doc = "Strip it.\n\n>>> list(lstrip(['x', 'y', 'x'], 'x'))\n['y', 'x']\n"
+    assert argument_values("lstrip", ["items", "value"], "", doc) == {"items": "['x', 'y', 'x']", "value": "'x'"}
+    doc = ">>> parts = split_pair('a=b')\n>>> parts\n('a', 'b')\n"
+    assert argument_values("split_pair", ["text"], "", doc) == {"text": "'a=b'"}
+    assert argument_values("lstrip", ["items"], "", ">>> my_lstrip([1])\n") == {}  # another function's call
+
+
 def _example(tmp_path, rel, text, name):
     path = tmp_path / rel
     path.parent.mkdir(parents=True, exist_ok=True)
