@@ -20,7 +20,7 @@ from blockguide.core.project import (
     relative, rust_module)
 from blockguide.core.python.grounding import ground_python
 from blockguide.core.rust_crate import place_of
-from blockguide.core.syntax.blocks import definition_around, enclosing_definition, property_owner
+from blockguide.core.syntax.blocks import definition_around, enclosing_definition, is_constructor, property_owner
 from blockguide.core.syntax.blocks import owner_name as class_of_method
 from blockguide.core.syntax.dataflow import dataflow
 from blockguide.core.syntax.nodes import class_bases, definition_node, text_of
@@ -52,6 +52,10 @@ def ground(block: Block, source: Source | str, path: Path | None, root: Path | N
         grounding.inside = around.name if around is not None else None
         grounding.inside_doc = doccomments.for_block(src, around) if around is not None else None
         grounding.inside_text = around.text if around is not None else None
+        grounding.constructor = is_constructor(src, block)
+        if grounding.doc is None and grounding.constructor:  # its class's documentation says what it makes
+            cls = definition_around(src, block)
+            grounding.class_doc = doccomments.for_block(src, cls) if cls is not None else None
     except Exception as exc:  # an odd comment must not stop the guide: it only loses the documentation
         log.warning("reading the documentation failed for %s: %s", path, exc, exc_info=True)
     if path is None:

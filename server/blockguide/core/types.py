@@ -200,6 +200,8 @@ class Grounding:
     doc: DocComment | None = None  # the block's own documentation (core.doccomments)
     inside: str | None = None  # statements: the name of the function they run inside
     inside_doc: DocComment | None = None  # statements: the documentation of the function they run inside
+    constructor: bool = False  # the block is a class's constructor (`__init__`, `constructor`, `Foo::Foo`)
+    class_doc: DocComment | None = None  # an undocumented constructor: its class's documentation
     inside_text: str | None = None  # statements: the source of the function they run inside
     example_via: str | None = None  # statements: the function whose usage example stands for them
     # what must be enabled for the block to be compiled at all (Rust: the crate's non-default features)

@@ -224,3 +224,33 @@ def test_statements_two_functions_deep_name_the_function_the_example_calls(proje
     assert g.block.kind == "statements" and "outer(" in guide.example.code
     assert g.example_via == "outer"  # not `inner`, which the example never calls
     assert "These statements run inside `inner`: a usage example calls `outer`." in guide.notes
+
+
+def test_an_undocumented_constructor_says_what_its_class_is_for_from_the_class_documentation(tmp_path):
+    """`__init__` and a Java constructor without documentation of their own: the class's summary is what
+    they make, said after the name ("It makes a new `Lazy`. `Lazy` is used like ..."), never their calls
+    alone; a documented constructor keeps its own."""
+    py = ('class Lazy:\n    """The ``Lazy`` is used like a property, computed once."""\n\n'
+          "    def __init__(self, func):\n        self.func = func\n\n"
+          "    def __get__(self, obj, owner=None):\n        return self.func(obj)\n")
+    src = Source(LANGUAGES["python"], py)
+    (tmp_path / "lazy.py").write_text(py)
+    text = static_guide(ground(find_definition(src, "Lazy.__init__"), src, tmp_path / "lazy.py", tmp_path, 0))
+    assert "is a constructor of class `Lazy`" in text.description
+    assert "It makes a new `Lazy`. `Lazy` is used like a property, computed once." in text.description
+    text = static_guide(ground(find_definition(src, "Lazy.__get__"), src, tmp_path / "lazy.py", tmp_path, 0))
+    assert "It makes a new" not in text.description  # not a constructor
+    java = ("package org.kit;\n\n/** Counts the words of a text. */\npublic class Counter {\n"
+            "    private final String text;\n\n    public Counter(String text) {\n        this.text = text;\n    }\n"
+            "\n    /** Builds a counter over nothing. */\n    public Counter() {\n        this(\"\");\n    }\n}\n")
+    path = tmp_path / "org/kit/Counter.java"
+    path.parent.mkdir(parents=True)
+    path.write_text(java)
+    src = Source(LANGUAGES["java"], java)
+    first = snap(src, 6, 8)
+    said = static_guide(ground(first, src, path, tmp_path, 0)).description
+    assert said.startswith("`public Counter(String text)` is a constructor of class `Counter` in `org.kit`. "
+                           "It makes a new `Counter`. `Counter` counts the words of a text.")
+    second = snap(src, 11, 13)
+    said = static_guide(ground(second, src, path, tmp_path, 0)).description
+    assert "`Counter` builds a counter over nothing." in said and "It makes a new" not in said

@@ -9,7 +9,8 @@ from blockguide.core.types import Grounding
 from blockguide.core.syntax.quote import _fit
 from blockguide.core import phrase
 from blockguide.core.facts import Define, DefineKind, IOKind, Raise, Return, Yield
-from blockguide.core.fallback.purpose import by_name, contract, definition_purpose, statements_purpose
+from blockguide.core.fallback.purpose import (by_name, constructor_purpose, contract, definition_purpose,
+                                             statements_purpose)
 from blockguide.core.fallback.words import _join, _names
 
 
@@ -42,6 +43,8 @@ def description(g: Grounding) -> str:
         if block.kind == "class":
             word = re.search(r"\b(struct|interface|enum|trait|record|union|impl)\b", (sig or "").split("{")[0])
             kind = (word.group(1) if word.group(1) != "impl" else "impl block") if word else kind
+        if g.constructor and g.owner:
+            kind = "constructor"
         owner_part = f" of class `{g.owner}`" if g.owner and kind != "function" else \
             f" on `{g.owner}`" if g.owner else ""  # a function assigned to an object's property
         adjective = _adjective(g)
@@ -52,6 +55,8 @@ def description(g: Grounding) -> str:
         documented = definition_purpose(g, own.doc if own else None)
         said = documented or (None if block.kind == "class" else by_name(block.name))
         sentences += [said, named] if said else [named]
+        if not documented and (made := constructor_purpose(g)):
+            sentences.append(made)
         if not documented and (taken := contract(g)):
             sentences.append(taken)
         if block.kind == "class":

@@ -66,8 +66,8 @@ def said_of(name: str, summary: str) -> str | None:
     text = summary.strip()
     if not text:
         return None
-    m = re.match(rf"^(`?){re.escape(short)}\1(\(\))?\s+(?=[a-z])", text)
-    if m:  # Go and Javadoc style: "Foo returns ..."
+    m = re.match(rf"^(?:[Tt]he\s+)?(`{{0,2}}){re.escape(short)}\1(\(\))?\s+(?=[a-z])", text)
+    if m:  # Go and Javadoc style: "Foo returns ...", and "The ``Foo`` is used ..."
         return f"`{short}` " + text[m.end():]
     words = text.split(maxsplit=2)
     first = words[0]
@@ -105,6 +105,15 @@ def definition_purpose(g: Grounding, own_doc: str | None) -> str | None:
     """The purpose sentence of a documented definition (its documentation's summary said of it), or None."""
     summary = documented(g.doc, own_doc)
     return said_of(g.block.name, summary) if summary and g.block.name else None
+
+
+def constructor_purpose(g: Grounding) -> str | None:
+    """What an undocumented constructor is for, from its class's documentation: "It makes a new
+    `cachedproperty`. `cachedproperty` is used similar to ..."; None without one."""
+    summary = documented(g.class_doc)
+    owner = g.owner or ""
+    said = said_of(owner, summary) if owner and summary else None
+    return f"It makes a new `{owner}`. {said}" if said else None
 
 
 def by_name(name: str | None) -> str | None:

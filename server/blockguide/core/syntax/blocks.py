@@ -405,6 +405,21 @@ def owner_name(src: Source, block: Block) -> str | None:
     return re.sub(r"<.*", "", owner, flags=re.S).strip() if owner else None
 
 
+def is_constructor(src: Source, block: Block) -> bool:
+    """The block is a class's constructor: Python's `__init__`/`__new__`, JavaScript's `constructor`, a Java or
+    C++ method named as its class (`Foo::Foo` defined outside it too)."""
+    if block.kind not in ("method", "function") or not block.name:
+        return False
+    parts = re.split(r"::|\.", block.name)
+    if block.kind == "method" and parts[-1] in ("__init__", "__new__", "constructor"):
+        return True
+    if block.language not in ("java", "cpp"):
+        return False
+    if len(parts) >= 2 and parts[-1] == re.sub(r"<.*", "", parts[-2]):
+        return True
+    return block.kind == "method" and parts[-1] == (owner_name(src, block) or "").split("::")[-1]
+
+
 def property_owner(obj: Node | None) -> str | None:
     """The object a function is assigned to as a property, as written: `app` for `app.send = ...`, `Foo` for
     `Foo.prototype.bar = ...`, `module.exports` for `module.exports.f = ...`."""
