@@ -18,3 +18,16 @@ def ground(block: Block, source: Source | str, path: Path | None, root: Path | N
     g = ground_facts(block, src, path, root, references)
     attach(g, src, path, Path(g.root) if g.root else None, check_example)
     return g
+
+
+def example_code(root: Path, rel: str, name: str) -> str:
+    """The checked usage example of the definition `name` (`Class.method` for a method) in the file `rel` of
+    the project at `root`."""
+    from blockguide.core.languages import for_path
+    from blockguide.core.syntax.blocks import find_definition
+
+    path = root / rel
+    src = Source(for_path(str(path)), path.read_text())
+    g = ground(find_definition(src, name), src, path, root, 5)
+    assert g.example is not None
+    return g.example.code

@@ -23,8 +23,7 @@ TIMEISH = re.compile(r"(^|_)time(_?str(ing)?)?$|^timestr$", re.I)
 
 def named_string(name: str) -> str:
     """A string literal of the kind the parameter's name says (a URL, a path, a charset, an ISO date or time),
-    else "example": a
-    block that checks its input (a URL parser, `Charset.forName`) is handed one it accepts."""
+    else "example": a block that checks its input (a URL parser, `Charset.forName`) is handed one it accepts."""
     if URLISH.search(name):
         return '"https://example.com/path?q=1"'
     if PATHISH.search(name):
@@ -192,10 +191,10 @@ def guess(lang: str, p: GenericParam) -> str:
         return "100" if name in ("ms", "wait", "delay", "timeout") else "3"
     if t == "boolean":
         return "true"
-    if t.endswith("[]") or t.startswith("Array") or name in ("items", "list", "values", "array", "arr"):
+    # (typed arrays and function types got their values from ts_value above)
+    if t.startswith("Array") or name in ("items", "list", "values", "array", "arr"):
         return "[1, 2, 3]"
-    if re.match(r"(<[^>]*>)?\(.*=>", t) or t == "Function" or \
-            (not t and name in ("fn", "func", "callback", "cb", "handler", "listener")):  # `{ f: () => T }` is none
+    if not t and name in ("fn", "func", "callback", "cb", "handler", "listener"):  # `{ f: () => T }` is none
         return '() => console.log("called")'
     if re.search(r"(^|\|)\s*undefined\s*($|\|)", p.type) and "|" in p.type:
         return "undefined"  # `Entry | undefined`: no Entry is known here, and the type says the block takes none

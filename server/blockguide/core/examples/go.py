@@ -227,9 +227,8 @@ def go_example(g: Grounding, src: Source, node: Node | None, params: list[Generi
             underlying = types.get(re.sub(r"\[.*", "", base), "")
             if re.match(rf"{re.escape(prefix)}[Nn]ew\w*\(", made):  # the package's own constructor makes it
                 body.append(f"value := {made}")
-            elif _NUMERIC.fullmatch(underlying) or underlying == "string":  # a named number or string
-                value = '"example"' if underlying == "string" else "1"
-                converted = f"{prefix if base[:1].isupper() else ''}{base}({value})"
+            elif _NUMERIC.fullmatch(underlying) or underlying == "string":  # a named number or string: converted
+                converted = go_value(GenericParam("value", base), prefix, types)
                 body += [f"v := {converted}", "value := &v"] if rtype.startswith("*") else [f"value := {converted}"]
             else:
                 body.append(f"value := &{prefix}{base}{{}}" if rtype.startswith("*") else f"var value {prefix}{base}")

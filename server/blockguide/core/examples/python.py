@@ -14,7 +14,7 @@ from blockguide.core.syntax.split import split_top_level
 from blockguide.core.python.jedi_session import JEDI_LOCK, example_script, trim_parsed_modules
 from blockguide.core.examples.literals import argument_values
 from blockguide.core.examples.python_objects import ProjectClasses, class_for, constructor_params, make_object
-from blockguide.core.examples.python_use import CALLABLE, SEQUENCE, STRING, use_of, value_for
+from blockguide.core.examples.python_use import CALLABLE, OBJECT, SEQUENCE, STRING, use_of, value_for
 from blockguide.core.examples.usage import PLACEHOLDER, VALUES, better, inverses, param_use
 from blockguide.core.python.signatures import (
     MAX_BOUND_CALLS, Param, PyInfo, bind_problems, calls_in_order, parse_block, project_params)
@@ -34,8 +34,8 @@ def guess_python(p: Param) -> str:
                 return guess
     if name in _DATE_PARTS:
         return _DATE_PARTS[name]
-    if named_string(name) != '"example"':  # a URL, a path, a charset
-        return named_string(name)
+    if (kind := named_string(name)) != '"example"':  # a URL, a path, a charset, a date
+        return kind
     if ann in ("str", "Optional[str]", "str|None", "AnyStr"):
         return '"example"'
     if ann in ("int", "Optional[int]", "int|None") or re.search(r"^(n|num|count|size|limit|length|index|idx|"
@@ -56,13 +56,14 @@ def guess_python(p: Param) -> str:
         return '{"key": "value"}'
     if ann.startswith(("Callable", "callable")) or name in ("func", "fn", "callback", "handler", "hook", "f"):
         return "print"
-    if _stringy(name) or name in ("text", "string", "s", "name", "key", "value", "title", "label", "prefix",
-                                  "suffix", "sep", "separator", "message", "msg", "word", "query", "pattern", "content", "line", "char", "encoding",
-                "method", "host", "domain", "scheme", "username", "password", "token", "prompt", "model"):
+    if _stringy(name) or name in _STRING_NAMES:
         return '"example"'
     return "None"
 
 
+_STRING_NAMES = {"text", "string", "s", "name", "key", "value", "title", "label", "prefix", "suffix", "sep",
+                 "separator", "message", "msg", "word", "query", "pattern", "content", "line", "char", "encoding",
+                 "method", "host", "domain", "scheme", "username", "password", "token", "prompt", "model"}
 _DATE_PARTS = {"year": "2024", "month": "6", "day": "15", "hour": "12", "minute": "30", "second": "0"}
 
 
@@ -263,9 +264,11 @@ def block_values(g: Grounding, info: PyInfo, classes: ProjectClasses | None = No
     kinds = {p.name: (p.annotation or "").replace(" ", "") for p in info.params}
     values = {k: v for k, v in values.items()
               if not v.startswith('"') or kinds.get(k) in ("", "str", "Optional[str]", "str|None", "AnyStr")}
+    around = parse_block(g.inside_text) if g.inside_text and not isinstance(node, (ast.FunctionDef,
+                                                                                   ast.AsyncFunctionDef)) else None
     fn = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else \
         _function_of(node.body, "__init__") if isinstance(node, ast.ClassDef) else \
-        _function_of(parse_block(g.inside_text).body if g.inside_text and parse_block(g.inside_text) else [], info.name)
+        _function_of(around.body if around is not None else [], info.name)
     needed: list[tuple[str, str]] = []
     for p in info.params:  # where the guess would be a placeholder, what the block does with the parameter
         if p.name in values or not p.required:
@@ -274,7 +277,7 @@ def block_values(g: Grounding, info: PyInfo, classes: ProjectClasses | None = No
         use = use_of(fn, p.name) if fn is not None else None
         made = value_for(use, guessed) if use is not None else None
         kind = use.kind() if use is not None else None
-        if kind == "object" and classes is not None and g.root is not None and g.path is not None and \
+        if kind == OBJECT and classes is not None and g.root is not None and g.path is not None and \
                 class_for(p, classes, Path(g.root) / g.path) is not None:
             continue
         if made is not None and (guessed == "None" or kind == CALLABLE and better(CALLABLE, guessed) or

@@ -43,13 +43,19 @@ def adapt_python_site(site: CallSite, root: Path, g: Grounding, info: PyInfo) ->
     if len(call.args) > len(positional) and not any(p.kind == "varargs" for p in info.params):
         return None
     needed: list[str] = []
-    by_use, use_imports = block_values(g, info)  # for an argument the site's code cannot give
+    from_block: list[tuple[dict[str, str], list[tuple[str, str]]]] = []
+
+    def fill(param: Param) -> str:  # an argument the site's code cannot give: what the block gives it
+        if not from_block:
+            from_block.append(block_values(g, info))
+        return from_block[0][0].get(param.name) or guess_python(param)
+
     for arg, param in zip(call.args, positional):
         value = _portable(arg, imports, literals, needed)
         if value == "None":  # a local first set to None (`handler = None`, then chosen): no value to copy
             value = None
         kept += value is not None
-        given[param.name] = value or by_use.get(param.name) or guess_python(param)
+        given[param.name] = value or fill(param)
     known = {p.name for p in info.params}
     for kw in call.keywords:
         if kw.arg not in known and not any(p.kind == "varkw" for p in info.params):
@@ -59,11 +65,11 @@ def adapt_python_site(site: CallSite, root: Path, g: Grounding, info: PyInfo) ->
             given[kw.arg] = value
             kept += 1
         elif kw.arg in known and next(p for p in info.params if p.name == kw.arg).required:
-            given[kw.arg] = by_use.get(kw.arg) or guess_python(next(p for p in info.params if p.name == kw.arg))
+            given[kw.arg] = fill(next(p for p in info.params if p.name == kw.arg))
     args = _call_args_given(info.params, given)
     setup, text = call_of(g, info, args)
     head = [g.import_line] if g.import_line else []
-    used = [n for n in use_imports if any(f"{n[1]}(" in v for v in given.values())]
+    used = [n for n in (from_block[0][1] if from_block else []) if any(f"{n[1]}(" in v for v in given.values())]
     return Example("python", render_python(with_imports(head + needed, used), setup, text, info)), kept
 
 

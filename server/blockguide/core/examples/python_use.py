@@ -35,9 +35,10 @@ _ISINSTANCE = {"str": STRING, "int": NUMBER, "float": NUMBER, "list": SEQUENCE, 
                "dict": MAPPING, "Mapping": MAPPING, "bytes": BYTES, "bool": BOOLEAN}
 _VALUES = {STRING: '"Hello, World"', NUMBER: "3", SEQUENCE: '["a", "b"]', MAPPING: '{"key": "value"}',
            CALLABLE: "print", BOOLEAN: "True", BYTES: 'b"Hello, World"', EXCEPTION: "ValueError", TYPE: "str"}
+TUPLE, OBJECT = "tuple", "object"  # a value unpacked into names; an object whose attributes are read
 # the order in which evidence wins: a parameter called is a function whatever else; a string is also indexed,
 # iterated and measured, so string evidence beats a sequence's
-_ORDER = (EXCEPTION, TYPE, CALLABLE, BYTES, MAPPING, STRING, "tuple", SEQUENCE, NUMBER, "object", BOOLEAN)
+_ORDER = (EXCEPTION, TYPE, CALLABLE, BYTES, MAPPING, STRING, TUPLE, SEQUENCE, NUMBER, OBJECT, BOOLEAN)
 
 
 @dataclass
@@ -50,9 +51,9 @@ class Use:
     def kind(self) -> str | None:
         kinds = set(self.kinds)
         if self.unpacked:
-            kinds.add("tuple")
+            kinds.add(TUPLE)
         if self.attributes:
-            kinds.add("object")
+            kinds.add(OBJECT)
         return next((k for k in _ORDER if k in kinds), None)
 
 
@@ -84,13 +85,13 @@ def value_for(use: Use, simple: str | None = None) -> tuple[str, list[tuple[str,
     string to use for a string (a name-based guess); None where the use says nothing or asks for a method no
     value made here has."""
     kind = use.kind()
-    if kind is None or (use.unknown_method and kind in ("object", None)):
+    if kind is None or (use.unknown_method and kind == OBJECT):
         return None
     if kind == STRING and simple and simple.startswith(('"', "'")):
         return simple, []
-    if kind == "tuple":
+    if kind == TUPLE:
         return "(" + ", ".join(f'"{chr(97 + i)}"' for i in range(use.unpacked)) + ")", []
-    if kind == "object":
+    if kind == OBJECT:
         parts, imports = [], [("types", "SimpleNamespace")]
         for attr, inner in list(use.attributes.items())[:6]:
             made = value_for(inner)
@@ -189,11 +190,9 @@ def _note(node: ast.expr, parents: dict, use: Use, depth: int, fn: ast.AST) -> N
         target = next(t for t in parent.targets if isinstance(t, (ast.Tuple, ast.List)))
         if not any(isinstance(e, ast.Starred) for e in target.elts):
             use.unpacked = max(use.unpacked, len(target.elts))
-    elif isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.BoolOp)) or \
-            isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
-        if isinstance(parent, (ast.If, ast.While, ast.IfExp)) and parent.test is node or \
-                not isinstance(parent, (ast.If, ast.While, ast.IfExp)):
-            kinds.add(BOOLEAN)
+    elif isinstance(parent, (ast.If, ast.While, ast.IfExp)) and parent.test is node or \
+            isinstance(parent, ast.BoolOp) or isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+        kinds.add(BOOLEAN)  # only its truth is tested
 
 
 def _constant(node: ast.AST | None, types) -> bool:

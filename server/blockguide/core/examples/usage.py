@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from blockguide.core.examples.generic import GenericParam, guess
-from blockguide.core.syntax.split import split_top_level
+from blockguide.core.syntax.split import closing_bracket, split_top_level
 
 CALLABLE, STRING, SEQUENCE, MAPPING, NUMBER, BOOLEAN = "callable", "string", "sequence", "mapping", "number", "boolean"
 
@@ -233,14 +233,5 @@ def passed_on(name: str, code: str, callee) -> str | None:
 
 def _arguments_at(code: str, at: int) -> list[str]:
     """The top-level arguments, stripped, of the call whose "(" ends just before `at`."""
-    depth, end = 0, at
-    while end < len(code):
-        ch = code[end]
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            if depth == 0:
-                break
-            depth -= 1
-        end += 1
-    return [a.strip() for a in split_top_level(code[at:end])]
+    end = closing_bracket(code, at)
+    return split_top_level(code[at:end if end is not None else len(code)])

@@ -8,7 +8,7 @@ from blockguide.core import facts as F
 from blockguide.core.phrase import is_string
 from blockguide.core.types import Action
 from blockguide.core.syntax.nodes import tail_name
-from blockguide.core.syntax.split import split_top_level
+from blockguide.core.syntax.split import closing_bracket, split_top_level
 
 
 _VERBS = set("""
@@ -88,22 +88,8 @@ def _args(code: str, name: str) -> list[str]:
     if at < 0:
         return []
     start = at + len(name.removeprefix("new ")) + 1
-    depth, args, cur = 0, [], ""
-    for ch in code[start:]:
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            if depth == 0:
-                break
-            depth -= 1
-        if ch == "," and depth == 0:
-            args.append(cur.strip())
-            cur = ""
-        else:
-            cur += ch
-    if cur.strip():
-        args.append(cur.strip())
-    return args
+    end = closing_bracket(code, start)
+    return split_top_level(code[start:end if end is not None else len(code)])
 
 
 def _receiver(callee: str) -> str | None:

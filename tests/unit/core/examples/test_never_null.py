@@ -21,17 +21,9 @@ from blockguide.core.languages import for_path
 from blockguide.core.python.signatures import Param
 from blockguide.core.syntax.blocks import find_definition
 from blockguide.core.syntax.source import Source
+from tests.support.analysis import example_code
 
 NULLS = re.compile(r"\((?:[^()]*,\s*)?(None|null|nil|nullptr|NULL|\{\}|undefined)\s*[,)]")
-
-
-def _example(root: Path, rel: str, name: str) -> str:
-    path = root / rel
-    src = Source(for_path(str(path)), path.read_text())
-    g = grounding.ground(find_definition(src, name), src, path, root, 5)
-    examples.attach(g, src, path, root, checks.check_example)
-    assert g.example is not None
-    return g.example.code
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:
@@ -85,7 +77,7 @@ def test_javascript_called_parameter_gets_a_function_and_defaulted_options_are_l
         "package.json": '{"name": "retrying", "version": "1.0.0", "main": "index.js"}\n',
         "index.js": "function retrying(input, options) {\n  options = {retries: 3, ...options};\n"
                     "  return input(options.retries);\n}\n\nmodule.exports = retrying;\n"})
-    code = _example(root, "index.js", "retrying")
+    code = example_code(root, "index.js", "retrying")
     assert 'retrying(() => "done")' in code
     assert not NULLS.search(code)
 
@@ -94,18 +86,18 @@ def test_python_parameter_the_block_iterates_gets_a_sequence(tmp_path):
     root = _write(tmp_path, {"setup.py": "", "pkg/__init__.py": "",
                              "pkg/sums.py": "def total(rows):\n    out = 0\n    for row in rows:\n"
                                             "        out += len(row)\n    return out\n"})
-    code = _example(root, "pkg/sums.py", "total")
+    code = example_code(root, "pkg/sums.py", "total")
     assert 'total(["a", "b"])' in code and "None" not in code
 
 
-def test_a_test_call_that_expects_an_error_is_not_the_example(tmp_path):
+def test_a_test_call_that_expects_an_error_is_not_theexample_code(tmp_path):
     root = _write(tmp_path, {
         "setup.py": "", "pkg/__init__.py": "",
         "pkg/codec.py": "def decode(text):\n    if len(text) % 4:\n        raise ValueError(text)\n    return text\n",
         "tests/test_codec.py": "import pytest\nfrom pkg.codec import decode\n\n\ndef test_bad():\n"
                                "    with pytest.raises(ValueError):\n        decode('12345')\n\n\n"
                                "def test_good():\n    assert decode('abcd') == 'abcd'\n"})
-    code = _example(root, "pkg/codec.py", "decode")
+    code = example_code(root, "pkg/codec.py", "decode")
     assert "decode('abcd')" in code and "12345" not in code
 
 
@@ -115,7 +107,7 @@ def test_go_error_and_struct_pointer_parameters_get_values_of_their_type(tmp_pat
         "wrap.go": "package wrap\n\ntype Options struct{ Depth int }\n\n"
                    "func Wrap(err error, o *Options, names []string, msg string) error {\n"
                    "\tif err == nil {\n\t\treturn nil\n\t}\n\treturn err\n}\n"})
-    code = _example(root, "wrap.go", "Wrap")
+    code = example_code(root, "wrap.go", "Wrap")
     assert 'wrap.Wrap(fmt.Errorf("something failed"), &wrap.Options{}, []string{"a", "b"}, ' in code
     assert "nil" not in code
 
@@ -129,9 +121,9 @@ def test_go_an_exported_method_of_an_unexported_type_is_used_from_inside_its_pac
                     "func (i *int32Value) Set(s string) error {\n\tv, err := strconv.ParseInt(s, 0, 32)\n"
                     "\t*i = int32Value(v)\n\treturn err\n}\n\ntype wrapper struct{ name string }\n\n"
                     "func Describe(w *wrapper) string {\n\treturn w.name\n}\n"})
-    code = _example(root, "flags.go", "int32Value.Set")
+    code = example_code(root, "flags.go", "int32Value.Set")
     assert code.startswith("package flags\n") and "v := int32Value(1)\n\tvalue := &v" in code and "flags.int32Value" not in code
-    code = _example(root, "flags.go", "Describe")
+    code = example_code(root, "flags.go", "Describe")
     assert code.startswith("package flags\n") and "Describe(&wrapper{})" in code and "flags." not in code
 
 
@@ -162,7 +154,7 @@ def test_an_input_the_function_reads_is_made_by_the_module_s_own_inverse(tmp_pat
         "setup.py": "", "codec/__init__.py": "",
         "codec/b64.py": "import base64\n\n\ndef b64_encode(data):\n    return base64.b64encode(data.encode())\n\n\n"
                         "def b64_decode(text):\n    return base64.b64decode(text)\n"})
-    code = _example(root, "codec/b64.py", "b64_decode")
+    code = example_code(root, "codec/b64.py", "b64_decode")
     assert "from codec.b64 import b64_decode, b64_encode" in code
     assert 'b64_decode(b64_encode("Hello, World"))' in code
 
@@ -183,7 +175,7 @@ def test_an_example_no_compiler_ran_on_is_said_not_compiled():
     assert example_checked(g) == "The usage example passed go vet."
 
 
-def test_a_call_site_whose_values_are_all_guesses_is_no_example(tmp_path):
+def test_a_call_site_whose_values_are_all_guesses_is_noexample_code(tmp_path):
     """The only call passes a variable the example cannot have: the signature's example (with the module's
     inverse making the input) is better than the site with a guess in its place."""
     root = _write(tmp_path, {
@@ -208,7 +200,7 @@ def test_java_object_parameter_is_made_with_its_class_s_public_constructor(tmp_p
         "org/kit/Ranges.java": "package org.kit;\n\nimport java.util.Iterator;\n\npublic class Ranges {\n"
                                "    public static int lowest(Range range, Iterator<String> names) {\n"
                                "        return range.low();\n    }\n}\n"})
-    code = _example(root, "org/kit/Ranges.java", "lowest")
+    code = example_code(root, "org/kit/Ranges.java", "lowest")
     assert 'Ranges.lowest(new Range(3), java.util.List.of("a", "b").iterator())' in code
     assert "null" not in code
 
@@ -219,7 +211,7 @@ def test_a_call_site_local_first_set_to_none_is_not_copied(tmp_path):
         "pool/run.py": "def run_now(func, *args):\n    return func(*args)\n",
         "pool/app.py": "from pool.run import run_now\n\n\ndef handle(handlers, key):\n    handler = None\n"
                        "    if key in handlers:\n        handler = handlers[key]\n    return run_now(handler, key)\n"})
-    code = _example(root, "pool/run.py", "run_now")
+    code = example_code(root, "pool/run.py", "run_now")
     assert "run_now(print)" in code and "None" not in code
 
 
@@ -236,7 +228,7 @@ def test_a_doc_example_string_fills_a_char_sequence_parameter(tmp_path):
         "package org.kit;\n\npublic class Texts {\n    /**\n     * <pre>\n     * Texts.isBlank(null)  = true\n"
         "     * Texts.isBlank(\"bob\") = false\n     * </pre>\n     */\n"
         "    public static boolean isBlank(final CharSequence cs) {\n        return cs == null;\n    }\n}\n")})
-    assert 'Texts.isBlank("bob")' in _example(root, "org/kit/Texts.java", "isBlank")
+    assert 'Texts.isBlank("bob")' in example_code(root, "org/kit/Texts.java", "isBlank")
 
 
 @pytest.mark.parametrize("type_, value", [
@@ -256,7 +248,7 @@ def test_go_a_named_number_or_string_is_converted_and_standard_types_get_their_v
         "go.mod": "module example.com/logx\n\ngo 1.20\n",
         "logx.go": "package logx\n\nimport (\n\t\"net/http\"\n\t\"time\"\n)\n\ntype Level int\n\n"
                    "func Log(l Level, every time.Duration, h http.Header) int {\n\treturn int(l) + len(h)\n}\n"})
-    code = _example(root, "logx.go", "Log")
+    code = example_code(root, "logx.go", "Log")
     assert "logx.Log(logx.Level(1), time.Second, http.Header{})" in code
     assert '"net/http"' in code and '"time"' in code and "Level{}" not in code
 
@@ -271,9 +263,9 @@ def test_go_function_types_empty_interfaces_and_named_number_receivers_get_value
                    "type Visit func(n *Node, depth int) error\n\ntype Hook interface{}\n\ntype counter int\n\n"
                    "func Walk(v Visit, h Hook) error {\n\t_ = h\n\treturn v(&Node{}, 0)\n}\n\n"
                    "func (c *counter) Add(n int) int {\n\t*c += counter(n)\n\treturn int(*c)\n}\n"})
-    code = _example(root, "walk.go", "Walk")
+    code = example_code(root, "walk.go", "Walk")
     assert 'walk.Walk(func(n *walk.Node, depth int) error { return nil }, "value")' in code
-    code = _example(root, "walk.go", "Add")
+    code = example_code(root, "walk.go", "Add")
     assert "v := counter(1)\n\tvalue := &v\n\tresult := value.Add(3)" in code
 
 
@@ -287,7 +279,7 @@ def test_go_an_example_inside_the_package_makes_the_receiver_by_the_unexported_c
                    "\treturn &listValue{items: p}\n}\n\n"
                    "func (l *listValue) Add(s string) int {\n\t*l.items = append(*l.items, s)\n"
                    "\treturn len(*l.items)\n}\n"})
-    code = _example(root, "opts.go", "listValue.Add")
+    code = example_code(root, "opts.go", "listValue.Add")
     assert 'value := newListValue([]string{"a", "b"}, &[]string{"a", "b"})' in code and "&listValue{}" not in code
 
 
@@ -315,7 +307,7 @@ def test_go_named_slices_and_results_named_together_are_read_as_written(tmp_path
         "go.mod": "module example.com/files\n\ngo 1.20\n",
         "files.go": "package files\n\nfunc Split(name string) (dir, base string, err error) {\n"
                     "\treturn \"\", name, nil\n}\n"})
-    assert "r0, r1, err := files.Split(" in _example(root, "files.go", "Split")
+    assert "r0, r1, err := files.Split(" in example_code(root, "files.go", "Split")
 
 
 def test_javascript_parameters_take_their_jsdoc_types():
@@ -341,7 +333,7 @@ def test_go_a_pointer_to_a_builtin_type_is_a_new_one_never_nil(tmp_path):
     root = _write(tmp_path, {
         "go.mod": "module example.com/flagx\n\ngo 1.20\n",
         "flagx.go": "package flagx\n\nfunc Uint32Var(p *uint32, name string, value uint32) {\n\t*p = value\n}\n"})
-    code = _example(root, "flagx.go", "Uint32Var")
+    code = example_code(root, "flagx.go", "Uint32Var")
     assert "flagx.Uint32Var(new(uint32), " in code and "nil" not in code
 
 
@@ -365,7 +357,7 @@ def test_python_object_of_a_project_class_is_made_by_its_constructor_the_way_the
         "pkg/parse.py": "from ._tokens import RULES, Tokenizer\n\n\ndef parse(text):\n"
                         "    return _op(Tokenizer(text, rules=RULES))\n\n\n"
                         "def _op(tokenizer: Tokenizer) -> bool:\n    return tokenizer.check('OP')\n"})
-    code = _example(root, "pkg/parse.py", "_op")
+    code = example_code(root, "pkg/parse.py", "_op")
     assert "from pkg._tokens import Tokenizer, RULES" in code
     assert '_op(Tokenizer("example", rules=RULES))' in code and "None" not in code
 
@@ -379,7 +371,7 @@ def test_python_project_objects_nest_and_an_unannotated_parameter_named_like_a_c
                          "class Basket:\n    def __init__(self, first_item: Item, size: int):\n"
                          "        self.items = [first_item] * size\n",
         "shop/report.py": "from shop.model import Basket\n\n\ndef describe(basket):\n    return len(basket.items)\n"})
-    code = _example(root, "shop/report.py", "describe")
+    code = example_code(root, "shop/report.py", "describe")
     assert "from shop.model import Basket, Item, Color" in code
     assert 'describe(Basket(Item("example", Color.RED), 3))' in code and "None" not in code
 
@@ -391,7 +383,7 @@ def test_python_a_class_the_example_cannot_make_keeps_the_old_value(tmp_path):
         "pkg/base.py": "import abc\nimport threading\n\n\nclass Store(abc.ABC):\n    @abc.abstractmethod\n"
                        "    def get(self, key): ...\n\n\nclass Worker(threading.Thread):\n    pass\n\n\n"
                        "def run(store: Store, worker: Worker):\n    return store.get(worker.name)\n"})
-    code = _example(root, "pkg/base.py", "run")
+    code = example_code(root, "pkg/base.py", "run")
     assert "Store(" not in code and "Worker(" not in code
 
 
@@ -406,9 +398,9 @@ def test_go_an_object_of_the_package_is_made_by_its_own_constructor(tmp_path):
                     "func (s *Store) Put(key string, value string) {\n\ts.items[key] = value\n}\n\n"
                     "type Hook struct{ fn func() }\n\nfunc NewHook(fn func()) *Hook {\n\treturn &Hook{fn: fn}\n}\n\n"
                     "func Fill(s *Store, h *Hook) int {\n\treturn s.size\n}\n"})
-    code = _example(root, "cache.go", "Fill")
+    code = example_code(root, "cache.go", "Fill")
     assert 'cache.Fill(cache.NewStore(3, "example"), &cache.Hook{})' in code
-    code = _example(root, "cache.go", "Store.Put")
+    code = example_code(root, "cache.go", "Store.Put")
     assert 'value := cache.NewStore(3, "example")' in code and "&cache.Store{}" not in code
 
 
@@ -425,7 +417,7 @@ def test_typescript_a_project_interface_gets_an_object_of_its_required_members_a
         "src/run.ts": "import { Options, Box } from './types'\nimport { Clock } from './clock'\n\n"
                       "export function schedule(options: Options, clock: Clock, box: Box<string>): number {\n"
                       "  return clock.now() + options.delay + box.value.length\n}\n"})
-    code = _example(root, "src/run.ts", "schedule")
+    code = example_code(root, "src/run.ts", "schedule")
     assert 'schedule({ delay: 100, mode: "fast", onDone: () => {} }, new Clock(3), { value: "example" })' in code
     assert 'import { Clock } from "./src/clock.js";' in code
 
@@ -463,7 +455,7 @@ def test_typescript_a_type_parameter_takes_its_constraint_and_a_generic_class_it
                            "class Owner {\n  constructor(private id: Symbol) {}\n}\n\n"
                            "export const attach = <E extends Element>(el: E, entry: ResizeObserverEntry | undefined, "
                            "pool: Pool<string>) => {\n  return el.tagName + pool.options.size\n}\n"})
-        code = _example(root, "src/pool.ts", "attach")
+        code = example_code(root, "src/pool.ts", "attach")
     assert 'attach(document.createElement("div"), undefined, new Pool<string>({ size: 3, make: () => ("example"), ' \
            'owner: () => (null) }))' in code
 
@@ -473,7 +465,7 @@ def test_go_a_request_and_a_response_writer_are_made_by_the_standard_library_nev
         "go.mod": "module example.com/web\n\ngo 1.20\n",
         "web.go": "package web\n\nimport \"net/http\"\n\n"
                   "func Serve(w http.ResponseWriter, r *http.Request) {\n\tw.Write([]byte(r.URL.Path))\n}\n"})
-    code = _example(root, "web.go", "Serve")
+    code = example_code(root, "web.go", "Serve")
     assert 'web.Serve(httptest.NewRecorder(), httptest.NewRequest("GET", "https://example.com/path?q=1", nil))' in code
     assert '"net/http/httptest"' in code
 
@@ -512,7 +504,7 @@ def test_javascript_a_constructor_s_parameter_gets_the_value_its_use_there_gives
         "index.js": "class Range {\n  constructor(comp, loose) {\n    this.comp = comp.trim()\n"
                     "    this.loose = loose\n  }\n\n  test(version) {\n    return this.comp === version\n  }\n}\n\n"
                     "module.exports = Range\n"})
-    code = _example(root, "index.js", "Range.test")
+    code = example_code(root, "index.js", "Range.test")
     assert re.search(r'new Range\("[^"]+"', code) and "new Range({}" not in code
 
 
@@ -541,7 +533,7 @@ def test_javascript_a_prototype_method_s_object_is_made_with_its_constructor_fun
         "index.js": "function Route(path) {\n  this.path = path.toLowerCase();\n}\n\n"
                     "Route.prototype.describe = function describe(verb) {\n  return verb + ' ' + this.path;\n};\n\n"
                     "module.exports = Route;\n"})
-    code = _example(root, "index.js", "describe")
+    code = example_code(root, "index.js", "describe")
     assert re.search(r'new Route\("[^"]+"\)', code) and ".describe(" in code
 
 
@@ -552,7 +544,7 @@ def test_javascript_a_parameter_only_passed_on_takes_its_use_in_the_module_s_fun
         "index.js": "const makeSafe = (text) => {\n  return text.split('-').join('_')\n}\n\n"
                     "function createToken(name, value) {\n  const safe = makeSafe(value)\n  return { name, safe }\n}\n\n"
                     "module.exports = { createToken }\n"})
-    code = _example(root, "index.js", "createToken")
+    code = example_code(root, "index.js", "createToken")
     assert re.search(r'createToken\("[^"]*", "[^"]+"\)', code), code
 
 

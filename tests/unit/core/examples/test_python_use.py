@@ -4,14 +4,10 @@ value an example passes, and examples built over a small project that pass those
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-from blockguide.core import checks, examples, grounding
 from blockguide.core.examples.python_use import (
     BOOLEAN, CALLABLE, EXCEPTION, MAPPING, NUMBER, SEQUENCE, STRING, TYPE, use_of, value_for)
-from blockguide.core.languages import for_path
-from blockguide.core.syntax.blocks import find_definition
-from blockguide.core.syntax.source import Source
+from tests.support.analysis import example_code
 
 
 def _use(code: str, name: str):
@@ -50,15 +46,6 @@ def test_the_value_for_a_use():
     assert value_for(_use("def f(x):\n    return g(x)", "x")) is None
 
 
-def _example(root: Path, rel: str, name: str) -> str:
-    path = root / rel
-    src = Source(for_path(str(path)), path.read_text())
-    g = grounding.ground(find_definition(src, name), src, path, root, 5)
-    examples.attach(g, src, path, root, checks.check_example)
-    assert g.example is not None
-    return g.example.code
-
-
 def test_examples_pass_what_the_function_uses_not_none(tmp_path):
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "__init__.py").write_text("")
@@ -66,10 +53,10 @@ def test_examples_pass_what_the_function_uses_not_none(tmp_path):
         "def golden(year):\n    y = year\n    return y % 19 + 1\n\n\n"
         "def loader(spec):\n    return spec.name + '.py'\n\n\n"
         "def first(pair):\n    head, tail = pair\n    return head\n")
-    assert "golden(2024)" in _example(tmp_path, "pkg/calc.py", "golden")  # a date part by its name
-    code = _example(tmp_path, "pkg/calc.py", "loader")
+    assert "golden(2024)" in example_code(tmp_path, "pkg/calc.py", "golden")  # a date part by its name
+    code = example_code(tmp_path, "pkg/calc.py", "loader")
     assert "from types import SimpleNamespace" in code and "loader(SimpleNamespace(name=" in code
-    assert 'first(("a", "b"))' in _example(tmp_path, "pkg/calc.py", "first")
+    assert 'first(("a", "b"))' in example_code(tmp_path, "pkg/calc.py", "first")
 
 
 def test_a_methods_owner_is_made_with_the_init_it_inherits(tmp_path):
@@ -79,5 +66,5 @@ def test_a_methods_owner_is_made_with_the_init_it_inherits(tmp_path):
         "class Shell:\n    def __init__(self, prog_name: str, width: int):\n"
         "        self.prog_name, self.width = prog_name, width\n\n\n"
         "class Fish(Shell):\n    def banner(self) -> str:\n        return self.prog_name.center(self.width)\n")
-    code = _example(tmp_path, "pkg/shells.py", "Fish.banner")
+    code = example_code(tmp_path, "pkg/shells.py", "Fish.banner")
     assert 'obj = Fish("example", 3)' in code  # was Fish(): TypeError, two arguments missing
